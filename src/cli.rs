@@ -1,0 +1,251 @@
+//! The command line, exactly as typed: every value optional, so that the config file's
+//! `[defaults]` can fill in what the command line leaves out (see `settings`).
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Parser, ValueEnum};
+
+use crate::expect::StatusSet;
+
+const EXAMPLES: &str = "\
+Examples:
+  isitdown chatgpt                      is ChatGPT down, or is it just me?
+  isitdown github slack https://example.com/health
+  if isitdown -q chatgpt; then echo up; fi
+  isitdown --json chatgpt github | jq -r 'select(.state != \"up\") | .target'
+  isitdown --expect 200 --contains ok --slow 500ms api.example.com/health
+
+Exit codes: 0 up, 1 degraded, 2 down, 3 unknown (no verdict possible), 64 bad input.";
+
+/// Is it down for everyone, or just me?
+///
+/// Probes each TARGET over HTTP(S), times every phase, reads the provider's status page and,
+/// when a target fails, checks your own connection.
+#[derive(Parser, Debug, Default, Clone)]
+#[command(name = "isitdown", version, after_help = EXAMPLES, max_term_width = 100)]
+pub struct Cli {
+    /// A service name from the catalog (see --list), a URL, or a host[:port][/path]
+    #[arg(value_name = "TARGET")]
+    pub targets: Vec<String>,
+
+    /// JSON Lines on stdout, one object per probe (same as --format json)
+    #[arg(long)]
+    pub json: bool,
+
+    /// Output format
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<Format>,
+
+    /// Print nothing: the exit code is the answer
+    #[arg(short, long)]
+    pub quiet: bool,
+
+    /// Also print phase timings, the resolved address, redirects and response headers of note
+    #[arg(short, long)]
+    pub verbose: bool,
+
+    /// When to use colours [default: auto]
+    #[arg(long, value_enum, value_name = "WHEN")]
+    pub color: Option<ColorWhen>,
+
+    /// Deadline for one whole probe, redirects and body included [default: 10s]
+    #[arg(short = 't', long, value_name = "DURATION", value_parser = parse_duration)]
+    pub timeout: Option<Duration>,
+
+    /// Probes per target [default: 1]
+    #[arg(short = 'n', long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub count: Option<u32>,
+
+    /// Time between the starts of two probes of a target [default: 1s]
+    #[arg(short = 'i', long, value_name = "DURATION", value_parser = parse_duration)]
+    pub interval: Option<Duration>,
+
+    /// Probe until interrupted
+    #[arg(short = 'w', long)]
+    pub watch: bool,
+
+    /// Repeat until every target is in this state (bounded by --count when given)
+    #[arg(long, value_enum, value_name = "STATE")]
+    pub until: Option<UntilState>,
+
+    /// Re-probe a failed target up to N times before calling it down [default: 0]
+    #[arg(long, value_name = "N")]
+    pub retries: Option<u32>,
+
+    /// Statuses that count as up, e.g. 200, 2xx, 200-299,301
+    #[arg(long, value_name = "CODES", value_parser = StatusSet::parse)]
+    pub expect: Option<StatusSet>,
+
+    /// The body must contain TEXT (at most 1 MiB is read)
+    #[arg(long, value_name = "TEXT")]
+    pub contains: Option<String>,
+
+    /// An answer slower than this is DEGRADED
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub slow: Option<Duration>,
+
+    /// A TLS certificate expiring sooner than this is DEGRADED [default: 14 days]
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub cert_warn: Option<Duration>,
+
+    /// Request method [default: GET]
+    #[arg(
+        short = 'X',
+        long,
+        value_enum,
+        ignore_case = true,
+        value_name = "METHOD"
+    )]
+    pub method: Option<Method>,
+
+    /// Extra request header 'Name: value' (repeatable; never printed back)
+    #[arg(short = 'H', long = "header", value_name = "HEADER")]
+    pub headers: Vec<String>,
+
+    /// Skip TLS certificate verification
+    #[arg(short = 'k', long)]
+    pub insecure: bool,
+
+    /// Also trust the CA certificates in this PEM file
+    #[arg(long, value_name = "FILE")]
+    pub cacert: Option<PathBuf>,
+
+    /// IPv4 only
+    #[arg(short = '4', long = "ipv4", conflicts_with = "ipv6")]
+    pub ipv4: bool,
+
+    /// IPv6 only
+    #[arg(short = '6', long = "ipv6")]
+    pub ipv6: bool,
+
+    /// Do not read the provider's status page
+    #[arg(long)]
+    pub no_status_page: bool,
+
+    /// Do not check your own connection when a target fails
+    #[arg(long)]
+    pub no_connectivity_check: bool,
+
+    /// Config file [default: $XDG_CONFIG_HOME/isitdown/config.toml; env: ISITDOWN_CONFIG]
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Print the catalog of known services (with --json: one object per service)
+    #[arg(long)]
+    pub list: bool,
+
+    /// Print a shell completion script or the man page
+    #[arg(long, value_enum, hide = true, value_name = "WHAT")]
+    pub generate: Option<Generate>,
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Human,
+    Json,
+    Nagios,
+    Prometheus,
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColorWhen {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UntilState {
+    Up,
+    Down,
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum Method {
+    #[value(name = "GET")]
+    Get,
+    #[value(name = "HEAD")]
+    Head,
+}
+
+impl Method {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Head => "HEAD",
+        }
+    }
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Generate {
+    Bash,
+    Zsh,
+    Fish,
+    Powershell,
+    Elvish,
+    Man,
+}
+
+/// A humantime duration (`500ms`, `1.5s`, `2m`); a bare number means seconds, as in curl.
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    let text = text.trim();
+    if let Ok(seconds) = text.parse::<f64>() {
+        if (0.0..1e9).contains(&seconds) {
+            return Ok(Duration::from_secs_f64(seconds));
+        }
+        return Err(format!("'{text}' is not a duration"));
+    }
+    parse_fractional(text)
+        .or_else(|| humantime::parse_duration(text).ok())
+        .ok_or_else(|| format!("'{text}' is not a duration (try 500ms, 1.5s or 2m)"))
+}
+
+/// humantime has no fractions; `1.5s` and `0.25m` are what people type.
+fn parse_fractional(text: &str) -> Option<Duration> {
+    let split = text.find(|c: char| !(c.is_ascii_digit() || c == '.'))?;
+    let (number, unit) = text.split_at(split);
+    if !number.contains('.') {
+        return None;
+    }
+    let value: f64 = number.parse().ok()?;
+    let unit_seconds = match unit.trim() {
+        "ms" | "msec" => 0.001,
+        "s" | "sec" | "secs" | "second" | "seconds" => 1.0,
+        "m" | "min" | "mins" | "minute" | "minutes" => 60.0,
+        "h" | "hr" | "hour" | "hours" => 3600.0,
+        "d" | "day" | "days" => 86400.0,
+        _ => return None,
+    };
+    let seconds = value * unit_seconds;
+    (seconds.is_finite() && seconds < 1e9).then(|| Duration::from_secs_f64(seconds))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_read_like_people_write_them() {
+        assert_eq!(parse_duration("500ms"), Ok(Duration::from_millis(500)));
+        assert_eq!(parse_duration("1.5s"), Ok(Duration::from_millis(1500)));
+        assert_eq!(parse_duration("2m"), Ok(Duration::from_secs(120)));
+        assert_eq!(parse_duration("3"), Ok(Duration::from_secs(3)));
+        assert_eq!(parse_duration("0s"), Ok(Duration::ZERO));
+        assert_eq!(
+            parse_duration("14 days"),
+            Ok(Duration::from_secs(14 * 86400))
+        );
+        assert!(parse_duration("soon").is_err());
+        assert!(parse_duration("-1").is_err());
+        assert!(parse_duration("1e99").is_err());
+    }
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
+}

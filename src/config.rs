@@ -1,0 +1,279 @@
+//! The config file: TOML with `[defaults]` (any long option), `[services.NAME]` (targets of the
+//! user's own) and `[connectivity]` (the reference endpoints).
+//!
+//! Missing is fine; malformed is bad input, named by file and line.
+
+use std::collections::BTreeMap;
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+
+use clap::{ArgAction, CommandFactory, Parser};
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::catalog::{self, Service};
+use crate::cli::Cli;
+use crate::exit::BadInput;
+use crate::expect::StatusSet;
+
+/// What the config file says, already checked.
+#[derive(Debug, Clone, Default)]
+pub struct Config {
+    /// The file it came from, when there was one.
+    pub path: Option<PathBuf>,
+    /// `[defaults]`, parsed exactly as the command line would parse them.
+    pub defaults: Cli,
+    pub services: Vec<Service>,
+    pub connectivity: Option<ConnectivityConfig>,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ConnectivityConfig {
+    pub references: Vec<ReferenceConfig>,
+}
+
+/// A reference endpoint: a URL that must answer 2xx, or a URL with its exact expected answer.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(untagged)]
+pub enum ReferenceConfig {
+    Url(String),
+    Exact {
+        url: String,
+        status: Option<u16>,
+        body: Option<String>,
+    },
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConfigFile {
+    #[serde(default)]
+    defaults: BTreeMap<String, Spanned<toml::Value>>,
+    #[serde(default)]
+    services: BTreeMap<String, Spanned<Service>>,
+    connectivity: Option<ConnectivityConfig>,
+}
+
+/// Options that make no sense as a default.
+const NOT_DEFAULTS: &[&str] = &["config", "list", "generate", "help", "version", "targets"];
+
+/// Where the config file is: `--config`, then `ISITDOWN_CONFIG`, then the XDG location.
+/// The second value says whether the user named it (then it must exist).
+pub fn locate(cli_path: Option<&Path>) -> Option<(PathBuf, bool)> {
+    if let Some(path) = cli_path {
+        return Some((path.to_path_buf(), true));
+    }
+    if let Some(path) = std::env::var_os("ISITDOWN_CONFIG").filter(|p| !p.is_empty()) {
+        return Some((PathBuf::from(path), true));
+    }
+    let base = std::env::var_os("XDG_CONFIG_HOME")
+        .filter(|p| !p.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| Path::new(&home).join(".config")))?;
+    Some((base.join("isitdown").join("config.toml"), false))
+}
+
+/// Reads and checks the config file; a default location that does not exist is no config.
+pub fn load(cli_path: Option<&Path>) -> Result<Config, BadInput> {
+    let Some((path, named)) = locate(cli_path) else {
+        return Ok(Config::default());
+    };
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && !named => {
+            return Ok(Config::default())
+        }
+        Err(e) => {
+            return Err(BadInput(format!(
+                "cannot read config file {}: {}",
+                path.display(),
+                io_words(&e)
+            )))
+        }
+    };
+    parse(&text, &path)
+}
+
+/// Parses config text; `path` only names the file in errors.
+pub fn parse(text: &str, path: &Path) -> Result<Config, BadInput> {
+    let at = |span: Option<std::ops::Range<usize>>, what: String| {
+        let line = span.map(|s| line_of(text, s.start));
+        let place = line.map(|l| format!(", line {l}")).unwrap_or_default();
+        BadInput(format!("config file {}{place}: {what}", path.display()))
+    };
+    let file: ConfigFile =
+        toml::from_str(text).map_err(|e| at(e.span(), first_line(e.message())))?;
+
+    let mut argv: Vec<OsString> = vec!["isitdown".into()];
+    for (key, value) in &file.defaults {
+        let words = default_as_args(key, value.get_ref())
+            .map_err(|what| at(Some(value.span()), format!("[defaults] {key}: {what}")))?;
+        // Each key alone first, so that an error points at its own line.
+        let alone = std::iter::once(OsString::from("isitdown")).chain(words.iter().cloned());
+        Cli::try_parse_from(alone).map_err(|e| {
+            at(
+                Some(value.span()),
+                format!("[defaults] {key}: {}", clap_words(&e)),
+            )
+        })?;
+        argv.extend(words);
+    }
+    let defaults = Cli::try_parse_from(argv)
+        .map_err(|e| at(None, format!("[defaults]: {}", clap_words(&e))))?;
+
+    let mut services = BTreeMap::new();
+    for (key, service) in file.services {
+        let span = service.span();
+        let service = service.into_inner();
+        check_service(&key, &service).map_err(|what| at(Some(span.clone()), what))?;
+        services.insert(key, service);
+    }
+
+    Ok(Config {
+        path: Some(path.to_path_buf()),
+        defaults,
+        services: catalog::keyed(services),
+        connectivity: file.connectivity,
+    })
+}
+
+/// A `[defaults]` entry as the command-line words it stands for.
+fn default_as_args(key: &str, value: &toml::Value) -> Result<Vec<OsString>, String> {
+    let long = key.replace('_', "-");
+    if NOT_DEFAULTS.contains(&long.as_str()) {
+        return Err("this option cannot be a default".into());
+    }
+    let command = Cli::command();
+    let arg = command
+        .get_arguments()
+        .find(|a| a.get_long() == Some(long.as_str()))
+        .ok_or_else(|| "not an isitdown option".to_string())?;
+    let flag = format!("--{long}");
+    let is_switch = matches!(arg.get_action(), ArgAction::SetTrue);
+    let scalar = |v: &toml::Value| -> Result<String, String> {
+        match v {
+            toml::Value::String(s) => Ok(s.clone()),
+            toml::Value::Integer(i) => Ok(i.to_string()),
+            toml::Value::Float(f) => Ok(f.to_string()),
+            _ => Err("expected a string or a number".into()),
+        }
+    };
+    match value {
+        toml::Value::Boolean(on) if is_switch => Ok(if *on { vec![flag.into()] } else { vec![] }),
+        _ if is_switch => Err("expected true or false".into()),
+        toml::Value::Array(items) => items
+            .iter()
+            .map(|item| scalar(item).map(|v| OsString::from(format!("{flag}={v}"))))
+            .collect(),
+        other => Ok(vec![format!("{flag}={}", scalar(other)?).into()]),
+    }
+}
+
+fn check_service(key: &str, service: &Service) -> Result<(), String> {
+    let url = url::Url::parse(&service.url)
+        .map_err(|e| format!("[services.{key}] url '{}' is not a URL: {e}", service.url))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(format!(
+            "[services.{key}] url must start with http:// or https://"
+        ));
+    }
+    if let Some(expect) = &service.expect {
+        StatusSet::parse(expect).map_err(|e| format!("[services.{key}] expect: {e}"))?;
+    }
+    for (what, page) in [
+        ("status_page", &service.status_page),
+        ("status_api", &service.status_api),
+    ] {
+        if let Some(page) = page {
+            url::Url::parse(page)
+                .map_err(|e| format!("[services.{key}] {what} '{page}' is not a URL: {e}"))?;
+        }
+    }
+    Ok(())
+}
+
+/// clap's message, without its "error: " prefix and usage lines.
+pub fn clap_words(error: &clap::Error) -> String {
+    let rendered = error.render().to_string();
+    first_line(rendered.trim_start_matches("error: "))
+}
+
+fn first_line(text: &str) -> String {
+    text.lines().next().unwrap_or_default().trim().to_string()
+}
+
+fn line_of(text: &str, offset: usize) -> usize {
+    text.as_bytes()[..offset.min(text.len())]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
+}
+
+/// An I/O error in words, without Rust's "(os error 2)".
+pub fn io_words(error: &std::io::Error) -> String {
+    let text = error.to_string();
+    match text.find(" (os error") {
+        Some(cut) => text[..cut].to_lowercase(),
+        None => text.to_lowercase(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    fn parse_str(text: &str) -> Result<Config, BadInput> {
+        parse(text, Path::new("test.toml"))
+    }
+
+    #[test]
+    fn defaults_are_read_like_the_command_line() {
+        let config = parse_str(
+            "[defaults]\ntimeout = \"5s\"\nslow = \"2s\"\ninsecure = true\nheader = [\"A: b\"]\nretries = 2\n",
+        )
+        .unwrap();
+        assert_eq!(config.defaults.timeout, Some(Duration::from_secs(5)));
+        assert_eq!(config.defaults.slow, Some(Duration::from_secs(2)));
+        assert!(config.defaults.insecure);
+        assert_eq!(config.defaults.headers, vec!["A: b".to_string()]);
+        assert_eq!(config.defaults.retries, Some(2));
+    }
+
+    #[test]
+    fn services_know_their_names() {
+        let config = parse_str(
+            "[services.MyAPI]\nurl = \"https://api.example.com/health\"\nname = \"My API\"\naliases = [\"Api\"]\n",
+        )
+        .unwrap();
+        assert_eq!(config.services[0].key, "myapi");
+        assert_eq!(config.services[0].aliases, vec!["api".to_string()]);
+    }
+
+    #[test]
+    fn errors_name_the_file_and_the_line() {
+        let error = parse_str("[defaults]\n\ntimeout = \"soon\"\n").unwrap_err();
+        assert!(error.0.contains("test.toml, line 3"), "{error}");
+        assert!(error.0.contains("timeout"), "{error}");
+
+        let error = parse_str("[defaults]\nnope = 1\n").unwrap_err();
+        assert!(
+            error.0.contains("line 2") && error.0.contains("nope"),
+            "{error}"
+        );
+
+        let error = parse_str("[services.x]\nurl = \"ftp://x\"\n").unwrap_err();
+        assert!(
+            error.0.contains("line 1") && error.0.contains("http"),
+            "{error}"
+        );
+
+        let error = parse_str("[defaults\n").unwrap_err();
+        assert!(error.0.contains("line 1"), "{error}");
+
+        let error = parse_str("[defaults]\nconfig = \"x\"\n").unwrap_err();
+        assert!(error.0.contains("cannot be a default"), "{error}");
+    }
+}

@@ -1,0 +1,20 @@
+//! isitdown: is it down for everyone, or just me?
+//!
+//! Data flows one way: argv + config -> [`settings::Settings`] -> [`target::Target`]s ->
+//! [`probe::Observation`]s -> [`verdict::Verdict`]s -> a report on stdout and an exit code.
+
+pub mod catalog;
+pub mod check;
+pub mod cli;
+pub mod config;
+pub mod exit;
+pub mod expect;
+pub mod probe;
+pub mod report;
+pub mod run;
+pub mod sanitize;
+pub mod settings;
+pub mod target;
+pub mod verdict;
+
+pub use run::main_exit_code;

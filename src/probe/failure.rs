@@ -1,0 +1,226 @@
+//! What went wrong, in one word for scripts (`error.kind`) and one sentence for people.
+//!
+//! ureq reports a DNS failure as a plain I/O error, so a failure is classified by the phase the
+//! probe had reached (see `phases`), and only then by the error's type.
+
+use std::io;
+use std::time::Duration;
+
+use serde::Serialize;
+
+use super::phases::{PhaseFailure, PhaseLog};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ErrorKind {
+    Dns,
+    Refused,
+    Unreachable,
+    Timeout,
+    Tls,
+    Reset,
+    Protocol,
+    Redirects,
+    Status,
+    Content,
+    Blocked,
+}
+
+impl ErrorKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorKind::Dns => "dns",
+            ErrorKind::Refused => "refused",
+            ErrorKind::Unreachable => "unreachable",
+            ErrorKind::Timeout => "timeout",
+            ErrorKind::Tls => "tls",
+            ErrorKind::Reset => "reset",
+            ErrorKind::Protocol => "protocol",
+            ErrorKind::Redirects => "redirects",
+            ErrorKind::Status => "status",
+            ErrorKind::Content => "content",
+            ErrorKind::Blocked => "blocked",
+        }
+    }
+
+    /// Failures of the network itself, as opposed to answers we did not like.
+    pub fn is_network(self) -> bool {
+        !matches!(
+            self,
+            ErrorKind::Status | ErrorKind::Content | ErrorKind::Blocked
+        )
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Failure {
+    pub kind: ErrorKind,
+    pub message: String,
+}
+
+impl Failure {
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Failure {
+        Failure {
+            kind,
+            message: message.into(),
+        }
+    }
+}
+
+/// Where the probe was when the error came: it tells a silent server from a slow body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    Exchange,
+    Body,
+}
+
+/// Turns a ureq error into a failure, using what the phase log saw.
+pub fn classify(error: &ureq::Error, log: &PhaseLog, timeout: Duration, stage: Stage) -> Failure {
+    let within = format!("no answer within {}", humantime::format_duration(timeout));
+    if let Some(failure) = &log.failure {
+        return match failure {
+            PhaseFailure::Dns {
+                host,
+                timed_out: true,
+                ..
+            } => Failure::new(
+                ErrorKind::Timeout,
+                format!("{within}: the DNS lookup of {host} did not finish"),
+            ),
+            PhaseFailure::Dns { host, detail, .. } => Failure::new(
+                ErrorKind::Dns,
+                format!("could not resolve {host}: {detail}"),
+            ),
+            PhaseFailure::Connect {
+                address,
+                kind,
+                detail,
+            } => connect_failure(*address, *kind, detail, &within),
+            PhaseFailure::Tls {
+                timed_out: true, ..
+            } => Failure::new(
+                ErrorKind::Timeout,
+                format!("{within}: the TLS handshake did not finish"),
+            ),
+            PhaseFailure::Tls { detail, .. } => Failure::new(ErrorKind::Tls, detail.clone()),
+        };
+    }
+    let answered = log.status_line.is_some();
+    match error {
+        ureq::Error::Timeout(_) => Failure::new(
+            ErrorKind::Timeout,
+            match (stage, answered) {
+                (Stage::Body, _) => format!("{within}: the body was still arriving"),
+                (_, true) => format!("{within}: the response headers were still arriving"),
+                _ if log.first_byte.is_some() => {
+                    format!("{within}: the response headers were still arriving")
+                }
+                _ => format!("{within}: the server accepted the connection but did not answer"),
+            },
+        ),
+        ureq::Error::Io(e) => io_failure(e, answered, &within),
+        ureq::Error::HostNotFound => Failure::new(ErrorKind::Dns, "could not resolve the host"),
+        ureq::Error::Protocol(e) => Failure::new(
+            ErrorKind::Protocol,
+            format!(
+                "the answer is not valid HTTP: {}",
+                protocol_words(&e.to_string())
+            ),
+        ),
+        ureq::Error::Http(e) => Failure::new(
+            ErrorKind::Protocol,
+            format!("the answer is not valid HTTP: {e}"),
+        ),
+        ureq::Error::LargeResponseHeader(_, limit) => Failure::new(
+            ErrorKind::Protocol,
+            format!("the response headers are larger than {} KiB", limit / 1024),
+        ),
+        ureq::Error::Tls(what) => Failure::new(ErrorKind::Tls, what.to_string()),
+        ureq::Error::ConnectProxyFailed(why) => Failure::new(
+            ErrorKind::Protocol,
+            format!("the proxy would not connect: {why}"),
+        ),
+        other => Failure::new(ErrorKind::Protocol, other.to_string()),
+    }
+}
+
+fn connect_failure(
+    address: Option<std::net::SocketAddr>,
+    kind: io::ErrorKind,
+    detail: &str,
+    within: &str,
+) -> Failure {
+    let to = address
+        .map(|a| a.to_string())
+        .unwrap_or_else(|| "the server".into());
+    match kind {
+        io::ErrorKind::ConnectionRefused => {
+            Failure::new(ErrorKind::Refused, format!("connection refused by {to}"))
+        }
+        io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock => Failure::new(
+            ErrorKind::Timeout,
+            format!("{within}: connecting to {to} did not finish"),
+        ),
+        io::ErrorKind::HostUnreachable
+        | io::ErrorKind::NetworkUnreachable
+        | io::ErrorKind::NetworkDown
+        | io::ErrorKind::AddrNotAvailable => Failure::new(
+            ErrorKind::Unreachable,
+            format!("{to} is unreachable: {detail}"),
+        ),
+        io::ErrorKind::ConnectionReset | io::ErrorKind::ConnectionAborted => Failure::new(
+            ErrorKind::Reset,
+            format!("connection to {to} was reset while connecting"),
+        ),
+        _ => Failure::new(
+            ErrorKind::Unreachable,
+            format!("cannot connect to {to}: {detail}"),
+        ),
+    }
+}
+
+fn io_failure(error: &io::Error, answered: bool, within: &str) -> Failure {
+    match error.kind() {
+        io::ErrorKind::ConnectionReset
+        | io::ErrorKind::ConnectionAborted
+        | io::ErrorKind::BrokenPipe => Failure::new(
+            ErrorKind::Reset,
+            if answered {
+                "connection reset by the server in the middle of its answer"
+            } else {
+                "connection reset by the server before it answered"
+            },
+        ),
+        io::ErrorKind::UnexpectedEof => Failure::new(
+            ErrorKind::Reset,
+            if answered {
+                "the server closed the connection in the middle of its answer"
+            } else {
+                "the server closed the connection without answering"
+            },
+        ),
+        io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock => {
+            Failure::new(ErrorKind::Timeout, within.to_string())
+        }
+        io::ErrorKind::InvalidData => Failure::new(
+            ErrorKind::Protocol,
+            format!(
+                "the answer is not valid HTTP: {}",
+                crate::config::io_words(error)
+            ),
+        ),
+        _ => Failure::new(
+            ErrorKind::Reset,
+            format!("the connection failed: {}", crate::config::io_words(error)),
+        ),
+    }
+}
+
+fn protocol_words(text: &str) -> String {
+    let text = text.trim();
+    if text.is_empty() {
+        "unreadable".into()
+    } else {
+        text.to_lowercase()
+    }
+}

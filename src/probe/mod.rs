@@ -1,0 +1,536 @@
+//! One probe of one URL: resolve, connect, TLS, request, answer, and maybe the body, all within
+//! one deadline, every phase timed. The result is a plain [`Observation`]; judging it is the
+//! verdict's job.
+
+mod failure;
+mod phases;
+pub mod tls;
+
+use std::collections::HashSet;
+use std::io::Read;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
+
+use rustls::ClientConfig;
+use ureq::config::IpFamily;
+use ureq::unversioned::transport::{ConnectProxyConnector, Connector};
+use ureq::Agent;
+use url::Url;
+
+pub use failure::{ErrorKind, Failure, Stage};
+use phases::{
+    FirstByteConnector, PhaseLog, Recorder, TimedResolver, TimedTcpConnector, TimedTlsConnector,
+};
+pub use tls::Certificate;
+
+use crate::cli::Method;
+use crate::target::redact;
+
+/// At most this much of a body is read, and only when `--contains` needs it.
+pub const MAX_BODY: usize = 1024 * 1024;
+/// Response headers larger than this are a protocol failure, not a memory problem.
+const MAX_HEADER_BYTES: usize = 64 * 1024;
+/// Redirects followed before giving up.
+const MAX_REDIRECTS: usize = 10;
+/// Headers worth showing with `-v`, in this order.
+const HEADERS_OF_NOTE: &[&str] = &[
+    "server",
+    "content-type",
+    "content-length",
+    "location",
+    "retry-after",
+    "via",
+    "x-cache",
+    "age",
+    "cf-ray",
+    "cf-mitigated",
+    "x-served-by",
+    "cache-control",
+];
+
+/// What every probe of a run shares: TLS trust, the deadline, headers, the IP family.
+#[derive(Debug, Clone)]
+pub struct Client {
+    pub tls: Arc<ClientConfig>,
+    pub timeout: Duration,
+    pub ip_family: IpFamily,
+    pub headers: Vec<(String, String)>,
+}
+
+/// What to probe, for one target.
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub url: Url,
+    pub method: Method,
+    /// A HEAD refused with 405 or 501 is asked again with GET (catalog entries prefer HEAD).
+    pub head_falls_back_to_get: bool,
+    /// Read the body (at most [`MAX_BODY`]) and look for this text.
+    pub find_in_body: Option<String>,
+}
+
+/// Everything one probe saw. Timings of redirect hops add up.
+#[derive(Debug, Clone)]
+pub struct Observation {
+    pub started_at: SystemTime,
+    pub answer: Option<Answer>,
+    pub failure: Option<Failure>,
+    pub timings: Timings,
+    pub certificate: Option<Certificate>,
+    pub address: Option<SocketAddr>,
+    pub redirects: Vec<Redirect>,
+    /// Whether `find_in_body` was found; `None` when not looked for or not reached.
+    pub body_contains: Option<bool>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Answer {
+    pub status: u16,
+    /// The reason phrase exactly as the server sent it (or the standard one when it sent none).
+    pub reason: String,
+    pub version: String,
+    /// The headers of note, bounded in number and length.
+    pub headers: Vec<(String, String)>,
+}
+
+impl Answer {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Timings {
+    pub dns: Option<Duration>,
+    pub connect: Option<Duration>,
+    pub tls: Option<Duration>,
+    pub first_byte: Option<Duration>,
+    pub total: Duration,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Redirect {
+    pub status: u16,
+    /// Where it pointed, password redacted.
+    pub to: String,
+}
+
+/// Probes once. Never fails: whatever happens is in the observation.
+pub fn probe(client: &Client, request: &Request) -> Observation {
+    let started_at = SystemTime::now();
+    let start = Instant::now();
+    let deadline = start + client.timeout;
+    let recorder = Recorder::default();
+    let agent = agent_for(client, &recorder);
+
+    let mut url = request.url.clone();
+    let mut method = request.method;
+    let mut head_may_fall_back = request.head_falls_back_to_get;
+    let mut seen: HashSet<String> = HashSet::from([url.to_string()]);
+    let mut redirects = Vec::new();
+    let credentials = Credentials::of(&request.url);
+    let mut answer = None;
+    let mut failure = None;
+    let mut body_contains = None;
+
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            failure = Some(Failure::new(
+                ErrorKind::Timeout,
+                format!(
+                    "no answer within {}",
+                    humantime::format_duration(client.timeout)
+                ),
+            ));
+            break;
+        }
+        let result = send(
+            &agent,
+            client,
+            &url,
+            method,
+            credentials.for_url(&url),
+            left,
+        );
+        let mut response = match result {
+            Ok(response) => response,
+            Err(error) => {
+                let log = recorder.snapshot();
+                failure = Some(failure::classify(
+                    &error,
+                    &log,
+                    client.timeout,
+                    Stage::Exchange,
+                ));
+                break;
+            }
+        };
+        let status = response.status().as_u16();
+        let this_answer = answer_of(&response, &recorder.snapshot());
+        if method == Method::Head && head_may_fall_back && matches!(status, 405 | 501) {
+            method = Method::Get;
+            head_may_fall_back = false;
+            continue;
+        }
+        let location = response
+            .headers()
+            .get("location")
+            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+        if let (true, Some(location)) = (is_redirect(status), location) {
+            answer = Some(this_answer);
+            match next_hop(&url, &location, &seen, redirects.len()) {
+                Ok(next) => {
+                    redirects.push(Redirect {
+                        status,
+                        to: redact(&next),
+                    });
+                    seen.insert(next.to_string());
+                    if status == 303 && method != Method::Head {
+                        method = Method::Get;
+                    }
+                    url = next;
+                    continue;
+                }
+                Err(hop_failure) => {
+                    failure = Some(hop_failure);
+                    break;
+                }
+            }
+        }
+        if let Some(needle) = &request.find_in_body {
+            if method == Method::Get {
+                match body_has(response.body_mut().as_reader(), needle.as_bytes()) {
+                    Ok(found) => body_contains = Some(found),
+                    Err(error) => {
+                        let log = recorder.snapshot();
+                        failure =
+                            Some(failure::classify(&error, &log, client.timeout, Stage::Body));
+                    }
+                }
+            }
+        }
+        answer = Some(this_answer);
+        break;
+    }
+
+    let log = recorder.snapshot();
+    Observation {
+        started_at,
+        answer,
+        failure,
+        timings: Timings {
+            dns: log.dns,
+            connect: log.connect,
+            tls: log.tls,
+            first_byte: log.first_byte,
+            total: start.elapsed(),
+        },
+        certificate: log.certificate,
+        address: log.address,
+        redirects,
+        body_contains,
+    }
+}
+
+/// An agent whose seams report to this probe's recorder. Redirects are ours to follow.
+fn agent_for(client: &Client, recorder: &Recorder) -> Agent {
+    let config = Agent::config_builder()
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .user_agent(concat!("isitdown/", env!("CARGO_PKG_VERSION")))
+        .accept("*/*")
+        .ip_family(client.ip_family)
+        .max_response_header_size(MAX_HEADER_BYTES)
+        .timeout_global(Some(client.timeout))
+        .build();
+    let connector = ()
+        .chain(ConnectProxyConnector::default())
+        .chain(TimedTcpConnector {
+            recorder: recorder.clone(),
+        })
+        .chain(TimedTlsConnector {
+            recorder: recorder.clone(),
+            config: client.tls.clone(),
+        })
+        .chain(FirstByteConnector {
+            recorder: recorder.clone(),
+        });
+    Agent::with_parts(
+        config,
+        connector,
+        TimedResolver {
+            recorder: recorder.clone(),
+        },
+    )
+}
+
+fn send(
+    agent: &Agent,
+    client: &Client,
+    url: &Url,
+    method: Method,
+    authorization: Option<&str>,
+    left: Duration,
+) -> Result<ureq::http::Response<ureq::Body>, ureq::Error> {
+    let mut bare = url.clone();
+    let _ = bare.set_username("");
+    let _ = bare.set_password(None);
+    bare.set_fragment(None);
+    let builder = match method {
+        Method::Get => ureq::http::Request::get(bare.as_str()),
+        Method::Head => ureq::http::Request::head(bare.as_str()),
+    };
+    let mut builder = builder;
+    if let Some(value) = authorization {
+        builder = builder.header("authorization", value);
+    }
+    for (name, value) in &client.headers {
+        builder = builder.header(name.as_str(), value.as_str());
+    }
+    let request = builder.body(()).map_err(ureq::Error::Http)?;
+    let request = agent
+        .configure_request(request)
+        .timeout_global(Some(left))
+        .build();
+    agent.run(request)
+}
+
+fn answer_of(response: &ureq::http::Response<ureq::Body>, log: &PhaseLog) -> Answer {
+    let status = response.status();
+    let reason = log
+        .status_line
+        .as_deref()
+        .and_then(reason_phrase)
+        .or_else(|| status.canonical_reason().map(str::to_string))
+        .unwrap_or_default();
+    let headers = HEADERS_OF_NOTE
+        .iter()
+        .filter_map(|&name| {
+            let value = response.headers().get(name)?;
+            let text = String::from_utf8_lossy(value.as_bytes());
+            Some((name.to_string(), text.chars().take(200).collect()))
+        })
+        .collect();
+    Answer {
+        status: status.as_u16(),
+        reason,
+        version: format!("{:?}", response.version()),
+        headers,
+    }
+}
+
+/// The reason phrase of a raw status line: everything after the code.
+fn reason_phrase(line: &[u8]) -> Option<String> {
+    let line = String::from_utf8_lossy(line);
+    let mut parts = line.trim_end_matches(['\r', '\n']).splitn(3, ' ');
+    let (_version, _code) = (parts.next()?, parts.next()?);
+    let reason = parts.next()?.trim();
+    (!reason.is_empty()).then(|| reason.to_string())
+}
+
+fn is_redirect(status: u16) -> bool {
+    matches!(status, 301 | 302 | 303 | 307 | 308)
+}
+
+/// Where a redirect leads, if it may be followed.
+fn next_hop(
+    from: &Url,
+    location: &str,
+    seen: &HashSet<String>,
+    followed: usize,
+) -> Result<Url, Failure> {
+    let shown = crate::sanitize::for_terminal(location);
+    let next = from.join(location).map_err(|_| {
+        Failure::new(
+            ErrorKind::Redirects,
+            format!("redirect to an invalid location '{shown}'"),
+        )
+    })?;
+    if !matches!(next.scheme(), "http" | "https") {
+        return Err(Failure::new(
+            ErrorKind::Redirects,
+            format!(
+                "redirect to {}: only http and https are followed",
+                redact(&next)
+            ),
+        ));
+    }
+    if seen.contains(next.as_str()) {
+        return Err(Failure::new(
+            ErrorKind::Redirects,
+            format!("redirect loop: {} was already visited", redact(&next)),
+        ));
+    }
+    if followed >= MAX_REDIRECTS {
+        return Err(Failure::new(
+            ErrorKind::Redirects,
+            format!("more than {MAX_REDIRECTS} redirects"),
+        ));
+    }
+    Ok(next)
+}
+
+/// Reads at most [`MAX_BODY`] bytes, looking for `needle`; stops as soon as it is found.
+fn body_has(reader: impl Read, needle: &[u8]) -> Result<bool, ureq::Error> {
+    let mut reader = reader.take(MAX_BODY as u64);
+    let mut seen: Vec<u8> = Vec::new();
+    let mut chunk = vec![0u8; 16 * 1024];
+    loop {
+        let read = reader.read(&mut chunk).map_err(ureq::Error::from)?;
+        if read == 0 {
+            return Ok(false);
+        }
+        // Only the tail that could start a match is kept from before this chunk.
+        let keep_from = seen.len().saturating_sub(needle.len().saturating_sub(1));
+        seen.drain(..keep_from);
+        seen.extend_from_slice(&chunk[..read]);
+        if needle.is_empty() || seen.windows(needle.len()).any(|w| w == needle) {
+            return Ok(true);
+        }
+    }
+}
+
+/// Credentials from the URL, sent as HTTP Basic to the origin they were given for only.
+struct Credentials {
+    origin: url::Origin,
+    header: Option<String>,
+}
+
+impl Credentials {
+    fn of(url: &Url) -> Credentials {
+        let user = percent_decode(url.username());
+        let password = url.password().map(percent_decode);
+        let header = (!user.is_empty() || password.is_some()).then(|| {
+            let pair = format!("{user}:{}", password.unwrap_or_default());
+            format!("Basic {}", base64(pair.as_bytes()))
+        });
+        Credentials {
+            origin: url.origin(),
+            header,
+        }
+    }
+
+    fn for_url(&self, url: &Url) -> Option<&str> {
+        (url.origin() == self.origin)
+            .then_some(self.header.as_deref())
+            .flatten()
+    }
+}
+
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        match (
+            bytes[i],
+            bytes.get(i + 1).copied().and_then(hex),
+            bytes.get(i + 2).copied().and_then(hex),
+        ) {
+            (b'%', Some(high), Some(low)) => {
+                out.push((high * 16 + low) as u8);
+                i += 3;
+            }
+            (byte, _, _) => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn base64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for group in bytes.chunks(3) {
+        let n = group
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (i, &b)| n | (b as u32) << (16 - 8 * i));
+        for i in 0..4 {
+            if i <= group.len() {
+                out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reason_phrases_are_taken_as_sent() {
+        assert_eq!(
+            reason_phrase(b"HTTP/1.1 503 Service Temporarily Unavailable\r"),
+            Some("Service Temporarily Unavailable".into())
+        );
+        assert_eq!(reason_phrase(b"HTTP/1.1 200\r"), None);
+        assert_eq!(reason_phrase(b"HTTP/1.0 404 \r"), None);
+    }
+
+    #[test]
+    fn body_search_spans_chunks() {
+        let body = vec![b'x'; 20_000]
+            .into_iter()
+            .chain(*b"needle")
+            .collect::<Vec<_>>();
+        assert!(body_has(&body[..], b"needle").unwrap());
+        assert!(!body_has(&body[..], b"haystack").unwrap());
+        let huge = vec![b'y'; MAX_BODY + 10];
+        let mut with_late_needle = huge.clone();
+        with_late_needle.extend_from_slice(b"late");
+        assert!(
+            !body_has(&with_late_needle[..], b"late").unwrap(),
+            "only 1 MiB is read"
+        );
+    }
+
+    #[test]
+    fn basic_credentials_are_encoded_and_kept_to_their_origin() {
+        assert_eq!(base64(b"user:pass"), "dXNlcjpwYXNz");
+        assert_eq!(base64(b"a"), "YQ==");
+        assert_eq!(base64(b"ab"), "YWI=");
+        let url = Url::parse("https://us%40er:p%3Ass@example.com/").unwrap();
+        let credentials = Credentials::of(&url);
+        assert_eq!(
+            credentials.for_url(&url),
+            Some(format!("Basic {}", base64(b"us@er:p:ss")).as_str())
+        );
+        let elsewhere = Url::parse("https://other.example/").unwrap();
+        assert_eq!(credentials.for_url(&elsewhere), None);
+    }
+
+    #[test]
+    fn redirects_are_checked_before_they_are_followed() {
+        let from = Url::parse("http://127.0.0.1:1/a").unwrap();
+        let seen = HashSet::from([from.to_string()]);
+        assert_eq!(
+            next_hop(&from, "/b", &seen, 0).unwrap().as_str(),
+            "http://127.0.0.1:1/b"
+        );
+        assert_eq!(
+            next_hop(&from, "file:///etc/passwd", &seen, 0)
+                .unwrap_err()
+                .kind,
+            ErrorKind::Redirects
+        );
+        assert!(next_hop(&from, "/a", &seen, 0)
+            .unwrap_err()
+            .message
+            .contains("loop"));
+        assert!(next_hop(&from, "/c", &seen, MAX_REDIRECTS)
+            .unwrap_err()
+            .message
+            .contains("more than"));
+    }
+}

@@ -1,0 +1,495 @@
+//! Timing every phase of a probe through ureq's seams: a resolver that times DNS, a connector
+//! that times TCP connect (and knows which address answered), one that times the TLS handshake
+//! (and keeps the certificate), and a transport wrapper that times the first byte and keeps the
+//! raw status line, whose reason phrase ureq does not hand on.
+//!
+//! Each probe owns one [`PhaseLog`]; on a failure it says which phase failed, because ureq
+//! reports a DNS failure as a plain I/O error.
+
+use std::fmt;
+use std::io::{self, Read, Write};
+use std::net::{IpAddr, SocketAddr, TcpStream};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use rustls::pki_types::ServerName;
+use rustls::{ClientConfig, ClientConnection, StreamOwned};
+use ureq::config::Config;
+use ureq::http::Uri;
+use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
+use ureq::unversioned::transport::{
+    Buffers, ConnectionDetails, Connector, Either, LazyBuffers, NextTimeout, Transport,
+    TransportAdapter,
+};
+use ureq::Error;
+
+use super::tls::{self, Certificate};
+
+/// The longest status line kept; a server may send anything.
+const MAX_STATUS_LINE: usize = 1024;
+
+/// What one probe learned about its phases. Durations add up over redirect hops.
+#[derive(Debug, Default, Clone)]
+pub struct PhaseLog {
+    pub dns: Option<Duration>,
+    pub connect: Option<Duration>,
+    pub tls: Option<Duration>,
+    pub first_byte: Option<Duration>,
+    /// The address the last connection went to.
+    pub address: Option<SocketAddr>,
+    /// The last server certificate seen.
+    pub certificate: Option<Certificate>,
+    /// The raw first line of the last response.
+    pub status_line: Option<Vec<u8>>,
+    /// The phase that failed, if one of ours did.
+    pub failure: Option<PhaseFailure>,
+}
+
+/// A failure seen inside a phase, in words, before ureq turns it into a generic error.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PhaseFailure {
+    Dns {
+        host: String,
+        detail: String,
+        timed_out: bool,
+    },
+    Connect {
+        address: Option<SocketAddr>,
+        kind: io::ErrorKind,
+        detail: String,
+    },
+    Tls {
+        detail: String,
+        timed_out: bool,
+    },
+}
+
+/// A probe's log, shared with the seams it installs into its agent.
+#[derive(Debug, Clone, Default)]
+pub struct Recorder(Arc<Mutex<PhaseLog>>);
+
+impl Recorder {
+    fn log(&self) -> MutexGuard<'_, PhaseLog> {
+        // A poisoned lock only means a seam panicked mid-update; the numbers are still usable.
+        self.0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    pub fn snapshot(&self) -> PhaseLog {
+        self.log().clone()
+    }
+
+    fn add(slot: &mut Option<Duration>, elapsed: Duration) {
+        *slot = Some(slot.unwrap_or_default() + elapsed);
+    }
+
+    fn fail(&self, failure: PhaseFailure) {
+        self.log().failure = Some(failure);
+    }
+}
+
+/// The ureq resolver, timed. IP literals need no lookup, so they get no DNS time.
+#[derive(Debug)]
+pub struct TimedResolver {
+    pub recorder: Recorder,
+}
+
+impl Resolver for TimedResolver {
+    fn resolve(
+        &self,
+        uri: &Uri,
+        config: &Config,
+        timeout: NextTimeout,
+    ) -> Result<ResolvedSocketAddrs, Error> {
+        let host = uri
+            .host()
+            .unwrap_or_default()
+            .trim_matches(['[', ']'])
+            .to_string();
+        let started = Instant::now();
+        let result = DefaultResolver::default().resolve(uri, config, timeout);
+        if host.parse::<IpAddr>().is_err() {
+            Recorder::add(&mut self.recorder.log().dns, started.elapsed());
+        }
+        if let Err(error) = &result {
+            let (detail, timed_out) = match error {
+                Error::Timeout(_) => ("the lookup did not finish".to_string(), true),
+                Error::HostNotFound => ("no address of the wanted IP family".to_string(), false),
+                Error::Io(e) => (lookup_words(e), false),
+                other => (other.to_string(), false),
+            };
+            self.recorder.fail(PhaseFailure::Dns {
+                host,
+                detail,
+                timed_out,
+            });
+        }
+        result
+    }
+}
+
+/// getaddrinfo's message, made readable.
+fn lookup_words(error: &io::Error) -> String {
+    let text = error.to_string();
+    let text = text
+        .strip_prefix("failed to lookup address information: ")
+        .unwrap_or(&text);
+    text.to_lowercase()
+}
+
+/// Connects over TCP to each resolved address in turn, sharing the deadline among them.
+#[derive(Debug)]
+pub struct TimedTcpConnector {
+    pub recorder: Recorder,
+}
+
+impl<In: Transport> Connector<In> for TimedTcpConnector {
+    type Out = Either<In, TcpTransport>;
+
+    fn connect(
+        &self,
+        details: &ConnectionDetails,
+        chained: Option<In>,
+    ) -> Result<Option<Self::Out>, Error> {
+        if chained.is_some() {
+            return Ok(chained.map(Either::A));
+        }
+        let started = Instant::now();
+        let budget = details.timeout.not_zero().map(|t| *t);
+        let addresses: Vec<SocketAddr> = details.addrs.iter().copied().collect();
+        let mut last: Option<(SocketAddr, io::Error)> = None;
+        for (index, &address) in addresses.iter().enumerate() {
+            let left = budget.map(|b| b.saturating_sub(started.elapsed()));
+            if left == Some(Duration::ZERO) {
+                break;
+            }
+            // Later addresses keep a share of the time, so one black hole cannot take it all.
+            let share = left.map(|l| {
+                (l / (addresses.len() - index) as u32).max(l.min(Duration::from_millis(100)))
+            });
+            let attempt = match share {
+                Some(share) => TcpStream::connect_timeout(&address, share),
+                None => TcpStream::connect(address),
+            };
+            match attempt {
+                Ok(stream) => {
+                    let _ = stream.set_nodelay(true);
+                    let mut log = self.recorder.log();
+                    Recorder::add(&mut log.connect, started.elapsed());
+                    log.address = Some(address);
+                    let config = details.config;
+                    let buffers =
+                        LazyBuffers::new(config.input_buffer_size(), config.output_buffer_size());
+                    return Ok(Some(Either::B(TcpTransport { stream, buffers })));
+                }
+                Err(error) => last = Some((address, error)),
+            }
+        }
+        Recorder::add(&mut self.recorder.log().connect, started.elapsed());
+        let (address, error) = match last {
+            Some((address, error)) => (Some(address), error),
+            None => (None, io::Error::from(io::ErrorKind::TimedOut)),
+        };
+        self.recorder.fail(PhaseFailure::Connect {
+            address,
+            kind: error.kind(),
+            detail: crate::config::io_words(&error),
+        });
+        Err(if error.kind() == io::ErrorKind::TimedOut {
+            Error::Timeout(ureq::Timeout::Connect)
+        } else {
+            Error::Io(error)
+        })
+    }
+}
+
+/// A plain TCP connection whose every read and write keeps to the probe's deadline.
+pub struct TcpTransport {
+    stream: TcpStream,
+    buffers: LazyBuffers,
+}
+
+impl fmt::Debug for TcpTransport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TcpTransport")
+            .field("peer", &self.stream.peer_addr().ok())
+            .finish()
+    }
+}
+
+/// The time an I/O call may take; an exhausted deadline is a timeout, not a one-second grace.
+fn time_left(timeout: NextTimeout) -> Result<Option<Duration>, Error> {
+    if timeout.after.is_not_happening() {
+        Ok(None)
+    } else if timeout.after.is_zero() {
+        Err(Error::Timeout(timeout.reason))
+    } else {
+        Ok(Some(*timeout.after))
+    }
+}
+
+fn timed_out(error: &io::Error) -> bool {
+    matches!(
+        error.kind(),
+        io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock
+    )
+}
+
+impl Transport for TcpTransport {
+    fn buffers(&mut self) -> &mut dyn Buffers {
+        &mut self.buffers
+    }
+
+    fn transmit_output(&mut self, amount: usize, timeout: NextTimeout) -> Result<(), Error> {
+        let timeout = timeout.for_write();
+        self.stream.set_write_timeout(time_left(timeout)?)?;
+        let output = &self.buffers.output()[..amount];
+        match self.stream.write_all(output) {
+            Err(e) if timed_out(&e) => Err(Error::Timeout(timeout.reason)),
+            other => Ok(other?),
+        }
+    }
+
+    fn await_input(&mut self, timeout: NextTimeout) -> Result<bool, Error> {
+        let timeout = timeout.for_read();
+        let started = Instant::now();
+        let limit = time_left(timeout)?;
+        loop {
+            let left = limit.map(|l| l.saturating_sub(started.elapsed()));
+            if left == Some(Duration::ZERO) {
+                return Err(Error::Timeout(timeout.reason));
+            }
+            self.stream.set_read_timeout(left)?;
+            let input = self.buffers.input_append_buf();
+            match self.stream.read(input) {
+                Ok(amount) => {
+                    self.buffers.input_appended(amount);
+                    return Ok(amount > 0);
+                }
+                // A signal is no reason to give up; the deadline still holds.
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) if timed_out(&e) => return Err(Error::Timeout(timeout.reason)),
+                Err(e) => return Err(e.into()),
+            }
+        }
+    }
+
+    fn is_open(&mut self) -> bool {
+        // Open means: nothing to read and no end of stream, right now.
+        if self.stream.set_nonblocking(true).is_err() {
+            return false;
+        }
+        let mut byte = [0u8];
+        let open =
+            matches!(self.stream.peek(&mut byte), Err(e) if e.kind() == io::ErrorKind::WouldBlock);
+        self.stream.set_nonblocking(false).is_ok() && open
+    }
+}
+
+/// TLS with our own rustls configuration, handshake completed (and timed) before the request.
+#[derive(Debug)]
+pub struct TimedTlsConnector {
+    pub recorder: Recorder,
+    pub config: Arc<ClientConfig>,
+}
+
+impl<In: Transport> Connector<In> for TimedTlsConnector {
+    type Out = Either<In, TlsTransport>;
+
+    fn connect(
+        &self,
+        details: &ConnectionDetails,
+        chained: Option<In>,
+    ) -> Result<Option<Self::Out>, Error> {
+        let Some(transport) = chained else {
+            return Ok(None);
+        };
+        if !details.needs_tls() || transport.is_tls() {
+            return Ok(Some(Either::A(transport)));
+        }
+        let host = details
+            .uri
+            .host()
+            .unwrap_or_default()
+            .trim_matches(['[', ']']);
+        let name = ServerName::try_from(host.to_string()).map_err(|_| {
+            self.recorder.fail(PhaseFailure::Tls {
+                detail: format!("'{host}' cannot be a TLS server name"),
+                timed_out: false,
+            });
+            Error::Tls("invalid server name")
+        })?;
+        let started = Instant::now();
+        let mut connection = ClientConnection::new(self.config.clone(), name).map_err(|e| {
+            self.recorder.fail(PhaseFailure::Tls {
+                detail: tls::words(&e),
+                timed_out: false,
+            });
+            Error::Tls("cannot start TLS")
+        })?;
+        let mut socket = TransportAdapter::new(transport.boxed(), details.current_time.clone());
+        socket.set_timeout(details.timeout);
+        let mut handshake = || -> io::Result<()> {
+            while connection.is_handshaking() {
+                connection.complete_io(&mut socket)?;
+            }
+            Ok(())
+        };
+        let outcome = handshake();
+        let mut log = self.recorder.log();
+        Recorder::add(&mut log.tls, started.elapsed());
+        if let Some(leaf) = connection
+            .peer_certificates()
+            .and_then(|chain| chain.first())
+        {
+            log.certificate = tls::certificate_of(leaf);
+        }
+        drop(log);
+        if let Err(error) = outcome {
+            let ureq_error = Error::from(error);
+            let (detail, timed_out) = match &ureq_error {
+                Error::Timeout(_) => ("the handshake did not finish".to_string(), true),
+                Error::Io(e) => match e
+                    .get_ref()
+                    .and_then(|inner| inner.downcast_ref::<rustls::Error>())
+                {
+                    Some(tls_error) => (tls::words(tls_error), false),
+                    None => (
+                        format!(
+                            "the connection failed during the handshake: {}",
+                            crate::config::io_words(e)
+                        ),
+                        false,
+                    ),
+                },
+                other => (other.to_string(), false),
+            };
+            self.recorder.fail(PhaseFailure::Tls { detail, timed_out });
+            return Err(ureq_error);
+        }
+        let config = details.config;
+        let buffers = LazyBuffers::new(config.input_buffer_size(), config.output_buffer_size());
+        Ok(Some(Either::B(TlsTransport {
+            buffers,
+            stream: StreamOwned::new(connection, socket),
+        })))
+    }
+}
+
+/// A TLS session over whatever transport came before it in the chain.
+pub struct TlsTransport {
+    buffers: LazyBuffers,
+    stream: StreamOwned<ClientConnection, TransportAdapter>,
+}
+
+impl fmt::Debug for TlsTransport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TlsTransport").finish()
+    }
+}
+
+impl Transport for TlsTransport {
+    fn buffers(&mut self) -> &mut dyn Buffers {
+        &mut self.buffers
+    }
+
+    fn transmit_output(&mut self, amount: usize, timeout: NextTimeout) -> Result<(), Error> {
+        self.stream.get_mut().set_timeout(timeout);
+        let output = &self.buffers.output()[..amount];
+        self.stream.write_all(output)?;
+        self.stream.flush()?;
+        Ok(())
+    }
+
+    fn await_input(&mut self, timeout: NextTimeout) -> Result<bool, Error> {
+        self.stream.get_mut().set_timeout(timeout);
+        let input = self.buffers.input_append_buf();
+        let amount = self.stream.read(input)?;
+        self.buffers.input_appended(amount);
+        Ok(amount > 0)
+    }
+
+    fn is_open(&mut self) -> bool {
+        self.stream.get_mut().get_mut().is_open()
+    }
+
+    fn is_tls(&self) -> bool {
+        true
+    }
+}
+
+/// The last link of the chain: wraps every connection to time the first byte of each answer.
+#[derive(Debug)]
+pub struct FirstByteConnector {
+    pub recorder: Recorder,
+}
+
+impl<In: Transport> Connector<In> for FirstByteConnector {
+    type Out = FirstByteTransport;
+
+    fn connect(
+        &self,
+        _details: &ConnectionDetails,
+        chained: Option<In>,
+    ) -> Result<Option<Self::Out>, Error> {
+        Ok(chained.map(|inner| FirstByteTransport {
+            inner: inner.boxed(),
+            recorder: self.recorder.clone(),
+            sent_at: None,
+            reading_status_line: false,
+        }))
+    }
+}
+
+#[derive(Debug)]
+pub struct FirstByteTransport {
+    inner: Box<dyn Transport>,
+    recorder: Recorder,
+    /// When the current request went out; cleared by the first byte of its answer.
+    sent_at: Option<Instant>,
+    reading_status_line: bool,
+}
+
+impl Transport for FirstByteTransport {
+    fn buffers(&mut self) -> &mut dyn Buffers {
+        self.inner.buffers()
+    }
+
+    fn transmit_output(&mut self, amount: usize, timeout: NextTimeout) -> Result<(), Error> {
+        let result = self.inner.transmit_output(amount, timeout);
+        if self.sent_at.is_none() && !self.reading_status_line {
+            self.sent_at = Some(Instant::now());
+            self.reading_status_line = true;
+        }
+        result
+    }
+
+    fn await_input(&mut self, timeout: NextTimeout) -> Result<bool, Error> {
+        let got_input = self.inner.await_input(timeout)?;
+        if got_input {
+            if let Some(sent_at) = self.sent_at.take() {
+                Recorder::add(&mut self.recorder.log().first_byte, sent_at.elapsed());
+            }
+            if self.reading_status_line {
+                let input = self.inner.buffers().input();
+                if let Some(end) = input.iter().position(|&b| b == b'\n') {
+                    let line = &input[..end.min(MAX_STATUS_LINE)];
+                    self.recorder.log().status_line = Some(line.to_vec());
+                    self.reading_status_line = false;
+                } else if input.len() > MAX_STATUS_LINE {
+                    self.reading_status_line = false;
+                }
+            }
+        }
+        Ok(got_input)
+    }
+
+    fn is_open(&mut self) -> bool {
+        self.inner.is_open()
+    }
+
+    fn is_tls(&self) -> bool {
+        self.inner.is_tls()
+    }
+}

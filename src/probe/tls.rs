@@ -1,0 +1,225 @@
+//! TLS: the trust store (built-in roots plus `--cacert`), `--insecure`, what a certificate
+//! says about its expiry, and rustls errors in words.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::crypto::{self, WebPkiSupportedAlgorithms};
+use rustls::pki_types::pem::PemObject;
+use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+use rustls::{
+    CertificateError, ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme,
+};
+
+use crate::exit::BadInput;
+
+/// What the server's certificate says about when it stops being valid.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Certificate {
+    pub expires_at: SystemTime,
+}
+
+impl Certificate {
+    /// Whole days from `now` until expiry; negative once expired.
+    pub fn days_left(&self, now: SystemTime) -> i64 {
+        let seconds = match self.expires_at.duration_since(now) {
+            Ok(left) => left.as_secs() as i64,
+            Err(past) => -(past.duration().as_secs() as i64),
+        };
+        seconds.div_euclid(86_400)
+    }
+
+    pub fn expires_within(&self, window: Duration, now: SystemTime) -> bool {
+        self.expires_at <= now + window
+    }
+}
+
+/// Reads the expiry out of a DER certificate.
+pub fn certificate_of(der: &CertificateDer<'_>) -> Option<Certificate> {
+    let (_, parsed) = x509_parser::parse_x509_certificate(der.as_ref()).ok()?;
+    let seconds = parsed.validity().not_after.timestamp();
+    let expires_at = if seconds >= 0 {
+        UNIX_EPOCH + Duration::from_secs(seconds as u64)
+    } else {
+        UNIX_EPOCH - Duration::from_secs(seconds.unsigned_abs())
+    };
+    Some(Certificate { expires_at })
+}
+
+/// The client configuration every probe shares: built once, HTTP/1.1 only.
+pub fn client_config(
+    insecure: bool,
+    extra_ca: Option<&Path>,
+) -> Result<Arc<ClientConfig>, BadInput> {
+    let provider = Arc::new(crypto::ring::default_provider());
+    let builder = ClientConfig::builder_with_provider(provider.clone())
+        .with_safe_default_protocol_versions()
+        .map_err(|e| BadInput(format!("TLS cannot be set up: {e}")))?;
+    let mut config = if insecure {
+        builder
+            .dangerous()
+            .with_custom_certificate_verifier(Arc::new(AnyCertificate(
+                provider.signature_verification_algorithms,
+            )))
+            .with_no_client_auth()
+    } else {
+        let mut roots = RootCertStore::empty();
+        roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+        if let Some(path) = extra_ca {
+            add_pem_file(&mut roots, path)?;
+        }
+        builder.with_root_certificates(roots).with_no_client_auth()
+    };
+    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    Ok(Arc::new(config))
+}
+
+fn add_pem_file(roots: &mut RootCertStore, path: &Path) -> Result<(), BadInput> {
+    let shown = path.display();
+    let bytes = std::fs::read(path)
+        .map_err(|e| BadInput(format!("--cacert {shown}: {}", crate::config::io_words(&e))))?;
+    let mut added = 0;
+    for cert in CertificateDer::pem_slice_iter(&bytes) {
+        let cert = cert.map_err(|_| BadInput(format!("--cacert {shown}: not a valid PEM file")))?;
+        roots
+            .add(cert)
+            .map_err(|e| BadInput(format!("--cacert {shown}: {}", words(&e))))?;
+        added += 1;
+    }
+    if added == 0 {
+        return Err(BadInput(format!(
+            "--cacert {shown}: no certificate in the file"
+        )));
+    }
+    Ok(())
+}
+
+/// `--insecure`: any certificate is accepted, but the handshake's signatures are still checked,
+/// so the session is at least with the holder of the certificate's key.
+#[derive(Debug)]
+struct AnyCertificate(WebPkiSupportedAlgorithms);
+
+impl ServerCertVerifier for AnyCertificate {
+    fn verify_server_cert(
+        &self,
+        _end_entity: &CertificateDer<'_>,
+        _intermediates: &[CertificateDer<'_>],
+        _server_name: &ServerName<'_>,
+        _ocsp_response: &[u8],
+        _now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        Ok(ServerCertVerified::assertion())
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        crypto::verify_tls12_signature(message, cert, dss, &self.0)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        crypto::verify_tls13_signature(message, cert, dss, &self.0)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.0.supported_schemes()
+    }
+}
+
+/// A rustls error as a user would put it.
+pub fn words(error: &rustls::Error) -> String {
+    match error {
+        rustls::Error::InvalidCertificate(cert) => certificate_words(cert),
+        rustls::Error::AlertReceived(alert) => {
+            format!("the server refused the handshake (alert: {alert:?})")
+        }
+        rustls::Error::NoApplicationProtocol => "no common application protocol (ALPN)".into(),
+        rustls::Error::PeerIncompatible(why) => {
+            format!("no TLS version or cipher in common ({why:?})")
+        }
+        rustls::Error::InvalidMessage(_)
+        | rustls::Error::InappropriateMessage { .. }
+        | rustls::Error::InappropriateHandshakeMessage { .. } => {
+            "the server does not speak TLS properly".into()
+        }
+        other => other.to_string(),
+    }
+}
+
+fn certificate_words(error: &CertificateError) -> String {
+    match error {
+        CertificateError::UnknownIssuer => {
+            "certificate not trusted: self-signed or unknown issuer".into()
+        }
+        CertificateError::Expired | CertificateError::ExpiredContext { .. } => {
+            "certificate expired".into()
+        }
+        CertificateError::NotValidYet | CertificateError::NotValidYetContext { .. } => {
+            "certificate not valid yet".into()
+        }
+        CertificateError::NotValidForName => "certificate is for another host name".into(),
+        CertificateError::NotValidForNameContext {
+            expected,
+            presented,
+        } => {
+            let expected = match expected {
+                ServerName::DnsName(name) => name.as_ref().to_string(),
+                ServerName::IpAddress(ip) => std::net::IpAddr::from(*ip).to_string(),
+                _ => "this host".into(),
+            };
+            format!(
+                "certificate is for {}, not {expected}",
+                if presented.is_empty() {
+                    "other names".to_string()
+                } else {
+                    presented.join(", ")
+                }
+            )
+        }
+        CertificateError::Revoked => "certificate revoked".into(),
+        CertificateError::BadSignature => "certificate has a bad signature".into(),
+        CertificateError::BadEncoding => "certificate is malformed".into(),
+        other => format!("certificate rejected: {other:?}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn days_left_counts_whole_days_and_goes_negative() {
+        let now = UNIX_EPOCH + Duration::from_secs(1_000_000_000);
+        let in_three_days = Certificate {
+            expires_at: now + Duration::from_secs(3 * 86_400 + 10),
+        };
+        assert_eq!(in_three_days.days_left(now), 3);
+        assert!(in_three_days.expires_within(Duration::from_secs(14 * 86_400), now));
+        assert!(!in_three_days.expires_within(Duration::from_secs(86_400), now));
+        let expired = Certificate {
+            expires_at: now - Duration::from_secs(3600),
+        };
+        assert_eq!(expired.days_left(now), -1);
+    }
+
+    #[test]
+    fn certificate_errors_read_like_sentences() {
+        let unknown = rustls::Error::InvalidCertificate(CertificateError::UnknownIssuer);
+        assert_eq!(
+            words(&unknown),
+            "certificate not trusted: self-signed or unknown issuer"
+        );
+        let expired = rustls::Error::InvalidCertificate(CertificateError::Expired);
+        assert_eq!(words(&expired), "certificate expired");
+    }
+}

@@ -1,0 +1,227 @@
+//! For a person at a terminal: a coloured verdict word, the name, the answer in words, the time.
+
+use std::io::{self, Write};
+use std::time::{Duration, SystemTime};
+
+use super::{Outcome, Reporter};
+use crate::catalog::{Catalog, StatusFormat};
+use crate::sanitize::for_terminal;
+use crate::settings::Output;
+use crate::target::Target;
+use crate::verdict::State;
+
+/// Detail lines start under the name.
+const INDENT: &str = "          ";
+
+pub struct Human<'w> {
+    out: Box<dyn Write + 'w>,
+    style: Style,
+    verbose: bool,
+    /// With one target, the phase breakdown is shown without -v: it is the whole story.
+    show_phases: bool,
+    name_width: usize,
+}
+
+impl<'w> Human<'w> {
+    pub fn new(out: Box<dyn Write + 'w>, output: Output, targets: &[Target]) -> Self {
+        Human {
+            out,
+            style: Style {
+                color: output.color,
+            },
+            verbose: output.verbose,
+            show_phases: output.verbose || targets.len() == 1,
+            name_width: targets
+                .iter()
+                .map(|t| for_terminal(&t.name).chars().count())
+                .max()
+                .unwrap_or(0),
+        }
+    }
+}
+
+impl Reporter for Human<'_> {
+    fn probe(&mut self, outcome: &Outcome) -> io::Result<()> {
+        let state = outcome.verdict.state;
+        let word = self.style.state(state);
+        let name = for_terminal(&outcome.target.name);
+        let pad = " ".repeat(self.name_width.saturating_sub(name.chars().count()));
+        let time = self
+            .style
+            .dim(&format!("{:>8}", ms(outcome.seen.timings.total)));
+        writeln!(
+            self.out,
+            "{word}  {}{pad}  {time}  {}",
+            self.style.bold(&name),
+            for_terminal(&outcome.verdict.reason)
+        )?;
+        let seen = &outcome.seen;
+        if self.verbose {
+            self.detail("url", &outcome.target.display_url())?;
+            if let Some(address) = seen.address {
+                self.detail("address", &address.to_string())?;
+            }
+            for redirect in &seen.redirects {
+                self.detail(
+                    "redirect",
+                    &format!("{} → {}", redirect.status, for_terminal(&redirect.to)),
+                )?;
+            }
+            if let Some(answer) = &seen.answer {
+                self.detail("http", &answer.version)?;
+                for (name, value) in &answer.headers {
+                    self.detail("header", &format!("{name}: {}", for_terminal(value)))?;
+                }
+            }
+            if let Some(certificate) = &seen.certificate {
+                let days = certificate.days_left(SystemTime::now());
+                let date = humantime::format_rfc3339_seconds(certificate.expires_at).to_string();
+                let day = date.get(..10).unwrap_or(&date);
+                self.detail("tls", &format!("certificate expires {day} ({days} days)"))?;
+            }
+            if let Some(error) = &outcome.verdict.error {
+                self.detail("error", error.kind.as_str())?;
+            }
+        }
+        if self.show_phases {
+            let t = &seen.timings;
+            let phases: Vec<String> = [
+                ("dns", t.dns),
+                ("connect", t.connect),
+                ("tls", t.tls),
+                ("first byte", t.first_byte),
+            ]
+            .into_iter()
+            .filter_map(|(label, d)| d.map(|d| format!("{label} {}", ms(d))))
+            .collect();
+            if !phases.is_empty() {
+                let line = phases.join(" · ");
+                let line = self.style.dim(&line);
+                writeln!(self.out, "{INDENT}{line}")?;
+            }
+        }
+        self.out.flush()
+    }
+}
+
+impl Human<'_> {
+    fn detail(&mut self, label: &str, value: &str) -> io::Result<()> {
+        let label = self.style.dim(&format!("{label:<9}"));
+        writeln!(self.out, "{INDENT}{label}{value}")
+    }
+}
+
+/// `--list` for people.
+pub fn list(catalog: &Catalog, output: Output, out: &mut dyn Write) -> io::Result<()> {
+    let style = Style {
+        color: output.color,
+    };
+    let mut rows: Vec<_> = catalog.services().iter().collect();
+    rows.sort_by(|a, b| a.key.cmp(&b.key));
+    let names = |s: &crate::catalog::Service| s.names().collect::<Vec<_>>().join(", ");
+    let width = rows
+        .iter()
+        .map(|s| names(s).chars().count())
+        .max()
+        .unwrap_or(0);
+    let title = rows
+        .iter()
+        .map(|s| s.display_name().chars().count())
+        .max()
+        .unwrap_or(0);
+    writeln!(
+        out,
+        "{}",
+        style.bold(&format!(
+            "{:<width$}  {:<title$}  {:<60}  STATUS PAGE",
+            "NAMES", "SERVICE", "PROBE"
+        ))
+    )?;
+    for service in rows {
+        let page = match (&service.status_page, service.status_format) {
+            (Some(page), Some(StatusFormat::None)) => format!("{page} (not readable)"),
+            (Some(page), _) => page.clone(),
+            (None, _) => "-".into(),
+        };
+        let method = match service.method {
+            Some(crate::cli::Method::Head) => "HEAD ",
+            _ => "",
+        };
+        writeln!(
+            out,
+            "{:<width$}  {:<title$}  {:<60}  {}",
+            for_terminal(&names(service)),
+            for_terminal(service.display_name()),
+            for_terminal(&format!("{method}{}", service.url)),
+            for_terminal(&page)
+        )?;
+    }
+    out.flush()
+}
+
+/// "143 ms", "4.2 ms", "2.31 s".
+fn ms(duration: Duration) -> String {
+    let millis = duration.as_secs_f64() * 1000.0;
+    if millis < 10.0 {
+        format!("{millis:.1} ms")
+    } else if millis < 10_000.0 {
+        format!("{millis:.0} ms")
+    } else {
+        format!("{:.2} s", millis / 1000.0)
+    }
+}
+
+/// ANSI colours, only when wanted (decided once, in settings).
+#[derive(Debug, Clone, Copy)]
+struct Style {
+    color: bool,
+}
+
+impl Style {
+    fn paint(&self, text: &str, code: &str) -> String {
+        if self.color {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
+    }
+
+    fn state(&self, state: State) -> String {
+        let word = format!("{:<8}", state.word());
+        let code = match state {
+            State::Up => "1;32",
+            State::Degraded => "1;33",
+            State::Down => "1;31",
+            State::Unknown => "1;35",
+        };
+        self.paint(&word, code)
+    }
+
+    fn bold(&self, text: &str) -> String {
+        self.paint(text, "1")
+    }
+
+    fn dim(&self, text: &str) -> String {
+        self.paint(text, "2")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_are_short_and_readable() {
+        assert_eq!(ms(Duration::from_micros(4_200)), "4.2 ms");
+        assert_eq!(ms(Duration::from_millis(143)), "143 ms");
+        assert_eq!(ms(Duration::from_millis(12_340)), "12.34 s");
+    }
+
+    #[test]
+    fn colour_only_when_asked() {
+        assert_eq!(Style { color: false }.state(State::Up), "UP      ");
+        assert!(Style { color: true }
+            .state(State::Down)
+            .starts_with("\x1b[1;31m"));
+    }
+}

@@ -1,0 +1,175 @@
+//! JSON Lines, the contract for jq: one `probe` object per probe, flushed as it happens.
+
+use std::io::{self, Write};
+use std::time::{Duration, SystemTime};
+
+use serde::Serialize;
+
+use super::{millis, Outcome, Reporter};
+use crate::catalog::{Catalog, Service, StatusFormat};
+use crate::probe::ErrorKind;
+use crate::target::redact;
+use crate::verdict::State;
+
+pub struct JsonLines<'w> {
+    out: Box<dyn Write + 'w>,
+}
+
+impl<'w> JsonLines<'w> {
+    pub fn new(out: Box<dyn Write + 'w>) -> Self {
+        JsonLines { out }
+    }
+}
+
+impl Reporter for JsonLines<'_> {
+    fn probe(&mut self, outcome: &Outcome) -> io::Result<()> {
+        write_line(&mut self.out, &ProbeLine::of(outcome))
+    }
+}
+
+fn write_line(out: &mut dyn Write, value: &impl Serialize) -> io::Result<()> {
+    serde_json::to_writer(&mut *out, value).map_err(io::Error::from)?;
+    out.write_all(b"\n")?;
+    out.flush()
+}
+
+/// RFC 3339, UTC, milliseconds.
+pub fn rfc3339(time: SystemTime) -> String {
+    humantime::format_rfc3339_millis(time).to_string()
+}
+
+#[derive(Serialize)]
+struct ProbeLine<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    target: &'a str,
+    name: &'a str,
+    url: String,
+    seq: u32,
+    at: String,
+    state: State,
+    reason: &'a str,
+    http: Option<Http<'a>>,
+    error: Option<Error<'a>>,
+    timings_ms: Timings,
+    tls: Option<Tls>,
+    status_page: Option<()>,
+    connectivity: Option<()>,
+}
+
+#[derive(Serialize)]
+struct Http<'a> {
+    status: u16,
+    reason: &'a str,
+    version: &'a str,
+}
+
+#[derive(Serialize)]
+struct Error<'a> {
+    kind: ErrorKind,
+    message: &'a str,
+}
+
+#[derive(Serialize)]
+struct Timings {
+    dns: Option<f64>,
+    connect: Option<f64>,
+    tls: Option<f64>,
+    first_byte: Option<f64>,
+    total: f64,
+}
+
+#[derive(Serialize)]
+struct Tls {
+    expires_at: String,
+    days_left: i64,
+}
+
+impl<'a> ProbeLine<'a> {
+    fn of(outcome: &'a Outcome) -> Self {
+        let seen = &outcome.seen;
+        let t = &seen.timings;
+        let ms = |d: Option<Duration>| d.map(millis);
+        ProbeLine {
+            kind: "probe",
+            target: &outcome.target.input,
+            name: &outcome.target.name,
+            url: outcome.target.display_url(),
+            seq: outcome.seq,
+            at: rfc3339(seen.started_at),
+            state: outcome.verdict.state,
+            reason: &outcome.verdict.reason,
+            http: seen.answer.as_ref().map(|a| Http {
+                status: a.status,
+                reason: &a.reason,
+                version: &a.version,
+            }),
+            error: outcome.verdict.error.as_ref().map(|e| Error {
+                kind: e.kind,
+                message: &e.message,
+            }),
+            timings_ms: Timings {
+                dns: ms(t.dns),
+                connect: ms(t.connect),
+                tls: ms(t.tls),
+                first_byte: ms(t.first_byte),
+                total: millis(t.total),
+            },
+            tls: seen.certificate.as_ref().map(|c| Tls {
+                expires_at: humantime::format_rfc3339_seconds(c.expires_at).to_string(),
+                days_left: c.days_left(seen.started_at),
+            }),
+            status_page: None,
+            connectivity: None,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct ServiceLine<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    key: &'a str,
+    name: &'a str,
+    aliases: &'a [String],
+    url: String,
+    method: &'static str,
+    expect: Option<&'a str>,
+    contains: Option<&'a str>,
+    status_page: Option<&'a str>,
+    status_format: Option<StatusFormat>,
+    status_api: Option<&'a str>,
+    components: &'a [String],
+}
+
+/// `--list --json`: one object per service.
+pub fn list(catalog: &Catalog, out: &mut dyn Write) -> io::Result<()> {
+    let mut services: Vec<&Service> = catalog.services().iter().collect();
+    services.sort_by(|a, b| a.key.cmp(&b.key));
+    for service in services {
+        let url = url::Url::parse(&service.url)
+            .map(|u| redact(&u))
+            .unwrap_or_else(|_| service.url.clone());
+        write_line(
+            out,
+            &ServiceLine {
+                kind: "service",
+                key: &service.key,
+                name: service.display_name(),
+                aliases: &service.aliases,
+                url,
+                method: service.method.unwrap_or(crate::cli::Method::Get).as_str(),
+                expect: service.expect.as_deref(),
+                contains: service.contains.as_deref(),
+                status_page: service.status_page.as_deref(),
+                status_format: service.status_format.or(service
+                    .status_page
+                    .as_ref()
+                    .map(|_| StatusFormat::Statuspage)),
+                status_api: service.status_api.as_deref(),
+                components: &service.components,
+            },
+        )?;
+    }
+    Ok(())
+}

@@ -1,0 +1,268 @@
+//! From what a probe saw to UP / DEGRADED / DOWN / UNKNOWN, with the reason in one sentence.
+
+use std::time::{Duration, SystemTime};
+
+use serde::Serialize;
+
+use crate::expect::StatusSet;
+use crate::probe::{ErrorKind, Failure, Observation};
+
+/// A target's state. The order is severity for the exit code: DOWN > UNKNOWN > DEGRADED > UP.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum State {
+    Up,
+    Degraded,
+    Unknown,
+    Down,
+}
+
+impl State {
+    /// The Nagios plugin exit code.
+    pub fn exit_code(self) -> u8 {
+        match self {
+            State::Up => 0,
+            State::Degraded => 1,
+            State::Down => 2,
+            State::Unknown => 3,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            State::Up => "up",
+            State::Degraded => "degraded",
+            State::Unknown => "unknown",
+            State::Down => "down",
+        }
+    }
+
+    pub fn word(self) -> &'static str {
+        match self {
+            State::Up => "UP",
+            State::Degraded => "DEGRADED",
+            State::Unknown => "UNKNOWN",
+            State::Down => "DOWN",
+        }
+    }
+}
+
+/// What counts as healthy for one target.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Criteria {
+    pub expect: Option<StatusSet>,
+    pub contains: Option<String>,
+    pub slow: Option<Duration>,
+    pub cert_warn: Duration,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Verdict {
+    pub state: State,
+    /// One short sentence.
+    pub reason: String,
+    pub error: Option<Failure>,
+}
+
+/// Judges one probe.
+pub fn judge(seen: &Observation, criteria: &Criteria, now: SystemTime) -> Verdict {
+    if let Some(failure) = &seen.failure {
+        return Verdict {
+            state: State::Down,
+            reason: failure.message.clone(),
+            error: Some(failure.clone()),
+        };
+    }
+    let Some(answer) = &seen.answer else {
+        let failure = Failure::new(ErrorKind::Protocol, "no answer");
+        return Verdict {
+            state: State::Down,
+            reason: failure.message.clone(),
+            error: Some(failure),
+        };
+    };
+    let status = format!(
+        "{} {}",
+        answer.status,
+        crate::sanitize::for_terminal(&answer.reason)
+    )
+    .trim_end()
+    .to_string();
+    let down = |kind, reason: String| Verdict {
+        state: State::Down,
+        reason: reason.clone(),
+        error: Some(Failure::new(kind, reason)),
+    };
+    let expected = criteria
+        .expect
+        .as_ref()
+        .map(|set| set.contains(answer.status));
+    if expected != Some(true) {
+        if answer.status >= 500 {
+            return down(ErrorKind::Status, format!("server error: {status}"));
+        }
+        if answer.status == 429 {
+            let reason = format!("rate limited: {status} (the service sheds load)");
+            return Verdict {
+                state: State::Degraded,
+                reason: reason.clone(),
+                error: Some(Failure::new(ErrorKind::Status, reason)),
+            };
+        }
+        if let (Some(false), Some(set)) = (expected, &criteria.expect) {
+            return down(
+                ErrorKind::Status,
+                format!("answered {status}, expected {set}"),
+            );
+        }
+    }
+    if let (Some(needle), Some(false)) = (&criteria.contains, seen.body_contains) {
+        return down(
+            ErrorKind::Content,
+            format!(
+                "answered {status} but the body does not contain '{}'",
+                crate::sanitize::for_terminal(needle)
+            ),
+        );
+    }
+
+    let mut worries = Vec::new();
+    if let Some(slow) = criteria.slow {
+        if seen.timings.total > slow {
+            worries.push(format!(
+                "slow: {} ms, over {}",
+                seen.timings.total.as_millis(),
+                humantime::format_duration(slow)
+            ));
+        }
+    }
+    if let Some(certificate) = &seen.certificate {
+        if certificate.expires_within(criteria.cert_warn, now) {
+            let days = certificate.days_left(now);
+            worries.push(match days {
+                d if d < 0 => "the TLS certificate has expired".to_string(),
+                0 => "the TLS certificate expires today".to_string(),
+                1 => "the TLS certificate expires tomorrow".to_string(),
+                d => format!("the TLS certificate expires in {d} days"),
+            });
+        }
+    }
+    if worries.is_empty() {
+        Verdict {
+            state: State::Up,
+            reason: format!("answered {status}"),
+            error: None,
+        }
+    } else {
+        Verdict {
+            state: State::Degraded,
+            reason: format!("answered {status}, but {}", worries.join(" and ")),
+            error: None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::probe::{Answer, Certificate, Timings};
+
+    fn answered(status: u16) -> Observation {
+        Observation {
+            started_at: SystemTime::now(),
+            answer: Some(Answer {
+                status,
+                reason: "Reason".into(),
+                version: "HTTP/1.1".into(),
+                headers: vec![],
+            }),
+            failure: None,
+            timings: Timings {
+                total: Duration::from_millis(100),
+                ..Timings::default()
+            },
+            certificate: None,
+            address: None,
+            redirects: vec![],
+            body_contains: None,
+        }
+    }
+
+    fn state(seen: &Observation, criteria: &Criteria) -> State {
+        judge(seen, criteria, SystemTime::now()).state
+    }
+
+    #[test]
+    fn statuses_follow_the_rules() {
+        let plain = Criteria::default();
+        assert_eq!(state(&answered(200), &plain), State::Up);
+        assert_eq!(state(&answered(404), &plain), State::Up);
+        assert_eq!(state(&answered(503), &plain), State::Down);
+        assert_eq!(state(&answered(429), &plain), State::Degraded);
+        let expect = Criteria {
+            expect: Some(StatusSet::parse("2xx").unwrap()),
+            ..plain.clone()
+        };
+        assert_eq!(state(&answered(404), &expect), State::Down);
+        assert_eq!(state(&answered(204), &expect), State::Up);
+        let maintenance = Criteria {
+            expect: Some(StatusSet::parse("503").unwrap()),
+            ..plain
+        };
+        assert_eq!(
+            state(&answered(503), &maintenance),
+            State::Up,
+            "an expected status is up"
+        );
+    }
+
+    #[test]
+    fn content_speed_and_certificates() {
+        let mut seen = answered(200);
+        seen.body_contains = Some(false);
+        let contains = Criteria {
+            contains: Some("ok".into()),
+            ..Criteria::default()
+        };
+        let verdict = judge(&seen, &contains, SystemTime::now());
+        assert_eq!(
+            (verdict.state, verdict.error.map(|e| e.kind)),
+            (State::Down, Some(ErrorKind::Content))
+        );
+
+        let slow = Criteria {
+            slow: Some(Duration::from_millis(50)),
+            ..Criteria::default()
+        };
+        assert_eq!(state(&answered(200), &slow), State::Degraded);
+
+        let mut expiring = answered(200);
+        expiring.certificate = Some(Certificate {
+            expires_at: SystemTime::now() + Duration::from_secs(3 * 86_400 + 60),
+        });
+        let warn = Criteria {
+            cert_warn: Duration::from_secs(14 * 86_400),
+            ..Criteria::default()
+        };
+        let verdict = judge(&expiring, &warn, SystemTime::now());
+        assert_eq!(verdict.state, State::Degraded);
+        assert!(
+            verdict.reason.contains("expires in 3 days"),
+            "{}",
+            verdict.reason
+        );
+    }
+
+    #[test]
+    fn severity_orders_the_exit_code() {
+        assert!(
+            State::Down > State::Unknown
+                && State::Unknown > State::Degraded
+                && State::Degraded > State::Up
+        );
+        assert_eq!(
+            [State::Up, State::Degraded, State::Down, State::Unknown].map(State::exit_code),
+            [0, 1, 2, 3]
+        );
+    }
+}
