@@ -24,6 +24,11 @@ impl Target {
     pub fn display_url(&self) -> String {
         redact(&self.url)
     }
+
+    /// What the user typed, with any password in it replaced by `***`.
+    pub fn display_input(&self) -> String {
+        redact_typed(&self.input)
+    }
 }
 
 /// Resolves one target: a known name first, then a URL, then a bare host.
@@ -68,7 +73,7 @@ pub fn resolve(input: &str, catalog: &Catalog) -> Result<Target, BadInput> {
     };
     Ok(Target {
         input: input.to_string(),
-        name: host_name(&url),
+        name: short_name(&url),
         url,
         service: None,
     })
@@ -113,7 +118,18 @@ fn unknown_word(word: &str, catalog: &Catalog) -> BadInput {
 
 /// What the user typed, safe to print back.
 fn shown(typed: &str) -> String {
-    crate::sanitize::for_terminal(typed)
+    crate::sanitize::for_terminal(&redact_typed(typed))
+}
+
+/// What to call a URL target: host, port and path, without scheme, credentials or query,
+/// so that two paths on one host can be told apart.
+fn short_name(url: &Url) -> String {
+    let path = url.path();
+    if path == "/" {
+        host_name(url)
+    } else {
+        format!("{}{path}", host_name(url))
+    }
 }
 
 /// The host (and port, when not the default), in Unicode for international names.
@@ -139,6 +155,23 @@ pub fn redact(url: &Url) -> String {
     // set_password only fails for URLs that cannot have credentials, which have none.
     let _ = shown.set_password(Some("***"));
     shown.to_string()
+}
+
+/// Redacts the password of a URL as typed, keeping everything else exactly as it was.
+pub fn redact_typed(typed: &str) -> String {
+    let authority_start = typed.find("://").map_or(0, |i| i + 3);
+    let rest = &typed[authority_start..];
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let authority = &rest[..authority_end];
+    let Some(at) = authority.rfind('@') else {
+        return typed.to_string();
+    };
+    let Some(colon) = authority[..at].find(':') else {
+        return typed.to_string();
+    };
+    let password_start = authority_start + colon + 1;
+    let password_end = authority_start + at;
+    format!("{}***{}", &typed[..password_start], &typed[password_end..])
 }
 
 #[cfg(test)]
@@ -173,7 +206,7 @@ mod tests {
         );
         let v6 = target("http://[::1]:8080/x").unwrap();
         assert_eq!(v6.url.host_str(), Some("[::1]"));
-        assert_eq!(v6.name, "[::1]:8080");
+        assert_eq!(v6.name, "[::1]:8080/x");
         assert_eq!(target("::1").unwrap().url.as_str(), "https://[::1]/");
         assert_eq!(
             target("localhost:3000").unwrap().url.as_str(),

@@ -150,7 +150,7 @@ pub fn words(error: &rustls::Error) -> String {
         rustls::Error::InvalidMessage(_)
         | rustls::Error::InappropriateMessage { .. }
         | rustls::Error::InappropriateHandshakeMessage { .. } => {
-            "the server does not speak TLS properly".into()
+            "the server does not speak TLS (plain HTTP on this port?)".into()
         }
         other => other.to_string(),
     }

@@ -42,7 +42,7 @@ pub fn rfc3339(time: SystemTime) -> String {
 struct ProbeLine<'a> {
     #[serde(rename = "type")]
     kind: &'static str,
-    target: &'a str,
+    target: String,
     name: &'a str,
     url: String,
     seq: u32,
@@ -92,7 +92,7 @@ impl<'a> ProbeLine<'a> {
         let ms = |d: Option<Duration>| d.map(millis);
         ProbeLine {
             kind: "probe",
-            target: &outcome.target.input,
+            target: outcome.target.display_input(),
             name: &outcome.target.name,
             url: outcome.target.display_url(),
             seq: outcome.seq,

@@ -82,7 +82,7 @@ impl Reporter for Nagios<'_> {
                 let prefix = if last.len() == 1 {
                     String::new()
                 } else {
-                    format!("{}_", label(&o.target.input))
+                    format!("{}_", label(&o.target.display_input()))
                 };
                 let mut items = vec![format!(
                     "'{prefix}time'={:.6}s;;;0",

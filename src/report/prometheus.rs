@@ -35,7 +35,7 @@ impl Reporter for Prometheus<'_> {
         let labels = |o: &Outcome| {
             format!(
                 "target=\"{}\",name=\"{}\",url=\"{}\"",
-                escape(&o.target.input),
+                escape(&o.target.display_input()),
                 escape(&o.target.name),
                 escape(&o.target.display_url())
             )

@@ -1,0 +1,82 @@
+//! The real binary, run the way a user would, but sealed off from the world: no proxies from
+//! the environment, no user config, and a config of the test's own that points every reference
+//! endpoint at a closed local port, so no test can reach the internet.
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use assert_cmd::Command;
+
+/// A reference endpoint nobody listens on (port 9 is "discard"; nothing runs it here).
+pub const DEAD_REFERENCE: &str = "http://127.0.0.1:9/generate_204";
+
+/// isitdown with a config that only says where the (dead) reference endpoints are.
+pub fn isitdown() -> Command {
+    isitdown_with_config("")
+}
+
+/// isitdown with this config text, plus dead reference endpoints unless it names its own.
+pub fn isitdown_with_config(toml: &str) -> Command {
+    let mut text = toml.to_string();
+    if !text.contains("[connectivity]") {
+        text.push_str(&format!(
+            "\n[connectivity]\nreferences = [\"{DEAD_REFERENCE}\"]\n"
+        ));
+    }
+    let path = write_config(&text);
+    let mut command = Command::cargo_bin("isitdown").expect("the isitdown binary is built");
+    for name in [
+        "HTTP_PROXY",
+        "http_proxy",
+        "HTTPS_PROXY",
+        "https_proxy",
+        "ALL_PROXY",
+        "all_proxy",
+        "NO_PROXY",
+        "no_proxy",
+        "NO_COLOR",
+        "CLICOLOR_FORCE",
+    ] {
+        command.env_remove(name);
+    }
+    command
+        .env("ISITDOWN_CONFIG", &path)
+        .env("XDG_CONFIG_HOME", path.with_extension("none"))
+        .env("TERM", "xterm-256color")
+        .timeout(std::time::Duration::from_secs(30));
+    command
+}
+
+/// Writes a config file under cargo's scratch folder for integration tests.
+pub fn write_config(text: &str) -> PathBuf {
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
+    let path = dir.join(format!(
+        "config-{}-{}.toml",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    ));
+    std::fs::write(&path, text).expect("the scratch folder is writable");
+    path
+}
+
+/// stdout as JSON Lines.
+pub fn json_lines(stdout: &[u8]) -> Vec<serde_json::Value> {
+    String::from_utf8_lossy(stdout)
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}")))
+        .collect()
+}
+
+/// Runs with --json and returns the exit code and the one probe object.
+pub fn probe_json(command: &mut Command) -> (i32, serde_json::Value) {
+    let output = command.arg("--json").output().expect("isitdown runs");
+    let mut lines = json_lines(&output.stdout);
+    assert_eq!(
+        lines.len(),
+        1,
+        "one probe line expected, stderr: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    (output.status.code().unwrap_or(-1), lines.remove(0))
+}
