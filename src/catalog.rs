@@ -56,7 +56,7 @@ impl Service {
 }
 
 /// How a provider's status page publishes its state.
-#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, Hash, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum StatusFormat {
     /// Atlassian Statuspage `/api/v2/summary.json`, and incident.io's compatible endpoint.
@@ -64,7 +64,6 @@ pub enum StatusFormat {
     Slack,
     Heroku,
     Statusio,
-    Instatus,
     Betterstack,
     GoogleCloud,
     GoogleWorkspace,
@@ -181,6 +180,19 @@ mod tests {
         );
         assert_eq!(catalog.find("GH").map(|s| s.key.as_str()), Some("github"));
         assert!(catalog.find("no-such-service").is_none());
+    }
+
+    #[test]
+    fn chatgpt_and_openai_share_a_page_but_not_components() {
+        let catalog = Catalog::builtin();
+        let (chat, api) = (
+            catalog.find("chatgpt").unwrap(),
+            catalog.find("openai").unwrap(),
+        );
+        assert_eq!(chat.status_page, api.status_page);
+        assert!(chat.components.contains(&"Conversations".to_string()));
+        assert!(api.components.contains(&"Chat Completions".to_string()));
+        assert!(chat.components.iter().all(|c| !api.components.contains(c)));
     }
 
     #[test]

@@ -1,35 +1,112 @@
-//! Probing every target once, concurrently, and reporting in argument order as results arrive.
+//! Probing every target once, concurrently, with its status page read alongside and the user's
+//! connection checked when a public target fails; reported in argument order as results arrive.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::mpsc;
+use std::sync::{mpsc, OnceLock};
 use std::thread;
 use std::time::SystemTime;
 
-use crate::probe;
+use crate::connectivity::{self, Connectivity};
+use crate::probe::{self, Observation};
 use crate::report::{Outcome, Reporter};
 use crate::settings::{Plan, Settings};
-use crate::verdict::{self, State};
+use crate::status_page::{self, Page, Source};
+use crate::verdict::{self, Context, State};
 
 /// More targets than this are probed in waves of this many at once.
 const MAX_PARALLEL: usize = 64;
 
-/// Probes a target, again up to `retries` times while it is down; the last probe counts.
-pub fn probe_target(settings: &Settings, plan: &Plan, seq: u32) -> Outcome {
-    let mut attempt = 0;
-    loop {
-        let seen = probe::probe(&settings.client, &plan.request);
-        let verdict = verdict::judge(&seen, &plan.criteria, SystemTime::now());
-        if verdict.state != State::Down || attempt >= settings.retries {
-            return Outcome {
+/// What the targets of one round share: each status page is read once, however many services
+/// it speaks for, and the connection is checked once, however many targets fail.
+pub struct Round<'s> {
+    settings: &'s Settings,
+    pages: HashMap<Source, OnceLock<Result<Page, String>>>,
+    connectivity: OnceLock<Connectivity>,
+}
+
+impl<'s> Round<'s> {
+    pub fn new(settings: &'s Settings, plans: &[Plan]) -> Round<'s> {
+        let pages = plans
+            .iter()
+            .filter_map(|p| p.status_source.clone())
+            .map(|s| (s, OnceLock::new()))
+            .collect();
+        Round {
+            settings,
+            pages,
+            connectivity: OnceLock::new(),
+        }
+    }
+
+    fn page(&self, source: &Source) -> Result<Page, String> {
+        match self.pages.get(source) {
+            Some(cell) => cell
+                .get_or_init(|| status_page::read(&self.settings.client, source))
+                .clone(),
+            None => status_page::read(&self.settings.client, source),
+        }
+    }
+
+    fn connectivity(&self) -> Connectivity {
+        self.connectivity
+            .get_or_init(|| connectivity::check(&self.settings.client, &self.settings.references))
+            .clone()
+    }
+
+    /// Whether a failed probe should ask if the user's own connection works.
+    fn wants_connectivity(&self, plan: &Plan, seen: &Observation) -> bool {
+        let network_failure = seen.failure.as_ref().is_some_and(|f| f.kind.is_network());
+        self.settings.connectivity_check
+            && network_failure
+            && connectivity::is_public(&plan.target.url, seen.address.map(|a| a.ip()))
+    }
+
+    /// Probes a target (again up to `retries` times while it is down) with its status page
+    /// read at the same time, and judges it.
+    pub fn probe_target(&self, plan: &Plan, seq: u32) -> Outcome {
+        thread::scope(|scope| {
+            let reading = plan
+                .status_source
+                .as_ref()
+                .map(|source| (source, scope.spawn(move || self.page(source))));
+            let criteria = &plan.criteria;
+            let mut attempt = 0;
+            let seen = loop {
+                let seen = probe::probe(&self.settings.client, &plan.request);
+                let judged = verdict::judge(&seen, criteria, Context::default(), SystemTime::now());
+                if judged.state != State::Down || attempt >= self.settings.retries {
+                    break seen;
+                }
+                attempt += 1;
+            };
+            let status_page =
+                reading
+                    .zip(plan.target.service.as_ref())
+                    .map(|((source, reading), service)| {
+                        let page = reading
+                            .join()
+                            .unwrap_or_else(|_| Err("the status page could not be read".into()));
+                        status_page::report(source, page, service)
+                    });
+            let connectivity = self
+                .wants_connectivity(plan, &seen)
+                .then(|| self.connectivity());
+            let context = Context {
+                page: status_page.as_ref(),
+                connectivity: connectivity.as_ref(),
+            };
+            let verdict = verdict::judge(&seen, criteria, context, SystemTime::now());
+            Outcome {
                 target: plan.target.clone(),
                 seq,
                 seen,
+                status_page,
+                connectivity,
                 verdict,
-            };
-        }
-        attempt += 1;
+            }
+        })
     }
 }
 
@@ -42,6 +119,7 @@ pub fn probe_all(
     seq: u32,
     reporter: &mut dyn Reporter,
 ) -> (Vec<Outcome>, io::Result<()>) {
+    let round = Round::new(settings, plans);
     let (sender, receiver) = mpsc::channel();
     let next_plan = AtomicUsize::new(0);
     let mut outcomes = Vec::with_capacity(plans.len());
@@ -49,14 +127,11 @@ pub fn probe_all(
     thread::scope(|scope| {
         for _ in 0..plans.len().min(MAX_PARALLEL) {
             let sender = sender.clone();
-            let next_plan = &next_plan;
+            let (next_plan, round) = (&next_plan, &round);
             scope.spawn(move || loop {
                 let index = next_plan.fetch_add(1, Ordering::Relaxed);
                 let Some(plan) = plans.get(index) else { break };
-                if sender
-                    .send((index, probe_target(settings, plan, seq)))
-                    .is_err()
-                {
+                if sender.send((index, round.probe_target(plan, seq))).is_err() {
                     break;
                 }
             });

@@ -3,10 +3,12 @@
 //! Data flows one way: argv + config -> [`settings::Settings`] -> [`target::Target`]s ->
 //! [`probe::Observation`]s -> [`verdict::Verdict`]s -> a report on stdout and an exit code.
 
+pub mod bot_wall;
 pub mod catalog;
 pub mod check;
 pub mod cli;
 pub mod config;
+pub mod connectivity;
 pub mod exit;
 pub mod expect;
 pub mod probe;
@@ -14,7 +16,9 @@ pub mod report;
 pub mod run;
 pub mod sanitize;
 pub mod settings;
+pub mod status_page;
 pub mod target;
+pub mod timestamp;
 pub mod verdict;
 
 pub use run::main_exit_code;

@@ -9,9 +9,11 @@ use ureq::config::IpFamily;
 use crate::catalog::Catalog;
 use crate::cli::{Cli, ColorWhen, Format, Generate, Method, UntilState};
 use crate::config::Config;
+use crate::connectivity::{self, Reference};
 use crate::exit::BadInput;
 use crate::expect::StatusSet;
 use crate::probe::{self, Client};
+use crate::status_page;
 use crate::target::{self, Target};
 use crate::verdict::Criteria;
 
@@ -71,6 +73,8 @@ pub struct Settings {
     pub schedule: Schedule,
     pub status_page: bool,
     pub connectivity_check: bool,
+    /// The endpoints that tell whether the user's own connection works.
+    pub references: Vec<Reference>,
 }
 
 /// One target's probe and the rules to judge it by.
@@ -79,6 +83,8 @@ pub struct Plan {
     pub target: Target,
     pub request: probe::Request,
     pub criteria: Criteria,
+    /// Where its provider reports its status, when it has a readable page and it is wanted.
+    pub status_source: Option<status_page::Source>,
 }
 
 impl Settings {
@@ -141,6 +147,10 @@ impl Settings {
             probe::tls::client_config(true, None)?
         };
 
+        let references = match &config.connectivity {
+            Some(configured) => connectivity::from_config(&configured.references)?,
+            None => connectivity::default_references(),
+        };
         let catalog = Catalog::with_user_services(config.services);
         let targets = match mode {
             Mode::Probe => {
@@ -184,6 +194,7 @@ impl Settings {
             },
             status_page: !(cli.no_status_page || d.no_status_page),
             connectivity_check: !(cli.no_connectivity_check || d.no_connectivity_check),
+            references,
         })
     }
 
@@ -220,6 +231,9 @@ impl Settings {
                 slow: self.overrides.slow,
                 cert_warn: self.overrides.cert_warn.unwrap_or(DEFAULT_CERT_WARN),
             },
+            status_source: service
+                .filter(|_| self.status_page)
+                .and_then(status_page::Source::of),
         }
     }
 }

@@ -4,8 +4,10 @@ use std::time::{Duration, SystemTime};
 
 use serde::Serialize;
 
+use crate::connectivity::Connectivity;
 use crate::expect::StatusSet;
 use crate::probe::{ErrorKind, Failure, Observation};
+use crate::status_page::{self, Severity};
 
 /// A target's state. The order is severity for the exit code: DOWN > UNKNOWN > DEGRADED > UP.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -64,15 +66,89 @@ pub struct Verdict {
     pub error: Option<Failure>,
 }
 
-/// Judges one probe.
-pub fn judge(seen: &Observation, criteria: &Criteria, now: SystemTime) -> Verdict {
+/// What else is known when judging a probe: the provider's word and the user's connection.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Context<'a> {
+    pub page: Option<&'a status_page::Report>,
+    pub connectivity: Option<&'a Connectivity>,
+}
+
+/// Judges one probe in its context.
+pub fn judge(
+    seen: &Observation,
+    criteria: &Criteria,
+    context: Context,
+    now: SystemTime,
+) -> Verdict {
+    let readable_page = context.page.filter(|p| p.is_readable());
     if let Some(failure) = &seen.failure {
+        let (state, reason) = match context.connectivity {
+            Some(c) if !c.online => (State::Unknown, format!("{}; {}", failure.message, c.note)),
+            Some(_) => (
+                State::Down,
+                format!("{} (it's not just you)", failure.message),
+            ),
+            None => (State::Down, failure.message.clone()),
+        };
         return Verdict {
-            state: State::Down,
-            reason: failure.message.clone(),
+            state,
+            reason,
             error: Some(failure.clone()),
         };
     }
+    if let (Some(vendor), Some(answer)) = (seen.bot_wall, &seen.answer) {
+        return behind_a_wall(vendor, answer.status, readable_page, context.page.is_some());
+    }
+    let verdict = judge_answer(seen, criteria, now);
+    match readable_page {
+        Some(page) if page.admits_trouble() && verdict.state == State::Up => Verdict {
+            state: State::Degraded,
+            reason: format!("{}, but {}", verdict.reason, page.summary()),
+            error: None,
+        },
+        _ => verdict,
+    }
+}
+
+/// A bot wall proves only that the edge answers: the status page decides, and without one
+/// there is no verdict.
+fn behind_a_wall(
+    vendor: &str,
+    status: u16,
+    page: Option<&status_page::Report>,
+    had_page: bool,
+) -> Verdict {
+    let wall = format!("a {vendor} bot wall answered {status} instead of the service");
+    let error = Some(Failure::new(
+        ErrorKind::Blocked,
+        format!("{wall}: the service itself is unverified"),
+    ));
+    let Some(page) = page else {
+        let why = if had_page {
+            "its status page is unreadable"
+        } else {
+            "there is no status page to ask"
+        };
+        return Verdict {
+            state: State::Unknown,
+            reason: format!("{wall}, and {why}"),
+            error,
+        };
+    };
+    let state = match page.severity {
+        Severity::Operational => State::Up,
+        Severity::Maintenance | Severity::Minor => State::Degraded,
+        Severity::Major | Severity::Critical => State::Down,
+    };
+    Verdict {
+        state,
+        reason: format!("{wall}; {}", page.summary()),
+        error,
+    }
+}
+
+/// Judges the answer itself: status, body, speed, certificate.
+fn judge_answer(seen: &Observation, criteria: &Criteria, now: SystemTime) -> Verdict {
     let Some(answer) = &seen.answer else {
         let failure = Failure::new(ErrorKind::Protocol, "no answer");
         return Verdict {
@@ -185,11 +261,12 @@ mod tests {
             address: None,
             redirects: vec![],
             body_contains: None,
+            bot_wall: None,
         }
     }
 
     fn state(seen: &Observation, criteria: &Criteria) -> State {
-        judge(seen, criteria, SystemTime::now()).state
+        judge(seen, criteria, Context::default(), SystemTime::now()).state
     }
 
     #[test]
@@ -224,7 +301,7 @@ mod tests {
             contains: Some("ok".into()),
             ..Criteria::default()
         };
-        let verdict = judge(&seen, &contains, SystemTime::now());
+        let verdict = judge(&seen, &contains, Context::default(), SystemTime::now());
         assert_eq!(
             (verdict.state, verdict.error.map(|e| e.kind)),
             (State::Down, Some(ErrorKind::Content))
@@ -244,7 +321,7 @@ mod tests {
             cert_warn: Duration::from_secs(14 * 86_400),
             ..Criteria::default()
         };
-        let verdict = judge(&expiring, &warn, SystemTime::now());
+        let verdict = judge(&expiring, &warn, Context::default(), SystemTime::now());
         assert_eq!(verdict.state, State::Degraded);
         assert!(
             verdict.reason.contains("expires in 3 days"),
@@ -264,5 +341,129 @@ mod tests {
             [State::Up, State::Degraded, State::Down, State::Unknown].map(State::exit_code),
             [0, 1, 2, 3]
         );
+    }
+}
+
+#[cfg(test)]
+mod context_tests {
+    use super::*;
+    use crate::probe::{Answer, Timings};
+    use crate::status_page::Report;
+
+    fn seen(
+        status: Option<u16>,
+        failure: Option<ErrorKind>,
+        wall: Option<&'static str>,
+    ) -> Observation {
+        Observation {
+            started_at: SystemTime::now(),
+            answer: status.map(|status| Answer {
+                status,
+                reason: "R".into(),
+                version: "HTTP/1.1".into(),
+                headers: vec![],
+            }),
+            failure: failure.map(|kind| Failure::new(kind, "it failed")),
+            timings: Timings::default(),
+            certificate: None,
+            address: None,
+            redirects: vec![],
+            body_contains: None,
+            bot_wall: wall,
+        }
+    }
+
+    fn page(severity: Severity, error: Option<&str>) -> Report {
+        Report {
+            url: "https://status.example.com".into(),
+            provider: Some("Example".into()),
+            indicator: None,
+            description: None,
+            incidents: vec![],
+            components: vec![],
+            error: error.map(str::to_string),
+            severity,
+        }
+    }
+
+    fn state(
+        seen: &Observation,
+        page: Option<&Report>,
+        connectivity: Option<&Connectivity>,
+    ) -> State {
+        judge(
+            seen,
+            &Criteria::default(),
+            Context { page, connectivity },
+            SystemTime::now(),
+        )
+        .state
+    }
+
+    #[test]
+    fn the_page_only_makes_a_healthy_probe_worse() {
+        let up = seen(Some(200), None, None);
+        let down = seen(Some(503), None, None);
+        let trouble = page(Severity::Major, None);
+        let calm = page(Severity::Operational, None);
+        let unreadable = page(Severity::Operational, Some("not JSON"));
+        assert_eq!(state(&up, Some(&trouble), None), State::Degraded);
+        assert_eq!(state(&up, Some(&calm), None), State::Up);
+        assert_eq!(state(&up, Some(&unreadable), None), State::Up);
+        assert_eq!(state(&down, Some(&calm), None), State::Down);
+        assert_eq!(state(&down, Some(&trouble), None), State::Down);
+    }
+
+    #[test]
+    fn behind_a_bot_wall_the_page_decides() {
+        let wall = seen(Some(403), None, Some("Cloudflare"));
+        assert_eq!(state(&wall, None, None), State::Unknown);
+        assert_eq!(
+            state(
+                &wall,
+                Some(&page(Severity::Operational, Some("timeout"))),
+                None
+            ),
+            State::Unknown
+        );
+        assert_eq!(
+            state(&wall, Some(&page(Severity::Operational, None)), None),
+            State::Up
+        );
+        assert_eq!(
+            state(&wall, Some(&page(Severity::Minor, None)), None),
+            State::Degraded
+        );
+        assert_eq!(
+            state(&wall, Some(&page(Severity::Critical, None)), None),
+            State::Down
+        );
+        let verdict = judge(
+            &wall,
+            &Criteria::default(),
+            Context::default(),
+            SystemTime::now(),
+        );
+        assert_eq!(verdict.error.map(|e| e.kind), Some(ErrorKind::Blocked));
+    }
+
+    #[test]
+    fn the_users_connection_decides_between_down_and_unknown() {
+        let failed = seen(None, Some(ErrorKind::Dns), None);
+        let offline = Connectivity {
+            online: false,
+            checked: 3,
+            ok: 0,
+            note: "your connection seems down".into(),
+        };
+        let online = Connectivity {
+            online: true,
+            checked: 3,
+            ok: 1,
+            note: "fine".into(),
+        };
+        assert_eq!(state(&failed, None, Some(&offline)), State::Unknown);
+        assert_eq!(state(&failed, None, Some(&online)), State::Down);
+        assert_eq!(state(&failed, None, None), State::Down);
     }
 }

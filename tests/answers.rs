@@ -383,3 +383,24 @@ fn head_is_asked_again_with_get_when_a_catalog_service_refuses_it() {
     let methods: Vec<String> = server.requests().iter().map(|r| r.method.clone()).collect();
     assert_eq!(methods, vec!["HEAD", "GET"]);
 }
+
+#[test]
+fn retries_probe_a_failing_target_again_and_the_last_probe_counts() {
+    let server = TestServer::start();
+    isitdown()
+        .args(["--retries", "2"])
+        .arg(server.url("/status/503"))
+        .assert()
+        .code(2);
+    assert_eq!(server.requests().len(), 3, "one probe and two retries");
+    isitdown()
+        .args(["--retries", "2"])
+        .arg(server.url("/"))
+        .assert()
+        .code(0);
+    assert_eq!(
+        server.requests().len(),
+        4,
+        "an up target is not probed again"
+    );
+}

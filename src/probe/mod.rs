@@ -24,6 +24,7 @@ use phases::{
 };
 pub use tls::Certificate;
 
+use crate::bot_wall;
 use crate::cli::Method;
 use crate::target::redact;
 
@@ -31,6 +32,8 @@ use crate::target::redact;
 pub const MAX_BODY: usize = 1024 * 1024;
 /// Response headers larger than this are a protocol failure, not a memory problem.
 const MAX_HEADER_BYTES: usize = 64 * 1024;
+/// How much of a 403/429/503 body is read to recognise a challenge page.
+const WALL_SNIFF_BYTES: u64 = 32 * 1024;
 /// Redirects followed before giving up.
 const MAX_REDIRECTS: usize = 10;
 /// Headers worth showing with `-v`, in this order.
@@ -81,6 +84,8 @@ pub struct Observation {
     pub redirects: Vec<Redirect>,
     /// Whether `find_in_body` was found; `None` when not looked for or not reached.
     pub body_contains: Option<bool>,
+    /// The vendor of the bot wall that answered instead of the service, if one did.
+    pub bot_wall: Option<&'static str>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -135,6 +140,7 @@ pub fn probe(client: &Client, request: &Request) -> Observation {
     let mut answer = None;
     let mut failure = None;
     let mut body_contains = None;
+    let mut bot_wall = None;
 
     loop {
         let left = deadline.saturating_duration_since(Instant::now());
@@ -201,6 +207,19 @@ pub fn probe(client: &Client, request: &Request) -> Observation {
                 }
             }
         }
+        if bot_wall::may_be_a_wall(status) {
+            let marker = this_answer.header("cf-mitigated").map(str::to_string);
+            // Without --contains, a little of the body is read to recognise a challenge page.
+            let mut start = Vec::new();
+            if request.find_in_body.is_none() && method == Method::Get {
+                let _ = response
+                    .body_mut()
+                    .as_reader()
+                    .take(WALL_SNIFF_BYTES)
+                    .read_to_end(&mut start);
+            }
+            bot_wall = bot_wall::vendor(status, marker.as_deref(), &start);
+        }
         if let Some(needle) = &request.find_in_body {
             if method == Method::Get {
                 match body_has(response.body_mut().as_reader(), needle.as_bytes()) {
@@ -233,7 +252,60 @@ pub fn probe(client: &Client, request: &Request) -> Observation {
         address: log.address,
         redirects,
         body_contains,
+        bot_wall,
     }
+}
+
+/// A plain GET of a small document (a status page, a reference endpoint): no redirects, no
+/// extra headers, its own deadline, at most `max_body` bytes.
+#[derive(Debug, Clone)]
+pub struct Fetched {
+    pub status: u16,
+    pub content_type: Option<String>,
+    pub body: Vec<u8>,
+}
+
+pub fn fetch(
+    client: &Client,
+    url: &str,
+    timeout: Duration,
+    max_body: usize,
+) -> Result<Fetched, Failure> {
+    let url =
+        Url::parse(url).map_err(|e| Failure::new(ErrorKind::Protocol, format!("bad URL: {e}")))?;
+    let client = Client {
+        timeout,
+        headers: Vec::new(),
+        ..client.clone()
+    };
+    let recorder = Recorder::default();
+    let agent = agent_for(&client, &recorder);
+    let classify =
+        |error: &ureq::Error, stage| failure::classify(error, &recorder.snapshot(), timeout, stage);
+    let mut response = send(&agent, &client, &url, Method::Get, None, timeout)
+        .map_err(|e| classify(&e, Stage::Exchange))?;
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+    let mut body = Vec::new();
+    response
+        .body_mut()
+        .as_reader()
+        .take(max_body as u64 + 1)
+        .read_to_end(&mut body)
+        .map_err(|e| classify(&ureq::Error::from(e), Stage::Body))?;
+    if body.len() > max_body {
+        return Err(Failure::new(
+            ErrorKind::Protocol,
+            format!("larger than {} KiB", max_body / 1024),
+        ));
+    }
+    Ok(Fetched {
+        status: response.status().as_u16(),
+        content_type,
+        body,
+    })
 }
 
 /// An agent whose seams report to this probe's recorder. Redirects are ours to follow.

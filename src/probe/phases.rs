@@ -191,6 +191,7 @@ impl<In: Transport> Connector<In> for TimedTcpConnector {
             Some((address, error)) => (Some(address), error),
             None => (None, io::Error::from(io::ErrorKind::TimedOut)),
         };
+        self.recorder.log().address = address;
         self.recorder.fail(PhaseFailure::Connect {
             address,
             kind: error.kind(),

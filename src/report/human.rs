@@ -7,6 +7,7 @@ use super::{Outcome, Reporter};
 use crate::catalog::{Catalog, StatusFormat};
 use crate::sanitize::for_terminal;
 use crate::settings::Output;
+use crate::status_page;
 use crate::target::Target;
 use crate::verdict::State;
 
@@ -83,6 +84,16 @@ impl Reporter for Human<'_> {
                 self.detail("error", error.kind.as_str())?;
             }
         }
+        if let Some(page) = &outcome.status_page {
+            self.provider_lines(page)?;
+        }
+        if let Some(connectivity) = &outcome.connectivity {
+            let line = format!(
+                "{} ({} of {} reference endpoints answered right)",
+                connectivity.note, connectivity.ok, connectivity.checked
+            );
+            writeln!(self.out, "{INDENT}{line}")?;
+        }
         if self.show_phases {
             let t = &seen.timings;
             let phases: Vec<String> = [
@@ -105,6 +116,69 @@ impl Reporter for Human<'_> {
 }
 
 impl Human<'_> {
+    /// "OpenAI reports: Partial outage", then each open incident with its age and link.
+    fn provider_lines(&mut self, page: &status_page::Report) -> io::Result<()> {
+        let now = SystemTime::now();
+        if !page.is_readable() {
+            let line = self.style.dim(&for_terminal(&page.summary()));
+            return writeln!(self.out, "{INDENT}{line}");
+        }
+        let words = page.description.clone().or_else(|| page.indicator.clone());
+        let headline = match (page.admits_trouble(), words) {
+            (_, _) if !page.incidents.is_empty() => {
+                let count = page.incidents.len();
+                let plural = if count == 1 { "" } else { "s" };
+                format!("{} reports {count} open incident{plural}:", page.who())
+            }
+            (_, Some(words)) => format!("{} reports: {words}", page.who()),
+            (_, None) => page.summary(),
+        };
+        let headline = for_terminal(&headline);
+        let headline = if page.admits_trouble() {
+            self.style.paint(&headline, "33")
+        } else {
+            headline
+        };
+        writeln!(self.out, "{INDENT}{headline}")?;
+        for incident in &page.incidents {
+            let mut about: Vec<String> = incident.impact.iter().cloned().collect();
+            if let Some(start) = incident.started_at {
+                about.push(crate::timestamp::since(start, now));
+            }
+            let about = if about.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", about.join(", "))
+            };
+            let link = incident
+                .url
+                .as_deref()
+                .map(|u| format!(" {u}"))
+                .unwrap_or_default();
+            writeln!(
+                self.out,
+                "{INDENT}  {}{about}{}",
+                for_terminal(&incident.name),
+                for_terminal(&link)
+            )?;
+        }
+        if page.incidents.is_empty() {
+            for component in page
+                .components
+                .iter()
+                .filter(|c| c.severity > status_page::Severity::Operational)
+            {
+                writeln!(
+                    self.out,
+                    "{INDENT}  {}: {}",
+                    for_terminal(&component.name),
+                    for_terminal(&component.status.replace('_', " "))
+                )?;
+            }
+        }
+        Ok(())
+    }
+
     fn detail(&mut self, label: &str, value: &str) -> io::Result<()> {
         let label = self.style.dim(&format!("{label:<9}"));
         writeln!(self.out, "{INDENT}{label}{value}")

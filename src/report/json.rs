@@ -8,6 +8,7 @@ use serde::Serialize;
 use super::{millis, Outcome, Reporter};
 use crate::catalog::{Catalog, Service, StatusFormat};
 use crate::probe::ErrorKind;
+use crate::status_page;
 use crate::target::redact;
 use crate::verdict::State;
 
@@ -53,8 +54,71 @@ struct ProbeLine<'a> {
     error: Option<Error<'a>>,
     timings_ms: Timings,
     tls: Option<Tls>,
-    status_page: Option<()>,
-    connectivity: Option<()>,
+    status_page: Option<StatusPage<'a>>,
+    connectivity: Option<ConnectivityJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct StatusPage<'a> {
+    url: &'a str,
+    indicator: Option<&'a str>,
+    description: Option<&'a str>,
+    incidents: Vec<IncidentJson<'a>>,
+    components: Vec<ComponentJson<'a>>,
+    error: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct IncidentJson<'a> {
+    name: &'a str,
+    impact: Option<&'a str>,
+    status: Option<&'a str>,
+    started_at: Option<String>,
+    url: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct ComponentJson<'a> {
+    name: &'a str,
+    status: &'a str,
+}
+
+#[derive(Serialize)]
+struct ConnectivityJson<'a> {
+    online: bool,
+    checked: usize,
+    ok: usize,
+    note: &'a str,
+}
+
+impl<'a> StatusPage<'a> {
+    fn of(page: &'a status_page::Report) -> Self {
+        StatusPage {
+            url: &page.url,
+            indicator: page.indicator.as_deref(),
+            description: page.description.as_deref(),
+            incidents: page
+                .incidents
+                .iter()
+                .map(|i| IncidentJson {
+                    name: &i.name,
+                    impact: i.impact.as_deref(),
+                    status: i.status.as_deref(),
+                    started_at: i.started_at.map(crate::timestamp::rfc3339),
+                    url: i.url.as_deref(),
+                })
+                .collect(),
+            components: page
+                .components
+                .iter()
+                .map(|c| ComponentJson {
+                    name: &c.name,
+                    status: &c.status,
+                })
+                .collect(),
+            error: page.error.as_deref(),
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -119,8 +183,13 @@ impl<'a> ProbeLine<'a> {
                 expires_at: humantime::format_rfc3339_seconds(c.expires_at).to_string(),
                 days_left: c.days_left(seen.started_at),
             }),
-            status_page: None,
-            connectivity: None,
+            status_page: outcome.status_page.as_ref().map(StatusPage::of),
+            connectivity: outcome.connectivity.as_ref().map(|c| ConnectivityJson {
+                online: c.online,
+                checked: c.checked,
+                ok: c.ok,
+                note: &c.note,
+            }),
         }
     }
 }

@@ -11,8 +11,10 @@ use std::time::Duration;
 
 use crate::catalog::Catalog;
 use crate::cli::Format;
+use crate::connectivity::Connectivity;
 use crate::probe::Observation;
 use crate::settings::Output;
+use crate::status_page;
 use crate::target::Target;
 use crate::verdict::Verdict;
 
@@ -23,6 +25,10 @@ pub struct Outcome {
     /// 1-based, per target.
     pub seq: u32,
     pub seen: Observation,
+    /// What the provider's status page says about it, when it was read.
+    pub status_page: Option<status_page::Report>,
+    /// What the reference endpoints said, when the target failed and the check ran.
+    pub connectivity: Option<Connectivity>,
     pub verdict: Verdict,
 }
 

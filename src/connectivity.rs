@@ -1,0 +1,224 @@
+//! Is it just me? When a public target fails at the network level, a few well-known reference
+//! endpoints of several vendors are asked at once, each for its exact expected answer.
+
+use std::thread;
+use std::time::Duration;
+
+use crate::config::ReferenceConfig;
+use crate::exit::BadInput;
+use crate::probe::{self, Client};
+
+/// References get this long at most, and never longer than the probe's own deadline.
+const REFERENCE_DEADLINE: Duration = Duration::from_secs(3);
+/// Expected bodies are short; anything longer is not the expected answer.
+const MAX_REFERENCE_BODY: usize = 4096;
+
+/// A reference endpoint and what it must answer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reference {
+    pub url: String,
+    /// `None`: any 2xx.
+    pub status: Option<u16>,
+    /// `None`: any body.
+    pub body: Option<String>,
+}
+
+/// The operating systems' own captive-portal checks: plain HTTP, so that a portal can show itself.
+pub fn default_references() -> Vec<Reference> {
+    let exact = |url: &str, status: u16, body: &str| Reference {
+        url: url.into(),
+        status: Some(status),
+        body: Some(body.into()),
+    };
+    vec![
+        exact("http://connectivitycheck.gstatic.com/generate_204", 204, ""),
+        exact("http://cp.cloudflare.com/generate_204", 204, ""),
+        exact(
+            "http://detectportal.firefox.com/success.txt",
+            200,
+            "success",
+        ),
+        exact(
+            "http://www.msftconnecttest.com/connecttest.txt",
+            200,
+            "Microsoft Connect Test",
+        ),
+        exact(
+            "http://captive.apple.com/hotspot-detect.html",
+            200,
+            "<HTML><HEAD><TITLE>Success</TITLE></HEAD><BODY>Success</BODY></HTML>",
+        ),
+    ]
+}
+
+/// References from the config file: a URL alone must answer 2xx.
+pub fn from_config(configured: &[ReferenceConfig]) -> Result<Vec<Reference>, BadInput> {
+    configured
+        .iter()
+        .map(|reference| {
+            let (url, status, body) = match reference {
+                ReferenceConfig::Url(url) => (url.clone(), None, None),
+                ReferenceConfig::Exact { url, status, body } => {
+                    (url.clone(), *status, body.clone())
+                }
+            };
+            match url::Url::parse(&url) {
+                Ok(parsed) if matches!(parsed.scheme(), "http" | "https") => {
+                    Ok(Reference { url, status, body })
+                }
+                _ => Err(BadInput(format!(
+                    "[connectivity] reference '{url}' is not an http:// or https:// URL"
+                ))),
+            }
+        })
+        .collect()
+}
+
+/// What the references said.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Connectivity {
+    /// At least one reference answered exactly as expected.
+    pub online: bool,
+    pub checked: usize,
+    /// How many answered exactly as expected.
+    pub ok: usize,
+    pub note: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Answer {
+    Right,
+    /// Something answered, but not what the reference answers: a portal or a proxy.
+    Wrong,
+    Silent,
+}
+
+/// Asks every reference at once.
+pub fn check(client: &Client, references: &[Reference]) -> Connectivity {
+    let deadline = client.timeout.min(REFERENCE_DEADLINE);
+    let answers: Vec<Answer> = thread::scope(|scope| {
+        let asks: Vec<_> = references
+            .iter()
+            .map(|r| scope.spawn(move || ask(client, r, deadline)))
+            .collect();
+        asks.into_iter()
+            .map(|ask| ask.join().unwrap_or(Answer::Silent))
+            .collect()
+    });
+    let ok = answers.iter().filter(|&&a| a == Answer::Right).count();
+    let note = if ok > 0 {
+        "it's not just you: your own connection works"
+    } else if answers.contains(&Answer::Wrong) {
+        "something on your network intercepts traffic (captive portal or proxy)"
+    } else {
+        "your connection seems down"
+    };
+    Connectivity {
+        online: ok > 0,
+        checked: references.len(),
+        ok,
+        note: note.into(),
+    }
+}
+
+fn ask(client: &Client, reference: &Reference, deadline: Duration) -> Answer {
+    let Ok(fetched) = probe::fetch(client, &reference.url, deadline, MAX_REFERENCE_BODY) else {
+        return Answer::Silent;
+    };
+    let status_right = match reference.status {
+        Some(status) => fetched.status == status,
+        None => (200..300).contains(&fetched.status),
+    };
+    let body_right = match &reference.body {
+        Some(body) => String::from_utf8_lossy(&fetched.body).trim_end() == body.trim_end(),
+        None => true,
+    };
+    if status_right && body_right {
+        Answer::Right
+    } else {
+        Answer::Wrong
+    }
+}
+
+/// Only public hosts get the check: a failing intranet or loopback server says nothing about
+/// the user's connection.
+pub fn is_public(url: &url::Url, resolved: Option<std::net::IpAddr>) -> bool {
+    use std::net::IpAddr;
+    let ip_is_public = |ip: IpAddr| match ip {
+        IpAddr::V4(v4) => {
+            !(v4.is_loopback()
+                || v4.is_private()
+                || v4.is_link_local()
+                || v4.is_unspecified()
+                || v4.is_broadcast()
+                || v4.octets()[0] == 100 && (v4.octets()[1] & 0xc0) == 64)
+        }
+        IpAddr::V6(v6) => {
+            let first = v6.segments()[0];
+            !(v6.is_loopback()
+                || v6.is_unspecified()
+                || (first & 0xfe00) == 0xfc00
+                || (first & 0xffc0) == 0xfe80)
+        }
+    };
+    match url.host() {
+        Some(url::Host::Ipv4(ip)) => ip_is_public(IpAddr::V4(ip)),
+        Some(url::Host::Ipv6(ip)) => ip_is_public(IpAddr::V6(ip)),
+        Some(url::Host::Domain(name)) => {
+            let name = name.trim_end_matches('.').to_ascii_lowercase();
+            let local =
+                name == "localhost" || name.ends_with(".localhost") || name.ends_with(".local");
+            !local && resolved.is_none_or(ip_is_public)
+        }
+        None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn public(url: &str) -> bool {
+        is_public(&url::Url::parse(url).unwrap(), None)
+    }
+
+    #[test]
+    fn only_public_hosts_are_checked() {
+        assert!(public("https://chatgpt.com/"));
+        assert!(public("http://8.8.8.8/"));
+        for local in [
+            "http://127.0.0.1:8080/",
+            "http://localhost/",
+            "http://printer.local/",
+            "http://10.1.2.3/",
+            "http://192.168.1.1/",
+            "http://172.16.0.1/",
+            "http://169.254.1.1/",
+            "http://[::1]/",
+            "http://[fe80::1]/",
+            "http://[fd00::1]/",
+            "http://app.localhost/",
+            "http://100.64.0.1/",
+        ] {
+            assert!(!public(local), "{local}");
+        }
+        let intranet = url::Url::parse("https://intranet.example/").unwrap();
+        assert!(!is_public(&intranet, Some("10.0.0.5".parse().unwrap())));
+    }
+
+    #[test]
+    fn configured_references_must_be_web_urls() {
+        let refs = from_config(&[
+            ReferenceConfig::Url("http://127.0.0.1:1/ok".into()),
+            ReferenceConfig::Exact {
+                url: "http://127.0.0.1:1/204".into(),
+                status: Some(204),
+                body: None,
+            },
+        ])
+        .unwrap();
+        assert_eq!(refs[0].status, None);
+        assert_eq!(refs[1].status, Some(204));
+        assert!(from_config(&[ReferenceConfig::Url("ftp://x".into())]).is_err());
+    }
+}

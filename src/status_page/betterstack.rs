@@ -1,0 +1,82 @@
+//! Better Stack's `index.json` (JSON:API). Reports keep `ends_at: null` after they are resolved,
+//! so their `aggregate_state` says whether they are open.
+
+use serde_json::Value;
+
+use super::json::{list, text, time};
+use super::{component_severity, Component, Incident, Page};
+
+pub fn read(json: &Value) -> Option<Page> {
+    let attributes = json.get("data")?.get("attributes")?;
+    let included = list(json, "included");
+    let of_type = |kind: &'static str| {
+        included
+            .iter()
+            .filter(move |item| text(item, "type").as_deref() == Some(kind))
+            .filter_map(|item| item.get("attributes"))
+    };
+    let components = of_type("status_page_resource")
+        .filter_map(|item| {
+            let status = text(item, "status").unwrap_or_else(|| "operational".into());
+            Some(Component {
+                name: text(item, "public_name")?,
+                severity: component_severity(&status),
+                status,
+                id: None,
+                group_id: None,
+            })
+        })
+        .collect();
+    let incidents = of_type("status_report")
+        .filter(|item| {
+            !matches!(
+                text(item, "aggregate_state").as_deref(),
+                Some("resolved" | "operational")
+            )
+        })
+        .filter_map(|item| {
+            let state = text(item, "aggregate_state");
+            Some(Incident {
+                name: text(item, "title")?,
+                severity: component_severity(state.as_deref().unwrap_or("degraded")),
+                impact: state.clone(),
+                status: state,
+                started_at: time(item, "starts_at"),
+                url: None,
+                components: vec![],
+            })
+        })
+        .collect();
+    let state = text(attributes, "aggregate_state");
+    Some(Page {
+        provider: text(attributes, "company_name"),
+        indicator_severity: state.as_deref().map(component_severity),
+        indicator: state,
+        description: None,
+        incidents,
+        components,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::status_page::Severity;
+
+    #[test]
+    fn resolved_reports_with_no_end_are_closed() {
+        let page = read(&serde_json::json!({
+            "data": {"type": "status_page", "attributes": {"company_name": "HF", "aggregate_state": "degraded"}},
+            "included": [
+                {"type": "status_page_resource", "attributes": {"public_name": "Hub", "status": "degraded"}},
+                {"type": "status_report", "attributes": {"title": "Old", "ends_at": null, "aggregate_state": "resolved"}},
+                {"type": "status_report", "attributes": {"title": "Slow Hub", "starts_at": "2026-09-04T13:50:00.000Z", "aggregate_state": "degraded"}}
+            ]
+        }))
+        .unwrap();
+        assert_eq!(page.incidents.len(), 1);
+        assert_eq!(page.incidents[0].name, "Slow Hub");
+        assert_eq!(page.indicator_severity, Some(Severity::Minor));
+        assert_eq!(page.components[0].name, "Hub");
+    }
+}

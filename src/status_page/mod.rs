@@ -1,0 +1,468 @@
+//! What the provider says: its status page, read in parallel with the probe, in whichever
+//! format it publishes, and narrowed to the components of the service at hand.
+//!
+//! Readers are tolerant by design: `null` or missing arrays are empty, unknown words are
+//! problems of the mildest kind, and nothing a page says can panic the program.
+
+mod aws;
+mod betterstack;
+mod google;
+mod heroku;
+mod slack;
+mod statusio;
+mod statuspage;
+
+use std::time::{Duration, SystemTime};
+
+use serde_json::Value;
+
+use crate::catalog::{Service, StatusFormat};
+use crate::probe::{self, Client};
+
+/// The most of a status page that is read (Google's incident history runs to a few hundred KB).
+const MAX_PAGE_BYTES: usize = 4 * 1024 * 1024;
+/// A status page gets this long at most, and never longer than the probe's own deadline.
+const PAGE_DEADLINE: Duration = Duration::from_secs(3);
+
+/// How bad things are, by the page's own words, mildest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub enum Severity {
+    #[default]
+    Operational,
+    Maintenance,
+    Minor,
+    Major,
+    Critical,
+}
+
+/// Where and how to read a service's status.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Source {
+    pub format: StatusFormat,
+    /// The page people read.
+    pub page_url: String,
+    /// The machine-readable endpoint.
+    pub api_url: String,
+}
+
+impl Source {
+    /// The source of a catalog or config entry, if it has a readable one.
+    pub fn of(service: &Service) -> Option<Source> {
+        let page = service
+            .status_page
+            .as_deref()
+            .map(|p| p.trim_end_matches('/'));
+        let format = service.status_format.unwrap_or(StatusFormat::Statuspage);
+        let derived = |path: &str| page.map(|p| format!("{p}{path}"));
+        let api_url = match (&service.status_api, format) {
+            (_, StatusFormat::None) => None,
+            (Some(api), _) => Some(api.clone()),
+            (None, StatusFormat::Statuspage) => derived("/api/v2/summary.json"),
+            (None, StatusFormat::Slack) => derived("/api/v2.0.0/current"),
+            (None, StatusFormat::Heroku) => derived("/api/v4/current-status"),
+            (None, StatusFormat::Betterstack) => derived("/index.json"),
+            (None, _) => None,
+        }?;
+        Some(Source {
+            format,
+            page_url: page.unwrap_or(&api_url).to_string(),
+            api_url,
+        })
+    }
+}
+
+/// A whole page, as read, before narrowing to one service.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Page {
+    /// Who publishes it ("OpenAI"), when the page says.
+    pub provider: Option<String>,
+    pub indicator: Option<String>,
+    pub description: Option<String>,
+    /// Open incidents and maintenances in progress.
+    pub incidents: Vec<Incident>,
+    pub components: Vec<Component>,
+    /// Set by readers whose page has no overall word: the worst of what it lists.
+    pub indicator_severity: Option<Severity>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Incident {
+    pub name: String,
+    pub impact: Option<String>,
+    pub status: Option<String>,
+    pub started_at: Option<SystemTime>,
+    pub url: Option<String>,
+    /// The names of the components it affects, when the page says.
+    pub components: Vec<String>,
+    pub severity: Severity,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Component {
+    pub name: String,
+    pub status: String,
+    pub severity: Severity,
+    /// Identifiers that tie a group to its members (Statuspage).
+    pub id: Option<String>,
+    pub group_id: Option<String>,
+}
+
+/// What the page says about one service: what the JSON `status_page` object carries.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Report {
+    pub url: String,
+    pub provider: Option<String>,
+    pub indicator: Option<String>,
+    pub description: Option<String>,
+    pub incidents: Vec<Incident>,
+    pub components: Vec<Component>,
+    /// Why the page could not be read; then it says nothing about the service.
+    pub error: Option<String>,
+    pub severity: Severity,
+}
+
+impl Report {
+    fn unreadable(source: &Source, error: String) -> Report {
+        Report {
+            url: source.page_url.clone(),
+            provider: None,
+            indicator: None,
+            description: None,
+            incidents: vec![],
+            components: vec![],
+            error: Some(error),
+            severity: Severity::Operational,
+        }
+    }
+
+    pub fn is_readable(&self) -> bool {
+        self.error.is_none()
+    }
+
+    /// Does the provider admit a problem with this service?
+    pub fn admits_trouble(&self) -> bool {
+        self.is_readable() && self.severity > Severity::Operational
+    }
+
+    /// Who speaks: the provider's name, or the page's host.
+    pub fn who(&self) -> String {
+        self.provider.clone().unwrap_or_else(|| {
+            url::Url::parse(&self.url)
+                .ok()
+                .and_then(|u| u.host_str().map(str::to_string))
+                .unwrap_or_else(|| "the status page".into())
+        })
+    }
+
+    /// The provider's words in one line: "OpenAI reports: Elevated error rates in ChatGPT".
+    pub fn summary(&self) -> String {
+        if let Some(error) = &self.error {
+            return format!("status page unreadable: {error}");
+        }
+        let what = if let Some(first) = self.incidents.first() {
+            match self.incidents.len() {
+                1 => first.name.clone(),
+                n => format!("{} (and {} more)", first.name, n - 1),
+            }
+        } else if self.severity > Severity::Operational {
+            let troubled: Vec<String> = self
+                .components
+                .iter()
+                .filter(|c| c.severity > Severity::Operational)
+                .map(|c| format!("{} {}", c.name, c.status.replace('_', " ")))
+                .collect();
+            match (troubled.is_empty(), &self.description) {
+                (false, _) => troubled.join(", "),
+                (true, Some(description)) => description.clone(),
+                (true, None) => "a problem".into(),
+            }
+        } else {
+            self.description
+                .clone()
+                .unwrap_or_else(|| "all operational".into())
+        };
+        format!("{} reports: {what}", self.who())
+    }
+}
+
+/// Fetches and parses a page. Never fails: an unreadable page is a report with an error.
+pub fn read(client: &Client, source: &Source) -> Result<Page, String> {
+    let deadline = client.timeout.min(PAGE_DEADLINE);
+    let fetched = probe::fetch(client, &source.api_url, deadline, MAX_PAGE_BYTES)
+        .map_err(|failure| failure.message)?;
+    if !(200..300).contains(&fetched.status) {
+        return Err(format!("the status page answered {}", fetched.status));
+    }
+    let content_type = fetched
+        .content_type
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    if !content_type.contains("json") {
+        let shown = if content_type.is_empty() {
+            "no content type".to_string()
+        } else {
+            content_type
+        };
+        return Err(format!(
+            "the status page answered {}, not JSON",
+            crate::sanitize::for_terminal(&shown)
+        ));
+    }
+    let text = decode(&fetched.body, &content_type);
+    let json: Value = serde_json::from_str(&text)
+        .map_err(|e| format!("the status page is not valid JSON: {e}"))?;
+    let page = match source.format {
+        StatusFormat::Statuspage => statuspage::read(&json),
+        StatusFormat::Slack => slack::read(&json),
+        StatusFormat::Heroku => heroku::read(&json),
+        StatusFormat::Statusio => statusio::read(&json),
+        StatusFormat::Betterstack => betterstack::read(&json),
+        StatusFormat::GoogleCloud | StatusFormat::GoogleWorkspace => {
+            google::read(&json, &source.page_url)
+        }
+        StatusFormat::Aws => aws::read(&json),
+        StatusFormat::None => None,
+    };
+    page.ok_or_else(|| "the status page is not in the expected format".to_string())
+}
+
+/// Narrows a page to one service: its components (all when it names none), the incidents that
+/// may touch them, and the worst of it all.
+pub fn report(source: &Source, page: Result<Page, String>, service: &Service) -> Report {
+    let page = match page {
+        Ok(page) => page,
+        Err(error) => return Report::unreadable(source, error),
+    };
+    let wanted: Vec<String> = service
+        .components
+        .iter()
+        .map(|c| c.trim().to_lowercase())
+        .collect();
+    let product = service.product.as_deref().map(str::to_lowercase);
+    let named = |name: &str| wanted.contains(&name.trim().to_lowercase());
+    let groups: Vec<&str> = page
+        .components
+        .iter()
+        .filter(|c| named(&c.name))
+        .filter_map(|c| c.id.as_deref())
+        .collect();
+    let components: Vec<Component> = if wanted.is_empty() {
+        page.components.clone()
+    } else {
+        page.components
+            .iter()
+            .filter(|c| {
+                named(&c.name) || c.group_id.as_deref().is_some_and(|g| groups.contains(&g))
+            })
+            .cloned()
+            .collect()
+    };
+    // An incident is ours when it touches a component we depend on, a group's members included.
+    let ours: Vec<String> = components
+        .iter()
+        .map(|c| c.name.trim().to_lowercase())
+        .chain(wanted.iter().cloned())
+        .collect();
+    let incidents: Vec<Incident> = page
+        .incidents
+        .iter()
+        .filter(|i| {
+            let touches_ours = i
+                .components
+                .iter()
+                .any(|c| ours.contains(&c.trim().to_lowercase()));
+            wanted.is_empty() || i.components.is_empty() || touches_ours
+        })
+        .filter(|i| match &product {
+            Some(product) => i
+                .components
+                .iter()
+                .any(|c| c.to_lowercase().contains(product.as_str())),
+            None => true,
+        })
+        .cloned()
+        .collect();
+    let listed = components
+        .iter()
+        .map(|c| c.severity)
+        .chain(incidents.iter().map(|i| i.severity));
+    let overall = match (&page.indicator, page.indicator_severity) {
+        (_, Some(severity)) => severity,
+        (Some(indicator), None) => indicator_severity(indicator),
+        (None, None) => Severity::Operational,
+    };
+    // A service that names its components is judged by them, not by the whole page's word.
+    let severity = if wanted.is_empty() && product.is_none() {
+        listed.chain([overall]).max()
+    } else {
+        listed.max()
+    }
+    .unwrap_or_default();
+    Report {
+        url: source.page_url.clone(),
+        provider: page.provider,
+        indicator: page.indicator,
+        description: page.description,
+        incidents,
+        components,
+        error: None,
+        severity,
+    }
+}
+
+/// Statuspage's words, shared by the formats that borrowed them.
+pub fn indicator_severity(word: &str) -> Severity {
+    match word.trim().to_lowercase().as_str() {
+        "none" | "operational" | "ok" | "up" | "green" => Severity::Operational,
+        "maintenance" | "under_maintenance" => Severity::Maintenance,
+        "major" => Severity::Major,
+        "critical" => Severity::Critical,
+        _ => Severity::Minor,
+    }
+}
+
+pub fn component_severity(word: &str) -> Severity {
+    match word.trim().to_lowercase().as_str() {
+        "operational" | "" => Severity::Operational,
+        "under_maintenance" | "maintenance" => Severity::Maintenance,
+        "degraded_performance" | "degraded" => Severity::Minor,
+        "partial_outage" => Severity::Major,
+        "major_outage" | "full_outage" | "downtime" => Severity::Critical,
+        _ => Severity::Minor,
+    }
+}
+
+/// An open incident is trouble even when the page calls its impact "none".
+pub fn impact_severity(word: Option<&str>) -> Severity {
+    match word.map(|w| w.trim().to_lowercase()).as_deref() {
+        Some("maintenance") => Severity::Maintenance,
+        Some("major") => Severity::Major,
+        Some("critical") => Severity::Critical,
+        _ => Severity::Minor,
+    }
+}
+
+/// UTF-16 (AWS serves it) or UTF-8, by byte order mark or declared charset.
+fn decode(body: &[u8], content_type: &str) -> String {
+    let utf16 = |bytes: &[u8], little: bool| {
+        let units: Vec<u16> = bytes
+            .chunks_exact(2)
+            .map(|p| {
+                if little {
+                    u16::from_le_bytes([p[0], p[1]])
+                } else {
+                    u16::from_be_bytes([p[0], p[1]])
+                }
+            })
+            .collect();
+        String::from_utf16_lossy(&units)
+    };
+    match body {
+        [0xff, 0xfe, rest @ ..] => utf16(rest, true),
+        [0xfe, 0xff, rest @ ..] => utf16(rest, false),
+        [0xef, 0xbb, 0xbf, rest @ ..] => String::from_utf8_lossy(rest).into_owned(),
+        _ if content_type.contains("utf-16be") => utf16(body, false),
+        _ if content_type.contains("utf-16") => utf16(body, true),
+        _ => String::from_utf8_lossy(body).into_owned(),
+    }
+}
+
+/// Tolerant JSON access: what is missing, null or of another type is simply absent.
+pub(crate) mod json {
+    use serde_json::Value;
+
+    pub fn text(value: &Value, key: &str) -> Option<String> {
+        match value.get(key)? {
+            Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
+            Value::Number(n) => Some(n.to_string()),
+            _ => None,
+        }
+    }
+
+    pub fn list<'a>(value: &'a Value, key: &str) -> &'a [Value] {
+        value
+            .get(key)
+            .and_then(Value::as_array)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+    }
+
+    pub fn time(value: &Value, key: &str) -> Option<std::time::SystemTime> {
+        crate::timestamp::parse(&text(value, key)?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn service(components: &[&str]) -> Service {
+        Service {
+            key: "svc".into(),
+            name: None,
+            aliases: vec![],
+            url: "https://example.com".into(),
+            method: None,
+            expect: None,
+            contains: None,
+            status_page: Some("https://status.example.com/".into()),
+            status_format: None,
+            status_api: None,
+            components: components.iter().map(|c| c.to_string()).collect(),
+            product: None,
+        }
+    }
+
+    fn component(name: &str, status: &str) -> Component {
+        Component {
+            name: name.into(),
+            status: status.into(),
+            severity: component_severity(status),
+            id: None,
+            group_id: None,
+        }
+    }
+
+    #[test]
+    fn sources_are_derived_from_the_page() {
+        let source = Source::of(&service(&[])).unwrap();
+        assert_eq!(
+            source.api_url,
+            "https://status.example.com/api/v2/summary.json"
+        );
+        assert_eq!(source.page_url, "https://status.example.com");
+        let mut none = service(&[]);
+        none.status_format = Some(StatusFormat::None);
+        assert_eq!(Source::of(&none), None);
+    }
+
+    #[test]
+    fn a_service_is_judged_by_its_own_components() {
+        let source = Source::of(&service(&[])).unwrap();
+        let page = Page {
+            indicator: Some("minor".into()),
+            components: vec![
+                component("API", "partial_outage"),
+                component("Conversations", "operational"),
+            ],
+            ..Page::default()
+        };
+        let chat = report(&source, Ok(page.clone()), &service(&["conversations"]));
+        assert_eq!(chat.severity, Severity::Operational);
+        assert_eq!(chat.components.len(), 1);
+        let api = report(&source, Ok(page.clone()), &service(&["API"]));
+        assert_eq!(api.severity, Severity::Major);
+        let everything = report(&source, Ok(page), &service(&[]));
+        assert_eq!(everything.severity, Severity::Major);
+    }
+
+    #[test]
+    fn utf16_pages_are_decoded() {
+        let text = "[]";
+        let mut le = vec![0xff, 0xfe];
+        le.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+        assert_eq!(decode(&le, "application/json"), "[]");
+        let plain: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        assert_eq!(decode(&plain, "application/json;charset=utf-16"), "[]");
+    }
+}
