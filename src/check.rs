@@ -4,9 +4,9 @@
 use std::collections::{BTreeMap, HashMap};
 use std::io;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{mpsc, OnceLock};
+use std::sync::{mpsc, Arc, Mutex, OnceLock};
 use std::thread;
-use std::time::SystemTime;
+use std::time::{Duration, Instant, SystemTime};
 
 use crate::connectivity::{self, Connectivity};
 use crate::probe::{self, Observation};
@@ -18,40 +18,73 @@ use crate::verdict::{self, Context, State};
 /// More targets than this are probed in waves of this many at once.
 const MAX_PARALLEL: usize = 64;
 
-/// What the targets of one round share: each status page is read once, however many services
-/// it speaks for, and the connection is checked once, however many targets fail.
-pub struct Round<'s> {
-    settings: &'s Settings,
-    pages: HashMap<Source, OnceLock<Result<Page, String>>>,
-    connectivity: OnceLock<Connectivity>,
+/// What probes share: each status page is read once however many services it speaks for, and
+/// the connection is checked once however many targets fail; in repeated runs, both are read
+/// again once they are older than `fresh_for`.
+pub struct Round {
+    settings: Arc<Settings>,
+    fresh_for: Option<Duration>,
+    pages: Mutex<HashMap<Source, Fresh<Result<Page, String>>>>,
+    connectivity: Mutex<Option<Fresh<Connectivity>>>,
 }
 
-impl<'s> Round<'s> {
-    pub fn new(settings: &'s Settings, plans: &[Plan]) -> Round<'s> {
-        let pages = plans
-            .iter()
-            .filter_map(|p| p.status_source.clone())
-            .map(|s| (s, OnceLock::new()))
-            .collect();
+/// A value computed at most once, by whoever asks first; later askers wait for it.
+struct Fresh<T> {
+    since: Instant,
+    cell: Arc<OnceLock<T>>,
+}
+
+impl<T> Fresh<T> {
+    fn new() -> Fresh<T> {
+        Fresh {
+            since: Instant::now(),
+            cell: Arc::new(OnceLock::new()),
+        }
+    }
+
+    fn expired(&self, fresh_for: Option<Duration>) -> bool {
+        fresh_for.is_some_and(|limit| self.since.elapsed() > limit)
+    }
+}
+
+impl Round {
+    /// `fresh_for`: how long a status page or connectivity answer is reused (`None`: for good).
+    pub fn new(settings: Arc<Settings>, fresh_for: Option<Duration>) -> Round {
         Round {
             settings,
-            pages,
-            connectivity: OnceLock::new(),
+            fresh_for,
+            pages: Mutex::default(),
+            connectivity: Mutex::default(),
         }
     }
 
     fn page(&self, source: &Source) -> Result<Page, String> {
-        match self.pages.get(source) {
-            Some(cell) => cell
-                .get_or_init(|| status_page::read(&self.settings.client, source))
-                .clone(),
-            None => status_page::read(&self.settings.client, source),
-        }
+        let cell = {
+            let mut pages = self.pages.lock().unwrap_or_else(|p| p.into_inner());
+            let entry = pages.entry(source.clone()).or_insert_with(Fresh::new);
+            if entry.expired(self.fresh_for) {
+                *entry = Fresh::new();
+            }
+            entry.cell.clone()
+        };
+        cell.get_or_init(|| status_page::read(&self.settings.client, source))
+            .clone()
     }
 
     fn connectivity(&self) -> Connectivity {
-        self.connectivity
-            .get_or_init(|| connectivity::check(&self.settings.client, &self.settings.references))
+        let cell = {
+            let mut slot = self.connectivity.lock().unwrap_or_else(|p| p.into_inner());
+            if slot
+                .as_ref()
+                .is_none_or(|fresh| fresh.expired(self.fresh_for))
+            {
+                *slot = Some(Fresh::new());
+            }
+            slot.as_ref()
+                .map(|fresh| fresh.cell.clone())
+                .unwrap_or_default()
+        };
+        cell.get_or_init(|| connectivity::check(&self.settings.client, &self.settings.references))
             .clone()
     }
 
@@ -114,12 +147,11 @@ impl<'s> Round<'s> {
 /// every one before it is done. A failing reporter (a closed stdout) stops the reporting, not
 /// the probing; its error is returned with the outcomes.
 pub fn probe_all(
-    settings: &Settings,
+    settings: Arc<Settings>,
     plans: &[Plan],
-    seq: u32,
     reporter: &mut dyn Reporter,
 ) -> (Vec<Outcome>, io::Result<()>) {
-    let round = Round::new(settings, plans);
+    let round = Round::new(settings, None);
     let (sender, receiver) = mpsc::channel();
     let next_plan = AtomicUsize::new(0);
     let mut outcomes = Vec::with_capacity(plans.len());
@@ -131,7 +163,7 @@ pub fn probe_all(
             scope.spawn(move || loop {
                 let index = next_plan.fetch_add(1, Ordering::Relaxed);
                 let Some(plan) = plans.get(index) else { break };
-                if sender.send((index, round.probe_target(plan, seq))).is_err() {
+                if sender.send((index, round.probe_target(plan, 1))).is_err() {
                     break;
                 }
             });

@@ -2,6 +2,7 @@
 
 use std::io::{self, Write};
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use clap::error::ErrorKind as ClapErrorKind;
 use clap::{CommandFactory, Parser};
@@ -10,6 +11,7 @@ use crate::check;
 use crate::cli::{Cli, Generate};
 use crate::config;
 use crate::exit::{BadInput, BAD_INPUT};
+use crate::monitor;
 use crate::report;
 use crate::settings::{Mode, Settings};
 use crate::verdict::State;
@@ -50,17 +52,29 @@ fn run() -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Mode::Probe => {
+            let settings = Arc::new(settings);
             let plans: Vec<_> = settings.targets.iter().map(|t| settings.plan(t)).collect();
-            let mut reporter =
-                report::reporter(settings.output, &settings.targets, Box::new(stdout.lock()));
-            let (outcomes, reported) = check::probe_all(&settings, &plans, 1, reporter.as_mut());
-            let worst = outcomes
-                .iter()
-                .map(|o| o.verdict.state)
-                .max()
-                .unwrap_or(State::Unknown);
-            let finished = reported.and_then(|()| reporter.finish(&outcomes));
-            match finished {
+            let repeated = !settings.schedule.is_one_shot();
+            let mut reporter = report::reporter(
+                settings.output,
+                &settings.targets,
+                repeated,
+                Box::new(stdout.lock()),
+            );
+            let (last, summaries, worst, reported) = if repeated {
+                let (ending, reported) = monitor::run(settings.clone(), plans, reporter.as_mut());
+                (ending.last, ending.summaries, ending.worst, reported)
+            } else {
+                let (outcomes, reported) =
+                    check::probe_all(settings.clone(), &plans, reporter.as_mut());
+                let worst = outcomes
+                    .iter()
+                    .map(|o| o.verdict.state)
+                    .max()
+                    .unwrap_or(State::Unknown);
+                (outcomes, Vec::new(), worst, reported)
+            };
+            match reported.and_then(|()| reporter.finish(&last, &summaries)) {
                 // Nobody reads any more (`| head`): the exit code still tells.
                 Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {}
                 other => other?,

@@ -7,6 +7,7 @@ use super::{Outcome, Reporter};
 use crate::catalog::{Catalog, StatusFormat};
 use crate::sanitize::for_terminal;
 use crate::settings::Output;
+use crate::stats::Summary;
 use crate::status_page;
 use crate::target::Target;
 use crate::verdict::State;
@@ -21,17 +22,25 @@ pub struct Human<'w> {
     /// With one target, the phase breakdown is shown without -v: it is the whole story.
     show_phases: bool,
     name_width: usize,
+    /// Repeated runs number each probe and end with a summary.
+    repeated: bool,
 }
 
 impl<'w> Human<'w> {
-    pub fn new(out: Box<dyn Write + 'w>, output: Output, targets: &[Target]) -> Self {
+    pub fn new(
+        out: Box<dyn Write + 'w>,
+        output: Output,
+        targets: &[Target],
+        repeated: bool,
+    ) -> Self {
         Human {
             out,
             style: Style {
                 color: output.color,
             },
             verbose: output.verbose,
-            show_phases: output.verbose || targets.len() == 1,
+            show_phases: output.verbose || (targets.len() == 1 && !repeated),
+            repeated,
             name_width: targets
                 .iter()
                 .map(|t| for_terminal(&t.name).chars().count())
@@ -50,6 +59,10 @@ impl Reporter for Human<'_> {
         let time = self
             .style
             .dim(&format!("{:>8}", ms(outcome.seen.timings.total)));
+        if self.repeated {
+            let seq = self.style.dim(&format!("#{:<4}", outcome.seq));
+            write!(self.out, "{seq}")?;
+        }
         writeln!(
             self.out,
             "{word}  {}{pad}  {time}  {}",
@@ -113,9 +126,71 @@ impl Reporter for Human<'_> {
         }
         self.out.flush()
     }
+
+    fn finish(&mut self, _last: &[Outcome], summaries: &[Summary]) -> io::Result<()> {
+        for summary in summaries {
+            self.summary(summary)?;
+        }
+        self.out.flush()
+    }
 }
 
 impl Human<'_> {
+    /// How a target did over a repeated run.
+    fn summary(&mut self, s: &Summary) -> io::Result<()> {
+        let now = s
+            .state
+            .map(|state| format!(", now {}", self.style.state(state).trim_end()))
+            .unwrap_or_default();
+        writeln!(
+            self.out,
+            "\n{}: {} probes, {}% available ({} up, {} degraded, {} down, {} unknown){now}",
+            self.style.bold(&for_terminal(&s.target.name)),
+            s.probes,
+            s.availability_pct,
+            s.up,
+            s.degraded,
+            s.down,
+            s.unknown
+        )?;
+        if let Some(l) = &s.latency {
+            let line = format!(
+                "min {} · p50 {} · p95 {} · max {} · mean {}",
+                ms(l.min),
+                ms(l.p50),
+                ms(l.p95),
+                ms(l.max),
+                ms(l.mean)
+            );
+            writeln!(self.out, "  {}{line}", self.style.dim("latency  "))?;
+        }
+        if !s.sparkline.is_empty() {
+            writeln!(self.out, "  {}{}", self.style.dim("recent   "), s.sparkline)?;
+        }
+        if !s.transitions.is_empty() {
+            let changes: Vec<String> = s
+                .transitions
+                .iter()
+                .map(|t| {
+                    let at = crate::timestamp::rfc3339(t.at);
+                    format!(
+                        "{} UTC {} → {}",
+                        &at[11..19],
+                        t.from.as_str(),
+                        t.to.as_str()
+                    )
+                })
+                .collect();
+            writeln!(
+                self.out,
+                "  {}{}",
+                self.style.dim("changes  "),
+                changes.join(" · ")
+            )?;
+        }
+        Ok(())
+    }
+
     /// "OpenAI reports: Partial outage", then each open incident with its age and link.
     fn provider_lines(&mut self, page: &status_page::Report) -> io::Result<()> {
         let now = SystemTime::now();

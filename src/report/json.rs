@@ -8,6 +8,7 @@ use serde::Serialize;
 use super::{millis, Outcome, Reporter};
 use crate::catalog::{Catalog, Service, StatusFormat};
 use crate::probe::ErrorKind;
+use crate::stats::Summary;
 use crate::status_page;
 use crate::target::redact;
 use crate::verdict::State;
@@ -25,6 +26,85 @@ impl<'w> JsonLines<'w> {
 impl Reporter for JsonLines<'_> {
     fn probe(&mut self, outcome: &Outcome) -> io::Result<()> {
         write_line(&mut self.out, &ProbeLine::of(outcome))
+    }
+
+    fn finish(&mut self, _last: &[Outcome], summaries: &[Summary]) -> io::Result<()> {
+        for summary in summaries {
+            write_line(&mut self.out, &SummaryLine::of(summary))?;
+        }
+        Ok(())
+    }
+}
+
+#[derive(Serialize)]
+struct SummaryLine<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    target: String,
+    name: &'a str,
+    url: String,
+    probes: u32,
+    up: u32,
+    degraded: u32,
+    down: u32,
+    unknown: u32,
+    availability_pct: f64,
+    latency_ms: Option<LatencyJson>,
+    state: Option<State>,
+    started_at: String,
+    ended_at: String,
+    transitions: Vec<TransitionJson>,
+}
+
+#[derive(Serialize)]
+struct LatencyJson {
+    min: f64,
+    p50: f64,
+    p95: f64,
+    max: f64,
+    mean: f64,
+}
+
+#[derive(Serialize)]
+struct TransitionJson {
+    at: String,
+    from: State,
+    to: State,
+}
+
+impl<'a> SummaryLine<'a> {
+    fn of(s: &'a Summary) -> Self {
+        SummaryLine {
+            kind: "summary",
+            target: s.target.display_input(),
+            name: &s.target.name,
+            url: s.target.display_url(),
+            probes: s.probes,
+            up: s.up,
+            degraded: s.degraded,
+            down: s.down,
+            unknown: s.unknown,
+            availability_pct: s.availability_pct,
+            latency_ms: s.latency.as_ref().map(|l| LatencyJson {
+                min: millis(l.min),
+                p50: millis(l.p50),
+                p95: millis(l.p95),
+                max: millis(l.max),
+                mean: millis(l.mean),
+            }),
+            state: s.state,
+            started_at: rfc3339(s.started_at),
+            ended_at: rfc3339(s.ended_at),
+            transitions: s
+                .transitions
+                .iter()
+                .map(|t| TransitionJson {
+                    at: rfc3339(t.at),
+                    from: t.from,
+                    to: t.to,
+                })
+                .collect(),
+        }
     }
 }
 

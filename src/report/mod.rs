@@ -14,6 +14,7 @@ use crate::cli::Format;
 use crate::connectivity::Connectivity;
 use crate::probe::Observation;
 use crate::settings::Output;
+use crate::stats::Summary;
 use crate::status_page;
 use crate::target::Target;
 use crate::verdict::Verdict;
@@ -36,8 +37,9 @@ pub trait Reporter {
     /// A probe has been judged.
     fn probe(&mut self, outcome: &Outcome) -> io::Result<()>;
 
-    /// Everything is done; `last` holds each target's last outcome, in argument order.
-    fn finish(&mut self, _last: &[Outcome]) -> io::Result<()> {
+    /// Everything is done: `last` holds each target's last outcome, in argument order, and
+    /// repeated runs bring a summary per target.
+    fn finish(&mut self, _last: &[Outcome], _summaries: &[Summary]) -> io::Result<()> {
         Ok(())
     }
 }
@@ -46,13 +48,14 @@ pub trait Reporter {
 pub fn reporter<'w>(
     output: Output,
     targets: &[Target],
+    repeated: bool,
     out: Box<dyn Write + 'w>,
 ) -> Box<dyn Reporter + 'w> {
     if output.quiet {
         return Box::new(Quiet);
     }
     match output.format {
-        Format::Human => Box::new(human::Human::new(out, output, targets)),
+        Format::Human => Box::new(human::Human::new(out, output, targets, repeated)),
         Format::Json => Box::new(json::JsonLines::new(out)),
         Format::Nagios => Box::new(nagios::Nagios::new(out)),
         Format::Prometheus => Box::new(prometheus::Prometheus::new(out)),

@@ -5,6 +5,7 @@ use std::io::{self, Write};
 
 use super::{Outcome, Reporter};
 use crate::sanitize::for_terminal;
+use crate::stats::Summary;
 use crate::verdict::State;
 
 pub struct Nagios<'w> {
@@ -41,7 +42,7 @@ impl Reporter for Nagios<'_> {
         Ok(())
     }
 
-    fn finish(&mut self, last: &[Outcome]) -> io::Result<()> {
+    fn finish(&mut self, last: &[Outcome], summaries: &[Summary]) -> io::Result<()> {
         let worst = last
             .iter()
             .map(|o| o.verdict.state)
@@ -90,6 +91,12 @@ impl Reporter for Nagios<'_> {
                 )];
                 if let Some(answer) = &o.seen.answer {
                     items.push(format!("'{prefix}status'={}", answer.status));
+                }
+                if let Some(summary) = summaries.iter().find(|s| s.target == o.target) {
+                    items.push(format!(
+                        "'{prefix}availability'={}%;;;0;100",
+                        summary.availability_pct
+                    ));
                 }
                 if let Some(cert) = &o.seen.certificate {
                     items.push(format!(

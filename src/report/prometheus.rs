@@ -5,6 +5,7 @@ use std::io::{self, Write};
 use std::time::UNIX_EPOCH;
 
 use super::{Outcome, Reporter};
+use crate::stats::Summary;
 use crate::verdict::State;
 
 pub struct Prometheus<'w> {
@@ -30,7 +31,7 @@ impl Reporter for Prometheus<'_> {
         Ok(())
     }
 
-    fn finish(&mut self, last: &[Outcome]) -> io::Result<()> {
+    fn finish(&mut self, last: &[Outcome], summaries: &[Summary]) -> io::Result<()> {
         let mut text = String::new();
         let labels = |o: &Outcome| {
             format!(
@@ -147,6 +148,21 @@ impl Reporter for Prometheus<'_> {
                 })
                 .collect(),
         );
+        if !summaries.is_empty() {
+            metric(
+                "availability_ratio",
+                "Share of this run's probes that found the target serving (up or degraded).",
+                summaries
+                    .iter()
+                    .filter(|s| s.probes > 0)
+                    .map(|s| {
+                        let o = last.iter().find(|o| o.target == s.target);
+                        let labels = o.map(labels).unwrap_or_default();
+                        (labels, format!("{:.4}", s.availability_pct / 100.0))
+                    })
+                    .collect(),
+            );
+        }
         self.out.write_all(text.as_bytes())?;
         self.out.flush()
     }

@@ -1,0 +1,173 @@
+//! Repeated probes: `--count`, `--watch` and `--until`. Each target is probed on its own
+//! schedule (`--interval` between the starts of two probes); every probe is reported as it
+//! completes and folded into [`Stats`]; at the end, or on Ctrl-C, each target gets a summary.
+
+use std::sync::mpsc::{self, Sender};
+use std::sync::{Arc, Condvar, Mutex};
+use std::thread;
+use std::time::{Duration, Instant, SystemTime};
+
+use crate::check::Round;
+use crate::cli::UntilState;
+use crate::report::{Outcome, Reporter};
+use crate::settings::{Plan, Settings};
+use crate::stats::{Stats, Summary};
+use crate::verdict::State;
+
+/// In repeated runs a status page or connectivity answer is reused this long.
+const FRESH_FOR: Duration = Duration::from_secs(30);
+
+enum Event {
+    Probed(usize, Box<Outcome>),
+    Finished,
+    Interrupted,
+}
+
+/// A stop signal that sleeping schedules wake up for.
+#[derive(Default)]
+struct Stop {
+    stopped: Mutex<bool>,
+    bell: Condvar,
+}
+
+impl Stop {
+    fn stop(&self) {
+        *self.stopped.lock().unwrap_or_else(|p| p.into_inner()) = true;
+        self.bell.notify_all();
+    }
+
+    /// Sleeps until `deadline`; true if stopped meanwhile.
+    fn sleep_until(&self, deadline: Instant) -> bool {
+        let mut stopped = self.stopped.lock().unwrap_or_else(|p| p.into_inner());
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if *stopped || left.is_zero() {
+                return *stopped;
+            }
+            stopped = match self.bell.wait_timeout(stopped, left) {
+                Ok((guard, _)) => guard,
+                Err(poisoned) => poisoned.into_inner().0,
+            };
+        }
+    }
+}
+
+/// What a repeated run ends with: each target's last outcome (if it had one) and its summary.
+pub struct Ending {
+    pub last: Vec<Outcome>,
+    pub summaries: Vec<Summary>,
+    /// The worst of each target's last state; UNKNOWN for a target never probed.
+    pub worst: State,
+}
+
+/// Runs the schedule until it is done, the `--until` state is reached, or Ctrl-C.
+pub fn run(
+    settings: Arc<Settings>,
+    plans: Vec<Plan>,
+    reporter: &mut dyn Reporter,
+) -> (Ending, std::io::Result<()>) {
+    let started_at = SystemTime::now();
+    let (events, inbox) = mpsc::channel();
+    // Ctrl-C ends the run with a summary; should a handler be in place already, Ctrl-C simply
+    // ends the program as it always does.
+    let interrupt = events.clone();
+    let _ = ctrlc::set_handler(move || {
+        let _ = interrupt.send(Event::Interrupted);
+    });
+
+    let round = Arc::new(Round::new(settings.clone(), Some(FRESH_FOR)));
+    let stop = Arc::new(Stop::default());
+    let first_start = Instant::now();
+    for (index, plan) in plans.iter().cloned().enumerate() {
+        let (settings, round, stop, events) = (
+            settings.clone(),
+            round.clone(),
+            stop.clone(),
+            events.clone(),
+        );
+        // Detached, so that Ctrl-C need not wait for a probe in flight.
+        thread::spawn(move || {
+            probe_on_schedule(index, &plan, &settings, &round, &stop, first_start, &events)
+        });
+    }
+    drop(events);
+
+    let mut stats: Vec<Stats> = plans
+        .iter()
+        .map(|p| Stats::new(p.target.clone(), started_at))
+        .collect();
+    let mut last: Vec<Option<Outcome>> = vec![None; plans.len()];
+    let mut reported = Ok(());
+    let mut running = plans.len();
+    while running > 0 {
+        match inbox.recv() {
+            Ok(Event::Probed(index, outcome)) => {
+                if reported.is_ok() {
+                    reported = reporter.probe(&outcome);
+                }
+                stats[index].record(&outcome);
+                last[index] = Some(*outcome);
+                if reached(settings.schedule.until, &stats) {
+                    break;
+                }
+            }
+            Ok(Event::Finished) => running -= 1,
+            Ok(Event::Interrupted) | Err(_) => break,
+        }
+    }
+    stop.stop();
+
+    let ended_at = SystemTime::now();
+    let worst = stats
+        .iter()
+        .map(|s| s.last_state().unwrap_or(State::Unknown))
+        .max()
+        .unwrap_or(State::Unknown);
+    let ending = Ending {
+        last: last.into_iter().flatten().collect(),
+        summaries: stats.iter().map(|s| s.summary(ended_at)).collect(),
+        worst,
+    };
+    (ending, reported)
+}
+
+fn probe_on_schedule(
+    index: usize,
+    plan: &Plan,
+    settings: &Settings,
+    round: &Round,
+    stop: &Stop,
+    first_start: Instant,
+    events: &Sender<Event>,
+) {
+    let schedule = settings.schedule;
+    let mut seq: u32 = 1;
+    while schedule.count.is_none_or(|count| seq <= count) {
+        // A schedule beyond what the clock can hold is never due.
+        let Some(due) = first_start.checked_add(schedule.interval.saturating_mul(seq - 1)) else {
+            break;
+        };
+        if stop.sleep_until(due) {
+            break;
+        }
+        let outcome = round.probe_target(plan, seq);
+        if events
+            .send(Event::Probed(index, Box::new(outcome)))
+            .is_err()
+        {
+            return;
+        }
+        seq += 1;
+    }
+    let _ = events.send(Event::Finished);
+}
+
+/// `--until`: every target's last probe is in the wanted state.
+fn reached(until: Option<UntilState>, stats: &[Stats]) -> bool {
+    let Some(until) = until else { return false };
+    let wanted = match until {
+        UntilState::Up => State::Up,
+        UntilState::Down => State::Down,
+    };
+    stats.iter().all(|s| s.last_state() == Some(wanted))
+}
