@@ -410,3 +410,24 @@ fn nagios_and_prometheus_formats() {
                 .and(predicate::str::is_match(r#"isitdown_http_status\{target="http://127.0.0.1:\d+/status/503",[^}]*\} 503"#).unwrap()),
         );
 }
+
+#[test]
+fn the_committed_completions_and_man_page_are_current() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    for (what, file) in [
+        ("bash", "completions/isitdown.bash"),
+        ("zsh", "completions/_isitdown"),
+        ("fish", "completions/isitdown.fish"),
+        ("powershell", "completions/_isitdown.ps1"),
+        ("elvish", "completions/isitdown.elv"),
+        ("man", "doc/isitdown.1"),
+    ] {
+        let generated = isitdown().args(["--generate", what]).output().unwrap();
+        assert_eq!(generated.status.code(), Some(0));
+        let committed = std::fs::read(root.join(file)).unwrap();
+        assert!(
+            generated.stdout == committed,
+            "{file} is stale: run `isitdown --generate {what} > {file}`"
+        );
+    }
+}

@@ -224,3 +224,97 @@ fn protocol_words(text: &str) -> String {
         text.to_lowercase()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn log_with(failure: PhaseFailure) -> PhaseLog {
+        PhaseLog {
+            failure: Some(failure),
+            ..PhaseLog::default()
+        }
+    }
+
+    fn connect(kind: io::ErrorKind) -> Failure {
+        let log = log_with(PhaseFailure::Connect {
+            address: Some("192.0.2.1:443".parse().unwrap()),
+            kind,
+            detail: "network is unreachable".into(),
+        });
+        classify(
+            &ureq::Error::Io(kind.into()),
+            &log,
+            Duration::from_secs(2),
+            Stage::Exchange,
+        )
+    }
+
+    #[test]
+    fn connect_failures_are_told_apart() {
+        assert_eq!(
+            connect(io::ErrorKind::ConnectionRefused).kind,
+            ErrorKind::Refused
+        );
+        assert_eq!(
+            connect(io::ErrorKind::NetworkUnreachable).kind,
+            ErrorKind::Unreachable
+        );
+        assert_eq!(
+            connect(io::ErrorKind::HostUnreachable).kind,
+            ErrorKind::Unreachable
+        );
+        assert_eq!(connect(io::ErrorKind::TimedOut).kind, ErrorKind::Timeout);
+        assert_eq!(
+            connect(io::ErrorKind::NetworkUnreachable).message,
+            "192.0.2.1:443 is unreachable: network is unreachable"
+        );
+        assert_eq!(
+            connect(io::ErrorKind::TimedOut).message,
+            "no answer within 2s: connecting to 192.0.2.1:443 did not finish"
+        );
+    }
+
+    #[test]
+    fn a_dns_failure_is_known_by_its_phase_not_its_type() {
+        let log = log_with(PhaseFailure::Dns {
+            host: "nowhere.example".into(),
+            detail: "name or service not known".into(),
+            timed_out: false,
+        });
+        let plain_io = ureq::Error::Io(io::Error::other("failed to lookup address information"));
+        let failure = classify(&plain_io, &log, Duration::from_secs(2), Stage::Exchange);
+        assert_eq!(failure.kind, ErrorKind::Dns);
+        assert_eq!(
+            failure.message,
+            "could not resolve nowhere.example: name or service not known"
+        );
+    }
+
+    #[test]
+    fn errors_after_connecting_are_classified_by_type() {
+        let log = PhaseLog::default();
+        let reset = classify(
+            &ureq::Error::Io(io::ErrorKind::ConnectionReset.into()),
+            &log,
+            Duration::from_secs(1),
+            Stage::Exchange,
+        );
+        assert_eq!(reset.kind, ErrorKind::Reset);
+        let timeout = classify(
+            &ureq::Error::Timeout(ureq::Timeout::Global),
+            &log,
+            Duration::from_secs(1),
+            Stage::Body,
+        );
+        assert_eq!(timeout.kind, ErrorKind::Timeout);
+        assert!(timeout.message.contains("body"));
+        let large = classify(
+            &ureq::Error::LargeResponseHeader(70_000, 65_536),
+            &log,
+            Duration::from_secs(1),
+            Stage::Exchange,
+        );
+        assert_eq!(large.kind, ErrorKind::Protocol);
+    }
+}

@@ -60,11 +60,16 @@ pub fn write_config(text: &str) -> PathBuf {
     path
 }
 
-/// stdout as JSON Lines.
+/// stdout as JSON Lines, each checked against the contract.
 pub fn json_lines(stdout: &[u8]) -> Vec<serde_json::Value> {
     String::from_utf8_lossy(stdout)
         .lines()
-        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}")))
+        .map(|line| {
+            let value =
+                serde_json::from_str(line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}"));
+            super::shape::check_line(&value);
+            value
+        })
         .collect()
 }
 

@@ -11,6 +11,7 @@
 #![allow(dead_code)]
 
 mod command;
+mod shape;
 mod tls;
 
 #[allow(unused_imports)]

@@ -1,0 +1,65 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[isitdown] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'isitdown'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'isitdown'= {
+            cand --format 'Output format'
+            cand --color 'When to use colours [default: auto]'
+            cand -t 'Deadline for one whole probe, redirects and body included [default: 10s]'
+            cand --timeout 'Deadline for one whole probe, redirects and body included [default: 10s]'
+            cand -n 'Probes per target [default: 1]'
+            cand --count 'Probes per target [default: 1]'
+            cand -i 'Time between the starts of two probes of a target [default: 1s]'
+            cand --interval 'Time between the starts of two probes of a target [default: 1s]'
+            cand --until 'Repeat until every target is in this state (bounded by --count when given)'
+            cand --retries 'Re-probe a failed target up to N times before calling it down [default: 0]'
+            cand --expect 'Statuses that count as up, e.g. 200, 2xx, 200-299,301'
+            cand --contains 'The body must contain TEXT (at most 1 MiB is read)'
+            cand --slow 'An answer slower than this is DEGRADED'
+            cand --cert-warn 'A TLS certificate expiring sooner than this is DEGRADED [default: 14 days]'
+            cand -X 'Request method [default: GET]'
+            cand --method 'Request method [default: GET]'
+            cand -H 'Extra request header ''Name: value'' (repeatable; never printed back)'
+            cand --header 'Extra request header ''Name: value'' (repeatable; never printed back)'
+            cand --cacert 'Also trust the CA certificates in this PEM file'
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/isitdown/config.toml; env: ISITDOWN_CONFIG]'
+            cand --generate 'Print a shell completion script or the man page'
+            cand --json 'JSON Lines on stdout, one object per probe (same as --format json)'
+            cand -q 'Print nothing: the exit code is the answer'
+            cand --quiet 'Print nothing: the exit code is the answer'
+            cand -v 'Also print phase timings, the resolved address, redirects and response headers of note'
+            cand --verbose 'Also print phase timings, the resolved address, redirects and response headers of note'
+            cand -w 'Probe until interrupted'
+            cand --watch 'Probe until interrupted'
+            cand -k 'Skip TLS certificate verification'
+            cand --insecure 'Skip TLS certificate verification'
+            cand -4 'IPv4 only'
+            cand --ipv4 'IPv4 only'
+            cand -6 'IPv6 only'
+            cand --ipv6 'IPv6 only'
+            cand --no-status-page 'Do not read the provider''s status page'
+            cand --no-connectivity-check 'Do not check your own connection when a target fails'
+            cand --list 'Print the catalog of known services (with --json: one object per service)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+    ]
+    $completions[$command]
+}

@@ -1,0 +1,40 @@
+complete -c isitdown -l format -d 'Output format' -r -f -a "human\t''
+json\t''
+nagios\t''
+prometheus\t''"
+complete -c isitdown -l color -d 'When to use colours [default: auto]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c isitdown -s t -l timeout -d 'Deadline for one whole probe, redirects and body included [default: 10s]' -r
+complete -c isitdown -s n -l count -d 'Probes per target [default: 1]' -r
+complete -c isitdown -s i -l interval -d 'Time between the starts of two probes of a target [default: 1s]' -r
+complete -c isitdown -l until -d 'Repeat until every target is in this state (bounded by --count when given)' -r -f -a "up\t''
+down\t''"
+complete -c isitdown -l retries -d 'Re-probe a failed target up to N times before calling it down [default: 0]' -r
+complete -c isitdown -l expect -d 'Statuses that count as up, e.g. 200, 2xx, 200-299,301' -r
+complete -c isitdown -l contains -d 'The body must contain TEXT (at most 1 MiB is read)' -r
+complete -c isitdown -l slow -d 'An answer slower than this is DEGRADED' -r
+complete -c isitdown -l cert-warn -d 'A TLS certificate expiring sooner than this is DEGRADED [default: 14 days]' -r
+complete -c isitdown -s X -l method -d 'Request method [default: GET]' -r -f -a "GET\t''
+HEAD\t''"
+complete -c isitdown -s H -l header -d 'Extra request header \'Name: value\' (repeatable; never printed back)' -r
+complete -c isitdown -l cacert -d 'Also trust the CA certificates in this PEM file' -r -F
+complete -c isitdown -l config -d 'Config file [default: $XDG_CONFIG_HOME/isitdown/config.toml; env: ISITDOWN_CONFIG]' -r -F
+complete -c isitdown -l generate -d 'Print a shell completion script or the man page' -r -f -a "bash\t''
+zsh\t''
+fish\t''
+powershell\t''
+elvish\t''
+man\t''"
+complete -c isitdown -l json -d 'JSON Lines on stdout, one object per probe (same as --format json)'
+complete -c isitdown -s q -l quiet -d 'Print nothing: the exit code is the answer'
+complete -c isitdown -s v -l verbose -d 'Also print phase timings, the resolved address, redirects and response headers of note'
+complete -c isitdown -s w -l watch -d 'Probe until interrupted'
+complete -c isitdown -s k -l insecure -d 'Skip TLS certificate verification'
+complete -c isitdown -s 4 -l ipv4 -d 'IPv4 only'
+complete -c isitdown -s 6 -l ipv6 -d 'IPv6 only'
+complete -c isitdown -l no-status-page -d 'Do not read the provider\'s status page'
+complete -c isitdown -l no-connectivity-check -d 'Do not check your own connection when a target fails'
+complete -c isitdown -l list -d 'Print the catalog of known services (with --json: one object per service)'
+complete -c isitdown -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c isitdown -s V -l version -d 'Print version'

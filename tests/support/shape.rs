@@ -1,0 +1,241 @@
+//! The JSON Lines contract, checked field by field: every key there, no key more, every value of
+//! its type. Every probe and summary line the tests read goes through here.
+
+use serde_json::Value;
+
+const STATES: &[&str] = &["up", "degraded", "down", "unknown"];
+const KINDS: &[&str] = &[
+    "dns",
+    "refused",
+    "unreachable",
+    "timeout",
+    "tls",
+    "reset",
+    "protocol",
+    "redirects",
+    "status",
+    "content",
+    "blocked",
+];
+
+fn keys(value: &Value, expected: &[&str], what: &str) {
+    let object = value
+        .as_object()
+        .unwrap_or_else(|| panic!("{what} is not an object: {value}"));
+    let mut got: Vec<&str> = object.keys().map(String::as_str).collect();
+    let mut want = expected.to_vec();
+    got.sort_unstable();
+    want.sort_unstable();
+    assert_eq!(got, want, "{what} keys: {value}");
+}
+
+fn string(value: &Value, what: &str) {
+    assert!(value.is_string(), "{what} is not a string: {value}");
+}
+
+fn string_or_null(value: &Value, what: &str) {
+    assert!(
+        value.is_string() || value.is_null(),
+        "{what} is not a string or null: {value}"
+    );
+}
+
+fn number_or_null(value: &Value, what: &str) {
+    assert!(
+        value.is_number() || value.is_null(),
+        "{what} is not a number or null: {value}"
+    );
+}
+
+fn state(value: &Value, what: &str) {
+    assert!(
+        STATES.contains(&value.as_str().unwrap_or_default()),
+        "{what} is not a state: {value}"
+    );
+}
+
+fn timestamp(value: &Value, what: &str) {
+    let text = value
+        .as_str()
+        .unwrap_or_else(|| panic!("{what} is not a string: {value}"));
+    assert!(
+        text.len() >= 20 && text.ends_with('Z') && &text[10..11] == "T",
+        "{what} is not RFC 3339 UTC: {text}"
+    );
+}
+
+pub fn check_probe(probe: &Value) {
+    keys(
+        probe,
+        &[
+            "type",
+            "target",
+            "name",
+            "url",
+            "seq",
+            "at",
+            "state",
+            "reason",
+            "http",
+            "error",
+            "timings_ms",
+            "tls",
+            "status_page",
+            "connectivity",
+        ],
+        "probe",
+    );
+    assert_eq!(probe["type"], "probe");
+    for field in ["target", "name", "url", "reason"] {
+        string(&probe[field], field);
+    }
+    assert!(
+        probe["seq"].as_u64().is_some_and(|s| s >= 1),
+        "seq: {probe}"
+    );
+    timestamp(&probe["at"], "at");
+    state(&probe["state"], "state");
+    if !probe["http"].is_null() {
+        keys(&probe["http"], &["status", "reason", "version"], "http");
+        assert!(probe["http"]["status"].is_u64());
+        string(&probe["http"]["reason"], "http.reason");
+        string(&probe["http"]["version"], "http.version");
+    }
+    if !probe["error"].is_null() {
+        keys(&probe["error"], &["kind", "message"], "error");
+        assert!(
+            KINDS.contains(&probe["error"]["kind"].as_str().unwrap_or_default()),
+            "error.kind: {probe}"
+        );
+        string(&probe["error"]["message"], "error.message");
+    }
+    let timings = &probe["timings_ms"];
+    keys(
+        timings,
+        &["dns", "connect", "tls", "first_byte", "total"],
+        "timings_ms",
+    );
+    for phase in ["dns", "connect", "tls", "first_byte"] {
+        number_or_null(&timings[phase], phase);
+    }
+    assert!(timings["total"].is_f64(), "total: {probe}");
+    if !probe["tls"].is_null() {
+        keys(&probe["tls"], &["expires_at", "days_left"], "tls");
+        timestamp(&probe["tls"]["expires_at"], "tls.expires_at");
+        assert!(probe["tls"]["days_left"].is_i64());
+    }
+    let page = &probe["status_page"];
+    if !page.is_null() {
+        keys(
+            page,
+            &[
+                "url",
+                "indicator",
+                "description",
+                "incidents",
+                "components",
+                "error",
+            ],
+            "status_page",
+        );
+        string(&page["url"], "status_page.url");
+        string_or_null(&page["indicator"], "indicator");
+        string_or_null(&page["description"], "description");
+        string_or_null(&page["error"], "status_page.error");
+        for incident in page["incidents"].as_array().expect("incidents is an array") {
+            keys(
+                incident,
+                &["name", "impact", "status", "started_at", "url"],
+                "incident",
+            );
+            string(&incident["name"], "incident.name");
+            for field in ["impact", "status", "url"] {
+                string_or_null(&incident[field], field);
+            }
+            if !incident["started_at"].is_null() {
+                timestamp(&incident["started_at"], "started_at");
+            }
+        }
+        for component in page["components"]
+            .as_array()
+            .expect("components is an array")
+        {
+            keys(component, &["name", "status"], "component");
+            string(&component["name"], "component.name");
+            string(&component["status"], "component.status");
+        }
+    }
+    let connectivity = &probe["connectivity"];
+    if !connectivity.is_null() {
+        keys(
+            connectivity,
+            &["online", "checked", "ok", "note"],
+            "connectivity",
+        );
+        assert!(connectivity["online"].is_boolean());
+        assert!(connectivity["checked"].is_u64() && connectivity["ok"].is_u64());
+        string(&connectivity["note"], "note");
+    }
+}
+
+pub fn check_summary(summary: &Value) {
+    keys(
+        summary,
+        &[
+            "type",
+            "target",
+            "name",
+            "url",
+            "probes",
+            "up",
+            "degraded",
+            "down",
+            "unknown",
+            "availability_pct",
+            "latency_ms",
+            "state",
+            "started_at",
+            "ended_at",
+            "transitions",
+        ],
+        "summary",
+    );
+    for field in ["target", "name", "url"] {
+        string(&summary[field], field);
+    }
+    for field in ["probes", "up", "degraded", "down", "unknown"] {
+        assert!(summary[field].is_u64(), "{field}: {summary}");
+    }
+    assert!(summary["availability_pct"].is_number());
+    if !summary["latency_ms"].is_null() {
+        keys(
+            &summary["latency_ms"],
+            &["min", "p50", "p95", "max", "mean"],
+            "latency_ms",
+        );
+    }
+    if !summary["state"].is_null() {
+        state(&summary["state"], "state");
+    }
+    timestamp(&summary["started_at"], "started_at");
+    timestamp(&summary["ended_at"], "ended_at");
+    for transition in summary["transitions"]
+        .as_array()
+        .expect("transitions is an array")
+    {
+        keys(transition, &["at", "from", "to"], "transition");
+        timestamp(&transition["at"], "transition.at");
+        state(&transition["from"], "from");
+        state(&transition["to"], "to");
+    }
+}
+
+/// Checks a line by its type.
+pub fn check_line(line: &Value) {
+    match line["type"].as_str() {
+        Some("probe") => check_probe(line),
+        Some("summary") => check_summary(line),
+        Some("service") => {}
+        other => panic!("unknown line type {other:?}: {line}"),
+    }
+}
