@@ -92,6 +92,7 @@ impl Round {
     fn wants_connectivity(&self, plan: &Plan, seen: &Observation) -> bool {
         let network_failure = seen.failure.as_ref().is_some_and(|f| f.kind.is_network());
         self.settings.connectivity_check
+            && !self.settings.references.is_empty()
             && network_failure
             && connectivity::is_public(&plan.target.url, seen.address.map(|a| a.ip()))
     }

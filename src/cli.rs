@@ -198,9 +198,13 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
         }
         return Err(format!("'{text}' is not a duration"));
     }
-    parse_fractional(text)
+    let duration = parse_fractional(text)
         .or_else(|| humantime::parse_duration(text).ok())
-        .ok_or_else(|| format!("'{text}' is not a duration (try 500ms, 1.5s or 2m)"))
+        .ok_or_else(|| format!("'{text}' is not a duration (try 500ms, 1.5s or 2m)"))?;
+    if duration.as_secs_f64() >= 1e9 {
+        return Err(format!("'{text}' is longer than any deadline needs to be"));
+    }
+    Ok(duration)
 }
 
 /// humantime has no fractions; `1.5s` and `0.25m` are what people type.
@@ -241,6 +245,7 @@ mod tests {
         assert!(parse_duration("soon").is_err());
         assert!(parse_duration("-1").is_err());
         assert!(parse_duration("1e99").is_err());
+        assert!(parse_duration("10000000000000000000s").is_err());
     }
 
     #[test]

@@ -15,6 +15,7 @@ use crate::catalog::{self, Service};
 use crate::cli::Cli;
 use crate::exit::BadInput;
 use crate::expect::StatusSet;
+use crate::target::redact_typed;
 
 /// What the config file says, already checked.
 #[derive(Debug, Clone, Default)]
@@ -171,8 +172,12 @@ fn default_as_args(key: &str, value: &toml::Value) -> Result<Vec<OsString>, Stri
 }
 
 fn check_service(key: &str, service: &Service) -> Result<(), String> {
-    let url = url::Url::parse(&service.url)
-        .map_err(|e| format!("[services.{key}] url '{}' is not a URL: {e}", service.url))?;
+    let url = url::Url::parse(&service.url).map_err(|e| {
+        format!(
+            "[services.{key}] url '{}' is not a URL: {e}",
+            redact_typed(&service.url)
+        )
+    })?;
     if !matches!(url.scheme(), "http" | "https") {
         return Err(format!(
             "[services.{key}] url must start with http:// or https://"
@@ -186,17 +191,34 @@ fn check_service(key: &str, service: &Service) -> Result<(), String> {
         ("status_api", &service.status_api),
     ] {
         if let Some(page) = page {
-            url::Url::parse(page)
-                .map_err(|e| format!("[services.{key}] {what} '{page}' is not a URL: {e}"))?;
+            url::Url::parse(page).map_err(|e| {
+                format!(
+                    "[services.{key}] {what} '{}' is not a URL: {e}",
+                    redact_typed(page)
+                )
+            })?;
         }
     }
     Ok(())
 }
 
-/// clap's message, without its "error: " prefix and usage lines.
+/// clap's message in one line: the error, with its possible values and tip, without usage.
 pub fn clap_words(error: &clap::Error) -> String {
     let rendered = error.render().to_string();
-    first_line(rendered.trim_start_matches("error: "))
+    let mut lines = rendered.lines().map(str::trim).filter(|l| !l.is_empty());
+    let mut words = lines
+        .next()
+        .unwrap_or_default()
+        .trim_start_matches("error: ")
+        .to_string();
+    for hint in lines.take_while(|l| !l.starts_with("Usage:")) {
+        let hint = hint.trim_start_matches('[').trim_end_matches(']');
+        if hint.starts_with("possible values") || hint.starts_with("tip:") {
+            words.push_str("; ");
+            words.push_str(hint.trim_start_matches("tip: "));
+        }
+    }
+    words
 }
 
 fn first_line(text: &str) -> String {

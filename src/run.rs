@@ -27,7 +27,13 @@ pub fn main_exit_code() -> ExitCode {
             }
             None if is_broken_pipe(&error) => ExitCode::SUCCESS,
             None => {
-                let _ = writeln!(io::stderr(), "isitdown: {error:#}");
+                let words = match error.downcast_ref::<io::Error>() {
+                    Some(io_error) => {
+                        format!("cannot write the output: {}", config::io_words(io_error))
+                    }
+                    None => format!("{error:#}"),
+                };
+                let _ = writeln!(io::stderr(), "isitdown: {words}");
                 ExitCode::from(State::Unknown.exit_code())
             }
         },
@@ -112,8 +118,10 @@ fn generate(what: Generate, out: &mut dyn Write) -> io::Result<()> {
         Generate::Elvish => clap_complete::Shell::Elvish,
         Generate::Man => return clap_mangen::Man::new(command).render(out),
     };
-    clap_complete::generate(shell, &mut command, "isitdown", out);
-    Ok(())
+    // clap_complete panics on a failed write; into memory first, then out like everything else.
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut command, "isitdown", &mut script);
+    out.write_all(&script)
 }
 
 fn is_broken_pipe(error: &anyhow::Error) -> bool {

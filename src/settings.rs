@@ -166,6 +166,19 @@ impl Settings {
             }
             _ => Vec::new(),
         };
+        for target in &targets {
+            let conflict = match (target.url.host(), ip_family) {
+                (Some(url::Host::Ipv4(_)), IpFamily::Ipv6Only) => Some(("IPv4", "-6")),
+                (Some(url::Host::Ipv6(_)), IpFamily::Ipv4Only) => Some(("IPv6", "-4")),
+                _ => None,
+            };
+            if let Some((family, flag)) = conflict {
+                return Err(BadInput(format!(
+                    "'{}' is an {family} address, but {flag} allows no other",
+                    target.display_input()
+                )));
+            }
+        }
 
         Ok(Settings {
             mode,

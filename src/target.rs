@@ -61,6 +61,16 @@ pub fn resolve(input: &str, catalog: &Catalog) -> Result<Target, BadInput> {
             )));
         }
         parse_url(typed, typed)?
+    } else if let Some(scheme) = scheme_of(typed) {
+        let why = if matches!(scheme.to_ascii_lowercase().as_str(), "http" | "https") {
+            format!(
+                "is not a valid URL: write {}://host/path",
+                scheme.to_ascii_lowercase()
+            )
+        } else {
+            "is not an http:// or https:// URL: isitdown probes web services only".to_string()
+        };
+        return Err(BadInput(format!("'{}' {why}", shown(typed))));
     } else if looks_like_host(typed) {
         let bare = if typed.parse::<Ipv6Addr>().is_ok() {
             format!("https://[{typed}]")
@@ -77,6 +87,17 @@ pub fn resolve(input: &str, catalog: &Catalog) -> Result<Target, BadInput> {
         url,
         service: None,
     })
+}
+
+/// `mailto:x@y`, `https:/example.com`: a scheme without `//`. A host with a port
+/// (`localhost:8080`) is not one, as ports are digits.
+fn scheme_of(typed: &str) -> Option<&str> {
+    let (scheme, rest) = typed.split_once(':')?;
+    let mut letters = scheme.chars();
+    let is_scheme = letters.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && letters.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    let is_port = rest.chars().next().is_some_and(|c| c.is_ascii_digit());
+    (is_scheme && !is_port).then_some(scheme)
 }
 
 fn looks_like_host(typed: &str) -> bool {
@@ -157,11 +178,12 @@ pub fn redact(url: &Url) -> String {
     shown.to_string()
 }
 
-/// Redacts the password of a URL as typed, keeping everything else exactly as it was.
+/// Redacts the password of a URL as typed, keeping everything else exactly as it was. The
+/// authority ends at the first `/`, so a password holding `?` or `#` is redacted too.
 pub fn redact_typed(typed: &str) -> String {
     let authority_start = typed.find("://").map_or(0, |i| i + 3);
     let rest = &typed[authority_start..];
-    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let authority_end = rest.find('/').unwrap_or(rest.len());
     let authority = &rest[..authority_end];
     let Some(at) = authority.rfind('@') else {
         return typed.to_string();

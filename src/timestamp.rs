@@ -3,12 +3,16 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+/// 9999-12-31T23:59:59Z: RFC 3339 has four digits for the year.
+const LAST_SECOND: u64 = 253_402_300_799;
+
 /// Reads `2026-09-23T10:11:12.836Z`, `2020-06-16T13:27:41.521-07:00`, `2020-07-30 15:12:34 +0000`
 /// or Unix seconds (`1772369485`, as a number or a string).
 pub fn parse(text: &str) -> Option<SystemTime> {
     let text = text.trim();
     if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) {
-        return Some(UNIX_EPOCH + Duration::from_secs(text.parse().ok()?));
+        let seconds: u64 = text.parse().ok()?;
+        return (seconds <= LAST_SECOND).then(|| UNIX_EPOCH + Duration::from_secs(seconds));
     }
     let bytes = text.as_bytes();
     let number = |range: std::ops::Range<usize>| -> Option<i64> {
@@ -60,7 +64,7 @@ pub fn parse(text: &str) -> Option<SystemTime> {
     }
     let seconds = days_from_civil(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second
         - offset_seconds;
-    let seconds = u64::try_from(seconds).ok()?;
+    let seconds = u64::try_from(seconds).ok().filter(|&s| s <= LAST_SECOND)?;
     Some(UNIX_EPOCH + Duration::new(seconds, nanos))
 }
 
@@ -74,9 +78,66 @@ fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
     era * 146_097 + day_of_era - 719_468
 }
 
-/// RFC 3339 in UTC, to the second.
+/// The inverse of [`days_from_civil`].
+fn civil_from_days(days: i64) -> (i64, i64, i64) {
+    let days = days + 719_468;
+    let era = days.div_euclid(146_097);
+    let day_of_era = days - era * 146_097;
+    let year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let month_index = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * month_index + 2) / 5 + 1;
+    let month = if month_index < 10 {
+        month_index + 3
+    } else {
+        month_index - 9
+    };
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
+/// RFC 3339 in UTC, to the second. Times outside years 0000 to 9999 (a certificate can say
+/// anything) are clamped to them rather than refused.
 pub fn rfc3339(time: SystemTime) -> String {
-    humantime::format_rfc3339_seconds(time).to_string()
+    format(time, false)
+}
+
+/// RFC 3339 in UTC, to the millisecond.
+pub fn rfc3339_millis(time: SystemTime) -> String {
+    format(time, true)
+}
+
+fn format(time: SystemTime, millis: bool) -> String {
+    const FIRST_SECOND: i64 = -62_167_219_200; // 0000-01-01T00:00:00Z
+    let (seconds, nanos) = match time.duration_since(UNIX_EPOCH) {
+        Ok(after) => (
+            i64::try_from(after.as_secs()).unwrap_or(i64::MAX),
+            after.subsec_nanos(),
+        ),
+        Err(before) => {
+            let before = before.duration();
+            let whole = i64::try_from(before.as_secs()).unwrap_or(i64::MAX);
+            match before.subsec_nanos() {
+                0 => (-whole, 0),
+                n => (-whole.saturating_add(1), 1_000_000_000 - n),
+            }
+        }
+    };
+    let (seconds, nanos) = match seconds {
+        s if s > LAST_SECOND as i64 => (LAST_SECOND as i64, 999_999_999),
+        s if s < FIRST_SECOND => (FIRST_SECOND, 0),
+        s => (s, nanos),
+    };
+    let (year, month, day) = civil_from_days(seconds.div_euclid(86_400));
+    let of_day = seconds.rem_euclid(86_400);
+    let (hour, minute, second) = (of_day / 3600, of_day % 3600 / 60, of_day % 60);
+    let fraction = if millis {
+        format!(".{:03}", nanos / 1_000_000)
+    } else {
+        String::new()
+    };
+    format!("{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}{fraction}Z")
 }
 
 /// "since 10:05 UTC, 37 min" (or "since 2026-09-20 10:05 UTC" when it is not today).
@@ -135,6 +196,29 @@ mod tests {
         ] {
             assert!(parse(bad).is_none(), "{bad}");
         }
+    }
+
+    #[test]
+    fn any_time_can_be_written() {
+        assert_eq!(rfc3339(UNIX_EPOCH), "1970-01-01T00:00:00Z");
+        assert_eq!(
+            rfc3339_millis(UNIX_EPOCH + Duration::from_millis(1_500)),
+            "1970-01-01T00:00:01.500Z"
+        );
+        assert_eq!(
+            rfc3339(UNIX_EPOCH - Duration::from_secs(86_400 * 365)),
+            "1969-01-01T00:00:00Z"
+        );
+        assert_eq!(
+            rfc3339(UNIX_EPOCH - Duration::from_millis(500)),
+            "1969-12-31T23:59:59Z"
+        );
+        assert_eq!(
+            rfc3339(UNIX_EPOCH + Duration::from_secs(u64::MAX / 4)),
+            "9999-12-31T23:59:59Z"
+        );
+        let round_trip = parse("2026-11-27T09:59:01Z").unwrap();
+        assert_eq!(rfc3339(round_trip), "2026-11-27T09:59:01Z");
     }
 
     #[test]

@@ -174,7 +174,7 @@ fn judge_answer(seen: &Observation, criteria: &Criteria, now: SystemTime) -> Ver
         .as_ref()
         .map(|set| set.contains(answer.status));
     if expected != Some(true) {
-        if answer.status >= 500 {
+        if (500..600).contains(&answer.status) {
             return down(ErrorKind::Status, format!("server error: {status}"));
         }
         if answer.status == 429 {

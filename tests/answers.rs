@@ -404,3 +404,66 @@ fn retries_probe_a_failing_target_again_and_the_last_probe_counts() {
         "an up target is not probed again"
     );
 }
+
+/// A one-shot raw server: answers the first connection with exactly these bytes.
+fn raw_server(answer: &'static [u8]) -> (u16, std::thread::JoinHandle<()>) {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let handle = std::thread::spawn(move || {
+        let (mut stream, _) = listener.accept().unwrap();
+        let mut request = [0u8; 4096];
+        let _ = stream.read(&mut request);
+        let _ = stream.write_all(answer);
+    });
+    (port, handle)
+}
+
+#[test]
+fn the_reason_phrase_is_the_final_answers_not_an_early_hint() {
+    let (port, server) = raw_server(
+        b"HTTP/1.1 103 Early Hints\r\nLink: </style.css>; rel=preload\r\n\r\nHTTP/1.1 503 Service Temporarily Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+    );
+    let (code, probe) = probe_json(isitdown().arg(format!("http://127.0.0.1:{port}/")));
+    server.join().unwrap();
+    assert_eq!(code, 2);
+    assert_eq!(probe["http"]["status"], 503);
+    assert_eq!(probe["http"]["reason"], "Service Temporarily Unavailable");
+}
+
+#[test]
+fn statuses_beyond_5xx_are_not_server_errors() {
+    let server = TestServer::start();
+    server.route("/odd", Reply::new(999).reason("Request denied"));
+    let (code, probe) = probe_json(isitdown().arg(server.url("/odd")));
+    assert_eq!((code, probe["state"].as_str()), (0, Some("up")), "{probe}");
+}
+
+#[test]
+fn headers_and_credentials_stay_with_the_target_across_redirects() {
+    let first = TestServer::start();
+    let second = TestServer::start();
+    let elsewhere = format!("http://localhost:{}/landed", second.port());
+    first.route("/go", Reply::new(302).header("Location", &elsewhere));
+    let url = format!("http://me:pw@127.0.0.1:{}/go", first.port());
+    isitdown()
+        .args(["-4", "-H", "X-Api-Key: topsecret"])
+        .arg(&url)
+        .assert()
+        .code(0);
+    let at_first = first.requests();
+    assert_eq!(at_first[0].header("x-api-key"), Some("topsecret"));
+    assert!(at_first[0].header("authorization").is_some());
+    let at_second = second.requests();
+    assert_eq!(at_second.len(), 1, "the redirect was followed");
+    assert_eq!(
+        at_second[0].header("x-api-key"),
+        None,
+        "no -H header for another host"
+    );
+    assert_eq!(
+        at_second[0].header("authorization"),
+        None,
+        "no credentials for another host"
+    );
+}

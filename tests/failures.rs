@@ -133,12 +133,6 @@ fn an_unresolvable_name_is_a_dns_failure() {
 }
 
 #[test]
-fn the_wrong_ip_family_is_a_dns_failure() {
-    let server = TestServer::start();
-    fails_with(&server.url("/"), "dns", &["-6"]);
-}
-
-#[test]
 fn tls_to_a_plain_http_server_is_a_tls_failure() {
     // A plain HTTP server answers a TLS hello with an HTTP error, as nginx does.
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();

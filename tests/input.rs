@@ -65,6 +65,16 @@ fn bad_options_are_bad_input() {
     bad_input(&["--color", "sometimes", "example.com"], "sometimes");
     bad_input(&["-4", "-6", "example.com"], "cannot be used with");
     bad_input(
+        &["-6", "http://127.0.0.1:9/"],
+        "is an IPv4 address, but -6 allows no other",
+    );
+    bad_input(
+        &["-4", "http://[::1]:9/"],
+        "is an IPv6 address, but -4 allows no other",
+    );
+    bad_input(&["https:/example.com"], "write https://host/path");
+    bad_input(&["mailto:someone@example.com"], "http:// or https://");
+    bad_input(
         &["-X", "HEAD", "--contains", "x", "example.com"],
         "cannot go with -X HEAD",
     );

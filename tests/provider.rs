@@ -661,3 +661,99 @@ fn answers_that_are_not_network_failures_need_no_check() {
     assert!(probe["connectivity"].is_null());
     assert!(reference.requests().is_empty());
 }
+
+#[test]
+fn a_challenge_is_recognised_while_looking_for_contains() {
+    let server = TestServer::start();
+    server.route(
+        "/wall",
+        Reply::html(
+            503,
+            "<!DOCTYPE html><html><head><title>Just a moment...</title></head></html>",
+        ),
+    );
+    let (code, probe) = probe_json(
+        isitdown()
+            .args(["--contains", "ok"])
+            .arg(server.url("/wall")),
+    );
+    assert_eq!(code, 3, "{probe}");
+    assert_eq!(probe["error"]["kind"], "blocked");
+}
+
+#[test]
+fn absurd_timestamps_on_a_page_are_no_timestamps() {
+    let server = TestServer::start();
+    serve_page(
+        &server,
+        r#"{"status": {"indicator": "minor"}, "incidents": [
+            {"name": "Milliseconds", "status": "investigating", "started_at": 1772369485000},
+            {"name": "Huge", "status": "investigating", "started_at": "18446744073709551615"},
+            {"name": "Far future", "status": "investigating", "started_at": "9999-12-31T23:59:59-01:00"}]}"#,
+    );
+    let config = service_config(&server, "/", &[]);
+    let (code, probe) = probe_service(&config, &[]);
+    assert_eq!(code, 1, "{probe}");
+    let incidents = probe["status_page"]["incidents"].as_array().unwrap();
+    assert_eq!(incidents.len(), 3);
+    assert!(
+        incidents.iter().all(|i| i["started_at"].is_null()),
+        "{probe}"
+    );
+    isitdown_with_config(&config)
+        .arg("svc")
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("Milliseconds"));
+}
+
+#[test]
+fn the_pages_word_counts_when_none_of_the_named_components_is_on_it() {
+    let server = TestServer::start();
+    serve_page(
+        &server,
+        r#"{"page": {"name": "OpenAI"}, "status": {"indicator": "major", "description": "Partial outage"}, "components": null, "incidents": null}"#,
+    );
+    let (code, probe) = probe_service(&service_config(&server, "/", &["Conversations"]), &[]);
+    assert_eq!(code, 1, "{probe}");
+    assert!(probe["reason"]
+        .as_str()
+        .unwrap()
+        .contains("OpenAI reports: Partial outage"));
+}
+
+#[test]
+fn passwords_in_service_urls_are_never_printed() {
+    let server = TestServer::start();
+    serve_page(&server, &fixture("incidentio-calm.json"));
+    let config = format!(
+        "[services.svc]\nurl = \"http://admin:hunter2@127.0.0.1:{port}/\"\nstatus_page = \"http://pager:s3cret@127.0.0.1:{port}\"\n",
+        port = server.port()
+    );
+    for args in [
+        &["--list"][..],
+        &["--list", "--json"][..],
+        &["--json", "svc"][..],
+        &["-v", "svc"][..],
+    ] {
+        let output = isitdown_with_config(&config).args(args).output().unwrap();
+        let all = String::from_utf8_lossy(&output.stdout);
+        assert!(
+            !all.contains("hunter2") && !all.contains("s3cret"),
+            "{args:?}: {all}"
+        );
+    }
+    let bad = "[services.svc]\nurl = \"https://admin:hunter2@bad host/\"\n";
+    let output = isitdown_with_config(bad).arg("svc").output().unwrap();
+    assert_eq!(output.status.code(), Some(64));
+    assert!(!String::from_utf8_lossy(&output.stderr).contains("hunter2"));
+}
+
+#[test]
+fn no_references_means_no_connectivity_check() {
+    let (code, probe) = probe_json(
+        isitdown_with_config("[connectivity]\nreferences = []\n").arg(unresolvable_public_url()),
+    );
+    assert_eq!(code, 2, "{probe}");
+    assert!(probe["connectivity"].is_null());
+}

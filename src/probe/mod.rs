@@ -127,7 +127,10 @@ pub struct Redirect {
 pub fn probe(client: &Client, request: &Request) -> Observation {
     let started_at = SystemTime::now();
     let start = Instant::now();
-    let deadline = start + client.timeout;
+    // A deadline beyond what the clock can hold is as good as none.
+    let deadline = start
+        .checked_add(client.timeout)
+        .unwrap_or(start + Duration::from_secs(86_400 * 365));
     let recorder = Recorder::default();
     let agent = agent_for(client, &recorder);
 
@@ -136,11 +139,12 @@ pub fn probe(client: &Client, request: &Request) -> Observation {
     let mut head_may_fall_back = request.head_falls_back_to_get;
     let mut seen: HashSet<String> = HashSet::from([url.to_string()]);
     let mut redirects = Vec::new();
-    let credentials = Credentials::of(&request.url);
+    let own_headers = OwnHeaders::of(&request.url, &client.headers);
     let mut answer = None;
     let mut failure = None;
     let mut body_contains = None;
     let mut bot_wall = None;
+    let mut answered_after = None;
 
     loop {
         let left = deadline.saturating_duration_since(Instant::now());
@@ -154,14 +158,7 @@ pub fn probe(client: &Client, request: &Request) -> Observation {
             ));
             break;
         }
-        let result = send(
-            &agent,
-            client,
-            &url,
-            method,
-            credentials.for_url(&url),
-            left,
-        );
+        let result = send(&agent, &url, method, own_headers.for_url(&url), left);
         let mut response = match result {
             Ok(response) => response,
             Err(error) => {
@@ -207,30 +204,36 @@ pub fn probe(client: &Client, request: &Request) -> Observation {
                 }
             }
         }
-        if bot_wall::may_be_a_wall(status) {
-            let marker = this_answer.header("cf-mitigated").map(str::to_string);
-            // Without --contains, a little of the body is read to recognise a challenge page.
-            let mut start = Vec::new();
-            if request.find_in_body.is_none() && method == Method::Get {
-                let _ = response
-                    .body_mut()
-                    .as_reader()
-                    .take(WALL_SNIFF_BYTES)
-                    .read_to_end(&mut start);
-            }
-            bot_wall = bot_wall::vendor(status, marker.as_deref(), &start);
-        }
-        if let Some(needle) = &request.find_in_body {
-            if method == Method::Get {
-                match body_has(response.body_mut().as_reader(), needle.as_bytes()) {
-                    Ok(found) => body_contains = Some(found),
-                    Err(error) => {
-                        let log = recorder.snapshot();
-                        failure =
-                            Some(failure::classify(&error, &log, client.timeout, Stage::Body));
-                    }
+        let could_be_a_wall = bot_wall::may_be_a_wall(status);
+        let needle = request
+            .find_in_body
+            .as_deref()
+            .filter(|_| method == Method::Get);
+        let mut body_start = Vec::new();
+        if let Some(needle) = needle {
+            match body_has(
+                response.body_mut().as_reader(),
+                needle.as_bytes(),
+                &mut body_start,
+            ) {
+                Ok(found) => body_contains = Some(found),
+                Err(error) => {
+                    let log = recorder.snapshot();
+                    failure = Some(failure::classify(&error, &log, client.timeout, Stage::Body));
                 }
             }
+        } else if could_be_a_wall && method == Method::Get {
+            // A little of the body tells a challenge page; it is ours, not the service's time.
+            answered_after = Some(start.elapsed());
+            // The answer stands whatever the body does; a broken body only leaves less to look at.
+            let _ = response
+                .body_mut()
+                .as_reader()
+                .take(WALL_SNIFF_BYTES)
+                .read_to_end(&mut body_start);
+        }
+        if could_be_a_wall {
+            bot_wall = bot_wall::vendor(status, this_answer.header("cf-mitigated"), &body_start);
         }
         answer = Some(this_answer);
         break;
@@ -246,7 +249,7 @@ pub fn probe(client: &Client, request: &Request) -> Observation {
             connect: log.connect,
             tls: log.tls,
             first_byte: log.first_byte,
-            total: start.elapsed(),
+            total: answered_after.unwrap_or_else(|| start.elapsed()),
         },
         certificate: log.certificate,
         address: log.address,
@@ -282,8 +285,8 @@ pub fn fetch(
     let agent = agent_for(&client, &recorder);
     let classify =
         |error: &ureq::Error, stage| failure::classify(error, &recorder.snapshot(), timeout, stage);
-    let mut response = send(&agent, &client, &url, Method::Get, None, timeout)
-        .map_err(|e| classify(&e, Stage::Exchange))?;
+    let mut response =
+        send(&agent, &url, Method::Get, &[], timeout).map_err(|e| classify(&e, Stage::Exchange))?;
     let content_type = response
         .headers()
         .get("content-type")
@@ -342,10 +345,9 @@ fn agent_for(client: &Client, recorder: &Recorder) -> Agent {
 
 fn send(
     agent: &Agent,
-    client: &Client,
     url: &Url,
     method: Method,
-    authorization: Option<&str>,
+    headers: &[(String, String)],
     left: Duration,
 ) -> Result<ureq::http::Response<ureq::Body>, ureq::Error> {
     let mut bare = url.clone();
@@ -357,10 +359,7 @@ fn send(
         Method::Head => ureq::http::Request::head(bare.as_str()),
     };
     let mut builder = builder;
-    if let Some(value) = authorization {
-        builder = builder.header("authorization", value);
-    }
-    for (name, value) in &client.headers {
+    for (name, value) in headers {
         builder = builder.header(name.as_str(), value.as_str());
     }
     let request = builder.body(()).map_err(ureq::Error::Http)?;
@@ -373,9 +372,15 @@ fn send(
 
 fn answer_of(response: &ureq::http::Response<ureq::Body>, log: &PhaseLog) -> Answer {
     let status = response.status();
-    let reason = log
-        .status_line
-        .as_deref()
+    // The sniffed line must be this answer's: a status line of another code is not.
+    let own_line = log.status_line.as_deref().filter(|line| {
+        let code = String::from_utf8_lossy(line)
+            .split(' ')
+            .nth(1)
+            .map(str::to_string);
+        code.as_deref() == Some(status.as_str())
+    });
+    let reason = own_line
         .and_then(reason_phrase)
         .or_else(|| status.canonical_reason().map(str::to_string))
         .unwrap_or_default();
@@ -415,7 +420,7 @@ fn next_hop(
     seen: &HashSet<String>,
     followed: usize,
 ) -> Result<Url, Failure> {
-    let shown = crate::sanitize::for_terminal(location);
+    let shown = crate::sanitize::for_terminal(&crate::target::redact_typed(location));
     let next = from.join(location).map_err(|_| {
         Failure::new(
             ErrorKind::Redirects,
@@ -446,8 +451,9 @@ fn next_hop(
     Ok(next)
 }
 
-/// Reads at most [`MAX_BODY`] bytes, looking for `needle`; stops as soon as it is found.
-fn body_has(reader: impl Read, needle: &[u8]) -> Result<bool, ureq::Error> {
+/// Reads at most [`MAX_BODY`] bytes, looking for `needle`; stops as soon as it is found. The
+/// first [`WALL_SNIFF_BYTES`] are kept in `start`, to recognise a challenge page.
+fn body_has(reader: impl Read, needle: &[u8], start: &mut Vec<u8>) -> Result<bool, ureq::Error> {
     let mut reader = reader.take(MAX_BODY as u64);
     let mut seen: Vec<u8> = Vec::new();
     let mut chunk = vec![0u8; 16 * 1024];
@@ -456,6 +462,8 @@ fn body_has(reader: impl Read, needle: &[u8]) -> Result<bool, ureq::Error> {
         if read == 0 {
             return Ok(false);
         }
+        let room = (WALL_SNIFF_BYTES as usize).saturating_sub(start.len());
+        start.extend_from_slice(&chunk[..read.min(room)]);
         // Only the tail that could start a match is kept from before this chunk.
         let keep_from = seen.len().saturating_sub(needle.len().saturating_sub(1));
         seen.drain(..keep_from);
@@ -466,30 +474,37 @@ fn body_has(reader: impl Read, needle: &[u8]) -> Result<bool, ureq::Error> {
     }
 }
 
-/// Credentials from the URL, sent as HTTP Basic to the origin they were given for only.
-struct Credentials {
+/// What the user gave for the target itself: credentials in its URL (sent as HTTP Basic) and
+/// `-H` headers. They go to the target's own origin only, never across a redirect to another
+/// host, where they could leak tokens and cookies.
+struct OwnHeaders {
     origin: url::Origin,
-    header: Option<String>,
+    headers: Vec<(String, String)>,
 }
 
-impl Credentials {
-    fn of(url: &Url) -> Credentials {
+impl OwnHeaders {
+    fn of(url: &Url, extra: &[(String, String)]) -> OwnHeaders {
         let user = percent_decode(url.username());
         let password = url.password().map(percent_decode);
-        let header = (!user.is_empty() || password.is_some()).then(|| {
+        let basic = (!user.is_empty() || password.is_some()).then(|| {
             let pair = format!("{user}:{}", password.unwrap_or_default());
-            format!("Basic {}", base64(pair.as_bytes()))
+            (
+                "authorization".to_string(),
+                format!("Basic {}", base64(pair.as_bytes())),
+            )
         });
-        Credentials {
+        OwnHeaders {
             origin: url.origin(),
-            header,
+            headers: basic.into_iter().chain(extra.iter().cloned()).collect(),
         }
     }
 
-    fn for_url(&self, url: &Url) -> Option<&str> {
-        (url.origin() == self.origin)
-            .then_some(self.header.as_deref())
-            .flatten()
+    fn for_url(&self, url: &Url) -> &[(String, String)] {
+        if url.origin() == self.origin {
+            &self.headers
+        } else {
+            &[]
+        }
     }
 }
 
@@ -556,13 +571,15 @@ mod tests {
             .into_iter()
             .chain(*b"needle")
             .collect::<Vec<_>>();
-        assert!(body_has(&body[..], b"needle").unwrap());
-        assert!(!body_has(&body[..], b"haystack").unwrap());
+        let mut start = Vec::new();
+        assert!(body_has(&body[..], b"needle", &mut start).unwrap());
+        assert_eq!(start.len(), 20_006, "the start is kept");
+        assert!(!body_has(&body[..], b"haystack", &mut Vec::new()).unwrap());
         let huge = vec![b'y'; MAX_BODY + 10];
         let mut with_late_needle = huge.clone();
         with_late_needle.extend_from_slice(b"late");
         assert!(
-            !body_has(&with_late_needle[..], b"late").unwrap(),
+            !body_has(&with_late_needle[..], b"late", &mut Vec::new()).unwrap(),
             "only 1 MiB is read"
         );
     }
@@ -573,13 +590,17 @@ mod tests {
         assert_eq!(base64(b"a"), "YQ==");
         assert_eq!(base64(b"ab"), "YWI=");
         let url = Url::parse("https://us%40er:p%3Ass@example.com/").unwrap();
-        let credentials = Credentials::of(&url);
+        let own = OwnHeaders::of(&url, &[("X-Token".into(), "t".into())]);
+        let basic = format!("Basic {}", base64(b"us@er:p:ss"));
         assert_eq!(
-            credentials.for_url(&url),
-            Some(format!("Basic {}", base64(b"us@er:p:ss")).as_str())
+            own.for_url(&url),
+            [
+                ("authorization".into(), basic),
+                ("X-Token".into(), "t".into())
+            ]
         );
         let elsewhere = Url::parse("https://other.example/").unwrap();
-        assert_eq!(credentials.for_url(&elsewhere), None);
+        assert!(own.for_url(&elsewhere).is_empty());
     }
 
     #[test]

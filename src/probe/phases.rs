@@ -473,13 +473,13 @@ impl Transport for FirstByteTransport {
                 Recorder::add(&mut self.recorder.log().first_byte, sent_at.elapsed());
             }
             if self.reading_status_line {
-                let input = self.inner.buffers().input();
-                if let Some(end) = input.iter().position(|&b| b == b'\n') {
-                    let line = &input[..end.min(MAX_STATUS_LINE)];
-                    self.recorder.log().status_line = Some(line.to_vec());
-                    self.reading_status_line = false;
-                } else if input.len() > MAX_STATUS_LINE {
-                    self.reading_status_line = false;
+                match final_status_line(self.inner.buffers().input()) {
+                    Sniff::Found(line) => {
+                        self.recorder.log().status_line = Some(line.to_vec());
+                        self.reading_status_line = false;
+                    }
+                    Sniff::GiveUp => self.reading_status_line = false,
+                    Sniff::NeedMore => {}
                 }
             }
         }
@@ -492,5 +492,74 @@ impl Transport for FirstByteTransport {
 
     fn is_tls(&self) -> bool {
         self.inner.is_tls()
+    }
+}
+
+enum Sniff<'a> {
+    Found(&'a [u8]),
+    NeedMore,
+    GiveUp,
+}
+
+/// The status line of the final response at the start of `input`, past any interim 1xx
+/// responses (103 Early Hints, 100 Continue), whose reason phrase is not the answer's.
+fn final_status_line(input: &[u8]) -> Sniff<'_> {
+    const MAX_SNIFF: usize = 64 * 1024;
+    let mut rest = input;
+    loop {
+        let Some(end) = rest.iter().position(|&b| b == b'\n') else {
+            return if input.len() > MAX_SNIFF || rest.len() > MAX_STATUS_LINE {
+                Sniff::GiveUp
+            } else {
+                Sniff::NeedMore
+            };
+        };
+        let line = &rest[..end.min(MAX_STATUS_LINE)];
+        let interim = line.len() > 9 && line.starts_with(b"HTTP/") && line.get(9) == Some(&b'1');
+        if !interim {
+            return Sniff::Found(line);
+        }
+        let head_end = rest
+            .windows(4)
+            .position(|w| w == b"\r\n\r\n")
+            .map(|i| i + 4)
+            .or_else(|| rest.windows(2).position(|w| w == b"\n\n").map(|i| i + 2));
+        match head_end {
+            Some(next) => rest = &rest[next..],
+            None if input.len() > MAX_SNIFF => return Sniff::GiveUp,
+            None => return Sniff::NeedMore,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn found(input: &[u8]) -> Option<&[u8]> {
+        match final_status_line(input) {
+            Sniff::Found(line) => Some(line),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn interim_responses_are_skipped() {
+        assert_eq!(
+            found(b"HTTP/1.1 503 Service Unavailable\r\n"),
+            Some(&b"HTTP/1.1 503 Service Unavailable\r"[..])
+        );
+        let hints =
+            b"HTTP/1.1 103 Early Hints\r\nLink: </a.css>\r\n\r\nHTTP/1.1 503 Busy\r\nX: y\r\n";
+        assert_eq!(found(hints), Some(&b"HTTP/1.1 503 Busy\r"[..]));
+        assert!(matches!(
+            final_status_line(b"HTTP/1.1 100 Continue\r\n"),
+            Sniff::NeedMore
+        ));
+        assert!(matches!(
+            final_status_line(b"HTTP/1.1 200 O"),
+            Sniff::NeedMore
+        ));
+        assert!(matches!(final_status_line(&[b'x'; 2000]), Sniff::GiveUp));
     }
 }

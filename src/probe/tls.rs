@@ -32,7 +32,8 @@ impl Certificate {
     }
 
     pub fn expires_within(&self, window: Duration, now: SystemTime) -> bool {
-        self.expires_at <= now + window
+        now.checked_add(window)
+            .is_none_or(|horizon| self.expires_at <= horizon)
     }
 }
 
@@ -41,10 +42,10 @@ pub fn certificate_of(der: &CertificateDer<'_>) -> Option<Certificate> {
     let (_, parsed) = x509_parser::parse_x509_certificate(der.as_ref()).ok()?;
     let seconds = parsed.validity().not_after.timestamp();
     let expires_at = if seconds >= 0 {
-        UNIX_EPOCH + Duration::from_secs(seconds as u64)
+        UNIX_EPOCH.checked_add(Duration::from_secs(seconds as u64))
     } else {
-        UNIX_EPOCH - Duration::from_secs(seconds.unsigned_abs())
-    };
+        UNIX_EPOCH.checked_sub(Duration::from_secs(seconds.unsigned_abs()))
+    }?;
     Some(Certificate { expires_at })
 }
 

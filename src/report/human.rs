@@ -9,7 +9,7 @@ use crate::sanitize::for_terminal;
 use crate::settings::Output;
 use crate::stats::Summary;
 use crate::status_page;
-use crate::target::Target;
+use crate::target::{redact_typed, Target};
 use crate::verdict::State;
 
 /// Detail lines start under the name.
@@ -84,12 +84,17 @@ impl Reporter for Human<'_> {
             if let Some(answer) = &seen.answer {
                 self.detail("http", &answer.version)?;
                 for (name, value) in &answer.headers {
-                    self.detail("header", &format!("{name}: {}", for_terminal(value)))?;
+                    let value = if name == "location" {
+                        redact_typed(value)
+                    } else {
+                        value.clone()
+                    };
+                    self.detail("header", &format!("{name}: {}", for_terminal(&value)))?;
                 }
             }
             if let Some(certificate) = &seen.certificate {
                 let days = certificate.days_left(SystemTime::now());
-                let date = humantime::format_rfc3339_seconds(certificate.expires_at).to_string();
+                let date = crate::timestamp::rfc3339(certificate.expires_at);
                 let day = date.get(..10).unwrap_or(&date);
                 self.detail("tls", &format!("certificate expires {day} ({days} days)"))?;
             }
@@ -223,7 +228,7 @@ impl Human<'_> {
             let about = if about.is_empty() {
                 String::new()
             } else {
-                format!(" ({})", about.join(", "))
+                format!(" ({})", for_terminal(&about.join(", ")))
             };
             let link = incident
                 .url
@@ -288,8 +293,10 @@ pub fn list(catalog: &Catalog, output: Output, out: &mut dyn Write) -> io::Resul
     )?;
     for service in rows {
         let page = match (&service.status_page, service.status_format) {
-            (Some(page), Some(StatusFormat::None)) => format!("{page} (not readable)"),
-            (Some(page), _) => page.clone(),
+            (Some(page), Some(StatusFormat::None)) => {
+                format!("{} (not readable)", redact_typed(page))
+            }
+            (Some(page), _) => redact_typed(page),
             (None, _) => "-".into(),
         };
         let method = match service.method {
@@ -301,7 +308,7 @@ pub fn list(catalog: &Catalog, output: Output, out: &mut dyn Write) -> io::Resul
             "{:<width$}  {:<title$}  {:<60}  {}",
             for_terminal(&names(service)),
             for_terminal(service.display_name()),
-            for_terminal(&format!("{method}{}", service.url)),
+            for_terminal(&format!("{method}{}", redact_typed(&service.url))),
             for_terminal(&page)
         )?;
     }

@@ -10,7 +10,7 @@ use crate::catalog::{Catalog, Service, StatusFormat};
 use crate::probe::ErrorKind;
 use crate::stats::Summary;
 use crate::status_page;
-use crate::target::redact;
+use crate::target::redact_typed;
 use crate::verdict::State;
 
 pub struct JsonLines<'w> {
@@ -116,7 +116,7 @@ fn write_line(out: &mut dyn Write, value: &impl Serialize) -> io::Result<()> {
 
 /// RFC 3339, UTC, milliseconds.
 pub fn rfc3339(time: SystemTime) -> String {
-    humantime::format_rfc3339_millis(time).to_string()
+    crate::timestamp::rfc3339_millis(time)
 }
 
 #[derive(Serialize)]
@@ -140,7 +140,7 @@ struct ProbeLine<'a> {
 
 #[derive(Serialize)]
 struct StatusPage<'a> {
-    url: &'a str,
+    url: String,
     indicator: Option<&'a str>,
     description: Option<&'a str>,
     incidents: Vec<IncidentJson<'a>>,
@@ -174,7 +174,7 @@ struct ConnectivityJson<'a> {
 impl<'a> StatusPage<'a> {
     fn of(page: &'a status_page::Report) -> Self {
         StatusPage {
-            url: &page.url,
+            url: redact_typed(&page.url),
             indicator: page.indicator.as_deref(),
             description: page.description.as_deref(),
             incidents: page
@@ -260,7 +260,7 @@ impl<'a> ProbeLine<'a> {
                 total: millis(t.total),
             },
             tls: seen.certificate.as_ref().map(|c| Tls {
-                expires_at: humantime::format_rfc3339_seconds(c.expires_at).to_string(),
+                expires_at: crate::timestamp::rfc3339(c.expires_at),
                 days_left: c.days_left(seen.started_at),
             }),
             status_page: outcome.status_page.as_ref().map(StatusPage::of),
@@ -285,9 +285,9 @@ struct ServiceLine<'a> {
     method: &'static str,
     expect: Option<&'a str>,
     contains: Option<&'a str>,
-    status_page: Option<&'a str>,
+    status_page: Option<String>,
     status_format: Option<StatusFormat>,
-    status_api: Option<&'a str>,
+    status_api: Option<String>,
     components: &'a [String],
 }
 
@@ -296,9 +296,7 @@ pub fn list(catalog: &Catalog, out: &mut dyn Write) -> io::Result<()> {
     let mut services: Vec<&Service> = catalog.services().iter().collect();
     services.sort_by(|a, b| a.key.cmp(&b.key));
     for service in services {
-        let url = url::Url::parse(&service.url)
-            .map(|u| redact(&u))
-            .unwrap_or_else(|_| service.url.clone());
+        let url = redact_typed(&service.url);
         write_line(
             out,
             &ServiceLine {
@@ -310,12 +308,12 @@ pub fn list(catalog: &Catalog, out: &mut dyn Write) -> io::Result<()> {
                 method: service.method.unwrap_or(crate::cli::Method::Get).as_str(),
                 expect: service.expect.as_deref(),
                 contains: service.contains.as_deref(),
-                status_page: service.status_page.as_deref(),
+                status_page: service.status_page.as_deref().map(redact_typed),
                 status_format: service.status_format.or(service
                     .status_page
                     .as_ref()
                     .map(|_| StatusFormat::Statuspage)),
-                status_api: service.status_api.as_deref(),
+                status_api: service.status_api.as_deref().map(redact_typed),
                 components: &service.components,
             },
         )?;

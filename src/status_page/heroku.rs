@@ -6,6 +6,16 @@ use serde_json::Value;
 use super::json::{list, text, time};
 use super::{Component, Incident, Page, Severity};
 
+/// Heroku's colours in words.
+fn words(colour: &str) -> &'static str {
+    match colour {
+        "green" => "operational",
+        "blue" => "under_maintenance",
+        "red" => "major_outage",
+        _ => "degraded_performance",
+    }
+}
+
 fn light(colour: &str) -> Severity {
     match colour {
         "green" => Severity::Operational,
@@ -24,7 +34,7 @@ pub fn read(json: &Value) -> Option<Page> {
             Some(Component {
                 name: text(item, "system")?,
                 severity: light(&status),
-                status,
+                status: words(&status).to_string(),
                 id: None,
                 group_id: None,
             })
@@ -47,7 +57,7 @@ pub fn read(json: &Value) -> Option<Page> {
             Some(Incident {
                 name: text(item, "title")?,
                 severity: light(&colour).max(Severity::Minor),
-                impact: Some(colour),
+                impact: Some(words(&colour).replace('_', " ")),
                 status: text(item, "state"),
                 started_at: time(item, "created_at"),
                 url: text(item, "full_url"),

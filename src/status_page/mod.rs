@@ -291,11 +291,20 @@ pub fn report(source: &Source, page: Result<Page, String>, service: &Service) ->
         (Some(indicator), None) => indicator_severity(indicator),
         (None, None) => Severity::Operational,
     };
-    // A service that names its components is judged by them, not by the whole page's word.
-    let severity = if wanted.is_empty() && product.is_none() {
-        listed.chain([overall]).max()
-    } else {
+    // A service that names its components is judged by them, not by the whole page's word;
+    // but when the page cannot be narrowed to them (none of them listed, or no components and
+    // no incident that names any), the page's word is all there is.
+    let names_components = page.incidents.iter().any(|i| !i.components.is_empty());
+    let judged_by_own = match &product {
+        Some(_) => true,
+        None if wanted.is_empty() => false,
+        None if page.components.is_empty() => names_components,
+        None => !components.is_empty(),
+    };
+    let severity = if judged_by_own {
         listed.max()
+    } else {
+        listed.chain([overall]).max()
     }
     .unwrap_or_default();
     Report {
@@ -361,7 +370,8 @@ fn decode(body: &[u8], content_type: &str) -> String {
         [0xff, 0xfe, rest @ ..] => utf16(rest, true),
         [0xfe, 0xff, rest @ ..] => utf16(rest, false),
         [0xef, 0xbb, 0xbf, rest @ ..] => String::from_utf8_lossy(rest).into_owned(),
-        _ if content_type.contains("utf-16be") => utf16(body, false),
+        // Without a byte order mark, JSON's first character (ASCII) shows the order.
+        [0, first, ..] if *first != 0 && content_type.contains("utf-16") => utf16(body, false),
         _ if content_type.contains("utf-16") => utf16(body, true),
         _ => String::from_utf8_lossy(body).into_owned(),
     }
@@ -452,8 +462,14 @@ mod tests {
         assert_eq!(chat.components.len(), 1);
         let api = report(&source, Ok(page.clone()), &service(&["API"]));
         assert_eq!(api.severity, Severity::Major);
-        let everything = report(&source, Ok(page), &service(&[]));
+        let everything = report(&source, Ok(page.clone()), &service(&[]));
         assert_eq!(everything.severity, Severity::Major);
+        let renamed = report(&source, Ok(page), &service(&["Chat"]));
+        assert_eq!(
+            renamed.severity,
+            Severity::Minor,
+            "no named component on the page: the indicator speaks"
+        );
     }
 
     #[test]
@@ -464,5 +480,7 @@ mod tests {
         assert_eq!(decode(&le, "application/json"), "[]");
         let plain: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
         assert_eq!(decode(&plain, "application/json;charset=utf-16"), "[]");
+        let big: Vec<u8> = text.encode_utf16().flat_map(u16::to_be_bytes).collect();
+        assert_eq!(decode(&big, "application/json;charset=utf-16"), "[]");
     }
 }

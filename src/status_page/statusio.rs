@@ -5,6 +5,20 @@ use serde_json::Value;
 use super::json::{list, text, time};
 use super::{Component, Incident, Page, Severity};
 
+/// status.io's codes in its own words.
+fn words(value: Option<String>) -> Option<String> {
+    let word = match value?.parse::<u32>().ok()? {
+        100 => "operational",
+        200 => "planned maintenance",
+        300 => "degraded performance",
+        400 => "partial service disruption",
+        500 => "service disruption",
+        600 => "security issue",
+        _ => return None,
+    };
+    Some(word.to_string())
+}
+
 fn code(value: Option<String>) -> Severity {
     match value.and_then(|v| v.parse::<u32>().ok()) {
         Some(100) => Severity::Operational,
@@ -40,7 +54,7 @@ pub fn read(json: &Value) -> Option<Page> {
         };
         Some(Incident {
             name: text(item, "name")?,
-            impact: latest.and_then(|m| text(m, "status")),
+            impact: words(latest.and_then(|m| text(m, "status"))),
             status: Some(if maintenance { "in progress" } else { "open" }.into()),
             started_at: time(item, "datetime_open")
                 .or_else(|| time(item, "datetime_planned_start")),
