@@ -106,6 +106,10 @@ pub fn judge(
             reason: format!("{}, but {}", verdict.reason, page.summary()),
             error: None,
         },
+        Some(page) if page.admits_trouble() && verdict.state == State::Degraded => Verdict {
+            reason: format!("{}; {}", verdict.reason, page.summary()),
+            ..verdict
+        },
         _ => verdict,
     }
 }
@@ -217,8 +221,8 @@ fn judge_answer(seen: &Observation, criteria: &Criteria, now: SystemTime) -> Ver
             let days = certificate.days_left(now);
             worries.push(match days {
                 d if d < 0 => "the TLS certificate has expired".to_string(),
-                0 => "the TLS certificate expires today".to_string(),
-                1 => "the TLS certificate expires tomorrow".to_string(),
+                0 => "the TLS certificate expires within a day".to_string(),
+                1 => "the TLS certificate expires in 1 day".to_string(),
                 d => format!("the TLS certificate expires in {d} days"),
             });
         }

@@ -242,3 +242,42 @@ fn insecure_skips_verification_but_still_reads_the_certificate() {
     assert_eq!(code, 0, "{probe}");
     assert!(probe["tls"]["days_left"].is_number());
 }
+
+#[test]
+fn a_self_signed_certificate_given_with_cacert_is_trusted() {
+    for cert in [
+        TestCert::self_signed(&["127.0.0.1", "localhost"]),
+        TestCert::self_signed_ca(&["127.0.0.1", "localhost"]),
+    ] {
+        let server = TestServer::start_tls(&cert);
+        let dir = tempfile::tempdir().unwrap();
+        let ca = cert.write_ca(dir.path());
+        let (code, probe) = probe_json(isitdown().arg("--cacert").arg(&ca).arg(server.url("/")));
+        assert_eq!(code, 0, "{probe}");
+        // Trusted as itself, it must still name the host.
+        let other = TestCert::self_signed_ca(&["other.example"]);
+        let elsewhere = TestServer::start_tls(&other);
+        let other_ca = other.write_ca(dir.path());
+        let (code, probe) = probe_json(
+            isitdown()
+                .arg("--cacert")
+                .arg(&other_ca)
+                .arg(elsewhere.url("/")),
+        );
+        assert_eq!(code, 2, "{probe}");
+        assert_eq!(probe["error"]["kind"], "tls");
+    }
+}
+
+#[test]
+fn a_self_signed_ca_certificate_is_not_trusted_without_cacert() {
+    let server = TestServer::start_tls(&TestCert::self_signed_ca(&["127.0.0.1"]));
+    let probe = fails_with(&server.url("/"), "tls", &[]);
+    assert!(
+        probe["error"]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("certificate not trusted: self-signed"),
+        "{probe}"
+    );
+}

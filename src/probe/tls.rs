@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::client::WebPkiServerVerifier;
 use rustls::crypto::{self, WebPkiSupportedAlgorithms};
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
@@ -68,33 +69,158 @@ pub fn client_config(
     } else {
         let mut roots = RootCertStore::empty();
         roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
-        if let Some(path) = extra_ca {
-            add_pem_file(&mut roots, path)?;
-        }
-        builder.with_root_certificates(roots).with_no_client_auth()
+        let pinned = match extra_ca {
+            Some(path) => add_pem_file(&mut roots, path)?,
+            None => Vec::new(),
+        };
+        let webpki = WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider.clone())
+            .build()
+            .map_err(|e| BadInput(format!("TLS cannot be set up: {e}")))?;
+        builder
+            .dangerous()
+            .with_custom_certificate_verifier(Arc::new(TrustedOrPinned { webpki, pinned }))
+            .with_no_client_auth()
     };
     config.alpn_protocols = vec![b"http/1.1".to_vec()];
     Ok(Arc::new(config))
 }
 
-fn add_pem_file(roots: &mut RootCertStore, path: &Path) -> Result<(), BadInput> {
+/// Adds the file's certificates to the trust store and returns them: a self-signed server
+/// certificate given with --cacert is trusted as itself (see [`TrustedOrPinned`]).
+fn add_pem_file(
+    roots: &mut RootCertStore,
+    path: &Path,
+) -> Result<Vec<CertificateDer<'static>>, BadInput> {
     let shown = path.display();
     let bytes = std::fs::read(path)
         .map_err(|e| BadInput(format!("--cacert {shown}: {}", crate::config::io_words(&e))))?;
-    let mut added = 0;
+    let mut added = Vec::new();
     for cert in CertificateDer::pem_slice_iter(&bytes) {
         let cert = cert.map_err(|_| BadInput(format!("--cacert {shown}: not a valid PEM file")))?;
         roots
-            .add(cert)
+            .add(cert.clone())
             .map_err(|e| BadInput(format!("--cacert {shown}: {}", words(&e))))?;
-        added += 1;
+        added.push(cert);
     }
-    if added == 0 {
+    if added.is_empty() {
         return Err(BadInput(format!(
             "--cacert {shown}: no certificate in the file"
         )));
     }
-    Ok(())
+    Ok(added)
+}
+
+/// The usual verification, plus: a certificate the user handed over with --cacert is trusted
+/// when the server presents exactly it, even where the usual rules refuse it (a self-signed
+/// certificate made with `openssl req -x509` says it is a CA, which a server's may not). It
+/// must still be valid now and name the host.
+#[derive(Debug)]
+struct TrustedOrPinned {
+    webpki: Arc<WebPkiServerVerifier>,
+    pinned: Vec<CertificateDer<'static>>,
+}
+
+impl ServerCertVerifier for TrustedOrPinned {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        server_name: &ServerName<'_>,
+        ocsp_response: &[u8],
+        now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        let usual = self.webpki.verify_server_cert(
+            end_entity,
+            intermediates,
+            server_name,
+            ocsp_response,
+            now,
+        );
+        let pinned = self
+            .pinned
+            .iter()
+            .any(|p| p.as_ref() == end_entity.as_ref());
+        match usual {
+            Err(_) if pinned => check_pinned(end_entity, server_name, now),
+            other => other,
+        }
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.webpki.verify_tls12_signature(message, cert, dss)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.webpki.verify_tls13_signature(message, cert, dss)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.webpki.supported_verify_schemes()
+    }
+}
+
+/// A pinned certificate: valid at `now`, and for this host (DNS name, `*.` wildcard, or IP).
+fn check_pinned(
+    der: &CertificateDer<'_>,
+    server_name: &ServerName<'_>,
+    now: UnixTime,
+) -> Result<ServerCertVerified, rustls::Error> {
+    use x509_parser::extensions::GeneralName;
+    let invalid = |e: CertificateError| rustls::Error::InvalidCertificate(e);
+    let (_, cert) = x509_parser::parse_x509_certificate(der.as_ref())
+        .map_err(|_| invalid(CertificateError::BadEncoding))?;
+    let now = now.as_secs() as i64;
+    let validity = cert.validity();
+    if now > validity.not_after.timestamp() {
+        return Err(invalid(CertificateError::Expired));
+    }
+    if now < validity.not_before.timestamp() {
+        return Err(invalid(CertificateError::NotValidYet));
+    }
+    let names = cert
+        .subject_alternative_name()
+        .ok()
+        .flatten()
+        .map(|san| san.value.general_names.clone())
+        .unwrap_or_default();
+    let matches = names.iter().any(|name| match (name, server_name) {
+        (GeneralName::DNSName(pattern), ServerName::DnsName(host)) => {
+            dns_matches(pattern, host.as_ref())
+        }
+        (GeneralName::IPAddress(bytes), ServerName::IpAddress(ip)) => {
+            let ip = std::net::IpAddr::from(*ip);
+            match ip {
+                std::net::IpAddr::V4(v4) => *bytes == v4.octets(),
+                std::net::IpAddr::V6(v6) => *bytes == v6.octets(),
+            }
+        }
+        _ => false,
+    });
+    if matches {
+        Ok(ServerCertVerified::assertion())
+    } else {
+        Err(invalid(CertificateError::NotValidForName))
+    }
+}
+
+fn dns_matches(pattern: &str, host: &str) -> bool {
+    let (pattern, host) = (pattern.to_ascii_lowercase(), host.to_ascii_lowercase());
+    match pattern.strip_prefix("*.") {
+        Some(suffix) => host
+            .split_once('.')
+            .is_some_and(|(label, rest)| !label.is_empty() && rest == suffix),
+        None => pattern == host,
+    }
 }
 
 /// `--insecure`: any certificate is accepted, but the handshake's signatures are still checked,
@@ -190,7 +316,11 @@ fn certificate_words(error: &CertificateError) -> String {
         CertificateError::Revoked => "certificate revoked".into(),
         CertificateError::BadSignature => "certificate has a bad signature".into(),
         CertificateError::BadEncoding => "certificate is malformed".into(),
-        other => format!("certificate rejected: {other:?}"),
+        CertificateError::Other(other) if format!("{other:?}").contains("CaUsedAsEndEntity") => {
+            "certificate not trusted: self-signed (a CA certificate used by the server itself)"
+                .into()
+        }
+        other => format!("certificate rejected: {other}"),
     }
 }
 
@@ -211,6 +341,14 @@ mod tests {
             expires_at: now - Duration::from_secs(3600),
         };
         assert_eq!(expired.days_left(now), -1);
+    }
+
+    #[test]
+    fn wildcards_match_one_label() {
+        assert!(dns_matches("*.example.com", "www.example.com"));
+        assert!(!dns_matches("*.example.com", "example.com"));
+        assert!(!dns_matches("*.example.com", "a.b.example.com"));
+        assert!(dns_matches("Example.com", "example.COM"));
     }
 
     #[test]

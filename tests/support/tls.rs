@@ -44,6 +44,22 @@ impl TestCert {
         }
     }
 
+    /// A self-signed certificate that also says it is a CA, as `openssl req -x509` makes them.
+    pub fn self_signed_ca(hosts: &[&str]) -> TestCert {
+        let now = now_secs();
+        let key = KeyPair::generate().expect("generate key");
+        let mut params = leaf_params(hosts);
+        params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+        set_validity(&mut params, now - DAY, now + 365 * DAY);
+        let cert = params.self_signed(&key).expect("self-sign");
+        let pem = cert.pem();
+        TestCert {
+            cert_pem: pem.clone(),
+            key_pem: key.serialize_pem(),
+            ca_pem: pem,
+        }
+    }
+
     /// A fresh CA and a leaf for `hosts` signed by it.  The leaf's
     /// not_after is now + `valid_days` (negative: already expired); its
     /// not_before is always a day or more before not_after and in the
