@@ -190,6 +190,7 @@ impl Settings {
                 timeout,
                 ip_family,
                 headers,
+                proxies: probe::ProxyEnv::from_env(),
             },
             overrides: Overrides {
                 method,

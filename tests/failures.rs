@@ -281,3 +281,41 @@ fn a_self_signed_ca_certificate_is_not_trusted_without_cacert() {
         "{probe}"
     );
 }
+
+#[test]
+fn https_goes_through_https_proxy_and_no_proxy_goes_direct() {
+    let proxy = TestServer::start();
+    let proxy_url = proxy.url("");
+    // The proxy refuses the tunnel; what matters is that it was asked, and for what.
+    let (code, probe) = probe_json(
+        isitdown()
+            .env("HTTPS_PROXY", &proxy_url)
+            .args(["--no-connectivity-check", "-t", "2s"])
+            .arg("https://example.com/"),
+    );
+    assert_eq!(code, 2, "{probe}");
+    assert_eq!(probe["error"]["kind"], "protocol");
+    let asked = proxy.requests();
+    assert_eq!(asked.len(), 1);
+    assert_eq!(
+        (asked[0].method.as_str(), asked[0].path.as_str()),
+        ("CONNECT", "example.com:443")
+    );
+
+    // http_proxy is for http URLs only; no_proxy sends a host direct.
+    let unresolvable = format!("https://{}.example/", "c".repeat(64));
+    isitdown()
+        .env("http_proxy", &proxy_url)
+        .arg("--no-connectivity-check")
+        .arg(&unresolvable)
+        .assert()
+        .code(2);
+    isitdown()
+        .env("HTTPS_PROXY", &proxy_url)
+        .env("NO_PROXY", "example")
+        .arg("--no-connectivity-check")
+        .arg(&unresolvable)
+        .assert()
+        .code(2);
+    assert_eq!(proxy.requests().len(), 1, "neither went through the proxy");
+}

@@ -4,6 +4,7 @@
 
 mod failure;
 mod phases;
+mod proxy;
 pub mod tls;
 
 use std::collections::HashSet;
@@ -22,6 +23,7 @@ pub use failure::{ErrorKind, Failure, Stage};
 use phases::{
     FirstByteConnector, PhaseLog, Recorder, TimedResolver, TimedTcpConnector, TimedTlsConnector,
 };
+pub use proxy::ProxyEnv;
 pub use tls::Certificate;
 
 use crate::bot_wall;
@@ -59,6 +61,7 @@ pub struct Client {
     pub timeout: Duration,
     pub ip_family: IpFamily,
     pub headers: Vec<(String, String)>,
+    pub proxies: ProxyEnv,
 }
 
 /// What to probe, for one target.
@@ -158,7 +161,14 @@ pub fn probe(client: &Client, request: &Request) -> Observation {
             ));
             break;
         }
-        let result = send(&agent, &url, method, own_headers.for_url(&url), left);
+        let result = send(
+            &agent,
+            &client.proxies,
+            &url,
+            method,
+            own_headers.for_url(&url),
+            left,
+        );
         let mut response = match result {
             Ok(response) => response,
             Err(error) => {
@@ -285,8 +295,8 @@ pub fn fetch(
     let agent = agent_for(&client, &recorder);
     let classify =
         |error: &ureq::Error, stage| failure::classify(error, &recorder.snapshot(), timeout, stage);
-    let mut response =
-        send(&agent, &url, Method::Get, &[], timeout).map_err(|e| classify(&e, Stage::Exchange))?;
+    let mut response = send(&agent, &client.proxies, &url, Method::Get, &[], timeout)
+        .map_err(|e| classify(&e, Stage::Exchange))?;
     let content_type = response
         .headers()
         .get("content-type")
@@ -321,6 +331,7 @@ fn agent_for(client: &Client, recorder: &Recorder) -> Agent {
         .ip_family(client.ip_family)
         .max_response_header_size(MAX_HEADER_BYTES)
         .timeout_global(Some(client.timeout))
+        .proxy(None)
         .build();
     let connector = ()
         .chain(ConnectProxyConnector::default())
@@ -345,6 +356,7 @@ fn agent_for(client: &Client, recorder: &Recorder) -> Agent {
 
 fn send(
     agent: &Agent,
+    proxies: &ProxyEnv,
     url: &Url,
     method: Method,
     headers: &[(String, String)],
@@ -366,6 +378,7 @@ fn send(
     let request = agent
         .configure_request(request)
         .timeout_global(Some(left))
+        .proxy(proxies.for_url(url))
         .build();
     agent.run(request)
 }
