@@ -122,7 +122,8 @@ pub fn check(client: &Client, references: &[Reference]) -> Connectivity {
 }
 
 fn ask(client: &Client, reference: &Reference, deadline: Duration) -> Answer {
-    let Ok(fetched) = probe::fetch(client, &reference.url, deadline, MAX_REFERENCE_BODY) else {
+    let Ok(fetched) = probe::fetch(client, &reference.url, deadline, MAX_REFERENCE_BODY, false)
+    else {
         return Answer::Silent;
     };
     let status_right = match reference.status {

@@ -757,3 +757,19 @@ fn no_references_means_no_connectivity_check() {
     assert_eq!(code, 2, "{probe}");
     assert!(probe["connectivity"].is_null());
 }
+
+#[test]
+fn a_status_page_that_moved_is_followed() {
+    let server = TestServer::start();
+    server.route(
+        "/api/v2/summary.json",
+        Reply::new(301).header("Location", "/moved/summary.json"),
+    );
+    server.route(
+        "/moved/summary.json",
+        Reply::json(200, &fixture("statuspage-major-outage.json")),
+    );
+    let (code, probe) = probe_service(&service_config(&server, "/", &[]), &[]);
+    assert_eq!(code, 1, "{probe}");
+    assert_eq!(probe["status_page"]["indicator"], "major");
+}

@@ -269,8 +269,9 @@ pub fn probe(client: &Client, request: &Request) -> Observation {
     }
 }
 
-/// A plain GET of a small document (a status page, a reference endpoint): no redirects, no
-/// extra headers, its own deadline, at most `max_body` bytes.
+/// A plain GET of a small document (a status page, a reference endpoint): no extra headers,
+/// its own deadline, at most `max_body` bytes. Redirects are followed only when asked: a
+/// reference endpoint that redirects is a captive portal talking.
 #[derive(Debug, Clone)]
 pub struct Fetched {
     pub status: u16,
@@ -283,8 +284,9 @@ pub fn fetch(
     url: &str,
     timeout: Duration,
     max_body: usize,
+    follow_redirects: bool,
 ) -> Result<Fetched, Failure> {
-    let url =
+    let mut url =
         Url::parse(url).map_err(|e| Failure::new(ErrorKind::Protocol, format!("bad URL: {e}")))?;
     let client = Client {
         timeout,
@@ -295,8 +297,31 @@ pub fn fetch(
     let agent = agent_for(&client, &recorder);
     let classify =
         |error: &ureq::Error, stage| failure::classify(error, &recorder.snapshot(), timeout, stage);
-    let mut response = send(&agent, &client.proxies, &url, Method::Get, &[], timeout)
-        .map_err(|e| classify(&e, Stage::Exchange))?;
+    let start = Instant::now();
+    let mut seen = HashSet::from([url.to_string()]);
+    let mut response = loop {
+        let left = timeout.saturating_sub(start.elapsed());
+        if left.is_zero() {
+            return Err(Failure::new(
+                ErrorKind::Timeout,
+                format!("no answer within {}", humantime::format_duration(timeout)),
+            ));
+        }
+        let response = send(&agent, &client.proxies, &url, Method::Get, &[], left)
+            .map_err(|e| classify(&e, Stage::Exchange))?;
+        let status = response.status().as_u16();
+        let location = response
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok());
+        match (follow_redirects && is_redirect(status), location) {
+            (true, Some(location)) => {
+                url = next_hop(&url, location, &seen, seen.len() - 1)?;
+                seen.insert(url.to_string());
+            }
+            _ => break response,
+        }
+    };
     let content_type = response
         .headers()
         .get("content-type")

@@ -188,7 +188,7 @@ impl Report {
 /// Fetches and parses a page. Never fails: an unreadable page is a report with an error.
 pub fn read(client: &Client, source: &Source) -> Result<Page, String> {
     let deadline = client.timeout.min(PAGE_DEADLINE);
-    let fetched = probe::fetch(client, &source.api_url, deadline, MAX_PAGE_BYTES)
+    let fetched = probe::fetch(client, &source.api_url, deadline, MAX_PAGE_BYTES, true)
         .map_err(|failure| failure.message)?;
     if !(200..300).contains(&fetched.status) {
         return Err(format!("the status page answered {}", fetched.status));
