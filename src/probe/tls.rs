@@ -59,13 +59,8 @@ pub fn client_config(
     let builder = ClientConfig::builder_with_provider(provider.clone())
         .with_safe_default_protocol_versions()
         .map_err(|e| BadInput(format!("TLS cannot be set up: {e}")))?;
-    let mut config = if insecure {
-        builder
-            .dangerous()
-            .with_custom_certificate_verifier(Arc::new(AnyCertificate(
-                provider.signature_verification_algorithms,
-            )))
-            .with_no_client_auth()
+    let trust = if insecure {
+        Trust::Anything
     } else {
         let mut roots = RootCertStore::empty();
         roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
@@ -76,17 +71,22 @@ pub fn client_config(
         let webpki = WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider.clone())
             .build()
             .map_err(|e| BadInput(format!("TLS cannot be set up: {e}")))?;
-        builder
-            .dangerous()
-            .with_custom_certificate_verifier(Arc::new(TrustedOrPinned { webpki, pinned }))
-            .with_no_client_auth()
+        Trust::Roots { webpki, pinned }
     };
+    let verifier = Verifier {
+        trust,
+        algorithms: provider.signature_verification_algorithms,
+    };
+    let mut config = builder
+        .dangerous()
+        .with_custom_certificate_verifier(Arc::new(verifier))
+        .with_no_client_auth();
     config.alpn_protocols = vec![b"http/1.1".to_vec()];
     Ok(Arc::new(config))
 }
 
 /// Adds the file's certificates to the trust store and returns them: a self-signed server
-/// certificate given with --cacert is trusted as itself (see [`TrustedOrPinned`]).
+/// certificate given with --cacert is trusted as itself (see [`Trust::Roots`]).
 fn add_pem_file(
     roots: &mut RootCertStore,
     path: &Path,
@@ -110,17 +110,29 @@ fn add_pem_file(
     Ok(added)
 }
 
-/// The usual verification, plus: a certificate the user handed over with --cacert is trusted
-/// when the server presents exactly it, even where the usual rules refuse it (a self-signed
-/// certificate made with `openssl req -x509` says it is a CA, which a server's may not). It
-/// must still be valid now and name the host.
+/// Whom to believe about a server's certificate. The handshake's signatures are checked in
+/// every case, so the session is at least with the holder of the certificate's key.
 #[derive(Debug)]
-struct TrustedOrPinned {
-    webpki: Arc<WebPkiServerVerifier>,
-    pinned: Vec<CertificateDer<'static>>,
+struct Verifier {
+    trust: Trust,
+    algorithms: WebPkiSupportedAlgorithms,
 }
 
-impl ServerCertVerifier for TrustedOrPinned {
+#[derive(Debug)]
+enum Trust {
+    /// `--insecure`: any certificate.
+    Anything,
+    /// The usual rules, plus: a certificate the user handed over with --cacert is trusted when
+    /// the server presents exactly it, even where the usual rules refuse it (one made with
+    /// `openssl req -x509` says it is a CA, which a server's may not). It must still be valid
+    /// now and name the host.
+    Roots {
+        webpki: Arc<WebPkiServerVerifier>,
+        pinned: Vec<CertificateDer<'static>>,
+    },
+}
+
+impl ServerCertVerifier for Verifier {
     fn verify_server_cert(
         &self,
         end_entity: &CertificateDer<'_>,
@@ -129,19 +141,15 @@ impl ServerCertVerifier for TrustedOrPinned {
         ocsp_response: &[u8],
         now: UnixTime,
     ) -> Result<ServerCertVerified, rustls::Error> {
-        let usual = self.webpki.verify_server_cert(
-            end_entity,
-            intermediates,
-            server_name,
-            ocsp_response,
-            now,
-        );
-        let pinned = self
-            .pinned
-            .iter()
-            .any(|p| p.as_ref() == end_entity.as_ref());
+        let Trust::Roots { webpki, pinned } = &self.trust else {
+            return Ok(ServerCertVerified::assertion());
+        };
+        let usual =
+            webpki.verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now);
         match usual {
-            Err(_) if pinned => check_pinned(end_entity, server_name, now),
+            Err(_) if pinned.iter().any(|p| p.as_ref() == end_entity.as_ref()) => {
+                check_pinned(end_entity, server_name, now)
+            }
             other => other,
         }
     }
@@ -152,7 +160,7 @@ impl ServerCertVerifier for TrustedOrPinned {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        self.webpki.verify_tls12_signature(message, cert, dss)
+        crypto::verify_tls12_signature(message, cert, dss, &self.algorithms)
     }
 
     fn verify_tls13_signature(
@@ -161,11 +169,11 @@ impl ServerCertVerifier for TrustedOrPinned {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        self.webpki.verify_tls13_signature(message, cert, dss)
+        crypto::verify_tls13_signature(message, cert, dss, &self.algorithms)
     }
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.webpki.supported_verify_schemes()
+        self.algorithms.supported_schemes()
     }
 }
 
@@ -220,46 +228,6 @@ fn dns_matches(pattern: &str, host: &str) -> bool {
             .split_once('.')
             .is_some_and(|(label, rest)| !label.is_empty() && rest == suffix),
         None => pattern == host,
-    }
-}
-
-/// `--insecure`: any certificate is accepted, but the handshake's signatures are still checked,
-/// so the session is at least with the holder of the certificate's key.
-#[derive(Debug)]
-struct AnyCertificate(WebPkiSupportedAlgorithms);
-
-impl ServerCertVerifier for AnyCertificate {
-    fn verify_server_cert(
-        &self,
-        _end_entity: &CertificateDer<'_>,
-        _intermediates: &[CertificateDer<'_>],
-        _server_name: &ServerName<'_>,
-        _ocsp_response: &[u8],
-        _now: UnixTime,
-    ) -> Result<ServerCertVerified, rustls::Error> {
-        Ok(ServerCertVerified::assertion())
-    }
-
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        crypto::verify_tls12_signature(message, cert, dss, &self.0)
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        crypto::verify_tls13_signature(message, cert, dss, &self.0)
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.0.supported_schemes()
     }
 }
 
