@@ -15,6 +15,9 @@ use crate::settings::{Plan, Settings};
 use crate::status_page::{self, Page, Source};
 use crate::verdict::{self, Context, State};
 
+/// The first pause before a retry; each further one is twice as long, up to eight times.
+const RETRY_PAUSE: Duration = Duration::from_millis(250);
+
 /// More targets than this are probed in waves of this many at once.
 const MAX_PARALLEL: usize = 64;
 
@@ -113,6 +116,8 @@ impl Round {
                 if judged.state != State::Down || attempt >= self.settings.retries {
                     break seen;
                 }
+                // A blip gets a moment to pass: 250 ms, then twice as long each time, at most 2 s.
+                thread::sleep(RETRY_PAUSE.saturating_mul(1 << attempt.min(3)));
                 attempt += 1;
             };
             let status_page =

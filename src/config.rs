@@ -28,10 +28,15 @@ pub struct Config {
     pub connectivity: Option<ConnectivityConfig>,
 }
 
-#[derive(Debug, Clone, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConnectivityConfig {
     pub references: Vec<ReferenceConfig>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConnectivityTable {
+    references: Vec<Spanned<ReferenceConfig>>,
 }
 
 /// A reference endpoint: a URL that must answer 2xx, or a URL with its exact expected answer.
@@ -53,7 +58,7 @@ struct ConfigFile {
     defaults: BTreeMap<String, Spanned<toml::Value>>,
     #[serde(default)]
     services: BTreeMap<String, Spanned<Service>>,
-    connectivity: Option<ConnectivityConfig>,
+    connectivity: Option<ConnectivityTable>,
 }
 
 /// Options that make no sense as a default.
@@ -131,11 +136,36 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, BadInput> {
         services.insert(key, service);
     }
 
+    let connectivity = match file.connectivity {
+        Some(table) => {
+            let mut references = Vec::new();
+            for reference in table.references {
+                let span = reference.span();
+                let reference = reference.into_inner();
+                let url = match &reference {
+                    ReferenceConfig::Url(url) | ReferenceConfig::Exact { url, .. } => url,
+                };
+                let web =
+                    url::Url::parse(url).is_ok_and(|u| matches!(u.scheme(), "http" | "https"));
+                if !web {
+                    let what = format!(
+                        "[connectivity] reference '{}' is not an http:// or https:// URL",
+                        redact_typed(url)
+                    );
+                    return Err(at(Some(span), what));
+                }
+                references.push(reference);
+            }
+            Some(ConnectivityConfig { references })
+        }
+        None => None,
+    };
+
     Ok(Config {
         path: Some(path.to_path_buf()),
         defaults,
         services: catalog::keyed(services),
-        connectivity: file.connectivity,
+        connectivity,
     })
 }
 
@@ -294,6 +324,16 @@ mod tests {
 
         let error = parse_str("[defaults\n").unwrap_err();
         assert!(error.0.contains("line 1"), "{error}");
+
+        let error = parse_str(
+            "[connectivity]\nreferences = [\n  \"http://ok/\",\n  \"ftp://u:hunter2@x/\"]\n",
+        )
+        .unwrap_err();
+        assert!(
+            error.0.contains("line 4") && error.0.contains("u:***@"),
+            "{error}"
+        );
+        assert!(!error.0.contains("hunter2"));
 
         let error = parse_str("[defaults]\nconfig = \"x\"\n").unwrap_err();
         assert!(error.0.contains("cannot be a default"), "{error}");

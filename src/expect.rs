@@ -40,10 +40,10 @@ impl fmt::Display for StatusSet {
 fn parse_part(part: &str) -> Option<(u16, u16)> {
     let code = |s: &str| -> Option<u16> {
         let value: u16 = s.trim().parse().ok()?;
-        (100..=999).contains(&value).then_some(value)
+        (100..=599).contains(&value).then_some(value)
     };
     if let Some(class) = part.strip_suffix("xx").or_else(|| part.strip_suffix("XX")) {
-        let digit: u16 = class.parse().ok().filter(|d| (1..=9).contains(d))?;
+        let digit: u16 = class.parse().ok().filter(|d| (1..=5).contains(d))?;
         return (class.len() == 1).then_some((digit * 100, digit * 100 + 99));
     }
     match part.split_once('-') {

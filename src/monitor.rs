@@ -107,7 +107,8 @@ pub fn run(
                 }
                 stats[index].record(&outcome);
                 last[index] = Some(*outcome);
-                if reached(settings.schedule.until, &stats) {
+                // Nobody reads any more (`| head`), or the --until state is reached.
+                if reported.is_err() || reached(settings.schedule.until, &stats) {
                     break;
                 }
             }

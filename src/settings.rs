@@ -148,7 +148,7 @@ impl Settings {
         };
 
         let references = match &config.connectivity {
-            Some(configured) => connectivity::from_config(&configured.references)?,
+            Some(configured) => connectivity::from_config(&configured.references),
             None => connectivity::default_references(),
         };
         let catalog = Catalog::with_user_services(config.services);

@@ -50,8 +50,8 @@ pub struct Summary {
     pub degraded: u32,
     pub down: u32,
     pub unknown: u32,
-    /// Probes that found the service serving (up or degraded), in percent.
-    pub availability_pct: f64,
+    /// Probes that found the service serving (up or degraded), in percent; none without probes.
+    pub availability_pct: Option<f64>,
     pub latency: Option<Latency>,
     /// The state of the last probe: "how is it now".
     pub state: Option<State>,
@@ -116,11 +116,8 @@ impl Stats {
     pub fn summary(&self, ended_at: SystemTime) -> Summary {
         let [up, degraded, down, unknown] = self.counts;
         let probes = up + degraded + down + unknown;
-        let availability_pct = if probes == 0 {
-            0.0
-        } else {
-            ((up + degraded) as f64 * 10_000.0 / probes as f64).round() / 100.0
-        };
+        let availability_pct = (probes > 0)
+            .then(|| ((up + degraded) as f64 * 10_000.0 / probes as f64).round() / 100.0);
         Summary {
             target: self.target.clone(),
             probes,

@@ -164,7 +164,7 @@ fn judge_answer(seen: &Observation, criteria: &Criteria, now: SystemTime) -> Ver
     let status = format!(
         "{} {}",
         answer.status,
-        crate::sanitize::for_terminal(&answer.reason)
+        crate::sanitize::for_terminal(answer.phrase())
     )
     .trim_end()
     .to_string();

@@ -467,3 +467,54 @@ fn headers_and_credentials_stay_with_the_target_across_redirects() {
         "no credentials for another host"
     );
 }
+
+#[test]
+fn escape_sequences_in_the_head_are_data_not_a_broken_answer() {
+    let server = TestServer::start();
+    server.route(
+        "/colour",
+        Reply::new(503)
+            .reason("Bad\u{1b}[31mGateway\u{7f}")
+            .header("Server", "ev\u{1b}[2Jil"),
+    );
+    let (code, probe) = probe_json(isitdown().arg(server.url("/colour")));
+    assert_eq!(code, 2, "a 503 with odd bytes is still a 503: {probe}");
+    assert_eq!(probe["error"]["kind"], "status");
+    assert_eq!(
+        probe["http"]["reason"], "Bad\u{1b}[31mGateway\u{7f}",
+        "JSON keeps the data"
+    );
+    let output = isitdown()
+        .args(["-v", "--color", "never"])
+        .arg(server.url("/colour"))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains("Gateway") && stdout.contains("server: ev"),
+        "{stdout}"
+    );
+    assert!(
+        !stdout.chars().any(|c| c.is_control() && c != '\n'),
+        "{stdout:?}"
+    );
+    server.route(
+        "/fine",
+        Reply::text(200, "ok").header("X-Note", "tab\there"),
+    );
+    isitdown().arg(server.url("/fine")).assert().code(0);
+}
+
+#[test]
+fn a_missing_reason_phrase_is_reported_as_missing() {
+    let (port, server) =
+        raw_server(b"HTTP/1.1 503 \r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+    let (code, probe) = probe_json(isitdown().arg(format!("http://127.0.0.1:{port}/")));
+    server.join().unwrap();
+    assert_eq!(code, 2);
+    assert_eq!(probe["http"]["reason"], "", "the server sent none");
+    assert_eq!(
+        probe["reason"], "server error: 503 Service Unavailable",
+        "the sentence names the status"
+    );
+}

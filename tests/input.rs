@@ -237,6 +237,10 @@ fn a_malformed_config_names_the_file_and_the_line() {
         ("[services.x]\nurl = \"gopher://x\"\n", "http"),
         ("[services.x]\nname = \"no url\"\n", "url"),
         ("[connectivity]\nreferences = [1]\n", "line 2"),
+        (
+            "[connectivity]\nreferences = [\n  \"ftp://u:hunter2@x/\"]\n",
+            "line 3",
+        ),
     ];
     for (text, says) in cases {
         let path = write_config(text);
@@ -254,6 +258,7 @@ fn a_malformed_config_names_the_file_and_the_line() {
         );
         assert!(stderr.contains(says), "{text} should say {says}: {stderr}");
         assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
+        assert!(!stderr.contains("hunter2"), "passwords are never printed: {stderr}");
     }
     let output = isitdown()
         .args(["--config", "/nonexistent/isitdown.toml", "example.com"])

@@ -94,7 +94,7 @@ pub struct Observation {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Answer {
     pub status: u16,
-    /// The reason phrase exactly as the server sent it (or the standard one when it sent none).
+    /// The reason phrase exactly as the server sent it; empty when it sent none.
     pub reason: String,
     pub version: String,
     /// The headers of note, bounded in number and length.
@@ -102,6 +102,18 @@ pub struct Answer {
 }
 
 impl Answer {
+    /// The reason phrase for a sentence: the server's, or the standard one when it sent none.
+    pub fn phrase(&self) -> &str {
+        if self.reason.is_empty() {
+            ureq::http::StatusCode::from_u16(self.status)
+                .ok()
+                .and_then(|s| s.canonical_reason())
+                .unwrap_or("")
+        } else {
+            &self.reason
+        }
+    }
+
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers
             .iter()
@@ -418,10 +430,7 @@ fn answer_of(response: &ureq::http::Response<ureq::Body>, log: &PhaseLog) -> Ans
             .map(str::to_string);
         code.as_deref() == Some(status.as_str())
     });
-    let reason = own_line
-        .and_then(reason_phrase)
-        .or_else(|| status.canonical_reason().map(str::to_string))
-        .unwrap_or_default();
+    let reason = own_line.and_then(reason_phrase).unwrap_or_default();
     let headers = HEADERS_OF_NOTE
         .iter()
         .filter_map(|&name| {

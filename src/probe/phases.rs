@@ -420,7 +420,8 @@ impl Transport for TlsTransport {
     }
 }
 
-/// The last link of the chain: wraps every connection to time the first byte of each answer.
+/// The last link of the chain: wraps every connection to time the first byte of each answer,
+/// keep its raw status line, and make its head parseable (see [`FirstByteTransport`]).
 #[derive(Debug)]
 pub struct FirstByteConnector {
     pub recorder: Recorder,
@@ -431,59 +432,135 @@ impl<In: Transport> Connector<In> for FirstByteConnector {
 
     fn connect(
         &self,
-        _details: &ConnectionDetails,
+        details: &ConnectionDetails,
         chained: Option<In>,
     ) -> Result<Option<Self::Out>, Error> {
+        let config = details.config;
         Ok(chained.map(|inner| FirstByteTransport {
             inner: inner.boxed(),
+            buffers: LazyBuffers::new(config.input_buffer_size(), config.output_buffer_size()),
             recorder: self.recorder.clone(),
             sent_at: None,
-            reading_status_line: false,
+            raw_head: None,
+            head_end: HeadEnd::default(),
         }))
     }
 }
 
+/// Sits between ureq and the connection with buffers of its own. What the server sends is
+/// passed on as it came, except that control characters in a response's head become spaces:
+/// the parser refuses them, yet a server that puts an escape sequence in its reason phrase or a
+/// header has still answered. The raw status line is kept for the report, which shows server
+/// text safely.
 #[derive(Debug)]
 pub struct FirstByteTransport {
     inner: Box<dyn Transport>,
+    buffers: LazyBuffers,
     recorder: Recorder,
     /// When the current request went out; cleared by the first byte of its answer.
     sent_at: Option<Instant>,
-    reading_status_line: bool,
+    /// The answer's raw bytes so far, while its status line is not yet found.
+    raw_head: Option<Vec<u8>>,
+    head_end: HeadEnd,
+}
+
+/// Where a response head ends (the blank line), found across reads.
+#[derive(Debug, Default)]
+struct HeadEnd {
+    in_head: bool,
+    /// How much of "\r\n\r\n" (or "\n\n") has just been seen.
+    newlines: u8,
+}
+
+impl HeadEnd {
+    fn start(&mut self) {
+        *self = HeadEnd {
+            in_head: true,
+            newlines: 0,
+        };
+    }
+
+    /// Replaces control characters inside the head, leaving the body alone.
+    fn clean(&mut self, bytes: &mut [u8]) {
+        for byte in bytes.iter_mut() {
+            if !self.in_head {
+                return;
+            }
+            match *byte {
+                b'\n' => {
+                    self.newlines += 1;
+                    if self.newlines == 2 {
+                        self.in_head = false;
+                    }
+                }
+                b'\r' => {}
+                b'\t' => self.newlines = 0,
+                b if b < 0x20 || b == 0x7f => {
+                    *byte = b' ';
+                    self.newlines = 0;
+                }
+                _ => self.newlines = 0,
+            }
+        }
+    }
 }
 
 impl Transport for FirstByteTransport {
     fn buffers(&mut self) -> &mut dyn Buffers {
-        self.inner.buffers()
+        &mut self.buffers
     }
 
     fn transmit_output(&mut self, amount: usize, timeout: NextTimeout) -> Result<(), Error> {
-        let result = self.inner.transmit_output(amount, timeout);
-        if self.sent_at.is_none() && !self.reading_status_line {
-            self.sent_at = Some(Instant::now());
-            self.reading_status_line = true;
+        let mut sent = 0;
+        while sent < amount {
+            let theirs = self.inner.buffers().output();
+            let chunk = (amount - sent).min(theirs.len());
+            if chunk == 0 {
+                return Err(Error::Io(io::Error::other("no room to send the request")));
+            }
+            theirs[..chunk].copy_from_slice(&self.buffers.output()[sent..sent + chunk]);
+            self.inner.transmit_output(chunk, timeout)?;
+            sent += chunk;
         }
-        result
+        if self.sent_at.is_none() && self.raw_head.is_none() {
+            self.sent_at = Some(Instant::now());
+            self.raw_head = Some(Vec::new());
+            self.head_end.start();
+        }
+        Ok(())
     }
 
     fn await_input(&mut self, timeout: NextTimeout) -> Result<bool, Error> {
-        let got_input = self.inner.await_input(timeout)?;
-        if got_input {
-            if let Some(sent_at) = self.sent_at.take() {
-                Recorder::add(&mut self.recorder.log().first_byte, sent_at.elapsed());
-            }
-            if self.reading_status_line {
-                match final_status_line(self.inner.buffers().input()) {
-                    Sniff::Found(line) => {
-                        self.recorder.log().status_line = Some(line.to_vec());
-                        self.reading_status_line = false;
-                    }
-                    Sniff::GiveUp => self.reading_status_line = false,
-                    Sniff::NeedMore => {}
+        if self.inner.buffers().input().is_empty() && !self.inner.await_input(timeout)? {
+            return Ok(false);
+        }
+        let theirs = self.inner.buffers().input();
+        let room = self.buffers.input_append_buf();
+        let amount = theirs.len().min(room.len());
+        if amount == 0 {
+            return Err(Error::Io(io::Error::other(
+                "the response head does not fit the buffer",
+            )));
+        }
+        room[..amount].copy_from_slice(&theirs[..amount]);
+        if let Some(sent_at) = self.sent_at.take() {
+            Recorder::add(&mut self.recorder.log().first_byte, sent_at.elapsed());
+        }
+        if let Some(raw) = self.raw_head.as_mut() {
+            raw.extend_from_slice(&room[..amount]);
+            match final_status_line(raw) {
+                Sniff::Found(line) => {
+                    self.recorder.log().status_line = Some(line.to_vec());
+                    self.raw_head = None;
                 }
+                Sniff::GiveUp => self.raw_head = None,
+                Sniff::NeedMore => {}
             }
         }
-        Ok(got_input)
+        self.head_end.clean(&mut room[..amount]);
+        self.buffers.input_appended(amount);
+        self.inner.buffers().input_consume(amount);
+        Ok(true)
     }
 
     fn is_open(&mut self) -> bool {
@@ -541,6 +618,18 @@ mod tests {
             Sniff::Found(line) => Some(line),
             _ => None,
         }
+    }
+
+    #[test]
+    fn control_characters_are_cleaned_from_the_head_only() {
+        let mut end = HeadEnd::default();
+        end.start();
+        let mut first = b"HTTP/1.1 503 Bad\x1b[31m\x7f\r\nServer: ev\x1bil\r".to_vec();
+        let mut second = b"\n\r\nbody\x1b".to_vec();
+        end.clean(&mut first);
+        end.clean(&mut second);
+        assert_eq!(first, b"HTTP/1.1 503 Bad [31m \r\nServer: ev il\r");
+        assert_eq!(second, b"\n\r\nbody\x1b", "the body is left as it came");
     }
 
     #[test]

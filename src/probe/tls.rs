@@ -23,13 +23,12 @@ pub struct Certificate {
 }
 
 impl Certificate {
-    /// Whole days from `now` until expiry; negative once expired.
+    /// Whole days from `now` until expiry; negative, whole days since, once expired.
     pub fn days_left(&self, now: SystemTime) -> i64 {
-        let seconds = match self.expires_at.duration_since(now) {
-            Ok(left) => left.as_secs() as i64,
-            Err(past) => -(past.duration().as_secs() as i64),
-        };
-        seconds.div_euclid(86_400)
+        match self.expires_at.duration_since(now) {
+            Ok(left) => (left.as_secs() / 86_400) as i64,
+            Err(past) => -((past.duration().as_secs() / 86_400) as i64),
+        }
     }
 
     pub fn expires_within(&self, window: Duration, now: SystemTime) -> bool {
@@ -277,7 +276,11 @@ fn certificate_words(error: &CertificateError) -> String {
                 if presented.is_empty() {
                     "other names".to_string()
                 } else {
-                    presented.join(", ")
+                    presented
+                        .iter()
+                        .map(|p| unwrap_debug(p))
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 }
             )
         }
@@ -289,6 +292,14 @@ fn certificate_words(error: &CertificateError) -> String {
                 .into()
         }
         other => format!("certificate rejected: {other}"),
+    }
+}
+
+/// rustls names the certificate's names as `DnsName("example.com")`; people want the name.
+fn unwrap_debug(presented: &str) -> &str {
+    match (presented.find('"'), presented.rfind('"')) {
+        (Some(open), Some(close)) if close > open => &presented[open + 1..close],
+        _ => presented,
     }
 }
 
@@ -306,9 +317,19 @@ mod tests {
         assert!(in_three_days.expires_within(Duration::from_secs(14 * 86_400), now));
         assert!(!in_three_days.expires_within(Duration::from_secs(86_400), now));
         let expired = Certificate {
-            expires_at: now - Duration::from_secs(3600),
+            expires_at: now - Duration::from_secs(86_400 + 60),
         };
-        assert_eq!(expired.days_left(now), -1);
+        assert_eq!(expired.days_left(now), -1, "a day and a minute ago");
+        let just_expired = Certificate {
+            expires_at: now - Duration::from_secs(60),
+        };
+        assert_eq!(just_expired.days_left(now), 0);
+    }
+
+    #[test]
+    fn presented_names_are_plain() {
+        assert_eq!(unwrap_debug("DnsName(\"other.example\")"), "other.example");
+        assert_eq!(unwrap_debug("127.0.0.1"), "127.0.0.1");
     }
 
     #[test]

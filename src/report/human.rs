@@ -145,18 +145,21 @@ impl Human<'_> {
     fn summary(&mut self, s: &Summary) -> io::Result<()> {
         let now = s
             .state
-            .map(|state| format!(", now {}", self.style.state(state).trim_end()))
+            .map(|state| format!(", now {}", self.style.state_word(state)))
             .unwrap_or_default();
+        let plural = if s.probes == 1 { "" } else { "s" };
+        let counts = match s.availability_pct {
+            Some(pct) => format!(
+                "{pct}% available ({} up, {} degraded, {} down, {} unknown)",
+                s.up, s.degraded, s.down, s.unknown
+            ),
+            None => "no probe finished".to_string(),
+        };
         writeln!(
             self.out,
-            "\n{}: {} probes, {}% available ({} up, {} degraded, {} down, {} unknown){now}",
+            "\n{}: {} probe{plural}, {counts}{now}",
             self.style.bold(&for_terminal(&s.target.name)),
             s.probes,
-            s.availability_pct,
-            s.up,
-            s.degraded,
-            s.down,
-            s.unknown
         )?;
         if let Some(l) = &s.latency {
             let line = format!(
@@ -206,9 +209,26 @@ impl Human<'_> {
         let words = page.description.clone().or_else(|| page.indicator.clone());
         let headline = match (page.admits_trouble(), words) {
             (_, _) if !page.incidents.is_empty() => {
-                let count = page.incidents.len();
-                let plural = if count == 1 { "" } else { "s" };
-                format!("{} reports {count} open incident{plural}:", page.who())
+                let maintenance = page
+                    .incidents
+                    .iter()
+                    .filter(|i| i.severity == status_page::Severity::Maintenance)
+                    .count();
+                let incidents = page.incidents.len() - maintenance;
+                let mut parts = Vec::new();
+                if incidents > 0 {
+                    parts.push(format!(
+                        "{incidents} open incident{}",
+                        if incidents == 1 { "" } else { "s" }
+                    ));
+                }
+                if maintenance > 0 {
+                    parts.push(format!(
+                        "{maintenance} maintenance{} in progress",
+                        if maintenance == 1 { "" } else { "s" }
+                    ));
+                }
+                format!("{} reports {}:", page.who(), parts.join(" and "))
             }
             (_, Some(words)) => format!("{} reports: {words}", page.who()),
             (_, None) => page.summary(),
@@ -342,15 +362,20 @@ impl Style {
         }
     }
 
+    /// The verdict word, coloured and padded to the width of the longest.
     fn state(&self, state: State) -> String {
-        let word = format!("{:<8}", state.word());
+        let pad = " ".repeat(8 - state.word().len());
+        format!("{}{pad}", self.state_word(state))
+    }
+
+    fn state_word(&self, state: State) -> String {
         let code = match state {
             State::Up => "1;32",
             State::Degraded => "1;33",
             State::Down => "1;31",
             State::Unknown => "1;35",
         };
-        self.paint(&word, code)
+        self.paint(state.word(), code)
     }
 
     fn bold(&self, text: &str) -> String {

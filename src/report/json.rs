@@ -48,7 +48,7 @@ struct SummaryLine<'a> {
     degraded: u32,
     down: u32,
     unknown: u32,
-    availability_pct: f64,
+    availability_pct: Option<f64>,
     latency_ms: Option<LatencyJson>,
     state: Option<State>,
     started_at: String,

@@ -92,11 +92,9 @@ impl Reporter for Nagios<'_> {
                 if let Some(answer) = &o.seen.answer {
                     items.push(format!("'{prefix}status'={}", answer.status));
                 }
-                if let Some(summary) = summaries.iter().find(|s| s.target == o.target) {
-                    items.push(format!(
-                        "'{prefix}availability'={}%;;;0;100",
-                        summary.availability_pct
-                    ));
+                let summary = summaries.iter().find(|s| s.target == o.target);
+                if let Some(pct) = summary.and_then(|s| s.availability_pct) {
+                    items.push(format!("'{prefix}availability'={pct}%;;;0;100"));
                 }
                 if let Some(cert) = &o.seen.certificate {
                     items.push(format!(

@@ -154,11 +154,10 @@ impl Reporter for Prometheus<'_> {
                 "Share of this run's probes that found the target serving (up or degraded).",
                 summaries
                     .iter()
-                    .filter(|s| s.probes > 0)
-                    .map(|s| {
-                        let o = last.iter().find(|o| o.target == s.target);
-                        let labels = o.map(labels).unwrap_or_default();
-                        (labels, format!("{:.4}", s.availability_pct / 100.0))
+                    .filter_map(|s| {
+                        let pct = s.availability_pct?;
+                        let labels = last.iter().find(|o| o.target == s.target).map(labels)?;
+                        Some((labels, format!("{:.4}", pct / 100.0)))
                     })
                     .collect(),
             );

@@ -206,7 +206,12 @@ pub fn check_summary(summary: &Value) {
     for field in ["probes", "up", "degraded", "down", "unknown"] {
         assert!(summary[field].is_u64(), "{field}: {summary}");
     }
-    assert!(summary["availability_pct"].is_number());
+    number_or_null(&summary["availability_pct"], "availability_pct");
+    assert_eq!(
+        summary["availability_pct"].is_null(),
+        summary["probes"] == 0,
+        "null exactly when there was no probe: {summary}"
+    );
     if !summary["latency_ms"].is_null() {
         keys(
             &summary["latency_ms"],
