@@ -258,7 +258,10 @@ fn a_malformed_config_names_the_file_and_the_line() {
         );
         assert!(stderr.contains(says), "{text} should say {says}: {stderr}");
         assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
-        assert!(!stderr.contains("hunter2"), "passwords are never printed: {stderr}");
+        assert!(
+            !stderr.contains("hunter2"),
+            "passwords are never printed: {stderr}"
+        );
     }
     let output = isitdown()
         .args(["--config", "/nonexistent/isitdown.toml", "example.com"])
