@@ -1,6 +1,6 @@
-//! The usual proxy variables, as curl reads them: `https_proxy` for https URLs, `http_proxy`
-//! for http URLs (lowercase only for http, as the uppercase one can be set by a CGI request),
-//! `all_proxy` for either, and `no_proxy` for the hosts that go direct.
+//! The usual proxy variables: `https_proxy` for https URLs, `http_proxy` for http URLs,
+//! `all_proxy` for either, and `no_proxy` for the hosts that go direct; lowercase first, then
+//! uppercase. (ureq alone would send every scheme through the first variable it finds.)
 
 use ureq::Proxy;
 use url::Url;
@@ -24,7 +24,7 @@ impl ProxyEnv {
     pub fn from_env() -> ProxyEnv {
         ProxyEnv {
             https: var(&["https_proxy", "HTTPS_PROXY"]),
-            http: var(&["http_proxy"]),
+            http: var(&["http_proxy", "HTTP_PROXY"]),
             all: var(&["all_proxy", "ALL_PROXY"]),
             no_proxy: var(&["no_proxy", "NO_PROXY"]),
         }
