@@ -2,8 +2,7 @@
 
 mod support;
 
-use std::io::Read;
-use std::process::{Command as StdCommand, Stdio};
+use std::process::Command as StdCommand;
 
 use predicates::prelude::*;
 use support::*;
@@ -344,29 +343,9 @@ fn auto_colour_on_a_terminal_respects_no_color_and_dumb_terminals() {
 #[test]
 fn a_closed_stdout_ends_quietly() {
     let server = TestServer::start();
-    let urls: Vec<String> = (0..30).map(|i| server.url(&format!("/?n={i}"))).collect();
-    let binary = assert_cmd::cargo::cargo_bin("isitdown");
-    let mut child = StdCommand::new(binary)
-        .env("ISITDOWN_CONFIG", write_config(""))
-        .arg("--json")
-        .args(&urls)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    // Read one line, then hang up, as `| head -1` does.
-    let mut stdout = child.stdout.take().unwrap();
-    let mut first = [0u8; 16];
-    stdout.read_exact(&mut first).unwrap();
-    drop(stdout);
-    let status = child.wait().unwrap();
-    let mut stderr = String::new();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut stderr)
-        .unwrap();
+    let mut args = vec!["--json".to_string()];
+    args.extend((0..30).map(|i| server.url(&format!("/?n={i}"))));
+    let (status, stderr) = hang_up_early(&args);
     assert!(
         !stderr.contains("panicked") && !stderr.contains("Broken pipe"),
         "{stderr}"

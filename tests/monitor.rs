@@ -260,38 +260,8 @@ fn people_get_numbered_probes_and_a_summary() {
 #[test]
 fn a_watch_ends_when_nobody_reads_any_more() {
     let server = TestServer::start();
-    let binary = assert_cmd::cargo::cargo_bin("isitdown");
-    let mut child = StdCommand::new(binary)
-        .env("ISITDOWN_CONFIG", write_config(""))
-        .args(["--json", "--watch", "-i", "20ms"])
-        .arg(server.url("/"))
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    // Read one line, then hang up, as `| head -1` does.
-    let mut stdout = child.stdout.take().unwrap();
-    let mut first = [0u8; 16];
-    stdout.read_exact(&mut first).unwrap();
-    drop(stdout);
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if started.elapsed() > Duration::from_secs(10) {
-            let _ = child.kill();
-            panic!("still probing 10 s after stdout closed");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    let mut stderr = String::new();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut stderr)
-        .unwrap();
+    let args = ["--json", "--watch", "-i", "20ms"].map(String::from);
+    let (status, stderr) = hang_up_early(&[&args[..], &[server.url("/")]].concat());
     assert!(
         status.code().is_some() && !stderr.contains("panicked"),
         "{status:?} {stderr}"

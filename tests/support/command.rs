@@ -85,3 +85,42 @@ pub fn probe_json(command: &mut Command) -> (i32, serde_json::Value) {
     );
     (output.status.code().unwrap_or(-1), lines.remove(0))
 }
+
+/// Runs isitdown with these arguments, reads the first bytes of its output and hangs up, as
+/// `| head -1` does. Returns how it ended and what it said on stderr; fails if it is still
+/// running ten seconds later.
+pub fn hang_up_early(args: &[String]) -> (std::process::ExitStatus, String) {
+    use std::io::Read;
+    use std::process::{Command, Stdio};
+    use std::time::{Duration, Instant};
+
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("isitdown"))
+        .env("ISITDOWN_CONFIG", write_config(""))
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("isitdown starts");
+    let mut stdout = child.stdout.take().expect("stdout is piped");
+    let mut first = [0u8; 16];
+    stdout
+        .read_exact(&mut first)
+        .expect("isitdown writes something");
+    drop(stdout);
+    let hung_up = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("the child can be waited for") {
+            break status;
+        }
+        if hung_up.elapsed() > Duration::from_secs(10) {
+            let _ = child.kill();
+            panic!("isitdown was still running 10 s after its output was closed");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let mut stderr = String::new();
+    if let Some(mut pipe) = child.stderr.take() {
+        let _ = pipe.read_to_string(&mut stderr);
+    }
+    (status, stderr)
+}
