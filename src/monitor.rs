@@ -68,11 +68,14 @@ pub fn run(
 ) -> (Ending, std::io::Result<()>) {
     let started_at = SystemTime::now();
     let (events, inbox) = mpsc::channel();
-    // Ctrl-C ends the run with a summary; should a handler be in place already, Ctrl-C simply
+    // Ctrl-C ends the run with a summary; a second one, once the run is over (a summary stuck
+    // on a full pipe), ends the program. Should a handler be in place already, Ctrl-C simply
     // ends the program as it always does.
     let interrupt = events.clone();
     let _ = ctrlc::set_handler(move || {
-        let _ = interrupt.send(Event::Interrupted);
+        if interrupt.send(Event::Interrupted).is_err() {
+            std::process::exit(130);
+        }
     });
 
     let round = Arc::new(Round::new(settings.clone(), Some(FRESH_FOR)));
@@ -141,13 +144,19 @@ fn probe_on_schedule(
     first_start: Instant,
     events: &Sender<Event>,
 ) {
+    // Says "finished" however this ends, a panic included, so that the run never waits forever.
+    struct Finished<'a>(&'a Sender<Event>);
+    impl Drop for Finished<'_> {
+        fn drop(&mut self) {
+            let _ = self.0.send(Event::Finished);
+        }
+    }
+    let _finished = Finished(events);
+
     let schedule = settings.schedule;
+    let mut due = first_start;
     let mut seq: u32 = 1;
     while schedule.count.is_none_or(|count| seq <= count) {
-        // A schedule beyond what the clock can hold is never due.
-        let Some(due) = first_start.checked_add(schedule.interval.saturating_mul(seq - 1)) else {
-            break;
-        };
         if stop.sleep_until(due) {
             break;
         }
@@ -156,11 +165,16 @@ fn probe_on_schedule(
             .send(Event::Probed(index, Box::new(outcome)))
             .is_err()
         {
-            return;
+            break;
         }
+        // The next probe starts an interval after this one did; after a probe slower than the
+        // interval it starts at once, rather than a burst making up for the missed ones.
+        let Some(next) = due.checked_add(schedule.interval) else {
+            break;
+        };
+        due = next.max(Instant::now());
         seq += 1;
     }
-    let _ = events.send(Event::Finished);
 }
 
 /// `--until`: every target's last probe is in the wanted state.

@@ -387,6 +387,7 @@ mod context_tests {
             components: vec![],
             error: error.map(str::to_string),
             severity,
+            narrowed: false,
         }
     }
 

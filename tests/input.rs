@@ -311,7 +311,9 @@ fn auto_colour_on_a_terminal_respects_no_color_and_dumb_terminals() {
     }
     let server = TestServer::start();
     let binary = assert_cmd::cargo::cargo_bin("isitdown");
-    let config = write_config("");
+    let config = write_config(&format!(
+        "[connectivity]\nreferences = [\"{DEAD_REFERENCE}\"]\n"
+    ));
     let run = |env: &str| {
         let command = format!(
             "{env} ISITDOWN_CONFIG={} {} {}",
@@ -321,6 +323,10 @@ fn auto_colour_on_a_terminal_respects_no_color_and_dumb_terminals() {
         );
         let output = StdCommand::new("script")
             .args(["-qec", &command, "/dev/null"])
+            .env_remove("HTTP_PROXY")
+            .env_remove("http_proxy")
+            .env_remove("ALL_PROXY")
+            .env_remove("all_proxy")
             .output()
             .unwrap();
         String::from_utf8_lossy(&output.stdout).into_owned()

@@ -142,9 +142,7 @@ fn until_up_is_bounded_by_count() {
 fn until_up_waits_for_a_recovery_and_records_the_transition() {
     let server = TestServer::start();
     server.route("/flaky", Reply::new(503));
-    let binary = assert_cmd::cargo::cargo_bin("isitdown");
-    let child = StdCommand::new(binary)
-        .env("ISITDOWN_CONFIG", write_config(""))
+    let child = sealed_command("")
         .args(["--json", "--until", "up", "-i", "200ms", "-n", "50"])
         .arg(server.url("/flaky"))
         .stdout(Stdio::piped())
@@ -175,9 +173,7 @@ fn until_up_waits_for_a_recovery_and_records_the_transition() {
 }
 
 fn interrupt_after(args: &[&str], url: &str, after: Duration) -> (Option<i32>, String, Duration) {
-    let binary = assert_cmd::cargo::cargo_bin("isitdown");
-    let mut child = StdCommand::new(binary)
-        .env("ISITDOWN_CONFIG", write_config(""))
+    let mut child = sealed_command("")
         .args(args)
         .arg(url)
         .stdout(Stdio::piped())
@@ -266,4 +262,54 @@ fn a_watch_ends_when_nobody_reads_any_more() {
         status.code().is_some() && !stderr.contains("panicked"),
         "{status:?} {stderr}"
     );
+}
+
+#[test]
+fn a_slow_probe_is_not_made_up_for_with_a_burst() {
+    let server = TestServer::start();
+    server.route(
+        "/slow-once",
+        Reply::text(200, "slow").delay(Duration::from_millis(900)),
+    );
+    let child = sealed_command("")
+        .args(["--json", "-n", "4", "-i", "300ms"])
+        .arg(server.url("/slow-once"))
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    server.route("/slow-once", Reply::text(200, "fast"));
+    let output = child.wait_with_output().unwrap();
+    let lines = json_lines(&output.stdout);
+    let starts: Vec<f64> = lines[..4].iter().map(at_millis).collect();
+    assert!(
+        starts[1] - starts[0] >= 850.0,
+        "the first probe took 900 ms: {starts:?}"
+    );
+    for pair in starts[1..].windows(2) {
+        assert!(
+            pair[1] - pair[0] >= 250.0,
+            "probes 300 ms apart, not in a burst: {starts:?}"
+        );
+    }
+}
+
+#[test]
+fn nagios_counts_a_target_that_never_answered_as_unknown() {
+    let server = TestServer::start();
+    let hang = server.url("/hang");
+    let args = [
+        "--format",
+        "nagios",
+        "--watch",
+        "-t",
+        "20s",
+        "-i",
+        "100ms",
+        hang.as_str(),
+    ];
+    let (code, stdout, _) = interrupt_after(&args, &server.url("/"), Duration::from_millis(700));
+    assert_eq!(code, Some(3), "{stdout}");
+    assert!(stdout.starts_with("ISITDOWN UNKNOWN - "), "{stdout}");
+    assert!(stdout.contains("UNKNOWN: no probe finished"), "{stdout}");
 }

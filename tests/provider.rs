@@ -176,9 +176,9 @@ fn an_open_incident_counts_even_when_the_indicator_says_none() {
 #[test]
 fn services_sharing_a_page_are_judged_by_their_own_components_and_it_is_read_once() {
     let server = TestServer::start();
-    let mut page: Value = serde_json::from_str(&fixture("incidentio-nulls.json")).unwrap();
-    page["incidents"] = Value::Null;
-    serve_page(&server, &page.to_string());
+    // The page's one incident names no component, as on incident.io pages: it cannot be tied
+    // to the API, whose own component is operational.
+    serve_page(&server, &fixture("incidentio-nulls.json"));
     let config = format!(
         "[services.chat]\nurl = \"{url}\"\nstatus_page = \"{page}\"\ncomponents = [\"Conversations\", \"Login\"]\n\
          [services.api]\nurl = \"{url}\"\nstatus_page = \"{page}\"\ncomponents = [\"Chat Completions\"]\n",
@@ -203,6 +203,7 @@ fn services_sharing_a_page_are_judged_by_their_own_components_and_it_is_read_onc
         "both Login components"
     );
     assert_eq!(lines[1]["state"], "up", "{}", lines[1]);
+    assert_eq!(lines[1]["status_page"]["incidents"], serde_json::json!([]));
     assert_eq!(output.status.code(), Some(1));
     let page_reads = server
         .requests()
@@ -210,6 +211,19 @@ fn services_sharing_a_page_are_judged_by_their_own_components_and_it_is_read_onc
         .filter(|r| r.path == "/api/v2/summary.json")
         .count();
     assert_eq!(page_reads, 1, "one page, read once");
+    let human = isitdown_with_config(&config)
+        .args(["--color", "never", "api"])
+        .output()
+        .unwrap();
+    let human = String::from_utf8_lossy(&human.stdout);
+    assert!(
+        human.contains("Example AI reports: Chat Completions operational"),
+        "{human}"
+    );
+    assert!(
+        !human.contains("Partial outage"),
+        "the page's overall word is about another service: {human}"
+    );
 }
 
 #[test]

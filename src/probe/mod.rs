@@ -175,6 +175,7 @@ pub fn probe(client: &Client, request: &Request) -> Observation {
         }
         let result = send(
             &agent,
+            &recorder,
             &client.proxies,
             &url,
             method,
@@ -319,8 +320,16 @@ pub fn fetch(
                 format!("no answer within {}", humantime::format_duration(timeout)),
             ));
         }
-        let response = send(&agent, &client.proxies, &url, Method::Get, &[], left)
-            .map_err(|e| classify(&e, Stage::Exchange))?;
+        let response = send(
+            &agent,
+            &recorder,
+            &client.proxies,
+            &url,
+            Method::Get,
+            &[],
+            left,
+        )
+        .map_err(|e| classify(&e, Stage::Exchange))?;
         let status = response.status().as_u16();
         let location = response
             .headers()
@@ -393,6 +402,7 @@ fn agent_for(client: &Client, recorder: &Recorder) -> Agent {
 
 fn send(
     agent: &Agent,
+    recorder: &Recorder,
     proxies: &ProxyEnv,
     url: &Url,
     method: Method,
@@ -412,10 +422,12 @@ fn send(
         builder = builder.header(name.as_str(), value.as_str());
     }
     let request = builder.body(()).map_err(ureq::Error::Http)?;
+    let proxy = proxies.for_url(url);
+    recorder.set_proxy(proxy.as_ref().map(|p| (p.host().to_string(), p.port())));
     let request = agent
         .configure_request(request)
         .timeout_global(Some(left))
-        .proxy(proxies.for_url(url))
+        .proxy(proxy)
         .build();
     agent.run(request)
 }

@@ -43,6 +43,8 @@ pub struct PhaseLog {
     pub status_line: Option<Vec<u8>>,
     /// The phase that failed, if one of ours did.
     pub failure: Option<PhaseFailure>,
+    /// The proxy (host, port) the current request goes through, if any.
+    pub proxy: Option<(String, u16)>,
 }
 
 /// A failure seen inside a phase, in words, before ureq turns it into a generic error.
@@ -86,6 +88,26 @@ impl Recorder {
 
     fn fail(&self, failure: PhaseFailure) {
         self.log().failure = Some(failure);
+    }
+
+    /// Says which proxy the next request goes through, so that the tunnel to it is not taken
+    /// for the answer.
+    pub fn set_proxy(&self, proxy: Option<(String, u16)>) {
+        self.log().proxy = proxy;
+    }
+
+    fn is_proxy(&self, uri: &Uri) -> bool {
+        let log = self.log();
+        let Some((host, port)) = &log.proxy else {
+            return false;
+        };
+        let uri_port = uri.port_u16().or(match uri.scheme_str() {
+            Some("https") => Some(443),
+            _ => Some(80),
+        });
+        uri.host()
+            .is_some_and(|h| h.trim_matches(['[', ']']) == host.trim_matches(['[', ']']))
+            && uri_port == Some(*port)
     }
 }
 
@@ -428,21 +450,28 @@ pub struct FirstByteConnector {
 }
 
 impl<In: Transport> Connector<In> for FirstByteConnector {
-    type Out = FirstByteTransport;
+    type Out = Either<In, FirstByteTransport>;
 
     fn connect(
         &self,
         details: &ConnectionDetails,
         chained: Option<In>,
     ) -> Result<Option<Self::Out>, Error> {
+        // ureq reaches a CONNECT proxy through this same chain: that connection only carries
+        // the tunnel, whose own wrapper will time the answer.
+        if self.recorder.is_proxy(details.uri) {
+            return Ok(chained.map(Either::A));
+        }
         let config = details.config;
-        Ok(chained.map(|inner| FirstByteTransport {
-            inner: inner.boxed(),
-            buffers: LazyBuffers::new(config.input_buffer_size(), config.output_buffer_size()),
-            recorder: self.recorder.clone(),
-            sent_at: None,
-            raw_head: None,
-            head_end: HeadEnd::default(),
+        Ok(chained.map(|inner| {
+            Either::B(FirstByteTransport {
+                inner: inner.boxed(),
+                buffers: LazyBuffers::new(config.input_buffer_size(), config.output_buffer_size()),
+                recorder: self.recorder.clone(),
+                sent_at: None,
+                raw_head: None,
+                head_end: HeadEnd::default(),
+            })
         }))
     }
 }
@@ -464,19 +493,23 @@ pub struct FirstByteTransport {
     head_end: HeadEnd,
 }
 
-/// Where a response head ends (the blank line), found across reads.
+/// Where a response head ends (the blank line), found across reads. After an interim 1xx
+/// head, the final response's head follows and is cleaned too.
 #[derive(Debug, Default)]
 struct HeadEnd {
     in_head: bool,
     /// How much of "\r\n\r\n" (or "\n\n") has just been seen.
     newlines: u8,
+    /// Bytes of this head seen so far, to find the status code's first digit ("HTTP/1.1 1").
+    position: usize,
+    interim: bool,
 }
 
 impl HeadEnd {
     fn start(&mut self) {
         *self = HeadEnd {
             in_head: true,
-            newlines: 0,
+            ..HeadEnd::default()
         };
     }
 
@@ -486,11 +519,19 @@ impl HeadEnd {
             if !self.in_head {
                 return;
             }
+            if self.position == 9 {
+                self.interim = *byte == b'1';
+            }
+            self.position += 1;
             match *byte {
                 b'\n' => {
                     self.newlines += 1;
                     if self.newlines == 2 {
-                        self.in_head = false;
+                        if self.interim {
+                            self.start();
+                        } else {
+                            self.in_head = false;
+                        }
                     }
                 }
                 b'\r' => {}
@@ -630,6 +671,19 @@ mod tests {
         end.clean(&mut second);
         assert_eq!(first, b"HTTP/1.1 503 Bad [31m \r\nServer: ev il\r");
         assert_eq!(second, b"\n\r\nbody\x1b", "the body is left as it came");
+    }
+
+    #[test]
+    fn the_final_head_after_an_interim_one_is_cleaned_too() {
+        let mut end = HeadEnd::default();
+        end.start();
+        let mut bytes =
+            b"HTTP/1.1 103 Early\x1b\r\n\r\nHTTP/1.1 503 Bad\x1b\r\n\r\nbody\x1b".to_vec();
+        end.clean(&mut bytes);
+        assert_eq!(
+            bytes,
+            b"HTTP/1.1 103 Early \r\n\r\nHTTP/1.1 503 Bad \r\n\r\nbody\x1b"
+        );
     }
 
     #[test]

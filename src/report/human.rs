@@ -206,32 +206,29 @@ impl Human<'_> {
             let line = self.style.dim(&for_terminal(&page.summary()));
             return writeln!(self.out, "{INDENT}{line}");
         }
-        let words = page.description.clone().or_else(|| page.indicator.clone());
-        let headline = match (page.admits_trouble(), words) {
-            (_, _) if !page.incidents.is_empty() => {
-                let maintenance = page
-                    .incidents
-                    .iter()
-                    .filter(|i| i.severity == status_page::Severity::Maintenance)
-                    .count();
-                let incidents = page.incidents.len() - maintenance;
-                let mut parts = Vec::new();
-                if incidents > 0 {
-                    parts.push(format!(
-                        "{incidents} open incident{}",
-                        if incidents == 1 { "" } else { "s" }
-                    ));
-                }
-                if maintenance > 0 {
-                    parts.push(format!(
-                        "{maintenance} maintenance{} in progress",
-                        if maintenance == 1 { "" } else { "s" }
-                    ));
-                }
-                format!("{} reports {}:", page.who(), parts.join(" and "))
+        let headline = if page.incidents.is_empty() {
+            page.summary()
+        } else {
+            let maintenance = page
+                .incidents
+                .iter()
+                .filter(|i| i.severity == status_page::Severity::Maintenance)
+                .count();
+            let incidents = page.incidents.len() - maintenance;
+            let mut parts = Vec::new();
+            if incidents > 0 {
+                parts.push(format!(
+                    "{incidents} open incident{}",
+                    if incidents == 1 { "" } else { "s" }
+                ));
             }
-            (_, Some(words)) => format!("{} reports: {words}", page.who()),
-            (_, None) => page.summary(),
+            if maintenance > 0 {
+                parts.push(format!(
+                    "{maintenance} maintenance{} in progress",
+                    if maintenance == 1 { "" } else { "s" }
+                ));
+            }
+            format!("{} reports {}:", page.who(), parts.join(" and "))
         };
         let headline = for_terminal(&headline);
         let headline = if page.admits_trouble() {

@@ -43,12 +43,16 @@ impl Reporter for Nagios<'_> {
     }
 
     fn finish(&mut self, last: &[Outcome], summaries: &[Summary]) -> io::Result<()> {
+        // In a repeated run a target may never have finished a probe: it has a summary but no
+        // last outcome, and counts as UNKNOWN, as it does for the exit code.
+        let unprobed: Vec<&Summary> = summaries.iter().filter(|s| s.state.is_none()).collect();
         let worst = last
             .iter()
             .map(|o| o.verdict.state)
+            .chain(unprobed.iter().map(|_| State::Unknown))
             .max()
             .unwrap_or(State::Unknown);
-        let summary = match last {
+        let mut summary = match last {
             [one] => format!(
                 "{} is {}: {}",
                 text(&one.target.name),
@@ -77,6 +81,12 @@ impl Reporter for Nagios<'_> {
                 line
             }
         };
+        for target in &unprobed {
+            summary.push_str(&format!(
+                "; {} UNKNOWN: no probe finished",
+                text(&target.target.name)
+            ));
+        }
         let perfdata: Vec<String> = last
             .iter()
             .map(|o| {

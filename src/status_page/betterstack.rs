@@ -13,40 +13,53 @@ pub fn read(json: &Value) -> Option<Page> {
         included
             .iter()
             .filter(move |item| text(item, "type").as_deref() == Some(kind))
-            .filter_map(|item| item.get("attributes"))
     };
-    let components = of_type("status_page_resource")
+    let resources: Vec<(Option<String>, Component)> = of_type("status_page_resource")
         .filter_map(|item| {
-            let status = text(item, "status").unwrap_or_else(|| "operational".into());
-            Some(Component {
-                name: text(item, "public_name")?,
+            let fields = item.get("attributes")?;
+            let status = text(fields, "status").unwrap_or_else(|| "operational".into());
+            let component = Component {
+                name: text(fields, "public_name")?,
                 severity: component_severity(&status),
                 status,
                 id: None,
                 group_id: None,
-            })
+            };
+            Some((text(item, "id"), component))
         })
         .collect();
+    // Reports name the resources they affect by id.
+    let name_of = |id: Option<String>| {
+        resources
+            .iter()
+            .find(|(rid, _)| rid.is_some() && *rid == id)
+            .map(|(_, c)| c.name.clone())
+    };
     let incidents = of_type("status_report")
-        .filter(|item| {
+        .filter_map(|item| item.get("attributes"))
+        .filter(|report| {
             !matches!(
-                text(item, "aggregate_state").as_deref(),
+                text(report, "aggregate_state").as_deref(),
                 Some("resolved" | "operational")
             )
         })
-        .filter_map(|item| {
-            let state = text(item, "aggregate_state");
+        .filter_map(|report| {
+            let state = text(report, "aggregate_state");
             Some(Incident {
-                name: text(item, "title")?,
+                name: text(report, "title")?,
                 severity: component_severity(state.as_deref().unwrap_or("degraded")),
                 impact: state.clone(),
                 status: state,
-                started_at: time(item, "starts_at"),
+                started_at: time(report, "starts_at"),
                 url: None,
-                components: vec![],
+                components: list(report, "affected_resources")
+                    .iter()
+                    .filter_map(|r| name_of(text(r, "status_page_resource_id")))
+                    .collect(),
             })
         })
         .collect();
+    let components = resources.into_iter().map(|(_, c)| c).collect();
     let state = text(attributes, "aggregate_state");
     Some(Page {
         provider: text(attributes, "company_name"),
@@ -68,14 +81,16 @@ mod tests {
         let page = read(&serde_json::json!({
             "data": {"type": "status_page", "attributes": {"company_name": "HF", "aggregate_state": "degraded"}},
             "included": [
-                {"type": "status_page_resource", "attributes": {"public_name": "Hub", "status": "degraded"}},
+                {"type": "status_page_resource", "id": "7", "attributes": {"public_name": "Hub", "status": "degraded"}},
                 {"type": "status_report", "attributes": {"title": "Old", "ends_at": null, "aggregate_state": "resolved"}},
-                {"type": "status_report", "attributes": {"title": "Slow Hub", "starts_at": "2026-09-04T13:50:00.000Z", "aggregate_state": "degraded"}}
+                {"type": "status_report", "attributes": {"title": "Slow Hub", "starts_at": "2026-09-04T13:50:00.000Z", "aggregate_state": "degraded",
+                 "affected_resources": [{"status_page_resource_id": "7", "status": "degraded"}]}}
             ]
         }))
         .unwrap();
         assert_eq!(page.incidents.len(), 1);
         assert_eq!(page.incidents[0].name, "Slow Hub");
+        assert_eq!(page.incidents[0].components, ["Hub"]);
         assert_eq!(page.indicator_severity, Some(Severity::Minor));
         assert_eq!(page.components[0].name, "Hub");
     }

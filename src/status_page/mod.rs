@@ -119,6 +119,8 @@ pub struct Report {
     /// Why the page could not be read; then it says nothing about the service.
     pub error: Option<String>,
     pub severity: Severity,
+    /// Judged by the service's own components, not by the page's overall word.
+    pub narrowed: bool,
 }
 
 impl Report {
@@ -132,6 +134,7 @@ impl Report {
             components: vec![],
             error: Some(error),
             severity: Severity::Operational,
+            narrowed: false,
         }
     }
 
@@ -176,6 +179,22 @@ impl Report {
                 (true, Some(description)) => description.clone(),
                 (true, None) => "a problem".into(),
             }
+        } else if self.narrowed && !self.components.is_empty() {
+            // The page's overall word may be about other services; speak for this one.
+            let names: Vec<&str> = self
+                .components
+                .iter()
+                .map(|c| c.name.as_str())
+                .take(3)
+                .collect();
+            let more = if self.components.len() > 3 {
+                " and more"
+            } else {
+                ""
+            };
+            format!("{}{more} operational", names.join(", "))
+        } else if self.narrowed {
+            "no open incident for this service".into()
         } else {
             self.description
                 .clone()
@@ -257,7 +276,19 @@ pub fn report(source: &Source, page: Result<Page, String>, service: &Service) ->
             .cloned()
             .collect()
     };
-    // An incident is ours when it touches a component we depend on, a group's members included.
+    // A service that names its components is judged by them alone when the page can be
+    // narrowed to them: its components are listed there, or (pages without components, like
+    // Slack's) its incidents name what they touch. Otherwise the page's word is all there is.
+    let names_components = page.incidents.iter().any(|i| !i.components.is_empty());
+    let narrowed = product.is_some()
+        || (!wanted.is_empty()
+            && if page.components.is_empty() {
+                names_components
+            } else {
+                !components.is_empty()
+            });
+    // An incident is ours when it touches a component we depend on, a group's members
+    // included; on a page that cannot be narrowed, every open incident is.
     let ours: Vec<String> = components
         .iter()
         .map(|c| c.name.trim().to_lowercase())
@@ -266,18 +297,17 @@ pub fn report(source: &Source, page: Result<Page, String>, service: &Service) ->
     let incidents: Vec<Incident> = page
         .incidents
         .iter()
-        .filter(|i| {
-            let touches_ours = i
-                .components
-                .iter()
-                .any(|c| ours.contains(&c.trim().to_lowercase()));
-            wanted.is_empty() || i.components.is_empty() || touches_ours
-        })
         .filter(|i| match &product {
             Some(product) => i
                 .components
                 .iter()
                 .any(|c| c.to_lowercase().contains(product.as_str())),
+            // incident.io's incidents name no component; their titles often name the service.
+            None if narrowed && i.components.is_empty() => mentions(&i.name, service, &wanted),
+            None if narrowed => i
+                .components
+                .iter()
+                .any(|c| ours.contains(&c.trim().to_lowercase())),
             None => true,
         })
         .cloned()
@@ -291,17 +321,7 @@ pub fn report(source: &Source, page: Result<Page, String>, service: &Service) ->
         (Some(indicator), None) => indicator_severity(indicator),
         (None, None) => Severity::Operational,
     };
-    // A service that names its components is judged by them, not by the whole page's word;
-    // but when the page cannot be narrowed to them (none of them listed, or no components and
-    // no incident that names any), the page's word is all there is.
-    let names_components = page.incidents.iter().any(|i| !i.components.is_empty());
-    let judged_by_own = match &product {
-        Some(_) => true,
-        None if wanted.is_empty() => false,
-        None if page.components.is_empty() => names_components,
-        None => !components.is_empty(),
-    };
-    let severity = if judged_by_own {
+    let severity = if narrowed {
         listed.max()
     } else {
         listed.chain([overall]).max()
@@ -316,7 +336,20 @@ pub fn report(source: &Source, page: Result<Page, String>, service: &Service) ->
         components,
         error: None,
         severity,
+        narrowed,
     }
+}
+
+/// Whether an incident's title names the service or one of the components it depends on.
+fn mentions(title: &str, service: &Service, wanted: &[String]) -> bool {
+    let title = title.to_lowercase();
+    let names = service
+        .names()
+        .map(str::to_lowercase)
+        .chain(service.name.iter().map(|n| n.to_lowercase()));
+    names
+        .chain(wanted.iter().cloned())
+        .any(|name| name.len() >= 3 && title.contains(&name))
 }
 
 /// Statuspage's words, shared by the formats that borrowed them.

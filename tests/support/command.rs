@@ -17,6 +17,14 @@ pub fn isitdown() -> Command {
 
 /// isitdown with this config text, plus dead reference endpoints unless it names its own.
 pub fn isitdown_with_config(toml: &str) -> Command {
+    let mut command = Command::from_std(sealed_command(toml));
+    command.timeout(std::time::Duration::from_secs(30));
+    command
+}
+
+/// The same, as a plain `std::process::Command`, for tests that drive the process themselves
+/// (signals, closing its output).
+pub fn sealed_command(toml: &str) -> std::process::Command {
     let mut text = toml.to_string();
     if !text.contains("[connectivity]") {
         text.push_str(&format!(
@@ -24,7 +32,7 @@ pub fn isitdown_with_config(toml: &str) -> Command {
         ));
     }
     let path = write_config(&text);
-    let mut command = Command::cargo_bin("isitdown").expect("the isitdown binary is built");
+    let mut command = std::process::Command::new(assert_cmd::cargo::cargo_bin("isitdown"));
     for name in [
         "HTTP_PROXY",
         "http_proxy",
@@ -42,8 +50,7 @@ pub fn isitdown_with_config(toml: &str) -> Command {
     command
         .env("ISITDOWN_CONFIG", &path)
         .env("XDG_CONFIG_HOME", path.with_extension("none"))
-        .env("TERM", "xterm-256color")
-        .timeout(std::time::Duration::from_secs(30));
+        .env("TERM", "xterm-256color");
     command
 }
 
@@ -91,11 +98,10 @@ pub fn probe_json(command: &mut Command) -> (i32, serde_json::Value) {
 /// running ten seconds later.
 pub fn hang_up_early(args: &[String]) -> (std::process::ExitStatus, String) {
     use std::io::Read;
-    use std::process::{Command, Stdio};
+    use std::process::Stdio;
     use std::time::{Duration, Instant};
 
-    let mut child = Command::new(assert_cmd::cargo::cargo_bin("isitdown"))
-        .env("ISITDOWN_CONFIG", write_config(""))
+    let mut child = sealed_command("")
         .args(args)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

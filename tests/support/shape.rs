@@ -119,6 +119,15 @@ pub fn check_probe(probe: &Value) {
         number_or_null(&timings[phase], phase);
     }
     assert!(timings["total"].is_f64(), "total: {probe}");
+    // Each phase is its own share of the probe: together they never exceed the whole.
+    let phases: f64 = ["dns", "connect", "tls", "first_byte"]
+        .iter()
+        .filter_map(|p| timings[*p].as_f64())
+        .sum();
+    assert!(
+        phases <= timings["total"].as_f64().unwrap_or_default() + 1.0,
+        "phases exceed the total: {probe}"
+    );
     if !probe["tls"].is_null() {
         keys(&probe["tls"], &["expires_at", "days_left"], "tls");
         timestamp(&probe["tls"]["expires_at"], "tls.expires_at");
