@@ -98,8 +98,15 @@ impl Settings {
             }
             (true, _) => Format::Json,
             (false, Some(format)) => format,
-            (false, None) if d.json => Format::Json,
-            (false, None) => d.format.unwrap_or(Format::Human),
+            (false, None) => match (d.json, d.format) {
+                (true, Some(format)) if format != Format::Json => {
+                    return Err(BadInput::new(
+                        "[defaults]: json and format disagree: give one of them",
+                    ))
+                }
+                (true, _) => Format::Json,
+                (false, format) => format.unwrap_or(Format::Human),
+            },
         };
         let output = Output {
             format,
@@ -115,20 +122,40 @@ impl Settings {
             Mode::Probe
         };
 
-        let method = cli.method.or(d.method);
-        let contains = cli.contains.or(d.contains);
-        if method == Some(Method::Head) && contains.is_some() {
-            return Err(BadInput::new(
-                "--contains needs a body, so it cannot go with -X HEAD",
-            ));
-        }
+        // Where the command line and [defaults] disagree, the command line wins: a default
+        // HEAD gives way to --contains, a default --contains to -X HEAD, a default -4 to -6.
+        let (method, contains) = match (cli.method, cli.contains) {
+            (Some(Method::Head), Some(_)) => {
+                return Err(BadInput::new(
+                    "--contains needs a body, so it cannot go with -X HEAD",
+                ))
+            }
+            (Some(Method::Head), None) => (Some(Method::Head), None),
+            (method, Some(text)) => (
+                method.or(d.method.filter(|m| *m != Method::Head)),
+                Some(text),
+            ),
+            (method, None) => match (method.or(d.method), d.contains) {
+                (Some(Method::Head), Some(_)) => {
+                    return Err(BadInput::new(
+                        "[defaults]: contains needs a body, so it cannot go with method HEAD",
+                    ))
+                }
+                (method, contains) => (method, contains),
+            },
+        };
         let headers = d
             .headers
             .iter()
             .chain(cli.headers.iter())
             .map(|h| parse_header(h))
             .collect::<Result<Vec<_>, _>>()?;
-        let ip_family = match (cli.ipv4 || d.ipv4, cli.ipv6 || d.ipv6) {
+        let (ipv4, ipv6) = if cli.ipv4 || cli.ipv6 {
+            (cli.ipv4, cli.ipv6)
+        } else {
+            (d.ipv4, d.ipv6)
+        };
+        let ip_family = match (ipv4, ipv6) {
             (true, true) => return Err(BadInput::new("-4 and -6 exclude each other")),
             (true, false) => IpFamily::Ipv4Only,
             (false, true) => IpFamily::Ipv6Only,

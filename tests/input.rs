@@ -434,3 +434,45 @@ fn the_committed_completions_and_man_page_are_current() {
         );
     }
 }
+
+#[test]
+fn the_command_line_wins_over_default_switches() {
+    let server = TestServer::start();
+    let url = server.url("/body?text=fine");
+    // A default -4 gives way to -6 on the command line (then the IPv4 literal is refused).
+    isitdown_with_config("[defaults]\nipv4 = true\n")
+        .arg("-6")
+        .arg(&url)
+        .assert()
+        .code(64)
+        .stderr(predicate::str::contains(
+            "is an IPv4 address, but -6 allows no other",
+        ));
+    isitdown_with_config("[defaults]\nipv4 = true\n")
+        .arg(&url)
+        .assert()
+        .code(0);
+    // A default HEAD gives way to --contains, which needs a body.
+    isitdown_with_config("[defaults]\nmethod = \"HEAD\"\n")
+        .args(["--contains", "fine"])
+        .arg(&url)
+        .assert()
+        .code(0);
+    assert_eq!(server.requests().last().unwrap().method, "GET");
+    // A default --contains gives way to -X HEAD.
+    isitdown_with_config("[defaults]\ncontains = \"fine\"\n")
+        .args(["-X", "HEAD"])
+        .arg(&url)
+        .assert()
+        .code(0);
+    assert_eq!(server.requests().last().unwrap().method, "HEAD");
+    // Within one layer, a disagreement is still bad input.
+    isitdown_with_config("[defaults]\njson = true\nformat = \"nagios\"\n")
+        .arg(&url)
+        .assert()
+        .code(64);
+    isitdown_with_config("[defaults]\nmethod = \"HEAD\"\ncontains = \"x\"\n")
+        .arg(&url)
+        .assert()
+        .code(64);
+}
