@@ -178,7 +178,14 @@ impl Settings {
             Some(configured) => connectivity::from_config(&configured.references),
             None => connectivity::default_references(),
         };
-        let catalog = Catalog::with_user_services(config.services);
+        // URLs need no catalog; parsing it is most of the start-up time of a one-URL probe.
+        let needs_catalog =
+            !matches!(mode, Mode::Probe) || cli.targets.iter().any(|t| !t.contains("://"));
+        let catalog = if needs_catalog {
+            Catalog::with_user_services(config.services)
+        } else {
+            Catalog::default()
+        };
         let targets = match mode {
             Mode::Probe => {
                 if cli.targets.is_empty() {

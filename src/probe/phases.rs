@@ -129,11 +129,20 @@ impl Resolver for TimedResolver {
             .unwrap_or_default()
             .trim_matches(['[', ']'])
             .to_string();
+        // An IP literal needs no lookup (and no lookup thread).
+        if let Ok(ip) = host.parse::<IpAddr>() {
+            let default_port = if uri.scheme_str() == Some("https") {
+                443
+            } else {
+                80
+            };
+            let mut addresses = self.empty();
+            addresses.push(SocketAddr::new(ip, uri.port_u16().unwrap_or(default_port)));
+            return Ok(addresses);
+        }
         let started = Instant::now();
         let result = DefaultResolver::default().resolve(uri, config, timeout);
-        if host.parse::<IpAddr>().is_err() {
-            Recorder::add(&mut self.recorder.log().dns, started.elapsed());
-        }
+        Recorder::add(&mut self.recorder.log().dns, started.elapsed());
         if let Err(error) = &result {
             let (detail, timed_out) = match error {
                 Error::Timeout(_) => ("the lookup did not finish".to_string(), true),
