@@ -26,27 +26,41 @@ const MAX_PARALLEL: usize = 64;
 /// again once they are older than `fresh_for`.
 pub struct Round {
     settings: Arc<Settings>,
+    pages: Shared<Source, Result<Page, String>>,
+    connectivity: Shared<(), Connectivity>,
+}
+
+/// Values computed at most once per key, by whoever asks first while later askers wait, and
+/// computed again once older than `fresh_for` (`None`: never).
+struct Shared<K, V> {
     fresh_for: Option<Duration>,
-    pages: Mutex<HashMap<Source, Fresh<Result<Page, String>>>>,
-    connectivity: Mutex<Option<Fresh<Connectivity>>>,
+    entries: Mutex<HashMap<K, (Instant, Arc<OnceLock<V>>)>>,
 }
 
-/// A value computed at most once, by whoever asks first; later askers wait for it.
-struct Fresh<T> {
-    since: Instant,
-    cell: Arc<OnceLock<T>>,
-}
-
-impl<T> Fresh<T> {
-    fn new() -> Fresh<T> {
-        Fresh {
-            since: Instant::now(),
-            cell: Arc::new(OnceLock::new()),
+impl<K: Eq + std::hash::Hash, V: Clone> Shared<K, V> {
+    fn new(fresh_for: Option<Duration>) -> Self {
+        Shared {
+            fresh_for,
+            entries: Mutex::default(),
         }
     }
 
-    fn expired(&self, fresh_for: Option<Duration>) -> bool {
-        fresh_for.is_some_and(|limit| self.since.elapsed() > limit)
+    fn get(&self, key: K, compute: impl FnOnce() -> V) -> V {
+        let cell = {
+            let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+            let entry = entries
+                .entry(key)
+                .or_insert_with(|| (Instant::now(), Arc::default()));
+            if self
+                .fresh_for
+                .is_some_and(|limit| entry.0.elapsed() > limit)
+            {
+                *entry = (Instant::now(), Arc::default());
+            }
+            entry.1.clone()
+        };
+        // Computed outside the lock: other keys need not wait for this one.
+        cell.get_or_init(compute).clone()
     }
 }
 
@@ -55,40 +69,22 @@ impl Round {
     pub fn new(settings: Arc<Settings>, fresh_for: Option<Duration>) -> Round {
         Round {
             settings,
-            fresh_for,
-            pages: Mutex::default(),
-            connectivity: Mutex::default(),
+            pages: Shared::new(fresh_for),
+            connectivity: Shared::new(fresh_for),
         }
     }
 
     fn page(&self, source: &Source) -> Result<Page, String> {
-        let cell = {
-            let mut pages = self.pages.lock().unwrap_or_else(|p| p.into_inner());
-            let entry = pages.entry(source.clone()).or_insert_with(Fresh::new);
-            if entry.expired(self.fresh_for) {
-                *entry = Fresh::new();
-            }
-            entry.cell.clone()
-        };
-        cell.get_or_init(|| status_page::read(&self.settings.client, source))
-            .clone()
+        self.pages.get(source.clone(), || {
+            status_page::read(&self.settings.client, source)
+        })
     }
 
     fn connectivity(&self) -> Connectivity {
-        let cell = {
-            let mut slot = self.connectivity.lock().unwrap_or_else(|p| p.into_inner());
-            if slot
-                .as_ref()
-                .is_none_or(|fresh| fresh.expired(self.fresh_for))
-            {
-                *slot = Some(Fresh::new());
-            }
-            slot.as_ref()
-                .map(|fresh| fresh.cell.clone())
-                .unwrap_or_default()
-        };
-        cell.get_or_init(|| connectivity::check(&self.settings.client, &self.settings.references))
-            .clone()
+        let settings = &self.settings;
+        self.connectivity.get((), || {
+            connectivity::check(&settings.client, &settings.references)
+        })
     }
 
     /// Whether a failed probe should ask if the user's own connection works.

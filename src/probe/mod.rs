@@ -202,10 +202,7 @@ pub fn probe(client: &Client, request: &Request) -> Observation {
             head_may_fall_back = false;
             continue;
         }
-        let location = response
-            .headers()
-            .get("location")
-            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+        let location = location_of(&response);
         if let (true, Some(location)) = (is_redirect(status), location) {
             answer = Some(this_answer);
             match next_hop(&url, &location, &seen, redirects.len()) {
@@ -331,13 +328,12 @@ pub fn fetch(
         )
         .map_err(|e| classify(&e, Stage::Exchange))?;
         let status = response.status().as_u16();
-        let location = response
-            .headers()
-            .get("location")
-            .and_then(|v| v.to_str().ok());
-        match (follow_redirects && is_redirect(status), location) {
+        match (
+            follow_redirects && is_redirect(status),
+            location_of(&response),
+        ) {
             (true, Some(location)) => {
-                url = next_hop(&url, location, &seen, seen.len() - 1)?;
+                url = next_hop(&url, &location, &seen, seen.len() - 1)?;
                 seen.insert(url.to_string());
             }
             _ => break response,
@@ -466,6 +462,12 @@ fn reason_phrase(line: &[u8]) -> Option<String> {
     let (_version, _code) = (parts.next()?, parts.next()?);
     let reason = parts.next()?.trim();
     (!reason.is_empty()).then(|| reason.to_string())
+}
+
+/// The Location header, as text whatever its bytes.
+fn location_of(response: &ureq::http::Response<ureq::Body>) -> Option<String> {
+    let value = response.headers().get("location")?;
+    Some(String::from_utf8_lossy(value.as_bytes()).into_owned())
 }
 
 fn is_redirect(status: u16) -> bool {
