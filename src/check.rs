@@ -34,8 +34,11 @@ pub struct Round {
 /// computed again once older than `fresh_for` (`None`: never).
 struct Shared<K, V> {
     fresh_for: Option<Duration>,
-    entries: Mutex<HashMap<K, (Instant, Arc<OnceLock<V>>)>>,
+    entries: Mutex<HashMap<K, Entry<V>>>,
 }
+
+/// When a value was first asked for, and the value once computed.
+type Entry<V> = (Instant, Arc<OnceLock<V>>);
 
 impl<K: Eq + std::hash::Hash, V: Clone> Shared<K, V> {
     fn new(fresh_for: Option<Duration>) -> Self {
