@@ -373,8 +373,9 @@ fn https_through_a_tunnelling_proxy_is_timed_once() {
         .starts_with(&format!("CONNECT localhost:{} ", server.port())));
     let timings = &probe["timings_ms"];
     let first_byte = timings["first_byte"].as_f64().unwrap();
+    // About the server's 200 ms, once: not twice that, and never more than the whole probe.
     assert!(
-        (200.0..timings["total"].as_f64().unwrap()).contains(&first_byte),
+        (150.0..timings["total"].as_f64().unwrap()).contains(&first_byte) && first_byte < 350.0,
         "{timings}"
     );
     assert!(timings["tls"].as_f64().unwrap() > 0.0);

@@ -141,13 +141,7 @@ pub struct Redirect {
 /// Probes once. Never fails: whatever happens is in the observation.
 pub fn probe(client: &Client, request: &Request) -> Observation {
     let started_at = SystemTime::now();
-    let start = Instant::now();
-    // A deadline beyond what the clock can hold is as good as none.
-    let deadline = start
-        .checked_add(client.timeout)
-        .unwrap_or(start + Duration::from_secs(86_400 * 365));
-    let recorder = Recorder::default();
-    let agent = agent_for(client, &recorder);
+    let session = Session::new(client, client.timeout);
 
     let mut url = request.url.clone();
     let mut method = request.method;
@@ -162,41 +156,15 @@ pub fn probe(client: &Client, request: &Request) -> Observation {
     let mut answered_after = None;
 
     loop {
-        let left = deadline.saturating_duration_since(Instant::now());
-        if left.is_zero() {
-            failure = Some(Failure::new(
-                ErrorKind::Timeout,
-                format!(
-                    "no answer within {}",
-                    humantime::format_duration(client.timeout)
-                ),
-            ));
-            break;
-        }
-        let result = send(
-            &agent,
-            &recorder,
-            &client.proxies,
-            &url,
-            method,
-            own_headers.for_url(&url),
-            left,
-        );
-        let mut response = match result {
+        let mut response = match session.send(&url, method, own_headers.for_url(&url)) {
             Ok(response) => response,
-            Err(error) => {
-                let log = recorder.snapshot();
-                failure = Some(failure::classify(
-                    &error,
-                    &log,
-                    client.timeout,
-                    Stage::Exchange,
-                ));
+            Err(why) => {
+                failure = Some(why);
                 break;
             }
         };
         let status = response.status().as_u16();
-        let this_answer = answer_of(&response, &recorder.snapshot());
+        let this_answer = answer_of(&response, &session.recorder.snapshot());
         if method == Method::Head && head_may_fall_back && matches!(status, 405 | 501) {
             method = Method::Get;
             head_may_fall_back = false;
@@ -237,14 +205,11 @@ pub fn probe(client: &Client, request: &Request) -> Observation {
                 &mut body_start,
             ) {
                 Ok(found) => body_contains = Some(found),
-                Err(error) => {
-                    let log = recorder.snapshot();
-                    failure = Some(failure::classify(&error, &log, client.timeout, Stage::Body));
-                }
+                Err(error) => failure = Some(session.classify(&error, Stage::Body)),
             }
         } else if could_be_a_wall && method == Method::Get {
             // A little of the body tells a challenge page; it is ours, not the service's time.
-            answered_after = Some(start.elapsed());
+            answered_after = Some(session.start.elapsed());
             // The answer stands whatever the body does; a broken body only leaves less to look at.
             let _ = response
                 .body_mut()
@@ -259,7 +224,7 @@ pub fn probe(client: &Client, request: &Request) -> Observation {
         break;
     }
 
-    let log = recorder.snapshot();
+    let log = session.recorder.snapshot();
     Observation {
         started_at,
         answer,
@@ -269,7 +234,7 @@ pub fn probe(client: &Client, request: &Request) -> Observation {
             connect: log.connect,
             tls: log.tls,
             first_byte: log.first_byte,
-            total: answered_after.unwrap_or_else(|| start.elapsed()),
+            total: answered_after.unwrap_or_else(|| session.start.elapsed()),
         },
         certificate: log.certificate,
         address: log.address,
@@ -298,35 +263,10 @@ pub fn fetch(
 ) -> Result<Fetched, Failure> {
     let mut url =
         Url::parse(url).map_err(|e| Failure::new(ErrorKind::Protocol, format!("bad URL: {e}")))?;
-    let client = Client {
-        timeout,
-        headers: Vec::new(),
-        ..client.clone()
-    };
-    let recorder = Recorder::default();
-    let agent = agent_for(&client, &recorder);
-    let classify =
-        |error: &ureq::Error, stage| failure::classify(error, &recorder.snapshot(), timeout, stage);
-    let start = Instant::now();
+    let session = Session::new(client, timeout);
     let mut seen = HashSet::from([url.to_string()]);
     let mut response = loop {
-        let left = timeout.saturating_sub(start.elapsed());
-        if left.is_zero() {
-            return Err(Failure::new(
-                ErrorKind::Timeout,
-                format!("no answer within {}", humantime::format_duration(timeout)),
-            ));
-        }
-        let response = send(
-            &agent,
-            &recorder,
-            &client.proxies,
-            &url,
-            Method::Get,
-            &[],
-            left,
-        )
-        .map_err(|e| classify(&e, Stage::Exchange))?;
+        let response = session.send(&url, Method::Get, &[])?;
         let status = response.status().as_u16();
         match (
             follow_redirects && is_redirect(status),
@@ -349,7 +289,7 @@ pub fn fetch(
         .as_reader()
         .take(max_body as u64 + 1)
         .read_to_end(&mut body)
-        .map_err(|e| classify(&ureq::Error::from(e), Stage::Body))?;
+        .map_err(|e| session.classify(&ureq::Error::from(e), Stage::Body))?;
     if body.len() > max_body {
         return Err(Failure::new(
             ErrorKind::Protocol,
@@ -364,7 +304,7 @@ pub fn fetch(
 }
 
 /// An agent whose seams report to this probe's recorder. Redirects are ours to follow.
-fn agent_for(client: &Client, recorder: &Recorder) -> Agent {
+fn agent_for(client: &Client, timeout: Duration, recorder: &Recorder) -> Agent {
     let config = Agent::config_builder()
         .http_status_as_error(false)
         .max_redirects(0)
@@ -372,7 +312,7 @@ fn agent_for(client: &Client, recorder: &Recorder) -> Agent {
         .accept("*/*")
         .ip_family(client.ip_family)
         .max_response_header_size(MAX_HEADER_BYTES)
-        .timeout_global(Some(client.timeout))
+        .timeout_global(Some(timeout))
         .proxy(None)
         .build();
     let connector = ()
@@ -396,36 +336,74 @@ fn agent_for(client: &Client, recorder: &Recorder) -> Agent {
     )
 }
 
-fn send(
-    agent: &Agent,
-    recorder: &Recorder,
-    proxies: &ProxyEnv,
-    url: &Url,
-    method: Method,
-    headers: &[(String, String)],
-    left: Duration,
-) -> Result<ureq::http::Response<ureq::Body>, ureq::Error> {
-    let mut bare = url.clone();
-    let _ = bare.set_username("");
-    let _ = bare.set_password(None);
-    bare.set_fragment(None);
-    let builder = match method {
-        Method::Get => ureq::http::Request::get(bare.as_str()),
-        Method::Head => ureq::http::Request::head(bare.as_str()),
-    };
-    let mut builder = builder;
-    for (name, value) in headers {
-        builder = builder.header(name.as_str(), value.as_str());
+/// One probe's way out: its agent, whose seams report to its phase log, and its deadline.
+struct Session<'c> {
+    client: &'c Client,
+    agent: Agent,
+    recorder: Recorder,
+    start: Instant,
+    timeout: Duration,
+}
+
+impl<'c> Session<'c> {
+    fn new(client: &'c Client, timeout: Duration) -> Session<'c> {
+        let recorder = Recorder::default();
+        let agent = agent_for(client, timeout, &recorder);
+        Session {
+            client,
+            agent,
+            recorder,
+            start: Instant::now(),
+            timeout,
+        }
     }
-    let request = builder.body(()).map_err(ureq::Error::Http)?;
-    let proxy = proxies.for_url(url);
-    recorder.set_proxy(proxy.as_ref().map(|p| (p.host().to_string(), p.port())));
-    let request = agent
-        .configure_request(request)
-        .timeout_global(Some(left))
-        .proxy(proxy)
-        .build();
-    agent.run(request)
+
+    /// Sends one request with what is left of the deadline; a failure is already in words.
+    fn send(
+        &self,
+        url: &Url,
+        method: Method,
+        headers: &[(String, String)],
+    ) -> Result<ureq::http::Response<ureq::Body>, Failure> {
+        let left = self.timeout.saturating_sub(self.start.elapsed());
+        if left.is_zero() {
+            let within = humantime::format_duration(self.timeout);
+            return Err(Failure::new(
+                ErrorKind::Timeout,
+                format!("no answer within {within}"),
+            ));
+        }
+        let mut bare = url.clone();
+        let _ = bare.set_username("");
+        let _ = bare.set_password(None);
+        bare.set_fragment(None);
+        let mut builder = match method {
+            Method::Get => ureq::http::Request::get(bare.as_str()),
+            Method::Head => ureq::http::Request::head(bare.as_str()),
+        };
+        for (name, value) in headers {
+            builder = builder.header(name.as_str(), value.as_str());
+        }
+        let request = builder
+            .body(())
+            .map_err(|e| self.classify(&ureq::Error::Http(e), Stage::Exchange))?;
+        let proxy = self.client.proxies.for_url(url);
+        self.recorder
+            .set_proxy(proxy.as_ref().map(|p| (p.host().to_string(), p.port())));
+        let request = self
+            .agent
+            .configure_request(request)
+            .timeout_global(Some(left))
+            .proxy(proxy)
+            .build();
+        self.agent
+            .run(request)
+            .map_err(|e| self.classify(&e, Stage::Exchange))
+    }
+
+    fn classify(&self, error: &ureq::Error, stage: Stage) -> Failure {
+        failure::classify(error, &self.recorder.snapshot(), self.timeout, stage)
+    }
 }
 
 fn answer_of(response: &ureq::http::Response<ureq::Body>, log: &PhaseLog) -> Answer {
