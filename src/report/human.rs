@@ -96,7 +96,8 @@ impl Reporter for Human<'_> {
                 let days = certificate.days_left(SystemTime::now());
                 let date = crate::timestamp::rfc3339(certificate.expires_at);
                 let day = date.get(..10).unwrap_or(&date);
-                self.detail("tls", &format!("certificate expires {day} ({days} days)"))?;
+                let unit = if days.abs() == 1 { "day" } else { "days" };
+                self.detail("tls", &format!("certificate expires {day} ({days} {unit})"))?;
             }
             if let Some(error) = &outcome.verdict.error {
                 self.detail("error", error.kind.as_str())?;
