@@ -1,14 +1,18 @@
 //! Is it just me? When a public target fails at the network level, a few well-known reference
 //! endpoints of several vendors are asked at once, each for its exact expected answer.
 
+use std::sync::mpsc;
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crate::config::ReferenceConfig;
 use crate::probe::{self, Client};
 
-/// References get this long at most, and never longer than the probe's own deadline.
-const REFERENCE_DEADLINE: Duration = Duration::from_secs(3);
+/// References get this long at most, and never longer than the probe's own deadline: "a second
+/// or two" is what a person waits for.
+const REFERENCE_DEADLINE: Duration = Duration::from_secs(2);
+/// Beyond its deadline, a reference's own thread may need a moment to say it gave up.
+const GRACE: Duration = Duration::from_millis(100);
 /// Expected bodies are short; anything longer is not the expected answer.
 const MAX_REFERENCE_BODY: usize = 4096;
 
@@ -88,18 +92,25 @@ enum Answer {
     Silent,
 }
 
-/// Asks every reference at once.
+/// Asks every reference at once, and stops at the first right answer: one is enough to know
+/// the connection works. Otherwise it waits for all of them, within the deadline.
 pub fn check(client: &Client, references: &[Reference]) -> Connectivity {
     let deadline = client.timeout.min(REFERENCE_DEADLINE);
-    let answers: Vec<Answer> = thread::scope(|scope| {
-        let asks: Vec<_> = references
-            .iter()
-            .map(|r| scope.spawn(move || ask(client, r, deadline)))
-            .collect();
-        asks.into_iter()
-            .map(|ask| ask.join().unwrap_or(Answer::Silent))
-            .collect()
-    });
+    let (answered, answers_in) = mpsc::channel();
+    for reference in references {
+        let (client, reference, answered) = (client.clone(), reference.clone(), answered.clone());
+        // Detached: a reference still asking when the answer is known is simply not waited for.
+        thread::spawn(move || answered.send(ask(&client, &reference, deadline)));
+    }
+    drop(answered);
+    let until = Instant::now() + deadline + GRACE;
+    let mut answers = Vec::with_capacity(references.len());
+    while answers.len() < references.len() && !answers.contains(&Answer::Right) {
+        match answers_in.recv_timeout(until.saturating_duration_since(Instant::now())) {
+            Ok(answer) => answers.push(answer),
+            Err(_) => break,
+        }
+    }
     let ok = answers.iter().filter(|&&a| a == Answer::Right).count();
     let note = if ok > 0 {
         "it's not just you: your own connection works"

@@ -22,7 +22,7 @@ use crate::probe::{self, Client};
 /// The most of a status page that is read (Google's incident history runs to a few hundred KB).
 const MAX_PAGE_BYTES: usize = 4 * 1024 * 1024;
 /// A status page gets this long at most, and never longer than the probe's own deadline.
-const PAGE_DEADLINE: Duration = Duration::from_secs(3);
+const PAGE_DEADLINE: Duration = Duration::from_secs(2);
 
 /// How bad things are, by the page's own words, mildest first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
