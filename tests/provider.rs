@@ -787,3 +787,21 @@ fn a_status_page_that_moved_is_followed() {
     assert_eq!(code, 1, "{probe}");
     assert_eq!(probe["status_page"]["indicator"], "major");
 }
+
+#[test]
+fn the_first_right_reference_ends_the_check() {
+    let reference = TestServer::start();
+    reference.route("/fast", Reply::new(204));
+    reference.route("/slow", Reply::new(204).delay(Duration::from_secs(10)));
+    let config = references_config(&[reference.url("/slow"), reference.url("/fast")]);
+    let started = Instant::now();
+    let (code, probe) = probe_json(isitdown_with_config(&config).arg(unresolvable_public_url()));
+    assert_eq!(code, 2, "{probe}");
+    assert_eq!(probe["connectivity"]["online"], true);
+    // The slow one would hold the answer for its whole 2 s deadline.
+    assert!(
+        started.elapsed() < Duration::from_millis(1500),
+        "took {:?}",
+        started.elapsed()
+    );
+}
