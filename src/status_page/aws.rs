@@ -44,7 +44,7 @@ pub fn read(json: &Value) -> Option<Page> {
         description: None,
         incidents,
         components: vec![],
-        indicator_severity: None,
+        overall: Severity::Operational,
     })
 }
 

@@ -63,7 +63,7 @@ pub fn read(json: &Value) -> Option<Page> {
     let state = text(attributes, "aggregate_state");
     Some(Page {
         provider: text(attributes, "company_name"),
-        indicator_severity: state.as_deref().map(component_severity),
+        overall: state.as_deref().map(component_severity).unwrap_or_default(),
         indicator: state,
         description: None,
         incidents,
@@ -91,7 +91,7 @@ mod tests {
         assert_eq!(page.incidents.len(), 1);
         assert_eq!(page.incidents[0].name, "Slow Hub");
         assert_eq!(page.incidents[0].components, ["Hub"]);
-        assert_eq!(page.indicator_severity, Some(Severity::Minor));
+        assert_eq!(page.overall, Severity::Minor);
         assert_eq!(page.components[0].name, "Hub");
     }
 }

@@ -42,7 +42,7 @@ pub fn read(json: &Value, page_url: &str) -> Option<Page> {
         description: None,
         incidents,
         components: vec![],
-        indicator_severity: None,
+        overall: Severity::Operational,
     })
 }
 

@@ -71,7 +71,7 @@ pub fn read(json: &Value) -> Option<Page> {
         description: None,
         incidents,
         components,
-        indicator_severity: None,
+        overall: Severity::Operational,
     })
 }
 

@@ -81,8 +81,8 @@ pub struct Page {
     /// Open incidents and maintenances in progress.
     pub incidents: Vec<Incident>,
     pub components: Vec<Component>,
-    /// Set by readers whose page has no overall word: the worst of what it lists.
-    pub indicator_severity: Option<Severity>,
+    /// The page's overall word as a severity (operational where the page has none).
+    pub overall: Severity,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -316,11 +316,7 @@ pub fn report(source: &Source, page: Result<Page, String>, service: &Service) ->
         .iter()
         .map(|c| c.severity)
         .chain(incidents.iter().map(|i| i.severity));
-    let overall = match (&page.indicator, page.indicator_severity) {
-        (_, Some(severity)) => severity,
-        (Some(indicator), None) => indicator_severity(indicator),
-        (None, None) => Severity::Operational,
-    };
+    let overall = page.overall;
     let severity = if narrowed {
         listed.max()
     } else {
@@ -484,6 +480,7 @@ mod tests {
         let source = Source::of(&service(&[])).unwrap();
         let page = Page {
             indicator: Some("minor".into()),
+            overall: Severity::Minor,
             components: vec![
                 component("API", "partial_outage"),
                 component("Conversations", "operational"),

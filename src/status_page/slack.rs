@@ -46,7 +46,7 @@ pub fn read(json: &Value) -> Option<Page> {
         description: None,
         incidents,
         components: vec![],
-        indicator_severity: Some(overall),
+        overall,
     })
 }
 
@@ -66,8 +66,8 @@ mod tests {
         }))
         .unwrap();
         assert_eq!(page.incidents[0].components, ["Notifications"]);
-        assert_eq!(page.indicator_severity, Some(Severity::Minor));
+        assert_eq!(page.overall, Severity::Minor);
         let calm = read(&serde_json::json!({"status": "ok", "active_incidents": []})).unwrap();
-        assert_eq!(calm.indicator_severity, Some(Severity::Operational));
+        assert_eq!(calm.overall, Severity::Operational);
     }
 }

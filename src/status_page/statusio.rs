@@ -81,7 +81,7 @@ pub fn read(json: &Value) -> Option<Page> {
         description: overall.and_then(|o| text(o, "status")),
         incidents,
         components,
-        indicator_severity: Some(code(overall.and_then(|o| text(o, "status_code")))),
+        overall: code(overall.and_then(|o| text(o, "status_code"))),
     })
 }
 
@@ -100,7 +100,7 @@ mod tests {
         }}))
         .unwrap();
         assert_eq!(page.indicator.as_deref(), Some("400"));
-        assert_eq!(page.indicator_severity, Some(Severity::Major));
+        assert_eq!(page.overall, Severity::Major);
         assert_eq!(page.incidents[0].components, ["Builds"]);
         assert_eq!(page.components[0].severity, Severity::Operational);
     }

@@ -4,7 +4,7 @@
 use serde_json::Value;
 
 use super::json::{list, text, time};
-use super::{component_severity, impact_severity, Component, Incident, Page};
+use super::{component_severity, impact_severity, indicator_severity, Component, Incident, Page};
 
 /// Incident and maintenance states that mean it is over (or has not begun).
 const CLOSED: &[&str] = &[
@@ -59,13 +59,17 @@ pub fn read(json: &Value) -> Option<Page> {
             })
         })
         .collect();
+    let indicator = status.and_then(|s| text(s, "indicator"));
     Some(Page {
         provider: json.get("page").and_then(|p| text(p, "name")),
-        indicator: status.and_then(|s| text(s, "indicator")),
+        overall: indicator
+            .as_deref()
+            .map(indicator_severity)
+            .unwrap_or_default(),
+        indicator,
         description: status.and_then(|s| text(s, "description")),
         incidents,
         components,
-        indicator_severity: None,
     })
 }
 
