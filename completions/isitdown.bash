@@ -23,7 +23,7 @@ _isitdown() {
 
     case "${cmd}" in
         isitdown)
-            opts="-q -v -t -n -i -w -X -H -k -4 -6 -h -V --json --format --quiet --verbose --color --timeout --count --interval --watch --until --retries --expect --contains --slow --cert-warn --method --header --insecure --cacert --ipv4 --ipv6 --no-status-page --no-connectivity-check --config --list --generate --help --version"
+            opts="-t -n -i -X -H -q -v -w -k -4 -6 -h -V --format --color --timeout --count --interval --until --retries --expect --contains --slow --cert-warn --method --header --cacert --config --list --generate --json --no-json --quiet --no-quiet --verbose --no-verbose --watch --no-watch --insecure --no-insecure --ipv4 --no-ipv4 --ipv6 --no-ipv6 --no-status-page --status-page --no-connectivity-check --connectivity-check --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -8,12 +8,11 @@ use std::sync::{mpsc, Arc, Mutex, OnceLock};
 use std::thread;
 use std::time::{Duration, Instant, SystemTime};
 
-use crate::connectivity::{self, Connectivity};
-use crate::probe::{self, Observation};
-use crate::report::{Outcome, Reporter};
-use crate::settings::{Plan, Settings};
+use crate::connectivity::{self, Connectivity, Reference};
+use crate::probe::{self, Client, Observation};
 use crate::status_page::{self, Page, Source};
-use crate::verdict::{self, Context, State};
+use crate::target::Target;
+use crate::verdict::{self, Context, Criteria, State, Verdict};
 
 /// The first pause before a retry; each further one is twice as long, up to eight times.
 const RETRY_PAUSE: Duration = Duration::from_millis(250);
@@ -21,11 +20,49 @@ const RETRY_PAUSE: Duration = Duration::from_millis(250);
 /// More targets than this are probed in waves of this many at once.
 const MAX_PARALLEL: usize = 64;
 
-/// What probes share: each status page is read once however many services it speaks for, and
-/// the connection is checked once however many targets fail; in repeated runs, both are read
-/// again once they are older than `fresh_for`.
-pub struct Round {
-    settings: Arc<Settings>,
+/// One target's probe and the rules to judge it by.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    pub target: Target,
+    pub request: probe::Request,
+    pub criteria: Criteria,
+    /// Where its provider reports its status, when it has a readable page and it is wanted.
+    pub status_source: Option<status_page::Source>,
+}
+
+/// One probe of one target, judged.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    pub target: Target,
+    /// 1-based, per target.
+    pub seq: u32,
+    pub seen: Observation,
+    /// What the provider's status page says about it, when it was read.
+    pub status_page: Option<status_page::Report>,
+    /// What the reference endpoints said, when the target failed and the check ran.
+    pub connectivity: Option<Connectivity>,
+    pub verdict: Verdict,
+}
+
+/// Whoever wants each outcome as soon as it and every one before it is judged.
+pub trait Sink {
+    fn judged(&mut self, outcome: &Outcome) -> io::Result<()>;
+}
+
+/// How every target is checked: the client, retries, and the connectivity references (none:
+/// no connectivity check).
+#[derive(Debug, Clone)]
+pub struct Checks {
+    pub client: Client,
+    pub retries: u32,
+    pub references: Vec<Reference>,
+}
+
+/// Checks targets. What checks share: each status page is read once however many services it
+/// speaks for, and the connection is checked once however many targets fail; in repeated runs,
+/// both are read again once they are older than `fresh_for`.
+pub struct Checker {
+    checks: Arc<Checks>,
     pages: Shared<Source, Result<Page, String>>,
     connectivity: Shared<(), Connectivity>,
 }
@@ -67,11 +104,11 @@ impl<K: Eq + std::hash::Hash, V: Clone> Shared<K, V> {
     }
 }
 
-impl Round {
+impl Checker {
     /// `fresh_for`: how long a status page or connectivity answer is reused (`None`: for good).
-    pub fn new(settings: Arc<Settings>, fresh_for: Option<Duration>) -> Round {
-        Round {
-            settings,
+    pub fn new(checks: Arc<Checks>, fresh_for: Option<Duration>) -> Checker {
+        Checker {
+            checks,
             pages: Shared::new(fresh_for),
             connectivity: Shared::new(fresh_for),
         }
@@ -79,29 +116,28 @@ impl Round {
 
     fn page(&self, source: &Source) -> Result<Page, String> {
         self.pages.get(source.clone(), || {
-            status_page::read(&self.settings.client, source)
+            status_page::read(&self.checks.client, source)
         })
     }
 
     fn connectivity(&self) -> Connectivity {
-        let settings = &self.settings;
+        let checks = &self.checks;
         self.connectivity.get((), || {
-            connectivity::check(&settings.client, &settings.references)
+            connectivity::check(&checks.client, &checks.references)
         })
     }
 
     /// Whether a failed probe should ask if the user's own connection works.
     fn wants_connectivity(&self, plan: &Plan, seen: &Observation) -> bool {
         let network_failure = seen.failure.as_ref().is_some_and(|f| f.kind.is_network());
-        self.settings.connectivity_check
-            && !self.settings.references.is_empty()
+        !self.checks.references.is_empty()
             && network_failure
             && connectivity::is_public(&plan.target.url, seen.address.map(|a| a.ip()))
     }
 
     /// Probes a target (again up to `retries` times while it is down) with its status page
-    /// read at the same time, and judges it.
-    pub fn probe_target(&self, plan: &Plan, seq: u32) -> Outcome {
+    /// read at the same time, checks the connection if it failed, and judges it.
+    pub fn check(&self, plan: &Plan, seq: u32) -> Outcome {
         thread::scope(|scope| {
             let reading = plan
                 .status_source
@@ -110,15 +146,20 @@ impl Round {
             let criteria = &plan.criteria;
             let mut attempt = 0;
             let seen = loop {
-                let seen = probe::probe(&self.settings.client, &plan.request);
+                let seen = probe::probe(&self.checks.client, &plan.request);
                 let judged = verdict::judge(&seen, criteria, Context::default(), SystemTime::now());
-                if judged.state != State::Down || attempt >= self.settings.retries {
+                if judged.state != State::Down || attempt >= self.checks.retries {
                     break seen;
                 }
                 // A blip gets a moment to pass: 250 ms, then twice as long each time, at most 2 s.
                 thread::sleep(RETRY_PAUSE.saturating_mul(1 << attempt.min(3)));
                 attempt += 1;
             };
+            // The connection check runs while the page is still being read: each has its own
+            // short deadline, and together they take the longer of the two, not the sum.
+            let connectivity = self
+                .wants_connectivity(plan, &seen)
+                .then(|| self.connectivity());
             let status_page =
                 reading
                     .zip(plan.target.service.as_ref())
@@ -128,9 +169,6 @@ impl Round {
                             .unwrap_or_else(|_| Err("the status page could not be read".into()));
                         status_page::report(source, page, service)
                     });
-            let connectivity = self
-                .wants_connectivity(plan, &seen)
-                .then(|| self.connectivity());
             let context = Context {
                 page: status_page.as_ref(),
                 connectivity: connectivity.as_ref(),
@@ -148,15 +186,15 @@ impl Round {
     }
 }
 
-/// Probes every plan concurrently; the reporter sees them in order, each as soon as it and
-/// every one before it is done. A failing reporter (a closed stdout) stops the reporting, not
-/// the probing; its error is returned with the outcomes.
-pub fn probe_all(
-    settings: Arc<Settings>,
+/// Checks every plan once, concurrently; the sink sees them in order, each as soon as it and
+/// every one before it is done. A failing sink (a closed stdout) stops the reporting, not the
+/// checking; its error is returned with the outcomes.
+pub fn check_all(
+    checks: Arc<Checks>,
     plans: &[Plan],
-    reporter: &mut dyn Reporter,
+    sink: &mut dyn Sink,
 ) -> (Vec<Outcome>, io::Result<()>) {
-    let round = Round::new(settings, None);
+    let checker = Checker::new(checks, None);
     let (sender, receiver) = mpsc::channel();
     let next_plan = AtomicUsize::new(0);
     let mut outcomes = Vec::with_capacity(plans.len());
@@ -164,11 +202,11 @@ pub fn probe_all(
     thread::scope(|scope| {
         for _ in 0..plans.len().min(MAX_PARALLEL) {
             let sender = sender.clone();
-            let (next_plan, round) = (&next_plan, &round);
+            let (next_plan, checker) = (&next_plan, &checker);
             scope.spawn(move || loop {
                 let index = next_plan.fetch_add(1, Ordering::Relaxed);
                 let Some(plan) = plans.get(index) else { break };
-                if sender.send((index, round.probe_target(plan, 1))).is_err() {
+                if sender.send((index, checker.check(plan, 1))).is_err() {
                     break;
                 }
             });
@@ -179,7 +217,7 @@ pub fn probe_all(
             waiting.insert(index, outcome);
             while let Some(outcome) = waiting.remove(&outcomes.len()) {
                 if reported.is_ok() {
-                    reported = reporter.probe(&outcome);
+                    reported = sink.judged(&outcome);
                 }
                 outcomes.push(outcome);
             }

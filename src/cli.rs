@@ -4,7 +4,11 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use clap::{Parser, ValueEnum};
+use std::error::Error as _;
+use std::ffi::OsString;
+
+use clap::error::{ContextKind, ContextValue, ErrorKind};
+use clap::{ArgAction, Command, CommandFactory, FromArgMatches, Parser, ValueEnum};
 
 use crate::expect::StatusSet;
 
@@ -35,7 +39,7 @@ pub struct Cli {
 
     /// Output format
     #[arg(long, value_enum, value_name = "FORMAT")]
-    pub format: Option<Format>,
+    pub format: Option<FormatArg>,
 
     /// Print nothing: the exit code is the answer
     #[arg(short, long)]
@@ -67,7 +71,7 @@ pub struct Cli {
 
     /// Repeat until every target is in this state (bounded by --count when given)
     #[arg(long, value_enum, value_name = "STATE")]
-    pub until: Option<UntilState>,
+    pub until: Option<UntilArg>,
 
     /// Re-probe a failed target up to N times before calling it down [default: 0]
     #[arg(long, value_name = "N")]
@@ -141,7 +145,7 @@ pub struct Cli {
 }
 
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
+pub enum FormatArg {
     Human,
     Json,
     Nagios,
@@ -156,7 +160,7 @@ pub enum ColorWhen {
 }
 
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
-pub enum UntilState {
+pub enum UntilArg {
     Up,
     Down,
 }
@@ -187,6 +191,114 @@ pub enum Generate {
     Powershell,
     Elvish,
     Man,
+}
+
+/// The command as users see it, plus a hidden negation for every switch (`--no-quiet`,
+/// `--status-page`), so that a switch the config file sets can be unset for one run.
+/// An option given twice keeps its last value: that is how the command line overrides
+/// `[defaults]`, which are put in front of it.
+pub fn command() -> Command {
+    let mut command = Cli::command().args_override_self(true);
+    let switches: Vec<(String, String)> = command
+        .get_arguments()
+        .filter(|a| matches!(a.get_action(), ArgAction::SetTrue) && a.get_id() != "list")
+        .filter_map(|a| Some((a.get_id().to_string(), a.get_long()?.to_string())))
+        .collect();
+    for (id, long) in switches {
+        let negation = match long.strip_prefix("no-") {
+            Some(positive) => positive.to_string(),
+            None => format!("no-{long}"),
+        };
+        let negation_id = format!("negate-{id}");
+        command = command
+            .mut_arg(&id, |a| a.overrides_with(negation_id.clone()))
+            .arg(
+                clap::Arg::new(negation_id)
+                    .long(negation)
+                    .help(format!("Undo --{long} set in the config file"))
+                    .action(ArgAction::SetTrue)
+                    .overrides_with(id)
+                    .hide(true),
+            );
+    }
+    command
+}
+
+/// Parses words as the command line; `-4` and `-6` together are an error here.
+pub fn parse(words: impl IntoIterator<Item = OsString>) -> Result<Cli, clap::Error> {
+    let mut matches = command().try_get_matches_from(words)?;
+    Cli::from_arg_matches_mut(&mut matches)
+}
+
+/// Parses `[defaults]` (already checked on their own) with the command line after them: the
+/// later word wins, so the command line overrides the config file, and a `-6` typed overrides
+/// a `-4` configured.
+pub fn parse_layered(defaults: &[OsString], argv: &[OsString]) -> Result<Cli, clap::Error> {
+    let words = argv
+        .iter()
+        .take(1)
+        .chain(defaults)
+        .chain(argv.iter().skip(1))
+        .cloned();
+    let mut matches = command()
+        .mut_arg("ipv4", |a| a.overrides_with("ipv6"))
+        .mut_arg("ipv6", |a| a.overrides_with("ipv4"))
+        .try_get_matches_from(words)?;
+    Cli::from_arg_matches_mut(&mut matches)
+}
+
+/// clap's error as one line: what is wrong, built from the error's kind and context, with the
+/// possible values or a suggestion when clap has one.
+pub fn error_words(error: &clap::Error) -> String {
+    let context = |kind: ContextKind| match error.get(kind) {
+        Some(ContextValue::String(text)) => Some(text.clone()),
+        Some(ContextValue::Strings(texts)) => Some(texts.join(", ")),
+        Some(ContextValue::StyledStr(text)) => Some(text.to_string()),
+        Some(ContextValue::StyledStrs(texts)) => Some(
+            texts
+                .iter()
+                .map(|t| t.to_string())
+                .collect::<Vec<_>>()
+                .join(", "),
+        ),
+        Some(ContextValue::Number(n)) => Some(n.to_string()),
+        _ => None,
+    };
+    let arg = context(ContextKind::InvalidArg).unwrap_or_default();
+    let value = context(ContextKind::InvalidValue).unwrap_or_default();
+    let mut words = match error.kind() {
+        ErrorKind::UnknownArgument => format!("unexpected argument '{arg}'"),
+        ErrorKind::InvalidValue if value.is_empty() => format!("a value is required for '{arg}'"),
+        ErrorKind::InvalidValue | ErrorKind::ValueValidation => {
+            let why = error.source().map(|s| format!(": {s}")).unwrap_or_default();
+            format!("invalid value '{value}' for '{arg}'{why}")
+        }
+        ErrorKind::ArgumentConflict => {
+            let other = context(ContextKind::PriorArg).unwrap_or_default();
+            format!("the argument '{arg}' cannot be used with '{other}'")
+        }
+        ErrorKind::MissingRequiredArgument => format!("'{arg}' is required"),
+        ErrorKind::TooManyValues => format!("unexpected value '{value}' for '{arg}'"),
+        ErrorKind::InvalidUtf8 => "an argument is not valid UTF-8".to_string(),
+        _ => error
+            .render()
+            .to_string()
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .trim_start_matches("error: ")
+            .to_string(),
+    };
+    if let Some(valid) = context(ContextKind::ValidValue) {
+        words.push_str(&format!("; possible values: {valid}"));
+    }
+    if let Some(similar) = context(ContextKind::SuggestedArg) {
+        words.push_str(&format!("; a similar argument exists: '{similar}'"));
+    }
+    if let Some(similar) = context(ContextKind::SuggestedValue) {
+        words.push_str(&format!("; did you mean '{similar}'?"));
+    }
+    words
 }
 
 /// A humantime duration (`500ms`, `1.5s`, `2m`); a bare number means seconds, as in curl.
@@ -250,7 +362,43 @@ mod tests {
 
     #[test]
     fn the_command_line_is_well_formed() {
-        use clap::CommandFactory;
-        Cli::command().debug_assert();
+        command().debug_assert();
+    }
+
+    fn words(text: &str) -> Vec<OsString> {
+        text.split_whitespace().map(OsString::from).collect()
+    }
+
+    #[test]
+    fn every_switch_has_a_negation_and_the_last_word_wins() {
+        let cli = parse(words("isitdown --quiet --no-quiet --no-status-page x")).unwrap();
+        assert!(!cli.quiet && cli.no_status_page);
+        let cli = parse(words("isitdown --no-status-page --status-page x")).unwrap();
+        assert!(!cli.no_status_page);
+        let cli = parse_layered(
+            &words("--quiet --timeout=5s -4"),
+            &words("isitdown -t 2s -6 x"),
+        )
+        .unwrap();
+        assert!(cli.quiet && cli.ipv6 && !cli.ipv4);
+        assert_eq!(cli.timeout, Some(Duration::from_secs(2)));
+        assert!(parse(words("isitdown -4 -6 x")).is_err());
+    }
+
+    #[test]
+    fn clap_errors_read_as_one_sentence() {
+        let error = parse(words("isitdown --bogus")).unwrap_err();
+        assert_eq!(error_words(&error), "unexpected argument '--bogus'");
+        let error = parse(words("isitdown --format xml")).unwrap_err();
+        let text = error_words(&error);
+        assert!(
+            text.starts_with("invalid value 'xml' for '--format <FORMAT>'"),
+            "{text}"
+        );
+        assert!(text.contains("possible values: human, json"), "{text}");
+        let error = parse(words("isitdown --timeout soon")).unwrap_err();
+        assert!(error_words(&error).contains("'soon' is not a duration"));
+        let error = parse(words("isitdown -4 -6")).unwrap_err();
+        assert!(error_words(&error).contains("cannot be used with"));
     }
 }

@@ -7,12 +7,13 @@ use std::collections::BTreeMap;
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
-use clap::{ArgAction, CommandFactory, Parser};
+use clap::ArgAction;
 use serde::Deserialize;
 use toml::Spanned;
 
 use crate::catalog::{self, Service};
-use crate::cli::Cli;
+use crate::cli::{self, Cli};
+use crate::connectivity::Reference;
 use crate::exit::BadInput;
 use crate::expect::StatusSet;
 use crate::target::redact_typed;
@@ -20,17 +21,17 @@ use crate::target::redact_typed;
 /// What the config file says, already checked.
 #[derive(Debug, Clone, Default)]
 pub struct Config {
-    /// The file it came from, when there was one.
-    pub path: Option<PathBuf>,
     /// `[defaults]`, parsed exactly as the command line would parse them.
     pub defaults: Cli,
+    /// `[defaults]` as the command-line words they stand for, to be put in front of argv.
+    pub default_words: Vec<OsString>,
     pub services: Vec<Service>,
     pub connectivity: Option<ConnectivityConfig>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct ConnectivityConfig {
-    pub references: Vec<ReferenceConfig>,
+    pub references: Vec<Reference>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -42,7 +43,7 @@ struct ConnectivityTable {
 /// A reference endpoint: a URL that must answer 2xx, or a URL with its exact expected answer.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(untagged)]
-pub enum ReferenceConfig {
+enum ReferenceConfig {
     Url(String),
     Exact {
         url: String,
@@ -117,16 +118,17 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, BadInput> {
             .map_err(|what| at(Some(value.span()), format!("[defaults] {key}: {what}")))?;
         // Each key alone first, so that an error points at its own line.
         let alone = std::iter::once(OsString::from("isitdown")).chain(words.iter().cloned());
-        Cli::try_parse_from(alone).map_err(|e| {
+        cli::parse(alone).map_err(|e| {
             at(
                 Some(value.span()),
-                format!("[defaults] {key}: {}", clap_words(&e)),
+                format!("[defaults] {key}: {}", cli::error_words(&e)),
             )
         })?;
         argv.extend(words);
     }
-    let defaults = Cli::try_parse_from(argv)
-        .map_err(|e| at(None, format!("[defaults]: {}", clap_words(&e))))?;
+    let defaults = cli::parse(argv.iter().cloned())
+        .map_err(|e| at(None, format!("[defaults]: {}", cli::error_words(&e))))?;
+    let default_words = argv.split_off(1);
 
     let mut services = BTreeMap::new();
     for (key, service) in file.services {
@@ -154,7 +156,14 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, BadInput> {
                     );
                     return Err(at(Some(span), what));
                 }
-                references.push(reference);
+                references.push(match reference {
+                    ReferenceConfig::Url(url) => Reference {
+                        url,
+                        status: None,
+                        body: None,
+                    },
+                    ReferenceConfig::Exact { url, status, body } => Reference { url, status, body },
+                });
             }
             Some(ConnectivityConfig { references })
         }
@@ -162,8 +171,8 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, BadInput> {
     };
 
     Ok(Config {
-        path: Some(path.to_path_buf()),
         defaults,
+        default_words,
         services: catalog::keyed(services),
         connectivity,
     })
@@ -175,7 +184,7 @@ fn default_as_args(key: &str, value: &toml::Value) -> Result<Vec<OsString>, Stri
     if NOT_DEFAULTS.contains(&long.as_str()) {
         return Err("this option cannot be a default".into());
     }
-    let command = Cli::command();
+    let command = cli::command();
     let arg = command
         .get_arguments()
         .find(|a| a.get_long() == Some(long.as_str()))
@@ -232,25 +241,6 @@ fn check_service(key: &str, service: &Service) -> Result<(), String> {
     Ok(())
 }
 
-/// clap's message in one line: the error, with its possible values and tip, without usage.
-pub fn clap_words(error: &clap::Error) -> String {
-    let rendered = error.render().to_string();
-    let mut lines = rendered.lines().map(str::trim).filter(|l| !l.is_empty());
-    let mut words = lines
-        .next()
-        .unwrap_or_default()
-        .trim_start_matches("error: ")
-        .to_string();
-    for hint in lines.take_while(|l| !l.starts_with("Usage:")) {
-        let hint = hint.trim_start_matches('[').trim_end_matches(']');
-        if hint.starts_with("possible values") || hint.starts_with("tip:") {
-            words.push_str("; ");
-            words.push_str(hint.trim_start_matches("tip: "));
-        }
-    }
-    words
-}
-
 fn first_line(text: &str) -> String {
     text.lines().next().unwrap_or_default().trim().to_string()
 }
@@ -292,6 +282,17 @@ mod tests {
         assert!(config.defaults.insecure);
         assert_eq!(config.defaults.headers, vec!["A: b".to_string()]);
         assert_eq!(config.defaults.retries, Some(2));
+    }
+
+    #[test]
+    fn a_configured_url_alone_must_answer_2xx() {
+        let config = parse_str(
+            "[connectivity]\nreferences = [\"http://127.0.0.1:1/ok\", {url = \"http://127.0.0.1:1/204\", status = 204}]\n",
+        )
+        .unwrap();
+        let references = config.connectivity.unwrap().references;
+        assert_eq!(references[0].status, None);
+        assert_eq!(references[1].status, Some(204));
     }
 
     #[test]

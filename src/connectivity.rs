@@ -5,7 +5,6 @@ use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use crate::config::ReferenceConfig;
 use crate::probe::{self, Client};
 
 /// References get this long at most, and never longer than the probe's own deadline: "a second
@@ -52,25 +51,6 @@ pub fn default_references() -> Vec<Reference> {
             "<HTML><HEAD><TITLE>Success</TITLE></HEAD><BODY>Success</BODY></HTML>",
         ),
     ]
-}
-
-/// References from the config file (checked there): a URL alone must answer 2xx.
-pub fn from_config(configured: &[ReferenceConfig]) -> Vec<Reference> {
-    configured
-        .iter()
-        .map(|reference| match reference {
-            ReferenceConfig::Url(url) => Reference {
-                url: url.clone(),
-                status: None,
-                body: None,
-            },
-            ReferenceConfig::Exact { url, status, body } => Reference {
-                url: url.clone(),
-                status: *status,
-                body: body.clone(),
-            },
-        })
-        .collect()
 }
 
 /// What the references said.
@@ -211,19 +191,5 @@ mod tests {
         }
         let intranet = url::Url::parse("https://intranet.example/").unwrap();
         assert!(!is_public(&intranet, Some("10.0.0.5".parse().unwrap())));
-    }
-
-    #[test]
-    fn a_configured_url_alone_must_answer_2xx() {
-        let refs = from_config(&[
-            ReferenceConfig::Url("http://127.0.0.1:1/ok".into()),
-            ReferenceConfig::Exact {
-                url: "http://127.0.0.1:1/204".into(),
-                status: Some(204),
-                body: None,
-            },
-        ]);
-        assert_eq!(refs[0].status, None);
-        assert_eq!(refs[1].status, Some(204));
     }
 }

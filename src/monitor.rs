@@ -7,12 +7,25 @@ use std::sync::{Arc, Condvar, Mutex};
 use std::thread;
 use std::time::{Duration, Instant, SystemTime};
 
-use crate::check::Round;
-use crate::cli::UntilState;
-use crate::report::{Outcome, Reporter};
-use crate::settings::{Plan, Settings};
+use crate::check::{Checker, Checks, Outcome, Plan, Sink};
 use crate::stats::{Stats, Summary};
 use crate::verdict::State;
+
+/// How often to probe: once, `count` times, until interrupted, or until a state is reached.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Schedule {
+    pub count: Option<u32>,
+    pub interval: Duration,
+    pub watch: bool,
+    /// Stop once every target is in this state.
+    pub until: Option<State>,
+}
+
+impl Schedule {
+    pub fn is_one_shot(&self) -> bool {
+        !self.watch && self.until.is_none() && self.count.unwrap_or(1) == 1
+    }
+}
 
 /// In repeated runs a status page or connectivity answer is reused this long.
 const FRESH_FOR: Duration = Duration::from_secs(30);
@@ -52,9 +65,10 @@ impl Stop {
     }
 }
 
-/// What a repeated run ends with: each target's last outcome (if it had one) and its summary.
+/// What a repeated run ends with, per target in argument order: its last outcome (if a probe
+/// finished) and its summary.
 pub struct Ending {
-    pub last: Vec<Outcome>,
+    pub last: Vec<Option<Outcome>>,
     pub summaries: Vec<Summary>,
     /// The worst of each target's last state; UNKNOWN for a target never probed.
     pub worst: State,
@@ -62,9 +76,10 @@ pub struct Ending {
 
 /// Runs the schedule until it is done, the `--until` state is reached, or Ctrl-C.
 pub fn run(
-    settings: Arc<Settings>,
+    checks: Arc<Checks>,
+    schedule: Schedule,
     plans: Vec<Plan>,
-    reporter: &mut dyn Reporter,
+    sink: &mut dyn Sink,
 ) -> (Ending, std::io::Result<()>) {
     let started_at = SystemTime::now();
     let (events, inbox) = mpsc::channel();
@@ -78,19 +93,22 @@ pub fn run(
         }
     });
 
-    let round = Arc::new(Round::new(settings.clone(), Some(FRESH_FOR)));
+    let checker = Arc::new(Checker::new(checks, Some(FRESH_FOR)));
     let stop = Arc::new(Stop::default());
     let first_start = Instant::now();
     for (index, plan) in plans.iter().cloned().enumerate() {
-        let (settings, round, stop, events) = (
-            settings.clone(),
-            round.clone(),
-            stop.clone(),
-            events.clone(),
-        );
+        let (checker, stop, events) = (checker.clone(), stop.clone(), events.clone());
         // Detached, so that Ctrl-C need not wait for a probe in flight.
         thread::spawn(move || {
-            probe_on_schedule(index, &plan, &settings, &round, &stop, first_start, &events)
+            probe_on_schedule(
+                index,
+                &plan,
+                schedule,
+                &checker,
+                &stop,
+                first_start,
+                &events,
+            )
         });
     }
     drop(events);
@@ -106,12 +124,12 @@ pub fn run(
         match inbox.recv() {
             Ok(Event::Probed(index, outcome)) => {
                 if reported.is_ok() {
-                    reported = reporter.probe(&outcome);
+                    reported = sink.judged(&outcome);
                 }
                 stats[index].record(&outcome);
                 last[index] = Some(*outcome);
                 // Nobody reads any more (`| head`), or the --until state is reached.
-                if reported.is_err() || reached(settings.schedule.until, &stats) {
+                if reported.is_err() || reached(schedule.until, &stats) {
                     break;
                 }
             }
@@ -128,7 +146,7 @@ pub fn run(
         .max()
         .unwrap_or(State::Unknown);
     let ending = Ending {
-        last: last.into_iter().flatten().collect(),
+        last,
         summaries: stats.iter().map(|s| s.summary(ended_at)).collect(),
         worst,
     };
@@ -138,8 +156,8 @@ pub fn run(
 fn probe_on_schedule(
     index: usize,
     plan: &Plan,
-    settings: &Settings,
-    round: &Round,
+    schedule: Schedule,
+    checker: &Checker,
     stop: &Stop,
     first_start: Instant,
     events: &Sender<Event>,
@@ -153,14 +171,13 @@ fn probe_on_schedule(
     }
     let _finished = Finished(events);
 
-    let schedule = settings.schedule;
     let mut due = first_start;
     let mut seq: u32 = 1;
     while schedule.count.is_none_or(|count| seq <= count) {
         if stop.sleep_until(due) {
             break;
         }
-        let outcome = round.probe_target(plan, seq);
+        let outcome = checker.check(plan, seq);
         if events
             .send(Event::Probed(index, Box::new(outcome)))
             .is_err()
@@ -178,11 +195,7 @@ fn probe_on_schedule(
 }
 
 /// `--until`: every target's last probe is in the wanted state.
-fn reached(until: Option<UntilState>, stats: &[Stats]) -> bool {
-    let Some(until) = until else { return false };
-    let wanted = match until {
-        UntilState::Up => State::Up,
-        UntilState::Down => State::Down,
-    };
+fn reached(until: Option<State>, stats: &[Stats]) -> bool {
+    let Some(wanted) = until else { return false };
     stats.iter().all(|s| s.last_state() == Some(wanted))
 }

@@ -5,15 +5,15 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::error::ErrorKind as ClapErrorKind;
-use clap::{CommandFactory, Parser};
 
-use crate::check;
-use crate::cli::{Cli, Generate};
+use crate::check::{self, Checks};
+use crate::cli::{self, Generate};
 use crate::config;
 use crate::exit::{BadInput, BAD_INPUT};
 use crate::monitor;
+use crate::probe::{self, Client, ProxyEnv};
 use crate::report;
-use crate::settings::{Mode, Settings};
+use crate::settings::{Connection, Mode, Settings};
 use crate::verdict::State;
 
 /// Runs isitdown and says how it ended. Errors are one sentence on stderr.
@@ -41,53 +41,75 @@ pub fn main_exit_code() -> ExitCode {
 }
 
 fn run() -> anyhow::Result<ExitCode> {
-    let cli = match Cli::try_parse() {
-        Ok(cli) => cli,
+    let argv: Vec<_> = std::env::args_os().collect();
+    let typed = match cli::parse(argv.iter().cloned()) {
+        Ok(typed) => typed,
         Err(error) => return clap_exit(&error),
     };
-    let config = config::load(cli.config.as_deref())?;
-    let settings = Settings::resolve(cli, config)?;
+    let config = config::load(typed.config.as_deref())?;
+    let merged = cli::parse_layered(&config.default_words, &argv).map_err(|error| {
+        BadInput(format!(
+            "the command line and [defaults] do not fit together: {}",
+            cli::error_words(&error)
+        ))
+    })?;
+    let settings = Settings::resolve(typed, merged, config)?;
     let stdout = io::stdout();
-    match settings.mode {
+    let targets = match settings.mode {
         Mode::Generate(what) => {
             generate(what, &mut stdout.lock())?;
-            Ok(ExitCode::SUCCESS)
+            return Ok(ExitCode::SUCCESS);
         }
-        Mode::List => {
-            report::list(&settings.catalog, settings.output, &mut stdout.lock())?;
-            Ok(ExitCode::SUCCESS)
+        Mode::List(ref catalog) => {
+            report::list(catalog, settings.output, &mut stdout.lock())?;
+            return Ok(ExitCode::SUCCESS);
         }
-        Mode::Probe => {
-            let settings = Arc::new(settings);
-            let plans: Vec<_> = settings.targets.iter().map(|t| settings.plan(t)).collect();
-            let repeated = !settings.schedule.is_one_shot();
-            let mut reporter = report::reporter(
-                settings.output,
-                &settings.targets,
-                repeated,
-                Box::new(stdout.lock()),
-            );
-            let (last, summaries, worst, reported) = if repeated {
-                let (ending, reported) = monitor::run(settings.clone(), plans, reporter.as_mut());
-                (ending.last, ending.summaries, ending.worst, reported)
-            } else {
-                let (outcomes, reported) =
-                    check::probe_all(settings.clone(), &plans, reporter.as_mut());
-                let worst = outcomes
-                    .iter()
-                    .map(|o| o.verdict.state)
-                    .max()
-                    .unwrap_or(State::Unknown);
-                (outcomes, Vec::new(), worst, reported)
-            };
-            match reported.and_then(|()| reporter.finish(&last, &summaries)) {
-                // Nobody reads any more (`| head`): the exit code still tells.
-                Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {}
-                other => other?,
-            }
-            Ok(ExitCode::from(worst.exit_code()))
-        }
+        Mode::Probe(ref targets) => targets,
+    };
+    let checks = Arc::new(Checks {
+        client: client(&settings.connection)?,
+        retries: settings.retries,
+        references: settings.references.clone(),
+    });
+    let plans: Vec<_> = targets.iter().map(|t| settings.plan(t)).collect();
+    let repeated = !settings.schedule.is_one_shot();
+    let mut reporter =
+        report::reporter(settings.output, targets, repeated, Box::new(stdout.lock()));
+    let (last, summaries, worst, reported) = if repeated {
+        let (ending, reported) = monitor::run(checks, settings.schedule, plans, reporter.as_mut());
+        (ending.last, ending.summaries, ending.worst, reported)
+    } else {
+        let (outcomes, reported) = check::check_all(checks, &plans, reporter.as_mut());
+        let worst = outcomes
+            .iter()
+            .map(|o| o.verdict.state)
+            .max()
+            .unwrap_or(State::Unknown);
+        (
+            outcomes.into_iter().map(Some).collect(),
+            Vec::new(),
+            worst,
+            reported,
+        )
+    };
+    match reported.and_then(|()| reporter.finish(&last, &summaries)) {
+        // Nobody reads any more (`| head`): the exit code still tells.
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {}
+        other => other?,
     }
+    Ok(ExitCode::from(worst.exit_code()))
+}
+
+/// The way out for every probe, page and reference: trust, deadline, family, headers, and the
+/// proxies the environment names.
+fn client(connection: &Connection) -> Result<Client, BadInput> {
+    Ok(Client {
+        tls: probe::tls::client_config(connection.insecure, connection.cacert.as_deref())?,
+        timeout: connection.timeout,
+        ip_family: connection.ip_family,
+        headers: connection.headers.clone(),
+        proxies: ProxyEnv::from_env(),
+    })
 }
 
 /// clap's help and version are answers (exit 0); its usage errors are bad input (exit 64).
@@ -100,16 +122,12 @@ fn clap_exit(error: &clap::Error) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        _ => Err(BadInput(format!(
-            "{} (see isitdown --help)",
-            config::clap_words(error)
-        ))
-        .into()),
+        _ => Err(BadInput(format!("{} (see isitdown --help)", cli::error_words(error))).into()),
     }
 }
 
 fn generate(what: Generate, out: &mut dyn Write) -> io::Result<()> {
-    let mut command = Cli::command();
+    let mut command = cli::command();
     let shell = match what {
         Generate::Bash => clap_complete::Shell::Bash,
         Generate::Zsh => clap_complete::Shell::Zsh,

@@ -1,21 +1,26 @@
-//! The command line and the config file, merged into one checked value. The command line wins;
-//! `[defaults]` fill in what it leaves out; built-in defaults fill in the rest.
+//! What the user asked for, checked and merged: the command line over the config file's
+//! `[defaults]` (clap resolves that, see `cli::parse_layered`), over the built-in defaults.
+//! Building clients and reading the environment happen where they are used, not here.
 
 use std::io::IsTerminal;
+use std::path::PathBuf;
 use std::time::Duration;
 
 use ureq::config::IpFamily;
 
 use crate::catalog::Catalog;
-use crate::cli::{Cli, ColorWhen, Format, Generate, Method, UntilState};
+use crate::check::Plan;
+use crate::cli::{Cli, ColorWhen, FormatArg, Generate, Method, UntilArg};
 use crate::config::Config;
 use crate::connectivity::{self, Reference};
 use crate::exit::BadInput;
 use crate::expect::StatusSet;
-use crate::probe::{self, Client};
+use crate::monitor::Schedule;
+use crate::probe;
+use crate::report::{Format, Output};
 use crate::status_page;
 use crate::target::{self, Target};
-use crate::verdict::Criteria;
+use crate::verdict::{Criteria, State};
 
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
 const DEFAULT_INTERVAL: Duration = Duration::from_secs(1);
@@ -23,32 +28,19 @@ const DEFAULT_CERT_WARN: Duration = Duration::from_secs(14 * 86_400);
 
 #[derive(Debug, Clone)]
 pub enum Mode {
-    Probe,
-    List,
+    Probe(Vec<Target>),
+    List(Catalog),
     Generate(Generate),
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Output {
-    pub format: Format,
-    pub quiet: bool,
-    pub verbose: bool,
-    pub color: bool,
-}
-
-/// How often to probe: once, `count` times, until interrupted, or until a state is reached.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Schedule {
-    pub count: Option<u32>,
-    pub interval: Duration,
-    pub watch: bool,
-    pub until: Option<UntilState>,
-}
-
-impl Schedule {
-    pub fn is_one_shot(&self) -> bool {
-        !self.watch && self.until.is_none() && self.count.unwrap_or(1) == 1
-    }
+/// How to reach targets: trust, deadline, address family and extra headers.
+#[derive(Debug, Clone)]
+pub struct Connection {
+    pub insecure: bool,
+    pub cacert: Option<PathBuf>,
+    pub timeout: Duration,
+    pub ip_family: IpFamily,
+    pub headers: Vec<(String, String)>,
 }
 
 /// Options that apply to every target, on top of what its catalog entry says.
@@ -65,183 +57,85 @@ pub struct Overrides {
 pub struct Settings {
     pub mode: Mode,
     pub output: Output,
-    pub catalog: Catalog,
-    pub targets: Vec<Target>,
-    pub client: Client,
+    pub connection: Connection,
     pub overrides: Overrides,
     pub retries: u32,
     pub schedule: Schedule,
     pub status_page: bool,
-    pub connectivity_check: bool,
-    /// The endpoints that tell whether the user's own connection works.
+    /// The endpoints that tell whether the user's own connection works; none: no check.
     pub references: Vec<Reference>,
 }
 
-/// One target's probe and the rules to judge it by.
-#[derive(Debug, Clone)]
-pub struct Plan {
-    pub target: Target,
-    pub request: probe::Request,
-    pub criteria: Criteria,
-    /// Where its provider reports its status, when it has a readable page and it is wanted.
-    pub status_source: Option<status_page::Source>,
-}
-
 impl Settings {
-    pub fn resolve(cli: Cli, config: Config) -> Result<Settings, BadInput> {
-        let d = config.defaults;
-        let format = match (cli.json, cli.format) {
-            (true, Some(format)) if format != Format::Json => {
-                return Err(BadInput::new(
-                    "--json and --format disagree: give one of them",
-                ))
-            }
-            (true, _) => Format::Json,
-            (false, Some(format)) => format,
-            (false, None) => match (d.json, d.format) {
-                (true, Some(format)) if format != Format::Json => {
-                    return Err(BadInput::new(
-                        "[defaults]: json and format disagree: give one of them",
-                    ))
-                }
-                (true, _) => Format::Json,
-                (false, format) => format.unwrap_or(Format::Human),
-            },
-        };
+    /// `typed` is the command line alone, `merged` the command line over `[defaults]`: where
+    /// two options exclude each other, what was typed wins over what was configured.
+    pub fn resolve(typed: Cli, merged: Cli, config: Config) -> Result<Settings, BadInput> {
         let output = Output {
-            format,
-            quiet: cli.quiet || d.quiet,
-            verbose: cli.verbose || d.verbose,
-            color: wants_color(cli.color.or(d.color).unwrap_or(ColorWhen::Auto)),
+            format: format(&typed, &merged)?,
+            quiet: merged.quiet,
+            verbose: merged.verbose,
+            color: wants_color(merged.color.unwrap_or(ColorWhen::Auto)),
         };
-        let mode = if let Some(what) = cli.generate {
-            Mode::Generate(what)
-        } else if cli.list {
-            Mode::List
-        } else {
-            Mode::Probe
-        };
-
-        // Where the command line and [defaults] disagree, the command line wins: a default
-        // HEAD gives way to --contains, a default --contains to -X HEAD, a default -4 to -6.
-        let (method, contains) = match (cli.method, cli.contains) {
-            (Some(Method::Head), Some(_)) => {
-                return Err(BadInput::new(
-                    "--contains needs a body, so it cannot go with -X HEAD",
-                ))
-            }
-            (Some(Method::Head), None) => (Some(Method::Head), None),
-            (method, Some(text)) => (
-                method.or(d.method.filter(|m| *m != Method::Head)),
-                Some(text),
-            ),
-            (method, None) => match (method.or(d.method), d.contains) {
-                (Some(Method::Head), Some(_)) => {
-                    return Err(BadInput::new(
-                        "[defaults]: contains needs a body, so it cannot go with method HEAD",
-                    ))
-                }
-                (method, contains) => (method, contains),
-            },
-        };
-        let headers = d
+        let (method, contains) = method_and_contains(&typed, &merged)?;
+        let headers = merged
             .headers
             .iter()
-            .chain(cli.headers.iter())
             .map(|h| parse_header(h))
             .collect::<Result<Vec<_>, _>>()?;
-        let (ipv4, ipv6) = if cli.ipv4 || cli.ipv6 {
-            (cli.ipv4, cli.ipv6)
-        } else {
-            (d.ipv4, d.ipv6)
-        };
-        let ip_family = match (ipv4, ipv6) {
+        let ip_family = match (merged.ipv4, merged.ipv6) {
             (true, true) => return Err(BadInput::new("-4 and -6 exclude each other")),
             (true, false) => IpFamily::Ipv4Only,
             (false, true) => IpFamily::Ipv6Only,
             (false, false) => IpFamily::Any,
         };
-        let timeout = cli.timeout.or(d.timeout).unwrap_or(DEFAULT_TIMEOUT);
+        let timeout = merged.timeout.unwrap_or(DEFAULT_TIMEOUT);
         if timeout.is_zero() {
             return Err(BadInput::new("--timeout must be longer than zero"));
         }
-        let insecure = cli.insecure || d.insecure;
-        let cacert = cli.cacert.or(d.cacert);
-        // The trust store is only needed, and only checked, when something will be probed.
-        let tls = if matches!(mode, Mode::Probe) {
-            probe::tls::client_config(insecure, cacert.as_deref())?
+        let references = if merged.no_connectivity_check {
+            Vec::new()
         } else {
-            probe::tls::client_config(true, None)?
+            match config.connectivity {
+                Some(configured) => configured.references,
+                None => connectivity::default_references(),
+            }
         };
-
-        let references = match &config.connectivity {
-            Some(configured) => connectivity::from_config(&configured.references),
-            None => connectivity::default_references(),
-        };
-        // URLs need no catalog; parsing it is most of the start-up time of a one-URL probe.
-        let needs_catalog =
-            !matches!(mode, Mode::Probe) || cli.targets.iter().any(|t| !t.contains("://"));
-        let catalog = if needs_catalog {
-            Catalog::with_user_services(config.services)
+        let mode = if let Some(what) = typed.generate {
+            Mode::Generate(what)
+        } else if typed.list {
+            Mode::List(Catalog::with_user_services(config.services))
         } else {
-            Catalog::default()
+            Mode::Probe(targets(&typed.targets, config.services, ip_family)?)
         };
-        let targets = match mode {
-            Mode::Probe => {
-                if cli.targets.is_empty() {
-                    return Err(BadInput::new(
-                        "no target given: name a service, a URL or a host (see isitdown --help)",
-                    ));
-                }
-                cli.targets
-                    .iter()
-                    .map(|typed| target::resolve(typed, &catalog))
-                    .collect::<Result<Vec<_>, _>>()?
-            }
-            _ => Vec::new(),
-        };
-        for target in &targets {
-            let conflict = match (target.url.host(), ip_family) {
-                (Some(url::Host::Ipv4(_)), IpFamily::Ipv6Only) => Some(("IPv4", "-6")),
-                (Some(url::Host::Ipv6(_)), IpFamily::Ipv4Only) => Some(("IPv6", "-4")),
-                _ => None,
-            };
-            if let Some((family, flag)) = conflict {
-                return Err(BadInput(format!(
-                    "'{}' is an {family} address, but {flag} allows no other",
-                    target.display_input()
-                )));
-            }
-        }
 
         Ok(Settings {
             mode,
             output,
-            catalog,
-            targets,
-            client: Client {
-                tls,
+            connection: Connection {
+                insecure: merged.insecure,
+                cacert: merged.cacert,
                 timeout,
                 ip_family,
                 headers,
-                proxies: probe::ProxyEnv::from_env(),
             },
             overrides: Overrides {
                 method,
-                expect: cli.expect.or(d.expect),
+                expect: merged.expect,
                 contains,
-                slow: cli.slow.or(d.slow),
-                cert_warn: cli.cert_warn.or(d.cert_warn),
+                slow: merged.slow,
+                cert_warn: merged.cert_warn,
             },
-            retries: cli.retries.or(d.retries).unwrap_or(0),
+            retries: merged.retries.unwrap_or(0),
             schedule: Schedule {
-                count: cli.count.or(d.count),
-                interval: cli.interval.or(d.interval).unwrap_or(DEFAULT_INTERVAL),
-                watch: cli.watch || d.watch,
-                until: cli.until.or(d.until),
+                count: merged.count,
+                interval: merged.interval.unwrap_or(DEFAULT_INTERVAL),
+                watch: merged.watch,
+                until: merged.until.map(|until| match until {
+                    UntilArg::Up => State::Up,
+                    UntilArg::Down => State::Down,
+                }),
             },
-            status_page: !(cli.no_status_page || d.no_status_page),
-            connectivity_check: !(cli.no_connectivity_check || d.no_connectivity_check),
+            status_page: !merged.no_status_page,
             references,
         })
     }
@@ -284,6 +178,92 @@ impl Settings {
                 .and_then(status_page::Source::of),
         }
     }
+}
+
+/// `--json` is `--format json`; within one layer the two must agree.
+fn format(typed: &Cli, merged: &Cli) -> Result<Format, BadInput> {
+    let (json, format, layer) = if typed.json || typed.format.is_some() {
+        (typed.json, typed.format, "")
+    } else {
+        (merged.json, merged.format, "[defaults]: ")
+    };
+    let format = match (json, format) {
+        (true, Some(format)) if format != FormatArg::Json => {
+            return Err(BadInput(format!(
+                "{layer}--json and --format disagree: give one of them"
+            )))
+        }
+        (true, _) => FormatArg::Json,
+        (false, format) => format.unwrap_or(FormatArg::Human),
+    };
+    Ok(match format {
+        FormatArg::Human => Format::Human,
+        FormatArg::Json => Format::Json,
+        FormatArg::Nagios => Format::Nagios,
+        FormatArg::Prometheus => Format::Prometheus,
+    })
+}
+
+/// `--contains` needs a body, so it cannot go with HEAD: a typed one wins over a configured
+/// one, and two in the same layer are bad input.
+fn method_and_contains(
+    typed: &Cli,
+    merged: &Cli,
+) -> Result<(Option<Method>, Option<String>), BadInput> {
+    let merged_method = merged.method.map(Method::from);
+    match (typed.method.map(Method::from), &typed.contains) {
+        (Some(Method::Head), Some(_)) => Err(BadInput::new(
+            "--contains needs a body, so it cannot go with -X HEAD",
+        )),
+        (Some(Method::Head), None) => Ok((Some(Method::Head), None)),
+        (method, Some(text)) => Ok((
+            method.or(merged_method.filter(|m| *m != Method::Head)),
+            Some(text.clone()),
+        )),
+        (method, None) => match (method.or(merged_method), &merged.contains) {
+            (Some(Method::Head), Some(_)) => Err(BadInput::new(
+                "[defaults]: contains needs a body, so it cannot go with method HEAD",
+            )),
+            (method, contains) => Ok((method, contains.clone())),
+        },
+    }
+}
+
+/// The targets as typed, each resolved; an address literal must fit `-4` or `-6`.
+fn targets(
+    typed: &[String],
+    user_services: Vec<crate::catalog::Service>,
+    ip_family: IpFamily,
+) -> Result<Vec<Target>, BadInput> {
+    if typed.is_empty() {
+        return Err(BadInput::new(
+            "no target given: name a service, a URL or a host (see isitdown --help)",
+        ));
+    }
+    // URLs need no catalog; parsing it is most of the start-up time of a one-URL probe.
+    let catalog = if typed.iter().any(|t| !t.contains("://")) {
+        Catalog::with_user_services(user_services)
+    } else {
+        Catalog::default()
+    };
+    let targets = typed
+        .iter()
+        .map(|typed| target::resolve(typed, &catalog))
+        .collect::<Result<Vec<_>, _>>()?;
+    for target in &targets {
+        let conflict = match (target.url.host(), ip_family) {
+            (Some(url::Host::Ipv4(_)), IpFamily::Ipv6Only) => Some(("IPv4", "-6")),
+            (Some(url::Host::Ipv6(_)), IpFamily::Ipv4Only) => Some(("IPv6", "-4")),
+            _ => None,
+        };
+        if let Some((family, flag)) = conflict {
+            return Err(BadInput(format!(
+                "'{}' is an {family} address, but {flag} allows no other",
+                target.display_input()
+            )));
+        }
+    }
+    Ok(targets)
 }
 
 /// `Name: value`, checked without ever echoing the value (headers carry secrets).

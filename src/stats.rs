@@ -4,7 +4,7 @@
 use std::collections::VecDeque;
 use std::time::{Duration, SystemTime};
 
-use crate::report::Outcome;
+use crate::check::Outcome;
 use crate::target::Target;
 use crate::verdict::State;
 

@@ -3,10 +3,10 @@
 use std::io::{self, Write};
 use std::time::{Duration, SystemTime};
 
-use super::{Outcome, Reporter};
+use super::{Output, Reporter};
 use crate::catalog::{Catalog, StatusFormat};
+use crate::check::{Outcome, Sink};
 use crate::sanitize::for_terminal;
-use crate::settings::Output;
 use crate::stats::Summary;
 use crate::status_page;
 use crate::target::{redact_typed, Target};
@@ -50,8 +50,8 @@ impl<'w> Human<'w> {
     }
 }
 
-impl Reporter for Human<'_> {
-    fn probe(&mut self, outcome: &Outcome) -> io::Result<()> {
+impl Sink for Human<'_> {
+    fn judged(&mut self, outcome: &Outcome) -> io::Result<()> {
         let state = outcome.verdict.state;
         let word = self.style.state(state);
         let name = for_terminal(&outcome.target.name);
@@ -132,8 +132,10 @@ impl Reporter for Human<'_> {
         }
         self.out.flush()
     }
+}
 
-    fn finish(&mut self, _last: &[Outcome], summaries: &[Summary]) -> io::Result<()> {
+impl Reporter for Human<'_> {
+    fn finish(&mut self, _last: &[Option<Outcome>], summaries: &[Summary]) -> io::Result<()> {
         for summary in summaries {
             self.summary(summary)?;
         }

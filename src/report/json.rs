@@ -5,8 +5,9 @@ use std::time::{Duration, SystemTime};
 
 use serde::Serialize;
 
-use super::{millis, Outcome, Reporter};
+use super::{millis, Reporter};
 use crate::catalog::{Catalog, Service, StatusFormat};
+use crate::check::{Outcome, Sink};
 use crate::probe::ErrorKind;
 use crate::stats::Summary;
 use crate::status_page;
@@ -23,12 +24,14 @@ impl<'w> JsonLines<'w> {
     }
 }
 
-impl Reporter for JsonLines<'_> {
-    fn probe(&mut self, outcome: &Outcome) -> io::Result<()> {
+impl Sink for JsonLines<'_> {
+    fn judged(&mut self, outcome: &Outcome) -> io::Result<()> {
         write_line(&mut self.out, &ProbeLine::of(outcome))
     }
+}
 
-    fn finish(&mut self, _last: &[Outcome], summaries: &[Summary]) -> io::Result<()> {
+impl Reporter for JsonLines<'_> {
+    fn finish(&mut self, _last: &[Option<Outcome>], summaries: &[Summary]) -> io::Result<()> {
         for summary in summaries {
             write_line(&mut self.out, &SummaryLine::of(summary))?;
         }

@@ -1,22 +1,11 @@
 //! A node_exporter textfile: gauges per target, written once at the end.
 
 use std::fmt::Write as _;
-use std::io::{self, Write};
 use std::time::UNIX_EPOCH;
 
-use super::{Outcome, Reporter};
-use crate::stats::Summary;
+use super::Row;
+use crate::check::Outcome;
 use crate::verdict::State;
-
-pub struct Prometheus<'w> {
-    out: Box<dyn Write + 'w>,
-}
-
-impl<'w> Prometheus<'w> {
-    pub fn new(out: Box<dyn Write + 'w>) -> Self {
-        Prometheus { out }
-    }
-}
 
 /// Label values escape backslash, quote and newline, as the text format says.
 fn escape(value: &str) -> String {
@@ -26,143 +15,123 @@ fn escape(value: &str) -> String {
         .replace('\n', "\\n")
 }
 
-impl Reporter for Prometheus<'_> {
-    fn probe(&mut self, _: &Outcome) -> io::Result<()> {
-        Ok(())
-    }
-
-    fn finish(&mut self, last: &[Outcome], summaries: &[Summary]) -> io::Result<()> {
-        let mut text = String::new();
-        let labels = |o: &Outcome| {
-            format!(
+/// The textfile: one series per target and metric. Targets are told apart by their `target`
+/// label, numbered when the same target was given twice. A target whose probe never finished
+/// has no series.
+pub fn render(rows: &[Row]) -> String {
+    let finished: Vec<(String, &Outcome, &Row)> = rows
+        .iter()
+        .filter_map(|row| {
+            let labels = format!(
                 "target=\"{}\",name=\"{}\",url=\"{}\"",
-                escape(&o.target.display_input()),
-                escape(&o.target.name),
-                escape(&o.target.display_url())
-            )
-        };
-        let mut metric = |name: &str, help: &str, rows: Vec<(String, String)>| {
-            let _ = writeln!(
-                text,
-                "# HELP isitdown_{name} {help}\n# TYPE isitdown_{name} gauge"
+                escape(row.label),
+                escape(&row.target.name),
+                escape(&row.target.display_url())
             );
-            for (labels, value) in rows {
-                let _ = writeln!(text, "isitdown_{name}{{{labels}}} {value}");
-            }
-        };
-        metric(
-            "up",
-            "1 if the target is up, 0 otherwise.",
-            last.iter()
-                .map(|o| {
+            Some((labels, row.last?, row))
+        })
+        .collect();
+    let mut text = String::new();
+    let mut metric = |name: &str, help: &str, series: Vec<(String, String)>| {
+        let _ = writeln!(
+            text,
+            "# HELP isitdown_{name} {help}\n# TYPE isitdown_{name} gauge"
+        );
+        for (labels, value) in series {
+            let _ = writeln!(text, "isitdown_{name}{{{labels}}} {value}");
+        }
+    };
+    let each = |value: &dyn Fn(&Outcome) -> Option<String>| -> Vec<(String, String)> {
+        finished
+            .iter()
+            .filter_map(|(labels, outcome, _)| Some((labels.clone(), value(outcome)?)))
+            .collect()
+    };
+    metric(
+        "up",
+        "1 if the target is up, 0 otherwise.",
+        each(&|o| Some(u8::from(o.verdict.state == State::Up).to_string())),
+    );
+    metric(
+        "state",
+        "1 for the target's current state (up, degraded, down, unknown).",
+        finished
+            .iter()
+            .flat_map(|(labels, o, _)| {
+                [State::Up, State::Degraded, State::Down, State::Unknown].map(|s| {
                     (
-                        labels(o),
-                        u8::from(o.verdict.state == State::Up).to_string(),
+                        format!("{labels},state=\"{}\"", s.as_str()),
+                        u8::from(o.verdict.state == s).to_string(),
                     )
                 })
-                .collect(),
-        );
-        metric(
-            "state",
-            "1 for the target's current state (up, degraded, down, unknown).",
-            last.iter()
-                .flat_map(|o| {
-                    [State::Up, State::Degraded, State::Down, State::Unknown].map(|s| {
+            })
+            .collect(),
+    );
+    metric(
+        "http_status",
+        "The HTTP status of the answer (0 when there was none).",
+        each(&|o| Some(o.seen.answer.as_ref().map_or(0, |a| a.status).to_string())),
+    );
+    metric(
+        "duration_seconds",
+        "Time spent in each phase of the probe, and in total.",
+        finished
+            .iter()
+            .flat_map(|(labels, o, _)| {
+                let t = o.seen.timings;
+                [
+                    ("dns", t.dns),
+                    ("connect", t.connect),
+                    ("tls", t.tls),
+                    ("first_byte", t.first_byte),
+                    ("total", Some(t.total)),
+                ]
+                .into_iter()
+                .filter_map(move |(phase, d)| {
+                    d.map(|d| {
                         (
-                            format!("{},state=\"{}\"", labels(o), s.as_str()),
-                            u8::from(o.verdict.state == s).to_string(),
+                            format!("{labels},phase=\"{phase}\""),
+                            format!("{:.6}", d.as_secs_f64()),
                         )
                     })
                 })
-                .collect(),
-        );
+            })
+            .collect(),
+    );
+    metric(
+        "tls_cert_expiry_timestamp_seconds",
+        "When the server's TLS certificate expires (Unix time).",
+        each(&|o| {
+            let expires = o.seen.certificate.as_ref()?.expires_at;
+            Some(
+                expires
+                    .duration_since(UNIX_EPOCH)
+                    .ok()?
+                    .as_secs()
+                    .to_string(),
+            )
+        }),
+    );
+    metric(
+        "probe_timestamp_seconds",
+        "When the probe started (Unix time).",
+        each(&|o| {
+            let started = o.seen.started_at.duration_since(UNIX_EPOCH).ok()?;
+            Some(format!("{:.3}", started.as_secs_f64()))
+        }),
+    );
+    if rows.iter().any(|r| r.summary.is_some()) {
         metric(
-            "http_status",
-            "The HTTP status of the answer (0 when there was none).",
-            last.iter()
-                .map(|o| {
-                    (
-                        labels(o),
-                        o.seen.answer.as_ref().map_or(0, |a| a.status).to_string(),
-                    )
+            "availability_ratio",
+            "Share of this run's probes that found the target serving (up or degraded).",
+            finished
+                .iter()
+                .filter_map(|(labels, _, row)| {
+                    let pct = row.summary?.availability_pct?;
+                    Some((labels.clone(), format!("{:.4}", pct / 100.0)))
                 })
                 .collect(),
         );
-        metric(
-            "duration_seconds",
-            "Time spent in each phase of the probe, and in total.",
-            last.iter()
-                .flat_map(|o| {
-                    let t = o.seen.timings;
-                    [
-                        ("dns", t.dns),
-                        ("connect", t.connect),
-                        ("tls", t.tls),
-                        ("first_byte", t.first_byte),
-                        ("total", Some(t.total)),
-                    ]
-                    .into_iter()
-                    .filter_map(move |(phase, d)| {
-                        d.map(|d| {
-                            (
-                                format!("{},phase=\"{phase}\"", labels(o)),
-                                format!("{:.6}", d.as_secs_f64()),
-                            )
-                        })
-                    })
-                })
-                .collect(),
-        );
-        metric(
-            "tls_cert_expiry_timestamp_seconds",
-            "When the server's TLS certificate expires (Unix time).",
-            last.iter()
-                .filter_map(|o| {
-                    let expires = o
-                        .seen
-                        .certificate
-                        .as_ref()?
-                        .expires_at
-                        .duration_since(UNIX_EPOCH)
-                        .ok()?;
-                    Some((labels(o), expires.as_secs().to_string()))
-                })
-                .collect(),
-        );
-        metric(
-            "probe_timestamp_seconds",
-            "When the probe started (Unix time).",
-            last.iter()
-                .filter_map(|o| {
-                    Some((
-                        labels(o),
-                        format!(
-                            "{:.3}",
-                            o.seen
-                                .started_at
-                                .duration_since(UNIX_EPOCH)
-                                .ok()?
-                                .as_secs_f64()
-                        ),
-                    ))
-                })
-                .collect(),
-        );
-        if !summaries.is_empty() {
-            metric(
-                "availability_ratio",
-                "Share of this run's probes that found the target serving (up or degraded).",
-                summaries
-                    .iter()
-                    .filter_map(|s| {
-                        let pct = s.availability_pct?;
-                        let labels = last.iter().find(|o| o.target == s.target).map(labels)?;
-                        Some((labels, format!("{:.4}", pct / 100.0)))
-                    })
-                    .collect(),
-            );
-        }
-        self.out.write_all(text.as_bytes())?;
-        self.out.flush()
     }
+    text
 }
