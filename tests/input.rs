@@ -415,6 +415,73 @@ fn nagios_and_prometheus_formats() {
 }
 
 #[test]
+fn a_target_given_twice_stays_two_rows_in_the_monitoring_formats() {
+    let server = TestServer::start();
+    let url = server.url("/");
+    let output = isitdown()
+        .args(["--format", "prometheus", &url, &url])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let text = String::from_utf8(output.stdout).unwrap();
+    let series: Vec<&str> = text.lines().filter(|l| !l.starts_with('#')).collect();
+    let names: std::collections::HashSet<&str> = series
+        .iter()
+        .map(|l| l.rsplit_once(' ').unwrap().0)
+        .collect();
+    assert_eq!(names.len(), series.len(), "duplicate series:\n{text}");
+    assert!(
+        text.contains(&format!("isitdown_up{{target=\"{url} #2\"")),
+        "{text}"
+    );
+
+    let output = isitdown()
+        .args(["--format", "nagios", "--count", "2", "-i", "0s", &url, &url])
+        .output()
+        .unwrap();
+    let line = String::from_utf8(output.stdout).unwrap();
+    for label in [url.clone(), format!("{url} #2")] {
+        for item in ["time", "status", "availability"] {
+            assert_eq!(
+                line.matches(&format!("'{label}_{item}'=")).count(),
+                1,
+                "{label} {item} in {line}"
+            );
+        }
+    }
+}
+
+#[test]
+fn switches_set_in_the_config_can_be_unset_on_the_command_line() {
+    let server = TestServer::start();
+    let url = server.url("/");
+    let config = "[defaults]\nquiet = true\njson = true\nno_status_page = true\n";
+    isitdown_with_config(config)
+        .arg(&url)
+        .assert()
+        .code(0)
+        .stdout("");
+    let output = isitdown_with_config(config)
+        .args(["--no-quiet", &url])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let lines = json_lines(&output.stdout);
+    assert_eq!(lines.len(), 1);
+    assert_eq!(lines[0]["state"], "up");
+    let output = isitdown_with_config(config)
+        .args(["--no-quiet", "--no-json", &url])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&output.stdout).starts_with("UP"));
+    isitdown_with_config("[defaults]\ninsecure = true\nwatch = true\nverbose = true\n")
+        .args(["--no-watch", "--no-verbose", "--no-insecure", &url])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("url ").not());
+}
+
+#[test]
 fn the_committed_completions_and_man_page_are_current() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     for (what, file) in [

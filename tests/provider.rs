@@ -805,3 +805,29 @@ fn the_first_right_reference_ends_the_check() {
         started.elapsed()
     );
 }
+
+#[test]
+fn the_status_page_and_the_connection_check_run_at_the_same_time() {
+    // A failing public service whose page and reference each take 1.5 s: together they take
+    // about 1.5 s, not 3.
+    let server = TestServer::start();
+    let slow = Duration::from_millis(1500);
+    server.route(
+        "/api/v2/summary.json",
+        Reply::json(200, &fixture("incidentio-calm.json")).delay(slow),
+    );
+    server.route("/generate_204", Reply::new(204).delay(slow));
+    let config = format!(
+        "[services.svc]\nname = \"Service\"\nurl = \"{}\"\nstatus_page = \"{}\"\n{}",
+        unresolvable_public_url(),
+        server.url(""),
+        references_config(&[server.url("/generate_204")])
+    );
+    let started = Instant::now();
+    let (code, probe) = probe_service(&config, &[]);
+    let took = started.elapsed();
+    assert_eq!(code, 2, "{probe}");
+    assert_eq!(probe["connectivity"]["online"], true, "{probe}");
+    assert_eq!(probe["status_page"]["indicator"], "none", "{probe}");
+    assert!(took < Duration::from_millis(2600), "took {took:?}");
+}

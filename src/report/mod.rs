@@ -164,3 +164,100 @@ pub fn list(catalog: &Catalog, output: Output, out: &mut dyn Write) -> io::Resul
 pub fn millis(duration: Duration) -> f64 {
     (duration.as_secs_f64() * 1e6).round() / 1e3
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::{Duration, UNIX_EPOCH};
+
+    use super::*;
+    use crate::catalog::Catalog;
+    use crate::probe::{Answer, Observation, Timings};
+    use crate::verdict::{State, Verdict};
+
+    /// `url` answered `status` in `millis` at second 1,700,000,000, judged `state`.
+    fn outcome(url: &str, status: u16, millis: u64, state: State) -> Outcome {
+        Outcome {
+            target: crate::target::resolve(url, &Catalog::default()).unwrap(),
+            seq: 1,
+            seen: Observation {
+                started_at: UNIX_EPOCH + Duration::from_secs(1_700_000_000),
+                answer: Some(Answer {
+                    status,
+                    reason: String::new(),
+                    version: "HTTP/1.1".into(),
+                    headers: vec![],
+                }),
+                failure: None,
+                timings: Timings {
+                    total: Duration::from_millis(millis),
+                    ..Timings::default()
+                },
+                certificate: None,
+                address: None,
+                redirects: vec![],
+                body_contains: None,
+                bot_wall: None,
+            },
+            status_page: None,
+            connectivity: None,
+            verdict: Verdict {
+                state,
+                reason: format!("answered {status}"),
+                error: None,
+            },
+        }
+    }
+
+    fn render_with(render: fn(&[Row]) -> String, last: &[Option<Outcome>]) -> String {
+        let targets: Vec<Target> = last.iter().flatten().map(|o| o.target.clone()).collect();
+        let labels = distinct_labels(&targets);
+        render(&rows(&targets, &labels, last, &[]))
+    }
+
+    #[test]
+    fn nagios_is_one_line_with_unique_perfdata_labels() {
+        let a = outcome("http://127.0.0.1:9/", 200, 12, State::Up);
+        let b = outcome("http://127.0.0.1:9/", 503, 7, State::Down);
+        assert_eq!(
+            render_with(nagios::render, &[Some(a.clone()), Some(b)]),
+            "ISITDOWN CRITICAL - 1 of 2 up; 127.0.0.1:9 DOWN: answered 503 | \
+             'http://127.0.0.1:9/_time'=0.012000s;;;0 'http://127.0.0.1:9/_status'=200 \
+             'http://127.0.0.1:9/ #2_time'=0.007000s;;;0 'http://127.0.0.1:9/ #2_status'=503\n"
+        );
+        assert_eq!(
+            render_with(nagios::render, &[Some(a)]),
+            "ISITDOWN OK - 127.0.0.1:9 is up: answered 200 | 'time'=0.012000s;;;0 'status'=200\n"
+        );
+    }
+
+    #[test]
+    fn prometheus_series_stay_unique_for_a_target_given_twice() {
+        let a = outcome("http://127.0.0.1:9/", 200, 12, State::Up);
+        let b = outcome("http://127.0.0.1:9/", 503, 7, State::Down);
+        let text = render_with(prometheus::render, &[Some(a), Some(b)]);
+        let first = r#"target="http://127.0.0.1:9/",name="127.0.0.1:9",url="http://127.0.0.1:9/""#;
+        let second =
+            r#"target="http://127.0.0.1:9/ #2",name="127.0.0.1:9",url="http://127.0.0.1:9/""#;
+        let expected = format!(
+            "# HELP isitdown_up 1 if the target is up, 0 otherwise.\n\
+             # TYPE isitdown_up gauge\n\
+             isitdown_up{{{first}}} 1\n\
+             isitdown_up{{{second}}} 0\n"
+        );
+        assert!(text.starts_with(&expected), "{text}");
+        assert!(text.contains(&format!("isitdown_http_status{{{second}}} 503\n")));
+        assert!(text.contains(&format!(
+            "isitdown_duration_seconds{{{first},phase=\"total\"}} 0.012000\n"
+        )));
+        assert!(text.contains(&format!(
+            "isitdown_probe_timestamp_seconds{{{second}}} 1700000000.000\n"
+        )));
+        let series: Vec<&str> = text.lines().filter(|l| !l.starts_with('#')).collect();
+        let unique: std::collections::HashSet<&str> = series
+            .iter()
+            .map(|l| l.rsplit_once(' ').unwrap().0)
+            .collect();
+        assert_eq!(unique.len(), series.len(), "duplicate series in:\n{text}");
+        assert_eq!(series.len(), 2 * (1 + 4 + 1 + 1 + 1));
+    }
+}
