@@ -148,7 +148,7 @@ fn until_up_waits_for_a_recovery_and_records_the_transition() {
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
-    std::thread::sleep(Duration::from_millis(700));
+    server.wait_for_requests(2);
     server.route("/flaky", Reply::text(200, "back"));
     let output = child.wait_with_output().unwrap();
     assert_eq!(
@@ -172,14 +172,20 @@ fn until_up_waits_for_a_recovery_and_records_the_transition() {
     assert!(summary["down"].as_i64().unwrap() >= 2);
 }
 
-fn interrupt_after(args: &[&str], url: &str, after: Duration) -> (Option<i32>, String, Duration) {
+/// Runs isitdown on `server`, and sends Ctrl-C once the server has seen `requests` requests.
+fn interrupt_after(
+    args: &[&str],
+    server: &TestServer,
+    path: &str,
+    requests: usize,
+) -> (Option<i32>, String, Duration) {
     let mut child = sealed_command("")
         .args(args)
-        .arg(url)
+        .arg(server.url(path))
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
-    std::thread::sleep(after);
+    server.wait_for_requests(requests);
     let sent = Instant::now();
     let killed = StdCommand::new("kill")
         .args(["-INT", &child.id().to_string()])
@@ -200,11 +206,8 @@ fn interrupt_after(args: &[&str], url: &str, after: Duration) -> (Option<i32>, S
 #[test]
 fn ctrl_c_ends_a_watch_with_a_summary() {
     let server = TestServer::start();
-    let (code, stdout, _) = interrupt_after(
-        &["--json", "--watch", "-i", "100ms"],
-        &server.url("/"),
-        Duration::from_millis(800),
-    );
+    // Four requests: at least three probes have finished.
+    let (code, stdout, _) = interrupt_after(&["--json", "--watch", "-i", "100ms"], &server, "/", 4);
     assert_eq!(code, Some(0), "{stdout}");
     let lines = json_lines(stdout.as_bytes());
     let summary = lines.last().unwrap();
@@ -219,11 +222,8 @@ fn ctrl_c_ends_a_watch_with_a_summary() {
 #[test]
 fn ctrl_c_does_not_wait_for_a_probe_in_flight() {
     let server = TestServer::start();
-    let (code, stdout, took) = interrupt_after(
-        &["--json", "--watch", "-t", "20s"],
-        &server.url("/hang"),
-        Duration::from_millis(500),
-    );
+    let (code, stdout, took) =
+        interrupt_after(&["--json", "--watch", "-t", "20s"], &server, "/hang", 1);
     assert!(took < Duration::from_secs(3), "took {took:?}");
     assert_eq!(code, Some(3), "never probed: no verdict");
     let lines = json_lines(stdout.as_bytes());
@@ -277,7 +277,7 @@ fn a_slow_probe_is_not_made_up_for_with_a_burst() {
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
-    std::thread::sleep(Duration::from_millis(300));
+    server.wait_for_requests(1);
     server.route("/slow-once", Reply::text(200, "fast"));
     let output = child.wait_with_output().unwrap();
     let lines = json_lines(&output.stdout);
@@ -308,7 +308,8 @@ fn nagios_counts_a_target_that_never_answered_as_unknown() {
         "100ms",
         hang.as_str(),
     ];
-    let (code, stdout, _) = interrupt_after(&args, &server.url("/"), Duration::from_millis(700));
+    // Three requests: the hanging one, and two of the other target, one of which finished.
+    let (code, stdout, _) = interrupt_after(&args, &server, "/", 3);
     assert_eq!(code, Some(3), "{stdout}");
     assert!(stdout.starts_with("ISITDOWN UNKNOWN - "), "{stdout}");
     assert!(stdout.contains("UNKNOWN: no probe finished"), "{stdout}");

@@ -65,7 +65,7 @@ fn an_open_incident_makes_a_healthy_probe_degraded() {
     assert_eq!(incident["impact"], "major");
     assert_eq!(incident["status"], "investigating");
     assert_eq!(
-        incident["started_at"], "2026-11-20T17:38:02Z",
+        incident["started_at"], "2026-11-20T17:38:02.301Z",
         "offsets are turned into UTC"
     );
     assert_eq!(incident["url"], "https://stspg.io/exmpl1");
@@ -239,7 +239,7 @@ fn incident_io_nulls_and_full_outage_are_understood() {
     assert!(probe["status_page"]["incidents"][0]["url"].is_null());
     assert_eq!(
         probe["status_page"]["incidents"][0]["started_at"],
-        "2026-11-20T09:13:00Z"
+        "2026-11-20T09:13:00.000Z"
     );
 }
 

@@ -187,7 +187,7 @@ impl<'a> StatusPage<'a> {
                     name: &i.name,
                     impact: i.impact.as_deref(),
                     status: i.status.as_deref(),
-                    started_at: i.started_at.map(crate::timestamp::rfc3339),
+                    started_at: i.started_at.map(rfc3339),
                     url: i.url.as_deref(),
                 })
                 .collect(),
@@ -263,7 +263,7 @@ impl<'a> ProbeLine<'a> {
                 total: millis(t.total),
             },
             tls: seen.certificate.as_ref().map(|c| Tls {
-                expires_at: crate::timestamp::rfc3339(c.expires_at),
+                expires_at: rfc3339(c.expires_at),
                 days_left: c.days_left(seen.started_at),
             }),
             status_page: outcome.status_page.as_ref().map(StatusPage::of),

@@ -207,6 +207,19 @@ impl TestServer {
     pub fn requests(&self) -> Vec<Recorded> {
         lock(&self.shared.requests).clone()
     }
+
+    /// Waits until at least `count` requests have arrived (at most 10 s, then panics): a test
+    /// acts once the program is where it wants it, not after a guessed sleep.
+    pub fn wait_for_requests(&self, count: usize) {
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while lock(&self.shared.requests).len() < count {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the test server got fewer than {count} requests in 10 s"
+            );
+            thread::sleep(Duration::from_millis(5));
+        }
+    }
 }
 
 impl Drop for TestServer {

@@ -58,9 +58,10 @@ fn timestamp(value: &Value, what: &str) {
     let text = value
         .as_str()
         .unwrap_or_else(|| panic!("{what} is not a string: {value}"));
+    // One precision everywhere: 2026-11-27T10:07:40.123Z.
     assert!(
-        text.len() >= 20 && text.ends_with('Z') && &text[10..11] == "T",
-        "{what} is not RFC 3339 UTC: {text}"
+        text.len() == 24 && text.ends_with('Z') && &text[10..11] == "T" && &text[19..20] == ".",
+        "{what} is not RFC 3339 UTC to the millisecond: {text}"
     );
 }
 
