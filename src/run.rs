@@ -29,7 +29,10 @@ pub fn main_exit_code() -> ExitCode {
             None => {
                 let words = match error.downcast_ref::<io::Error>() {
                     Some(io_error) => {
-                        format!("cannot write the output: {}", config::io_words(io_error))
+                        format!(
+                            "cannot write the output: {}",
+                            crate::words::io_error(io_error)
+                        )
                     }
                     None => format!("{error:#}"),
                 };

@@ -206,12 +206,12 @@ fn io_failure(error: &io::Error, answered: bool, within: &str) -> Failure {
             ErrorKind::Protocol,
             format!(
                 "the answer is not valid HTTP: {}",
-                crate::config::io_words(error)
+                crate::words::io_error(error)
             ),
         ),
         _ => Failure::new(
             ErrorKind::Reset,
-            format!("the connection failed: {}", crate::config::io_words(error)),
+            format!("the connection failed: {}", crate::words::io_error(error)),
         ),
     }
 }

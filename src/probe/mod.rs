@@ -28,7 +28,7 @@ pub use tls::Certificate;
 
 use crate::bot_wall;
 use crate::cli::Method;
-use crate::target::redact;
+use crate::redact::redact;
 
 /// At most this much of a body is read, and only when `--contains` needs it.
 pub const MAX_BODY: usize = 1024 * 1024;
@@ -459,7 +459,7 @@ fn next_hop(
     seen: &HashSet<String>,
     followed: usize,
 ) -> Result<Url, Failure> {
-    let shown = crate::sanitize::for_terminal(&crate::target::redact_typed(location));
+    let shown = crate::sanitize::for_terminal(&crate::redact::redact_typed(location));
     let next = from.join(location).map_err(|_| {
         Failure::new(
             ErrorKind::Redirects,

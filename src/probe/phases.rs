@@ -226,7 +226,7 @@ impl<In: Transport> Connector<In> for TimedTcpConnector {
         self.recorder.fail(PhaseFailure::Connect {
             address,
             kind: error.kind(),
-            detail: crate::config::io_words(&error),
+            detail: crate::words::io_error(&error),
         });
         Err(if error.kind() == io::ErrorKind::TimedOut {
             Error::Timeout(ureq::Timeout::Connect)
@@ -390,7 +390,7 @@ impl<In: Transport> Connector<In> for TimedTlsConnector {
                     None => (
                         format!(
                             "the connection failed during the handshake: {}",
-                            crate::config::io_words(e)
+                            crate::words::io_error(e)
                         ),
                         false,
                     ),

@@ -92,7 +92,7 @@ fn add_pem_file(
 ) -> Result<Vec<CertificateDer<'static>>, BadInput> {
     let shown = path.display();
     let bytes = std::fs::read(path)
-        .map_err(|e| BadInput(format!("--cacert {shown}: {}", crate::config::io_words(&e))))?;
+        .map_err(|e| BadInput(format!("--cacert {shown}: {}", crate::words::io_error(&e))))?;
     let mut added = Vec::new();
     for cert in CertificateDer::pem_slice_iter(&bytes) {
         let cert = cert.map_err(|_| BadInput(format!("--cacert {shown}: not a valid PEM file")))?;

@@ -5,11 +5,12 @@ use std::time::{Duration, SystemTime};
 
 use super::{Outcome, Reporter};
 use crate::catalog::{Catalog, StatusFormat};
+use crate::redact::redact_typed;
 use crate::sanitize::for_terminal;
 use crate::settings::Output;
 use crate::stats::Summary;
 use crate::status_page;
-use crate::target::{redact_typed, Target};
+use crate::target::Target;
 use crate::verdict::State;
 
 /// Detail lines start under the name.

@@ -8,9 +8,9 @@ use serde::Serialize;
 use super::{millis, Outcome, Reporter};
 use crate::catalog::{Catalog, Service, StatusFormat};
 use crate::probe::ErrorKind;
+use crate::redact::redact_typed;
 use crate::stats::Summary;
 use crate::status_page;
-use crate::target::redact_typed;
 use crate::verdict::State;
 
 pub struct JsonLines<'w> {
