@@ -7,12 +7,12 @@ use std::time::Duration;
 use ureq::config::IpFamily;
 
 use crate::catalog::Catalog;
-use crate::cli::{Cli, ColorWhen, Format, Generate, Method, UntilState};
+use crate::cli::{Cli, ColorWhen, Format, Generate, UntilState};
 use crate::config::Config;
 use crate::connectivity::{self, Reference};
 use crate::exit::BadInput;
 use crate::expect::StatusSet;
-use crate::probe::{self, Client};
+use crate::probe::{self, Client, Method};
 use crate::status_page;
 use crate::target::{self, Target};
 use crate::verdict::Criteria;
@@ -124,7 +124,9 @@ impl Settings {
 
         // Where the command line and [defaults] disagree, the command line wins: a default
         // HEAD gives way to --contains, a default --contains to -X HEAD, a default -4 to -6.
-        let (method, contains) = match (cli.method, cli.contains) {
+        let (cli_method, default_method) =
+            (cli.method.map(Method::from), d.method.map(Method::from));
+        let (method, contains) = match (cli_method, cli.contains) {
             (Some(Method::Head), Some(_)) => {
                 return Err(BadInput::new(
                     "--contains needs a body, so it cannot go with -X HEAD",
@@ -132,10 +134,10 @@ impl Settings {
             }
             (Some(Method::Head), None) => (Some(Method::Head), None),
             (method, Some(text)) => (
-                method.or(d.method.filter(|m| *m != Method::Head)),
+                method.or(default_method.filter(|m| *m != Method::Head)),
                 Some(text),
             ),
-            (method, None) => match (method.or(d.method), d.contains) {
+            (method, None) => match (method.or(default_method), d.contains) {
                 (Some(Method::Head), Some(_)) => {
                     return Err(BadInput::new(
                         "[defaults]: contains needs a body, so it cannot go with method HEAD",

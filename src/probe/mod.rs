@@ -14,6 +14,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use rustls::ClientConfig;
+use serde::Deserialize;
 use ureq::config::IpFamily;
 use ureq::unversioned::transport::{ConnectProxyConnector, Connector};
 use ureq::Agent;
@@ -27,7 +28,6 @@ pub use proxy::ProxyEnv;
 pub use tls::Certificate;
 
 use crate::bot_wall;
-use crate::cli::Method;
 use crate::redact::redact;
 
 /// At most this much of a body is read, and only when `--contains` needs it.
@@ -62,6 +62,23 @@ pub struct Client {
     pub ip_family: IpFamily,
     pub headers: Vec<(String, String)>,
     pub proxies: ProxyEnv,
+}
+
+/// The request methods a probe knows. HEAD asks for the answer without its body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum Method {
+    Get,
+    Head,
+}
+
+impl Method {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Head => "HEAD",
+        }
+    }
 }
 
 /// What to probe, for one target.

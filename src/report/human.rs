@@ -319,7 +319,7 @@ pub fn list(catalog: &Catalog, output: Output, out: &mut dyn Write) -> io::Resul
             (None, _) => "-".into(),
         };
         let method = match service.method {
-            Some(crate::cli::Method::Head) => "HEAD ",
+            Some(crate::probe::Method::Head) => "HEAD ",
             _ => "",
         };
         writeln!(

@@ -305,7 +305,7 @@ pub fn list(catalog: &Catalog, out: &mut dyn Write) -> io::Result<()> {
                 name: service.display_name(),
                 aliases: &service.aliases,
                 url,
-                method: service.method.unwrap_or(crate::cli::Method::Get).as_str(),
+                method: service.method.unwrap_or(crate::probe::Method::Get).as_str(),
                 expect: service.expect.as_deref(),
                 contains: service.contains.as_deref(),
                 status_page: service.status_page.as_deref().map(redact_typed),
