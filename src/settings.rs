@@ -171,9 +171,10 @@ impl Settings {
         let cacert = cli.cacert.or(d.cacert);
         // The trust store is only needed, and only checked, when something will be probed.
         let tls = if matches!(mode, Mode::Probe) {
-            probe::tls::client_config(insecure, cacert.as_deref())?
+            probe::tls::client_config(insecure, cacert.as_deref())
+                .map_err(|e| BadInput(e.to_string()))?
         } else {
-            probe::tls::client_config(true, None)?
+            probe::tls::client_config(true, None).map_err(|e| BadInput(e.to_string()))?
         };
 
         let references = match &config.connectivity {

@@ -1,6 +1,7 @@
 //! TLS: the trust store (built-in roots plus `--cacert`), `--insecure`, what a certificate
 //! says about its expiry, and rustls errors in words.
 
+use std::fmt;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -14,7 +15,17 @@ use rustls::{
     CertificateError, ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme,
 };
 
-use crate::exit::BadInput;
+/// Why the trust store could not be built, in one sentence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrustError(pub String);
+
+impl fmt::Display for TrustError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for TrustError {}
 
 /// What the server's certificate says about when it stops being valid.
 #[derive(Debug, Clone, PartialEq)]
@@ -53,11 +64,11 @@ pub fn certificate_of(der: &CertificateDer<'_>) -> Option<Certificate> {
 pub fn client_config(
     insecure: bool,
     extra_ca: Option<&Path>,
-) -> Result<Arc<ClientConfig>, BadInput> {
+) -> Result<Arc<ClientConfig>, TrustError> {
     let provider = Arc::new(crypto::ring::default_provider());
     let builder = ClientConfig::builder_with_provider(provider.clone())
         .with_safe_default_protocol_versions()
-        .map_err(|e| BadInput(format!("TLS cannot be set up: {e}")))?;
+        .map_err(|e| TrustError(format!("TLS cannot be set up: {e}")))?;
     let trust = if insecure {
         Trust::Anything
     } else {
@@ -69,7 +80,7 @@ pub fn client_config(
         };
         let webpki = WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider.clone())
             .build()
-            .map_err(|e| BadInput(format!("TLS cannot be set up: {e}")))?;
+            .map_err(|e| TrustError(format!("TLS cannot be set up: {e}")))?;
         Trust::Roots { webpki, pinned }
     };
     let verifier = Verifier {
@@ -89,20 +100,21 @@ pub fn client_config(
 fn add_pem_file(
     roots: &mut RootCertStore,
     path: &Path,
-) -> Result<Vec<CertificateDer<'static>>, BadInput> {
+) -> Result<Vec<CertificateDer<'static>>, TrustError> {
     let shown = path.display();
     let bytes = std::fs::read(path)
-        .map_err(|e| BadInput(format!("--cacert {shown}: {}", crate::words::io_error(&e))))?;
+        .map_err(|e| TrustError(format!("--cacert {shown}: {}", crate::words::io_error(&e))))?;
     let mut added = Vec::new();
     for cert in CertificateDer::pem_slice_iter(&bytes) {
-        let cert = cert.map_err(|_| BadInput(format!("--cacert {shown}: not a valid PEM file")))?;
+        let cert =
+            cert.map_err(|_| TrustError(format!("--cacert {shown}: not a valid PEM file")))?;
         roots
             .add(cert.clone())
-            .map_err(|e| BadInput(format!("--cacert {shown}: {}", words(&e))))?;
+            .map_err(|e| TrustError(format!("--cacert {shown}: {}", words(&e))))?;
         added.push(cert);
     }
     if added.is_empty() {
-        return Err(BadInput(format!(
+        return Err(TrustError(format!(
             "--cacert {shown}: no certificate in the file"
         )));
     }
