@@ -7,11 +7,10 @@ use serde::Serialize;
 
 use super::{millis, Outcome, Reporter};
 use crate::catalog::{Catalog, Service, StatusFormat};
-use crate::probe::ErrorKind;
 use crate::redact::redact_typed;
 use crate::stats::Summary;
 use crate::status_page;
-use crate::verdict::State;
+use crate::verdict::{ErrorKind, State};
 
 pub struct JsonLines<'w> {
     out: Box<dyn Write + 'w>,
