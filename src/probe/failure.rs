@@ -2,12 +2,12 @@
 //! sentence for people.
 //!
 //! ureq reports a DNS failure as a plain I/O error, so a failure is classified by the phase the
-//! probe had reached (see `phases`), and only then by the error's type.
+//! probe had reached (see `phase_log`), and only then by the error's type.
 
 use std::io;
 use std::time::Duration;
 
-use super::phases::{PhaseFailure, PhaseLog};
+use super::phase_log::{PhaseFailure, PhaseLog};
 
 /// The ways the network can fail a probe. Answers the verdict does not like have kinds of
 /// their own, in the verdict.
