@@ -12,7 +12,8 @@ use rustls::crypto::{self, WebPkiSupportedAlgorithms};
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::{
-    CertificateError, ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme,
+    CertificateError, ClientConfig, DigitallySignedStruct, OtherError, RootCertStore,
+    SignatureScheme,
 };
 
 /// Why the trust store could not be built, in one sentence.
@@ -299,7 +300,9 @@ fn certificate_words(error: &CertificateError) -> String {
         CertificateError::Revoked => "certificate revoked".into(),
         CertificateError::BadSignature => "certificate has a bad signature".into(),
         CertificateError::BadEncoding => "certificate is malformed".into(),
-        CertificateError::Other(other) if format!("{other:?}").contains("CaUsedAsEndEntity") => {
+        CertificateError::Other(other)
+            if matches!(webpki_reason(other), Some(webpki::Error::CaUsedAsEndEntity)) =>
+        {
             "certificate not trusted: self-signed (a CA certificate used by the server itself)"
                 .into()
         }
@@ -307,7 +310,13 @@ fn certificate_words(error: &CertificateError) -> String {
     }
 }
 
-/// rustls names the certificate's names as `DnsName("example.com")`; people want the name.
+/// webpki's own reason for refusing a certificate, which rustls passes on wrapped when it has
+/// no word of its own for it.
+fn webpki_reason(other: &OtherError) -> Option<&webpki::Error> {
+    other.0.downcast_ref::<webpki::Error>()
+}
+
+/// webpki names the certificate's names as `DnsName("example.com")`; people want the name.
 fn unwrap_debug(presented: &str) -> &str {
     match (presented.find('"'), presented.rfind('"')) {
         (Some(open), Some(close)) if close > open => &presented[open + 1..close],
@@ -361,5 +370,16 @@ mod tests {
         );
         let expired = rustls::Error::InvalidCertificate(CertificateError::Expired);
         assert_eq!(words(&expired), "certificate expired");
+        let ca_as_server = rustls::Error::InvalidCertificate(CertificateError::Other(OtherError(
+            Arc::new(webpki::Error::CaUsedAsEndEntity),
+        )));
+        assert_eq!(
+            words(&ca_as_server),
+            "certificate not trusted: self-signed (a CA certificate used by the server itself)"
+        );
+        let other_reason = rustls::Error::InvalidCertificate(CertificateError::Other(OtherError(
+            Arc::new(webpki::Error::PathLenConstraintViolated),
+        )));
+        assert!(words(&other_reason).starts_with("certificate rejected: "));
     }
 }
