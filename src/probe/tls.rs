@@ -16,6 +16,8 @@ use rustls::{
     SignatureScheme,
 };
 
+use crate::words::io_error;
+
 /// Why the trust store could not be built, in one sentence.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TrustError(pub String);
@@ -104,7 +106,7 @@ fn add_pem_file(
 ) -> Result<Vec<CertificateDer<'static>>, TrustError> {
     let shown = path.display();
     let bytes = std::fs::read(path)
-        .map_err(|e| TrustError(format!("--cacert {shown}: {}", crate::words::io_error(&e))))?;
+        .map_err(|e| TrustError(format!("--cacert {shown}: {}", io_error(&e))))?;
     let mut added = Vec::new();
     for cert in CertificateDer::pem_slice_iter(&bytes) {
         let cert =
