@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-use crate::cli::Method;
+use crate::probe::Method;
 
 const EMBEDDED: &str = include_str!("catalog.toml");
 

@@ -129,7 +129,8 @@ impl Checker {
 
     /// Whether a failed probe should ask if the user's own connection works.
     fn wants_connectivity(&self, plan: &Plan, seen: &Observation) -> bool {
-        let network_failure = seen.failure.as_ref().is_some_and(|f| f.kind.is_network());
+        // Every failure a probe reports is the network's; answers it disliked are the verdict's.
+        let network_failure = seen.failure.is_some();
         !self.checks.references.is_empty()
             && network_failure
             && connectivity::is_public(&plan.target.url, seen.address.map(|a| a.ip()))

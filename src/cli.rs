@@ -11,6 +11,7 @@ use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::{ArgAction, Command, CommandFactory, FromArgMatches, Parser, ValueEnum};
 
 use crate::expect::StatusSet;
+use crate::probe::Method;
 
 const EXAMPLES: &str = "\
 Examples:
@@ -101,7 +102,7 @@ pub struct Cli {
         ignore_case = true,
         value_name = "METHOD"
     )]
-    pub method: Option<Method>,
+    pub method: Option<MethodArg>,
 
     /// Extra request header 'Name: value' (repeatable; never printed back)
     #[arg(short = 'H', long = "header", value_name = "HEADER")]
@@ -165,20 +166,20 @@ pub enum UntilArg {
     Down,
 }
 
-#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
-#[serde(rename_all = "UPPERCASE")]
-pub enum Method {
+/// `-X`: the request method as the command line spells it.
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MethodArg {
     #[value(name = "GET")]
     Get,
     #[value(name = "HEAD")]
     Head,
 }
 
-impl Method {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Method::Get => "GET",
-            Method::Head => "HEAD",
+impl From<MethodArg> for Method {
+    fn from(arg: MethodArg) -> Method {
+        match arg {
+            MethodArg::Get => Method::Get,
+            MethodArg::Head => Method::Head,
         }
     }
 }

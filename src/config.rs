@@ -16,7 +16,7 @@ use crate::cli::{self, Cli};
 use crate::connectivity::Reference;
 use crate::exit::BadInput;
 use crate::expect::StatusSet;
-use crate::target::redact_typed;
+use crate::redact::redact_typed;
 
 /// What the config file says, already checked.
 #[derive(Debug, Clone, Default)]
@@ -95,7 +95,7 @@ pub fn load(cli_path: Option<&Path>) -> Result<Config, BadInput> {
             return Err(BadInput(format!(
                 "cannot read config file {}: {}",
                 path.display(),
-                io_words(&e)
+                crate::words::io_error(&e)
             )))
         }
     };
@@ -251,15 +251,6 @@ fn line_of(text: &str, offset: usize) -> usize {
         .filter(|&&b| b == b'\n')
         .count()
         + 1
-}
-
-/// An I/O error in words, without Rust's "(os error 2)".
-pub fn io_words(error: &std::io::Error) -> String {
-    let text = error.to_string();
-    match text.find(" (os error") {
-        Some(cut) => text[..cut].to_lowercase(),
-        None => text.to_lowercase(),
-    }
 }
 
 #[cfg(test)]

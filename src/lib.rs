@@ -13,6 +13,7 @@ pub mod exit;
 pub mod expect;
 pub mod monitor;
 pub mod probe;
+pub mod redact;
 pub mod report;
 pub mod run;
 pub mod sanitize;
@@ -22,5 +23,6 @@ pub mod status_page;
 pub mod target;
 pub mod timestamp;
 pub mod verdict;
+pub mod words;
 
 pub use run::main_exit_code;

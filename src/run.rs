@@ -29,7 +29,10 @@ pub fn main_exit_code() -> ExitCode {
             None => {
                 let words = match error.downcast_ref::<io::Error>() {
                     Some(io_error) => {
-                        format!("cannot write the output: {}", config::io_words(io_error))
+                        format!(
+                            "cannot write the output: {}",
+                            crate::words::io_error(io_error)
+                        )
                     }
                     None => format!("{error:#}"),
                 };
@@ -104,7 +107,8 @@ fn run() -> anyhow::Result<ExitCode> {
 /// proxies the environment names.
 fn client(connection: &Connection) -> Result<Client, BadInput> {
     Ok(Client {
-        tls: probe::tls::client_config(connection.insecure, connection.cacert.as_deref())?,
+        tls: probe::tls::client_config(connection.insecure, connection.cacert.as_deref())
+            .map_err(|e| BadInput(e.to_string()))?,
         timeout: connection.timeout,
         ip_family: connection.ip_family,
         headers: connection.headers.clone(),

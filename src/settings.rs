@@ -10,13 +10,13 @@ use ureq::config::IpFamily;
 
 use crate::catalog::Catalog;
 use crate::check::Plan;
-use crate::cli::{Cli, ColorWhen, FormatArg, Generate, Method, UntilArg};
+use crate::cli::{Cli, ColorWhen, FormatArg, Generate, UntilArg};
 use crate::config::Config;
 use crate::connectivity::{self, Reference};
 use crate::exit::BadInput;
 use crate::expect::StatusSet;
 use crate::monitor::Schedule;
-use crate::probe;
+use crate::probe::{self, Method};
 use crate::report::{Format, Output};
 use crate::status_page;
 use crate::target::{self, Target};

@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use crate::connectivity::Connectivity;
 use crate::expect::StatusSet;
-use crate::probe::{ErrorKind, Failure, Observation};
+use crate::probe::{self, Failure, Observation};
 use crate::status_page::{self, Severity};
 
 /// A target's state. The order is severity for the exit code: DOWN > UNKNOWN > DEGRADED > UP.
@@ -49,6 +49,90 @@ impl State {
     }
 }
 
+/// Why a target is not up, in one word for scripts (`error.kind`): the network's failures,
+/// as the probe names them, and the verdict's own objections to an answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ErrorKind {
+    Dns,
+    Refused,
+    Unreachable,
+    Timeout,
+    Tls,
+    Reset,
+    Protocol,
+    Redirects,
+    /// The status code is not one that means the service works.
+    Status,
+    /// The body lacks the text asked for.
+    Content,
+    /// A bot wall answered instead of the service.
+    Blocked,
+}
+
+impl ErrorKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorKind::Status => "status",
+            ErrorKind::Content => "content",
+            ErrorKind::Blocked => "blocked",
+            ErrorKind::Dns => "dns",
+            ErrorKind::Refused => "refused",
+            ErrorKind::Unreachable => "unreachable",
+            ErrorKind::Timeout => "timeout",
+            ErrorKind::Tls => "tls",
+            ErrorKind::Reset => "reset",
+            ErrorKind::Protocol => "protocol",
+            ErrorKind::Redirects => "redirects",
+        }
+    }
+
+    /// Failures of the network itself, as opposed to answers we did not like.
+    pub fn is_network(self) -> bool {
+        !matches!(
+            self,
+            ErrorKind::Status | ErrorKind::Content | ErrorKind::Blocked
+        )
+    }
+}
+
+impl From<probe::ErrorKind> for ErrorKind {
+    fn from(kind: probe::ErrorKind) -> ErrorKind {
+        match kind {
+            probe::ErrorKind::Dns => ErrorKind::Dns,
+            probe::ErrorKind::Refused => ErrorKind::Refused,
+            probe::ErrorKind::Unreachable => ErrorKind::Unreachable,
+            probe::ErrorKind::Timeout => ErrorKind::Timeout,
+            probe::ErrorKind::Tls => ErrorKind::Tls,
+            probe::ErrorKind::Reset => ErrorKind::Reset,
+            probe::ErrorKind::Protocol => ErrorKind::Protocol,
+            probe::ErrorKind::Redirects => ErrorKind::Redirects,
+        }
+    }
+}
+
+/// What is wrong with a target: its kind and one sentence.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Error {
+    pub kind: ErrorKind,
+    pub message: String,
+}
+
+impl Error {
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Error {
+        Error {
+            kind,
+            message: message.into(),
+        }
+    }
+}
+
+impl From<&Failure> for Error {
+    fn from(failure: &Failure) -> Error {
+        Error::new(failure.kind.into(), failure.message.clone())
+    }
+}
+
 /// What counts as healthy for one target.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Criteria {
@@ -63,7 +147,7 @@ pub struct Verdict {
     pub state: State,
     /// One short sentence.
     pub reason: String,
-    pub error: Option<Failure>,
+    pub error: Option<Error>,
 }
 
 /// What else is known when judging a probe: the provider's word and the user's connection.
@@ -93,7 +177,7 @@ pub fn judge(
         return Verdict {
             state,
             reason,
-            error: Some(failure.clone()),
+            error: Some(Error::from(failure)),
         };
     }
     if let (Some(vendor), Some(answer)) = (seen.bot_wall, &seen.answer) {
@@ -123,7 +207,7 @@ fn behind_a_wall(
     had_page: bool,
 ) -> Verdict {
     let wall = format!("a {vendor} bot wall answered {status} instead of the service");
-    let error = Some(Failure::new(
+    let error = Some(Error::new(
         ErrorKind::Blocked,
         format!("{wall}: the service itself is unverified"),
     ));
@@ -154,11 +238,11 @@ fn behind_a_wall(
 /// Judges the answer itself: status, body, speed, certificate.
 fn judge_answer(seen: &Observation, criteria: &Criteria, now: SystemTime) -> Verdict {
     let Some(answer) = &seen.answer else {
-        let failure = Failure::new(ErrorKind::Protocol, "no answer");
+        let error = Error::new(ErrorKind::Protocol, "no answer");
         return Verdict {
             state: State::Down,
-            reason: failure.message.clone(),
-            error: Some(failure),
+            reason: error.message.clone(),
+            error: Some(error),
         };
     };
     let status = format!(
@@ -171,7 +255,7 @@ fn judge_answer(seen: &Observation, criteria: &Criteria, now: SystemTime) -> Ver
     let down = |kind, reason: String| Verdict {
         state: State::Down,
         reason: reason.clone(),
-        error: Some(Failure::new(kind, reason)),
+        error: Some(Error::new(kind, reason)),
     };
     let expected = criteria
         .expect
@@ -186,7 +270,7 @@ fn judge_answer(seen: &Observation, criteria: &Criteria, now: SystemTime) -> Ver
             return Verdict {
                 state: State::Degraded,
                 reason: reason.clone(),
-                error: Some(Failure::new(ErrorKind::Status, reason)),
+                error: Some(Error::new(ErrorKind::Status, reason)),
             };
         }
         if let (Some(false), Some(set)) = (expected, &criteria.expect) {
@@ -356,7 +440,7 @@ mod context_tests {
 
     fn seen(
         status: Option<u16>,
-        failure: Option<ErrorKind>,
+        failure: Option<probe::ErrorKind>,
         wall: Option<&'static str>,
     ) -> Observation {
         Observation {
@@ -454,7 +538,7 @@ mod context_tests {
 
     #[test]
     fn the_users_connection_decides_between_down_and_unknown() {
-        let failed = seen(None, Some(ErrorKind::Dns), None);
+        let failed = seen(None, Some(probe::ErrorKind::Dns), None);
         let offline = Connectivity {
             online: false,
             checked: 3,

@@ -1,17 +1,17 @@
-//! What went wrong, in one word for scripts (`error.kind`) and one sentence for people.
+//! What went wrong on the way to an answer, in one word for scripts (`error.kind`) and one
+//! sentence for people.
 //!
 //! ureq reports a DNS failure as a plain I/O error, so a failure is classified by the phase the
-//! probe had reached (see `phases`), and only then by the error's type.
+//! probe had reached (see `phase_log`), and only then by the error's type.
 
 use std::io;
 use std::time::Duration;
 
-use serde::Serialize;
+use super::phase_log::{PhaseFailure, PhaseLog};
 
-use super::phases::{PhaseFailure, PhaseLog};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
+/// The ways the network can fail a probe. Answers the verdict does not like have kinds of
+/// their own, in the verdict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ErrorKind {
     Dns,
     Refused,
@@ -21,9 +21,6 @@ pub enum ErrorKind {
     Reset,
     Protocol,
     Redirects,
-    Status,
-    Content,
-    Blocked,
 }
 
 impl ErrorKind {
@@ -37,18 +34,7 @@ impl ErrorKind {
             ErrorKind::Reset => "reset",
             ErrorKind::Protocol => "protocol",
             ErrorKind::Redirects => "redirects",
-            ErrorKind::Status => "status",
-            ErrorKind::Content => "content",
-            ErrorKind::Blocked => "blocked",
         }
-    }
-
-    /// Failures of the network itself, as opposed to answers we did not like.
-    pub fn is_network(self) -> bool {
-        !matches!(
-            self,
-            ErrorKind::Status | ErrorKind::Content | ErrorKind::Blocked
-        )
     }
 }
 
@@ -206,12 +192,12 @@ fn io_failure(error: &io::Error, answered: bool, within: &str) -> Failure {
             ErrorKind::Protocol,
             format!(
                 "the answer is not valid HTTP: {}",
-                crate::config::io_words(error)
+                crate::words::io_error(error)
             ),
         ),
         _ => Failure::new(
             ErrorKind::Reset,
-            format!("the connection failed: {}", crate::config::io_words(error)),
+            format!("the connection failed: {}", crate::words::io_error(error)),
         ),
     }
 }

@@ -1,6 +1,7 @@
 //! TLS: the trust store (built-in roots plus `--cacert`), `--insecure`, what a certificate
 //! says about its expiry, and rustls errors in words.
 
+use std::fmt;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -11,10 +12,23 @@ use rustls::crypto::{self, WebPkiSupportedAlgorithms};
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::{
-    CertificateError, ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme,
+    CertificateError, ClientConfig, DigitallySignedStruct, OtherError, RootCertStore,
+    SignatureScheme,
 };
 
-use crate::exit::BadInput;
+use crate::words::io_error;
+
+/// Why the trust store could not be built, in one sentence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrustError(pub String);
+
+impl fmt::Display for TrustError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for TrustError {}
 
 /// What the server's certificate says about when it stops being valid.
 #[derive(Debug, Clone, PartialEq)]
@@ -53,11 +67,11 @@ pub fn certificate_of(der: &CertificateDer<'_>) -> Option<Certificate> {
 pub fn client_config(
     insecure: bool,
     extra_ca: Option<&Path>,
-) -> Result<Arc<ClientConfig>, BadInput> {
+) -> Result<Arc<ClientConfig>, TrustError> {
     let provider = Arc::new(crypto::ring::default_provider());
     let builder = ClientConfig::builder_with_provider(provider.clone())
         .with_safe_default_protocol_versions()
-        .map_err(|e| BadInput(format!("TLS cannot be set up: {e}")))?;
+        .map_err(|e| TrustError(format!("TLS cannot be set up: {e}")))?;
     let trust = if insecure {
         Trust::Anything
     } else {
@@ -69,7 +83,7 @@ pub fn client_config(
         };
         let webpki = WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider.clone())
             .build()
-            .map_err(|e| BadInput(format!("TLS cannot be set up: {e}")))?;
+            .map_err(|e| TrustError(format!("TLS cannot be set up: {e}")))?;
         Trust::Roots { webpki, pinned }
     };
     let verifier = Verifier {
@@ -89,20 +103,21 @@ pub fn client_config(
 fn add_pem_file(
     roots: &mut RootCertStore,
     path: &Path,
-) -> Result<Vec<CertificateDer<'static>>, BadInput> {
+) -> Result<Vec<CertificateDer<'static>>, TrustError> {
     let shown = path.display();
     let bytes = std::fs::read(path)
-        .map_err(|e| BadInput(format!("--cacert {shown}: {}", crate::config::io_words(&e))))?;
+        .map_err(|e| TrustError(format!("--cacert {shown}: {}", io_error(&e))))?;
     let mut added = Vec::new();
     for cert in CertificateDer::pem_slice_iter(&bytes) {
-        let cert = cert.map_err(|_| BadInput(format!("--cacert {shown}: not a valid PEM file")))?;
+        let cert =
+            cert.map_err(|_| TrustError(format!("--cacert {shown}: not a valid PEM file")))?;
         roots
             .add(cert.clone())
-            .map_err(|e| BadInput(format!("--cacert {shown}: {}", words(&e))))?;
+            .map_err(|e| TrustError(format!("--cacert {shown}: {}", words(&e))))?;
         added.push(cert);
     }
     if added.is_empty() {
-        return Err(BadInput(format!(
+        return Err(TrustError(format!(
             "--cacert {shown}: no certificate in the file"
         )));
     }
@@ -287,7 +302,9 @@ fn certificate_words(error: &CertificateError) -> String {
         CertificateError::Revoked => "certificate revoked".into(),
         CertificateError::BadSignature => "certificate has a bad signature".into(),
         CertificateError::BadEncoding => "certificate is malformed".into(),
-        CertificateError::Other(other) if format!("{other:?}").contains("CaUsedAsEndEntity") => {
+        CertificateError::Other(other)
+            if matches!(webpki_reason(other), Some(webpki::Error::CaUsedAsEndEntity)) =>
+        {
             "certificate not trusted: self-signed (a CA certificate used by the server itself)"
                 .into()
         }
@@ -295,7 +312,13 @@ fn certificate_words(error: &CertificateError) -> String {
     }
 }
 
-/// rustls names the certificate's names as `DnsName("example.com")`; people want the name.
+/// webpki's own reason for refusing a certificate, which rustls passes on wrapped when it has
+/// no word of its own for it.
+fn webpki_reason(other: &OtherError) -> Option<&webpki::Error> {
+    other.0.downcast_ref::<webpki::Error>()
+}
+
+/// webpki names the certificate's names as `DnsName("example.com")`; people want the name.
 fn unwrap_debug(presented: &str) -> &str {
     match (presented.find('"'), presented.rfind('"')) {
         (Some(open), Some(close)) if close > open => &presented[open + 1..close],
@@ -349,5 +372,16 @@ mod tests {
         );
         let expired = rustls::Error::InvalidCertificate(CertificateError::Expired);
         assert_eq!(words(&expired), "certificate expired");
+        let ca_as_server = rustls::Error::InvalidCertificate(CertificateError::Other(OtherError(
+            Arc::new(webpki::Error::CaUsedAsEndEntity),
+        )));
+        assert_eq!(
+            words(&ca_as_server),
+            "certificate not trusted: self-signed (a CA certificate used by the server itself)"
+        );
+        let other_reason = rustls::Error::InvalidCertificate(CertificateError::Other(OtherError(
+            Arc::new(webpki::Error::PathLenConstraintViolated),
+        )));
+        assert!(words(&other_reason).starts_with("certificate rejected: "));
     }
 }

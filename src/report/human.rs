@@ -6,10 +6,11 @@ use std::time::{Duration, SystemTime};
 use super::{Output, Reporter};
 use crate::catalog::{Catalog, StatusFormat};
 use crate::check::{Outcome, Sink};
+use crate::redact::redact_typed;
 use crate::sanitize::for_terminal;
 use crate::stats::Summary;
 use crate::status_page;
-use crate::target::{redact_typed, Target};
+use crate::target::Target;
 use crate::verdict::State;
 
 /// Detail lines start under the name.
@@ -320,7 +321,7 @@ pub fn list(catalog: &Catalog, output: Output, out: &mut dyn Write) -> io::Resul
             (None, _) => "-".into(),
         };
         let method = match service.method {
-            Some(crate::cli::Method::Head) => "HEAD ",
+            Some(crate::probe::Method::Head) => "HEAD ",
             _ => "",
         };
         writeln!(

@@ -8,11 +8,10 @@ use serde::Serialize;
 use super::{millis, Reporter};
 use crate::catalog::{Catalog, Service, StatusFormat};
 use crate::check::{Outcome, Sink};
-use crate::probe::ErrorKind;
+use crate::redact::redact_typed;
 use crate::stats::Summary;
 use crate::status_page;
-use crate::target::redact_typed;
-use crate::verdict::State;
+use crate::verdict::{ErrorKind, State};
 
 pub struct JsonLines<'w> {
     out: Box<dyn Write + 'w>,
@@ -308,7 +307,7 @@ pub fn list(catalog: &Catalog, out: &mut dyn Write) -> io::Result<()> {
                 name: service.display_name(),
                 aliases: &service.aliases,
                 url,
-                method: service.method.unwrap_or(crate::cli::Method::Get).as_str(),
+                method: service.method.unwrap_or(crate::probe::Method::Get).as_str(),
                 expect: service.expect.as_deref(),
                 contains: service.contains.as_deref(),
                 status_page: service.status_page.as_deref().map(redact_typed),

@@ -1,0 +1,78 @@
+//! Credentials and headers the user gave for the target itself, kept to its own origin.
+
+use base64::engine::general_purpose::STANDARD as BASE64;
+use base64::Engine;
+use percent_encoding::percent_decode_str;
+use url::Url;
+
+/// What the user gave for the target itself: credentials in its URL (sent as HTTP Basic) and
+/// `-H` headers. They go to the target's own origin only, never across a redirect to another
+/// host, where they could leak tokens and cookies.
+pub(super) struct OwnHeaders {
+    origin: url::Origin,
+    headers: Vec<(String, String)>,
+}
+
+impl OwnHeaders {
+    pub(super) fn of(url: &Url, extra: &[(String, String)]) -> OwnHeaders {
+        let user = percent_decode(url.username());
+        let password = url.password().map(percent_decode);
+        let basic = (!user.is_empty() || password.is_some()).then(|| {
+            let pair = format!("{user}:{}", password.unwrap_or_default());
+            (
+                "authorization".to_string(),
+                format!("Basic {}", BASE64.encode(pair)),
+            )
+        });
+        OwnHeaders {
+            origin: url.origin(),
+            headers: basic.into_iter().chain(extra.iter().cloned()).collect(),
+        }
+    }
+
+    /// The headers for a request to `url`: all of them at the target's origin, none elsewhere.
+    pub(super) fn for_url(&self, url: &Url) -> &[(String, String)] {
+        if url.origin() == self.origin {
+            &self.headers
+        } else {
+            &[]
+        }
+    }
+}
+
+/// A user name or password as the URL holds it (`%40` for `@`), decoded for the header.
+fn percent_decode(text: &str) -> String {
+    percent_decode_str(text).decode_utf8_lossy().into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn basic_credentials_are_encoded_and_kept_to_their_origin() {
+        let plain = Url::parse("http://user:pass@example.com/").unwrap();
+        let basic = OwnHeaders::of(&plain, &[]);
+        assert_eq!(
+            basic.for_url(&plain),
+            [("authorization".into(), "Basic dXNlcjpwYXNz".into())]
+        );
+        assert_eq!(
+            percent_decode("a%zz%4"),
+            "a%zz%4",
+            "a stray % stays as it is"
+        );
+        let url = Url::parse("https://us%40er:p%3Ass@example.com/").unwrap();
+        let own = OwnHeaders::of(&url, &[("X-Token".into(), "t".into())]);
+        let basic = format!("Basic {}", BASE64.encode("us@er:p:ss"));
+        assert_eq!(
+            own.for_url(&url),
+            [
+                ("authorization".into(), basic),
+                ("X-Token".into(), "t".into())
+            ]
+        );
+        let elsewhere = Url::parse("https://other.example/").unwrap();
+        assert!(own.for_url(&elsewhere).is_empty());
+    }
+}

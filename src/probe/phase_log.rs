@@ -1,0 +1,94 @@
+//! What one probe learned about its phases, written by the seams it installs into its agent
+//! (see `resolve`, `tcp`, `tls_transport` and `first_byte`) and read back when the probe ends.
+//!
+//! On a failure the log says which phase failed, because ureq reports a DNS failure as a plain
+//! I/O error.
+
+use std::io;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use ureq::http::Uri;
+
+use super::port::port_of;
+use super::tls::Certificate;
+
+/// What one probe learned about its phases. Durations add up over redirect hops.
+#[derive(Debug, Default, Clone)]
+pub struct PhaseLog {
+    pub dns: Option<Duration>,
+    pub connect: Option<Duration>,
+    pub tls: Option<Duration>,
+    pub first_byte: Option<Duration>,
+    /// The address the last connection went to.
+    pub address: Option<SocketAddr>,
+    /// The last server certificate seen.
+    pub certificate: Option<Certificate>,
+    /// The raw first line of the last response.
+    pub status_line: Option<Vec<u8>>,
+    /// The phase that failed, if one of ours did.
+    pub failure: Option<PhaseFailure>,
+    /// The proxy (host, port) the current request goes through, if any.
+    pub proxy: Option<(String, u16)>,
+}
+
+/// A failure seen inside a phase, in words, before ureq turns it into a generic error.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PhaseFailure {
+    Dns {
+        host: String,
+        detail: String,
+        timed_out: bool,
+    },
+    Connect {
+        address: Option<SocketAddr>,
+        kind: io::ErrorKind,
+        detail: String,
+    },
+    Tls {
+        detail: String,
+        timed_out: bool,
+    },
+}
+
+/// A probe's log, shared with the seams it installs into its agent.
+#[derive(Debug, Clone, Default)]
+pub struct Recorder(Arc<Mutex<PhaseLog>>);
+
+impl Recorder {
+    pub(super) fn log(&self) -> MutexGuard<'_, PhaseLog> {
+        // A poisoned lock only means a seam panicked mid-update; the numbers are still usable.
+        self.0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    pub fn snapshot(&self) -> PhaseLog {
+        self.log().clone()
+    }
+
+    pub(super) fn add(slot: &mut Option<Duration>, elapsed: Duration) {
+        *slot = Some(slot.unwrap_or_default() + elapsed);
+    }
+
+    pub(super) fn fail(&self, failure: PhaseFailure) {
+        self.log().failure = Some(failure);
+    }
+
+    /// Says which proxy the next request goes through, so that the tunnel to it is not taken
+    /// for the answer.
+    pub fn set_proxy(&self, proxy: Option<(String, u16)>) {
+        self.log().proxy = proxy;
+    }
+
+    pub(super) fn is_proxy(&self, uri: &Uri) -> bool {
+        let log = self.log();
+        let Some((host, port)) = &log.proxy else {
+            return false;
+        };
+        uri.host()
+            .is_some_and(|h| h.trim_matches(['[', ']']) == host.trim_matches(['[', ']']))
+            && port_of(uri) == Some(*port)
+    }
+}

@@ -1,0 +1,121 @@
+//! One probe's way out: an agent whose seams report to the probe's phase log, and what is left
+//! of its deadline.
+
+use std::time::{Duration, Instant};
+
+use ureq::unversioned::transport::{ConnectProxyConnector, Connector};
+use ureq::Agent;
+use url::Url;
+
+use super::failure::{self, ErrorKind, Failure, Stage};
+use super::first_byte::FirstByteConnector;
+use super::phase_log::Recorder;
+use super::resolve::TimedResolver;
+use super::tcp::TimedTcpConnector;
+use super::tls_transport::TimedTlsConnector;
+use super::{Client, Method};
+
+/// Response headers larger than this are a protocol failure, not a memory problem.
+const MAX_HEADER_BYTES: usize = 64 * 1024;
+
+pub(super) struct Session<'c> {
+    client: &'c Client,
+    agent: Agent,
+    pub recorder: Recorder,
+    pub start: Instant,
+    timeout: Duration,
+}
+
+impl<'c> Session<'c> {
+    pub fn new(client: &'c Client, timeout: Duration) -> Session<'c> {
+        let recorder = Recorder::default();
+        let agent = agent_for(client, timeout, &recorder);
+        Session {
+            client,
+            agent,
+            recorder,
+            start: Instant::now(),
+            timeout,
+        }
+    }
+
+    /// Sends one request with what is left of the deadline; a failure is already in words.
+    pub fn send(
+        &self,
+        url: &Url,
+        method: Method,
+        headers: &[(String, String)],
+    ) -> Result<ureq::http::Response<ureq::Body>, Failure> {
+        let left = self.timeout.saturating_sub(self.start.elapsed());
+        if left.is_zero() {
+            let within = humantime::format_duration(self.timeout);
+            return Err(Failure::new(
+                ErrorKind::Timeout,
+                format!("no answer within {within}"),
+            ));
+        }
+        let mut bare = url.clone();
+        let _ = bare.set_username("");
+        let _ = bare.set_password(None);
+        bare.set_fragment(None);
+        let mut builder = match method {
+            Method::Get => ureq::http::Request::get(bare.as_str()),
+            Method::Head => ureq::http::Request::head(bare.as_str()),
+        };
+        for (name, value) in headers {
+            builder = builder.header(name.as_str(), value.as_str());
+        }
+        let request = builder
+            .body(())
+            .map_err(|e| self.classify(&ureq::Error::Http(e), Stage::Exchange))?;
+        let proxy = self.client.proxies.for_url(url);
+        self.recorder
+            .set_proxy(proxy.as_ref().map(|p| (p.host().to_string(), p.port())));
+        let request = self
+            .agent
+            .configure_request(request)
+            .timeout_global(Some(left))
+            .proxy(proxy)
+            .build();
+        self.agent
+            .run(request)
+            .map_err(|e| self.classify(&e, Stage::Exchange))
+    }
+
+    pub fn classify(&self, error: &ureq::Error, stage: Stage) -> Failure {
+        failure::classify(error, &self.recorder.snapshot(), self.timeout, stage)
+    }
+}
+
+/// An agent whose seams report to this probe's recorder. Redirects are ours to follow.
+fn agent_for(client: &Client, timeout: Duration, recorder: &Recorder) -> Agent {
+    let config = Agent::config_builder()
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .user_agent(concat!("isitdown/", env!("CARGO_PKG_VERSION")))
+        .accept("*/*")
+        .ip_family(client.ip_family)
+        .max_response_header_size(MAX_HEADER_BYTES)
+        .timeout_global(Some(timeout))
+        .proxy(None)
+        .build();
+    let connector = ()
+        .chain(ConnectProxyConnector::default())
+        .chain(TimedTcpConnector {
+            recorder: recorder.clone(),
+        })
+        .chain(TimedTlsConnector {
+            recorder: recorder.clone(),
+            config: client.tls.clone(),
+        })
+        .chain(FirstByteConnector {
+            recorder: recorder.clone(),
+        });
+    Agent::with_parts(
+        config,
+        connector,
+        TimedResolver {
+            recorder: recorder.clone(),
+        },
+    )
+}

@@ -1,0 +1,150 @@
+//! TLS, timed: the handshake is completed (and timed) with our own rustls configuration before
+//! the request goes out, and the server's certificate is kept for its expiry.
+
+use std::fmt;
+use std::io::{self, Read, Write};
+use std::sync::Arc;
+use std::time::Instant;
+
+use rustls::pki_types::ServerName;
+use rustls::{ClientConfig, ClientConnection, StreamOwned};
+use ureq::unversioned::transport::{
+    Buffers, ConnectionDetails, Connector, Either, LazyBuffers, NextTimeout, Transport,
+    TransportAdapter,
+};
+use ureq::Error;
+
+use super::phase_log::{PhaseFailure, Recorder};
+use super::tls;
+
+/// TLS with our own rustls configuration, handshake completed (and timed) before the request.
+#[derive(Debug)]
+pub struct TimedTlsConnector {
+    pub recorder: Recorder,
+    pub config: Arc<ClientConfig>,
+}
+
+impl<In: Transport> Connector<In> for TimedTlsConnector {
+    type Out = Either<In, TlsTransport>;
+
+    fn connect(
+        &self,
+        details: &ConnectionDetails,
+        chained: Option<In>,
+    ) -> Result<Option<Self::Out>, Error> {
+        let Some(transport) = chained else {
+            return Ok(None);
+        };
+        if !details.needs_tls() || transport.is_tls() {
+            return Ok(Some(Either::A(transport)));
+        }
+        let host = details
+            .uri
+            .host()
+            .unwrap_or_default()
+            .trim_matches(['[', ']']);
+        let name = ServerName::try_from(host.to_string()).map_err(|_| {
+            self.recorder.fail(PhaseFailure::Tls {
+                detail: format!("'{host}' cannot be a TLS server name"),
+                timed_out: false,
+            });
+            Error::Tls("invalid server name")
+        })?;
+        let started = Instant::now();
+        let mut connection = ClientConnection::new(self.config.clone(), name).map_err(|e| {
+            self.recorder.fail(PhaseFailure::Tls {
+                detail: tls::words(&e),
+                timed_out: false,
+            });
+            Error::Tls("cannot start TLS")
+        })?;
+        let mut socket = TransportAdapter::new(transport.boxed(), details.current_time.clone());
+        socket.set_timeout(details.timeout);
+        let mut handshake = || -> io::Result<()> {
+            while connection.is_handshaking() {
+                connection.complete_io(&mut socket)?;
+            }
+            Ok(())
+        };
+        let outcome = handshake();
+        let mut log = self.recorder.log();
+        Recorder::add(&mut log.tls, started.elapsed());
+        if let Some(leaf) = connection
+            .peer_certificates()
+            .and_then(|chain| chain.first())
+        {
+            log.certificate = tls::certificate_of(leaf);
+        }
+        drop(log);
+        if let Err(error) = outcome {
+            let ureq_error = Error::from(error);
+            let (detail, timed_out) = match &ureq_error {
+                Error::Timeout(_) => ("the handshake did not finish".to_string(), true),
+                Error::Io(e) => match e
+                    .get_ref()
+                    .and_then(|inner| inner.downcast_ref::<rustls::Error>())
+                {
+                    Some(tls_error) => (tls::words(tls_error), false),
+                    None => (
+                        format!(
+                            "the connection failed during the handshake: {}",
+                            crate::words::io_error(e)
+                        ),
+                        false,
+                    ),
+                },
+                other => (other.to_string(), false),
+            };
+            self.recorder.fail(PhaseFailure::Tls { detail, timed_out });
+            return Err(ureq_error);
+        }
+        let config = details.config;
+        let buffers = LazyBuffers::new(config.input_buffer_size(), config.output_buffer_size());
+        Ok(Some(Either::B(TlsTransport {
+            buffers,
+            stream: StreamOwned::new(connection, socket),
+        })))
+    }
+}
+
+/// A TLS session over whatever transport came before it in the chain.
+pub struct TlsTransport {
+    buffers: LazyBuffers,
+    stream: StreamOwned<ClientConnection, TransportAdapter>,
+}
+
+impl fmt::Debug for TlsTransport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TlsTransport").finish()
+    }
+}
+
+impl Transport for TlsTransport {
+    fn buffers(&mut self) -> &mut dyn Buffers {
+        &mut self.buffers
+    }
+
+    fn transmit_output(&mut self, amount: usize, timeout: NextTimeout) -> Result<(), Error> {
+        self.stream.get_mut().set_timeout(timeout);
+        let output = &self.buffers.output()[..amount];
+        self.stream.write_all(output)?;
+        self.stream.flush()?;
+        Ok(())
+    }
+
+    fn await_input(&mut self, timeout: NextTimeout) -> Result<bool, Error> {
+        self.stream.get_mut().set_timeout(timeout);
+        let input = self.buffers.input_append_buf();
+        let amount = self.stream.read(input)?;
+        self.buffers.input_appended(amount);
+        Ok(amount > 0)
+    }
+
+    fn is_open(&mut self) -> bool {
+        self.stream.get_mut().get_mut().is_open()
+    }
+
+    fn is_tls(&self) -> bool {
+        true
+    }
+}
