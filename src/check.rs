@@ -134,6 +134,7 @@ impl Round {
             let context = Context {
                 page: status_page.as_ref(),
                 connectivity: connectivity.as_ref(),
+                name: &plan.target.name,
             };
             let verdict = verdict::judge(&seen, criteria, context, SystemTime::now());
             Outcome {

@@ -38,7 +38,7 @@ const MAX_HEADER_BYTES: usize = 64 * 1024;
 const WALL_SNIFF_BYTES: u64 = 32 * 1024;
 /// Redirects followed before giving up.
 const MAX_REDIRECTS: usize = 10;
-/// Headers worth showing with `-v`, in this order.
+/// Headers worth showing with `-v`, in this order; they also tell which CDN served the answer.
 const HEADERS_OF_NOTE: &[&str] = &[
     "server",
     "content-type",
@@ -51,6 +51,10 @@ const HEADERS_OF_NOTE: &[&str] = &[
     "cf-ray",
     "cf-mitigated",
     "x-served-by",
+    "x-amz-cf-pop",
+    "x-amz-cf-id",
+    "x-fastly-request-id",
+    "akamai-grn",
     "cache-control",
 ];
 

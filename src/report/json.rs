@@ -206,6 +206,10 @@ struct Http<'a> {
     status: u16,
     reason: &'a str,
     version: &'a str,
+    /// The CDN that served the answer, when one shows.
+    edge: Option<&'static str>,
+    /// The CDN made the answer itself: the service behind it did not answer.
+    edge_error: bool,
 }
 
 #[derive(Serialize)]
@@ -243,10 +247,15 @@ impl<'a> ProbeLine<'a> {
             at: rfc3339(seen.started_at),
             state: outcome.verdict.state,
             reason: &outcome.verdict.reason,
-            http: seen.answer.as_ref().map(|a| Http {
-                status: a.status,
-                reason: &a.reason,
-                version: &a.version,
+            http: seen.answer.as_ref().map(|a| {
+                let edge = crate::edge::recognise(a.status, &a.reason, &a.headers);
+                Http {
+                    status: a.status,
+                    reason: &a.reason,
+                    version: &a.version,
+                    edge: edge.as_ref().map(|e| e.cdn),
+                    edge_error: edge.is_some_and(|e| e.error),
+                }
             }),
             error: outcome.verdict.error.as_ref().map(|e| Error {
                 kind: e.kind,
