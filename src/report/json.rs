@@ -6,7 +6,7 @@ use std::time::{Duration, SystemTime};
 use serde::Serialize;
 
 use super::{millis, Outcome, Reporter};
-use crate::catalog::{Catalog, Service, StatusFormat};
+use crate::catalog::{Catalog, Confidence, Service, StatusFormat};
 use crate::probe::ErrorKind;
 use crate::stats::Summary;
 use crate::status_page;
@@ -298,6 +298,8 @@ struct ServiceLine<'a> {
     status_format: Option<StatusFormat>,
     status_api: Option<String>,
     components: &'a [String],
+    origin: Option<&'a str>,
+    confidence: Option<Confidence>,
 }
 
 /// `--list --json`: one object per service.
@@ -324,6 +326,8 @@ pub fn list(catalog: &Catalog, out: &mut dyn Write) -> io::Result<()> {
                     .map(|_| StatusFormat::Statuspage)),
                 status_api: service.status_api.as_deref().map(redact_typed),
                 components: &service.components,
+                origin: service.origin.as_deref(),
+                confidence: service.confidence,
             },
         )?;
     }
