@@ -38,6 +38,22 @@ pub struct Service {
     pub components: Vec<String>,
     /// For incident feeds that span many products: the product to keep.
     pub product: Option<String>,
+    /// Why the probe reaches the service's own servers rather than a CDN's edge or cache.
+    pub origin: Option<String>,
+    /// How sure that is.
+    pub confidence: Option<Confidence>,
+}
+
+/// How a catalog row's probe is known to reach the origin.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Confidence {
+    /// Checked live on a connected machine.
+    Verified,
+    /// The provider's documentation or source says so.
+    Documented,
+    /// Reasoned from how the service is built; check it when you can.
+    Inferred,
 }
 
 impl Service {
@@ -218,6 +234,8 @@ mod tests {
             status_api: None,
             components: vec![],
             product: None,
+            origin: None,
+            confidence: None,
         };
         let catalog = Catalog::with_user_services(vec![mine]);
         let github = catalog.find("github").unwrap();

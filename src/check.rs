@@ -173,6 +173,7 @@ impl Checker {
             let context = Context {
                 page: status_page.as_ref(),
                 connectivity: connectivity.as_ref(),
+                name: &plan.target.name,
             };
             let verdict = verdict::judge(&seen, criteria, context, SystemTime::now());
             Outcome {

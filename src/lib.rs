@@ -9,6 +9,7 @@ pub mod check;
 pub mod cli;
 pub mod config;
 pub mod connectivity;
+pub mod edge;
 pub mod exit;
 pub mod expect;
 pub mod monitor;

@@ -155,6 +155,8 @@ pub struct Verdict {
 pub struct Context<'a> {
     pub page: Option<&'a status_page::Report>,
     pub connectivity: Option<&'a Connectivity>,
+    /// The target's display name, for a sentence about its servers.
+    pub name: &'a str,
 }
 
 /// Judges one probe in its context.
@@ -183,7 +185,7 @@ pub fn judge(
     if let (Some(vendor), Some(answer)) = (seen.bot_wall, &seen.answer) {
         return behind_a_wall(vendor, answer.status, readable_page, context.page.is_some());
     }
-    let verdict = judge_answer(seen, criteria, now);
+    let verdict = judge_answer(seen, criteria, context.name, now);
     match readable_page {
         Some(page) if page.admits_trouble() && verdict.state == State::Up => Verdict {
             state: State::Degraded,
@@ -236,7 +238,7 @@ fn behind_a_wall(
 }
 
 /// Judges the answer itself: status, body, speed, certificate.
-fn judge_answer(seen: &Observation, criteria: &Criteria, now: SystemTime) -> Verdict {
+fn judge_answer(seen: &Observation, criteria: &Criteria, name: &str, now: SystemTime) -> Verdict {
     let Some(answer) = &seen.answer else {
         let error = Error::new(ErrorKind::Protocol, "no answer");
         return Verdict {
@@ -263,7 +265,13 @@ fn judge_answer(seen: &Observation, criteria: &Criteria, now: SystemTime) -> Ver
         .map(|set| set.contains(answer.status));
     if expected != Some(true) {
         if (500..600).contains(&answer.status) {
-            return down(ErrorKind::Status, format!("server error: {status}"));
+            // A CDN's own error page: the edge is up, the service behind it is not.
+            let edge = crate::edge::recognise(answer.status, &answer.reason, &answer.headers);
+            let reason = match edge.filter(|edge| edge.error) {
+                Some(edge) => edge.sentence(&crate::sanitize::for_terminal(name), answer.status),
+                None => format!("server error: {status}"),
+            };
+            return down(ErrorKind::Status, reason);
         }
         if answer.status == 429 {
             let reason = format!("rate limited: {status} (the service sheds load)");
@@ -483,7 +491,11 @@ mod context_tests {
         judge(
             seen,
             &Criteria::default(),
-            Context { page, connectivity },
+            Context {
+                page,
+                connectivity,
+                name: "",
+            },
             SystemTime::now(),
         )
         .state

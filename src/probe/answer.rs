@@ -4,7 +4,7 @@
 use super::head::{has_status, reason_phrase};
 use super::phase_log::PhaseLog;
 
-/// Headers worth showing with `-v`, in this order.
+/// Headers worth showing with `-v`, in this order; they also tell which CDN served the answer.
 const HEADERS_OF_NOTE: &[&str] = &[
     "server",
     "content-type",
@@ -17,6 +17,10 @@ const HEADERS_OF_NOTE: &[&str] = &[
     "cf-ray",
     "cf-mitigated",
     "x-served-by",
+    "x-amz-cf-pop",
+    "x-amz-cf-id",
+    "x-fastly-request-id",
+    "akamai-grn",
     "cache-control",
 ];
 

@@ -84,6 +84,11 @@ impl Sink for Human<'_> {
             }
             if let Some(answer) = &seen.answer {
                 self.detail("http", &answer.version)?;
+                let edge = crate::edge::recognise(answer.status, &answer.reason, &answer.headers);
+                if let Some(edge) = edge {
+                    let id = edge.id.map(|id| format!(" ({})", for_terminal(&id)));
+                    self.detail("edge", &format!("{}{}", edge.cdn, id.unwrap_or_default()))?;
+                }
                 for (name, value) in &answer.headers {
                     let value = if name == "location" {
                         redact_typed(value)

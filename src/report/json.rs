@@ -6,7 +6,7 @@ use std::time::{Duration, SystemTime};
 use serde::Serialize;
 
 use super::{millis, Reporter};
-use crate::catalog::{Catalog, Service, StatusFormat};
+use crate::catalog::{Catalog, Confidence, Service, StatusFormat};
 use crate::check::{Outcome, Sink};
 use crate::redact::redact_typed;
 use crate::stats::Summary;
@@ -208,6 +208,10 @@ struct Http<'a> {
     status: u16,
     reason: &'a str,
     version: &'a str,
+    /// The CDN that served the answer, when one shows.
+    edge: Option<&'static str>,
+    /// The CDN made the answer itself: the service behind it did not answer.
+    edge_error: bool,
 }
 
 #[derive(Serialize)]
@@ -245,10 +249,15 @@ impl<'a> ProbeLine<'a> {
             at: rfc3339(seen.started_at),
             state: outcome.verdict.state,
             reason: &outcome.verdict.reason,
-            http: seen.answer.as_ref().map(|a| Http {
-                status: a.status,
-                reason: &a.reason,
-                version: &a.version,
+            http: seen.answer.as_ref().map(|a| {
+                let edge = crate::edge::recognise(a.status, &a.reason, &a.headers);
+                Http {
+                    status: a.status,
+                    reason: &a.reason,
+                    version: &a.version,
+                    edge: edge.as_ref().map(|e| e.cdn),
+                    edge_error: edge.is_some_and(|e| e.error),
+                }
             }),
             error: outcome.verdict.error.as_ref().map(|e| Error {
                 kind: e.kind,
@@ -291,6 +300,8 @@ struct ServiceLine<'a> {
     status_format: Option<StatusFormat>,
     status_api: Option<String>,
     components: &'a [String],
+    origin: Option<&'a str>,
+    confidence: Option<Confidence>,
 }
 
 /// `--list --json`: one object per service.
@@ -317,6 +328,8 @@ pub fn list(catalog: &Catalog, out: &mut dyn Write) -> io::Result<()> {
                     .map(|_| StatusFormat::Statuspage)),
                 status_api: service.status_api.as_deref().map(redact_typed),
                 components: &service.components,
+                origin: service.origin.as_deref(),
+                confidence: service.confidence,
             },
         )?;
     }

@@ -449,6 +449,8 @@ mod tests {
             status_api: None,
             components: components.iter().map(|c| c.to_string()).collect(),
             product: None,
+            origin: None,
+            confidence: None,
         }
     }
 

@@ -4,6 +4,7 @@
 use serde_json::Value;
 
 const STATES: &[&str] = &["up", "degraded", "down", "unknown"];
+const EDGES: &[&str] = &["cloudflare", "cloudfront", "fastly", "akamai"];
 const KINDS: &[&str] = &[
     "dns",
     "refused",
@@ -97,10 +98,27 @@ pub fn check_probe(probe: &Value) {
     timestamp(&probe["at"], "at");
     state(&probe["state"], "state");
     if !probe["http"].is_null() {
-        keys(&probe["http"], &["status", "reason", "version"], "http");
+        keys(
+            &probe["http"],
+            &["status", "reason", "version", "edge", "edge_error"],
+            "http",
+        );
         assert!(probe["http"]["status"].is_u64());
         string(&probe["http"]["reason"], "http.reason");
         string(&probe["http"]["version"], "http.version");
+        let edge = &probe["http"]["edge"];
+        assert!(
+            edge.is_null() || EDGES.contains(&edge.as_str().unwrap_or_default()),
+            "http.edge: {probe}"
+        );
+        assert!(
+            probe["http"]["edge_error"].is_boolean(),
+            "edge_error: {probe}"
+        );
+        assert!(
+            !(edge.is_null() && probe["http"]["edge_error"] == true),
+            "an edge error names its edge: {probe}"
+        );
     }
     if !probe["error"].is_null() {
         keys(&probe["error"], &["kind", "message"], "error");
