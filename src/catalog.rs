@@ -42,6 +42,9 @@ pub struct Service {
     pub origin: Option<String>,
     /// How sure that is.
     pub confidence: Option<Confidence>,
+    /// Groups the service belongs to (`ai`, `dev`, `cloud`...), for `@tag` targets.
+    #[serde(default)]
+    pub tags: Vec<String>,
 }
 
 /// How a catalog row's probe is known to reach the origin.
@@ -236,6 +239,7 @@ mod tests {
             product: None,
             origin: None,
             confidence: None,
+            tags: vec![],
         };
         let catalog = Catalog::with_user_services(vec![mine]);
         let github = catalog.find("github").unwrap();

@@ -451,6 +451,7 @@ mod tests {
             product: None,
             origin: None,
             confidence: None,
+            tags: vec![],
         }
     }
 
