@@ -15,6 +15,14 @@ use crate::verdict::State;
 
 /// Detail lines start under the name.
 const INDENT: &str = "          ";
+/// The verdict word's column: as wide as the longest word, DEGRADED and UNKNOWN.
+const STATE_WIDTH: usize = 8;
+/// The total time's column: "12.34 s" and "143 ms" line up on the right.
+const TIME_WIDTH: usize = 8;
+/// Labels of `-v` detail lines ("redirect ", "address  ").
+const LABEL_WIDTH: usize = 9;
+/// The probe column of `--list`: long enough for most probe URLs.
+const PROBE_WIDTH: usize = 60;
 
 pub struct Human<'w> {
     out: Box<dyn Write + 'w>,
@@ -59,7 +67,7 @@ impl Sink for Human<'_> {
         let pad = " ".repeat(self.name_width.saturating_sub(name.chars().count()));
         let time = self
             .style
-            .dim(&format!("{:>8}", ms(outcome.seen.timings.total)));
+            .dim(&format!("{:>TIME_WIDTH$}", ms(outcome.seen.timings.total)));
         if self.repeated {
             let seq = self.style.dim(&format!("#{:<4}", outcome.seq));
             write!(self.out, "{seq}")?;
@@ -286,7 +294,7 @@ impl Human<'_> {
     }
 
     fn detail(&mut self, label: &str, value: &str) -> io::Result<()> {
-        let label = self.style.dim(&format!("{label:<9}"));
+        let label = self.style.dim(&format!("{label:<LABEL_WIDTH$}"));
         writeln!(self.out, "{INDENT}{label}{value}")
     }
 }
@@ -313,7 +321,7 @@ pub fn list(catalog: &Catalog, output: Output, out: &mut dyn Write) -> io::Resul
         out,
         "{}",
         style.bold(&format!(
-            "{:<width$}  {:<title$}  {:<60}  STATUS PAGE",
+            "{:<width$}  {:<title$}  {:<PROBE_WIDTH$}  STATUS PAGE",
             "NAMES", "SERVICE", "PROBE"
         ))
     )?;
@@ -331,7 +339,7 @@ pub fn list(catalog: &Catalog, output: Output, out: &mut dyn Write) -> io::Resul
         };
         writeln!(
             out,
-            "{:<width$}  {:<title$}  {:<60}  {}",
+            "{:<width$}  {:<title$}  {:<PROBE_WIDTH$}  {}",
             for_terminal(&names(service)),
             for_terminal(service.display_name()),
             for_terminal(&format!("{method}{}", redact_typed(&service.url))),
@@ -370,7 +378,7 @@ impl Style {
 
     /// The verdict word, coloured and padded to the width of the longest.
     fn state(&self, state: State) -> String {
-        let pad = " ".repeat(8 - state.word().len());
+        let pad = " ".repeat(STATE_WIDTH.saturating_sub(state.word().len()));
         format!("{}{pad}", self.state_word(state))
     }
 
