@@ -260,4 +260,34 @@ mod tests {
         assert_eq!(unique.len(), series.len(), "duplicate series in:\n{text}");
         assert_eq!(series.len(), 2 * (1 + 4 + 1 + 1 + 1));
     }
+    #[test]
+    fn prometheus_is_exact_for_one_target() {
+        let one = outcome("http://127.0.0.1:9/", 200, 12, State::Up);
+        let labels = r#"target="http://127.0.0.1:9/",name="127.0.0.1:9",url="http://127.0.0.1:9/""#;
+        let expected = [
+            "# HELP isitdown_up 1 if the target is up, 0 otherwise.",
+            "# TYPE isitdown_up gauge",
+            &format!("isitdown_up{{{labels}}} 1"),
+            "# HELP isitdown_state 1 for the target's current state (up, degraded, down, unknown).",
+            "# TYPE isitdown_state gauge",
+            &format!("isitdown_state{{{labels},state=\"up\"}} 1"),
+            &format!("isitdown_state{{{labels},state=\"degraded\"}} 0"),
+            &format!("isitdown_state{{{labels},state=\"down\"}} 0"),
+            &format!("isitdown_state{{{labels},state=\"unknown\"}} 0"),
+            "# HELP isitdown_http_status The HTTP status of the answer (0 when there was none).",
+            "# TYPE isitdown_http_status gauge",
+            &format!("isitdown_http_status{{{labels}}} 200"),
+            "# HELP isitdown_duration_seconds Time spent in each phase of the probe, and in total.",
+            "# TYPE isitdown_duration_seconds gauge",
+            &format!("isitdown_duration_seconds{{{labels},phase=\"total\"}} 0.012000"),
+            "# HELP isitdown_tls_cert_expiry_timestamp_seconds When the server's TLS certificate expires (Unix time).",
+            "# TYPE isitdown_tls_cert_expiry_timestamp_seconds gauge",
+            "# HELP isitdown_probe_timestamp_seconds When the probe started (Unix time).",
+            "# TYPE isitdown_probe_timestamp_seconds gauge",
+            &format!("isitdown_probe_timestamp_seconds{{{labels}}} 1700000000.000"),
+        ]
+        .join("\n")
+            + "\n";
+        assert_eq!(render_with(prometheus::render, &[Some(one)]), expected);
+    }
 }
