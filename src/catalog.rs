@@ -87,6 +87,8 @@ pub enum StatusFormat {
     GoogleCloud,
     GoogleWorkspace,
     Aws,
+    /// An RSS 2.0 or Atom feed of incidents, at `status_api`.
+    Feed,
     /// A page for people only: linked, never read.
     None,
 }

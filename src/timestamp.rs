@@ -92,6 +92,15 @@ pub fn since(start: SystemTime, now: SystemTime) -> String {
     }
 }
 
+/// "25 min ago", or "just now"; a time ahead of the clock is given as it is.
+pub fn ago(when: SystemTime, now: SystemTime) -> String {
+    match now.duration_since(when) {
+        Ok(age) if age.as_secs() < 60 => "just now".into(),
+        Ok(age) => format!("{} ago", age_words(age)),
+        Err(_) => rfc3339(when),
+    }
+}
+
 fn age_words(age: Duration) -> String {
     let minutes = age.as_secs() / 60;
     match minutes {

@@ -480,6 +480,8 @@ mod context_tests {
             error: error.map(str::to_string),
             severity,
             narrowed: false,
+            latest: vec![],
+            from_feed: false,
         }
     }
 

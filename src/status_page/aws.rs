@@ -45,6 +45,7 @@ pub fn read(json: &Value) -> Option<Page> {
         incidents,
         components: vec![],
         overall: Severity::Operational,
+        ..Page::default()
     })
 }
 

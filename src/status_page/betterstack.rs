@@ -68,6 +68,7 @@ pub fn read(json: &Value) -> Option<Page> {
         description: None,
         incidents,
         components,
+        ..Page::default()
     })
 }
 

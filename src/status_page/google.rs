@@ -43,6 +43,7 @@ pub fn read(json: &Value, page_url: &str) -> Option<Page> {
         incidents,
         components: vec![],
         overall: Severity::Operational,
+        ..Page::default()
     })
 }
 

@@ -72,6 +72,7 @@ pub fn read(json: &Value) -> Option<Page> {
         incidents,
         components,
         overall: Severity::Operational,
+        ..Page::default()
     })
 }
 

@@ -6,23 +6,19 @@
 
 mod aws;
 mod betterstack;
+mod feed;
+mod fetch;
 mod google;
 mod heroku;
 mod slack;
 mod statusio;
 mod statuspage;
 
-use std::time::{Duration, SystemTime};
-
-use serde_json::Value;
+use std::time::SystemTime;
 
 use crate::catalog::{Service, StatusFormat};
-use crate::probe::{self, Client};
 
-/// The most of a status page that is read (Google's incident history runs to a few hundred KB).
-const MAX_PAGE_BYTES: usize = 4 * 1024 * 1024;
-/// A status page gets this long at most, and never longer than the probe's own deadline.
-const PAGE_DEADLINE: Duration = Duration::from_secs(2);
+pub use fetch::read;
 
 /// How bad things are, by the page's own words, mildest first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
@@ -83,6 +79,18 @@ pub struct Page {
     pub components: Vec<Component>,
     /// The page's overall word as a severity (operational where the page has none).
     pub overall: Severity,
+    /// A feed's latest entries, newest first: context, whatever they say.
+    pub latest: Vec<Entry>,
+    /// Read from an RSS or Atom feed rather than a status API.
+    pub from_feed: bool,
+}
+
+/// One post of a feed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    pub title: String,
+    pub updated: Option<SystemTime>,
+    pub url: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -121,6 +129,9 @@ pub struct Report {
     pub severity: Severity,
     /// Judged by the service's own components, not by the page's overall word.
     pub narrowed: bool,
+    /// A feed's latest entries, newest first.
+    pub latest: Vec<Entry>,
+    pub from_feed: bool,
 }
 
 impl Report {
@@ -135,6 +146,8 @@ impl Report {
             error: Some(error),
             severity: Severity::Operational,
             narrowed: false,
+            latest: vec![],
+            from_feed: false,
         }
     }
 
@@ -147,20 +160,46 @@ impl Report {
         self.is_readable() && self.severity > Severity::Operational
     }
 
-    /// Who speaks: the provider's name, or the page's host.
+    /// Who speaks: the provider's name, or the page's host; "Mistral AI's status feed" for
+    /// a feed, which is only what the provider last posted.
     pub fn who(&self) -> String {
-        self.provider.clone().unwrap_or_else(|| {
+        let who = self.provider.clone().unwrap_or_else(|| {
             url::Url::parse(&self.url)
                 .ok()
                 .and_then(|u| u.host_str().map(str::to_string))
                 .unwrap_or_else(|| "the status page".into())
-        })
+        });
+        if self.from_feed {
+            format!("{who}'s status feed")
+        } else {
+            who
+        }
+    }
+
+    /// What the feed last said: "latest from Mistral AI's status feed: 'Elevated error
+    /// rates', 25 min ago".
+    pub fn latest_words(&self, now: SystemTime) -> Option<String> {
+        let entry = self.latest.first()?;
+        let when = entry
+            .updated
+            .map(|at| format!(", {}", crate::timestamp::ago(at, now)))
+            .unwrap_or_default();
+        Some(format!(
+            "latest from {}: '{}'{when}",
+            self.who(),
+            entry.title
+        ))
     }
 
     /// The provider's words in one line: "OpenAI reports: Elevated error rates in ChatGPT".
     pub fn summary(&self) -> String {
         if let Some(error) = &self.error {
             return format!("status page unreadable: {error}");
+        }
+        if self.from_feed && self.incidents.is_empty() {
+            return self
+                .latest_words(SystemTime::now())
+                .unwrap_or_else(|| format!("{} has no posts", self.who()));
         }
         let what = if let Some(first) = self.incidents.first() {
             match self.incidents.len() {
@@ -202,47 +241,6 @@ impl Report {
         };
         format!("{} reports: {what}", self.who())
     }
-}
-
-/// Fetches and parses a page. Never fails: an unreadable page is a report with an error.
-pub fn read(client: &Client, source: &Source) -> Result<Page, String> {
-    let deadline = client.timeout.min(PAGE_DEADLINE);
-    let fetched = probe::fetch(client, &source.api_url, deadline, MAX_PAGE_BYTES, true)
-        .map_err(|failure| failure.message)?;
-    if !(200..300).contains(&fetched.status) {
-        return Err(format!("the status page answered {}", fetched.status));
-    }
-    let content_type = fetched
-        .content_type
-        .unwrap_or_default()
-        .to_ascii_lowercase();
-    if !content_type.contains("json") {
-        let shown = if content_type.is_empty() {
-            "no content type".to_string()
-        } else {
-            content_type
-        };
-        return Err(format!(
-            "the status page answered {}, not JSON",
-            crate::sanitize::for_terminal(&shown)
-        ));
-    }
-    let text = decode(&fetched.body, &content_type);
-    let json: Value = serde_json::from_str(&text)
-        .map_err(|e| format!("the status page is not valid JSON: {e}"))?;
-    let page = match source.format {
-        StatusFormat::Statuspage => statuspage::read(&json),
-        StatusFormat::Slack => slack::read(&json),
-        StatusFormat::Heroku => heroku::read(&json),
-        StatusFormat::Statusio => statusio::read(&json),
-        StatusFormat::Betterstack => betterstack::read(&json),
-        StatusFormat::GoogleCloud | StatusFormat::GoogleWorkspace => {
-            google::read(&json, &source.page_url)
-        }
-        StatusFormat::Aws => aws::read(&json),
-        StatusFormat::None => None,
-    };
-    page.ok_or_else(|| "the status page is not in the expected format".to_string())
 }
 
 /// Narrows a page to one service: its components (all when it names none), the incidents that
@@ -323,9 +321,14 @@ pub fn report(source: &Source, page: Result<Page, String>, service: &Service) ->
         listed.chain([overall]).max()
     }
     .unwrap_or_default();
+    // A feed's title is rarely a name; the service's is.
+    let provider = match page.from_feed {
+        true => Some(service.display_name().to_string()),
+        false => page.provider,
+    };
     Report {
         url: source.page_url.clone(),
-        provider: page.provider,
+        provider,
         indicator: page.indicator,
         description: page.description,
         incidents,
@@ -333,6 +336,8 @@ pub fn report(source: &Source, page: Result<Page, String>, service: &Service) ->
         error: None,
         severity,
         narrowed,
+        latest: page.latest,
+        from_feed: page.from_feed,
     }
 }
 
@@ -377,32 +382,6 @@ pub fn impact_severity(word: Option<&str>) -> Severity {
         Some("major") => Severity::Major,
         Some("critical") => Severity::Critical,
         _ => Severity::Minor,
-    }
-}
-
-/// UTF-16 (AWS serves it) or UTF-8, by byte order mark or declared charset.
-fn decode(body: &[u8], content_type: &str) -> String {
-    let utf16 = |bytes: &[u8], little: bool| {
-        let units: Vec<u16> = bytes
-            .chunks_exact(2)
-            .map(|p| {
-                if little {
-                    u16::from_le_bytes([p[0], p[1]])
-                } else {
-                    u16::from_be_bytes([p[0], p[1]])
-                }
-            })
-            .collect();
-        String::from_utf16_lossy(&units)
-    };
-    match body {
-        [0xff, 0xfe, rest @ ..] => utf16(rest, true),
-        [0xfe, 0xff, rest @ ..] => utf16(rest, false),
-        [0xef, 0xbb, 0xbf, rest @ ..] => String::from_utf8_lossy(rest).into_owned(),
-        // Without a byte order mark, JSON's first character (ASCII) shows the order.
-        [0, first, ..] if *first != 0 && content_type.contains("utf-16") => utf16(body, false),
-        _ if content_type.contains("utf-16") => utf16(body, true),
-        _ => String::from_utf8_lossy(body).into_owned(),
     }
 }
 
@@ -503,17 +482,5 @@ mod tests {
             Severity::Minor,
             "no named component on the page: the indicator speaks"
         );
-    }
-
-    #[test]
-    fn utf16_pages_are_decoded() {
-        let text = "[]";
-        let mut le = vec![0xff, 0xfe];
-        le.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
-        assert_eq!(decode(&le, "application/json"), "[]");
-        let plain: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
-        assert_eq!(decode(&plain, "application/json;charset=utf-16"), "[]");
-        let big: Vec<u8> = text.encode_utf16().flat_map(u16::to_be_bytes).collect();
-        assert_eq!(decode(&big, "application/json;charset=utf-16"), "[]");
     }
 }

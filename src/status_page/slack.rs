@@ -47,6 +47,7 @@ pub fn read(json: &Value) -> Option<Page> {
         incidents,
         components: vec![],
         overall,
+        ..Page::default()
     })
 }
 

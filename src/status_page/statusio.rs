@@ -82,6 +82,7 @@ pub fn read(json: &Value) -> Option<Page> {
         incidents,
         components,
         overall: code(overall.and_then(|o| text(o, "status_code"))),
+        ..Page::default()
     })
 }
 

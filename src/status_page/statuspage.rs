@@ -70,6 +70,7 @@ pub fn read(json: &Value) -> Option<Page> {
         description: status.and_then(|s| text(s, "description")),
         incidents,
         components,
+        ..Page::default()
     })
 }
 

@@ -1,0 +1,160 @@
+//! Reading a page off the network: one deadline for all of it, the content type the format
+//! calls for, the text decoded, and the reader of its format applied.
+
+use std::time::{Duration, Instant, SystemTime};
+
+use serde_json::Value;
+
+use super::{aws, betterstack, feed, google, heroku, slack, statusio, statuspage};
+use super::{Page, Source};
+use crate::catalog::StatusFormat;
+use crate::probe::{self, Client, Fetched};
+
+/// The most of a status page that is read (Google's incident history runs to a few hundred KB).
+const MAX_PAGE_BYTES: usize = 4 * 1024 * 1024;
+/// A status page gets this long at most, and never longer than the probe's own deadline.
+const PAGE_DEADLINE: Duration = Duration::from_secs(2);
+/// Where a Statuspage-compatible API lists the incidents still open.
+const SUMMARY_PATH: &str = "/api/v2/summary.json";
+const UNRESOLVED_PATH: &str = "/api/v2/incidents/unresolved.json";
+
+/// Fetches and parses a page within its deadline; why not, in words, when it cannot.
+pub fn read(client: &Client, source: &Source) -> Result<Page, String> {
+    let deadline = Instant::now() + client.timeout.min(PAGE_DEADLINE);
+    let fetched = get(client, &source.api_url, deadline)?;
+    let content_type = content_type(&fetched);
+    if source.format == StatusFormat::Feed {
+        if !["xml", "rss", "atom"]
+            .iter()
+            .any(|t| content_type.contains(t))
+        {
+            return Err(format!(
+                "the status feed answered {}, not XML",
+                shown(&content_type)
+            ));
+        }
+        return feed::read(&fetched.body, SystemTime::now())
+            .ok_or_else(|| "the status feed is neither RSS nor Atom".to_string());
+    }
+    let json = json(&fetched, &content_type)?;
+    let page = match source.format {
+        StatusFormat::Statuspage => statuspage::read(&json).map(|mut page| {
+            // incident.io's compatible summary may leave its incidents out: ask for them.
+            if json.get("incidents").is_none() {
+                page.incidents.extend(unresolved(client, source, deadline));
+            }
+            page
+        }),
+        StatusFormat::Slack => slack::read(&json),
+        StatusFormat::Heroku => heroku::read(&json),
+        StatusFormat::Statusio => statusio::read(&json),
+        StatusFormat::Betterstack => betterstack::read(&json),
+        StatusFormat::GoogleCloud | StatusFormat::GoogleWorkspace => {
+            google::read(&json, &source.page_url)
+        }
+        StatusFormat::Aws => aws::read(&json),
+        StatusFormat::Feed | StatusFormat::None => None,
+    };
+    page.ok_or_else(|| "the status page is not in the expected format".to_string())
+}
+
+/// The open incidents of a Statuspage-compatible API, in whatever time is left; none when
+/// they cannot be had (the summary still speaks).
+fn unresolved(client: &Client, source: &Source, deadline: Instant) -> Vec<super::Incident> {
+    let base = source
+        .api_url
+        .strip_suffix(SUMMARY_PATH)
+        .unwrap_or(&source.page_url);
+    let Ok(fetched) = get(client, &format!("{base}{UNRESOLVED_PATH}"), deadline) else {
+        return vec![];
+    };
+    json(&fetched, &content_type(&fetched))
+        .ok()
+        .and_then(|json| statuspage::read(&json))
+        .map(|page| page.incidents)
+        .unwrap_or_default()
+}
+
+/// A GET that must answer 2xx before the deadline.
+fn get(client: &Client, url: &str, deadline: Instant) -> Result<Fetched, String> {
+    let left = deadline.saturating_duration_since(Instant::now());
+    if left.is_zero() {
+        return Err("no time was left to read the status page".into());
+    }
+    let fetched =
+        probe::fetch(client, url, left, MAX_PAGE_BYTES, true).map_err(|failure| failure.message)?;
+    if !(200..300).contains(&fetched.status) {
+        return Err(format!("the status page answered {}", fetched.status));
+    }
+    Ok(fetched)
+}
+
+fn content_type(fetched: &Fetched) -> String {
+    fetched
+        .content_type
+        .clone()
+        .unwrap_or_default()
+        .to_ascii_lowercase()
+}
+
+fn shown(content_type: &str) -> String {
+    if content_type.is_empty() {
+        "no content type".to_string()
+    } else {
+        crate::sanitize::for_terminal(content_type)
+    }
+}
+
+fn json(fetched: &Fetched, content_type: &str) -> Result<Value, String> {
+    if !content_type.contains("json") {
+        return Err(format!(
+            "the status page answered {}, not JSON",
+            shown(content_type)
+        ));
+    }
+    let text = decode(&fetched.body, content_type);
+    serde_json::from_str(&text).map_err(|e| format!("the status page is not valid JSON: {e}"))
+}
+
+/// UTF-16 (AWS serves it) or UTF-8, by byte order mark or declared charset.
+fn decode(body: &[u8], content_type: &str) -> String {
+    let utf16 = |bytes: &[u8], little: bool| {
+        let units: Vec<u16> = bytes
+            .chunks_exact(2)
+            .map(|p| {
+                if little {
+                    u16::from_le_bytes([p[0], p[1]])
+                } else {
+                    u16::from_be_bytes([p[0], p[1]])
+                }
+            })
+            .collect();
+        String::from_utf16_lossy(&units)
+    };
+    match body {
+        [0xff, 0xfe, rest @ ..] => utf16(rest, true),
+        [0xfe, 0xff, rest @ ..] => utf16(rest, false),
+        [0xef, 0xbb, 0xbf, rest @ ..] => String::from_utf8_lossy(rest).into_owned(),
+        // Without a byte order mark, JSON's first character (ASCII) shows the order.
+        [0, first, ..] if *first != 0 && content_type.contains("utf-16") => utf16(body, false),
+        _ if content_type.contains("utf-16") => utf16(body, true),
+        _ => String::from_utf8_lossy(body).into_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utf16_pages_are_decoded() {
+        let text = "[]";
+        let mut le = vec![0xff, 0xfe];
+        le.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+        assert_eq!(decode(&le, "application/json"), "[]");
+        let plain: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        assert_eq!(decode(&plain, "application/json;charset=utf-16"), "[]");
+        let big: Vec<u8> = text.encode_utf16().flat_map(u16::to_be_bytes).collect();
+        assert_eq!(decode(&big, "application/json;charset=utf-16"), "[]");
+    }
+}
