@@ -170,7 +170,7 @@ mod tests {
     fn the_embedded_catalog_is_complete_and_consistent() {
         let parsed: CatalogFile = toml::from_str(EMBEDDED).expect("catalog.toml parses");
         let services = keyed(parsed.services);
-        assert!(services.len() >= 40, "only {} services", services.len());
+        assert!(services.len() >= 95, "only {} services", services.len());
         let mut seen = HashSet::new();
         for service in &services {
             assert!(
@@ -180,6 +180,18 @@ mod tests {
             );
             for name in service.names() {
                 assert!(seen.insert(name.to_string()), "{name} is used twice");
+            }
+            assert!(!service.tags.is_empty(), "{} has no tag", service.key);
+            for tag in &service.tags {
+                let word = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-';
+                assert!(tag.chars().all(word), "{}: tag {tag:?}", service.key);
+            }
+            if service.status_format == Some(StatusFormat::Feed) {
+                assert!(
+                    service.status_api.is_some(),
+                    "{}: a feed needs its URL",
+                    service.key
+                );
             }
             let url = url::Url::parse(&service.url).expect("probe URL parses");
             assert!(matches!(url.scheme(), "http" | "https"), "{}", service.key);
