@@ -42,6 +42,7 @@ Register-ArgumentCompleter -Native -CommandName 'isitdown' -ScriptBlock {
             [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Also trust the CA certificates in this PEM file')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/isitdown/config.toml; env: ISITDOWN_CONFIG]')
             [CompletionResult]::new('--generate', '--generate', [CompletionResultType]::ParameterName, 'Print a shell completion script or the man page')
+            [CompletionResult]::new('--complete-targets', '--complete-targets', [CompletionResultType]::ParameterName, 'Print the targets that start with PREFIX, one a line (for completion scripts)')
             [CompletionResult]::new('--list', '--list', [CompletionResultType]::ParameterName, 'Print the catalog of known services (with --json: one object per service)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'JSON Lines on stdout, one object per probe (same as --format json)')
             [CompletionResult]::new('--no-json', '--no-json', [CompletionResultType]::ParameterName, 'Undo --json set in the config file')

@@ -26,6 +26,7 @@ fish\t''
 powershell\t''
 elvish\t''
 man\t''"
+complete -c isitdown -l complete-targets -d 'Print the targets that start with PREFIX, one a line (for completion scripts)' -r
 complete -c isitdown -l list -d 'Print the catalog of known services (with --json: one object per service)'
 complete -c isitdown -l json -d 'JSON Lines on stdout, one object per probe (same as --format json)'
 complete -c isitdown -l no-json -d 'Undo --json set in the config file'
@@ -47,3 +48,15 @@ complete -c isitdown -l no-connectivity-check -d 'Do not check your own connecti
 complete -c isitdown -l connectivity-check -d 'Undo --no-connectivity-check set in the config file'
 complete -c isitdown -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c isitdown -s V -l version -d 'Print version'
+
+# Targets: catalog names and @tags, the services of your own config included.
+function __isitdown_wants_target
+    set -l previous (commandline -opc)[-1]
+    not contains -- $previous --format --color -t --timeout -n --count -i --interval --until --retries --expect --contains --slow --cert-warn -X --method -H --header --cacert --config --generate --complete-targets
+    and not string match -q -- '-*' (commandline -ct)
+end
+function __isitdown_targets
+    command isitdown --complete-targets (commandline -ct) 2>/dev/null
+    or printf '%s\n' 11labs 1password 1pw airtable akamai amazon anthropic apple apple-icloud asana atlas atlassian auth0 aws azure bitbucket bitwarden box canva cargo chatgpt claude cloudflare codeium cohere confluence copilot crates crates.io cursor datadog dd deepseek digitalocean discord do docker dockerhub drive dropbox egs elevenlabs epic epicgames exchange facebook fastly fb figma firebase fireworks fireworks-ai fly fly.io flyio fortnite gcp gdrive gem gemini gh github gitlab gmail gmeet google google-cloud google-drive google-meet groq hashicorp hcp heroku hf hotmail huggingface icloud ig instagram jira linear m365 mailgun meet microsoft365 miro mistral monday monday.com mongodb mongodb-atlas msteams netflix netlify notion npm office office365 okta onepassword openai openrouter outlook outlook.com pagerduty paypal perplexity pip playstation ps4 ps5 psn pypi railway reddit render replicate roblox rubygems rubygems.org sendgrid sentry shopify slack spotify steam stripe supabase teams terraform terraform-cloud together together-ai togetherai trello twilio twitch twitter vercel whatsapp windsurf x xai xbl xbox xbox-live xboxlive youtube zapier zoom @ai @all @apple @atlassian @automation @cdn @cloud @commerce @communication @database @design @dev @email @gaming @google @meta @microsoft @monitoring @payments @productivity @registry @search @security @social @storage @streaming
+end
+complete -c isitdown -f -n __isitdown_wants_target -a '(__isitdown_targets)'

@@ -143,6 +143,10 @@ pub struct Cli {
     /// Print a shell completion script or the man page
     #[arg(long, value_enum, hide = true, value_name = "WHAT")]
     pub generate: Option<Generate>,
+
+    /// Print the targets that start with PREFIX, one a line (for completion scripts)
+    #[arg(long, hide = true, value_name = "PREFIX", allow_hyphen_values = true)]
+    pub complete_targets: Option<String>,
 }
 
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]

@@ -63,7 +63,15 @@ struct ConfigFile {
 }
 
 /// Options that make no sense as a default.
-const NOT_DEFAULTS: &[&str] = &["config", "list", "generate", "help", "version", "targets"];
+const NOT_DEFAULTS: &[&str] = &[
+    "config",
+    "list",
+    "generate",
+    "complete-targets",
+    "help",
+    "version",
+    "targets",
+];
 
 /// Where the config file is: `--config`, then `ISITDOWN_CONFIG`, then the XDG location.
 /// The second value says whether the user named it (then it must exist).

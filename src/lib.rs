@@ -12,6 +12,7 @@ pub mod connectivity;
 pub mod edge;
 pub mod exit;
 pub mod expect;
+pub mod generate;
 pub mod monitor;
 pub mod probe;
 pub mod redact;

@@ -6,10 +6,12 @@ use std::sync::Arc;
 
 use clap::error::ErrorKind as ClapErrorKind;
 
+use crate::catalog::Catalog;
 use crate::check::{self, Checks};
-use crate::cli::{self, Generate};
+use crate::cli;
 use crate::config;
 use crate::exit::{BadInput, BAD_INPUT};
+use crate::generate;
 use crate::monitor;
 use crate::probe::{self, Client, ProxyEnv};
 use crate::report;
@@ -60,7 +62,17 @@ fn run() -> anyhow::Result<ExitCode> {
     let stdout = io::stdout();
     let targets = match settings.mode {
         Mode::Generate(what) => {
-            generate(what, &mut stdout.lock())?;
+            generate::write(what, &Catalog::builtin(), &mut stdout.lock())?;
+            return Ok(ExitCode::SUCCESS);
+        }
+        Mode::Complete {
+            ref catalog,
+            ref prefix,
+        } => {
+            let mut out = stdout.lock();
+            for word in generate::target_words(catalog, prefix) {
+                writeln!(out, "{word}")?;
+            }
             return Ok(ExitCode::SUCCESS);
         }
         Mode::List(ref catalog) => {
@@ -128,22 +140,6 @@ fn clap_exit(error: &clap::Error) -> anyhow::Result<ExitCode> {
         }
         _ => Err(BadInput(format!("{} (see isitdown --help)", cli::error_words(error))).into()),
     }
-}
-
-fn generate(what: Generate, out: &mut dyn Write) -> io::Result<()> {
-    let mut command = cli::command();
-    let shell = match what {
-        Generate::Bash => clap_complete::Shell::Bash,
-        Generate::Zsh => clap_complete::Shell::Zsh,
-        Generate::Fish => clap_complete::Shell::Fish,
-        Generate::Powershell => clap_complete::Shell::PowerShell,
-        Generate::Elvish => clap_complete::Shell::Elvish,
-        Generate::Man => return clap_mangen::Man::new(command).render(out),
-    };
-    // clap_complete panics on a failed write; into memory first, then out like everything else.
-    let mut script = Vec::new();
-    clap_complete::generate(shell, &mut command, "isitdown", &mut script);
-    out.write_all(&script)
 }
 
 fn is_broken_pipe(error: &anyhow::Error) -> bool {

@@ -31,6 +31,11 @@ pub enum Mode {
     Probe(Vec<Target>),
     List(Catalog),
     Generate(Generate),
+    /// The targets that start with a prefix, for completion scripts.
+    Complete {
+        catalog: Catalog,
+        prefix: String,
+    },
 }
 
 /// How to reach targets: trust, deadline, address family and extra headers.
@@ -102,6 +107,11 @@ impl Settings {
         };
         let mode = if let Some(what) = typed.generate {
             Mode::Generate(what)
+        } else if let Some(prefix) = typed.complete_targets {
+            Mode::Complete {
+                catalog: Catalog::with_user_services(config.services),
+                prefix,
+            }
         } else if typed.list {
             Mode::List(Catalog::with_user_services(config.services))
         } else {

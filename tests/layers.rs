@@ -18,7 +18,7 @@ const LAYERS: &[&[&str]] = &[
     &["monitor", "report"],
     &["cli"],
     &["config"],
-    &["settings"],
+    &["settings", "generate"],
     &["run"],
 ];
 
