@@ -148,6 +148,21 @@ impl Catalog {
     }
 }
 
+/// A catalog read from text shaped like `catalog.toml`, alone (the catalog checker reads one).
+pub fn parse(text: &str) -> Result<Catalog, String> {
+    toml::from_str::<CatalogFile>(text)
+        .map(|file| Catalog {
+            services: keyed(file.services),
+        })
+        .map_err(|e| match e.span() {
+            Some(span) => {
+                let line = text[..span.start.min(text.len())].matches('\n').count() + 1;
+                format!("line {line}: {}", e.message())
+            }
+            None => e.message().to_string(),
+        })
+}
+
 /// Services from a parsed `[services]` table, each knowing its own key.
 pub fn keyed(table: BTreeMap<String, Service>) -> Vec<Service> {
     table

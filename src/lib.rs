@@ -5,6 +5,7 @@
 
 pub mod bot_wall;
 pub mod catalog;
+pub mod catalog_check;
 pub mod check;
 pub mod cli;
 pub mod config;

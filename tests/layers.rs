@@ -13,7 +13,7 @@ const LAYERS: &[&[&str]] = &[
     &["status_page", "connectivity"],
     &["target"],
     &["verdict"],
-    &["check"],
+    &["check", "catalog_check"],
     &["stats"],
     &["monitor", "report"],
     &["cli"],
