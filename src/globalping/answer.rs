@@ -1,0 +1,287 @@
+//! Reading the API's answers: the created measurement, its results, and its refusals.
+//!
+//! Everything here is untrusted: any field may be missing, of another type or hostile. Parsing
+//! never panics, keeps at most `MAX_PROBES` places, and every string it keeps is cleaned and
+//! bounded.
+
+use serde_json::{Map, Value};
+
+use super::clean;
+use super::client::{ApiReply, MAX_ANSWER_BYTES};
+use super::judge::TimingsMs;
+use super::locations::MAX_PROBES;
+
+/// What the API said when it accepted the measurement.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct Created {
+    pub id: String,
+    pub probes: u32,
+}
+
+/// One answer to a poll.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct Snapshot {
+    /// Any status other than `in-progress` is final.
+    pub finished: bool,
+    pub places: Vec<RawPlace>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Run {
+    InProgress,
+    Finished,
+    Failed,
+    Offline,
+    /// A status this version does not know, or no usable result at all.
+    Other,
+}
+
+/// One place as the API describes it, before judging.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub(super) struct RawPlace {
+    pub continent: Option<String>,
+    pub country: Option<String>,
+    pub city: Option<String>,
+    pub asn: Option<u32>,
+    pub network: Option<String>,
+    pub run: Option<Run>,
+    pub status_code: Option<u16>,
+    pub status_name: Option<String>,
+    /// `target`, `resolver` or `internal`, when the API says.
+    pub failure_source: Option<String>,
+    /// For a failure, the probe's error text (Globalping's `rawOutput`).
+    pub output: Option<String>,
+    pub timings: TimingsMs,
+    /// For HTTPS: whether the probe trusted the certificate, and why not.
+    pub tls_trusted: Option<bool>,
+    pub tls_error: Option<String>,
+}
+
+/// What a refusal needs to be explained well.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Asking<'a> {
+    pub locations: &'a str,
+    pub probes: u32,
+    pub with_token: bool,
+}
+
+const NOT_DOCUMENTED: &str = "Globalping answered with something other than the documented JSON";
+const MAX_MESSAGE: usize = 200;
+const MAX_NAME: usize = 80;
+
+pub(super) fn created(reply: &ApiReply, asking: Asking) -> Result<Created, String> {
+    if !(200..=202).contains(&reply.status) {
+        return Err(refusal(reply, asking));
+    }
+    let json = json_of(reply)?;
+    let id = json
+        .get("id")
+        .and_then(Value::as_str)
+        .filter(|id| is_measurement_id(id))
+        .ok_or(NOT_DOCUMENTED)?;
+    let probes = json
+        .get("probesCount")
+        .and_then(Value::as_u64)
+        .ok_or(NOT_DOCUMENTED)?;
+    Ok(Created {
+        id: id.to_string(),
+        probes: probes.min(u64::from(u32::MAX)) as u32,
+    })
+}
+
+pub(super) fn snapshot(reply: &ApiReply) -> Result<Snapshot, String> {
+    let json = json_of(reply)?;
+    let status = json
+        .get("status")
+        .and_then(Value::as_str)
+        .ok_or(NOT_DOCUMENTED)?;
+    let results = json
+        .get("results")
+        .and_then(Value::as_array)
+        .ok_or(NOT_DOCUMENTED)?;
+    Ok(Snapshot {
+        finished: status != "in-progress",
+        places: results
+            .iter()
+            .take(MAX_PROBES as usize)
+            .map(raw_place)
+            .collect(),
+    })
+}
+
+/// One sentence for an answer that is not a success: the API's own words where it has some.
+pub(super) fn refusal(reply: &ApiReply, asking: Asking) -> String {
+    let error = json_of(reply)
+        .ok()
+        .and_then(|json| json.get("error").cloned());
+    let message = error
+        .as_ref()
+        .and_then(|e| e.get("message"))
+        .and_then(Value::as_str)
+        .map(|m| clean(m, MAX_MESSAGE))
+        .filter(|m| !m.is_empty());
+    let kind = error
+        .as_ref()
+        .and_then(|e| e.get("type"))
+        .and_then(Value::as_str);
+    let said = |m: &Option<String>| m.as_ref().map(|m| format!(": {m}")).unwrap_or_default();
+    match reply.status {
+        400 => {
+            let details = error
+                .as_ref()
+                .and_then(|e| e.get("params"))
+                .and_then(Value::as_object)
+                .map(params)
+                .unwrap_or_default();
+            format!(
+                "Globalping refused the measurement{}{details}",
+                said(&message)
+            )
+        }
+        401 | 403 => format!(
+            "Globalping did not accept the token ({}){}",
+            reply.status,
+            said(&message)
+        ),
+        404 => "Globalping no longer knows this measurement".to_string(),
+        422 => format!(
+            "Globalping found no probes available in {}{}",
+            asking.locations,
+            said(&message)
+        ),
+        429 => rate_limited(reply, kind, asking),
+        500..=599 => format!("Globalping is having trouble: it answered {}", reply.status),
+        status => format!("{NOT_DOCUMENTED} (status {status})"),
+    }
+}
+
+/// The hourly allowance: when it comes back, and what would help.
+fn rate_limited(reply: &ApiReply, kind: Option<&str>, asking: Asking) -> String {
+    let number = |name: &str| {
+        reply
+            .header(name)
+            .and_then(|v| v.trim().parse::<u64>().ok())
+    };
+    let when = match number("x-ratelimit-reset").or_else(|| number("retry-after")) {
+        Some(seconds) => format!("resets in {} min", seconds.div_ceil(60).max(1)),
+        None => "resets within the hour".to_string(),
+    };
+    let advice = if asking.with_token {
+        String::new()
+    } else {
+        "; a free token raises the limit".to_string()
+    };
+    if kind == Some("insufficient_credits") {
+        return format!("Globalping credits are used up ({when}{advice})");
+    }
+    match number("x-ratelimit-remaining") {
+        Some(left) if left > 0 && left < u64::from(asking.probes) => format!(
+            "the Globalping hourly limit has {left} tests left, {} asked ({when}{advice})",
+            asking.probes
+        ),
+        _ => format!("the Globalping hourly limit is reached ({when}{advice})"),
+    }
+}
+
+/// A validation error's details: `field: problem`, a few at most.
+fn params(params: &Map<String, Value>) -> String {
+    let listed: Vec<String> = params
+        .iter()
+        .take(3)
+        .filter_map(|(field, problem)| {
+            let problem = clean(problem.as_str()?, MAX_MESSAGE);
+            Some(format!("{}: {problem}", clean(field, MAX_NAME)))
+        })
+        .collect();
+    if listed.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", listed.join("; "))
+    }
+}
+
+fn json_of(reply: &ApiReply) -> Result<Value, String> {
+    if reply.body.len() > MAX_ANSWER_BYTES {
+        return Err(format!(
+            "Globalping's answer was larger than the {} MiB accepted",
+            MAX_ANSWER_BYTES / (1024 * 1024)
+        ));
+    }
+    match serde_json::from_slice::<Value>(&reply.body) {
+        Ok(json) if json.is_object() => Ok(json),
+        _ => Err(NOT_DOCUMENTED.to_string()),
+    }
+}
+
+/// Ids go into the polling URL: letters, digits, `-` and `_` only, so an answer cannot steer
+/// the next request anywhere else.
+pub(super) fn is_measurement_id(id: &str) -> bool {
+    (1..=64).contains(&id.len())
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+fn raw_place(item: &Value) -> RawPlace {
+    let probe = item.get("probe");
+    let result = item.get("result");
+    let text = |from: Option<&Value>, key: &str, max: usize| {
+        from.and_then(|v| v.get(key))
+            .and_then(Value::as_str)
+            .map(|s| clean(s, max))
+            .filter(|s| !s.is_empty())
+    };
+    let run = result
+        .and_then(|r| r.get("status"))
+        .and_then(Value::as_str)
+        .map(|status| match status {
+            "in-progress" => Run::InProgress,
+            "finished" => Run::Finished,
+            "failed" => Run::Failed,
+            "offline" => Run::Offline,
+            _ => Run::Other,
+        });
+    let tls = result.and_then(|r| r.get("tls")).filter(|t| t.is_object());
+    RawPlace {
+        continent: text(probe, "continent", 8),
+        country: text(probe, "country", 8),
+        city: text(probe, "city", MAX_NAME),
+        asn: probe
+            .and_then(|p| p.get("asn"))
+            .and_then(Value::as_u64)
+            .and_then(|asn| u32::try_from(asn).ok()),
+        network: text(probe, "network", MAX_NAME),
+        run,
+        status_code: result
+            .and_then(|r| r.get("statusCode"))
+            .and_then(Value::as_u64)
+            .filter(|code| (100..=999).contains(code))
+            .map(|code| code as u16),
+        status_name: text(result, "statusCodeName", MAX_NAME),
+        failure_source: text(result, "failureSource", 16),
+        output: text(result, "rawOutput", MAX_MESSAGE),
+        timings: timings(result.and_then(|r| r.get("timings"))),
+        tls_trusted: tls
+            .and_then(|t| t.get("authorized"))
+            .and_then(Value::as_bool),
+        tls_error: text(tls, "error", MAX_MESSAGE),
+    }
+}
+
+fn timings(from: Option<&Value>) -> TimingsMs {
+    let ms = |key: &str| {
+        from.and_then(|t| t.get(key))
+            .and_then(Value::as_f64)
+            .filter(|ms| ms.is_finite() && *ms >= 0.0)
+    };
+    TimingsMs {
+        dns: ms("dns"),
+        connect: ms("tcp"),
+        tls: ms("tls"),
+        first_byte: ms("firstByte"),
+        total: ms("total"),
+    }
+}
+
+#[cfg(test)]
+mod tests;

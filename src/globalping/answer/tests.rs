@@ -1,0 +1,288 @@
+use serde_json::json;
+
+use super::*;
+
+const FINISHED: &str = include_str!("../fixtures/finished.json");
+const IN_PROGRESS: &str = include_str!("../fixtures/in-progress.json");
+
+fn reply(status: u16, body: &str) -> ApiReply {
+    ApiReply {
+        status,
+        headers: vec![("Content-Type".into(), "application/json".into())],
+        body: body.as_bytes().to_vec(),
+    }
+}
+
+fn asking() -> Asking<'static> {
+    Asking {
+        locations: "Atlantis",
+        probes: 10,
+        with_token: false,
+    }
+}
+
+#[test]
+fn reads_a_created_measurement() {
+    let created = created(
+        &reply(202, r#"{"id":"PZ3kq9Lr2Aa_x-7","probesCount":3}"#),
+        asking(),
+    );
+    assert_eq!(
+        created,
+        Ok(Created {
+            id: "PZ3kq9Lr2Aa_x-7".into(),
+            probes: 3
+        })
+    );
+}
+
+#[test]
+fn refuses_created_answers_that_are_not_documented() {
+    for body in [
+        "",
+        "null",
+        "[]",
+        "not json",
+        r#"{"probesCount":3}"#,
+        r#"{"id":"abc"}"#,
+        r#"{"id":42,"probesCount":3}"#,
+        r#"{"id":"../../v1/limits","probesCount":3}"#,
+        r#"{"id":"a b","probesCount":3}"#,
+        r#"{"id":"","probesCount":3}"#,
+        r#"{"id":"abc","probesCount":-1}"#,
+    ] {
+        let error = created(&reply(202, body), asking()).unwrap_err();
+        assert!(error.contains("documented JSON"), "{body}: {error}");
+    }
+}
+
+#[test]
+fn reads_a_finished_http_measurement_field_by_field() {
+    let snapshot = snapshot(&reply(200, FINISHED)).unwrap();
+    assert!(snapshot.finished);
+    assert_eq!(snapshot.places.len(), 3);
+    let melbourne = &snapshot.places[0];
+    assert_eq!(melbourne.continent.as_deref(), Some("OC"));
+    assert_eq!(melbourne.country.as_deref(), Some("AU"));
+    assert_eq!(melbourne.city.as_deref(), Some("Melbourne"));
+    assert_eq!(melbourne.asn, Some(13335));
+    assert_eq!(melbourne.network.as_deref(), Some("Cloudflare, Inc."));
+    assert_eq!(melbourne.run, Some(Run::Finished));
+    assert_eq!(melbourne.status_code, Some(200));
+    assert_eq!(melbourne.status_name.as_deref(), Some("OK"));
+    assert_eq!(melbourne.tls_trusted, Some(true));
+    assert_eq!(
+        melbourne.timings,
+        TimingsMs {
+            dns: Some(24.0),
+            connect: Some(78.0),
+            tls: Some(118.0),
+            first_byte: Some(190.0),
+            total: Some(412.0),
+        }
+    );
+    let ashburn = &snapshot.places[1];
+    assert_eq!(ashburn.status_code, Some(503));
+    assert_eq!(ashburn.tls_trusted, None);
+    assert_eq!(ashburn.timings.total, Some(95.0));
+    let frankfurt = &snapshot.places[2];
+    assert_eq!(frankfurt.run, Some(Run::Failed));
+    assert_eq!(frankfurt.failure_source.as_deref(), Some("target"));
+    assert_eq!(
+        frankfurt.output.as_deref(),
+        Some("getaddrinfo ENOTFOUND status.example.org - ENOTFOUND")
+    );
+    assert_eq!(frankfurt.timings, TimingsMs::default());
+}
+
+#[test]
+fn reads_a_measurement_in_progress() {
+    let snapshot = snapshot(&reply(200, IN_PROGRESS)).unwrap();
+    assert!(!snapshot.finished);
+    let runs: Vec<_> = snapshot.places.iter().map(|p| p.run).collect();
+    assert_eq!(runs, [Some(Run::InProgress), Some(Run::Offline)]);
+    assert_eq!(snapshot.places[0].city.as_deref(), Some("São Paulo"));
+}
+
+#[test]
+fn any_status_but_in_progress_is_final() {
+    let done = snapshot(&reply(200, r#"{"status":"whatever","results":[]}"#)).unwrap();
+    assert!(done.finished && done.places.is_empty());
+}
+
+#[test]
+fn wrong_types_and_missing_fields_give_empty_places_not_errors() {
+    let body = json!({"status": "finished", "results": [
+        null, 7, "x", [], {},
+        {"probe": "nowhere", "result": []},
+        {"probe": {"city": 12, "asn": "AS3320", "country": null, "network": {"n": 1}},
+         "result": {"status": 5, "statusCode": "200", "timings": {"total": "fast", "dns": -3},
+                    "tls": {"authorized": "yes"}}},
+        {"probe": {"asn": 99999999999u64}, "result": {"status": "finished", "statusCode": 70000}},
+        {"result": {"status": "finished", "statusCode": 42}},
+    ]});
+    let snapshot = snapshot(&reply(200, &body.to_string())).unwrap();
+    assert_eq!(snapshot.places.len(), 9);
+    for place in &snapshot.places {
+        assert_eq!(place.city, None);
+        assert_eq!(place.asn, None);
+        assert_eq!(place.status_code, None);
+        assert_eq!(place.timings, TimingsMs::default());
+        assert_eq!(place.tls_trusted, None);
+    }
+    assert_eq!(snapshot.places[6].run, None);
+    assert_eq!(snapshot.places[7].run, Some(Run::Finished));
+}
+
+#[test]
+fn refuses_snapshots_that_are_not_documented() {
+    for body in [
+        "",
+        "{",
+        "[1,2]",
+        r#"{"status":"finished"}"#,
+        r#"{"results":[]}"#,
+        r#"{"status":"finished","results":{}}"#,
+        r#"{"status":null,"results":[]}"#,
+    ] {
+        let error = snapshot(&reply(200, body)).unwrap_err();
+        assert!(error.contains("documented JSON"), "{body}: {error}");
+    }
+    let deep = "[".repeat(100_000);
+    assert!(snapshot(&reply(200, &deep)).is_err());
+    let bytes = ApiReply {
+        status: 200,
+        headers: vec![],
+        body: vec![0xff, 0xfe, 0x00, 0x7b],
+    };
+    assert!(snapshot(&bytes).is_err());
+}
+
+#[test]
+fn answers_over_the_size_limit_are_refused() {
+    let mut body = br#"{"status":"finished","results":[],"pad":""#.to_vec();
+    body.resize(MAX_ANSWER_BYTES + 10, b'x');
+    body.extend_from_slice(br#""}"#);
+    let big = ApiReply {
+        status: 200,
+        headers: vec![],
+        body,
+    };
+    assert!(snapshot(&big).unwrap_err().contains("larger than"));
+}
+
+#[test]
+fn keeps_at_most_the_probes_one_measurement_can_have() {
+    let one =
+        json!({"probe": {"city": "Oslo"}, "result": {"status": "finished", "statusCode": 200}});
+    let body = json!({"status": "finished", "results": vec![one; 500]});
+    let snapshot = snapshot(&reply(200, &body.to_string())).unwrap();
+    assert_eq!(snapshot.places.len(), MAX_PROBES as usize);
+}
+
+#[test]
+fn strings_from_the_api_are_sanitized_and_bounded() {
+    let body = json!({"status": "finished", "results": [{
+        "probe": {"city": "Evil\u{1b}[2J\u{202e}town", "network": "N".repeat(5000),
+                  "country": "DE\nXX"},
+        "result": {"status": "failed", "rawOutput": format!("boom\u{7}\r\n{}", "y".repeat(9000)),
+                   "statusCodeName": "O\u{9b}K"}
+    }]});
+    let snapshot = snapshot(&reply(200, &body.to_string())).unwrap();
+    let place = &snapshot.places[0];
+    let texts = [
+        place.city.clone().unwrap(),
+        place.network.clone().unwrap(),
+        place.country.clone().unwrap(),
+        place.output.clone().unwrap(),
+        place.status_name.clone().unwrap(),
+    ];
+    for text in texts {
+        assert!(!text.chars().any(|c| c.is_control()), "{text:?}");
+        assert!(!text.contains('\u{202e}'));
+        assert!(text.chars().count() <= MAX_MESSAGE, "{}", text.len());
+    }
+    assert!(place.country.as_ref().unwrap().chars().count() <= 8);
+}
+
+#[test]
+fn validation_errors_carry_the_api_message_and_details() {
+    let body = json!({"error": {"type": "validation_error", "message": "Parameter validation failed.",
+        "params": {"measurement": "\"measurement\" does not match any of the allowed types"}},
+        "links": {"documentation": "https://globalping.io/docs/api.globalping.io#post-/v1/measurements"}});
+    let error = refusal(&reply(400, &body.to_string()), asking());
+    assert_eq!(
+        error,
+        "Globalping refused the measurement: Parameter validation failed. \
+         (measurement: \"measurement\" does not match any of the allowed types)"
+    );
+    assert_eq!(
+        refusal(&reply(400, "<html>"), asking()),
+        "Globalping refused the measurement"
+    );
+}
+
+#[test]
+fn no_probes_names_the_locations() {
+    let body =
+        r#"{"error":{"type":"no_probes_found","message":"No matching IPv4 probes available."}}"#;
+    assert_eq!(
+        refusal(&reply(422, body), asking()),
+        "Globalping found no probes available in Atlantis: No matching IPv4 probes available."
+    );
+}
+
+fn limited(headers: &[(&str, &str)], kind: &str, with_token: bool) -> String {
+    let mut answer = reply(
+        429,
+        &json!({"error": {"type": kind, "message": "over"}}).to_string(),
+    );
+    answer
+        .headers
+        .extend(headers.iter().map(|(n, v)| (n.to_string(), v.to_string())));
+    refusal(
+        &answer,
+        Asking {
+            with_token,
+            ..asking()
+        },
+    )
+}
+
+#[test]
+fn the_hourly_limit_says_when_it_resets_and_what_helps() {
+    let headers = [
+        ("X-RateLimit-Limit", "250"),
+        ("X-RateLimit-Remaining", "0"),
+        ("X-RateLimit-Reset", "754"),
+    ];
+    assert_eq!(
+        limited(&headers, "rate_limit_exceeded", false),
+        "the Globalping hourly limit is reached (resets in 13 min; a free token raises the limit)"
+    );
+    assert_eq!(
+        limited(&headers, "rate_limit_exceeded", true),
+        "the Globalping hourly limit is reached (resets in 13 min)"
+    );
+    let few_left = [("x-ratelimit-remaining", "3"), ("x-ratelimit-reset", "20")];
+    assert_eq!(
+        limited(&few_left, "rate_limit_exceeded", false),
+        "the Globalping hourly limit has 3 tests left, 10 asked \
+         (resets in 1 min; a free token raises the limit)"
+    );
+    assert!(limited(&[], "rate_limit_exceeded", false).contains("resets within the hour"));
+    assert!(limited(&[("X-RateLimit-Reset", "soon")], "x", false).contains("within the hour"));
+    assert!(limited(&headers, "insufficient_credits", true)
+        .starts_with("Globalping credits are used up"));
+}
+
+#[test]
+fn other_refusals_are_one_sentence() {
+    assert!(refusal(&reply(401, "{}"), asking()).contains("did not accept the token (401)"));
+    assert!(refusal(&reply(404, "{}"), asking()).contains("no longer knows"));
+    assert!(refusal(&reply(502, "<html>bad gateway</html>"), asking()).contains("answered 502"));
+    assert!(refusal(&reply(302, ""), asking()).contains("documented JSON (status 302)"));
+    let hostile = r#"{"error":{"message":"\u001b]0;pwned\u0007 gone"}}"#;
+    let shown = refusal(&reply(400, hostile), asking());
+    assert!(!shown.chars().any(char::is_control), "{shown:?}");
+}

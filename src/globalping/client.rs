@@ -1,0 +1,340 @@
+//! The measurement loop: create, then poll as the API asks (about 500 ms after each answer,
+//! `If-None-Match` with the last `ETag`) until the results are final or the deadline passes.
+//!
+//! The HTTP client is the caller's, behind [`Transport`], so the crate's own client can carry
+//! it and tests can answer with anything. The token goes only to the API, as a bearer token,
+//! and is redacted from everything this loop returns.
+
+use std::fmt;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use super::answer::{self, Asking, Snapshot};
+use super::clean;
+use super::elsewhere::Elsewhere;
+use super::judge::{self, Rules};
+use super::request::MeasurementRequest;
+
+/// Sent with every call, as the API's guidelines ask.
+pub const USER_AGENT: &str = concat!(
+    "isitdown/",
+    env!("CARGO_PKG_VERSION"),
+    " (+https://github.com/isitdown/isitdown)"
+);
+/// The largest answer read; a transport should stop reading past it. Fifty places with their
+/// headers and first 10 kB of body fit with room to spare.
+pub const MAX_ANSWER_BYTES: usize = 4 * 1024 * 1024;
+/// The pause after each answer before the next poll.
+pub const POLL_INTERVAL: Duration = Duration::from_millis(500);
+/// One call never waits longer than this, whatever the deadline.
+const MAX_CALL: Duration = Duration::from_secs(10);
+/// An `ETag` longer than this is not echoed back.
+const MAX_ETAG: usize = 256;
+
+/// One call to the API.
+#[derive(Clone, PartialEq)]
+pub struct ApiRequest<'a> {
+    /// `GET` or `POST`.
+    pub method: &'static str,
+    pub url: String,
+    pub headers: Vec<(&'static str, String)>,
+    pub body: Option<&'a [u8]>,
+    /// For the whole call, answer included.
+    pub timeout: Duration,
+}
+
+/// Printing a request never shows the token.
+impl fmt::Debug for ApiRequest<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let headers: Vec<(&str, &str)> = self
+            .headers
+            .iter()
+            .map(
+                |(name, value)| match name.eq_ignore_ascii_case("authorization") {
+                    true => (*name, "Bearer ***"),
+                    false => (*name, value.as_str()),
+                },
+            )
+            .collect();
+        f.debug_struct("ApiRequest")
+            .field("method", &self.method)
+            .field("url", &self.url)
+            .field("headers", &headers)
+            .field("body", &self.body.map(String::from_utf8_lossy))
+            .field("timeout", &self.timeout)
+            .finish()
+    }
+}
+
+/// The API's answer: any status, the headers (names in any case) and at most
+/// [`MAX_ANSWER_BYTES`] of body (a longer body may be cut; it is then refused).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ApiReply {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl ApiReply {
+    /// The first value of header `name`, any case.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// Sends one call. `Err` is for no answer at all (DNS, connection, timeout), in one sentence.
+pub trait Transport {
+    fn send(&self, request: ApiRequest<'_>) -> Result<ApiReply, String>;
+}
+
+/// Where the API is and who asks.
+#[derive(Clone)]
+pub struct Api {
+    /// `https://api.globalping.io`, no trailing slash.
+    pub base: String,
+    token: Option<String>,
+    /// [`POLL_INTERVAL`]; shorter only in tests.
+    pub poll_interval: Duration,
+}
+
+impl Api {
+    /// An empty token is no token.
+    pub fn new(base: &str, token: Option<String>) -> Api {
+        Api {
+            base: base.trim().trim_end_matches('/').to_string(),
+            token: token
+                .map(|t| t.trim().to_string())
+                .filter(|t| !t.is_empty()),
+            poll_interval: POLL_INTERVAL,
+        }
+    }
+
+    pub fn has_token(&self) -> bool {
+        self.token.is_some()
+    }
+
+    /// Removes the token from a text that is about to be shown.
+    pub fn redact(&self, text: &str) -> String {
+        match &self.token {
+            Some(token) => text.replace(token.as_str(), "***"),
+            None => text.to_string(),
+        }
+    }
+}
+
+impl fmt::Debug for Api {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Api")
+            .field("base", &self.base)
+            .field("token", &self.token.as_ref().map(|_| "***"))
+            .field("poll_interval", &self.poll_interval)
+            .finish()
+    }
+}
+
+/// Runs one measurement until its results are final or `deadline` passes (the caller gives
+/// now + timeout + 5 s). Never fails: what went wrong is in [`Elsewhere::error`].
+pub fn measure<T: Transport + ?Sized>(
+    transport: &T,
+    api: &Api,
+    request: &MeasurementRequest,
+    rules: Rules<'_>,
+    deadline: Instant,
+) -> Elsewhere {
+    let mut elsewhere = run(
+        &Session {
+            transport,
+            api,
+            deadline,
+        },
+        request,
+        rules,
+    );
+    elsewhere.error = elsewhere.error.map(|e| api.redact(&e));
+    for place in &mut elsewhere.places {
+        place.reason = api.redact(&place.reason);
+        if let Some(error) = &mut place.error {
+            error.message = api.redact(&error.message);
+        }
+    }
+    elsewhere
+}
+
+struct Session<'a, T: ?Sized> {
+    transport: &'a T,
+    api: &'a Api,
+    deadline: Instant,
+}
+
+impl<T: Transport + ?Sized> Session<'_, T> {
+    /// `None` when no time is left for a call.
+    fn call(
+        &self,
+        method: &'static str,
+        url: &str,
+        body: Option<&[u8]>,
+        etag: Option<&str>,
+    ) -> Option<Result<ApiReply, String>> {
+        let left = self.deadline.checked_duration_since(Instant::now())?;
+        if left.is_zero() {
+            return None;
+        }
+        let mut headers = vec![
+            ("User-Agent", USER_AGENT.to_string()),
+            ("Accept", "application/json".to_string()),
+        ];
+        if let Some(token) = &self.api.token {
+            headers.push(("Authorization", format!("Bearer {token}")));
+        }
+        if body.is_some() {
+            headers.push(("Content-Type", "application/json".to_string()));
+        }
+        if let Some(etag) = etag {
+            headers.push(("If-None-Match", etag.to_string()));
+        }
+        Some(self.transport.send(ApiRequest {
+            method,
+            url: url.to_string(),
+            headers,
+            body,
+            timeout: left.min(MAX_CALL),
+        }))
+    }
+
+    /// Sleeps `pause`, or until the deadline; false once the deadline has passed.
+    fn wait(&self, pause: Duration) -> bool {
+        let Some(left) = self.deadline.checked_duration_since(Instant::now()) else {
+            return false;
+        };
+        thread::sleep(pause.min(left));
+        Instant::now() < self.deadline
+    }
+}
+
+fn run<T: Transport + ?Sized>(
+    session: &Session<'_, T>,
+    request: &MeasurementRequest,
+    rules: Rules<'_>,
+) -> Elsewhere {
+    let asked = request.probes();
+    let names = request.locations().names();
+    let asking = Asking {
+        locations: &names,
+        probes: asked,
+        with_token: session.api.has_token(),
+    };
+    if session
+        .api
+        .token
+        .as_deref()
+        .is_some_and(|t| !header_safe(t))
+    {
+        return Elsewhere::failed(
+            asked,
+            "the Globalping token has characters an HTTP header cannot carry",
+        );
+    }
+    let create_url = format!("{}/v1/measurements", session.api.base);
+    let body = request.to_json();
+    let created = match session.call("POST", &create_url, Some(&body), None) {
+        None => return Elsewhere::failed(asked, "no time was left to ask Globalping"),
+        Some(Err(e)) => {
+            return Elsewhere::failed(
+                asked,
+                format!(
+                    "the Globalping API could not be reached ({}); your own connection may be down",
+                    clean(&e, 200)
+                ),
+            )
+        }
+        Some(Ok(reply)) => match answer::created(&reply, asking) {
+            Ok(created) => created,
+            Err(e) => return Elsewhere::failed(asked, e),
+        },
+    };
+    if created.probes == 0 {
+        let error = format!("Globalping found no probes available in {names}");
+        return Elsewhere::of(asked, Some(created.id), Vec::new(), Some(error));
+    }
+    let poll_url = format!("{create_url}/{}", created.id);
+    let (last, error) = poll(session, &poll_url, asking);
+    let finished = last.as_ref().is_some_and(|s| s.finished);
+    let places: Vec<_> = last
+        .map(|s| s.places.iter().map(|p| judge::judge(p, rules)).collect())
+        .unwrap_or_default();
+    let error = error.or_else(|| match (places.is_empty(), finished) {
+        (false, _) => None,
+        (true, true) => Some("Globalping finished without a result from any place".to_string()),
+        (true, false) => Some("Globalping gave no result in time".to_string()),
+    });
+    Elsewhere::of(asked, Some(created.id), places, error)
+}
+
+/// Polls until the results are final, the API refuses, or time runs out. Returns the last
+/// results seen and why polling ended early, if it did.
+fn poll<T: Transport + ?Sized>(
+    session: &Session<'_, T>,
+    url: &str,
+    asking: Asking,
+) -> (Option<Snapshot>, Option<String>) {
+    let mut last: Option<Snapshot> = None;
+    let mut etag: Option<String> = None;
+    let mut pause = session.api.poll_interval;
+    let mut trouble: Option<String> = None;
+    while session.wait(pause) {
+        pause = session.api.poll_interval;
+        let reply = match session.call("GET", url, None, etag.as_deref()) {
+            None => break,
+            // A passing fault: the next poll may get through before the deadline.
+            Some(Err(e)) => {
+                trouble = Some(e);
+                continue;
+            }
+            Some(Ok(reply)) => reply,
+        };
+        trouble = None;
+        match reply.status {
+            304 if last.is_some() => {}
+            200 => match answer::snapshot(&reply) {
+                Ok(snapshot) => {
+                    etag = reply
+                        .header("etag")
+                        .filter(|e| e.len() <= MAX_ETAG && header_safe(e))
+                        .map(str::to_string);
+                    let done = snapshot.finished;
+                    last = Some(snapshot);
+                    if done {
+                        break;
+                    }
+                }
+                Err(e) => return (last, Some(e)),
+            },
+            // Polled too often: wait as long as the API asks (the deadline still holds).
+            429 => pause = retry_after(&reply).max(session.api.poll_interval),
+            _ => return (last, Some(answer::refusal(&reply, asking))),
+        }
+    }
+    let stopped = trouble
+        .filter(|_| last.is_none())
+        .map(|e| format!("the Globalping API stopped answering ({})", clean(&e, 200)));
+    (last, stopped)
+}
+
+fn retry_after(reply: &ApiReply) -> Duration {
+    let seconds = reply
+        .header("retry-after")
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .unwrap_or(1);
+    Duration::from_secs(seconds.min(60))
+}
+
+/// Visible ASCII and spaces only: nothing that could end a header line.
+fn header_safe(value: &str) -> bool {
+    value.bytes().all(|b| b == b' ' || b.is_ascii_graphic())
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,192 @@
+use super::*;
+
+fn finished(code: u16, name: &str) -> RawPlace {
+    RawPlace {
+        city: Some("Tokyo".into()),
+        country: Some("JP".into()),
+        run: Some(Run::Finished),
+        status_code: Some(code),
+        status_name: Some(name.into()),
+        ..RawPlace::default()
+    }
+}
+
+fn failed_with(output: &str, source: Option<&str>) -> RawPlace {
+    RawPlace {
+        run: Some(Run::Failed),
+        output: Some(output.into()),
+        failure_source: source.map(str::to_string),
+        ..RawPlace::default()
+    }
+}
+
+fn judged(raw: &RawPlace) -> (State, String, Option<FailureKind>) {
+    let place = judge(raw, Rules::default());
+    (place.state, place.reason, place.error.map(|e| e.kind))
+}
+
+#[test]
+fn statuses_are_judged_as_from_here() {
+    let (state, reason, kind) = judged(&finished(503, "Service Unavailable"));
+    assert_eq!(
+        (state, reason.as_str(), kind),
+        (
+            State::Down,
+            "server error: 503 Service Unavailable",
+            Some(FailureKind::Status)
+        )
+    );
+    let (state, reason, _) = judged(&finished(429, "Too Many Requests"));
+    assert_eq!(state, State::Degraded);
+    assert_eq!(
+        reason,
+        "rate limited: 429 Too Many Requests (the service sheds load)"
+    );
+    for (code, name) in [(200, "OK"), (301, "Moved Permanently"), (404, "Not Found")] {
+        let (state, reason, kind) = judged(&finished(code, name));
+        assert_eq!((state, kind), (State::Up, None));
+        assert_eq!(reason, format!("answered {code} {name}"));
+    }
+    let nameless = judge(
+        &RawPlace {
+            status_name: None,
+            ..finished(204, "")
+        },
+        Rules::default(),
+    );
+    assert_eq!(nameless.reason, "answered 204");
+    assert_eq!(nameless.status, Some(204));
+}
+
+#[test]
+fn expect_decides_when_given() {
+    let only_200 = StatusSet::parse("200").unwrap();
+    let rules = Rules {
+        expect: Some(&only_200),
+        insecure: false,
+    };
+    let moved = judge(&finished(301, "Moved Permanently"), rules);
+    assert_eq!(moved.state, State::Down);
+    assert_eq!(moved.reason, "answered 301 Moved Permanently, expected 200");
+    assert_eq!(judge(&finished(200, "OK"), rules).state, State::Up);
+    let maintenance = StatusSet::parse("200,503").unwrap();
+    let rules = Rules {
+        expect: Some(&maintenance),
+        insecure: false,
+    };
+    assert_eq!(
+        judge(&finished(503, "Service Unavailable"), rules).state,
+        State::Up
+    );
+    assert_eq!(judge(&finished(500, "Oops"), rules).state, State::Down);
+}
+
+#[test]
+fn an_untrusted_certificate_is_down_unless_insecure() {
+    let raw = RawPlace {
+        tls_trusted: Some(false),
+        tls_error: Some("CERT_HAS_EXPIRED".into()),
+        ..finished(200, "OK")
+    };
+    let place = judge(&raw, Rules::default());
+    assert_eq!(place.state, State::Down);
+    assert_eq!(place.reason, "certificate not trusted: CERT_HAS_EXPIRED");
+    assert_eq!(place.error.unwrap().kind, FailureKind::Tls);
+    let insecure = Rules {
+        expect: None,
+        insecure: true,
+    };
+    assert_eq!(judge(&raw, insecure).state, State::Up);
+}
+
+#[test]
+fn failures_are_classified_from_the_probe_error_text() {
+    let cases = [
+        ("getaddrinfo ENOTFOUND nope.example - ENOTFOUND", FailureKind::Dns),
+        ("getaddrinfo EAI_AGAIN api.example.com - EAI_AGAIN", FailureKind::Dns),
+        ("queryA ENODATA example.com - ENODATA", FailureKind::Dns),
+        ("Timeout awaiting 'request' for 10000ms - ETIMEDOUT", FailureKind::Timeout),
+        ("connect ETIMEDOUT 203.0.113.9:443 - ETIMEDOUT", FailureKind::Timeout),
+        ("connect ECONNREFUSED 203.0.113.9:443 - ECONNREFUSED", FailureKind::Refused),
+        ("connect EHOSTUNREACH 203.0.113.9:443 - EHOSTUNREACH", FailureKind::Unreachable),
+        ("connect ENETUNREACH 2001:db8::1:443 - ENETUNREACH", FailureKind::Unreachable),
+        (
+            "write EPROTO 00A8:error:0A00010B:SSL routines:ssl3_get_record:wrong version number - EPROTO",
+            FailureKind::Tls,
+        ),
+        ("Client network socket disconnected before secure TLS connection was established - ECONNRESET", FailureKind::Tls),
+        ("read ECONNRESET - ECONNRESET", FailureKind::Reset),
+        ("socket hang up - ECONNRESET", FailureKind::Reset),
+        ("Parse Error: Invalid header value char - HPE_INVALID_HEADER_TOKEN", FailureKind::Protocol),
+        ("something odd happened - EWHATEVER", FailureKind::Unknown),
+    ];
+    for (output, expected) in cases {
+        let place = judge(&failed_with(output, Some("target")), Rules::default());
+        assert_eq!(place.state, State::Down, "{output}");
+        let error = place.error.unwrap();
+        assert_eq!(error.kind, expected, "{output}");
+        assert_eq!(error.message, output);
+        assert!(place.reason.ends_with(output), "{}", place.reason);
+        assert_eq!(place.status, None);
+    }
+    let silent = judge(
+        &RawPlace {
+            run: Some(Run::Failed),
+            ..RawPlace::default()
+        },
+        Rules::default(),
+    );
+    assert_eq!(silent.state, State::Down);
+    assert_eq!(silent.error.unwrap().kind, FailureKind::Unknown);
+}
+
+#[test]
+fn a_probe_failing_on_its_own_says_nothing_about_the_service() {
+    for source in ["internal", "resolver"] {
+        let place = judge(&failed_with("spawn EAGAIN", Some(source)), Rules::default());
+        assert_eq!(place.state, State::Unknown, "{source}");
+        assert_eq!(place.error, None);
+    }
+    let cases = [
+        (Some(Run::InProgress), "no result in time"),
+        (Some(Run::Offline), "no result: the probe was offline"),
+        (Some(Run::Other), "no usable result"),
+        (None, "no usable result"),
+    ];
+    for (run, reason) in cases {
+        let place = judge(
+            &RawPlace {
+                run,
+                status_code: Some(200),
+                ..RawPlace::default()
+            },
+            Rules::default(),
+        );
+        assert_eq!(
+            (place.state, place.reason.as_str()),
+            (State::Unknown, reason)
+        );
+        assert_eq!(place.status, None, "a status only counts once finished");
+    }
+    let no_status = judge(
+        &RawPlace {
+            run: Some(Run::Finished),
+            ..RawPlace::default()
+        },
+        Rules::default(),
+    );
+    assert_eq!(no_status.state, State::Unknown);
+}
+
+#[test]
+fn places_describe_where_they_are() {
+    let mut place = judge(&finished(200, "OK"), Rules::default());
+    assert_eq!(place.whereabouts(), "Tokyo, JP");
+    assert_eq!(place.network_and_asn(), "");
+    place.network = Some("KDDI".into());
+    place.asn = Some(2516);
+    assert_eq!(place.network_and_asn(), "KDDI (AS2516)");
+    place.city = None;
+    place.country = None;
+    assert_eq!(place.whereabouts(), "somewhere");
+}

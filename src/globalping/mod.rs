@@ -1,0 +1,106 @@
+//! From elsewhere: the same HTTP check, run by Globalping's probes in other networks and
+//! countries, so that "down here" can be told from "down for everyone".
+//!
+//! Plain values and one loop: [`Locations`] from `--from`, a [`MeasurementRequest`] that carries
+//! only what identifies the resource (never headers, credentials or cookies), [`measure`] driving
+//! the API through a [`Transport`] the caller brings, and an [`Elsewhere`] summary whose reason
+//! [`fuse`] joins to the verdict from here.
+
+mod answer;
+mod client;
+mod elsewhere;
+mod judge;
+mod locations;
+mod reach;
+mod request;
+
+pub use client::{
+    measure, Api, ApiReply, ApiRequest, Transport, MAX_ANSWER_BYTES, POLL_INTERVAL, USER_AGENT,
+};
+pub use elsewhere::{fuse, public_link, Elsewhere};
+pub use judge::{FailureKind, Place, PlaceError, Rules, TimingsMs};
+pub use locations::{Location, Locations, MAX_PROBES, WORLD_PROBES};
+pub use reach::reachable_from_internet;
+pub use request::{HttpMethod, MeasurementRequest};
+
+use serde::Serialize;
+
+/// The public API, used unless the settings name another (tests, self-hosted instances).
+pub const DEFAULT_API: &str = "https://api.globalping.io";
+
+/// The state of one place, and of all places together. The order is severity, as for a
+/// target from here: DOWN > UNKNOWN > DEGRADED > UP.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum State {
+    Up,
+    Degraded,
+    Unknown,
+    Down,
+}
+
+impl State {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            State::Up => "up",
+            State::Degraded => "degraded",
+            State::Unknown => "unknown",
+            State::Down => "down",
+        }
+    }
+
+    pub fn word(self) -> &'static str {
+        match self {
+            State::Up => "UP",
+            State::Degraded => "DEGRADED",
+            State::Unknown => "UNKNOWN",
+            State::Down => "DOWN",
+        }
+    }
+
+    /// The state named by `up`, `degraded`, `unknown` or `down` (any case).
+    pub fn from_name(name: &str) -> Option<State> {
+        [State::Up, State::Degraded, State::Unknown, State::Down]
+            .into_iter()
+            .find(|state| state.as_str().eq_ignore_ascii_case(name))
+    }
+}
+
+/// Text that came from the API, made safe for a terminal: control characters replaced, runs
+/// of white space folded into one, and at most `max` characters.
+fn clean(text: &str, max: usize) -> String {
+    let safe = crate::sanitize::for_terminal(text);
+    let folded = safe.split_whitespace().collect::<Vec<_>>().join(" ");
+    if folded.chars().count() <= max {
+        return folded;
+    }
+    let mut cut: String = folded.chars().take(max.saturating_sub(1)).collect();
+    cut.push('…');
+    cut
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn states_order_by_severity_and_read_back_from_their_names() {
+        assert!(State::Down > State::Unknown && State::Unknown > State::Degraded);
+        assert!(State::Degraded > State::Up);
+        assert_eq!(State::from_name("DOWN"), Some(State::Down));
+        assert_eq!(State::from_name("sideways"), None);
+        assert_eq!(
+            serde_json::to_string(&State::Degraded).unwrap(),
+            "\"degraded\""
+        );
+    }
+
+    #[test]
+    fn clean_text_is_safe_folded_and_bounded() {
+        assert_eq!(clean("  a\n\tb\x1b[31m  c ", 50), "a b\u{fffd}[31m c");
+        let long = clean(&"x".repeat(500), 10);
+        assert_eq!(long.chars().count(), 10);
+        assert!(long.ends_with('…'));
+        assert_eq!(clean("", 10), "");
+    }
+}
