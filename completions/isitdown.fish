@@ -19,6 +19,8 @@ complete -c isitdown -s X -l method -d 'Request method [default: GET]' -r -f -a 
 HEAD\t''"
 complete -c isitdown -s H -l header -d 'Extra request header \'Name: value\' (repeatable; never printed back)' -r
 complete -c isitdown -l cacert -d 'Also trust the CA certificates in this PEM file' -r -F
+complete -c isitdown -l from -d 'Also probe from other places through Globalping: world, world:10, Germany:2,AS3320... (comma-separated, :N probes each, at most 50 in all)' -r
+complete -c isitdown -l resolve -d 'Use these addresses for HOST and PORT instead of asking DNS, as curl does (repeatable; IPv6 in brackets)' -r
 complete -c isitdown -l config -d 'Config file [default: $XDG_CONFIG_HOME/isitdown/config.toml; env: ISITDOWN_CONFIG]' -r -F
 complete -c isitdown -l generate -d 'Print a shell completion script or the man page' -r -f -a "bash\t''
 zsh\t''
@@ -52,7 +54,7 @@ complete -c isitdown -s V -l version -d 'Print version'
 # Targets: catalog names and @tags, the services of your own config included.
 function __isitdown_wants_target
     set -l previous (commandline -opc)[-1]
-    not contains -- $previous --format --color -t --timeout -n --count -i --interval --until --retries --expect --contains --slow --cert-warn -X --method -H --header --cacert --config --generate --complete-targets
+    not contains -- $previous --format --color -t --timeout -n --count -i --interval --until --retries --expect --contains --slow --cert-warn -X --method -H --header --cacert --from --resolve --config --generate --complete-targets
     and not string match -q -- '-*' (commandline -ct)
 end
 function __isitdown_targets

@@ -1,5 +1,6 @@
-//! Probing every target once, concurrently, with its status page read alongside and the user's
-//! connection checked when a public target fails; reported in argument order as results arrive.
+//! Probing every target once, concurrently, with its status page read alongside, the user's
+//! connection checked when a public target fails, and, with `--from`, the same probe made from
+//! elsewhere at the same time; reported in argument order as results arrive.
 
 use std::collections::{BTreeMap, HashMap};
 use std::io;
@@ -9,6 +10,8 @@ use std::thread;
 use std::time::{Duration, Instant, SystemTime};
 
 use crate::connectivity::{self, Connectivity, Reference};
+use crate::from_elsewhere::{self, FromElsewhere};
+use crate::globalping::Elsewhere;
 use crate::probe::{self, Client, Observation};
 use crate::status_page::{self, Page, Source};
 use crate::target::Target;
@@ -42,6 +45,18 @@ pub struct Outcome {
     /// What the reference endpoints said, when the target failed and the check ran.
     pub connectivity: Option<Connectivity>,
     pub verdict: Verdict,
+    /// What the places elsewhere found, when they were asked on this probe.
+    pub elsewhere: Option<Elsewhere>,
+}
+
+/// Whether a probe is also made from elsewhere (with `--from`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ask {
+    /// At the same time as the probe from here.
+    Alongside,
+    /// Once the probe from here is judged, if its state is not this one any more: repeated
+    /// runs ask again on a change, not on every probe.
+    IfChangedFrom(State),
 }
 
 /// Whoever wants each outcome as soon as it and every one before it is judged.
@@ -49,13 +64,14 @@ pub trait Sink {
     fn judged(&mut self, outcome: &Outcome) -> io::Result<()>;
 }
 
-/// How every target is checked: the client, retries, and the connectivity references (none:
-/// no connectivity check).
+/// How every target is checked: the client, retries, the connectivity references (none:
+/// no connectivity check), and where else to probe from.
 #[derive(Debug, Clone)]
 pub struct Checks {
     pub client: Client,
     pub retries: u32,
     pub references: Vec<Reference>,
+    pub from: Option<FromElsewhere>,
 }
 
 /// Checks targets. What checks share: each status page is read once however many services it
@@ -137,13 +153,18 @@ impl Checker {
     }
 
     /// Probes a target (again up to `retries` times while it is down) with its status page
-    /// read at the same time, checks the connection if it failed, and judges it.
-    pub fn check(&self, plan: &Plan, seq: u32) -> Outcome {
+    /// read at the same time, checks the connection if it failed, and judges it; with
+    /// `--from`, asks from elsewhere as `ask` says.
+    pub fn check(&self, plan: &Plan, seq: u32, ask: Ask) -> Outcome {
+        let from = self.checks.from.as_ref();
         thread::scope(|scope| {
             let reading = plan
                 .status_source
                 .as_ref()
                 .map(|source| (source, scope.spawn(move || self.page(source))));
+            let measuring = from
+                .filter(|_| ask == Ask::Alongside)
+                .map(|from| (from, scope.spawn(move || measure_elsewhere(from, plan))));
             let criteria = &plan.criteria;
             let mut attempt = 0;
             let seen = loop {
@@ -175,7 +196,19 @@ impl Checker {
                 connectivity: connectivity.as_ref(),
                 name: &plan.target.name,
             };
-            let verdict = verdict::judge(&seen, criteria, context, SystemTime::now());
+            let mut verdict = verdict::judge(&seen, criteria, context, SystemTime::now());
+            let elsewhere = match (measuring, ask) {
+                (Some((from, measuring)), _) => Some(measuring.join().unwrap_or_else(|_| {
+                    Elsewhere::failed(from.locations.probes(), "the measurement stopped early")
+                })),
+                (None, Ask::IfChangedFrom(before)) if before != verdict.state => {
+                    from.map(|from| measure_elsewhere(from, plan))
+                }
+                (None, _) => None,
+            };
+            if let Some(elsewhere) = &elsewhere {
+                verdict.reason = from_elsewhere::fused_reason(&verdict, elsewhere);
+            }
             Outcome {
                 target: plan.target.clone(),
                 seq,
@@ -183,9 +216,16 @@ impl Checker {
                 status_page,
                 connectivity,
                 verdict,
+                elsewhere,
             }
         })
     }
+}
+
+/// Measures the plan's request from elsewhere, judged as from here.
+fn measure_elsewhere(from: &FromElsewhere, plan: &Plan) -> Elsewhere {
+    let request = &plan.request;
+    from.ask(&request.url, request.method, plan.criteria.expect.as_ref())
 }
 
 /// Checks every plan once, concurrently; the sink sees them in order, each as soon as it and
@@ -208,7 +248,10 @@ pub fn check_all(
             scope.spawn(move || loop {
                 let index = next_plan.fetch_add(1, Ordering::Relaxed);
                 let Some(plan) = plans.get(index) else { break };
-                if sender.send((index, checker.check(plan, 1))).is_err() {
+                if sender
+                    .send((index, checker.check(plan, 1, Ask::Alongside)))
+                    .is_err()
+                {
                     break;
                 }
             });

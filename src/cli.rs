@@ -20,6 +20,7 @@ Examples:
   if isitdown -q chatgpt; then echo up; fi
   isitdown --json chatgpt github | jq -r 'select(.state != \"up\") | .target'
   isitdown --expect 200 --contains ok --slow 500ms api.example.com/health
+  isitdown --from world chatgpt         down here, and from where else?
 
 Exit codes: 0 up, 1 degraded, 2 down, 3 unknown (no verdict possible), 64 bad input.";
 
@@ -123,6 +124,16 @@ pub struct Cli {
     /// IPv6 only
     #[arg(short = '6', long = "ipv6")]
     pub ipv6: bool,
+
+    /// Also probe from other places through Globalping: world, world:10, Germany:2,AS3320...
+    /// (comma-separated, :N probes each, at most 50 in all)
+    #[arg(long, value_name = "LOCATIONS")]
+    pub from: Option<String>,
+
+    /// Use these addresses for HOST and PORT instead of asking DNS, as curl does (repeatable;
+    /// IPv6 in brackets)
+    #[arg(long = "resolve", value_name = "HOST:PORT:ADDR[,ADDR...]")]
+    pub resolve: Vec<String>,
 
     /// Do not read the provider's status page
     #[arg(long)]

@@ -1,5 +1,6 @@
 //! The config file: TOML with `[defaults]` (any long option), `[services.NAME]` (targets of the
-//! user's own) and `[connectivity]` (the reference endpoints).
+//! user's own), `[connectivity]` (the reference endpoints) and `[globalping]` (the API that
+//! `--from` asks).
 //!
 //! Missing is fine; malformed is bad input, named by file and line.
 
@@ -16,6 +17,8 @@ use crate::cli::{self, Cli};
 use crate::connectivity::Reference;
 use crate::exit::BadInput;
 use crate::expect::StatusSet;
+use crate::from_elsewhere::check_base;
+use crate::globalping::Locations;
 use crate::redact::redact_typed;
 
 /// What the config file says, already checked.
@@ -27,6 +30,26 @@ pub struct Config {
     pub default_words: Vec<OsString>,
     pub services: Vec<Service>,
     pub connectivity: Option<ConnectivityConfig>,
+    pub globalping: GlobalpingConfig,
+}
+
+/// `[globalping]`: where the API is and the token to send it. The environment wins over both
+/// (see `settings`).
+#[derive(Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GlobalpingConfig {
+    pub url: Option<String>,
+    pub token: Option<String>,
+}
+
+/// Never shows the token.
+impl std::fmt::Debug for GlobalpingConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GlobalpingConfig")
+            .field("url", &self.url)
+            .field("token", &self.token.as_ref().map(|_| "***"))
+            .finish()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -60,6 +83,7 @@ struct ConfigFile {
     #[serde(default)]
     services: BTreeMap<String, Spanned<Service>>,
     connectivity: Option<ConnectivityTable>,
+    globalping: Option<Spanned<GlobalpingConfig>>,
 }
 
 /// Options that make no sense as a default.
@@ -124,6 +148,10 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, BadInput> {
     for (key, value) in &file.defaults {
         let words = default_as_args(key, value.get_ref())
             .map_err(|what| at(Some(value.span()), format!("[defaults] {key}: {what}")))?;
+        if let ("from", toml::Value::String(from)) = (key.as_str(), value.get_ref()) {
+            Locations::parse(from)
+                .map_err(|what| at(Some(value.span()), format!("[defaults] from: {what}")))?;
+        }
         // Each key alone first, so that an error points at its own line.
         let alone = std::iter::once(OsString::from("isitdown")).chain(words.iter().cloned());
         cli::parse(alone).map_err(|e| {
@@ -178,11 +206,24 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, BadInput> {
         None => None,
     };
 
+    let globalping = match file.globalping {
+        Some(table) => {
+            let span = table.span();
+            let table = table.into_inner();
+            if let Some(url) = &table.url {
+                check_base(url).map_err(|why| at(Some(span), format!("[globalping] url {why}")))?;
+            }
+            table
+        }
+        None => GlobalpingConfig::default(),
+    };
+
     Ok(Config {
         defaults,
         default_words,
         services: catalog::keyed(services),
         connectivity,
+        globalping,
     })
 }
 

@@ -223,6 +223,14 @@ fn sections() -> Roff {
             "HTTPS_PROXY, HTTP_PROXY, ALL_PROXY, NO_PROXY",
             "proxies for probes and status pages, as curl reads them (lowercase spellings too)",
         ),
+        (
+            "ISITDOWN_GLOBALPING_URL",
+            "the Globalping API that --from asks (over [globalping] url; default https://api.globalping.io)",
+        ),
+        (
+            "GLOBALPING_TOKEN",
+            "a Globalping token for a higher hourly allowance (over [globalping] token); sent only to the API, never printed",
+        ),
     ] {
         entry(&mut roff, vec![bold(name)], meaning);
     }
@@ -230,7 +238,7 @@ fn sections() -> Roff {
     entry(
         &mut roff,
         vec![italic("$XDG_CONFIG_HOME/isitdown/config.toml")],
-        "the config file: [defaults] for any long option, your own [services] (they win over the catalog), and [connectivity] reference endpoints. Missing is fine; a malformed file is bad input.",
+        "the config file: [defaults] for any long option, your own [services] (they win over the catalog), [connectivity] reference endpoints, and [globalping] url and token for --from. Missing is fine; a malformed file is bad input.",
     );
     roff.control("SH", ["EXAMPLES"]);
     for (command, meaning) in [

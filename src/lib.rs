@@ -13,6 +13,7 @@ pub mod connectivity;
 pub mod edge;
 pub mod exit;
 pub mod expect;
+pub mod from_elsewhere;
 pub mod generate;
 pub mod globalping;
 pub mod monitor;

@@ -7,7 +7,7 @@ use std::sync::{Arc, Condvar, Mutex};
 use std::thread;
 use std::time::{Duration, Instant, SystemTime};
 
-use crate::check::{Checker, Checks, Outcome, Plan, Sink};
+use crate::check::{Ask, Checker, Checks, Outcome, Plan, Sink};
 use crate::stats::{Stats, Summary};
 use crate::verdict::State;
 
@@ -127,7 +127,13 @@ pub fn run(
                     reported = sink.judged(&outcome);
                 }
                 stats[index].record(&outcome);
-                last[index] = Some(*outcome);
+                let mut outcome = *outcome;
+                // The formats written at the end report the latest answer from elsewhere,
+                // which is not taken on every probe.
+                if outcome.elsewhere.is_none() {
+                    outcome.elsewhere = last[index].take().and_then(|o| o.elsewhere);
+                }
+                last[index] = Some(outcome);
                 // Nobody reads any more (`| head`), or the --until state is reached.
                 if reported.is_err() || reached(schedule.until, &stats) {
                     break;
@@ -173,11 +179,14 @@ fn probe_on_schedule(
 
     let mut due = first_start;
     let mut seq: u32 = 1;
+    // From elsewhere: alongside the first probe, then only when the state changes.
+    let mut ask = Ask::Alongside;
     while schedule.count.is_none_or(|count| seq <= count) {
         if stop.sleep_until(due) {
             break;
         }
-        let outcome = checker.check(plan, seq);
+        let outcome = checker.check(plan, seq, ask);
+        ask = Ask::IfChangedFrom(outcome.verdict.state);
         if events
             .send(Event::Probed(index, Box::new(outcome)))
             .is_err()

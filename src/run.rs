@@ -11,6 +11,7 @@ use crate::check::{self, Checks};
 use crate::cli;
 use crate::config;
 use crate::exit::{BadInput, BAD_INPUT};
+use crate::from_elsewhere::{self, FromElsewhere};
 use crate::generate;
 use crate::monitor;
 use crate::probe::{self, Client, ProxyEnv};
@@ -85,6 +86,7 @@ fn run() -> anyhow::Result<ExitCode> {
         client: client(&settings.connection)?,
         retries: settings.retries,
         references: settings.references.clone(),
+        from: from_elsewhere(&settings)?,
     });
     let plans: Vec<_> = targets.iter().map(|t| settings.plan(t)).collect();
     let repeated = !settings.schedule.is_one_shot();
@@ -125,7 +127,36 @@ fn client(connection: &Connection) -> Result<Client, BadInput> {
         ip_family: connection.ip_family,
         headers: connection.headers.clone(),
         proxies: ProxyEnv::from_env(),
+        pins: connection.pins.clone(),
     })
+}
+
+/// With `--from`: the places to ask, and the API from `ISITDOWN_GLOBALPING_URL` and
+/// `GLOBALPING_TOKEN` over `[globalping]`. The API's client trusts certificates even with `-k`
+/// and sends none of the target's headers.
+fn from_elsewhere(settings: &Settings) -> Result<Option<FromElsewhere>, BadInput> {
+    let Some(from) = &settings.from else {
+        return Ok(None);
+    };
+    let env = |name: &str| std::env::var(name).ok();
+    let api = from_elsewhere::api(
+        from.globalping.url.as_deref(),
+        from.globalping.token.as_deref(),
+        env("ISITDOWN_GLOBALPING_URL").as_deref(),
+        env("GLOBALPING_TOKEN").as_deref(),
+    )
+    .map_err(BadInput)?;
+    let mut client = client(&settings.connection)?;
+    client.tls = probe::tls::client_config(false, settings.connection.cacert.as_deref())
+        .map_err(|e| BadInput(e.to_string()))?;
+    client.headers.clear();
+    client.ip_family = ureq::config::IpFamily::Any;
+    Ok(Some(FromElsewhere {
+        locations: from.locations.clone(),
+        api,
+        client,
+        insecure: settings.connection.insecure,
+    }))
 }
 
 /// clap's help and version are answers (exit 0); its usage errors are bad input (exit 64).

@@ -11,11 +11,13 @@ use ureq::config::IpFamily;
 use crate::catalog::Catalog;
 use crate::check::Plan;
 use crate::cli::{Cli, ColorWhen, FormatArg, Generate, UntilArg};
-use crate::config::Config;
+use crate::config::{Config, GlobalpingConfig};
 use crate::connectivity::{self, Reference};
 use crate::exit::BadInput;
 use crate::expect::StatusSet;
+use crate::globalping::Locations;
 use crate::monitor::Schedule;
+use crate::probe::pins::Pins;
 use crate::probe::{self, Method};
 use crate::report::{Format, Output};
 use crate::status_page;
@@ -38,7 +40,7 @@ pub enum Mode {
     },
 }
 
-/// How to reach targets: trust, deadline, address family and extra headers.
+/// How to reach targets: trust, deadline, address family, extra headers and pinned addresses.
 #[derive(Debug, Clone)]
 pub struct Connection {
     pub insecure: bool,
@@ -46,6 +48,15 @@ pub struct Connection {
     pub timeout: Duration,
     pub ip_family: IpFamily,
     pub headers: Vec<(String, String)>,
+    pub pins: Pins,
+}
+
+/// `--from`: where else to probe from, and the API settings of the config file (the
+/// environment is read where the API is used).
+#[derive(Debug, Clone)]
+pub struct FromSettings {
+    pub locations: Locations,
+    pub globalping: GlobalpingConfig,
 }
 
 /// Options that apply to every target, on top of what its catalog entry says.
@@ -69,6 +80,8 @@ pub struct Settings {
     pub status_page: bool,
     /// The endpoints that tell whether the user's own connection works; none: no check.
     pub references: Vec<Reference>,
+    /// With `--from`.
+    pub from: Option<FromSettings>,
 }
 
 impl Settings {
@@ -92,6 +105,23 @@ impl Settings {
             (true, false) => IpFamily::Ipv4Only,
             (false, true) => IpFamily::Ipv6Only,
             (false, false) => IpFamily::Any,
+        };
+        let pins = Pins::parse(&merged.resolve).map_err(BadInput)?;
+        let from = match &merged.from {
+            Some(text) => {
+                let layer = if typed.from.is_some() {
+                    "--from"
+                } else {
+                    "[defaults] from"
+                };
+                let locations =
+                    Locations::parse(text).map_err(|why| BadInput(format!("{layer}: {why}")))?;
+                Some(FromSettings {
+                    locations,
+                    globalping: config.globalping.clone(),
+                })
+            }
+            None => None,
         };
         let timeout = merged.timeout.unwrap_or(DEFAULT_TIMEOUT);
         if timeout.is_zero() {
@@ -127,6 +157,7 @@ impl Settings {
                 timeout,
                 ip_family,
                 headers,
+                pins,
             },
             overrides: Overrides {
                 method,
@@ -147,6 +178,7 @@ impl Settings {
             },
             status_page: !merged.no_status_page,
             references,
+            from,
         })
     }
 

@@ -4,15 +4,18 @@
 //!
 //! The timing seams (`resolve`, `tcp`, `tls_transport`, `first_byte`) write to one
 //! `phase_log` per probe; `head` reads raw response heads; `redirect` is the one loop from the
-//! first URL to the answer, for probes and page fetches alike.
+//! first URL to the answer, for probes and page fetches alike; `exchange` is one plain call to
+//! an API.
 
 mod answer;
 mod auth;
 mod body;
+mod exchange;
 mod failure;
 mod first_byte;
 mod head;
 mod phase_log;
+pub mod pins;
 mod port;
 mod proxy;
 mod redirect;
@@ -36,7 +39,9 @@ pub use answer::Answer;
 use auth::OwnHeaders;
 pub use body::MAX_BODY;
 use body::{body_has, WALL_SNIFF_BYTES};
+pub use exchange::{exchange, Call, Reply};
 pub use failure::{ErrorKind, Failure, Stage};
+use pins::Pins;
 pub use proxy::ProxyEnv;
 use redirect::{Arrival, Route};
 use session::Session;
@@ -52,6 +57,8 @@ pub struct Client {
     pub ip_family: IpFamily,
     pub headers: Vec<(String, String)>,
     pub proxies: ProxyEnv,
+    /// `--resolve`: addresses to use instead of asking DNS.
+    pub pins: Pins,
 }
 
 /// The request methods a probe knows. HEAD asks for the answer without its body.

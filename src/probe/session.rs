@@ -46,6 +46,36 @@ impl<'c> Session<'c> {
         method: Method,
         headers: &[(String, String)],
     ) -> Result<ureq::http::Response<ureq::Body>, Failure> {
+        let builder = match method {
+            Method::Get => ureq::http::Request::get(bare(url).as_str()),
+            Method::Head => ureq::http::Request::head(bare(url).as_str()),
+        };
+        self.run(url, with_headers(builder, headers).body(()))
+    }
+
+    /// Sends one request of any method, with a body when given: for APIs, not for targets.
+    pub fn call(
+        &self,
+        url: &Url,
+        method: &str,
+        headers: &[(String, String)],
+        body: Option<&[u8]>,
+    ) -> Result<ureq::http::Response<ureq::Body>, Failure> {
+        let builder = ureq::http::Request::builder()
+            .method(method)
+            .uri(bare(url).as_str());
+        let builder = with_headers(builder, headers);
+        match body {
+            Some(body) => self.run(url, builder.body(body)),
+            None => self.run(url, builder.body(())),
+        }
+    }
+
+    fn run<B: ureq::AsSendBody>(
+        &self,
+        url: &Url,
+        request: Result<ureq::http::Request<B>, ureq::http::Error>,
+    ) -> Result<ureq::http::Response<ureq::Body>, Failure> {
         let left = self.timeout.saturating_sub(self.start.elapsed());
         if left.is_zero() {
             let within = humantime::format_duration(self.timeout);
@@ -54,20 +84,7 @@ impl<'c> Session<'c> {
                 format!("no answer within {within}"),
             ));
         }
-        let mut bare = url.clone();
-        let _ = bare.set_username("");
-        let _ = bare.set_password(None);
-        bare.set_fragment(None);
-        let mut builder = match method {
-            Method::Get => ureq::http::Request::get(bare.as_str()),
-            Method::Head => ureq::http::Request::head(bare.as_str()),
-        };
-        for (name, value) in headers {
-            builder = builder.header(name.as_str(), value.as_str());
-        }
-        let request = builder
-            .body(())
-            .map_err(|e| self.classify(&ureq::Error::Http(e), Stage::Exchange))?;
+        let request = request.map_err(|e| self.classify(&ureq::Error::Http(e), Stage::Exchange))?;
         let proxy = self.client.proxies.for_url(url);
         self.recorder
             .set_proxy(proxy.as_ref().map(|p| (p.host().to_string(), p.port())));
@@ -85,6 +102,25 @@ impl<'c> Session<'c> {
     pub fn classify(&self, error: &ureq::Error, stage: Stage) -> Failure {
         failure::classify(error, &self.recorder.snapshot(), self.timeout, stage)
     }
+}
+
+/// The URL as sent: no user, no password, no fragment.
+fn bare(url: &Url) -> Url {
+    let mut bare = url.clone();
+    let _ = bare.set_username("");
+    let _ = bare.set_password(None);
+    bare.set_fragment(None);
+    bare
+}
+
+fn with_headers(
+    mut builder: ureq::http::request::Builder,
+    headers: &[(String, String)],
+) -> ureq::http::request::Builder {
+    for (name, value) in headers {
+        builder = builder.header(name.as_str(), value.as_str());
+    }
+    builder
 }
 
 /// An agent whose seams report to this probe's recorder. Redirects are ours to follow.
@@ -116,6 +152,7 @@ fn agent_for(client: &Client, timeout: Duration, recorder: &Recorder) -> Agent {
         connector,
         TimedResolver {
             recorder: recorder.clone(),
+            pins: client.pins.clone(),
         },
     )
 }

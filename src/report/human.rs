@@ -144,6 +144,11 @@ impl Sink for Human<'_> {
                 writeln!(self.out, "{INDENT}{line}")?;
             }
         }
+        if let Some(elsewhere) = &outcome.elsewhere {
+            for line in super::human_elsewhere::lines(elsewhere, &self.style) {
+                writeln!(self.out, "{INDENT}{line}")?;
+            }
+        }
         self.out.flush()
     }
 }
@@ -350,7 +355,7 @@ pub fn list(catalog: &Catalog, output: Output, out: &mut dyn Write) -> io::Resul
 }
 
 /// "143 ms", "4.2 ms", "2.31 s".
-fn ms(duration: Duration) -> String {
+pub(super) fn ms(duration: Duration) -> String {
     let millis = duration.as_secs_f64() * 1000.0;
     if millis < 10.0 {
         format!("{millis:.1} ms")
@@ -363,12 +368,12 @@ fn ms(duration: Duration) -> String {
 
 /// ANSI colours, only when wanted (decided once, in settings).
 #[derive(Debug, Clone, Copy)]
-struct Style {
+pub(super) struct Style {
     color: bool,
 }
 
 impl Style {
-    fn paint(&self, text: &str, code: &str) -> String {
+    pub(super) fn paint(&self, text: &str, code: &str) -> String {
         if self.color {
             format!("\x1b[{code}m{text}\x1b[0m")
         } else {
@@ -377,7 +382,7 @@ impl Style {
     }
 
     /// The verdict word, coloured and padded to the width of the longest.
-    fn state(&self, state: State) -> String {
+    pub(super) fn state(&self, state: State) -> String {
         let pad = " ".repeat(STATE_WIDTH.saturating_sub(state.word().len()));
         format!("{}{pad}", self.state_word(state))
     }
@@ -396,7 +401,7 @@ impl Style {
         self.paint(text, "1")
     }
 
-    fn dim(&self, text: &str) -> String {
+    pub(super) fn dim(&self, text: &str) -> String {
         self.paint(text, "2")
     }
 }

@@ -8,6 +8,7 @@ use serde::Serialize;
 use super::{millis, Reporter};
 use crate::catalog::{Catalog, Confidence, Service, StatusFormat};
 use crate::check::{Outcome, Sink};
+use crate::globalping::Elsewhere;
 use crate::redact::redact_typed;
 use crate::stats::Summary;
 use crate::status_page;
@@ -138,6 +139,8 @@ struct ProbeLine<'a> {
     tls: Option<Tls>,
     status_page: Option<StatusPage<'a>>,
     connectivity: Option<ConnectivityJson<'a>>,
+    /// With `--from`, on the probes the places elsewhere were asked; `null` otherwise.
+    elsewhere: Option<&'a Elsewhere>,
 }
 
 #[derive(Serialize)]
@@ -281,6 +284,7 @@ impl<'a> ProbeLine<'a> {
                 ok: c.ok,
                 note: &c.note,
             }),
+            elsewhere: outcome.elsewhere.as_ref(),
         }
     }
 }

@@ -2,6 +2,7 @@
 //! each gets every probe as it completes, in argument order, and the last of each target at the end.
 
 mod human;
+mod human_elsewhere;
 mod json;
 mod nagios;
 mod prometheus;
@@ -200,6 +201,7 @@ mod tests {
             },
             status_page: None,
             connectivity: None,
+            elsewhere: None,
             verdict: Verdict {
                 state,
                 reason: format!("answered {status}"),

@@ -82,6 +82,15 @@ pub fn render(rows: &[Row]) -> String {
                     cert.days_left(o.seen.started_at)
                 ));
             }
+            // From elsewhere: how many places found it up, of how many asked.
+            if let Some(elsewhere) = &o.elsewhere {
+                let asked = elsewhere.asked;
+                items.push(format!(
+                    "'{prefix}elsewhere_up'={};;;0;{asked}",
+                    elsewhere.up
+                ));
+                items.push(format!("'{prefix}elsewhere_asked'={asked}"));
+            }
             items.join(" ")
         })
         .collect();

@@ -120,6 +120,27 @@ pub fn render(rows: &[Row]) -> String {
             Some(format!("{:.3}", started.as_secs_f64()))
         }),
     );
+    if finished.iter().any(|(_, o, _)| o.elsewhere.is_some()) {
+        metric(
+            "elsewhere_places",
+            "Places elsewhere (Globalping probes) that found the target in each state.",
+            finished
+                .iter()
+                .filter_map(|(labels, o, _)| Some((labels, o.elsewhere.as_ref()?)))
+                .flat_map(|(labels, e)| {
+                    [
+                        ("up", e.up),
+                        ("degraded", e.degraded),
+                        ("down", e.down),
+                        ("unknown", e.unknown),
+                    ]
+                    .map(|(state, count)| {
+                        (format!("{labels},state=\"{state}\""), count.to_string())
+                    })
+                })
+                .collect(),
+        );
+    }
     if rows.iter().any(|r| r.summary.is_some()) {
         metric(
             "availability_ratio",

@@ -1,5 +1,5 @@
-//! The real binary, run the way a user would, but sealed off from the world: no proxies from
-//! the environment, no user config, and a config of the test's own that points every reference
+//! The real binary, run the way a user would, but sealed off from the world: no proxies or
+//! Globalping settings from the environment, no user config, and a config of the test's own that points every reference
 //! endpoint at a closed local port, so no test can reach the internet.
 
 use std::path::PathBuf;
@@ -44,6 +44,9 @@ pub fn sealed_command(toml: &str) -> std::process::Command {
         "no_proxy",
         "NO_COLOR",
         "CLICOLOR_FORCE",
+        // Nothing may reach the public Globalping API: tests point at a fake of their own.
+        "GLOBALPING_TOKEN",
+        "ISITDOWN_GLOBALPING_URL",
     ] {
         command.env_remove(name);
     }

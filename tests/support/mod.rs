@@ -11,6 +11,7 @@
 #![allow(dead_code)]
 
 mod command;
+pub mod elsewhere;
 pub mod globalping;
 mod shape;
 mod tls;

@@ -84,6 +84,7 @@ pub fn check_probe(probe: &Value) {
             "tls",
             "status_page",
             "connectivity",
+            "elsewhere",
         ],
         "probe",
     );
@@ -203,6 +204,126 @@ pub fn check_probe(probe: &Value) {
         assert!(connectivity["online"].is_boolean());
         assert!(connectivity["checked"].is_u64() && connectivity["ok"].is_u64());
         string(&connectivity["note"], "note");
+    }
+    check_elsewhere(&probe["elsewhere"]);
+}
+
+/// Error kinds a place elsewhere can report: the probe's own, and `unknown` when Globalping's
+/// words fit none.
+const PLACE_KINDS: &[&str] = &[
+    "dns",
+    "refused",
+    "unreachable",
+    "timeout",
+    "tls",
+    "reset",
+    "protocol",
+    "status",
+    "unknown",
+];
+
+fn count(value: &Value, what: &str) -> u64 {
+    value
+        .as_u64()
+        .unwrap_or_else(|| panic!("{what} is not a count: {value}"))
+}
+
+/// `elsewhere`: the answer from Globalping's places, or null when `--from` was not asked on
+/// this probe.
+pub fn check_elsewhere(elsewhere: &Value) {
+    if elsewhere.is_null() {
+        return;
+    }
+    keys(
+        elsewhere,
+        &[
+            "source",
+            "measurement",
+            "url",
+            "state",
+            "asked",
+            "up",
+            "degraded",
+            "down",
+            "unknown",
+            "places",
+            "error",
+        ],
+        "elsewhere",
+    );
+    assert_eq!(elsewhere["source"], "globalping");
+    string_or_null(&elsewhere["measurement"], "elsewhere.measurement");
+    string_or_null(&elsewhere["url"], "elsewhere.url");
+    assert_eq!(
+        elsewhere["url"].is_null(),
+        elsewhere["measurement"].is_null(),
+        "a link exactly when there is a measurement: {elsewhere}"
+    );
+    state(&elsewhere["state"], "elsewhere.state");
+    string_or_null(&elsewhere["error"], "elsewhere.error");
+    count(&elsewhere["asked"], "asked");
+    let places = elsewhere["places"]
+        .as_array()
+        .expect("elsewhere.places is an array");
+    let mut counted = 0;
+    for (field, name) in [
+        ("up", "up"),
+        ("degraded", "degraded"),
+        ("down", "down"),
+        ("unknown", "unknown"),
+    ] {
+        let n = count(&elsewhere[field], field);
+        let there = places.iter().filter(|p| p["state"] == name).count() as u64;
+        assert_eq!(n, there, "{field} counts the places: {elsewhere}");
+        counted += n;
+    }
+    assert_eq!(counted, places.len() as u64, "{elsewhere}");
+    for place in places {
+        keys(
+            place,
+            &[
+                "continent",
+                "country",
+                "city",
+                "asn",
+                "network",
+                "state",
+                "status",
+                "reason",
+                "error",
+                "timings_ms",
+            ],
+            "place",
+        );
+        for field in ["continent", "country", "city", "network"] {
+            string_or_null(&place[field], field);
+        }
+        assert!(
+            place["asn"].is_null() || place["asn"].is_u64(),
+            "asn: {place}"
+        );
+        assert!(
+            place["status"].is_null() || place["status"].is_u64(),
+            "status: {place}"
+        );
+        state(&place["state"], "place.state");
+        string(&place["reason"], "place.reason");
+        if !place["error"].is_null() {
+            keys(&place["error"], &["kind", "message"], "place.error");
+            assert!(
+                PLACE_KINDS.contains(&place["error"]["kind"].as_str().unwrap_or_default()),
+                "place.error.kind: {place}"
+            );
+            string(&place["error"]["message"], "place.error.message");
+        }
+        keys(
+            &place["timings_ms"],
+            &["dns", "connect", "tls", "first_byte", "total"],
+            "place.timings_ms",
+        );
+        for phase in ["dns", "connect", "tls", "first_byte", "total"] {
+            number_or_null(&place["timings_ms"][phase], phase);
+        }
     }
 }
 

@@ -1,0 +1,67 @@
+//! The answer from elsewhere, for a person: a line per place, worst first, lined up in
+//! columns, then the measurement's public page.
+
+use std::time::Duration;
+
+use super::human::{ms, Style};
+use crate::globalping::{self, Elsewhere, Place};
+use crate::sanitize::for_terminal;
+use crate::verdict::State;
+
+/// Places are indented a little more than the other detail lines: they belong together.
+const PLACE_INDENT: &str = "  ";
+/// The total time's column, as on the target's own line.
+const TIME_WIDTH: usize = 8;
+
+/// The lines to print under the target's, without the common indent.
+pub(super) fn lines(elsewhere: &Elsewhere, style: &Style) -> Vec<String> {
+    let mut lines = Vec::new();
+    let places = &elsewhere.places;
+    let width = |column: &dyn Fn(&Place) -> String| {
+        places
+            .iter()
+            .map(|p| column(p).chars().count())
+            .max()
+            .unwrap_or(0)
+    };
+    let place_of = |p: &Place| for_terminal(&p.whereabouts());
+    let network_of = |p: &Place| for_terminal(&p.network_and_asn());
+    let (place_width, network_width) = (width(&place_of), width(&network_of));
+    for place in places {
+        let time = place
+            .timings_ms
+            .total
+            .filter(|t| t.is_finite() && *t >= 0.0)
+            .map_or_else(|| "-".to_string(), |t| ms(Duration::from_secs_f64(t / 1e3)));
+        let line = format!(
+            "{PLACE_INDENT}{}  {:<place_width$}  {:<network_width$}  {}  {}",
+            style.state(as_verdict(place.state)),
+            place_of(place),
+            network_of(place),
+            style.dim(&format!("{time:>TIME_WIDTH$}")),
+            for_terminal(&place.reason),
+        );
+        lines.push(line.trim_end().to_string());
+    }
+    // With no answer at all, the target's reason already says why; with part of one, it does not.
+    if let Some(error) = elsewhere
+        .error
+        .as_ref()
+        .filter(|_| elsewhere.state != globalping::State::Unknown)
+    {
+        lines.push(format!("from elsewhere: {}", for_terminal(error)));
+    }
+    if let Some(url) = &elsewhere.url {
+        lines.push(style.dim(&format!("from elsewhere: {}", for_terminal(url))));
+    }
+    lines
+}
+
+fn as_verdict(state: globalping::State) -> State {
+    match state {
+        globalping::State::Up => State::Up,
+        globalping::State::Degraded => State::Degraded,
+        globalping::State::Unknown => State::Unknown,
+        globalping::State::Down => State::Down,
+    }
+}
