@@ -14,6 +14,7 @@ pub mod edge;
 pub mod exit;
 pub mod expect;
 pub mod generate;
+pub mod hook;
 pub mod monitor;
 pub mod probe;
 pub mod redact;

@@ -15,7 +15,7 @@ const LAYERS: &[&[&str]] = &[
     &["verdict"],
     &["check", "catalog_check"],
     &["stats"],
-    &["monitor", "report"],
+    &["monitor", "report", "hook"],
     &["cli"],
     &["config"],
     &["settings", "generate"],
