@@ -10,6 +10,7 @@ complete -c isitdown -s n -l count -d 'Probes per target [default: 1]' -r
 complete -c isitdown -s i -l interval -d 'Time between the starts of two probes of a target [default: 1s]' -r
 complete -c isitdown -l until -d 'Repeat until every target is in this state (bounded by --count when given)' -r -f -a "up\t''
 down\t''"
+complete -c isitdown -l on-change -d 'In repeated runs, run CMD with `sh -c` on every state change of a target (ISITDOWN_* variables say which), one at a time per target, killed after --timeout' -r
 complete -c isitdown -l retries -d 'Re-probe a failed target up to N times before calling it down [default: 0]' -r
 complete -c isitdown -l expect -d 'Statuses that count as up, e.g. 200, 2xx, 200-299,301' -r
 complete -c isitdown -l contains -d 'The body must contain TEXT (at most 1 MiB is read)' -r
@@ -38,6 +39,8 @@ complete -c isitdown -s v -l verbose -d 'Also print phase timings, the resolved 
 complete -c isitdown -l no-verbose -d 'Undo --verbose set in the config file'
 complete -c isitdown -s w -l watch -d 'Probe until interrupted'
 complete -c isitdown -l no-watch -d 'Undo --watch set in the config file'
+complete -c isitdown -l on-change-initial -d 'Also run --on-change for each target\'s first state'
+complete -c isitdown -l no-on-change-initial -d 'Undo --on-change-initial set in the config file'
 complete -c isitdown -s k -l insecure -d 'Skip TLS certificate verification'
 complete -c isitdown -l no-insecure -d 'Undo --insecure set in the config file'
 complete -c isitdown -s 4 -l ipv4 -d 'IPv4 only'
@@ -54,7 +57,7 @@ complete -c isitdown -s V -l version -d 'Print version'
 # Targets: catalog names and @tags, the services of your own config included.
 function __isitdown_wants_target
     set -l previous (commandline -opc)[-1]
-    not contains -- $previous --format --color -t --timeout -n --count -i --interval --until --retries --expect --contains --slow --cert-warn -X --method -H --header --cacert --from --resolve --config --generate --complete-targets
+    not contains -- $previous --format --color -t --timeout -n --count -i --interval --until --on-change --retries --expect --contains --slow --cert-warn -X --method -H --header --cacert --from --resolve --config --generate --complete-targets
     and not string match -q -- '-*' (commandline -ct)
 end
 function __isitdown_targets

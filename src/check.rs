@@ -3,8 +3,8 @@
 //! elsewhere at the same time; reported in argument order as results arrive.
 
 use std::collections::{BTreeMap, HashMap};
-use std::io;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::io::{self, Write};
+use std::sync::atomic::{AtomicU8, AtomicUsize, Ordering};
 use std::sync::{mpsc, Arc, Mutex, OnceLock};
 use std::thread;
 use std::time::{Duration, Instant, SystemTime};
@@ -59,9 +59,85 @@ pub enum Ask {
     IfChangedFrom(State),
 }
 
+/// While outcomes are awaited, sinks hear from the run about this often.
+pub const TICK: Duration = Duration::from_millis(100);
+
 /// Whoever wants each outcome as soon as it and every one before it is judged.
 pub trait Sink {
     fn judged(&mut self, outcome: &Outcome) -> io::Result<()>;
+
+    /// The same, knowing which plan it is for (by position): for sinks that keep something per
+    /// target, where a target given twice is two. Most need only the outcome.
+    fn judged_at(&mut self, _plan: usize, outcome: &Outcome) -> io::Result<()> {
+        self.judged(outcome)
+    }
+
+    /// Called about every [`TICK`] while outcomes are awaited: what each check is busy with.
+    fn idle(&mut self, _progress: &Progress) -> io::Result<()> {
+        Ok(())
+    }
+
+    /// A line from elsewhere for the person watching (what an `--on-change` command printed),
+    /// for stderr; a sink that draws on the terminal puts it where it does not get in the way.
+    fn aside(&mut self, line: &str) -> io::Result<()> {
+        writeln!(io::stderr(), "{line}")
+    }
+}
+
+/// What one check is busy with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    Queued,
+    /// The probe itself (the status page is read at the same time).
+    Probing,
+    CheckingConnection,
+    /// The probe is done; its status page is not.
+    ReadingStatusPage,
+    Done,
+}
+
+const STEPS: [Step; 5] = [
+    Step::Queued,
+    Step::Probing,
+    Step::CheckingConnection,
+    Step::ReadingStatusPage,
+    Step::Done,
+];
+
+/// Every plan's current step, set by the checks as they go and read by whoever shows progress.
+#[derive(Debug)]
+pub struct Progress {
+    started: Instant,
+    steps: Vec<AtomicU8>,
+}
+
+impl Progress {
+    pub fn new(plans: usize) -> Progress {
+        Progress {
+            started: Instant::now(),
+            steps: (0..plans).map(|_| AtomicU8::new(0)).collect(),
+        }
+    }
+
+    pub fn set(&self, plan: usize, step: Step) {
+        if let Some(cell) = self.steps.get(plan) {
+            let at = STEPS.iter().position(|s| *s == step).unwrap_or(0);
+            cell.store(at as u8, Ordering::Relaxed);
+        }
+    }
+
+    /// Each plan's step, in plan order.
+    pub fn steps(&self) -> Vec<Step> {
+        self.steps
+            .iter()
+            .map(|cell| STEPS[usize::from(cell.load(Ordering::Relaxed)).min(STEPS.len() - 1)])
+            .collect()
+    }
+
+    /// How long since the run began.
+    pub fn elapsed(&self) -> Duration {
+        self.started.elapsed()
+    }
 }
 
 /// How every target is checked: the client, retries, the connectivity references (none:
@@ -156,8 +232,14 @@ impl Checker {
     /// read at the same time, checks the connection if it failed, and judges it; with
     /// `--from`, asks from elsewhere as `ask` says.
     pub fn check(&self, plan: &Plan, seq: u32, ask: Ask) -> Outcome {
+        self.check_noting(plan, seq, ask, &|_| {})
+    }
+
+    /// [`Checker::check`], telling `note` each step as it begins.
+    pub fn check_noting(&self, plan: &Plan, seq: u32, ask: Ask, note: &dyn Fn(Step)) -> Outcome {
         let from = self.checks.from.as_ref();
-        thread::scope(|scope| {
+        note(Step::Probing);
+        let outcome = thread::scope(|scope| {
             let reading = plan
                 .status_source
                 .as_ref()
@@ -179,9 +261,13 @@ impl Checker {
             };
             // The connection check runs while the page is still being read: each has its own
             // short deadline, and together they take the longer of the two, not the sum.
-            let connectivity = self
-                .wants_connectivity(plan, &seen)
-                .then(|| self.connectivity());
+            let connectivity = self.wants_connectivity(plan, &seen).then(|| {
+                note(Step::CheckingConnection);
+                self.connectivity()
+            });
+            if reading.is_some() {
+                note(Step::ReadingStatusPage);
+            }
             let status_page =
                 reading
                     .zip(plan.target.service.as_ref())
@@ -218,7 +304,9 @@ impl Checker {
                 verdict,
                 elsewhere,
             }
-        })
+        });
+        note(Step::Done);
+        outcome
     }
 }
 
@@ -237,6 +325,7 @@ pub fn check_all(
     sink: &mut dyn Sink,
 ) -> (Vec<Outcome>, io::Result<()>) {
     let checker = Checker::new(checks, None);
+    let progress = Progress::new(plans.len());
     let (sender, receiver) = mpsc::channel();
     let next_plan = AtomicUsize::new(0);
     let mut outcomes = Vec::with_capacity(plans.len());
@@ -244,25 +333,34 @@ pub fn check_all(
     thread::scope(|scope| {
         for _ in 0..plans.len().min(MAX_PARALLEL) {
             let sender = sender.clone();
-            let (next_plan, checker) = (&next_plan, &checker);
+            let (next_plan, checker, progress) = (&next_plan, &checker, &progress);
             scope.spawn(move || loop {
                 let index = next_plan.fetch_add(1, Ordering::Relaxed);
                 let Some(plan) = plans.get(index) else { break };
-                if sender
-                    .send((index, checker.check(plan, 1, Ask::Alongside)))
-                    .is_err()
-                {
+                let outcome = checker
+                    .check_noting(plan, 1, Ask::Alongside, &|step| progress.set(index, step));
+                if sender.send((index, outcome)).is_err() {
                     break;
                 }
             });
         }
         drop(sender);
         let mut waiting = BTreeMap::new();
-        for (index, outcome) in receiver {
+        loop {
+            let (index, outcome) = match receiver.recv_timeout(TICK) {
+                Ok(arrived) => arrived,
+                Err(mpsc::RecvTimeoutError::Timeout) => {
+                    if reported.is_ok() {
+                        reported = sink.idle(&progress);
+                    }
+                    continue;
+                }
+                Err(mpsc::RecvTimeoutError::Disconnected) => break,
+            };
             waiting.insert(index, outcome);
             while let Some(outcome) = waiting.remove(&outcomes.len()) {
                 if reported.is_ok() {
-                    reported = sink.judged(&outcome);
+                    reported = sink.judged_at(outcomes.len(), &outcome);
                 }
                 outcomes.push(outcome);
             }

@@ -75,6 +75,15 @@ pub struct Cli {
     #[arg(long, value_enum, value_name = "STATE")]
     pub until: Option<UntilArg>,
 
+    /// In repeated runs, run CMD with `sh -c` on every state change of a target (ISITDOWN_*
+    /// variables say which), one at a time per target, killed after --timeout
+    #[arg(long, value_name = "CMD")]
+    pub on_change: Option<String>,
+
+    /// Also run --on-change for each target's first state
+    #[arg(long)]
+    pub on_change_initial: bool,
+
     /// Re-probe a failed target up to N times before calling it down [default: 0]
     #[arg(long, value_name = "N")]
     pub retries: Option<u32>,

@@ -218,7 +218,14 @@ fn sections() -> Roff {
             "NO_COLOR",
             "set and not empty: no colours with --color auto",
         ),
-        ("TERM", "dumb: no colours with --color auto"),
+        (
+            "CLICOLOR_FORCE",
+            "set and not 0: colours with --color auto even off a terminal",
+        ),
+        (
+            "TERM",
+            "dumb: no colours with --color auto, no live table and no spinner",
+        ),
         (
             "HTTPS_PROXY, HTTP_PROXY, ALL_PROXY, NO_PROXY",
             "proxies for probes and status pages, as curl reads them (lowercase spellings too)",

@@ -16,6 +16,7 @@ pub mod expect;
 pub mod from_elsewhere;
 pub mod generate;
 pub mod globalping;
+pub mod hook;
 pub mod monitor;
 pub mod probe;
 pub mod redact;

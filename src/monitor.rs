@@ -2,12 +2,12 @@
 //! schedule (`--interval` between the starts of two probes); every probe is reported as it
 //! completes and folded into [`Stats`]; at the end, or on Ctrl-C, each target gets a summary.
 
-use std::sync::mpsc::{self, Sender};
+use std::sync::mpsc::{self, RecvTimeoutError, Sender};
 use std::sync::{Arc, Condvar, Mutex};
 use std::thread;
 use std::time::{Duration, Instant, SystemTime};
 
-use crate::check::{Ask, Checker, Checks, Outcome, Plan, Sink};
+use crate::check::{Ask, Checker, Checks, Outcome, Plan, Progress, Sink, TICK};
 use crate::stats::{Stats, Summary};
 use crate::verdict::State;
 
@@ -95,21 +95,18 @@ pub fn run(
 
     let checker = Arc::new(Checker::new(checks, Some(FRESH_FOR)));
     let stop = Arc::new(Stop::default());
+    let progress = Arc::new(Progress::new(plans.len()));
     let first_start = Instant::now();
     for (index, plan) in plans.iter().cloned().enumerate() {
         let (checker, stop, events) = (checker.clone(), stop.clone(), events.clone());
+        let progress = progress.clone();
+        let turn = Turn {
+            index,
+            schedule,
+            first_start,
+        };
         // Detached, so that Ctrl-C need not wait for a probe in flight.
-        thread::spawn(move || {
-            probe_on_schedule(
-                index,
-                &plan,
-                schedule,
-                &checker,
-                &stop,
-                first_start,
-                &events,
-            )
-        });
+        thread::spawn(move || probe_on_schedule(turn, &plan, &checker, &stop, &progress, &events));
     }
     drop(events);
 
@@ -121,10 +118,15 @@ pub fn run(
     let mut reported = Ok(());
     let mut running = plans.len();
     while running > 0 {
-        match inbox.recv() {
+        match inbox.recv_timeout(TICK) {
+            Err(RecvTimeoutError::Timeout) => {
+                if reported.is_ok() {
+                    reported = sink.idle(&progress);
+                }
+            }
             Ok(Event::Probed(index, outcome)) => {
                 if reported.is_ok() {
-                    reported = sink.judged(&outcome);
+                    reported = sink.judged_at(index, &outcome);
                 }
                 stats[index].record(&outcome);
                 let mut outcome = *outcome;
@@ -140,7 +142,7 @@ pub fn run(
                 }
             }
             Ok(Event::Finished) => running -= 1,
-            Ok(Event::Interrupted) | Err(_) => break,
+            Ok(Event::Interrupted) | Err(RecvTimeoutError::Disconnected) => break,
         }
     }
     stop.stop();
@@ -159,15 +161,26 @@ pub fn run(
     (ending, reported)
 }
 
-fn probe_on_schedule(
+/// Which target a schedule is for, and when it began.
+struct Turn {
     index: usize,
-    plan: &Plan,
     schedule: Schedule,
+    first_start: Instant,
+}
+
+fn probe_on_schedule(
+    turn: Turn,
+    plan: &Plan,
     checker: &Checker,
     stop: &Stop,
-    first_start: Instant,
+    progress: &Progress,
     events: &Sender<Event>,
 ) {
+    let Turn {
+        index,
+        schedule,
+        first_start,
+    } = turn;
     // Says "finished" however this ends, a panic included, so that the run never waits forever.
     struct Finished<'a>(&'a Sender<Event>);
     impl Drop for Finished<'_> {
@@ -185,7 +198,7 @@ fn probe_on_schedule(
         if stop.sleep_until(due) {
             break;
         }
-        let outcome = checker.check(plan, seq, ask);
+        let outcome = checker.check_noting(plan, seq, ask, &|step| progress.set(index, step));
         ask = Ask::IfChangedFrom(outcome.verdict.state);
         if events
             .send(Event::Probed(index, Box::new(outcome)))

@@ -13,6 +13,7 @@ use crate::config;
 use crate::exit::{BadInput, BAD_INPUT};
 use crate::from_elsewhere::{self, FromElsewhere};
 use crate::generate;
+use crate::hook::OnChange;
 use crate::monitor;
 use crate::probe::{self, Client, ProxyEnv};
 use crate::report;
@@ -93,10 +94,22 @@ fn run() -> anyhow::Result<ExitCode> {
     let mut reporter =
         report::reporter(settings.output, targets, repeated, Box::new(stdout.lock()));
     let (last, summaries, worst, reported) = if repeated {
-        let (ending, reported) = monitor::run(checks, settings.schedule, plans, reporter.as_mut());
+        let (ending, reported) = match settings.on_change.clone() {
+            Some(hook) => {
+                let mut on_change = OnChange::new(hook, plans.len(), reporter.as_mut());
+                let (ending, reported) =
+                    monitor::run(checks, settings.schedule, plans, &mut on_change);
+                // Commands still running are waited for: their output belongs before the summary.
+                (ending, reported.and(on_change.finish()))
+            }
+            None => monitor::run(checks, settings.schedule, plans, reporter.as_mut()),
+        };
         (ending.last, ending.summaries, ending.worst, reported)
     } else {
-        let (outcomes, reported) = check::check_all(checks, &plans, reporter.as_mut());
+        let progress = settings.output.progress;
+        let mut spinner = report::Spinner::new(reporter.as_mut(), targets, progress);
+        let (outcomes, reported) = check::check_all(checks, &plans, &mut spinner);
+        drop(spinner);
         let worst = outcomes
             .iter()
             .map(|o| o.verdict.state)

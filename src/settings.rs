@@ -16,6 +16,7 @@ use crate::connectivity::{self, Reference};
 use crate::exit::BadInput;
 use crate::expect::StatusSet;
 use crate::globalping::Locations;
+use crate::hook::Hook;
 use crate::monitor::Schedule;
 use crate::probe::pins::Pins;
 use crate::probe::{self, Method};
@@ -82,18 +83,15 @@ pub struct Settings {
     pub references: Vec<Reference>,
     /// With `--from`.
     pub from: Option<FromSettings>,
+    /// `--on-change`, in repeated runs.
+    pub on_change: Option<Hook>,
 }
 
 impl Settings {
     /// `typed` is the command line alone, `merged` the command line over `[defaults]`: where
     /// two options exclude each other, what was typed wins over what was configured.
     pub fn resolve(typed: Cli, merged: Cli, config: Config) -> Result<Settings, BadInput> {
-        let output = Output {
-            format: format(&typed, &merged)?,
-            quiet: merged.quiet,
-            verbose: merged.verbose,
-            color: wants_color(merged.color.unwrap_or(ColorWhen::Auto)),
-        };
+        let output = output(&typed, &merged)?;
         let (method, contains) = method_and_contains(&typed, &merged)?;
         let headers = merged
             .headers
@@ -135,6 +133,7 @@ impl Settings {
                 None => connectivity::default_references(),
             }
         };
+        let on_change = on_change(&typed, &merged, timeout)?;
         let mode = if let Some(what) = typed.generate {
             Mode::Generate(what)
         } else if let Some(prefix) = typed.complete_targets {
@@ -179,6 +178,7 @@ impl Settings {
             status_page: !merged.no_status_page,
             references,
             from,
+            on_change,
         })
     }
 
@@ -332,17 +332,63 @@ fn parse_header(text: &str) -> Result<(String, String), BadInput> {
     Ok((name.to_string(), value.to_string()))
 }
 
-/// auto: only on a terminal, never with NO_COLOR set non-empty or TERM=dumb.
-fn wants_color(when: ColorWhen) -> bool {
+/// The format, and what the terminal allows. Colour is decided here, once, for the whole
+/// program: the `colored` crate paints every word from then on.
+fn output(typed: &Cli, merged: &Cli) -> Result<Output, BadInput> {
+    let format = format(typed, merged)?;
+    let color = wants_color(
+        merged.color.unwrap_or(ColorWhen::Auto),
+        std::io::stdout().is_terminal(),
+    );
+    colored::control::set_override(color);
+    let dumb = std::env::var_os("TERM").is_some_and(|t| t == "dumb");
+    Ok(Output {
+        format,
+        quiet: merged.quiet,
+        verbose: merged.verbose,
+        color,
+        // Redrawing in place needs a terminal that understands it, and a person who has not
+        // asked for plain text.
+        live: format == Format::Human
+            && !merged.quiet
+            && color
+            && !dumb
+            && std::io::stdout().is_terminal(),
+        // stderr is judged on its own: `isitdown --json x | jq` still shows progress.
+        progress: !merged.quiet && !dumb && std::io::stderr().is_terminal(),
+    })
+}
+
+/// auto: on a terminal or with CLICOLOR_FORCE set (not to 0), never with NO_COLOR set
+/// non-empty, nor on a TERM=dumb terminal unless forced.
+fn wants_color(when: ColorWhen, terminal: bool) -> bool {
+    let set = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
     match when {
         ColorWhen::Always => true,
         ColorWhen::Never => false,
+        ColorWhen::Auto if set("NO_COLOR").is_some() => false,
+        ColorWhen::Auto if set("CLICOLOR_FORCE").is_some_and(|v| v != "0") => true,
         ColorWhen::Auto => {
-            let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
             let dumb = std::env::var_os("TERM").is_some_and(|t| t == "dumb");
-            !no_color && !dumb && std::io::stdout().is_terminal()
+            !dumb && terminal
         }
     }
+}
+
+/// `--on-change` runs in repeated runs only: typed for a single probe, it is a mistake;
+/// configured, it waits for a run that repeats.
+fn on_change(typed: &Cli, merged: &Cli, timeout: Duration) -> Result<Option<Hook>, BadInput> {
+    let repeats = merged.watch || merged.until.is_some() || merged.count.is_some_and(|n| n > 1);
+    if typed.on_change.is_some() && !repeats {
+        return Err(BadInput::new(
+            "--on-change acts on changes: give it --watch, --count or --until",
+        ));
+    }
+    Ok(merged.on_change.clone().map(|command| Hook {
+        command,
+        initial: merged.on_change_initial,
+        timeout,
+    }))
 }
 
 #[cfg(test)]

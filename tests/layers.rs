@@ -16,7 +16,7 @@ const LAYERS: &[&[&str]] = &[
     &["from_elsewhere"],
     &["check", "catalog_check"],
     &["stats"],
-    &["monitor", "report"],
+    &["monitor", "report", "hook"],
     &["cli"],
     &["config"],
     &["settings", "generate"],

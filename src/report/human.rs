@@ -3,7 +3,9 @@
 use std::io::{self, Write};
 use std::time::{Duration, SystemTime};
 
-use super::{Output, Reporter};
+use colored::Colorize;
+
+use super::{state_word, Output, Reporter};
 use crate::catalog::{Catalog, StatusFormat};
 use crate::check::{Outcome, Sink};
 use crate::redact::redact_typed;
@@ -26,7 +28,6 @@ const PROBE_WIDTH: usize = 60;
 
 pub struct Human<'w> {
     out: Box<dyn Write + 'w>,
-    style: Style,
     verbose: bool,
     /// With one target, the phase breakdown is shown without -v: it is the whole story.
     show_phases: bool,
@@ -44,9 +45,6 @@ impl<'w> Human<'w> {
     ) -> Self {
         Human {
             out,
-            style: Style {
-                color: output.color,
-            },
             verbose: output.verbose,
             show_phases: output.verbose || (targets.len() == 1 && !repeated),
             repeated,
@@ -62,20 +60,18 @@ impl<'w> Human<'w> {
 impl Sink for Human<'_> {
     fn judged(&mut self, outcome: &Outcome) -> io::Result<()> {
         let state = outcome.verdict.state;
-        let word = self.style.state(state);
+        let word = state_column(state);
         let name = for_terminal(&outcome.target.name);
         let pad = " ".repeat(self.name_width.saturating_sub(name.chars().count()));
-        let time = self
-            .style
-            .dim(&format!("{:>TIME_WIDTH$}", ms(outcome.seen.timings.total)));
+        let time = format!("{:>TIME_WIDTH$}", ms(outcome.seen.timings.total)).dimmed();
         if self.repeated {
-            let seq = self.style.dim(&format!("#{:<4}", outcome.seq));
+            let seq = format!("#{:<4}", outcome.seq).dimmed();
             write!(self.out, "{seq}")?;
         }
         writeln!(
             self.out,
             "{word}  {}{pad}  {time}  {}",
-            self.style.bold(&name),
+            name.bold(),
             for_terminal(&outcome.verdict.reason)
         )?;
         let seen = &outcome.seen;
@@ -140,12 +136,12 @@ impl Sink for Human<'_> {
             .collect();
             if !phases.is_empty() {
                 let line = phases.join(" · ");
-                let line = self.style.dim(&line);
+                let line = line.dimmed();
                 writeln!(self.out, "{INDENT}{line}")?;
             }
         }
         if let Some(elsewhere) = &outcome.elsewhere {
-            for line in super::human_elsewhere::lines(elsewhere, &self.style) {
+            for line in super::human_elsewhere::lines(elsewhere) {
                 writeln!(self.out, "{INDENT}{line}")?;
             }
         }
@@ -156,76 +152,71 @@ impl Sink for Human<'_> {
 impl Reporter for Human<'_> {
     fn finish(&mut self, _last: &[Option<Outcome>], summaries: &[Summary]) -> io::Result<()> {
         for summary in summaries {
-            self.summary(summary)?;
+            write_summary(&mut self.out, summary)?;
         }
         self.out.flush()
     }
 }
 
-impl Human<'_> {
-    /// How a target did over a repeated run.
-    fn summary(&mut self, s: &Summary) -> io::Result<()> {
-        let now = s
-            .state
-            .map(|state| format!(", now {}", self.style.state_word(state)))
-            .unwrap_or_default();
-        let plural = if s.probes == 1 { "" } else { "s" };
-        let counts = match s.availability_pct {
-            Some(pct) => format!(
-                "{pct}% available ({} up, {} degraded, {} down, {} unknown)",
-                s.up, s.degraded, s.down, s.unknown
-            ),
-            None => "no probe finished".to_string(),
-        };
-        writeln!(
-            self.out,
-            "\n{}: {} probe{plural}, {counts}{now}",
-            self.style.bold(&for_terminal(&s.target.name)),
-            s.probes,
-        )?;
-        if let Some(l) = &s.latency {
-            let line = format!(
-                "min {} · p50 {} · p95 {} · max {} · mean {}",
-                ms(l.min),
-                ms(l.p50),
-                ms(l.p95),
-                ms(l.max),
-                ms(l.mean)
-            );
-            writeln!(self.out, "  {}{line}", self.style.dim("latency  "))?;
-        }
-        if !s.sparkline.is_empty() {
-            writeln!(self.out, "  {}{}", self.style.dim("recent   "), s.sparkline)?;
-        }
-        if !s.transitions.is_empty() {
-            let changes: Vec<String> = s
-                .transitions
-                .iter()
-                .map(|t| {
-                    let at = crate::timestamp::rfc3339(t.at);
-                    format!(
-                        "{} UTC {} → {}",
-                        &at[11..19],
-                        t.from.as_str(),
-                        t.to.as_str()
-                    )
-                })
-                .collect();
-            writeln!(
-                self.out,
-                "  {}{}",
-                self.style.dim("changes  "),
-                changes.join(" · ")
-            )?;
-        }
-        Ok(())
+/// How a target did over a repeated run.
+pub(super) fn write_summary(out: &mut dyn Write, s: &Summary) -> io::Result<()> {
+    let now = s
+        .state
+        .map(|state| format!(", now {}", state_word(state)))
+        .unwrap_or_default();
+    let plural = if s.probes == 1 { "" } else { "s" };
+    let counts = match s.availability_pct {
+        Some(pct) => format!(
+            "{pct}% available ({} up, {} degraded, {} down, {} unknown)",
+            s.up, s.degraded, s.down, s.unknown
+        ),
+        None => "no probe finished".to_string(),
+    };
+    writeln!(
+        out,
+        "\n{}: {} probe{plural}, {counts}{now}",
+        for_terminal(&s.target.name).bold(),
+        s.probes,
+    )?;
+    if let Some(l) = &s.latency {
+        let line = format!(
+            "min {} · p50 {} · p95 {} · max {} · mean {}",
+            ms(l.min),
+            ms(l.p50),
+            ms(l.p95),
+            ms(l.max),
+            ms(l.mean)
+        );
+        writeln!(out, "  {}{line}", "latency  ".dimmed())?;
     }
+    if !s.sparkline.is_empty() {
+        writeln!(out, "  {}{}", "recent   ".dimmed(), s.sparkline)?;
+    }
+    if !s.transitions.is_empty() {
+        let changes: Vec<String> = s
+            .transitions
+            .iter()
+            .map(|t| {
+                let at = crate::timestamp::rfc3339(t.at);
+                format!(
+                    "{} UTC {} → {}",
+                    &at[11..19],
+                    t.from.as_str(),
+                    t.to.as_str()
+                )
+            })
+            .collect();
+        writeln!(out, "  {}{}", "changes  ".dimmed(), changes.join(" · "))?;
+    }
+    Ok(())
+}
 
+impl Human<'_> {
     /// "OpenAI reports: Partial outage", then each open incident with its age and link.
     fn provider_lines(&mut self, page: &status_page::Report) -> io::Result<()> {
         let now = SystemTime::now();
         if !page.is_readable() {
-            let line = self.style.dim(&for_terminal(&page.summary()));
+            let line = for_terminal(&page.summary()).dimmed();
             return writeln!(self.out, "{INDENT}{line}");
         }
         let headline = if page.incidents.is_empty() {
@@ -254,7 +245,7 @@ impl Human<'_> {
         };
         let headline = for_terminal(&headline);
         let headline = if page.admits_trouble() {
-            self.style.paint(&headline, "33")
+            headline.yellow().to_string()
         } else {
             headline
         };
@@ -299,16 +290,13 @@ impl Human<'_> {
     }
 
     fn detail(&mut self, label: &str, value: &str) -> io::Result<()> {
-        let label = self.style.dim(&format!("{label:<LABEL_WIDTH$}"));
+        let label = format!("{label:<LABEL_WIDTH$}").dimmed();
         writeln!(self.out, "{INDENT}{label}{value}")
     }
 }
 
 /// `--list` for people.
-pub fn list(catalog: &Catalog, output: Output, out: &mut dyn Write) -> io::Result<()> {
-    let style = Style {
-        color: output.color,
-    };
+pub fn list(catalog: &Catalog, out: &mut dyn Write) -> io::Result<()> {
     let mut rows: Vec<_> = catalog.services().iter().collect();
     rows.sort_by(|a, b| a.key.cmp(&b.key));
     let names = |s: &crate::catalog::Service| s.names().collect::<Vec<_>>().join(", ");
@@ -325,10 +313,11 @@ pub fn list(catalog: &Catalog, output: Output, out: &mut dyn Write) -> io::Resul
     writeln!(
         out,
         "{}",
-        style.bold(&format!(
+        format!(
             "{:<width$}  {:<title$}  {:<PROBE_WIDTH$}  STATUS PAGE",
             "NAMES", "SERVICE", "PROBE"
-        ))
+        )
+        .bold()
     )?;
     for service in rows {
         let page = match (&service.status_page, service.status_format) {
@@ -354,6 +343,12 @@ pub fn list(catalog: &Catalog, output: Output, out: &mut dyn Write) -> io::Resul
     out.flush()
 }
 
+/// The verdict word, coloured and padded to the width of the longest.
+pub(super) fn state_column(state: State) -> String {
+    let pad = " ".repeat(STATE_WIDTH.saturating_sub(state.word().len()));
+    format!("{}{pad}", state_word(state))
+}
+
 /// "143 ms", "4.2 ms", "2.31 s".
 pub(super) fn ms(duration: Duration) -> String {
     let millis = duration.as_secs_f64() * 1000.0;
@@ -366,46 +361,6 @@ pub(super) fn ms(duration: Duration) -> String {
     }
 }
 
-/// ANSI colours, only when wanted (decided once, in settings).
-#[derive(Debug, Clone, Copy)]
-pub(super) struct Style {
-    color: bool,
-}
-
-impl Style {
-    pub(super) fn paint(&self, text: &str, code: &str) -> String {
-        if self.color {
-            format!("\x1b[{code}m{text}\x1b[0m")
-        } else {
-            text.to_string()
-        }
-    }
-
-    /// The verdict word, coloured and padded to the width of the longest.
-    pub(super) fn state(&self, state: State) -> String {
-        let pad = " ".repeat(STATE_WIDTH.saturating_sub(state.word().len()));
-        format!("{}{pad}", self.state_word(state))
-    }
-
-    fn state_word(&self, state: State) -> String {
-        let code = match state {
-            State::Up => "1;32",
-            State::Degraded => "1;33",
-            State::Down => "1;31",
-            State::Unknown => "1;35",
-        };
-        self.paint(state.word(), code)
-    }
-
-    fn bold(&self, text: &str) -> String {
-        self.paint(text, "1")
-    }
-
-    pub(super) fn dim(&self, text: &str) -> String {
-        self.paint(text, "2")
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -415,13 +370,5 @@ mod tests {
         assert_eq!(ms(Duration::from_micros(4_200)), "4.2 ms");
         assert_eq!(ms(Duration::from_millis(143)), "143 ms");
         assert_eq!(ms(Duration::from_millis(12_340)), "12.34 s");
-    }
-
-    #[test]
-    fn colour_only_when_asked() {
-        assert_eq!(Style { color: false }.state(State::Up), "UP      ");
-        assert!(Style { color: true }
-            .state(State::Down)
-            .starts_with("\x1b[1;31m"));
     }
 }

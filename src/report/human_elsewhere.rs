@@ -3,7 +3,9 @@
 
 use std::time::Duration;
 
-use super::human::{ms, Style};
+use colored::Colorize;
+
+use super::human::{ms, state_column};
 use crate::globalping::{self, Elsewhere, Place};
 use crate::sanitize::for_terminal;
 use crate::verdict::State;
@@ -14,7 +16,7 @@ const PLACE_INDENT: &str = "  ";
 const TIME_WIDTH: usize = 8;
 
 /// The lines to print under the target's, without the common indent.
-pub(super) fn lines(elsewhere: &Elsewhere, style: &Style) -> Vec<String> {
+pub(super) fn lines(elsewhere: &Elsewhere) -> Vec<String> {
     let mut lines = Vec::new();
     let places = &elsewhere.places;
     let width = |column: &dyn Fn(&Place) -> String| {
@@ -35,10 +37,10 @@ pub(super) fn lines(elsewhere: &Elsewhere, style: &Style) -> Vec<String> {
             .map_or_else(|| "-".to_string(), |t| ms(Duration::from_secs_f64(t / 1e3)));
         let line = format!(
             "{PLACE_INDENT}{}  {:<place_width$}  {:<network_width$}  {}  {}",
-            style.state(as_verdict(place.state)),
+            state_column(as_verdict(place.state)),
             place_of(place),
             network_of(place),
-            style.dim(&format!("{time:>TIME_WIDTH$}")),
+            format!("{time:>TIME_WIDTH$}").dimmed(),
             for_terminal(&place.reason),
         );
         lines.push(line.trim_end().to_string());
@@ -52,7 +54,11 @@ pub(super) fn lines(elsewhere: &Elsewhere, style: &Style) -> Vec<String> {
         lines.push(format!("from elsewhere: {}", for_terminal(error)));
     }
     if let Some(url) = &elsewhere.url {
-        lines.push(style.dim(&format!("from elsewhere: {}", for_terminal(url))));
+        lines.push(
+            format!("from elsewhere: {}", for_terminal(url))
+                .dimmed()
+                .to_string(),
+        );
     }
     lines
 }

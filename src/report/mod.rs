@@ -4,8 +4,10 @@
 mod human;
 mod human_elsewhere;
 mod json;
+mod live;
 mod nagios;
 mod prometheus;
+mod spinner;
 
 use std::io::{self, Write};
 use std::time::Duration;
@@ -14,6 +16,9 @@ use crate::catalog::Catalog;
 use crate::check::{Outcome, Sink};
 use crate::stats::Summary;
 use crate::target::Target;
+use crate::verdict::State;
+
+pub use spinner::Spinner;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -30,6 +35,10 @@ pub struct Output {
     pub quiet: bool,
     pub verbose: bool,
     pub color: bool,
+    /// stdout is a terminal where repeated runs can be shown as a table redrawn in place.
+    pub live: bool,
+    /// stderr is a terminal where a one-shot run can say what it waits for.
+    pub progress: bool,
 }
 
 /// A report: each outcome as it is judged (as a [`Sink`]), then the end of the run.
@@ -42,7 +51,8 @@ pub trait Reporter: Sink {
     }
 }
 
-/// The reporter for the chosen format, writing to `out`.
+/// The reporter for the chosen format, writing to `out`: for people at a terminal, repeated
+/// runs are a table redrawn in place; anywhere else, a line per probe.
 pub fn reporter<'w>(
     output: Output,
     targets: &[Target],
@@ -53,6 +63,7 @@ pub fn reporter<'w>(
         return Box::new(Quiet);
     }
     match output.format {
+        Format::Human if repeated && output.live => Box::new(live::Live::new(out, targets)),
         Format::Human => Box::new(human::Human::new(out, output, targets, repeated)),
         Format::Json => Box::new(json::JsonLines::new(out)),
         Format::Nagios => Box::new(AtTheEnd {
@@ -157,7 +168,19 @@ pub fn list(catalog: &Catalog, output: Output, out: &mut dyn Write) -> io::Resul
     if output.format == Format::Json {
         json::list(catalog, out)
     } else {
-        human::list(catalog, output, out)
+        human::list(catalog, out)
+    }
+}
+
+/// The verdict word in its colour (when colours are on).
+fn state_word(state: State) -> colored::ColoredString {
+    use colored::Colorize;
+    let word = state.word();
+    match state {
+        State::Up => word.green().bold(),
+        State::Degraded => word.yellow().bold(),
+        State::Down => word.red().bold(),
+        State::Unknown => word.magenta().bold(),
     }
 }
 

@@ -1,0 +1,166 @@
+//! Repeated runs for a person at a terminal: one table, a row per target, redrawn in place
+//! about every 100 ms and on every result, with each change of state printed above it as a
+//! permanent line that stays in the scrollback.
+//!
+//! The table is drawn inline, below what the terminal already shows, rather than on the
+//! alternate screen: when the run ends the last table stays where it is, followed by the
+//! summaries, like any other output.
+
+mod render;
+mod track;
+
+use std::io::{self, Write};
+use std::time::Instant;
+
+use crossterm::cursor::{Hide, MoveToColumn, MoveToPreviousLine, Show};
+use crossterm::terminal::{self, Clear, ClearType};
+use crossterm::QueueableCommand;
+
+use super::{human, state_word, Reporter};
+use crate::check::{Outcome, Progress, Sink, TICK};
+use crate::stats::Summary;
+use crate::target::Target;
+use track::{Change, Track};
+
+/// What a terminal that cannot say its size is taken to be.
+const FALLBACK_SIZE: (u16, u16) = (80, 24);
+
+pub struct Live<'w> {
+    out: Box<dyn Write + 'w>,
+    tracks: Vec<Track>,
+    /// Lines of the table now on screen; the cursor is at the start of the line below them.
+    drawn: usize,
+    /// The terminal's size when the table was last drawn.
+    size: (u16, u16),
+    last_drawn: Option<Instant>,
+    cursor_hidden: bool,
+}
+
+impl<'w> Live<'w> {
+    pub fn new(out: Box<dyn Write + 'w>, targets: &[Target]) -> Live<'w> {
+        let now = Instant::now();
+        Live {
+            out,
+            tracks: targets.iter().map(|t| Track::new(t, now)).collect(),
+            drawn: 0,
+            size: FALLBACK_SIZE,
+            last_drawn: None,
+            cursor_hidden: false,
+        }
+    }
+
+    /// Redraws the table in place, with `above` printed first where the table was.
+    fn draw(&mut self, above: &[String]) -> io::Result<()> {
+        let now = Instant::now();
+        self.size = terminal::size().unwrap_or(FALLBACK_SIZE);
+        let (width, height) = (usize::from(self.size.0), usize::from(self.size.1));
+        let rows: Vec<_> = self.tracks.iter().map(|t| t.row(now)).collect();
+        // One line is kept free for the cursor, so that the table never scrolls itself away.
+        let lines = render::render(&rows, width, height.saturating_sub(1 + above.len()));
+        let mut screen = Vec::new();
+        if !self.cursor_hidden {
+            screen.queue(Hide)?;
+            self.cursor_hidden = true;
+        }
+        self.back_to_top(&mut screen)?;
+        for line in above.iter().chain(&lines) {
+            screen.write_all(line.as_bytes())?;
+            screen.queue(Clear(ClearType::UntilNewLine))?;
+            screen.write_all(b"\n")?;
+        }
+        screen.queue(Clear(ClearType::FromCursorDown))?;
+        self.out.write_all(&screen)?;
+        self.out.flush()?;
+        self.drawn = lines.len();
+        self.last_drawn = Some(now);
+        Ok(())
+    }
+
+    /// Moves the cursor to where the table begins.
+    fn back_to_top(&self, screen: &mut Vec<u8>) -> io::Result<()> {
+        screen.queue(MoveToColumn(0))?;
+        if self.drawn > 0 {
+            let lines = u16::try_from(self.drawn).unwrap_or(u16::MAX);
+            screen.queue(MoveToPreviousLine(lines))?;
+        }
+        Ok(())
+    }
+
+    fn show_cursor(&mut self) -> io::Result<()> {
+        if self.cursor_hidden {
+            self.cursor_hidden = false;
+            self.out.queue(Show)?;
+            self.out.flush()?;
+        }
+        Ok(())
+    }
+}
+
+impl Sink for Live<'_> {
+    fn judged(&mut self, outcome: &Outcome) -> io::Result<()> {
+        let plan = self.tracks.iter().position(|t| t.target == outcome.target);
+        self.judged_at(plan.unwrap_or(usize::MAX), outcome)
+    }
+
+    fn judged_at(&mut self, plan: usize, outcome: &Outcome) -> io::Result<()> {
+        let change = self
+            .tracks
+            .get_mut(plan)
+            .and_then(|track| track.record(outcome, Instant::now()));
+        let above: Vec<String> = change.iter().map(change_line).collect();
+        self.draw(&above)
+    }
+
+    fn idle(&mut self, _progress: &Progress) -> io::Result<()> {
+        let resized = terminal::size().is_ok_and(|size| size != self.size);
+        let due = self.last_drawn.is_none_or(|at| at.elapsed() >= TICK);
+        if resized || due {
+            self.draw(&[])?;
+        }
+        Ok(())
+    }
+
+    /// Printed on stderr where the table was, and the table drawn again below it.
+    fn aside(&mut self, line: &str) -> io::Result<()> {
+        let mut screen = Vec::new();
+        self.back_to_top(&mut screen)?;
+        screen.queue(Clear(ClearType::FromCursorDown))?;
+        self.out.write_all(&screen)?;
+        self.out.flush()?;
+        self.drawn = 0;
+        writeln!(io::stderr(), "{line}")?;
+        self.draw(&[])
+    }
+}
+
+impl Reporter for Live<'_> {
+    /// The last table stays on screen, the cursor comes back, and the summaries follow.
+    fn finish(&mut self, _last: &[Option<Outcome>], summaries: &[Summary]) -> io::Result<()> {
+        self.draw(&[])?;
+        self.drawn = 0;
+        self.show_cursor()?;
+        for summary in summaries {
+            human::write_summary(&mut self.out, summary)?;
+        }
+        self.out.flush()
+    }
+}
+
+impl Drop for Live<'_> {
+    fn drop(&mut self) {
+        let _ = self.show_cursor();
+    }
+}
+
+/// "10:07:40 UTC  ChatGPT  DOWN → UP after 4m28s".
+fn change_line(change: &Change) -> String {
+    let at = crate::timestamp::rfc3339(change.at);
+    format!(
+        "{} UTC  {}  {} → {} after {}",
+        at.get(11..19).unwrap_or(&at),
+        change.name,
+        state_word(change.from),
+        state_word(change.to),
+        render::since(change.after)
+    )
+}

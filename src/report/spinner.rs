@@ -1,0 +1,152 @@
+//! While a one-shot run waits on a terminal: one line on stderr saying what for, redrawn in
+//! place and erased before each result is printed.
+
+use std::io::{self, Write};
+use std::time::Duration;
+
+use crossterm::cursor::MoveToColumn;
+use crossterm::terminal::{self, Clear, ClearType};
+use crossterm::QueueableCommand;
+
+use crate::check::{Outcome, Progress, Sink, Step};
+use crate::redact::host_name;
+use crate::sanitize::for_terminal;
+use crate::target::Target;
+
+/// A run that answers sooner than this shows no spinner at all.
+const DELAY: Duration = Duration::from_millis(300);
+const FRAMES: [char; 10] = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
+
+/// A sink in front of another that shows what the run waits for while nothing is printed.
+pub struct Spinner<'s> {
+    inner: &'s mut dyn Sink,
+    /// What each target is called on the line: the host being probed.
+    hosts: Vec<String>,
+    /// Off: the sink passes everything on and shows nothing.
+    enabled: bool,
+    shown: bool,
+    frame: usize,
+}
+
+impl<'s> Spinner<'s> {
+    pub fn new(inner: &'s mut dyn Sink, targets: &[Target], enabled: bool) -> Spinner<'s> {
+        Spinner {
+            inner,
+            hosts: targets
+                .iter()
+                .map(|t| for_terminal(&host_name(&t.url)))
+                .collect(),
+            enabled,
+            shown: false,
+            frame: 0,
+        }
+    }
+
+    /// Takes the line away, leaving the cursor where it was before it was drawn.
+    pub fn erase(&mut self) -> io::Result<()> {
+        if !self.shown {
+            return Ok(());
+        }
+        self.shown = false;
+        let mut err = io::stderr().lock();
+        err.queue(MoveToColumn(0))?
+            .queue(Clear(ClearType::CurrentLine))?;
+        err.flush()
+    }
+
+    fn draw(&mut self, progress: &Progress) -> io::Result<()> {
+        let Some(text) = waiting_for(&self.hosts, &progress.steps(), progress.elapsed()) else {
+            return self.erase();
+        };
+        let frame = FRAMES[self.frame % FRAMES.len()];
+        self.frame += 1;
+        let width = terminal::size().map_or(80, |(columns, _)| usize::from(columns));
+        let line: String = format!("{frame} {text}")
+            .chars()
+            .take(width.saturating_sub(1))
+            .collect();
+        let mut err = io::stderr().lock();
+        err.queue(MoveToColumn(0))?
+            .queue(Clear(ClearType::CurrentLine))?;
+        err.write_all(line.as_bytes())?;
+        err.flush()?;
+        self.shown = true;
+        Ok(())
+    }
+}
+
+impl Sink for Spinner<'_> {
+    fn judged(&mut self, outcome: &Outcome) -> io::Result<()> {
+        self.erase()?;
+        self.inner.judged(outcome)
+    }
+
+    fn judged_at(&mut self, plan: usize, outcome: &Outcome) -> io::Result<()> {
+        self.erase()?;
+        self.inner.judged_at(plan, outcome)
+    }
+
+    fn idle(&mut self, progress: &Progress) -> io::Result<()> {
+        // A spinner that cannot be drawn is no reason to stop the run.
+        if self.enabled && progress.elapsed() >= DELAY {
+            let _ = self.draw(progress);
+        }
+        self.inner.idle(progress)
+    }
+
+    fn aside(&mut self, line: &str) -> io::Result<()> {
+        self.erase()?;
+        self.inner.aside(line)
+    }
+}
+
+impl Drop for Spinner<'_> {
+    fn drop(&mut self) {
+        let _ = self.erase();
+    }
+}
+
+/// "probing chatgpt.com… 2.1 s · status page · 2 of 3 done": the first target whose result
+/// is not printed yet, what its check is busy with, and how far the whole run has got.
+fn waiting_for(hosts: &[String], steps: &[Step], elapsed: Duration) -> Option<String> {
+    let (first, step) = steps
+        .iter()
+        .enumerate()
+        .find(|(_, step)| **step != Step::Done)?;
+    let mut text = format!(
+        "probing {}… {:.1} s",
+        hosts.get(first).map_or("", String::as_str),
+        elapsed.as_secs_f64()
+    );
+    match step {
+        Step::CheckingConnection => text.push_str(" · your connection"),
+        Step::ReadingStatusPage => text.push_str(" · status page"),
+        Step::Queued | Step::Probing | Step::Done => {}
+    }
+    if steps.len() > 1 {
+        let done = steps.iter().filter(|s| **s == Step::Done).count();
+        text.push_str(&format!(" · {done} of {} done", steps.len()));
+    }
+    Some(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_line_names_the_first_target_still_awaited() {
+        let hosts = ["chatgpt.com", "claude.ai", "github.com"].map(String::from);
+        let steps = [Step::ReadingStatusPage, Step::Done, Step::Done];
+        assert_eq!(
+            waiting_for(&hosts, &steps, Duration::from_millis(2_140)).as_deref(),
+            Some("probing chatgpt.com… 2.1 s · status page · 2 of 3 done")
+        );
+        let one = waiting_for(&hosts[..1], &[Step::Probing], Duration::from_millis(400));
+        assert_eq!(one.as_deref(), Some("probing chatgpt.com… 0.4 s"));
+        assert_eq!(
+            waiting_for(&hosts[..1], &[Step::Done], Duration::ZERO),
+            None
+        );
+    }
+}
