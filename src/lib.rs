@@ -18,6 +18,7 @@ pub mod generate;
 pub mod globalping;
 pub mod monitor;
 pub mod probe;
+pub mod public_dns;
 pub mod redact;
 pub mod report;
 pub mod run;

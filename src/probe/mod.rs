@@ -9,11 +9,14 @@
 
 mod answer;
 mod auth;
+pub mod blocked_dns;
 mod body;
 mod exchange;
+pub mod eyeballs;
 mod failure;
 mod first_byte;
 mod head;
+pub mod inspection;
 mod phase_log;
 pub mod pins;
 mod port;
@@ -24,6 +27,7 @@ mod session;
 mod tcp;
 pub mod tls;
 mod tls_transport;
+pub mod trust;
 
 use std::io::Read;
 use std::net::SocketAddr;
