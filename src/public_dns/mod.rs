@@ -302,5 +302,4 @@ fn bounded(words: &str) -> String {
 }
 
 #[cfg(test)]
-#[path = "public_dns_tests.rs"]
 mod tests;
