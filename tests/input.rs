@@ -312,7 +312,7 @@ fn auto_colour_on_a_terminal_respects_no_color_and_dumb_terminals() {
     let server = TestServer::start();
     let binary = assert_cmd::cargo::cargo_bin("isitdown");
     let config = write_config(&format!(
-        "[connectivity]\nreferences = [\"{DEAD_REFERENCE}\"]\n"
+        "[connectivity]\nreferences = [\"{DEAD_REFERENCE}\"]\ndns = []\n"
     ));
     let run = |env: &str| {
         let command = format!(

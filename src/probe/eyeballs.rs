@@ -46,7 +46,8 @@ impl Outcome {
         }
     }
 
-    fn of_error(error: &io::Error) -> Outcome {
+    /// How an attempt that failed with `error` ended.
+    pub fn of_error(error: &io::Error) -> Outcome {
         match error.kind() {
             io::ErrorKind::ConnectionRefused => Outcome::Refused,
             io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock => Outcome::Timeout,

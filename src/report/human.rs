@@ -84,6 +84,18 @@ impl Sink for Human<'_> {
             if let Some(address) = seen.address {
                 self.detail("address", &address.to_string())?;
             }
+            for attempt in &seen.attempts {
+                let line = format!(
+                    "{} {} after {}",
+                    attempt.address,
+                    attempt.outcome.as_str(),
+                    ms(attempt.elapsed)
+                );
+                self.detail("attempt", &line)?;
+            }
+            if let Some(trust) = &seen.trust {
+                self.detail("trust", &for_terminal(&trust.to_string()))?;
+            }
             for redirect in &seen.redirects {
                 self.detail(
                     "redirect",
@@ -126,6 +138,9 @@ impl Sink for Human<'_> {
                 connectivity.note, connectivity.ok, connectivity.checked
             );
             writeln!(self.out, "{INDENT}{line}")?;
+            if let Some(public_dns) = &connectivity.public_dns {
+                writeln!(self.out, "{INDENT}{}", for_terminal(&public_dns.note))?;
+            }
         }
         if self.show_phases {
             let t = &seen.timings;
