@@ -374,6 +374,27 @@ mod tests {
     }
 
     #[test]
+    fn public_dns_resolvers_are_named_by_ip_address() {
+        let config =
+            parse_str("[connectivity]\ndns = [\"https://127.0.0.1/dns-query\"]\n").unwrap();
+        let connectivity = config.connectivity.unwrap();
+        assert_eq!(
+            connectivity.dns,
+            Some(vec!["https://127.0.0.1/dns-query".to_string()])
+        );
+        assert_eq!(connectivity.references, None, "left out: the defaults");
+        let error =
+            parse_str("[connectivity]\ndns = [\n  \"https://dns.google/resolve\"]\n").unwrap_err();
+        assert!(
+            error.0.contains("line 3") && error.0.contains("IP address"),
+            "{error}"
+        );
+        let many = ["\"http://127.0.0.1/\""; 9].join(", ");
+        let error = parse_str(&format!("[connectivity]\ndns = [{many}]\n")).unwrap_err();
+        assert!(error.0.contains("at most 8"), "{error}");
+    }
+
+    #[test]
     fn services_know_their_names() {
         let config = parse_str(
             "[services.MyAPI]\nurl = \"https://api.example.com/health\"\nname = \"My API\"\naliases = [\"Api\"]\n",

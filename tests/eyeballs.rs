@@ -224,6 +224,6 @@ fn one_family_only_with_4_and_6() {
     assert!(probe["error"]["message"]
         .as_str()
         .unwrap_or_default()
-        .contains("no pinned address of the wanted IP family"));
+        .contains("--resolve pins no address of the wanted IP family"));
     assert!(probe["attempts"].as_array().expect("attempts").is_empty());
 }

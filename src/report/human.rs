@@ -133,9 +133,14 @@ impl Sink for Human<'_> {
             self.provider_lines(page)?;
         }
         if let Some(connectivity) = &outcome.connectivity {
+            // When the cause is on this side after all (its DNS, say), it is not "not just you".
+            let note = match connectivity.note.strip_prefix("it's not just you: ") {
+                Some(rest) if state != State::Down => rest,
+                _ => &connectivity.note,
+            };
             let line = format!(
-                "{} ({} of {} reference endpoints answered right)",
-                connectivity.note, connectivity.ok, connectivity.checked
+                "{note} ({} of {} reference endpoints answered right)",
+                connectivity.ok, connectivity.checked
             );
             writeln!(self.out, "{INDENT}{line}")?;
             if let Some(public_dns) = &connectivity.public_dns {
