@@ -68,13 +68,16 @@ pub fn run(args: &[String], out: &mut dyn Write) -> io::Result<u8> {
 
 /// The way out for the checker's probes: the machine's trust, no extra headers.
 pub fn client(timeout: Duration, proxies: ProxyEnv) -> io::Result<Client> {
+    let (tls, trust) = probe::tls::client_config(false, None).map_err(io::Error::other)?;
     Ok(Client {
-        tls: probe::tls::client_config(false, None).map_err(io::Error::other)?,
+        tls,
+        trust,
         timeout,
         ip_family: ureq::config::IpFamily::Any,
         headers: vec![],
         proxies,
         pins: probe::pins::Pins::default(),
+        fixed_dns: None,
     })
 }
 

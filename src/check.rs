@@ -12,7 +12,7 @@ use std::time::{Duration, Instant, SystemTime};
 use crate::connectivity::{self, Connectivity, Reference};
 use crate::from_elsewhere::{self, FromElsewhere};
 use crate::globalping::Elsewhere;
-use crate::probe::{self, Client, Observation};
+use crate::probe::{self, blocked_dns, Client, Observation};
 use crate::status_page::{self, Page, Source};
 use crate::target::Target;
 use crate::verdict::{self, Context, Criteria, State, Verdict};
@@ -140,14 +140,16 @@ impl Progress {
     }
 }
 
-/// How every target is checked: the client, retries, the connectivity references (none:
-/// no connectivity check), and where else to probe from.
+/// How every target is checked: the client, retries, the connectivity references (none: no
+/// connectivity check), the public DNS resolvers asked beside them (none: never), and where
+/// else to probe from.
 #[derive(Debug, Clone)]
 pub struct Checks {
     pub client: Client,
     pub retries: u32,
     pub references: Vec<Reference>,
     pub from: Option<FromElsewhere>,
+    pub dns: Vec<String>,
 }
 
 /// Checks targets. What checks share: each status page is read once however many services it
@@ -228,6 +230,29 @@ impl Checker {
             && connectivity::is_public(&plan.target.url, seen.address.map(|a| a.ip()))
     }
 
+    /// The name to ask public DNS about, when the system resolver could not resolve it and it
+    /// is a public name: a DNS filter's answer or a name pinned with `--resolve` is no question.
+    fn wants_public_dns<'p>(&self, plan: &'p Plan, seen: &Observation) -> Option<&'p str> {
+        let failure = seen.failure.as_ref()?;
+        let host = plan.target.url.host_str()?;
+        let dns_failed = failure.kind == probe::ErrorKind::Dns && !failure.on_your_side;
+        (dns_failed && !self.checks.dns.is_empty() && blocked_dns::is_public_name(host))
+            .then_some(host)
+    }
+
+    /// The connection check, with public DNS asked at the same time when it has a question.
+    fn your_side(&self, plan: &Plan, seen: &Observation) -> Connectivity {
+        let checks = &self.checks;
+        thread::scope(|scope| {
+            let asking = self.wants_public_dns(plan, seen).map(|host| {
+                scope.spawn(move || connectivity::ask_public_dns(&checks.client, &checks.dns, host))
+            });
+            let mut connectivity = self.connectivity();
+            connectivity.public_dns = asking.and_then(|a| a.join().ok()).flatten();
+            connectivity
+        })
+    }
+
     /// Probes a target (again up to `retries` times while it is down) with its status page
     /// read at the same time, checks the connection if it failed, and judges it; with
     /// `--from`, asks from elsewhere as `ask` says.
@@ -263,7 +288,7 @@ impl Checker {
             // short deadline, and together they take the longer of the two, not the sum.
             let connectivity = self.wants_connectivity(plan, &seen).then(|| {
                 note(Step::CheckingConnection);
-                self.connectivity()
+                self.your_side(plan, &seen)
             });
             if reading.is_some() {
                 note(Step::ReadingStatusPage);
@@ -281,6 +306,7 @@ impl Checker {
                 page: status_page.as_ref(),
                 connectivity: connectivity.as_ref(),
                 name: &plan.target.name,
+                host: plan.target.url.host_str().unwrap_or_default(),
             };
             let mut verdict = verdict::judge(&seen, criteria, context, SystemTime::now());
             let elsewhere = match (measuring, ask) {

@@ -1,6 +1,6 @@
 //! The config file: TOML with `[defaults]` (any long option), `[services.NAME]` (targets of the
-//! user's own), `[connectivity]` (the reference endpoints) and `[globalping]` (the API that
-//! `--from` asks).
+//! user's own), `[connectivity]` (the reference endpoints and the public DNS resolvers) and
+//! `[globalping]` (the API that `--from` asks).
 //!
 //! Missing is fine; malformed is bad input, named by file and line.
 
@@ -19,6 +19,7 @@ use crate::exit::BadInput;
 use crate::expect::StatusSet;
 use crate::from_elsewhere::check_base;
 use crate::globalping::Locations;
+use crate::public_dns;
 use crate::redact::redact_typed;
 
 /// What the config file says, already checked.
@@ -52,15 +53,19 @@ impl std::fmt::Debug for GlobalpingConfig {
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
+/// `[connectivity]`: what it leaves out keeps its default.
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConnectivityConfig {
-    pub references: Vec<Reference>,
+    pub references: Option<Vec<Reference>>,
+    /// DNS-over-HTTPS JSON resolvers, by IP address; empty: never ask public DNS.
+    pub dns: Option<Vec<String>>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ConnectivityTable {
-    references: Vec<Spanned<ReferenceConfig>>,
+    references: Option<Vec<Spanned<ReferenceConfig>>>,
+    dns: Option<Spanned<Vec<Spanned<String>>>>,
 }
 
 /// A reference endpoint: a URL that must answer 2xx, or a URL with its exact expected answer.
@@ -175,34 +180,13 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, BadInput> {
     }
 
     let connectivity = match file.connectivity {
-        Some(table) => {
-            let mut references = Vec::new();
-            for reference in table.references {
-                let span = reference.span();
-                let reference = reference.into_inner();
-                let url = match &reference {
-                    ReferenceConfig::Url(url) | ReferenceConfig::Exact { url, .. } => url,
-                };
-                let web =
-                    url::Url::parse(url).is_ok_and(|u| matches!(u.scheme(), "http" | "https"));
-                if !web {
-                    let what = format!(
-                        "[connectivity] reference '{}' is not an http:// or https:// URL",
-                        redact_typed(url)
-                    );
-                    return Err(at(Some(span), what));
-                }
-                references.push(match reference {
-                    ReferenceConfig::Url(url) => Reference {
-                        url,
-                        status: None,
-                        body: None,
-                    },
-                    ReferenceConfig::Exact { url, status, body } => Reference { url, status, body },
-                });
-            }
-            Some(ConnectivityConfig { references })
-        }
+        Some(table) => Some(ConnectivityConfig {
+            references: table
+                .references
+                .map(|list| references(list, &at))
+                .transpose()?,
+            dns: table.dns.map(|list| resolvers(list, &at)).transpose()?,
+        }),
         None => None,
     };
 
@@ -225,6 +209,60 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, BadInput> {
         connectivity,
         globalping,
     })
+}
+
+/// Where an error is: the line of a span, and what is wrong there.
+type At<'a> = dyn Fn(Option<std::ops::Range<usize>>, String) -> BadInput + 'a;
+
+/// `[connectivity] dns`: resolvers named by IP address, at most [`public_dns::MAX_RESOLVERS`].
+fn resolvers(list: Spanned<Vec<Spanned<String>>>, at: &At) -> Result<Vec<String>, BadInput> {
+    let span = list.span();
+    let list = list.into_inner();
+    if list.len() > public_dns::MAX_RESOLVERS {
+        let what = format!(
+            "[connectivity] dns: at most {} resolvers",
+            public_dns::MAX_RESOLVERS
+        );
+        return Err(at(Some(span), what));
+    }
+    list.into_iter()
+        .map(|resolver| {
+            let span = resolver.span();
+            let resolver = resolver.into_inner();
+            public_dns::check_resolver(&resolver)
+                .map_err(|why| at(Some(span), format!("[connectivity] dns: {why}")))?;
+            Ok(resolver)
+        })
+        .collect()
+}
+
+/// `[connectivity] references`: each an http(s) URL.
+fn references(list: Vec<Spanned<ReferenceConfig>>, at: &At) -> Result<Vec<Reference>, BadInput> {
+    let mut references = Vec::new();
+    for reference in list {
+        let span = reference.span();
+        let reference = reference.into_inner();
+        let url = match &reference {
+            ReferenceConfig::Url(url) | ReferenceConfig::Exact { url, .. } => url,
+        };
+        let web = url::Url::parse(url).is_ok_and(|u| matches!(u.scheme(), "http" | "https"));
+        if !web {
+            let what = format!(
+                "[connectivity] reference '{}' is not an http:// or https:// URL",
+                redact_typed(url)
+            );
+            return Err(at(Some(span), what));
+        }
+        references.push(match reference {
+            ReferenceConfig::Url(url) => Reference {
+                url,
+                status: None,
+                body: None,
+            },
+            ReferenceConfig::Exact { url, status, body } => Reference { url, status, body },
+        });
+    }
+    Ok(references)
 }
 
 /// A `[defaults]` entry as the command-line words it stands for.
@@ -330,9 +368,30 @@ mod tests {
             "[connectivity]\nreferences = [\"http://127.0.0.1:1/ok\", {url = \"http://127.0.0.1:1/204\", status = 204}]\n",
         )
         .unwrap();
-        let references = config.connectivity.unwrap().references;
+        let references = config.connectivity.unwrap().references.unwrap();
         assert_eq!(references[0].status, None);
         assert_eq!(references[1].status, Some(204));
+    }
+
+    #[test]
+    fn public_dns_resolvers_are_named_by_ip_address() {
+        let config =
+            parse_str("[connectivity]\ndns = [\"https://127.0.0.1/dns-query\"]\n").unwrap();
+        let connectivity = config.connectivity.unwrap();
+        assert_eq!(
+            connectivity.dns,
+            Some(vec!["https://127.0.0.1/dns-query".to_string()])
+        );
+        assert_eq!(connectivity.references, None, "left out: the defaults");
+        let error =
+            parse_str("[connectivity]\ndns = [\n  \"https://dns.google/resolve\"]\n").unwrap_err();
+        assert!(
+            error.0.contains("line 3") && error.0.contains("IP address"),
+            "{error}"
+        );
+        let many = ["\"http://127.0.0.1/\""; 9].join(", ");
+        let error = parse_str(&format!("[connectivity]\ndns = [{many}]\n")).unwrap_err();
+        assert!(error.0.contains("at most 8"), "{error}");
     }
 
     #[test]

@@ -1,11 +1,13 @@
 //! Is it just me? When a public target fails at the network level, a few well-known reference
-//! endpoints of several vendors are asked at once, each for its exact expected answer.
+//! endpoints of several vendors are asked at once, each for its exact expected answer; and when
+//! DNS could not resolve its name, public DNS is asked beside them (see `public_dns`).
 
 use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
 
 use crate::probe::{self, Client};
+use crate::public_dns::{self, PublicDns};
 
 /// References get this long at most, and never longer than the probe's own deadline: "a second
 /// or two" is what a person waits for.
@@ -62,6 +64,8 @@ pub struct Connectivity {
     /// How many answered exactly as expected.
     pub ok: usize,
     pub note: String,
+    /// What public DNS said about the target's name, when it was asked.
+    pub public_dns: Option<PublicDns>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -104,7 +108,27 @@ pub fn check(client: &Client, references: &[Reference]) -> Connectivity {
         checked: references.len(),
         ok,
         note: note.into(),
+        public_dns: None,
     }
+}
+
+/// Asks the public DNS-over-HTTPS `resolvers` for `name`, each question with its own short
+/// deadline; `None` when there are none to ask.
+pub fn ask_public_dns(client: &Client, resolvers: &[String], name: &str) -> Option<PublicDns> {
+    let deadline = client.timeout.min(REFERENCE_DEADLINE);
+    let fetch = |url: &str| {
+        probe::fetch_accepting(
+            client,
+            url,
+            deadline,
+            public_dns::MAX_ANSWER_BYTES,
+            false,
+            Some(public_dns::ACCEPT),
+        )
+        .map(|fetched| (fetched.status, fetched.body))
+        .map_err(|failure| failure.message)
+    };
+    public_dns::ask(resolvers, name, &fetch)
 }
 
 fn ask(client: &Client, reference: &Reference, deadline: Duration) -> Answer {

@@ -238,6 +238,10 @@ fn sections() -> Roff {
             "GLOBALPING_TOKEN",
             "a Globalping token for a higher hourly allowance (over [globalping] token); sent only to the API, never printed",
         ),
+        (
+            "SSL_CERT_FILE, SSL_CERT_DIR",
+            "the CA certificates HTTPS trusts instead of the operating system's, as OpenSSL and curl read them (--cacert adds to them)",
+        ),
     ] {
         entry(&mut roff, vec![bold(name)], meaning);
     }

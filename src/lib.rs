@@ -19,6 +19,7 @@ pub mod globalping;
 pub mod hook;
 pub mod monitor;
 pub mod probe;
+pub mod public_dns;
 pub mod redact;
 pub mod report;
 pub mod run;

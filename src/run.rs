@@ -15,6 +15,7 @@ use crate::from_elsewhere::{self, FromElsewhere};
 use crate::generate;
 use crate::hook::OnChange;
 use crate::monitor;
+use crate::probe::dns_seam::FixedDns;
 use crate::probe::{self, Client, ProxyEnv};
 use crate::report;
 use crate::settings::{Connection, Mode, Settings};
@@ -88,6 +89,7 @@ fn run() -> anyhow::Result<ExitCode> {
         retries: settings.retries,
         references: settings.references.clone(),
         from: from_elsewhere(&settings)?,
+        dns: settings.dns.clone(),
     });
     let plans: Vec<_> = targets.iter().map(|t| settings.plan(t)).collect();
     let repeated = !settings.schedule.is_one_shot();
@@ -133,14 +135,17 @@ fn run() -> anyhow::Result<ExitCode> {
 /// The way out for every probe, page and reference: trust, deadline, family, headers, and the
 /// proxies the environment names.
 fn client(connection: &Connection) -> Result<Client, BadInput> {
+    let (tls, trust) = probe::tls::client_config(connection.insecure, connection.cacert.as_deref())
+        .map_err(|e| BadInput(e.to_string()))?;
     Ok(Client {
-        tls: probe::tls::client_config(connection.insecure, connection.cacert.as_deref())
-            .map_err(|e| BadInput(e.to_string()))?,
+        tls,
+        trust,
         timeout: connection.timeout,
         ip_family: connection.ip_family,
         headers: connection.headers.clone(),
         proxies: ProxyEnv::from_env(),
         pins: connection.pins.clone(),
+        fixed_dns: FixedDns::from_env().map_err(BadInput)?.map(Arc::new),
     })
 }
 
@@ -160,8 +165,9 @@ fn from_elsewhere(settings: &Settings) -> Result<Option<FromElsewhere>, BadInput
     )
     .map_err(BadInput)?;
     let mut client = client(&settings.connection)?;
-    client.tls = probe::tls::client_config(false, settings.connection.cacert.as_deref())
-        .map_err(|e| BadInput(e.to_string()))?;
+    (client.tls, client.trust) =
+        probe::tls::client_config(false, settings.connection.cacert.as_deref())
+            .map_err(|e| BadInput(e.to_string()))?;
     client.headers.clear();
     client.ip_family = ureq::config::IpFamily::Any;
     Ok(Some(FromElsewhere {

@@ -20,6 +20,7 @@ use crate::hook::Hook;
 use crate::monitor::Schedule;
 use crate::probe::pins::Pins;
 use crate::probe::{self, Method};
+use crate::public_dns;
 use crate::report::{Format, Output};
 use crate::status_page;
 use crate::target::{self, Target};
@@ -85,6 +86,8 @@ pub struct Settings {
     pub from: Option<FromSettings>,
     /// `--on-change`, in repeated runs.
     pub on_change: Option<Hook>,
+    /// Public DNS-over-HTTPS resolvers asked when DNS fails a public name; none: never.
+    pub dns: Vec<String>,
 }
 
 impl Settings {
@@ -125,13 +128,19 @@ impl Settings {
         if timeout.is_zero() {
             return Err(BadInput::new("--timeout must be longer than zero"));
         }
-        let references = if merged.no_connectivity_check {
-            Vec::new()
+        // Public DNS is part of checking the user's side: off with the connectivity check.
+        let configured = config.connectivity.unwrap_or_default();
+        let (references, dns) = if merged.no_connectivity_check {
+            (Vec::new(), Vec::new())
         } else {
-            match config.connectivity {
-                Some(configured) => configured.references,
-                None => connectivity::default_references(),
-            }
+            (
+                configured
+                    .references
+                    .unwrap_or_else(connectivity::default_references),
+                configured
+                    .dns
+                    .unwrap_or_else(|| public_dns::DEFAULT_RESOLVERS.map(String::from).to_vec()),
+            )
         };
         let on_change = on_change(&typed, &merged, timeout)?;
         let mode = if let Some(what) = typed.generate {
@@ -179,6 +188,7 @@ impl Settings {
             references,
             from,
             on_change,
+            dns,
         })
     }
 

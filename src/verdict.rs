@@ -1,4 +1,7 @@
 //! From what a probe saw to UP / DEGRADED / DOWN / UNKNOWN, with the reason in one sentence.
+//! What the user's own side explains is judged in `your_side`.
+
+mod your_side;
 
 use std::time::{Duration, SystemTime};
 
@@ -157,6 +160,8 @@ pub struct Context<'a> {
     pub connectivity: Option<&'a Connectivity>,
     /// The target's display name, for a sentence about its servers.
     pub name: &'a str,
+    /// The target's host, for a sentence about its name.
+    pub host: &'a str,
 }
 
 /// Judges one probe in its context.
@@ -168,24 +173,28 @@ pub fn judge(
 ) -> Verdict {
     let readable_page = context.page.filter(|p| p.is_readable());
     if let Some(failure) = &seen.failure {
-        let (state, reason) = match context.connectivity {
-            Some(c) if !c.online => (State::Unknown, format!("{}; {}", failure.message, c.note)),
-            Some(_) => (
-                State::Down,
-                format!("{} (it's not just you)", failure.message),
-            ),
-            None => (State::Down, failure.message.clone()),
-        };
-        return Verdict {
-            state,
-            reason,
-            error: Some(Error::from(failure)),
-        };
+        return your_side::failed(failure, context.connectivity, context.host);
     }
     if let (Some(vendor), Some(answer)) = (seen.bot_wall, &seen.answer) {
         return behind_a_wall(vendor, answer.status, readable_page, context.page.is_some());
     }
     let verdict = judge_answer(seen, criteria, context.name, now);
+    // One family answered, the other did not: say which, and what the other did.
+    let verdict = match your_side::dual_stack(seen) {
+        Some(dual) if matches!(verdict.state, State::Up | State::Degraded) => Verdict {
+            reason: format!(
+                "{}; {}",
+                over(&verdict.reason, dual.answered_over),
+                dual.note
+            ),
+            ..verdict
+        },
+        Some(dual) => Verdict {
+            reason: format!("{}; {}", verdict.reason, dual.note),
+            ..verdict
+        },
+        None => verdict,
+    };
     match readable_page {
         Some(page) if page.admits_trouble() && verdict.state == State::Up => Verdict {
             state: State::Degraded,
@@ -197,6 +206,17 @@ pub fn judge(
             ..verdict
         },
         _ => verdict,
+    }
+}
+
+/// "answered 200 OK" becomes "answered 200 OK over IPv4"; other reasons stay as they are.
+fn over(reason: &str, family: &str) -> String {
+    match reason.split_once(", but ") {
+        Some((answered, rest)) if answered.starts_with("answered ") => {
+            format!("{answered} over {family}, but {rest}")
+        }
+        _ if reason.starts_with("answered ") => format!("{reason} over {family}"),
+        _ => reason.to_string(),
     }
 }
 
@@ -355,6 +375,8 @@ mod tests {
             },
             certificate: None,
             address: None,
+            attempts: vec![],
+            trust: None,
             redirects: vec![],
             body_contains: None,
             bot_wall: None,
@@ -463,6 +485,8 @@ mod context_tests {
             timings: Timings::default(),
             certificate: None,
             address: None,
+            attempts: vec![],
+            trust: None,
             redirects: vec![],
             body_contains: None,
             bot_wall: wall,
@@ -497,6 +521,7 @@ mod context_tests {
                 page,
                 connectivity,
                 name: "",
+                host: "",
             },
             SystemTime::now(),
         )
@@ -558,12 +583,14 @@ mod context_tests {
             checked: 3,
             ok: 0,
             note: "your connection seems down".into(),
+            public_dns: None,
         };
         let online = Connectivity {
             online: true,
             checked: 3,
             ok: 1,
             note: "fine".into(),
+            public_dns: None,
         };
         assert_eq!(state(&failed, None, Some(&offline)), State::Unknown);
         assert_eq!(state(&failed, None, Some(&online)), State::Down);

@@ -283,9 +283,9 @@ fn from_can_be_a_default_of_the_config_file() {
     assert_eq!(output.status.code(), Some(0));
     assert_eq!(json_lines(&output.stdout)[0]["elsewhere"]["asked"], 2);
 
-    let bad = "[connectivity]\nreferences = []\n[defaults]\nfrom = \"world:0\"\n";
+    let bad = "[connectivity]\nreferences = []\ndns = []\n[defaults]\nfrom = \"world:0\"\n";
     let output = isitdown_with_config(bad).arg(&url).output().unwrap();
     assert_eq!(output.status.code(), Some(64));
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("line 4: [defaults] from: "), "{stderr}");
+    assert!(stderr.contains("line 5: [defaults] from: "), "{stderr}");
 }

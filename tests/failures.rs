@@ -159,7 +159,7 @@ fn a_self_signed_certificate_is_not_trusted() {
     let probe = fails_with(&server.url("/"), "tls", &[]);
     assert_eq!(
         probe["error"]["message"],
-        "certificate not trusted: self-signed or unknown issuer"
+        "certificate not trusted: self-signed ('127.0.0.1')"
     );
     assert!(probe["timings_ms"]["tls"].is_number());
 }

@@ -64,6 +64,10 @@ fn bad_options_are_bad_input() {
     bad_input(&["--color", "sometimes", "example.com"], "sometimes");
     bad_input(&["-4", "-6", "example.com"], "cannot be used with");
     bad_input(
+        &["--resolve", "example.com:443", "example.com"],
+        "--resolve 'example.com:443': expected HOST:PORT:ADDR[,ADDR...]",
+    );
+    bad_input(
         &["-6", "http://127.0.0.1:9/"],
         "is an IPv4 address, but -6 allows no other",
     );
@@ -312,7 +316,7 @@ fn auto_colour_on_a_terminal_respects_no_color_and_dumb_terminals() {
     let server = TestServer::start();
     let binary = assert_cmd::cargo::cargo_bin("isitdown");
     let config = write_config(&format!(
-        "[connectivity]\nreferences = [\"{DEAD_REFERENCE}\"]\n"
+        "[connectivity]\nreferences = [\"{DEAD_REFERENCE}\"]\ndns = []\n"
     ));
     let run = |env: &str| {
         let command = format!(

@@ -7,7 +7,7 @@ use std::path::Path;
 /// From the ground floor up. Modules on one line are peers that do not use each other.
 const LAYERS: &[&[&str]] = &[
     &["sanitize", "redact", "words", "timestamp", "expect", "exit"],
-    &["bot_wall", "edge"],
+    &["bot_wall", "edge", "public_dns"],
     &["probe"],
     &["catalog"],
     &["status_page", "connectivity", "globalping"],

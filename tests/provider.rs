@@ -556,7 +556,7 @@ fn when_no_reference_answers_your_connection_seems_down() {
     assert_eq!(probe["error"]["kind"], "dns");
     assert_eq!(
         probe["connectivity"],
-        serde_json::json!({"online": false, "checked": 2, "ok": 0, "note": "your connection seems down"})
+        serde_json::json!({"online": false, "checked": 2, "ok": 0, "note": "your connection seems down", "public_dns": null})
     );
     assert!(probe["reason"]
         .as_str()

@@ -7,6 +7,7 @@
 use std::io;
 use std::time::Duration;
 
+use super::blocked_dns::blocked_sentence;
 use super::phase_log::{PhaseFailure, PhaseLog};
 
 /// The ways the network can fail a probe. Answers the verdict does not like have kinds of
@@ -42,6 +43,9 @@ impl ErrorKind {
 pub struct Failure {
     pub kind: ErrorKind,
     pub message: String,
+    /// The cause is on the user's side (a DNS filter, TLS inspection): the failure says
+    /// nothing about the service itself.
+    pub on_your_side: bool,
 }
 
 impl Failure {
@@ -49,6 +53,15 @@ impl Failure {
         Failure {
             kind,
             message: message.into(),
+            on_your_side: false,
+        }
+    }
+
+    /// A failure whose cause is on the user's side.
+    pub fn yours(kind: ErrorKind, message: impl Into<String>) -> Failure {
+        Failure {
+            on_your_side: true,
+            ..Failure::new(kind, message)
         }
     }
 }
@@ -77,6 +90,9 @@ pub fn classify(error: &ureq::Error, log: &PhaseLog, timeout: Duration, stage: S
                 ErrorKind::Dns,
                 format!("could not resolve {host}: {detail}"),
             ),
+            PhaseFailure::Blocked { host, answer } => {
+                Failure::yours(ErrorKind::Dns, blocked_sentence(host, *answer))
+            }
             PhaseFailure::Connect {
                 address,
                 kind,
@@ -88,6 +104,11 @@ pub fn classify(error: &ureq::Error, log: &PhaseLog, timeout: Duration, stage: S
                 ErrorKind::Timeout,
                 format!("{within}: the TLS handshake did not finish"),
             ),
+            PhaseFailure::Tls {
+                detail,
+                inspected: true,
+                ..
+            } => Failure::yours(ErrorKind::Tls, detail.clone()),
             PhaseFailure::Tls { detail, .. } => Failure::new(ErrorKind::Tls, detail.clone()),
         };
     }

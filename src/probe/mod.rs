@@ -9,11 +9,16 @@
 
 mod answer;
 mod auth;
+pub mod blocked_dns;
 mod body;
+pub mod dns_seam;
+pub mod dual_stack;
 mod exchange;
+pub mod eyeballs;
 mod failure;
 mod first_byte;
 mod head;
+pub mod inspection;
 mod phase_log;
 pub mod pins;
 mod port;
@@ -24,6 +29,7 @@ mod session;
 mod tcp;
 pub mod tls;
 mod tls_transport;
+pub mod trust;
 
 use std::io::Read;
 use std::net::SocketAddr;
@@ -39,26 +45,34 @@ pub use answer::Answer;
 use auth::OwnHeaders;
 pub use body::MAX_BODY;
 use body::{body_has, WALL_SNIFF_BYTES};
+use dns_seam::FixedDns;
 pub use exchange::{exchange, Call, Reply};
+pub use eyeballs::{Attempt, Outcome as AttemptOutcome};
 pub use failure::{ErrorKind, Failure, Stage};
 use pins::Pins;
 pub use proxy::ProxyEnv;
 use redirect::{Arrival, Route};
 use session::Session;
 pub use tls::Certificate;
+use trust::TrustSource;
 
 use crate::bot_wall;
 
-/// What every probe of a run shares: TLS trust, the deadline, headers, the IP family.
+/// What every probe of a run shares: TLS trust, the deadline, headers, the IP family, and
+/// where names lead.
 #[derive(Debug, Clone)]
 pub struct Client {
     pub tls: Arc<ClientConfig>,
+    /// Where the trusted roots came from; `None` with `--insecure`.
+    pub trust: Option<TrustSource>,
     pub timeout: Duration,
     pub ip_family: IpFamily,
     pub headers: Vec<(String, String)>,
     pub proxies: ProxyEnv,
-    /// `--resolve`: addresses to use instead of asking DNS.
+    /// `--resolve`: addresses for a host and port instead of DNS.
     pub pins: Pins,
+    /// The test seam standing in for the system resolver (see `dns_seam`); `None` in real use.
+    pub fixed_dns: Option<Arc<FixedDns>>,
 }
 
 /// The request methods a probe knows. HEAD asks for the answer without its body.
@@ -98,6 +112,10 @@ pub struct Observation {
     pub timings: Timings,
     pub certificate: Option<Certificate>,
     pub address: Option<SocketAddr>,
+    /// Every connection attempt, in the order started (see `eyeballs`).
+    pub attempts: Vec<Attempt>,
+    /// Whom HTTPS trusted, when the probe spoke TLS and checked certificates.
+    pub trust: Option<TrustSource>,
     pub redirects: Vec<Redirect>,
     /// Whether `find_in_body` was found; `None` when not looked for or not reached.
     pub body_contains: Option<bool>,
@@ -196,17 +214,20 @@ pub fn probe(client: &Client, request: &Request) -> Observation {
             first_byte: log.first_byte,
             total: answered_after.unwrap_or_else(|| session.start.elapsed()),
         },
+        trust: client.trust.clone().filter(|_| log.tls.is_some()),
         certificate: log.certificate,
         address: log.address,
+        attempts: log.attempts,
         redirects: walk.redirects,
         body_contains,
         bot_wall,
     }
 }
 
-/// A plain GET of a small document (a status page, a reference endpoint): no extra headers,
-/// its own deadline, at most `max_body` bytes. Redirects are followed only when asked: a
-/// reference endpoint that redirects is a captive portal talking.
+/// A plain GET of a small document (a status page, a reference endpoint, a DNS answer): no
+/// headers of the user's, its own deadline, at most `max_body` bytes, and `accept` when given.
+/// Redirects are followed only when asked: a reference endpoint that redirects is a captive
+/// portal talking.
 #[derive(Debug, Clone)]
 pub struct Fetched {
     pub status: u16,
@@ -221,8 +242,29 @@ pub fn fetch(
     max_body: usize,
     follow_redirects: bool,
 ) -> Result<Fetched, Failure> {
+    fetch_accepting(client, url, timeout, max_body, follow_redirects, None)
+}
+
+/// [`fetch`], asking for the media type `accept`.
+pub fn fetch_accepting(
+    client: &Client,
+    url: &str,
+    timeout: Duration,
+    max_body: usize,
+    follow_redirects: bool,
+    accept: Option<&str>,
+) -> Result<Fetched, Failure> {
     let url =
         Url::parse(url).map_err(|e| Failure::new(ErrorKind::Protocol, format!("bad URL: {e}")))?;
+    let accept: Vec<(String, String)> = accept
+        .map(|media| ("accept".to_string(), media.to_string()))
+        .into_iter()
+        .collect();
+    // Only `accept`: credentials in a page's URL are not sent as a header here.
+    let mut bare = url.clone();
+    let _ = bare.set_username("");
+    let _ = bare.set_password(None);
+    let headers = OwnHeaders::of(&bare, &accept);
     let session = Session::new(client, timeout);
     let walk = redirect::walk(
         &session,
@@ -231,7 +273,7 @@ pub fn fetch(
             method: Method::Get,
             head_falls_back_to_get: false,
             follow_redirects,
-            own_headers: None,
+            own_headers: Some(&headers),
         },
     );
     let mut response = walk.end?.response;

@@ -5,12 +5,13 @@
 //! I/O error.
 
 use std::io;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use ureq::http::Uri;
 
+use super::eyeballs::Attempt;
 use super::port::port_of;
 use super::tls::Certificate;
 
@@ -23,6 +24,8 @@ pub struct PhaseLog {
     pub first_byte: Option<Duration>,
     /// The address the last connection went to.
     pub address: Option<SocketAddr>,
+    /// Every connection attempt, over all connections of the probe, in the order started.
+    pub attempts: Vec<Attempt>,
     /// The last server certificate seen.
     pub certificate: Option<Certificate>,
     /// The raw first line of the last response.
@@ -41,6 +44,8 @@ pub enum PhaseFailure {
         detail: String,
         timed_out: bool,
     },
+    /// DNS answered a public name with nothing but addresses no service has: a DNS filter.
+    Blocked { host: String, answer: IpAddr },
     Connect {
         address: Option<SocketAddr>,
         kind: io::ErrorKind,
@@ -49,6 +54,8 @@ pub enum PhaseFailure {
     Tls {
         detail: String,
         timed_out: bool,
+        /// The certificate came from a known TLS-inspection product, not from the service.
+        inspected: bool,
     },
 }
 

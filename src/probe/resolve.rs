@@ -1,26 +1,33 @@
-//! Name resolution, timed: ureq's own resolver behind a stopwatch, and no lookup at all for an
-//! IP literal or a name pinned with `--resolve`.
+//! Name resolution, timed: `--resolve` pins first, then DNS (the system's resolver, asked for
+//! AAAA and A records together, behind a stopwatch), and no lookup at all for an IP literal.
+//! A public name that DNS answers only with addresses no service has is blocked by a DNS
+//! filter: it is named, never connected to (see `blocked_dns`).
 
 use std::io;
 use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
 use std::time::Instant;
 
-use ureq::config::{Config, IpFamily};
+use ureq::config::Config;
 use ureq::http::Uri;
 use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
 use ureq::unversioned::transport::NextTimeout;
 use ureq::Error;
 
+use super::blocked_dns::{blocked_answer, is_blocking_address, is_public_name};
+use super::dns_seam::FixedDns;
 use super::phase_log::{PhaseFailure, Recorder};
 use super::pins::Pins;
 use super::port::port_of;
 
-/// The ureq resolver, timed. IP literals and pinned names need no lookup, so they get no DNS
-/// time.
+/// The ureq resolver, timed, with the run's pins. IP literals and pinned names need no lookup,
+/// so they get no DNS time.
 #[derive(Debug)]
 pub struct TimedResolver {
     pub recorder: Recorder,
     pub pins: Pins,
+    /// The test seam standing in for the system resolver (see `dns_seam`).
+    pub fixed_dns: Option<Arc<FixedDns>>,
 }
 
 impl Resolver for TimedResolver {
@@ -35,66 +42,106 @@ impl Resolver for TimedResolver {
             .unwrap_or_default()
             .trim_matches(['[', ']'])
             .to_string();
+        let port = port_of(uri);
         // An IP literal needs no lookup (and no lookup thread).
-        if let Ok(ip) = host.parse::<IpAddr>() {
-            if let Some(port) = port_of(uri) {
-                let mut addresses = self.empty();
-                addresses.push(SocketAddr::new(ip, port));
-                return Ok(addresses);
-            }
+        if let (Ok(ip), Some(port)) = (host.parse::<IpAddr>(), port) {
+            return Ok(self.listed([SocketAddr::new(ip, port)]));
         }
-        if let Some(pinned) = port_of(uri).and_then(|port| self.pins.pinned(&host, port)) {
-            return self.pinned(&host, pinned, config.ip_family());
+        if let Some(pinned) = port.and_then(|port| self.pins.pinned(&host, port)) {
+            let wanted: Vec<SocketAddr> =
+                config.ip_family().keep_wanted(pinned.into_iter()).collect();
+            if wanted.is_empty() {
+                return Err(
+                    self.dns_failed(host, "--resolve pins no address of the wanted IP family")
+                );
+            }
+            return Ok(self.listed(wanted));
         }
         let started = Instant::now();
-        let result = DefaultResolver::default().resolve(uri, config, timeout);
+        let result = self.ask_dns(&host, port, uri, config, timeout);
         Recorder::add(&mut self.recorder.log().dns, started.elapsed());
-        if let Err(error) = &result {
-            let (detail, timed_out) = match error {
-                Error::Timeout(_) => ("the lookup did not finish".to_string(), true),
-                Error::HostNotFound => ("no address of the wanted IP family".to_string(), false),
-                Error::Io(e) => (lookup_words(e), false),
-                other => (other.to_string(), false),
-            };
-            self.recorder.fail(PhaseFailure::Dns {
-                host,
-                detail,
-                timed_out,
-            });
+        let addresses = match result {
+            Ok(addresses) => addresses,
+            Err(error) => {
+                let (detail, timed_out) = match &error {
+                    Error::Timeout(_) => ("the lookup did not finish".to_string(), true),
+                    Error::HostNotFound => {
+                        ("no address of the wanted IP family".to_string(), false)
+                    }
+                    Error::Io(e) => (lookup_words(e), false),
+                    other => (other.to_string(), false),
+                };
+                self.recorder.fail(PhaseFailure::Dns {
+                    host,
+                    detail,
+                    timed_out,
+                });
+                return Err(error);
+            }
+        };
+        // A proxy is the user's own choice; the blocked check is for the names they probe.
+        if self.recorder.is_proxy(uri) || !is_public_name(&host) {
+            return Ok(addresses);
         }
-        result
+        let ips: Vec<IpAddr> = addresses.iter().map(SocketAddr::ip).collect();
+        if let Some(answer) = blocked_answer(&ips) {
+            self.recorder.fail(PhaseFailure::Blocked { host, answer });
+            return Err(Error::HostNotFound);
+        }
+        // Real addresses came too: the blocking ones would only reach this machine.
+        Ok(self.listed(
+            addresses
+                .iter()
+                .copied()
+                .filter(|a| !is_blocking_address(a.ip())),
+        ))
     }
 }
 
 impl TimedResolver {
-    /// The `--resolve` addresses that fit `-4` or `-6`, in the order given.
-    fn pinned(
+    /// The system's answer, or the test seam's.
+    fn ask_dns(
         &self,
         host: &str,
-        pinned: Vec<SocketAddr>,
-        family: IpFamily,
+        port: Option<u16>,
+        uri: &Uri,
+        config: &Config,
+        timeout: NextTimeout,
     ) -> Result<ResolvedSocketAddrs, Error> {
-        let mut addresses = self.empty();
-        for address in pinned {
-            let fits = match family {
-                IpFamily::Any => true,
-                IpFamily::Ipv4Only => address.is_ipv4(),
-                IpFamily::Ipv6Only => address.is_ipv6(),
-            };
-            // ureq keeps at most 16 addresses; more pins than that are more than enough.
-            if fits && addresses.try_push(address).is_err() {
+        let Some(fixed) = &self.fixed_dns else {
+            return DefaultResolver::default().resolve(uri, config, timeout);
+        };
+        let port = port.ok_or(Error::HostNotFound)?;
+        let answer = fixed.answer(host);
+        if answer.is_empty() {
+            return Err(Error::Io(io::Error::other("name or service not known")));
+        }
+        let found = answer.into_iter().map(|ip| SocketAddr::new(ip, port));
+        let wanted: Vec<SocketAddr> = config.ip_family().keep_wanted(found).collect();
+        if wanted.is_empty() {
+            return Err(Error::HostNotFound);
+        }
+        Ok(self.listed(wanted))
+    }
+
+    fn listed(&self, addresses: impl IntoIterator<Item = SocketAddr>) -> ResolvedSocketAddrs {
+        let mut listed = self.empty();
+        for address in addresses {
+            // ureq keeps a fixed number of addresses; the rest would not be tried anyway.
+            if listed.try_push(address).is_err() {
                 break;
             }
         }
-        if addresses.is_empty() {
-            self.recorder.fail(PhaseFailure::Dns {
-                host: host.to_string(),
-                detail: "--resolve pins no address of the wanted IP family".to_string(),
-                timed_out: false,
-            });
-            return Err(Error::HostNotFound);
-        }
-        Ok(addresses)
+        listed
+    }
+
+    fn dns_failed(&self, host: String, detail: &str) -> Error {
+        self.recorder.fail(PhaseFailure::Dns {
+            host,
+            detail: detail.into(),
+            timed_out: false,
+        });
+        Error::HostNotFound
     }
 }
 

@@ -153,6 +153,7 @@ fn agent_for(client: &Client, timeout: Duration, recorder: &Recorder) -> Agent {
         TimedResolver {
             recorder: recorder.clone(),
             pins: client.pins.clone(),
+            fixed_dns: client.fixed_dns.clone(),
         },
     )
 }

@@ -1,5 +1,6 @@
-//! TCP, timed: a connector that tries each resolved address in turn within the deadline and
-//! notes which one answered, and a transport whose every read and write keeps to the deadline.
+//! TCP, timed: a connector that races the resolved addresses (Happy Eyeballs, see `eyeballs`)
+//! within the deadline and notes every attempt and which one answered, and a transport whose
+//! every read and write keeps to the deadline.
 
 use std::fmt;
 use std::io::{self, Read, Write};
@@ -11,9 +12,13 @@ use ureq::unversioned::transport::{
 };
 use ureq::Error;
 
+use super::eyeballs::{self, Outcome, STAGGER};
 use super::phase_log::{PhaseFailure, Recorder};
 
-/// Connects over TCP to each resolved address in turn, sharing the deadline among them.
+/// Without a deadline of its own, a connection attempt gives up after this long.
+const NO_DEADLINE: Duration = Duration::from_secs(3600);
+
+/// Connects over TCP to the resolved addresses, IPv6 and IPv4 interleaved and racing.
 #[derive(Debug)]
 pub struct TimedTcpConnector {
     pub recorder: Recorder,
@@ -31,52 +36,50 @@ impl<In: Transport> Connector<In> for TimedTcpConnector {
             return Ok(chained.map(Either::A));
         }
         let started = Instant::now();
-        let budget = details.timeout.not_zero().map(|t| *t);
-        let addresses: Vec<SocketAddr> = details.addrs.iter().copied().collect();
-        let mut last: Option<(SocketAddr, io::Error)> = None;
-        for (index, &address) in addresses.iter().enumerate() {
-            let left = budget.map(|b| b.saturating_sub(started.elapsed()));
-            if left == Some(Duration::ZERO) {
-                break;
+        let deadline = started + details.timeout.not_zero().map_or(NO_DEADLINE, |t| *t);
+        let resolved: Vec<SocketAddr> = details.addrs.iter().copied().collect();
+        let family = details.config.ip_family();
+        let addresses = eyeballs::order(&eyeballs::of_family(&resolved, family));
+        let race = eyeballs::race(&addresses, STAGGER, deadline);
+        let mut log = self.recorder.log();
+        log.attempts.extend(race.attempts.iter().cloned());
+        match race.result {
+            Ok(winner) => {
+                let _ = winner.stream.set_nodelay(true);
+                // The winner's own time: a dead address before it cost a stagger, not a phase.
+                Recorder::add(&mut log.connect, winner.elapsed);
+                log.address = Some(winner.address);
+                let config = details.config;
+                let buffers =
+                    LazyBuffers::new(config.input_buffer_size(), config.output_buffer_size());
+                Ok(Some(Either::B(TcpTransport {
+                    stream: winner.stream,
+                    buffers,
+                })))
             }
-            // Later addresses keep a share of the time, so one black hole cannot take it all.
-            let share = left.map(|l| {
-                (l / (addresses.len() - index) as u32).max(l.min(Duration::from_millis(100)))
-            });
-            let attempt = match share {
-                Some(share) => TcpStream::connect_timeout(&address, share),
-                None => TcpStream::connect(address),
-            };
-            match attempt {
-                Ok(stream) => {
-                    let _ = stream.set_nodelay(true);
-                    let mut log = self.recorder.log();
-                    Recorder::add(&mut log.connect, started.elapsed());
-                    log.address = Some(address);
-                    let config = details.config;
-                    let buffers =
-                        LazyBuffers::new(config.input_buffer_size(), config.output_buffer_size());
-                    return Ok(Some(Either::B(TcpTransport { stream, buffers })));
-                }
-                Err(error) => last = Some((address, error)),
+            Err(error) => {
+                Recorder::add(&mut log.connect, started.elapsed());
+                // The address named is one whose attempt ended the way the race reports.
+                let reported = Outcome::of_error(&error);
+                let address = race
+                    .attempts
+                    .iter()
+                    .find(|a| a.outcome == reported)
+                    .or(race.attempts.first())
+                    .map(|a| a.address);
+                log.address = address;
+                log.failure = Some(PhaseFailure::Connect {
+                    address,
+                    kind: error.kind(),
+                    detail: crate::words::io_error(&error),
+                });
+                Err(if error.kind() == io::ErrorKind::TimedOut {
+                    Error::Timeout(ureq::Timeout::Connect)
+                } else {
+                    Error::Io(error)
+                })
             }
         }
-        Recorder::add(&mut self.recorder.log().connect, started.elapsed());
-        let (address, error) = match last {
-            Some((address, error)) => (Some(address), error),
-            None => (None, io::Error::from(io::ErrorKind::TimedOut)),
-        };
-        self.recorder.log().address = address;
-        self.recorder.fail(PhaseFailure::Connect {
-            address,
-            kind: error.kind(),
-            detail: crate::words::io_error(&error),
-        });
-        Err(if error.kind() == io::ErrorKind::TimedOut {
-            Error::Timeout(ureq::Timeout::Connect)
-        } else {
-            Error::Io(error)
-        })
     }
 }
 

@@ -1,5 +1,6 @@
-//! TLS: the trust store (built-in roots plus `--cacert`), `--insecure`, what a certificate
-//! says about its expiry, and rustls errors in words.
+//! TLS: the verifier over the machine's trust store (see `trust`) plus `--cacert`,
+//! `--insecure`, who issued a certificate that is not trusted (see `inspection`), what a
+//! certificate says about its expiry, and rustls errors in words.
 
 use std::fmt;
 use std::path::Path;
@@ -9,14 +10,11 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::client::WebPkiServerVerifier;
 use rustls::crypto::{self, WebPkiSupportedAlgorithms};
-use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
-use rustls::{
-    CertificateError, ClientConfig, DigitallySignedStruct, OtherError, RootCertStore,
-    SignatureScheme,
-};
+use rustls::{CertificateError, ClientConfig, DigitallySignedStruct, OtherError, SignatureScheme};
 
-use crate::words::io_error;
+use super::inspection::{issuer_of, Issuer};
+use super::trust::{trust_store, TrustSource};
 
 /// Why the trust store could not be built, in one sentence.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -63,28 +61,29 @@ pub fn certificate_of(der: &CertificateDer<'_>) -> Option<Certificate> {
     Some(Certificate { expires_at })
 }
 
-/// The client configuration every probe shares: built once, HTTP/1.1 only.
+/// The client configuration every probe shares: built once, HTTP/1.1 only. With it comes where
+/// its trust came from (`None` with `insecure`: nothing is checked), for `-v`.
 pub fn client_config(
     insecure: bool,
     extra_ca: Option<&Path>,
-) -> Result<Arc<ClientConfig>, TrustError> {
+) -> Result<(Arc<ClientConfig>, Option<TrustSource>), TrustError> {
     let provider = Arc::new(crypto::ring::default_provider());
     let builder = ClientConfig::builder_with_provider(provider.clone())
         .with_safe_default_protocol_versions()
         .map_err(|e| TrustError(format!("TLS cannot be set up: {e}")))?;
-    let trust = if insecure {
-        Trust::Anything
+    let (trust, source) = if insecure {
+        (Trust::Anything, None)
     } else {
-        let mut roots = RootCertStore::empty();
-        roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
-        let pinned = match extra_ca {
-            Some(path) => add_pem_file(&mut roots, path)?,
-            None => Vec::new(),
+        let store = trust_store(extra_ca).map_err(TrustError)?;
+        let webpki =
+            WebPkiServerVerifier::builder_with_provider(Arc::new(store.roots), provider.clone())
+                .build()
+                .map_err(|e| TrustError(format!("TLS cannot be set up: {e}")))?;
+        let trust = Trust::Roots {
+            webpki,
+            pinned: store.pinned,
         };
-        let webpki = WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider.clone())
-            .build()
-            .map_err(|e| TrustError(format!("TLS cannot be set up: {e}")))?;
-        Trust::Roots { webpki, pinned }
+        (trust, Some(store.source))
     };
     let verifier = Verifier {
         trust,
@@ -95,33 +94,30 @@ pub fn client_config(
         .with_custom_certificate_verifier(Arc::new(verifier))
         .with_no_client_auth();
     config.alpn_protocols = vec![b"http/1.1".to_vec()];
-    Ok(Arc::new(config))
+    Ok((Arc::new(config), source))
 }
 
-/// Adds the file's certificates to the trust store and returns them: a self-signed server
-/// certificate given with --cacert is trusted as itself (see [`Trust::Roots`]).
-fn add_pem_file(
-    roots: &mut RootCertStore,
-    path: &Path,
-) -> Result<Vec<CertificateDer<'static>>, TrustError> {
-    let shown = path.display();
-    let bytes = std::fs::read(path)
-        .map_err(|e| TrustError(format!("--cacert {shown}: {}", io_error(&e))))?;
-    let mut added = Vec::new();
-    for cert in CertificateDer::pem_slice_iter(&bytes) {
-        let cert =
-            cert.map_err(|_| TrustError(format!("--cacert {shown}: not a valid PEM file")))?;
-        roots
-            .add(cert.clone())
-            .map_err(|e| TrustError(format!("--cacert {shown}: {}", words(&e))))?;
-        added.push(cert);
+/// A certificate chain that leads to no trusted root, with the issuer it names: handed on
+/// inside rustls' error, so that the failure can say who issued it.
+#[derive(Debug)]
+pub struct Untrusted(pub Issuer);
+
+impl fmt::Display for Untrusted {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0.sentence())
     }
-    if added.is_empty() {
-        return Err(TrustError(format!(
-            "--cacert {shown}: no certificate in the file"
-        )));
+}
+
+impl std::error::Error for Untrusted {}
+
+/// The issuer named in a rustls error, when the certificate was not trusted.
+pub fn untrusted_issuer(error: &rustls::Error) -> Option<&Issuer> {
+    match error {
+        rustls::Error::InvalidCertificate(CertificateError::Other(other)) => {
+            other.0.downcast_ref::<Untrusted>().map(|u| &u.0)
+        }
+        _ => None,
     }
-    Ok(added)
 }
 
 /// Whom to believe about a server's certificate. The handshake's signatures are checked in
@@ -164,6 +160,9 @@ impl ServerCertVerifier for Verifier {
             Err(_) if pinned.iter().any(|p| p.as_ref() == end_entity.as_ref()) => {
                 check_pinned(end_entity, server_name, now)
             }
+            Err(rustls::Error::InvalidCertificate(CertificateError::UnknownIssuer)) => {
+                Err(untrusted(end_entity))
+            }
             other => other,
         }
     }
@@ -188,6 +187,16 @@ impl ServerCertVerifier for Verifier {
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
         self.algorithms.supported_schemes()
+    }
+}
+
+/// "Not trusted", naming the issuer when the certificate can be read.
+fn untrusted(end_entity: &CertificateDer<'_>) -> rustls::Error {
+    match issuer_of(std::slice::from_ref(end_entity)) {
+        Some(issuer) => rustls::Error::InvalidCertificate(CertificateError::Other(OtherError(
+            Arc::new(Untrusted(issuer)),
+        ))),
+        None => rustls::Error::InvalidCertificate(CertificateError::UnknownIssuer),
     }
 }
 
@@ -302,6 +311,9 @@ fn certificate_words(error: &CertificateError) -> String {
         CertificateError::Revoked => "certificate revoked".into(),
         CertificateError::BadSignature => "certificate has a bad signature".into(),
         CertificateError::BadEncoding => "certificate is malformed".into(),
+        CertificateError::Other(other) if other.0.downcast_ref::<Untrusted>().is_some() => {
+            other.0.to_string()
+        }
         CertificateError::Other(other)
             if matches!(webpki_reason(other), Some(webpki::Error::CaUsedAsEndEntity)) =>
         {

@@ -47,6 +47,7 @@ impl<In: Transport> Connector<In> for TimedTlsConnector {
             self.recorder.fail(PhaseFailure::Tls {
                 detail: format!("'{host}' cannot be a TLS server name"),
                 timed_out: false,
+                inspected: false,
             });
             Error::Tls("invalid server name")
         })?;
@@ -55,6 +56,7 @@ impl<In: Transport> Connector<In> for TimedTlsConnector {
             self.recorder.fail(PhaseFailure::Tls {
                 detail: tls::words(&e),
                 timed_out: false,
+                inspected: false,
             });
             Error::Tls("cannot start TLS")
         })?;
@@ -78,13 +80,18 @@ impl<In: Transport> Connector<In> for TimedTlsConnector {
         drop(log);
         if let Err(error) = outcome {
             let ureq_error = Error::from(error);
+            let mut inspected = false;
             let (detail, timed_out) = match &ureq_error {
                 Error::Timeout(_) => ("the handshake did not finish".to_string(), true),
                 Error::Io(e) => match e
                     .get_ref()
                     .and_then(|inner| inner.downcast_ref::<rustls::Error>())
                 {
-                    Some(tls_error) => (tls::words(tls_error), false),
+                    Some(tls_error) => {
+                        inspected = tls::untrusted_issuer(tls_error)
+                            .is_some_and(|issuer| issuer.inspector.is_some());
+                        (tls::words(tls_error), false)
+                    }
                     None => (
                         format!(
                             "the connection failed during the handshake: {}",
@@ -95,7 +102,11 @@ impl<In: Transport> Connector<In> for TimedTlsConnector {
                 },
                 other => (other.to_string(), false),
             };
-            self.recorder.fail(PhaseFailure::Tls { detail, timed_out });
+            self.recorder.fail(PhaseFailure::Tls {
+                detail,
+                timed_out,
+                inspected,
+            });
             return Err(ureq_error);
         }
         let config = details.config;

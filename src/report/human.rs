@@ -80,6 +80,18 @@ impl Sink for Human<'_> {
             if let Some(address) = seen.address {
                 self.detail("address", &address.to_string())?;
             }
+            for attempt in &seen.attempts {
+                let line = format!(
+                    "{} {} after {}",
+                    attempt.address,
+                    attempt.outcome.as_str(),
+                    ms(attempt.elapsed)
+                );
+                self.detail("attempt", &line)?;
+            }
+            if let Some(trust) = &seen.trust {
+                self.detail("trust", &for_terminal(&trust.to_string()))?;
+            }
             for redirect in &seen.redirects {
                 self.detail(
                     "redirect",
@@ -117,11 +129,19 @@ impl Sink for Human<'_> {
             self.provider_lines(page)?;
         }
         if let Some(connectivity) = &outcome.connectivity {
+            // When the cause is on this side after all (its DNS, say), it is not "not just you".
+            let note = match connectivity.note.strip_prefix("it's not just you: ") {
+                Some(rest) if state != State::Down => rest,
+                _ => &connectivity.note,
+            };
             let line = format!(
-                "{} ({} of {} reference endpoints answered right)",
-                connectivity.note, connectivity.ok, connectivity.checked
+                "{note} ({} of {} reference endpoints answered right)",
+                connectivity.ok, connectivity.checked
             );
             writeln!(self.out, "{INDENT}{line}")?;
+            if let Some(public_dns) = &connectivity.public_dns {
+                writeln!(self.out, "{INDENT}{}", for_terminal(&public_dns.note))?;
+            }
         }
         if self.show_phases {
             let t = &seen.timings;

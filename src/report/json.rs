@@ -9,6 +9,8 @@ use super::{millis, Reporter};
 use crate::catalog::{Catalog, Confidence, Service, StatusFormat};
 use crate::check::{Outcome, Sink};
 use crate::globalping::Elsewhere;
+use crate::probe::AttemptOutcome;
+use crate::public_dns::PublicDns;
 use crate::redact::redact_typed;
 use crate::stats::Summary;
 use crate::status_page;
@@ -141,6 +143,15 @@ struct ProbeLine<'a> {
     connectivity: Option<ConnectivityJson<'a>>,
     /// With `--from`, on the probes the places elsewhere were asked; `null` otherwise.
     elsewhere: Option<&'a Elsewhere>,
+    attempts: Vec<AttemptJson>,
+}
+
+/// One connection attempt: where to, how it ended, its own time.
+#[derive(Serialize)]
+struct AttemptJson {
+    address: String,
+    outcome: AttemptOutcome,
+    ms: f64,
 }
 
 #[derive(Serialize)]
@@ -174,6 +185,7 @@ struct ConnectivityJson<'a> {
     checked: usize,
     ok: usize,
     note: &'a str,
+    public_dns: Option<&'a PublicDns>,
 }
 
 impl<'a> StatusPage<'a> {
@@ -283,8 +295,18 @@ impl<'a> ProbeLine<'a> {
                 checked: c.checked,
                 ok: c.ok,
                 note: &c.note,
+                public_dns: c.public_dns.as_ref(),
             }),
             elsewhere: outcome.elsewhere.as_ref(),
+            attempts: seen
+                .attempts
+                .iter()
+                .map(|a| AttemptJson {
+                    address: a.address.to_string(),
+                    outcome: a.outcome,
+                    ms: millis(a.elapsed),
+                })
+                .collect(),
         }
     }
 }

@@ -218,6 +218,8 @@ mod tests {
                 },
                 certificate: None,
                 address: None,
+                attempts: vec![],
+                trust: None,
                 redirects: vec![],
                 body_contains: None,
                 bot_wall: None,
@@ -310,6 +312,8 @@ mod tests {
             "# HELP isitdown_probe_timestamp_seconds When the probe started (Unix time).",
             "# TYPE isitdown_probe_timestamp_seconds gauge",
             &format!("isitdown_probe_timestamp_seconds{{{labels}}} 1700000000.000"),
+            "# HELP isitdown_connect_attempts Connection attempts of the probe by how they ended (Happy Eyeballs races the addresses).",
+            "# TYPE isitdown_connect_attempts gauge",
         ]
         .join("\n")
             + "\n";

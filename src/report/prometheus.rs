@@ -120,6 +120,26 @@ pub fn render(rows: &[Row]) -> String {
             Some(format!("{:.3}", started.as_secs_f64()))
         }),
     );
+    metric(
+        "connect_attempts",
+        "Connection attempts of the probe by how they ended (Happy Eyeballs races the addresses).",
+        finished
+            .iter()
+            .flat_map(|(labels, o, _)| {
+                let mut counts: Vec<(&str, usize)> = Vec::new();
+                for attempt in &o.seen.attempts {
+                    let outcome = attempt.outcome.as_str();
+                    match counts.iter_mut().find(|(word, _)| *word == outcome) {
+                        Some((_, count)) => *count += 1,
+                        None => counts.push((outcome, 1)),
+                    }
+                }
+                counts.into_iter().map(move |(outcome, count)| {
+                    (format!("{labels},outcome=\"{outcome}\""), count.to_string())
+                })
+            })
+            .collect(),
+    );
     if finished.iter().any(|(_, o, _)| o.elsewhere.is_some()) {
         metric(
             "elsewhere_places",

@@ -1,6 +1,7 @@
-//! The real binary, run the way a user would, but sealed off from the world: no proxies or
-//! Globalping settings from the environment, no user config, and a config of the test's own that points every reference
-//! endpoint at a closed local port, so no test can reach the internet.
+//! The real binary, run the way a user would, but sealed off from the world: no proxies,
+//! Globalping settings or certificate locations from the environment, no user config, and a
+//! config of the test's own that points every reference endpoint at a closed local port and asks
+//! no public DNS, so no test can reach the internet.
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -15,7 +16,8 @@ pub fn isitdown() -> Command {
     isitdown_with_config("")
 }
 
-/// isitdown with this config text, plus dead reference endpoints unless it names its own.
+/// isitdown with this config text, plus dead reference endpoints unless it names its own, and
+/// no public DNS resolvers unless it names its own.
 pub fn isitdown_with_config(toml: &str) -> Command {
     let mut command = Command::from_std(sealed_command(toml));
     command.timeout(std::time::Duration::from_secs(30));
@@ -26,10 +28,17 @@ pub fn isitdown_with_config(toml: &str) -> Command {
 /// (signals, closing its output).
 pub fn sealed_command(toml: &str) -> std::process::Command {
     let mut text = toml.to_string();
+    let names_dns = text.lines().any(|line| {
+        line.trim_start()
+            .strip_prefix("dns")
+            .is_some_and(|rest| rest.trim_start().starts_with('='))
+    });
     if !text.contains("[connectivity]") {
         text.push_str(&format!(
-            "\n[connectivity]\nreferences = [\"{DEAD_REFERENCE}\"]\n"
+            "\n[connectivity]\nreferences = [\"{DEAD_REFERENCE}\"]\ndns = []\n"
         ));
+    } else if !names_dns {
+        text = text.replacen("[connectivity]\n", "[connectivity]\ndns = []\n", 1);
     }
     let path = write_config(&text);
     let mut command = std::process::Command::new(assert_cmd::cargo::cargo_bin("isitdown"));
@@ -47,6 +56,10 @@ pub fn sealed_command(toml: &str) -> std::process::Command {
         // Nothing may reach the public Globalping API: tests point at a fake of their own.
         "GLOBALPING_TOKEN",
         "ISITDOWN_GLOBALPING_URL",
+        // This machine's own trust store is not the tests' (see tests/just_me.rs).
+        "SSL_CERT_FILE",
+        "SSL_CERT_DIR",
+        "ISITDOWN_TEST_DNS",
     ] {
         command.env_remove(name);
     }

@@ -10,12 +10,15 @@
 //! plus sign).
 #![allow(dead_code)]
 
+mod black_hole;
 mod command;
 pub mod elsewhere;
 pub mod globalping;
 mod shape;
 mod tls;
 
+#[allow(unused_imports)]
+pub use black_hole::*;
 #[allow(unused_imports)]
 pub use command::*;
 pub use tls::TestCert;
@@ -156,16 +159,30 @@ pub struct TestServer {
 impl TestServer {
     /// Plain HTTP server on 127.0.0.1:<ephemeral>.
     pub fn start() -> TestServer {
-        TestServer::start_inner(None)
+        TestServer::start_inner(None, "127.0.0.1:0".parse().expect("an address"))
     }
 
     /// HTTPS server presenting `cert` (same routes as plain HTTP).
     pub fn start_tls(cert: &TestCert) -> TestServer {
-        TestServer::start_inner(Some(tls::server_config(cert)))
+        TestServer::start_inner(
+            Some(tls::server_config(cert)),
+            "127.0.0.1:0".parse().expect("an address"),
+        )
     }
 
-    fn start_inner(tls: Option<Arc<ServerConfig>>) -> TestServer {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("test server: bind 127.0.0.1:0");
+    /// Plain HTTP server on this loopback address and port (0: any free port); `None` when the
+    /// address cannot be bound (no ::1 on this machine, or the port is taken).
+    pub fn start_at(address: SocketAddr) -> Option<TestServer> {
+        let listener = TcpListener::bind(address).ok()?;
+        Some(TestServer::serve(None, listener))
+    }
+
+    fn start_inner(tls: Option<Arc<ServerConfig>>, address: SocketAddr) -> TestServer {
+        let listener = TcpListener::bind(address).expect("test server: bind a loopback address");
+        TestServer::serve(tls, listener)
+    }
+
+    fn serve(tls: Option<Arc<ServerConfig>>, listener: TcpListener) -> TestServer {
         let addr = listener.local_addr().expect("test server: local_addr");
         let shared = Arc::new(Shared {
             routes: Mutex::new(HashMap::new()),
@@ -193,10 +210,15 @@ impl TestServer {
         self.addr.port()
     }
 
-    /// `http://127.0.0.1:PORT` + path (`https://` for TLS servers).
+    /// `http://127.0.0.1:PORT` + path (`https://` for TLS servers; `[::1]` on ::1).
     pub fn url(&self, path: &str) -> String {
         let scheme = if self.tls { "https" } else { "http" };
-        format!("{scheme}://127.0.0.1:{}{path}", self.addr.port())
+        let host = if self.addr.is_ipv6() {
+            "[::1]"
+        } else {
+            "127.0.0.1"
+        };
+        format!("{scheme}://{host}:{}{path}", self.addr.port())
     }
 
     /// Custom route: exact match on the path without the query string.

@@ -4,6 +4,13 @@
 use serde_json::Value;
 
 const STATES: &[&str] = &["up", "degraded", "down", "unknown"];
+const OUTCOMES: &[&str] = &[
+    "connected",
+    "refused",
+    "unreachable",
+    "timeout",
+    "abandoned",
+];
 const EDGES: &[&str] = &["cloudflare", "cloudfront", "fastly", "akamai"];
 const KINDS: &[&str] = &[
     "dns",
@@ -85,6 +92,7 @@ pub fn check_probe(probe: &Value) {
             "status_page",
             "connectivity",
             "elsewhere",
+            "attempts",
         ],
         "probe",
     );
@@ -198,12 +206,51 @@ pub fn check_probe(probe: &Value) {
     if !connectivity.is_null() {
         keys(
             connectivity,
-            &["online", "checked", "ok", "note"],
+            &["online", "checked", "ok", "note", "public_dns"],
             "connectivity",
         );
         assert!(connectivity["online"].is_boolean());
         assert!(connectivity["checked"].is_u64() && connectivity["ok"].is_u64());
         string(&connectivity["note"], "note");
+        let public_dns = &connectivity["public_dns"];
+        if !public_dns.is_null() {
+            keys(
+                public_dns,
+                &["asked", "resolved", "addresses", "note"],
+                "public_dns",
+            );
+            for resolver in public_dns["asked"].as_array().expect("asked is an array") {
+                string(resolver, "public_dns.asked");
+            }
+            assert!(
+                public_dns["resolved"].is_boolean() || public_dns["resolved"].is_null(),
+                "public_dns.resolved: {probe}"
+            );
+            for address in public_dns["addresses"]
+                .as_array()
+                .expect("addresses is an array")
+            {
+                let text = address.as_str().unwrap_or_default();
+                assert!(
+                    text.parse::<std::net::IpAddr>().is_ok(),
+                    "public_dns.addresses: {probe}"
+                );
+            }
+            string(&public_dns["note"], "public_dns.note");
+        }
+    }
+    for attempt in probe["attempts"].as_array().expect("attempts is an array") {
+        keys(attempt, &["address", "outcome", "ms"], "attempt");
+        let address = attempt["address"].as_str().unwrap_or_default();
+        assert!(
+            address.parse::<std::net::SocketAddr>().is_ok(),
+            "attempt.address: {probe}"
+        );
+        assert!(
+            OUTCOMES.contains(&attempt["outcome"].as_str().unwrap_or_default()),
+            "attempt.outcome: {probe}"
+        );
+        assert!(attempt["ms"].is_f64(), "attempt.ms: {probe}");
     }
     check_elsewhere(&probe["elsewhere"]);
 }

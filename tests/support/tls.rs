@@ -65,6 +65,11 @@ impl TestCert {
     /// not_before is always a day or more before not_after and in the
     /// past.  The CA itself is valid now.  `ca_pem` is the CA certificate.
     pub fn signed_by_test_ca(hosts: &[&str], valid_days: i64) -> TestCert {
+        TestCert::signed_by_ca_named(hosts, valid_days, "isitdown test CA")
+    }
+
+    /// The same, with a CA of this common name (an inspection product's, say).
+    pub fn signed_by_ca_named(hosts: &[&str], valid_days: i64, ca_name: &str) -> TestCert {
         let now = now_secs();
         let not_after = now + valid_days * DAY;
         let not_before = (now - DAY).min(not_after - DAY);
@@ -72,7 +77,7 @@ impl TestCert {
         let ca_key = KeyPair::generate().expect("generate CA key");
         let mut ca_params = CertificateParams::default();
         let mut dn = DistinguishedName::new();
-        dn.push(DnType::CommonName, "isitdown test CA");
+        dn.push(DnType::CommonName, ca_name);
         dn.push(DnType::OrganizationName, "isitdown tests");
         ca_params.distinguished_name = dn;
         ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);

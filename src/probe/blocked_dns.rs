@@ -1,0 +1,124 @@
+//! DNS that lies: ad blockers, Pi-holes and parental filters answer a public name they block
+//! with `0.0.0.0`, `::` or a loopback address. Such an answer says nothing about the service,
+//! and connecting to it would reach this machine (on Linux `0.0.0.0` does), so it is named
+//! instead of used.
+
+use std::net::IpAddr;
+
+/// Suffixes of names that only mean something on a local network or this machine.
+const LOCAL_SUFFIXES: &[&str] = &["localhost", "local", "internal", "lan", "home.arpa"];
+
+/// A name the public DNS knows: it has a dot, is not an IP literal, and is not under one of the
+/// local-only suffixes. A trailing dot and letter case do not matter.
+pub fn is_public_name(host: &str) -> bool {
+    let name = host.trim_end_matches('.').to_ascii_lowercase();
+    let literal = name.trim_start_matches('[').trim_end_matches(']');
+    if name.is_empty() || literal.parse::<IpAddr>().is_ok() || !name.contains('.') {
+        return false;
+    }
+    !LOCAL_SUFFIXES
+        .iter()
+        .any(|suffix| name == *suffix || name.ends_with(&format!(".{suffix}")))
+}
+
+/// An address no public service has: what a DNS filter answers for a name it blocks.
+pub fn is_blocking_address(ip: IpAddr) -> bool {
+    let ip = ip.to_canonical();
+    ip.is_unspecified() || ip.is_loopback()
+}
+
+/// The blocking address DNS gave, when it gave nothing else: the name is blocked. When real
+/// addresses come too, drop the blocking ones (see [`is_blocking_address`]) and use the rest.
+pub fn blocked_answer(addrs: &[IpAddr]) -> Option<IpAddr> {
+    let first = *addrs.first()?;
+    let all_blocking = addrs.iter().all(|ip| is_blocking_address(*ip));
+    all_blocking.then(|| first.to_canonical())
+}
+
+/// "chatgpt.com resolves to 0.0.0.0 on your network: blocked by your DNS (an ad blocker or
+/// filter?)"
+pub fn blocked_sentence(host: &str, answer: IpAddr) -> String {
+    format!(
+        "{} resolves to {answer} on your network: blocked by your DNS (an ad blocker or filter?)",
+        crate::sanitize::for_terminal(host)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ip(text: &str) -> IpAddr {
+        text.parse().expect("test address")
+    }
+
+    #[test]
+    fn public_names_have_a_dot_and_a_public_suffix() {
+        for public in [
+            "chatgpt.com",
+            "api.github.com.",
+            "Example.ORG",
+            "lan.example.com",
+        ] {
+            assert!(is_public_name(public), "{public}");
+        }
+        for local in [
+            "localhost",
+            "app.localhost",
+            "printer.local",
+            "db.internal",
+            "nas.lan",
+            "router.home.arpa",
+            "ROUTER.HOME.ARPA.",
+            "intranet",
+            "127.0.0.1",
+            "[::1]",
+            "::1",
+            "",
+            ".",
+        ] {
+            assert!(!is_public_name(local), "{local:?}");
+        }
+    }
+
+    #[test]
+    fn answers_of_nothing_but_blocking_addresses_are_blocked() {
+        assert_eq!(blocked_answer(&[ip("0.0.0.0")]), Some(ip("0.0.0.0")));
+        assert_eq!(
+            blocked_answer(&[ip("::"), ip("0.0.0.0")]),
+            Some(ip("::")),
+            "the first one is named"
+        );
+        assert_eq!(blocked_answer(&[ip("127.0.0.1")]), Some(ip("127.0.0.1")));
+        assert_eq!(blocked_answer(&[ip("127.1.2.3")]), Some(ip("127.1.2.3")));
+        assert_eq!(blocked_answer(&[ip("::1")]), Some(ip("::1")));
+        assert_eq!(
+            blocked_answer(&[ip("::ffff:0.0.0.0")]),
+            Some(ip("0.0.0.0")),
+            "an IPv4-mapped address is the IPv4 address"
+        );
+    }
+
+    #[test]
+    fn real_addresses_are_not_blocked() {
+        assert_eq!(blocked_answer(&[]), None);
+        assert_eq!(blocked_answer(&[ip("104.18.32.47")]), None);
+        assert_eq!(blocked_answer(&[ip("0.0.0.0"), ip("104.18.32.47")]), None);
+        assert_eq!(
+            blocked_answer(&[ip("10.0.0.5")]),
+            None,
+            "private is not lying"
+        );
+        assert!(is_blocking_address(ip("0.0.0.0")));
+        assert!(!is_blocking_address(ip("2606:4700::1")));
+    }
+
+    #[test]
+    fn the_sentence_names_the_host_and_the_answer() {
+        assert_eq!(
+            blocked_sentence("chatgpt.com", ip("0.0.0.0")),
+            "chatgpt.com resolves to 0.0.0.0 on your network: blocked by your DNS (an ad blocker or filter?)"
+        );
+        assert!(blocked_sentence("x.com", ip("::")).contains("resolves to :: on"));
+    }
+}

@@ -1,0 +1,83 @@
+//! A test seam, not a feature: `ISITDOWN_TEST_DNS` makes the resolver answer fixed addresses as
+//! if DNS had given them, so that the end-to-end tests can show a DNS server that lies (a blocked
+//! name answered with `0.0.0.0`) or fails (no such name) without asking any real one.
+//!
+//! Unlike `--resolve`, these answers go through everything a DNS answer goes through: they are
+//! timed as DNS and checked for blocking addresses. While it is set, it is the whole DNS: a name
+//! it does not list has no address, so a test can never reach a real DNS server by mistake.
+//!
+//! The value: `NAME=ADDR[,ADDR...]` entries separated by `;`; `NAME=` (no address) is a name
+//! that does not exist.
+
+use std::net::IpAddr;
+
+/// The environment variable the seam reads.
+pub const VARIABLE: &str = "ISITDOWN_TEST_DNS";
+
+/// Fixed answers, by name (lowercase, no trailing dot).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FixedDns(Vec<(String, Vec<IpAddr>)>);
+
+impl FixedDns {
+    /// The seam as this process's environment sets it; `None` when it is not set.
+    pub fn from_env() -> Result<Option<FixedDns>, String> {
+        match std::env::var(VARIABLE) {
+            Ok(text) => FixedDns::parse(&text).map(Some),
+            Err(std::env::VarError::NotPresent) => Ok(None),
+            Err(std::env::VarError::NotUnicode(_)) => Err(format!("{VARIABLE} is not UTF-8")),
+        }
+    }
+
+    pub fn parse(text: &str) -> Result<FixedDns, String> {
+        let mut answers = Vec::new();
+        for entry in text.split(';').map(str::trim).filter(|e| !e.is_empty()) {
+            let wrong = || {
+                format!(
+                    "{VARIABLE}: '{}' is not NAME=ADDR[,ADDR...]",
+                    crate::sanitize::for_terminal(entry)
+                )
+            };
+            let (name, addrs) = entry.split_once('=').ok_or_else(wrong)?;
+            let addrs = addrs
+                .split(',')
+                .map(str::trim)
+                .filter(|a| !a.is_empty())
+                .map(|a| a.parse::<IpAddr>().map_err(|_| wrong()))
+                .collect::<Result<Vec<_>, _>>()?;
+            answers.push((normal(name), addrs));
+        }
+        Ok(FixedDns(answers))
+    }
+
+    /// What DNS "answers" for `host`: its addresses, or none when the name does not exist.
+    pub fn answer(&self, host: &str) -> Vec<IpAddr> {
+        let host = normal(host);
+        self.0
+            .iter()
+            .find(|(name, _)| *name == host)
+            .map(|(_, addrs)| addrs.clone())
+            .unwrap_or_default()
+    }
+}
+
+fn normal(name: &str) -> String {
+    name.trim().trim_end_matches('.').to_ascii_lowercase()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_answer_their_addresses_and_others_nothing() {
+        let dns = FixedDns::parse("Chatgpt.com.=0.0.0.0, ::1; gone.example=").expect("valid");
+        assert_eq!(
+            dns.answer("chatgpt.com"),
+            vec!["0.0.0.0".parse::<IpAddr>().unwrap(), "::1".parse().unwrap()]
+        );
+        assert!(dns.answer("gone.example").is_empty());
+        assert!(dns.answer("other.example").is_empty());
+        assert!(FixedDns::parse("x.example=nope").is_err());
+        assert!(FixedDns::parse("x.example").is_err());
+    }
+}

@@ -1,0 +1,259 @@
+//! Happy Eyeballs (RFC 8305): connection attempts to a host's addresses race, so a dead address
+//! (most often a broken IPv6 path) costs a short stagger instead of the whole deadline.
+//!
+//! Each attempt runs on its own thread with a blocking connect bounded by the deadline: at most
+//! one thread per address, and every thread ends by the deadline on its own. When an attempt
+//! wins, the others are abandoned: one that still connects later finds nobody listening and its
+//! connection is closed at once.
+
+use std::io;
+use std::net::{SocketAddr, TcpStream};
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+use ureq::config::IpFamily;
+
+/// How long an attempt has before the next one starts alongside it (RFC 8305's recommended
+/// Connection Attempt Delay).
+pub const STAGGER: Duration = Duration::from_millis(250);
+
+/// How one connection attempt ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Outcome {
+    Connected,
+    /// The host answered that nothing listens on the port.
+    Refused,
+    /// No route, or the address cannot be used from here.
+    Unreachable,
+    /// No answer before the deadline.
+    Timeout,
+    /// Still trying when another attempt connected.
+    Abandoned,
+}
+
+impl Outcome {
+    /// The word used in JSON and with `-v`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Connected => "connected",
+            Outcome::Refused => "refused",
+            Outcome::Unreachable => "unreachable",
+            Outcome::Timeout => "timeout",
+            Outcome::Abandoned => "abandoned",
+        }
+    }
+
+    /// How an attempt that failed with `error` ended.
+    pub fn of_error(error: &io::Error) -> Outcome {
+        match error.kind() {
+            io::ErrorKind::ConnectionRefused => Outcome::Refused,
+            io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock => Outcome::Timeout,
+            _ => Outcome::Unreachable,
+        }
+    }
+}
+
+/// One connection attempt: where to, how it ended, and its own duration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attempt {
+    pub address: SocketAddr,
+    pub outcome: Outcome,
+    pub elapsed: Duration,
+}
+
+/// The attempt that connected.
+#[derive(Debug)]
+pub struct Winner {
+    pub stream: TcpStream,
+    pub address: SocketAddr,
+    /// The winning attempt's own connect time, not counting the attempts before it.
+    pub elapsed: Duration,
+}
+
+/// The result of a race: the winner or why none won, and every attempt in the order started.
+#[derive(Debug)]
+pub struct Race {
+    pub result: Result<Winner, io::Error>,
+    pub attempts: Vec<Attempt>,
+}
+
+/// RFC 8305 order: the families interleaved, IPv6 first, each family in the order given.
+/// Duplicates are dropped.
+pub fn order(addrs: &[SocketAddr]) -> Vec<SocketAddr> {
+    let mut unique: Vec<SocketAddr> = Vec::with_capacity(addrs.len());
+    for addr in addrs {
+        if !unique.contains(addr) {
+            unique.push(*addr);
+        }
+    }
+    let (v6, v4): (Vec<SocketAddr>, Vec<SocketAddr>) =
+        unique.into_iter().partition(SocketAddr::is_ipv6);
+    let mut ordered = Vec::with_capacity(v6.len() + v4.len());
+    let (mut v6, mut v4) = (v6.into_iter(), v4.into_iter());
+    loop {
+        match (v6.next(), v4.next()) {
+            (None, None) => return ordered,
+            (first, second) => ordered.extend(first.into_iter().chain(second)),
+        }
+    }
+}
+
+/// The addresses of the family `-4`/`-6` asks for, in the order given.
+pub fn of_family(addrs: &[SocketAddr], family: IpFamily) -> Vec<SocketAddr> {
+    family.keep_wanted(addrs.iter().copied()).collect()
+}
+
+/// What an attempt's thread reports: which attempt, how it went, how long it took.
+type Report = (usize, io::Result<TcpStream>, Duration);
+
+/// An attempt as the race sees it: still running until `ended` is set.
+struct Entry {
+    address: SocketAddr,
+    started: Instant,
+    ended: Option<(Outcome, Duration)>,
+}
+
+/// The attempts in start order; those still running end as `unfinished`, timed until `until`.
+fn settle(entries: Vec<Entry>, unfinished: Outcome, until: Instant) -> Vec<Attempt> {
+    entries
+        .into_iter()
+        .map(|entry| {
+            let (outcome, elapsed) = entry
+                .ended
+                .unwrap_or((unfinished, until.saturating_duration_since(entry.started)));
+            Attempt {
+                address: entry.address,
+                outcome,
+                elapsed,
+            }
+        })
+        .collect()
+}
+
+/// Races connections to `addrs` in the order given (see [`order`]): the first attempt starts at
+/// once, each next one when an attempt fails or `stagger` after the last start, whichever comes
+/// first; all run until one connects or `deadline` passes.
+pub fn race(addrs: &[SocketAddr], stagger: Duration, deadline: Instant) -> Race {
+    let (reports, inbox) = mpsc::channel::<Report>();
+    let mut entries: Vec<Entry> = Vec::with_capacity(addrs.len());
+    let mut failures: Vec<io::Error> = Vec::new();
+    let mut in_flight = 0usize;
+    // A failure starts the next attempt at once: the stagger is for attempts still waiting.
+    let mut failed_since_last_start = false;
+
+    loop {
+        let now = Instant::now();
+        let next_due = entries.last().map(|last| last.started + stagger);
+        let more = entries.len() < addrs.len();
+        let due = failed_since_last_start || next_due.is_none_or(|due| now >= due);
+        if more && now < deadline && (in_flight == 0 || due) {
+            failed_since_last_start = false;
+            let index = entries.len();
+            let address = addrs[index];
+            let mut entry = Entry {
+                address,
+                started: now,
+                ended: None,
+            };
+            match start_attempt(index, address, deadline, reports.clone()) {
+                Ok(()) => in_flight += 1,
+                Err(error) => {
+                    entry.ended = Some((Outcome::of_error(&error), Duration::ZERO));
+                    failures.push(error);
+                }
+            }
+            entries.push(entry);
+            continue;
+        }
+        if in_flight == 0 {
+            break;
+        }
+        let wake = match next_due {
+            Some(due) if more => due.min(deadline),
+            _ => deadline,
+        };
+        match inbox.recv_timeout(wake.saturating_duration_since(now)) {
+            Ok((index, Ok(stream), elapsed)) => {
+                entries[index].ended = Some((Outcome::Connected, elapsed));
+                let winner = Winner {
+                    stream,
+                    address: addrs[index],
+                    elapsed,
+                };
+                return Race {
+                    result: Ok(winner),
+                    attempts: settle(entries, Outcome::Abandoned, Instant::now()),
+                };
+            }
+            Ok((index, Err(error), elapsed)) => {
+                in_flight -= 1;
+                entries[index].ended = Some((Outcome::of_error(&error), elapsed));
+                failures.push(error);
+                failed_since_last_start = true;
+            }
+            Err(RecvTimeoutError::Timeout) if Instant::now() >= deadline => {
+                failures.push(timed_out());
+                break;
+            }
+            Err(RecvTimeoutError::Timeout) => {}
+            // Every attempt holds a sender and so does this function: it cannot happen.
+            Err(RecvTimeoutError::Disconnected) => break,
+        }
+    }
+    if failures.is_empty() && !addrs.is_empty() {
+        failures.push(timed_out());
+    }
+    Race {
+        result: Err(most_telling(failures)),
+        attempts: settle(entries, Outcome::Timeout, deadline),
+    }
+}
+
+fn timed_out() -> io::Error {
+    io::Error::new(io::ErrorKind::TimedOut, "connection timed out")
+}
+
+/// Starts one attempt on its own thread; it reports to `reports` and ends by `deadline`.
+fn start_attempt(
+    index: usize,
+    address: SocketAddr,
+    deadline: Instant,
+    reports: mpsc::Sender<Report>,
+) -> io::Result<()> {
+    thread::Builder::new()
+        .name(format!("connect {address}"))
+        .spawn(move || {
+            let started = Instant::now();
+            let result = match deadline.checked_duration_since(started) {
+                Some(left) if !left.is_zero() => TcpStream::connect_timeout(&address, left),
+                _ => Err(timed_out()),
+            };
+            // Nobody listening any more means another attempt won: the stream closes here.
+            let _ = reports.send((index, result, started.elapsed()));
+        })
+        .map(drop)
+}
+
+/// When every attempt failed, the error that says most: a host that refused answered, which is
+/// more than a timeout says, which is more than "no route".
+fn most_telling(failures: Vec<io::Error>) -> io::Error {
+    let rank = |error: &io::Error| match Outcome::of_error(error) {
+        Outcome::Refused => 3,
+        Outcome::Timeout => 2,
+        _ => 1,
+    };
+    let mut best: Option<io::Error> = None;
+    for error in failures {
+        if best.as_ref().is_none_or(|b| rank(&error) > rank(b)) {
+            best = Some(error);
+        }
+    }
+    best.unwrap_or_else(|| io::Error::new(io::ErrorKind::NotFound, "no address to connect to"))
+}
+
+#[cfg(test)]
+#[path = "eyeballs_tests.rs"]
+mod tests;

@@ -1,0 +1,245 @@
+//! Which certificate authorities to trust, in this order:
+//!
+//! 1. `SSL_CERT_FILE` and `SSL_CERT_DIR` when either is set (as OpenSSL and curl read them;
+//!    `SSL_CERT_DIR` may list several directories), and nothing else;
+//! 2. otherwise the operating system's store;
+//! 3. the built-in Mozilla roots only when the system has none (a bare container still works);
+//!
+//! and `--cacert` on top of whichever it was. A certificate given with `--cacert` is also
+//! trusted as itself (see `tls.rs`), so it is handed back separately.
+
+use std::ffi::OsString;
+use std::fmt;
+use std::fs::{self, File};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use rustls::pki_types::pem::PemObject;
+use rustls::pki_types::CertificateDer;
+use rustls::RootCertStore;
+
+use crate::words::io_error as io_words;
+
+/// No CA bundle is this large (the whole Mozilla store is about 250 KiB).
+pub const MAX_BUNDLE_BYTES: u64 = 8 * 1024 * 1024;
+/// Files read from one certificate directory at most.
+const MAX_DIR_FILES: usize = 10_000;
+
+/// `SSL_CERT_FILE` and `SSL_CERT_DIR`, as the environment gives them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CertEnv {
+    pub file: Option<PathBuf>,
+    pub dirs: Vec<PathBuf>,
+}
+
+impl CertEnv {
+    pub fn from_process() -> CertEnv {
+        CertEnv::from_values(
+            std::env::var_os("SSL_CERT_FILE"),
+            std::env::var_os("SSL_CERT_DIR"),
+        )
+    }
+
+    /// Empty values count as unset; `SSL_CERT_DIR` is a path list (`:` between directories).
+    fn from_values(file: Option<OsString>, dirs: Option<OsString>) -> CertEnv {
+        let file = file.filter(|f| !f.is_empty()).map(PathBuf::from);
+        let dirs = dirs
+            .map(|dirs| {
+                std::env::split_paths(&dirs)
+                    .filter(|d| !d.as_os_str().is_empty())
+                    .collect()
+            })
+            .unwrap_or_default();
+        CertEnv { file, dirs }
+    }
+
+    fn is_set(&self) -> bool {
+        self.file.is_some() || !self.dirs.is_empty()
+    }
+}
+
+impl fmt::Display for CertEnv {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut parts = Vec::new();
+        if let Some(file) = &self.file {
+            parts.push(format!("SSL_CERT_FILE {}", file.display()));
+        }
+        if !self.dirs.is_empty() {
+            let dirs: Vec<String> = self.dirs.iter().map(|d| d.display().to_string()).collect();
+            parts.push(format!("SSL_CERT_DIR {}", dirs.join(":")));
+        }
+        f.write_str(&parts.join(" and "))
+    }
+}
+
+/// Where the roots came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RootsFrom {
+    Environment(CertEnv),
+    System,
+    BuiltIn,
+}
+
+/// What `-v` says about trust.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrustSource {
+    pub from: RootsFrom,
+    /// Roots from `from`.
+    pub roots: usize,
+    /// The `--cacert` file and how many certificates it added.
+    pub cacert: Option<(PathBuf, usize)>,
+}
+
+impl fmt::Display for TrustSource {
+    /// "trusting 146 roots from the operating system, plus 1 certificate from --cacert ca.pem"
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+        let from = match &self.from {
+            RootsFrom::Environment(env) => format!("from {env}"),
+            RootsFrom::System => "from the operating system".into(),
+            RootsFrom::BuiltIn => "built in (the operating system has none)".into(),
+        };
+        write!(f, "trusting {} {from}", plural(self.roots, "root"))?;
+        if let Some((path, added)) = &self.cacert {
+            let added = plural(*added, "certificate");
+            write!(f, ", plus {added} from --cacert {}", path.display())?;
+        }
+        Ok(())
+    }
+}
+
+/// The trust every probe of a run shares.
+#[derive(Debug, Clone)]
+pub struct TrustStore {
+    pub roots: RootCertStore,
+    /// The `--cacert` certificates, trusted also as themselves.
+    pub pinned: Vec<CertificateDer<'static>>,
+    pub source: TrustSource,
+}
+
+/// Builds the trust store from this process's environment and the machine; the error is one
+/// sentence naming the file or variable at fault.
+pub fn trust_store(extra_ca: Option<&Path>) -> Result<TrustStore, String> {
+    trust_store_from(&CertEnv::from_process(), extra_ca, &|| {
+        rustls_native_certs::load_native_certs().certs
+    })
+}
+
+/// [`trust_store`] with the environment and the operating system's store given.
+fn trust_store_from(
+    env: &CertEnv,
+    extra_ca: Option<&Path>,
+    system: &dyn Fn() -> Vec<CertificateDer<'static>>,
+) -> Result<TrustStore, String> {
+    let mut roots = RootCertStore::empty();
+    let from = if env.is_set() {
+        roots.add_parsable_certificates(certificates_named_by(env)?);
+        if roots.is_empty() {
+            return Err(format!("{env}: no certificate authority in it"));
+        }
+        RootsFrom::Environment(env.clone())
+    } else {
+        roots.add_parsable_certificates(system());
+        if roots.is_empty() {
+            roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+            RootsFrom::BuiltIn
+        } else {
+            RootsFrom::System
+        }
+    };
+    let from_base = roots.len();
+    let pinned = match extra_ca {
+        Some(path) => add_cacert(&mut roots, path)?,
+        None => Vec::new(),
+    };
+    let cacert = extra_ca.map(|path| (path.to_path_buf(), pinned.len()));
+    Ok(TrustStore {
+        roots,
+        pinned,
+        source: TrustSource {
+            from,
+            roots: from_base,
+            cacert,
+        },
+    })
+}
+
+/// The certificates of `SSL_CERT_FILE` (which must be a readable PEM bundle) and of every file in
+/// the `SSL_CERT_DIR` directories (which must exist; files in them that are not certificates are
+/// skipped, as OpenSSL does).
+fn certificates_named_by(env: &CertEnv) -> Result<Vec<CertificateDer<'static>>, String> {
+    let mut certs = Vec::new();
+    if let Some(file) = &env.file {
+        let label = format!("SSL_CERT_FILE {}", file.display());
+        certs.extend(
+            pem_certificates(&read_bundle(file).map_err(|e| format!("{label}: {e}"))?)
+                .map_err(|e| format!("{label}: {e}"))?,
+        );
+    }
+    for dir in &env.dirs {
+        let label = format!("SSL_CERT_DIR {}", dir.display());
+        let entries = fs::read_dir(dir).map_err(|e| format!("{label}: {}", io_words(&e)))?;
+        for entry in entries.take(MAX_DIR_FILES).flatten() {
+            let read = read_bundle(&entry.path()).ok();
+            certs.extend(
+                read.and_then(|bytes| pem_certificates(&bytes).ok())
+                    .unwrap_or_default(),
+            );
+        }
+    }
+    // The same certificate is often there twice: as a file and as its hash-named link.
+    certs.sort_unstable_by(|a, b| a.as_ref().cmp(b.as_ref()));
+    certs.dedup();
+    Ok(certs)
+}
+
+/// Adds the `--cacert` file's certificates to the roots and returns them.
+fn add_cacert(
+    roots: &mut RootCertStore,
+    path: &Path,
+) -> Result<Vec<CertificateDer<'static>>, String> {
+    let label = format!("--cacert {}", path.display());
+    let bytes = read_bundle(path).map_err(|e| format!("{label}: {e}"))?;
+    let certs = pem_certificates(&bytes).map_err(|e| format!("{label}: {e}"))?;
+    for cert in &certs {
+        roots
+            .add(cert.clone())
+            .map_err(|e| format!("{label}: {}", super::tls::words(&e)))?;
+    }
+    Ok(certs)
+}
+
+/// A regular file of at most [`MAX_BUNDLE_BYTES`]; the error is the second half of a sentence.
+fn read_bundle(path: &Path) -> Result<Vec<u8>, String> {
+    // Looked at before opening: opening a FIFO would wait for a writer.
+    let meta = fs::metadata(path).map_err(|e| io_words(&e))?;
+    if !meta.is_file() {
+        return Err("not a regular file".into());
+    }
+    let too_large = || "larger than 8 MiB, which no CA bundle is".to_string();
+    if meta.len() > MAX_BUNDLE_BYTES {
+        return Err(too_large());
+    }
+    let mut bytes = Vec::new();
+    File::open(path)
+        .and_then(|file| file.take(MAX_BUNDLE_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(|e| io_words(&e))?;
+    if bytes.len() as u64 > MAX_BUNDLE_BYTES {
+        return Err(too_large());
+    }
+    Ok(bytes)
+}
+
+fn pem_certificates(bytes: &[u8]) -> Result<Vec<CertificateDer<'static>>, String> {
+    let certs = CertificateDer::pem_slice_iter(bytes)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|_| "not a valid PEM file".to_string())?;
+    if certs.is_empty() {
+        return Err("no certificate in the file".into());
+    }
+    Ok(certs)
+}
+
+#[cfg(test)]
+#[path = "trust_tests.rs"]
+mod tests;

@@ -1,0 +1,228 @@
+use super::*;
+
+use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, KeyPair};
+use tempfile::TempDir;
+
+/// A fresh self-signed CA, as PEM.
+fn ca_pem(name: &str) -> String {
+    let key = KeyPair::generate().expect("generate a key");
+    let mut params = CertificateParams::default();
+    params.distinguished_name.push(DnType::CommonName, name);
+    params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    params.self_signed(&key).expect("self-sign").pem()
+}
+
+fn no_system() -> Vec<CertificateDer<'static>> {
+    Vec::new()
+}
+
+fn not_asked() -> Vec<CertificateDer<'static>> {
+    panic!("the operating system's store must not be read when the environment names one")
+}
+
+fn system_with_two() -> Vec<CertificateDer<'static>> {
+    [ca_pem("System One"), ca_pem("System Two")]
+        .iter()
+        .flat_map(|pem| pem_certificates(pem.as_bytes()).unwrap_or_default())
+        .collect()
+}
+
+fn write(dir: &TempDir, name: &str, text: &str) -> PathBuf {
+    let path = dir.path().join(name);
+    fs::write(&path, text).expect("write a test file");
+    path
+}
+
+#[test]
+fn ssl_cert_file_alone_is_the_trust() {
+    let dir = TempDir::new().expect("temp dir");
+    let bundle = write(&dir, "bundle.pem", &(ca_pem("One") + &ca_pem("Two")));
+    let env = CertEnv {
+        file: Some(bundle.clone()),
+        dirs: Vec::new(),
+    };
+    let store = trust_store_from(&env, None, &not_asked).expect("a valid bundle");
+    assert_eq!(store.roots.len(), 2);
+    assert!(store.pinned.is_empty());
+    assert_eq!(store.source.from, RootsFrom::Environment(env));
+    assert_eq!(
+        store.source.to_string(),
+        format!("trusting 2 roots from SSL_CERT_FILE {}", bundle.display())
+    );
+}
+
+#[test]
+fn ssl_cert_dir_reads_every_certificate_once_and_skips_the_rest() {
+    let dir = TempDir::new().expect("temp dir");
+    let ca = write(&dir, "test-ca.pem", &ca_pem("Dir CA"));
+    write(&dir, "README", "not a certificate\n");
+    fs::create_dir(dir.path().join("subdir")).expect("mkdir");
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(&ca, dir.path().join("abcdef12.0")).expect("symlink");
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(dir.path().join("gone"), dir.path().join("dangling.0"))
+        .expect("symlink");
+    let other = TempDir::new().expect("temp dir");
+    write(&other, "second.crt", &ca_pem("Second Dir CA"));
+    let env = CertEnv {
+        file: None,
+        dirs: vec![dir.path().to_path_buf(), other.path().to_path_buf()],
+    };
+    let store = trust_store_from(&env, None, &not_asked).expect("a valid directory");
+    assert_eq!(store.roots.len(), 2);
+    assert!(store.source.to_string().contains(&format!(
+        "from SSL_CERT_DIR {}:{}",
+        dir.path().display(),
+        other.path().display()
+    )));
+}
+
+#[test]
+fn what_the_environment_names_must_be_there() {
+    let dir = TempDir::new().expect("temp dir");
+    let missing = dir.path().join("missing.pem");
+    let file = |path: &Path| CertEnv {
+        file: Some(path.to_path_buf()),
+        dirs: Vec::new(),
+    };
+    let error = |env: &CertEnv| trust_store_from(env, None, &not_asked).expect_err("refused");
+    assert_eq!(
+        error(&file(&missing)),
+        format!(
+            "SSL_CERT_FILE {}: no such file or directory",
+            missing.display()
+        )
+    );
+    assert_eq!(
+        error(&file(dir.path())),
+        format!("SSL_CERT_FILE {}: not a regular file", dir.path().display())
+    );
+    let text = write(&dir, "notes.txt", "hello\n");
+    assert!(error(&file(&text)).ends_with(": no certificate in the file"));
+    let broken = write(
+        &dir,
+        "broken.pem",
+        "-----BEGIN CERTIFICATE-----\n!!\n-----END CERTIFICATE-----\n",
+    );
+    assert!(error(&file(&broken)).ends_with(": not a valid PEM file"));
+
+    let empty_dir = CertEnv {
+        file: None,
+        dirs: vec![dir.path().join("nowhere")],
+    };
+    assert!(error(&empty_dir).ends_with("nowhere: no such file or directory"));
+    let nothing = TempDir::new().expect("temp dir");
+    let no_certs = CertEnv {
+        file: None,
+        dirs: vec![nothing.path().to_path_buf()],
+    };
+    assert_eq!(
+        error(&no_certs),
+        format!(
+            "SSL_CERT_DIR {}: no certificate authority in it",
+            nothing.path().display()
+        )
+    );
+}
+
+#[test]
+fn a_bundle_over_8_mib_is_refused() {
+    let dir = TempDir::new().expect("temp dir");
+    let huge = dir.path().join("huge.pem");
+    File::create(&huge)
+        .and_then(|f| f.set_len(MAX_BUNDLE_BYTES + 1))
+        .expect("a sparse file");
+    let error = trust_store_from(&CertEnv::default(), Some(&huge), &system_with_two)
+        .expect_err("too large");
+    assert_eq!(
+        error,
+        format!(
+            "--cacert {}: larger than 8 MiB, which no CA bundle is",
+            huge.display()
+        )
+    );
+}
+
+#[test]
+fn the_system_store_comes_first_and_built_in_roots_only_without_one() {
+    let system = trust_store_from(&CertEnv::default(), None, &system_with_two).expect("system");
+    assert_eq!(system.source.from, RootsFrom::System);
+    assert_eq!(system.roots.len(), 2);
+    assert_eq!(
+        system.source.to_string(),
+        "trusting 2 roots from the operating system"
+    );
+
+    let bare = trust_store_from(&CertEnv::default(), None, &no_system).expect("built in");
+    assert_eq!(bare.source.from, RootsFrom::BuiltIn);
+    assert_eq!(bare.roots.len(), webpki_roots::TLS_SERVER_ROOTS.len());
+    assert!(bare
+        .source
+        .to_string()
+        .contains("built in (the operating system has none)"));
+}
+
+#[test]
+fn cacert_adds_to_whichever_store_and_is_pinned() {
+    let dir = TempDir::new().expect("temp dir");
+    let cacert = write(&dir, "ca.pem", &ca_pem("Extra CA"));
+    let store =
+        trust_store_from(&CertEnv::default(), Some(&cacert), &system_with_two).expect("valid");
+    assert_eq!(store.roots.len(), 3);
+    assert_eq!(store.pinned.len(), 1);
+    assert_eq!(store.source.cacert, Some((cacert.clone(), 1)));
+    assert_eq!(
+        store.source.to_string(),
+        format!(
+            "trusting 2 roots from the operating system, plus 1 certificate from --cacert {}",
+            cacert.display()
+        )
+    );
+
+    let bare = trust_store_from(&CertEnv::default(), Some(&cacert), &no_system).expect("valid");
+    assert_eq!(bare.roots.len(), webpki_roots::TLS_SERVER_ROOTS.len() + 1);
+}
+
+#[test]
+fn cacert_errors_name_the_file() {
+    let dir = TempDir::new().expect("temp dir");
+    let error = |path: &Path| {
+        trust_store_from(&CertEnv::default(), Some(path), &system_with_two).expect_err("refused")
+    };
+    assert_eq!(
+        error(dir.path()),
+        format!("--cacert {}: not a regular file", dir.path().display())
+    );
+    let missing = dir.path().join("missing.pem");
+    assert_eq!(
+        error(&missing),
+        format!("--cacert {}: no such file or directory", missing.display())
+    );
+    let key_only = write(
+        &dir,
+        "key.pem",
+        &KeyPair::generate().expect("key").serialize_pem(),
+    );
+    assert_eq!(
+        error(&key_only),
+        format!(
+            "--cacert {}: no certificate in the file",
+            key_only.display()
+        )
+    );
+}
+
+#[test]
+fn empty_variables_count_as_unset() {
+    let env = CertEnv::from_values(Some("".into()), Some("".into()));
+    assert!(!env.is_set());
+    assert_eq!(env.to_string(), "");
+}
+
+#[cfg(unix)]
+#[test]
+fn ssl_cert_dir_lists_directories_as_paths_do() {
+    let listed = CertEnv::from_values(None, Some("/a::/b".into()));
+    assert_eq!(listed.dirs, vec![PathBuf::from("/a"), PathBuf::from("/b")]);
+    assert_eq!(listed.to_string(), "SSL_CERT_DIR /a:/b");
+}

@@ -1,0 +1,120 @@
+//! Just me? The verdict on a failure, in the light of what is known about the user's side: their
+//! connection (the reference endpoints), their DNS (public DNS, a DNS filter), a proxy or
+//! security software inspecting TLS; and, on an answer, an IP family that did not answer.
+
+use crate::connectivity::Connectivity;
+use crate::probe::dual_stack;
+use crate::probe::{Failure, Observation};
+use crate::public_dns::Finding;
+
+use super::{Error, State, Verdict};
+
+/// A network failure: DOWN, unless the cause is on the user's side, their DNS cannot resolve
+/// what public DNS can, or their own connection is down (then UNKNOWN).
+pub(super) fn failed(
+    failure: &Failure,
+    connectivity: Option<&Connectivity>,
+    host: &str,
+) -> Verdict {
+    let message = &failure.message;
+    let offline = connectivity.filter(|c| !c.online);
+    let public_dns = connectivity.and_then(|c| c.public_dns.as_ref());
+    let (state, reason) = if failure.on_your_side {
+        // The service itself was never asked; a portal or a dead connection adds to that.
+        match offline {
+            Some(c) => (State::Unknown, format!("{message}; {}", c.note)),
+            None => (State::Unknown, message.clone()),
+        }
+    } else if let Some((finding, sentence)) =
+        public_dns.and_then(|p| Some((p.finding, p.sentence(host)?)))
+    {
+        let state = match finding {
+            Finding::Resolved => State::Unknown,
+            _ => State::Down,
+        };
+        (state, sentence)
+    } else {
+        match connectivity {
+            Some(c) if !c.online => (State::Unknown, format!("{message}; {}", c.note)),
+            Some(_) => (State::Down, format!("{message} (it's not just you)")),
+            None => (State::Down, message.clone()),
+        }
+    };
+    Verdict {
+        state,
+        reason,
+        error: Some(Error::from(failure)),
+    }
+}
+
+/// The family the answer came over (" over IPv4") when the other family did not answer, and
+/// what that one did; `None` when there is nothing to say.
+pub(super) fn dual_stack(seen: &Observation) -> Option<dual_stack::DualStack> {
+    dual_stack::diagnose(&seen.attempts, seen.address?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::probe::ErrorKind;
+    use crate::public_dns::PublicDns;
+
+    fn connectivity(online: bool, finding: Option<Finding>) -> Connectivity {
+        Connectivity {
+            online,
+            checked: 1,
+            ok: usize::from(online),
+            note: if online {
+                "fine"
+            } else {
+                "your connection seems down"
+            }
+            .into(),
+            public_dns: finding.map(|finding| PublicDns {
+                asked: vec!["http://127.0.0.1:1/dns-query".into()],
+                resolved: Some(finding == Finding::Resolved),
+                addresses: vec![],
+                note: String::new(),
+                finding,
+            }),
+        }
+    }
+
+    #[test]
+    fn public_dns_tells_your_dns_from_a_name_that_does_not_exist() {
+        let failure = Failure::new(ErrorKind::Dns, "could not resolve chatgpt.com");
+        let resolved = connectivity(true, Some(Finding::Resolved));
+        let verdict = failed(&failure, Some(&resolved), "chatgpt.com");
+        assert_eq!(verdict.state, State::Unknown);
+        assert_eq!(
+            verdict.reason,
+            "your DNS server cannot resolve chatgpt.com, but public DNS can: it is your DNS"
+        );
+        let gone = connectivity(true, Some(Finding::DoesNotExist));
+        let verdict = failed(&failure, Some(&gone), "chatgpt.com");
+        assert_eq!(
+            (verdict.state, verdict.reason.as_str()),
+            (
+                State::Down,
+                "chatgpt.com does not exist in public DNS either"
+            )
+        );
+        let silent = connectivity(false, Some(Finding::Unanswered));
+        let verdict = failed(&failure, Some(&silent), "chatgpt.com");
+        assert_eq!(verdict.state, State::Unknown);
+        assert!(verdict.reason.ends_with("your connection seems down"));
+    }
+
+    #[test]
+    fn a_cause_on_your_side_is_never_down() {
+        let blocked = Failure::yours(ErrorKind::Dns, "chatgpt.com resolves to 0.0.0.0");
+        let online = connectivity(true, None);
+        let verdict = failed(&blocked, Some(&online), "chatgpt.com");
+        assert_eq!(
+            (verdict.state, verdict.reason.as_str()),
+            (State::Unknown, "chatgpt.com resolves to 0.0.0.0")
+        );
+        let verdict = failed(&blocked, None, "chatgpt.com");
+        assert_eq!(verdict.state, State::Unknown);
+    }
+}
