@@ -1,40 +1,57 @@
 #!/usr/bin/env bash
-# One probe of a local server: isitdown against curl, in the same hyperfine run.
+# isitdown against the C tools and curl, each in the same hyperfine run as its comparison:
+# one probe (check_http, curl, a C floor), HTTPS (curl --cacert), a thousand slow and a
+# thousand fast targets (curl -Z), and repeated runs for a minute (peak RSS, threads).
 #
-#   bench/run.sh            # builds the release binary, starts a server on 127.0.0.1, runs hyperfine
+#   bench/run.sh                        # everything; the repeated runs take two minutes
+#   BENCH_WATCH_SECONDS=20 bench/run.sh # shorter repeated runs
 #
-# Needs hyperfine and curl, and uses nginx when installed (Debian: apt-get install hyperfine curl
-# nginx-light). Prints the ratio, the size of the binary, and what reading a status page costs.
-# Nothing leaves this machine.
+# Needs hyperfine, curl, cc, python3, nginx and openssl, and uses check_http when installed
+# (Debian: apt-get install hyperfine curl nginx monitoring-plugins-basic). Every isitdown run
+# uses a config without reference endpoints and only 127.0.0.1 targets: nothing leaves this
+# machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-for tool in hyperfine curl python3; do
+for tool in hyperfine curl python3 cc; do
   command -v "$tool" >/dev/null || { echo "bench: $tool is needed" >&2; exit 1; }
 done
 
 cargo build --release --locked --quiet
 binary=target/release/isitdown
+check_http=$(command -v check_http || ls /usr/lib/nagios/plugins/check_http 2>/dev/null || true)
+watch_seconds=${BENCH_WATCH_SECONDS:-60}
 
 page='{"page":{"name":"Local"},"status":{"indicator":"none","description":"All Systems Operational"},"components":[{"name":"API","status":"operational"}],"incidents":[]}'
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 scratch=$(mktemp -d)
 trap 'kill $server 2>/dev/null; rm -rf "$scratch"' EXIT
+cc -O2 -o "$scratch/floor" bench/floor.c
 
 # The local server: nginx when it is installed (as in production), else a small Python one.
+tls_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 if command -v nginx >/dev/null; then
+  openssl req -x509 -newkey rsa:2048 -nodes -days 365 -subj /CN=127.0.0.1 \
+    -addext subjectAltName=IP:127.0.0.1 -keyout "$scratch/key.pem" -out "$scratch/cert.pem" 2>/dev/null
   cat > "$scratch/nginx.conf" <<CONF
 daemon off;
 worker_processes 2;
 pid $scratch/nginx.pid;
 error_log $scratch/error.log;
-events { worker_connections 256; }
+worker_rlimit_nofile 8192;
+events { worker_connections 4096; }
 http {
   access_log off;
   client_body_temp_path $scratch;
   server {
     listen 127.0.0.1:$port;
     location = /api/v2/summary.json { default_type application/json; return 200 '$page'; }
+    location / { default_type text/plain; return 200 "ok\n"; }
+  }
+  server {
+    listen 127.0.0.1:$tls_port ssl;
+    ssl_certificate $scratch/cert.pem;
+    ssl_certificate_key $scratch/key.pem;
     location / { default_type text/plain; return 200 "ok\n"; }
   }
 }
@@ -68,25 +85,48 @@ for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$port/" && break; 
 url="http://127.0.0.1:$port/"
 config="$scratch/config.toml"
 export ISITDOWN_CONFIG="$config"
+# No reference endpoints: a failure must never send the connection check out to the internet.
+local_only='[connectivity]\nreferences = []\n'
 # A service whose status page is on the same local server: the page is read alongside the probe.
-printf '[services.local]\nurl = "%s"\nstatus_page = "http://127.0.0.1:%s"\ncomponents = ["API"]\n' "$url" "$port" > "$config"
+printf "$local_only"'[services.local]\nurl = "%s"\nstatus_page = "http://127.0.0.1:%s"\ncomponents = ["API"]\n' "$url" "$port" > "$config"
 
-hyperfine --warmup 20 --runs 300 -N --export-json "$config.json" \
-  -n isitdown "$binary -q $url" \
-  -n curl "curl -s -o /dev/null $url" \
+# hyperfine, its warnings about outliers kept aside unless it fails.
+timed() {
+  hyperfine --style none "$@" >/dev/null 2>"$scratch/hyperfine.err" || {
+    cat "$scratch/hyperfine.err" >&2
+    exit 1
+  }
+}
+
+# Medians: this kind of machine is shared, and a few slow outliers move a mean.
+report() {
+  python3 - "$@" <<'PY'
+import json, sys
+results = {r["command"]: r["median"] for r in json.load(open(sys.argv[1]))["results"]}
+for name, value in results.items():
+    print(f"  {name:<34} {value*1000:9.2f} ms")
+for pair in sys.argv[2:]:
+    ours, theirs, target = pair.split("|")
+    if ours in results and theirs in results:
+        ratio = results[ours] / results[theirs]
+        if target == "-":
+            print(f"  {ours} / {theirs}: {ratio:.2f}")
+            continue
+        verdict = "ok" if ratio <= float(target) else "MISSED"
+        print(f"  {ours} / {theirs}: {ratio:.2f} (target at most {target}: {verdict})")
+PY
+}
+
+commands=(-n isitdown "$binary -q $url" -n curl "curl -s -o /dev/null $url"
+  -n floor "$scratch/floor 127.0.0.1 $port /")
+[ -n "$check_http" ] && commands+=(-n check_http "$check_http -H 127.0.0.1 -p $port -u /")
+echo "One probe of a local server:"
+timed --warmup 20 --runs 300 -N --export-json "$config.json" "${commands[@]}" \
   -n "isitdown with status page" "$binary -q local" \
   -n "isitdown without status page" "$binary -q --no-status-page local"
-
-python3 - "$config.json" "$binary" <<'PY'
-import json, os, sys
-results = {r["command"]: r for r in json.load(open(sys.argv[1]))["results"]}
-ours, curl = results["isitdown"]["mean"], results["curl"]["mean"]
-size = os.path.getsize(sys.argv[2])
-with_page = results["isitdown with status page"]["mean"]
-without_page = results["isitdown without status page"]["mean"]
-print(f"isitdown {ours*1000:.2f} ms, curl {curl*1000:.2f} ms, ratio {ours/curl:.2f}; binary {size/1e6:.2f} MB")
-print(f"with status page {with_page*1000:.2f} ms, without {without_page*1000:.2f} ms")
-PY
+report "$config.json" "isitdown|check_http|1.0" "isitdown|floor|2.5" "isitdown|curl|-" \
+  "isitdown with status page|isitdown without status page|-"
+echo "  binary $(stat -c %s "$binary" | awk '{printf "%.2f MB", $1/1e6}')"
 
 # With real latency the status page is read while the probe waits: a server that takes 50 ms for
 # the probe and for the page shows whether the two overlap (about 50 ms) or add up (about 100 ms).
@@ -112,13 +152,83 @@ PY
 slow_server=$!
 trap 'kill $server $slow_server 2>/dev/null; rm -rf "$scratch"' EXIT
 for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$slow_port/" && break; sleep 0.1; done
-printf '[services.slow]\nurl = "http://127.0.0.1:%s/"\nstatus_page = "http://127.0.0.1:%s"\ncomponents = ["API"]\n' "$slow_port" "$slow_port" > "$config"
-hyperfine --warmup 3 --runs 30 -N --export-json "$config.json" \
-  -n "50 ms origin, with status page" "$binary -q slow" \
-  -n "50 ms origin, without status page" "$binary -q --no-status-page slow"
+printf "$local_only"'[services.slow]\nurl = "http://127.0.0.1:%s/"\nstatus_page = "http://127.0.0.1:%s"\ncomponents = ["API"]\n' "$slow_port" "$slow_port" > "$config"
+echo "A 50 ms origin whose status page also takes 50 ms (overlapping: about 50 ms):"
+timed --warmup 3 --runs 30 -N --export-json "$config.json" \
+  -n "with status page" "$binary -q slow" \
+  -n "without status page" "$binary -q --no-status-page slow"
+report "$config.json"
+printf "$local_only" > "$config"
+
+if [ -s "$scratch/cert.pem" ]; then
+  echo "One HTTPS probe (both trusting the local certificate):"
+  tls_url="https://127.0.0.1:$tls_port/"
+  timed --warmup 20 --runs 200 -N --export-json "$config.json" \
+    -n isitdown "$binary -q --cacert $scratch/cert.pem $tls_url" \
+    -n "curl --cacert" "curl -s -o /dev/null --cacert $scratch/cert.pem $tls_url"
+  report "$config.json" "isitdown|curl --cacert|0.5"
+fi
+
+# A thousand targets at once: one list for isitdown, the same as a curl config for curl -Z.
+fan_out() { # NAME BASE_URL TARGET_SECONDS [CURL_HEADER]
+  local list="$scratch/$1.txt" curl_list="$scratch/$1.curl"
+  : > "$list"; : > "$curl_list"
+  for i in $(seq 1000); do
+    echo "$2?n=$i" >> "$list"
+    printf 'url = "%s?n=%s"\noutput = "/dev/null"\n' "$2" "$i" >> "$curl_list"
+  done
+  local header=()
+  [ -n "${4:-}" ] && header=(-H "'$4'")
+  timed --warmup 1 --runs 5 --export-json "$config.json" \
+    -n isitdown "$binary -q -f $list" \
+    -n "curl -Z" "curl -s -Z --parallel-immediate --parallel-max 1000 ${header[*]} -K $curl_list"
+  report "$config.json" "isitdown|curl -Z|$3"
+}
+slow_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+python3 bench/slow_server.py "$slow_port" 0.5 &
+fan_server=$!
+trap 'kill $server $slow_server $fan_server 2>/dev/null; rm -rf "$scratch"' EXIT
+for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$slow_port/" && break; sleep 0.1; done
+echo "1,000 targets of a server answering in 500 ms (target: isitdown at most 1.2 s):"
+fan_out slow "http://127.0.0.1:$slow_port/" -
 python3 - "$config.json" <<'PY'
 import json, sys
-results = {r["command"]: r["mean"] for r in json.load(open(sys.argv[1]))["results"]}
-print(f"50 ms origin: with status page {results['50 ms origin, with status page']*1000:.1f} ms, "
-      f"without {results['50 ms origin, without status page']*1000:.1f} ms")
+median = {r["command"]: r["median"] for r in json.load(open(sys.argv[1]))["results"]}["isitdown"]
+print(f"  isitdown {median:.2f} s (target at most 1.2 s: {'ok' if median <= 1.2 else 'MISSED'})")
 PY
+echo "1,000 fast targets (curl closing each connection, as isitdown does):"
+fan_out fast "$url" 1.0 "Connection: close"
+
+# Repeated runs: peak RSS (VmHWM) after 10 s and at the end, and the most threads seen.
+watch_for() { # NAME TARGET...
+  local name=$1; shift
+  "$binary" --watch -i 0 "$@" >/dev/null &
+  local pid=$!
+  python3 - "$pid" "$watch_seconds" "$name" <<'PY'
+import sys, time
+pid, seconds, name = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+def status():
+    fields = {}
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            key, _, value = line.partition(":")
+            fields[key] = value.strip()
+    return fields
+start, most, at_ten = time.time(), 0, None
+while time.time() - start < seconds:
+    fields = status()
+    most = max(most, int(fields["Threads"]))
+    if at_ten is None and time.time() - start >= 10:
+        at_ten = int(fields["VmHWM"].split()[0])
+    time.sleep(0.2)
+at_end = int(status()["VmHWM"].split()[0])
+at_ten = at_ten or at_end
+grew = (at_end - at_ten) / 1024
+print(f"  {name}: peak RSS {at_ten/1024:.1f} MB at 10 s, {at_end/1024:.1f} MB at {seconds} s "
+      f"(grew {grew:.2f} MB: {'ok' if grew <= 1 else 'MISSED'}); at most {most} threads")
+PY
+  kill -INT "$pid"; wait "$pid" 2>/dev/null || true
+}
+echo "--watch -i 0 for $watch_seconds s:"
+watch_for "one target" "$url"
+watch_for "1,000 targets" -f "$scratch/fast.txt"

@@ -21,6 +21,8 @@ Register-ArgumentCompleter -Native -CommandName 'isitdown' -ScriptBlock {
 
     $completions = @(switch ($command) {
         'isitdown' {
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Also probe the targets in FILE, one per line (''#'' starts a comment; ''-'' reads stdin)')
+            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'Also probe the targets in FILE, one per line (''#'' starts a comment; ''-'' reads stdin)')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours [default: auto]')
             [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Deadline for one whole probe, redirects and body included [default: 10s]')
@@ -52,6 +54,8 @@ Register-ArgumentCompleter -Native -CommandName 'isitdown' -ScriptBlock {
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing: the exit code is the answer')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing: the exit code is the answer')
             [CompletionResult]::new('--no-quiet', '--no-quiet', [CompletionResultType]::ParameterName, 'Undo --quiet set in the config file')
+            [CompletionResult]::new('--only-problems', '--only-problems', [CompletionResultType]::ParameterName, 'Show only targets that are not up (the count line still counts them all)')
+            [CompletionResult]::new('--no-only-problems', '--no-only-problems', [CompletionResultType]::ParameterName, 'Undo --only-problems set in the config file')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Also print phase timings, the resolved address, redirects and response headers of note')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Also print phase timings, the resolved address, redirects and response headers of note')
             [CompletionResult]::new('--no-verbose', '--no-verbose', [CompletionResultType]::ParameterName, 'Undo --verbose set in the config file')

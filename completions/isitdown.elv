@@ -18,6 +18,8 @@ set edit:completion:arg-completer[isitdown] = {|@words|
     }
     var completions = [
         &'isitdown'= {
+            cand -f 'Also probe the targets in FILE, one per line (''#'' starts a comment; ''-'' reads stdin)'
+            cand --file 'Also probe the targets in FILE, one per line (''#'' starts a comment; ''-'' reads stdin)'
             cand --format 'Output format'
             cand --color 'When to use colours [default: auto]'
             cand -t 'Deadline for one whole probe, redirects and body included [default: 10s]'
@@ -49,6 +51,8 @@ set edit:completion:arg-completer[isitdown] = {|@words|
             cand -q 'Print nothing: the exit code is the answer'
             cand --quiet 'Print nothing: the exit code is the answer'
             cand --no-quiet 'Undo --quiet set in the config file'
+            cand --only-problems 'Show only targets that are not up (the count line still counts them all)'
+            cand --no-only-problems 'Undo --only-problems set in the config file'
             cand -v 'Also print phase timings, the resolved address, redirects and response headers of note'
             cand --verbose 'Also print phase timings, the resolved address, redirects and response headers of note'
             cand --no-verbose 'Undo --verbose set in the config file'

@@ -1,3 +1,4 @@
+complete -c isitdown -s f -l file -d 'Also probe the targets in FILE, one per line (\'#\' starts a comment; \'-\' reads stdin)' -r -F
 complete -c isitdown -l format -d 'Output format' -r -f -a "human\t''
 json\t''
 nagios\t''
@@ -35,6 +36,8 @@ complete -c isitdown -l json -d 'JSON Lines on stdout, one object per probe (sam
 complete -c isitdown -l no-json -d 'Undo --json set in the config file'
 complete -c isitdown -s q -l quiet -d 'Print nothing: the exit code is the answer'
 complete -c isitdown -l no-quiet -d 'Undo --quiet set in the config file'
+complete -c isitdown -l only-problems -d 'Show only targets that are not up (the count line still counts them all)'
+complete -c isitdown -l no-only-problems -d 'Undo --only-problems set in the config file'
 complete -c isitdown -s v -l verbose -d 'Also print phase timings, the resolved address, redirects and response headers of note'
 complete -c isitdown -l no-verbose -d 'Undo --verbose set in the config file'
 complete -c isitdown -s w -l watch -d 'Probe until interrupted'
@@ -57,7 +60,7 @@ complete -c isitdown -s V -l version -d 'Print version'
 # Targets: catalog names and @tags, the services of your own config included.
 function __isitdown_wants_target
     set -l previous (commandline -opc)[-1]
-    not contains -- $previous --format --color -t --timeout -n --count -i --interval --until --on-change --retries --expect --contains --slow --cert-warn -X --method -H --header --cacert --from --resolve --config --generate --complete-targets
+    not contains -- $previous -f --file --format --color -t --timeout -n --count -i --interval --until --on-change --retries --expect --contains --slow --cert-warn -X --method -H --header --cacert --from --resolve --config --generate --complete-targets
     and not string match -q -- '-*' (commandline -ct)
 end
 function __isitdown_targets

@@ -170,6 +170,7 @@ pub fn keyed(table: BTreeMap<String, Service>) -> Vec<Service> {
         .map(|(key, mut service)| {
             service.key = key.to_lowercase();
             service.aliases = service.aliases.iter().map(|a| a.to_lowercase()).collect();
+            service.tags = service.tags.iter().map(|t| t.to_lowercase()).collect();
             service
         })
         .collect()

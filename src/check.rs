@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::{self, Write};
-use std::sync::atomic::{AtomicU8, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::{mpsc, Arc, Mutex, OnceLock};
 use std::thread;
 use std::time::{Duration, Instant, SystemTime};
@@ -12,6 +12,7 @@ use std::time::{Duration, Instant, SystemTime};
 use crate::connectivity::{self, Connectivity, Reference};
 use crate::from_elsewhere::{self, FromElsewhere};
 use crate::globalping::Elsewhere;
+use crate::pool::{Capacity, Pool, Task};
 use crate::probe::{self, blocked_dns, Client, Observation};
 use crate::status_page::{self, Page, Source};
 use crate::target::Target;
@@ -19,9 +20,6 @@ use crate::verdict::{self, Context, Criteria, State, Verdict};
 
 /// The first pause before a retry; each further one is twice as long, up to eight times.
 const RETRY_PAUSE: Duration = Duration::from_millis(250);
-
-/// More targets than this are probed in waves of this many at once.
-const MAX_PARALLEL: usize = 64;
 
 /// One target's probe and the rules to judge it by.
 #[derive(Debug, Clone)]
@@ -75,6 +73,12 @@ pub trait Sink {
     /// Called about every [`TICK`] while outcomes are awaited: what each check is busy with.
     fn idle(&mut self, _progress: &Progress) -> io::Result<()> {
         Ok(())
+    }
+
+    /// Whether it shows progress while waiting: then even a single target is checked on a
+    /// worker, so that this thread is free to call [`Sink::idle`].
+    fn shows_progress(&self) -> bool {
+        false
     }
 
     /// A line from elsewhere for the person watching (what an `--on-change` command printed),
@@ -150,14 +154,18 @@ pub struct Checks {
     pub references: Vec<Reference>,
     pub from: Option<FromElsewhere>,
     pub dns: Vec<String>,
+    /// How many workers the run may have.
+    pub capacity: Capacity,
 }
 
 /// Checks targets. What checks share: each status page is read once however many services it
 /// speaks for, and the connection is checked once however many targets fail; in repeated runs,
-/// both are read again once they are older than `fresh_for`.
+/// both are read again once they are older than `fresh_for`. Pages, reference endpoints and
+/// public DNS are asked on the same workers as the probes.
 pub struct Checker {
     checks: Arc<Checks>,
-    pages: Shared<Source, Result<Page, String>>,
+    pool: Pool,
+    pages: Shared<Source, Task<Result<Page, String>>>,
     connectivity: Shared<(), Connectivity>,
 }
 
@@ -202,29 +210,42 @@ impl Checker {
     /// `fresh_for`: how long a status page or connectivity answer is reused (`None`: for good).
     pub fn new(checks: Arc<Checks>, fresh_for: Option<Duration>) -> Checker {
         Checker {
+            pool: Pool::new(checks.capacity),
             checks,
             pages: Shared::new(fresh_for),
             connectivity: Shared::new(fresh_for),
         }
     }
 
-    fn page(&self, source: &Source) -> Result<Page, String> {
+    /// The reading of a status page, started by the first target that needs it.
+    fn page(&self, source: &Source) -> Task<Result<Page, String>> {
         self.pages.get(source.clone(), || {
-            status_page::read(&self.checks.client, source)
+            let (checks, source) = (self.checks.clone(), source.clone());
+            self.pool
+                .spawn_urgent(move || status_page::read(&checks.client, &source))
         })
     }
 
     fn connectivity(&self) -> Connectivity {
         let checks = &self.checks;
         self.connectivity.get((), || {
-            connectivity::check(&checks.client, &checks.references)
+            connectivity::check(&checks.client, &checks.references, &self.pool)
         })
+    }
+
+    /// The pool this checker's work runs on, for running checks on it too.
+    pub fn pool(&self) -> &Pool {
+        &self.pool
     }
 
     /// Whether a failed probe should ask if the user's own connection works.
     fn wants_connectivity(&self, plan: &Plan, seen: &Observation) -> bool {
-        // Every failure a probe reports is the network's; answers it disliked are the verdict's.
-        let network_failure = seen.failure.is_some();
+        // Every failure a probe reports is the network's (answers it disliked are the
+        // verdict's), but for a shortage of this machine's own, which says nothing about it.
+        let network_failure = seen
+            .failure
+            .as_ref()
+            .is_some_and(|f| f.kind != probe::ErrorKind::Local);
         !self.checks.references.is_empty()
             && network_failure
             && connectivity::is_public(&plan.target.url, seen.address.map(|a| a.ip()))
@@ -242,15 +263,15 @@ impl Checker {
 
     /// The connection check, with public DNS asked at the same time when it has a question.
     fn your_side(&self, plan: &Plan, seen: &Observation) -> Connectivity {
-        let checks = &self.checks;
-        thread::scope(|scope| {
-            let asking = self.wants_public_dns(plan, seen).map(|host| {
-                scope.spawn(move || connectivity::ask_public_dns(&checks.client, &checks.dns, host))
-            });
-            let mut connectivity = self.connectivity();
-            connectivity.public_dns = asking.and_then(|a| a.join().ok()).flatten();
-            connectivity
-        })
+        let asking = self.wants_public_dns(plan, seen).map(|host| {
+            let (checks, host) = (self.checks.clone(), host.to_string());
+            self.pool.spawn_urgent(move || {
+                connectivity::ask_public_dns(&checks.client, &checks.dns, &host)
+            })
+        });
+        let mut connectivity = self.connectivity();
+        connectivity.public_dns = asking.and_then(|a| a.join()).flatten();
+        connectivity
     }
 
     /// Probes a target (again up to `retries` times while it is down) with its status page
@@ -264,73 +285,72 @@ impl Checker {
     pub fn check_noting(&self, plan: &Plan, seq: u32, ask: Ask, note: &dyn Fn(Step)) -> Outcome {
         let from = self.checks.from.as_ref();
         note(Step::Probing);
-        let outcome = thread::scope(|scope| {
-            let reading = plan
-                .status_source
-                .as_ref()
-                .map(|source| (source, scope.spawn(move || self.page(source))));
-            let measuring = from
-                .filter(|_| ask == Ask::Alongside)
-                .map(|from| (from, scope.spawn(move || measure_elsewhere(from, plan))));
-            let criteria = &plan.criteria;
-            let mut attempt = 0;
-            let seen = loop {
-                let seen = probe::probe(&self.checks.client, &plan.request);
-                let judged = verdict::judge(&seen, criteria, Context::default(), SystemTime::now());
-                if judged.state != State::Down || attempt >= self.checks.retries {
-                    break seen;
-                }
-                // A blip gets a moment to pass: 250 ms, then twice as long each time, at most 2 s.
-                thread::sleep(RETRY_PAUSE.saturating_mul(1 << attempt.min(3)));
-                attempt += 1;
-            };
-            // The connection check runs while the page is still being read: each has its own
-            // short deadline, and together they take the longer of the two, not the sum.
-            let connectivity = self.wants_connectivity(plan, &seen).then(|| {
-                note(Step::CheckingConnection);
-                self.your_side(plan, &seen)
-            });
-            if reading.is_some() {
-                note(Step::ReadingStatusPage);
-            }
-            let status_page =
-                reading
-                    .zip(plan.target.service.as_ref())
-                    .map(|((source, reading), service)| {
-                        let page = reading
-                            .join()
-                            .unwrap_or_else(|_| Err("the status page could not be read".into()));
-                        status_page::report(source, page, service)
-                    });
-            let context = Context {
-                page: status_page.as_ref(),
-                connectivity: connectivity.as_ref(),
-                name: &plan.target.name,
-                host: plan.target.url.host_str().unwrap_or_default(),
-            };
-            let mut verdict = verdict::judge(&seen, criteria, context, SystemTime::now());
-            let elsewhere = match (measuring, ask) {
-                (Some((from, measuring)), _) => Some(measuring.join().unwrap_or_else(|_| {
-                    Elsewhere::failed(from.locations.probes(), "the measurement stopped early")
-                })),
-                (None, Ask::IfChangedFrom(before)) if before != verdict.state => {
-                    from.map(|from| measure_elsewhere(from, plan))
-                }
-                (None, _) => None,
-            };
-            if let Some(elsewhere) = &elsewhere {
-                verdict.reason = from_elsewhere::fused_reason(&verdict, elsewhere);
-            }
-            Outcome {
-                target: plan.target.clone(),
-                seq,
-                seen,
-                status_page,
-                connectivity,
-                verdict,
-                elsewhere,
-            }
+        let reading = plan.status_source.as_ref().map(|source| self.page(source));
+        let measuring = from.filter(|_| ask == Ask::Alongside).map(|from| {
+            let (from, plan) = (from.clone(), plan.clone());
+            self.pool
+                .spawn_urgent(move || measure_elsewhere(&from, &plan))
         });
+        let criteria = &plan.criteria;
+        let mut attempt = 0;
+        let seen = loop {
+            let seen = probe::probe(&self.checks.client, &plan.request);
+            let judged = verdict::judge(&seen, criteria, Context::default(), SystemTime::now());
+            if judged.state != State::Down || attempt >= self.checks.retries {
+                break seen;
+            }
+            // A blip gets a moment to pass: 250 ms, then twice as long each time, at most 2 s.
+            thread::sleep(RETRY_PAUSE.saturating_mul(1 << attempt.min(3)));
+            attempt += 1;
+        };
+        // The connection check runs while the page is still being read: each has its own
+        // short deadline, and together they take the longer of the two, not the sum.
+        let connectivity = self.wants_connectivity(plan, &seen).then(|| {
+            note(Step::CheckingConnection);
+            self.your_side(plan, &seen)
+        });
+        if reading.is_some() {
+            note(Step::ReadingStatusPage);
+        }
+        let status_page = plan
+            .status_source
+            .as_ref()
+            .zip(reading)
+            .zip(plan.target.service.as_ref())
+            .map(|((source, reading), service)| {
+                let page = reading
+                    .join()
+                    .unwrap_or_else(|| Err("the status page could not be read".into()));
+                status_page::report(source, page, service)
+            });
+        let context = Context {
+            page: status_page.as_ref(),
+            connectivity: connectivity.as_ref(),
+            name: &plan.target.name,
+            host: plan.target.url.host_str().unwrap_or_default(),
+        };
+        let mut verdict = verdict::judge(&seen, criteria, context, SystemTime::now());
+        let elsewhere = match (from, measuring, ask) {
+            (Some(from), Some(measuring), _) => Some(measuring.join().unwrap_or_else(|| {
+                Elsewhere::failed(from.locations.probes(), "the measurement stopped early")
+            })),
+            (_, None, Ask::IfChangedFrom(before)) if before != verdict.state => {
+                from.map(|from| measure_elsewhere(from, plan))
+            }
+            _ => None,
+        };
+        if let Some(elsewhere) = &elsewhere {
+            verdict.reason = from_elsewhere::fused_reason(&verdict, elsewhere);
+        }
+        let outcome = Outcome {
+            target: plan.target.clone(),
+            seq,
+            seen,
+            status_page,
+            connectivity,
+            verdict,
+            elsewhere,
+        };
         note(Step::Done);
         outcome
     }
@@ -342,55 +362,56 @@ fn measure_elsewhere(from: &FromElsewhere, plan: &Plan) -> Elsewhere {
     from.ask(&request.url, request.method, plan.criteria.expect.as_ref())
 }
 
-/// Checks every plan once, concurrently; the sink sees them in order, each as soon as it and
-/// every one before it is done. A failing sink (a closed stdout) stops the reporting, not the
-/// checking; its error is returned with the outcomes.
+/// Checks every plan once, all at once as far as the pool allows; the sink sees them in order,
+/// each as soon as it and every one before it is done. A single target is checked on this
+/// thread unless the sink shows progress. A failing sink (a closed stdout) stops the reporting,
+/// not the checking; its error is returned with the outcomes.
 pub fn check_all(
     checks: Arc<Checks>,
     plans: &[Plan],
     sink: &mut dyn Sink,
 ) -> (Vec<Outcome>, io::Result<()>) {
-    let checker = Checker::new(checks, None);
-    let progress = Progress::new(plans.len());
+    let checker = Arc::new(Checker::new(checks, None));
+    if let ([plan], false) = (plans, sink.shows_progress()) {
+        let outcome = checker.check(plan, 1, Ask::Alongside);
+        let reported = sink.judged_at(0, &outcome);
+        return (vec![outcome], reported);
+    }
+    let progress = Arc::new(Progress::new(plans.len()));
     let (sender, receiver) = mpsc::channel();
-    let next_plan = AtomicUsize::new(0);
+    let shared_plans: Arc<[Plan]> = plans.into();
+    for index in 0..plans.len() {
+        let (job_checker, plans, sender) = (checker.clone(), shared_plans.clone(), sender.clone());
+        let progress = progress.clone();
+        checker.pool().execute(move || {
+            let outcome = job_checker.check_noting(&plans[index], 1, Ask::Alongside, &|step| {
+                progress.set(index, step)
+            });
+            let _ = sender.send((index, outcome));
+        });
+    }
+    drop(sender);
     let mut outcomes = Vec::with_capacity(plans.len());
     let mut reported: io::Result<()> = Ok(());
-    thread::scope(|scope| {
-        for _ in 0..plans.len().min(MAX_PARALLEL) {
-            let sender = sender.clone();
-            let (next_plan, checker, progress) = (&next_plan, &checker, &progress);
-            scope.spawn(move || loop {
-                let index = next_plan.fetch_add(1, Ordering::Relaxed);
-                let Some(plan) = plans.get(index) else { break };
-                let outcome = checker
-                    .check_noting(plan, 1, Ask::Alongside, &|step| progress.set(index, step));
-                if sender.send((index, outcome)).is_err() {
-                    break;
-                }
-            });
-        }
-        drop(sender);
-        let mut waiting = BTreeMap::new();
-        loop {
-            let (index, outcome) = match receiver.recv_timeout(TICK) {
-                Ok(arrived) => arrived,
-                Err(mpsc::RecvTimeoutError::Timeout) => {
-                    if reported.is_ok() {
-                        reported = sink.idle(&progress);
-                    }
-                    continue;
-                }
-                Err(mpsc::RecvTimeoutError::Disconnected) => break,
-            };
-            waiting.insert(index, outcome);
-            while let Some(outcome) = waiting.remove(&outcomes.len()) {
+    let mut waiting = BTreeMap::new();
+    loop {
+        let (index, outcome) = match receiver.recv_timeout(TICK) {
+            Ok(arrived) => arrived,
+            Err(mpsc::RecvTimeoutError::Timeout) => {
                 if reported.is_ok() {
-                    reported = sink.judged_at(outcomes.len(), &outcome);
+                    reported = sink.idle(&progress);
                 }
-                outcomes.push(outcome);
+                continue;
             }
+            Err(mpsc::RecvTimeoutError::Disconnected) => break,
+        };
+        waiting.insert(index, outcome);
+        while let Some(outcome) = waiting.remove(&outcomes.len()) {
+            if reported.is_ok() {
+                reported = sink.judged_at(outcomes.len(), &outcome);
+            }
+            outcomes.push(outcome);
         }
-    });
+    }
     (outcomes, reported)
 }

@@ -17,6 +17,8 @@ const EXAMPLES: &str = "\
 Examples:
   isitdown chatgpt                      is ChatGPT down, or is it just me?
   isitdown github slack https://example.com/health
+  isitdown @ai                          every service tagged ai (see --list)
+  isitdown -f targets.txt --only-problems
   if isitdown -q chatgpt; then echo up; fi
   isitdown --json chatgpt github | jq -r 'select(.state != \"up\") | .target'
   isitdown --expect 200 --contains ok --slow 500ms api.example.com/health
@@ -31,9 +33,14 @@ Exit codes: 0 up, 1 degraded, 2 down, 3 unknown (no verdict possible), 64 bad in
 #[derive(Parser, Debug, Default, Clone)]
 #[command(name = "isitdown", version, after_help = EXAMPLES, max_term_width = 100)]
 pub struct Cli {
-    /// A service name from the catalog (see --list), a URL, or a host[:port][/path]
+    /// A service name from the catalog (see --list), a URL, a host[:port][/path], or @TAG for
+    /// every service with that tag (@all: the whole catalog)
     #[arg(value_name = "TARGET")]
     pub targets: Vec<String>,
+
+    /// Also probe the targets in FILE, one per line ('#' starts a comment; '-' reads stdin)
+    #[arg(short = 'f', long = "file", value_name = "FILE")]
+    pub files: Vec<PathBuf>,
 
     /// JSON Lines on stdout, one object per probe (same as --format json)
     #[arg(long)]
@@ -46,6 +53,10 @@ pub struct Cli {
     /// Print nothing: the exit code is the answer
     #[arg(short, long)]
     pub quiet: bool,
+
+    /// Show only targets that are not up (the count line still counts them all)
+    #[arg(long)]
+    pub only_problems: bool,
 
     /// Also print phase timings, the resolved address, redirects and response headers of note
     #[arg(short, long)]

@@ -3,9 +3,9 @@
 //! DNS could not resolve its name, public DNS is asked beside them (see `public_dns`).
 
 use std::sync::mpsc;
-use std::thread;
 use std::time::{Duration, Instant};
 
+use crate::pool::Pool;
 use crate::probe::{self, Client};
 use crate::public_dns::{self, PublicDns};
 
@@ -78,13 +78,15 @@ enum Answer {
 
 /// Asks every reference at once, and stops at the first right answer: one is enough to know
 /// the connection works. Otherwise it waits for all of them, within the deadline.
-pub fn check(client: &Client, references: &[Reference]) -> Connectivity {
+pub fn check(client: &Client, references: &[Reference], pool: &Pool) -> Connectivity {
     let deadline = client.timeout.min(REFERENCE_DEADLINE);
     let (answered, answers_in) = mpsc::channel();
     for reference in references {
         let (client, reference, answered) = (client.clone(), reference.clone(), answered.clone());
-        // Detached: a reference still asking when the answer is known is simply not waited for.
-        thread::spawn(move || answered.send(ask(&client, &reference, deadline)));
+        // Not joined: a reference still asking when the answer is known is simply not waited for.
+        pool.spawn_urgent(move || {
+            let _ = answered.send(ask(&client, &reference, deadline));
+        });
     }
     drop(answered);
     let until = Instant::now() + deadline + GRACE;

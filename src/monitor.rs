@@ -2,9 +2,10 @@
 //! schedule (`--interval` between the starts of two probes); every probe is reported as it
 //! completes and folded into [`Stats`]; at the end, or on Ctrl-C, each target gets a summary.
 
-use std::sync::mpsc::{self, RecvTimeoutError, Sender};
-use std::sync::{Arc, Condvar, Mutex};
-use std::thread;
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use crate::check::{Ask, Checker, Checks, Outcome, Plan, Progress, Sink, TICK};
@@ -32,37 +33,7 @@ const FRESH_FOR: Duration = Duration::from_secs(30);
 
 enum Event {
     Probed(usize, Box<Outcome>),
-    Finished,
     Interrupted,
-}
-
-/// A stop signal that sleeping schedules wake up for.
-#[derive(Default)]
-struct Stop {
-    stopped: Mutex<bool>,
-    bell: Condvar,
-}
-
-impl Stop {
-    fn stop(&self) {
-        *self.stopped.lock().unwrap_or_else(|p| p.into_inner()) = true;
-        self.bell.notify_all();
-    }
-
-    /// Sleeps until `deadline`; true if stopped meanwhile.
-    fn sleep_until(&self, deadline: Instant) -> bool {
-        let mut stopped = self.stopped.lock().unwrap_or_else(|p| p.into_inner());
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            if *stopped || left.is_zero() {
-                return *stopped;
-            }
-            stopped = match self.bell.wait_timeout(stopped, left) {
-                Ok((guard, _)) => guard,
-                Err(poisoned) => poisoned.into_inner().0,
-            };
-        }
-    }
 }
 
 /// What a repeated run ends with, per target in argument order: its last outcome (if a probe
@@ -74,7 +45,34 @@ pub struct Ending {
     pub worst: State,
 }
 
-/// Runs the schedule until it is done, the `--until` state is reached, or Ctrl-C.
+/// When each target is due next, earliest first; a target is in it only while not in flight.
+#[derive(Default)]
+struct Agenda {
+    due: BinaryHeap<Reverse<(Instant, usize)>>,
+}
+
+impl Agenda {
+    fn add(&mut self, at: Instant, index: usize) {
+        self.due.push(Reverse((at, index)));
+    }
+
+    /// The next target due by `now`, with when it was due.
+    fn next_due(&mut self, now: Instant) -> Option<(Instant, usize)> {
+        let Reverse((at, _)) = self.due.peek()?;
+        if *at > now {
+            return None;
+        }
+        self.due.pop().map(|Reverse(entry)| entry)
+    }
+
+    fn next_at(&self) -> Option<Instant> {
+        self.due.peek().map(|Reverse((at, _))| *at)
+    }
+}
+
+/// Runs the schedule until it is done, the `--until` state is reached, or Ctrl-C. Each target
+/// has at most one probe in flight; due probes go to the checker's pool, so however many
+/// targets there are, the number of threads stays within the pool's capacity.
 pub fn run(
     checks: Arc<Checks>,
     schedule: Schedule,
@@ -94,58 +92,86 @@ pub fn run(
     });
 
     let checker = Arc::new(Checker::new(checks, Some(FRESH_FOR)));
-    let stop = Arc::new(Stop::default());
     let progress = Arc::new(Progress::new(plans.len()));
-    let first_start = Instant::now();
-    for (index, plan) in plans.iter().cloned().enumerate() {
-        let (checker, stop, events) = (checker.clone(), stop.clone(), events.clone());
-        let progress = progress.clone();
-        let turn = Turn {
-            index,
-            schedule,
-            first_start,
-        };
-        // Detached, so that Ctrl-C need not wait for a probe in flight.
-        thread::spawn(move || probe_on_schedule(turn, &plan, &checker, &stop, &progress, &events));
-    }
-    drop(events);
-
+    let plans: Arc<[Plan]> = plans.into();
     let mut stats: Vec<Stats> = plans
         .iter()
         .map(|p| Stats::new(p.target.clone(), started_at))
         .collect();
     let mut last: Vec<Option<Outcome>> = vec![None; plans.len()];
+    // When each target's probe in flight was due, and the number of its next probe.
+    let mut was_due = vec![Instant::now(); plans.len()];
+    let mut next_seq = vec![1u32; plans.len()];
+    // From elsewhere: alongside each target's first probe, then only when its state changes.
+    let mut asks = vec![Ask::Alongside; plans.len()];
+    let mut agenda = Agenda::default();
+    let first_start = Instant::now();
+    for index in 0..plans.len() {
+        agenda.add(first_start, index);
+    }
+    let mut in_flight = 0;
     let mut reported = Ok(());
-    let mut running = plans.len();
-    while running > 0 {
-        match inbox.recv_timeout(TICK) {
+    loop {
+        while let Some((due, index)) = agenda.next_due(Instant::now()) {
+            let (seq, ask) = (next_seq[index], asks[index]);
+            was_due[index] = due;
+            next_seq[index] += 1;
+            in_flight += 1;
+            let (job_checker, plans, events) = (checker.clone(), plans.clone(), events.clone());
+            let progress = progress.clone();
+            checker.pool().execute(move || {
+                let outcome = job_checker
+                    .check_noting(&plans[index], seq, ask, &|step| progress.set(index, step));
+                let _ = events.send(Event::Probed(index, Box::new(outcome)));
+            });
+        }
+        if in_flight == 0 && agenda.next_at().is_none() {
+            break;
+        }
+        // Sinks hear from the run every tick; the next due probe may come sooner.
+        let wait = agenda.next_at().map_or(TICK, |at| {
+            at.saturating_duration_since(Instant::now()).min(TICK)
+        });
+        let event = match inbox.recv_timeout(wait) {
+            Ok(event) => event,
             Err(RecvTimeoutError::Timeout) => {
                 if reported.is_ok() {
                     reported = sink.idle(&progress);
                 }
+                continue;
             }
-            Ok(Event::Probed(index, outcome)) => {
-                if reported.is_ok() {
-                    reported = sink.judged_at(index, &outcome);
-                }
-                stats[index].record(&outcome);
-                let mut outcome = *outcome;
-                // The formats written at the end report the latest answer from elsewhere,
-                // which is not taken on every probe.
-                if outcome.elsewhere.is_none() {
-                    outcome.elsewhere = last[index].take().and_then(|o| o.elsewhere);
-                }
-                last[index] = Some(outcome);
-                // Nobody reads any more (`| head`), or the --until state is reached.
-                if reported.is_err() || reached(schedule.until, &stats) {
-                    break;
-                }
-            }
-            Ok(Event::Finished) => running -= 1,
-            Ok(Event::Interrupted) | Err(RecvTimeoutError::Disconnected) => break,
+            Err(RecvTimeoutError::Disconnected) => break,
+        };
+        let (index, outcome) = match event {
+            Event::Probed(index, outcome) => (index, outcome),
+            Event::Interrupted => break,
+        };
+        in_flight -= 1;
+        asks[index] = Ask::IfChangedFrom(outcome.verdict.state);
+        if reported.is_ok() {
+            reported = sink.judged_at(index, &outcome);
+        }
+        stats[index].record(&outcome);
+        let mut outcome = *outcome;
+        // The formats written at the end report the latest answer from elsewhere, which is not
+        // taken on every probe.
+        if outcome.elsewhere.is_none() {
+            outcome.elsewhere = last[index].take().and_then(|o| o.elsewhere);
+        }
+        last[index] = Some(outcome);
+        // Nobody reads any more (`| head`), or the --until state is reached.
+        if reported.is_err() || reached(schedule.until, &stats) {
+            break;
+        }
+        if schedule.count.is_some_and(|count| next_seq[index] > count) {
+            continue;
+        }
+        // The next probe starts an interval after this one was due; after a probe slower than
+        // the interval it starts at once, rather than a burst making up for the missed ones.
+        if let Some(next) = was_due[index].checked_add(schedule.interval) {
+            agenda.add(next.max(Instant::now()), index);
         }
     }
-    stop.stop();
 
     let ended_at = SystemTime::now();
     let worst = stats
@@ -159,61 +185,6 @@ pub fn run(
         worst,
     };
     (ending, reported)
-}
-
-/// Which target a schedule is for, and when it began.
-struct Turn {
-    index: usize,
-    schedule: Schedule,
-    first_start: Instant,
-}
-
-fn probe_on_schedule(
-    turn: Turn,
-    plan: &Plan,
-    checker: &Checker,
-    stop: &Stop,
-    progress: &Progress,
-    events: &Sender<Event>,
-) {
-    let Turn {
-        index,
-        schedule,
-        first_start,
-    } = turn;
-    // Says "finished" however this ends, a panic included, so that the run never waits forever.
-    struct Finished<'a>(&'a Sender<Event>);
-    impl Drop for Finished<'_> {
-        fn drop(&mut self) {
-            let _ = self.0.send(Event::Finished);
-        }
-    }
-    let _finished = Finished(events);
-
-    let mut due = first_start;
-    let mut seq: u32 = 1;
-    // From elsewhere: alongside the first probe, then only when the state changes.
-    let mut ask = Ask::Alongside;
-    while schedule.count.is_none_or(|count| seq <= count) {
-        if stop.sleep_until(due) {
-            break;
-        }
-        let outcome = checker.check_noting(plan, seq, ask, &|step| progress.set(index, step));
-        ask = Ask::IfChangedFrom(outcome.verdict.state);
-        if events
-            .send(Event::Probed(index, Box::new(outcome)))
-            .is_err()
-        {
-            break;
-        }
-        // The next probe starts an interval after this one did; after a probe slower than the
-        // interval it starts at once, rather than a burst making up for the missed ones.
-        let Some(next) = due.checked_add(schedule.interval) else {
-            break;
-        };
-        due = next.max(Instant::now());
-        seq += 1;
-    }
 }
 
 /// `--until`: every target's last probe is in the wanted state.

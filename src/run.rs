@@ -15,6 +15,7 @@ use crate::from_elsewhere::{self, FromElsewhere};
 use crate::generate;
 use crate::hook::OnChange;
 use crate::monitor;
+use crate::pool::Capacity;
 use crate::probe::dns_seam::FixedDns;
 use crate::probe::{self, Client, ProxyEnv};
 use crate::report;
@@ -90,6 +91,7 @@ fn run() -> anyhow::Result<ExitCode> {
         references: settings.references.clone(),
         from: from_elsewhere(&settings)?,
         dns: settings.dns.clone(),
+        capacity: Capacity::of_this_process(),
     });
     let plans: Vec<_> = targets.iter().map(|t| settings.plan(t)).collect();
     let repeated = !settings.schedule.is_one_shot();

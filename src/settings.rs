@@ -23,7 +23,8 @@ use crate::probe::{self, Method};
 use crate::public_dns;
 use crate::report::{Format, Output};
 use crate::status_page;
-use crate::target::{self, Target};
+use crate::target::Target;
+use crate::target_list::{self, Word};
 use crate::verdict::{Criteria, State};
 
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -153,7 +154,17 @@ impl Settings {
         } else if typed.list {
             Mode::List(Catalog::with_user_services(config.services))
         } else {
-            Mode::Probe(targets(&typed.targets, config.services, ip_family)?)
+            let mut words: Vec<Word> = typed.targets.iter().map(|t| Word::typed(t)).collect();
+            for file in &typed.files {
+                words.extend(target_list::read_file(file, std::io::stdin().lock())?);
+            }
+            let no_words_in_files = words.is_empty() && !typed.files.is_empty();
+            if no_words_in_files {
+                return Err(BadInput::new(
+                    "no target given: the target file holds none (one per line, # for comments)",
+                ));
+            }
+            Mode::Probe(targets(&words, config.services, ip_family)?)
         };
 
         Ok(Settings {
@@ -283,7 +294,7 @@ fn method_and_contains(
 
 /// The targets as typed, each resolved; an address literal must fit `-4` or `-6`.
 fn targets(
-    typed: &[String],
+    typed: &[Word],
     user_services: Vec<crate::catalog::Service>,
     ip_family: IpFamily,
 ) -> Result<Vec<Target>, BadInput> {
@@ -293,15 +304,12 @@ fn targets(
         ));
     }
     // URLs need no catalog; parsing it is most of the start-up time of a one-URL probe.
-    let catalog = if typed.iter().any(|t| !t.contains("://")) {
+    let catalog = if typed.iter().any(Word::needs_catalog) {
         Catalog::with_user_services(user_services)
     } else {
         Catalog::default()
     };
-    let targets = typed
-        .iter()
-        .map(|typed| target::resolve(typed, &catalog))
-        .collect::<Result<Vec<_>, _>>()?;
+    let targets = target_list::resolve(typed, &catalog)?;
     for target in &targets {
         let conflict = match (target.url.host(), ip_family) {
             (Some(url::Host::Ipv4(_)), IpFamily::Ipv6Only) => Some(("IPv4", "-6")),
@@ -355,6 +363,7 @@ fn output(typed: &Cli, merged: &Cli) -> Result<Output, BadInput> {
     Ok(Output {
         format,
         quiet: merged.quiet,
+        only_problems: merged.only_problems,
         verbose: merged.verbose,
         color,
         // Redrawing in place needs a terminal that understands it, and a person who has not

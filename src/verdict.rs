@@ -65,6 +65,8 @@ pub enum ErrorKind {
     Reset,
     Protocol,
     Redirects,
+    /// This machine ran short of descriptors, ports or memory.
+    Local,
     /// The status code is not one that means the service works.
     Status,
     /// The body lacks the text asked for.
@@ -87,6 +89,7 @@ impl ErrorKind {
             ErrorKind::Reset => "reset",
             ErrorKind::Protocol => "protocol",
             ErrorKind::Redirects => "redirects",
+            ErrorKind::Local => "local",
         }
     }
 
@@ -110,6 +113,7 @@ impl From<probe::ErrorKind> for ErrorKind {
             probe::ErrorKind::Reset => ErrorKind::Reset,
             probe::ErrorKind::Protocol => ErrorKind::Protocol,
             probe::ErrorKind::Redirects => ErrorKind::Redirects,
+            probe::ErrorKind::Local => ErrorKind::Local,
         }
     }
 }
@@ -595,5 +599,23 @@ mod context_tests {
         assert_eq!(state(&failed, None, Some(&offline)), State::Unknown);
         assert_eq!(state(&failed, None, Some(&online)), State::Down);
         assert_eq!(state(&failed, None, None), State::Down);
+    }
+
+    #[test]
+    fn a_shortage_on_this_machine_is_never_down() {
+        let mut short = seen(None, None, None);
+        short.failure = Some(Failure::yours(
+            probe::ErrorKind::Local,
+            "this machine ran out of memory",
+        ));
+        let online = Connectivity {
+            online: true,
+            checked: 1,
+            ok: 1,
+            note: "fine".into(),
+            public_dns: None,
+        };
+        assert_eq!(state(&short, None, None), State::Unknown);
+        assert_eq!(state(&short, None, Some(&online)), State::Unknown);
     }
 }

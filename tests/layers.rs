@@ -6,12 +6,21 @@ use std::path::Path;
 
 /// From the ground floor up. Modules on one line are peers that do not use each other.
 const LAYERS: &[&[&str]] = &[
-    &["sanitize", "redact", "words", "timestamp", "expect", "exit"],
+    &[
+        "sanitize",
+        "redact",
+        "words",
+        "timestamp",
+        "expect",
+        "exit",
+        "pool",
+    ],
     &["bot_wall", "edge", "public_dns"],
     &["probe"],
     &["catalog"],
     &["status_page", "connectivity", "globalping"],
     &["target"],
+    &["target_list"],
     &["verdict"],
     &["from_elsewhere"],
     &["check", "catalog_check"],

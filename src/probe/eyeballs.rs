@@ -137,6 +137,9 @@ fn settle(entries: Vec<Entry>, unfinished: Outcome, until: Instant) -> Vec<Attem
 /// once, each next one when an attempt fails or `stagger` after the last start, whichever comes
 /// first; all run until one connects or `deadline` passes.
 pub fn race(addrs: &[SocketAddr], stagger: Duration, deadline: Instant) -> Race {
+    if let [address] = addrs {
+        return alone(*address, deadline);
+    }
     let (reports, inbox) = mpsc::channel::<Report>();
     let mut entries: Vec<Entry> = Vec::with_capacity(addrs.len());
     let mut failures: Vec<io::Error> = Vec::new();
@@ -212,6 +215,36 @@ pub fn race(addrs: &[SocketAddr], stagger: Duration, deadline: Instant) -> Race 
     }
 }
 
+/// A single address has nothing to race: it is connected to on this thread.
+fn alone(address: SocketAddr, deadline: Instant) -> Race {
+    let started = Instant::now();
+    let left = deadline.saturating_duration_since(started);
+    if left.is_zero() {
+        return Race {
+            result: Err(timed_out()),
+            attempts: Vec::new(),
+        };
+    }
+    let result = TcpStream::connect_timeout(&address, left);
+    let elapsed = started.elapsed();
+    let outcome = match &result {
+        Ok(_) => Outcome::Connected,
+        Err(error) => Outcome::of_error(error),
+    };
+    Race {
+        result: result.map(|stream| Winner {
+            stream,
+            address,
+            elapsed,
+        }),
+        attempts: vec![Attempt {
+            address,
+            outcome,
+            elapsed,
+        }],
+    }
+}
+
 fn timed_out() -> io::Error {
     io::Error::new(io::ErrorKind::TimedOut, "connection timed out")
 }
@@ -225,6 +258,8 @@ fn start_attempt(
 ) -> io::Result<()> {
     thread::Builder::new()
         .name(format!("connect {address}"))
+        // A connect needs next to no stack.
+        .stack_size(64 * 1024)
         .spawn(move || {
             let started = Instant::now();
             let result = match deadline.checked_duration_since(started) {

@@ -22,6 +22,8 @@ pub enum ErrorKind {
     Reset,
     Protocol,
     Redirects,
+    /// This machine ran short of something (descriptors, ports, memory): no fault of the target.
+    Local,
 }
 
 impl ErrorKind {
@@ -35,6 +37,7 @@ impl ErrorKind {
             ErrorKind::Reset => "reset",
             ErrorKind::Protocol => "protocol",
             ErrorKind::Redirects => "redirects",
+            ErrorKind::Local => "local",
         }
     }
 }
@@ -110,7 +113,11 @@ pub fn classify(error: &ureq::Error, log: &PhaseLog, timeout: Duration, stage: S
                 ..
             } => Failure::yours(ErrorKind::Tls, detail.clone()),
             PhaseFailure::Tls { detail, .. } => Failure::new(ErrorKind::Tls, detail.clone()),
+            PhaseFailure::Local { detail } => Failure::yours(ErrorKind::Local, detail.clone()),
         };
+    }
+    if let Some(shortage) = local_shortage_in(error) {
+        return shortage;
     }
     let answered = log.status_line.is_some();
     match error {
@@ -149,6 +156,34 @@ pub fn classify(error: &ureq::Error, log: &PhaseLog, timeout: Duration, stage: S
         ),
         other => Failure::new(ErrorKind::Protocol, other.to_string()),
     }
+}
+
+/// When an error says this machine ran short of a resource, the failure that says so.
+pub fn local_shortage(error: &io::Error) -> Option<Failure> {
+    let what = match error.raw_os_error()? {
+        libc::EMFILE => "file descriptors (too many open files)",
+        libc::ENFILE => "file descriptors (too many open files in the system)",
+        libc::EADDRNOTAVAIL => "local ports (no address available for a new connection)",
+        libc::ENOMEM | libc::ENOBUFS => "memory",
+        _ => return None,
+    };
+    Some(Failure::yours(
+        ErrorKind::Local,
+        format!("this machine ran out of {what}: not the service's fault"),
+    ))
+}
+
+/// A local shortage anywhere in a ureq error's I/O causes.
+fn local_shortage_in(error: &ureq::Error) -> Option<Failure> {
+    let ureq::Error::Io(io_error) = error else {
+        return None;
+    };
+    local_shortage(io_error).or_else(|| {
+        io_error
+            .get_ref()
+            .and_then(|inner| inner.downcast_ref::<io::Error>())
+            .and_then(local_shortage)
+    })
 }
 
 fn connect_failure(
@@ -296,6 +331,25 @@ mod tests {
             failure.message,
             "could not resolve nowhere.example: name or service not known"
         );
+    }
+
+    #[test]
+    fn a_shortage_on_this_machine_is_no_fault_of_the_target() {
+        let emfile = io::Error::from_raw_os_error(libc::EMFILE);
+        let failure = local_shortage(&emfile).unwrap();
+        assert_eq!(failure.kind, ErrorKind::Local);
+        assert_eq!(
+            failure.message,
+            "this machine ran out of file descriptors (too many open files): not the service's fault"
+        );
+        let after_connecting = classify(
+            &ureq::Error::Io(io::Error::from_raw_os_error(libc::ENOMEM)),
+            &PhaseLog::default(),
+            Duration::from_secs(1),
+            Stage::Exchange,
+        );
+        assert_eq!(after_connecting.kind, ErrorKind::Local);
+        assert!(local_shortage(&io::ErrorKind::ConnectionRefused.into()).is_none());
     }
 
     #[test]

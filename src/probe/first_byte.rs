@@ -5,9 +5,11 @@ use std::io;
 use std::time::Instant;
 
 use ureq::unversioned::transport::{
-    Buffers, ConnectionDetails, Connector, Either, LazyBuffers, NextTimeout, Transport,
+    Buffers, ConnectionDetails, Connector, Either, NextTimeout, Transport,
 };
 use ureq::Error;
+
+use super::buffers::ProbeBuffers;
 
 use super::head::{final_status_line, HeadEnd, Sniff};
 use super::phase_log::Recorder;
@@ -36,7 +38,7 @@ impl<In: Transport> Connector<In> for FirstByteConnector {
         Ok(chained.map(|inner| {
             Either::B(FirstByteTransport {
                 inner: inner.boxed(),
-                buffers: LazyBuffers::new(config.input_buffer_size(), config.output_buffer_size()),
+                buffers: ProbeBuffers::new(config.output_buffer_size(), config.input_buffer_size()),
                 recorder: self.recorder.clone(),
                 sent_at: None,
                 raw_head: None,
@@ -54,7 +56,7 @@ impl<In: Transport> Connector<In> for FirstByteConnector {
 #[derive(Debug)]
 pub struct FirstByteTransport {
     inner: Box<dyn Transport>,
-    buffers: LazyBuffers,
+    buffers: ProbeBuffers,
     recorder: Recorder,
     /// When the current request went out; cleared by the first byte of its answer.
     sent_at: Option<Instant>,

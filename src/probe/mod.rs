@@ -11,6 +11,7 @@ mod answer;
 mod auth;
 pub mod blocked_dns;
 mod body;
+mod buffers;
 pub mod dns_seam;
 pub mod dual_stack;
 mod exchange;

@@ -57,6 +57,8 @@ pub enum PhaseFailure {
         /// The certificate came from a known TLS-inspection product, not from the service.
         inspected: bool,
     },
+    /// This machine ran short of something: in words, already a whole sentence.
+    Local { detail: String },
 }
 
 /// A probe's log, shared with the seams it installs into its agent.

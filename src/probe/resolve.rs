@@ -63,6 +63,14 @@ impl Resolver for TimedResolver {
         let addresses = match result {
             Ok(addresses) => addresses,
             Err(error) => {
+                if let Error::Io(e) = &error {
+                    if let Some(shortage) = super::failure::local_shortage(e) {
+                        self.recorder.fail(PhaseFailure::Local {
+                            detail: shortage.message,
+                        });
+                        return Err(error);
+                    }
+                }
                 let (detail, timed_out) = match &error {
                     Error::Timeout(_) => ("the lookup did not finish".to_string(), true),
                     Error::HostNotFound => {

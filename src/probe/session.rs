@@ -17,6 +17,10 @@ use super::{Client, Method};
 
 /// Response headers larger than this are a protocol failure, not a memory problem.
 const MAX_HEADER_BYTES: usize = 64 * 1024;
+/// The input may grow a little past the header limit, so that a head over it is seen as such.
+const MAX_INPUT_BYTES: usize = MAX_HEADER_BYTES + 4 * 1024;
+/// A request head is its URL, our headers and the user's; this much more is room to spare.
+const REQUEST_HEAD_ROOM: usize = 2 * 1024;
 
 pub(super) struct Session<'c> {
     client: &'c Client,
@@ -88,9 +92,19 @@ impl<'c> Session<'c> {
         let proxy = self.client.proxies.for_url(url);
         self.recorder
             .set_proxy(proxy.as_ref().map(|p| (p.host().to_string(), p.port())));
+        // Sized for this request: twice its URL (a redirect may lengthen it on the same
+        // connection) and the headers.
+        let head_size = REQUEST_HEAD_ROOM
+            + 2 * url.as_str().len()
+            + request
+                .headers()
+                .iter()
+                .map(|(n, v)| n.as_str().len() + v.len() + 4)
+                .sum::<usize>();
         let request = self
             .agent
             .configure_request(request)
+            .output_buffer_size(head_size)
             .timeout_global(Some(left))
             .proxy(proxy)
             .build();
@@ -132,6 +146,7 @@ fn agent_for(client: &Client, timeout: Duration, recorder: &Recorder) -> Agent {
         .accept("*/*")
         .ip_family(client.ip_family)
         .max_response_header_size(MAX_HEADER_BYTES)
+        .input_buffer_size(MAX_INPUT_BYTES)
         .timeout_global(Some(timeout))
         .proxy(None)
         .build();

@@ -8,10 +8,11 @@ use std::net::{SocketAddr, TcpStream};
 use std::time::{Duration, Instant};
 
 use ureq::unversioned::transport::{
-    Buffers, ConnectionDetails, Connector, Either, LazyBuffers, NextTimeout, Transport,
+    Buffers, ConnectionDetails, Connector, Either, NextTimeout, Transport,
 };
 use ureq::Error;
 
+use super::buffers::ProbeBuffers;
 use super::eyeballs::{self, Outcome, STAGGER};
 use super::phase_log::{PhaseFailure, Recorder};
 
@@ -51,7 +52,7 @@ impl<In: Transport> Connector<In> for TimedTcpConnector {
                 log.address = Some(winner.address);
                 let config = details.config;
                 let buffers =
-                    LazyBuffers::new(config.input_buffer_size(), config.output_buffer_size());
+                    ProbeBuffers::new(config.output_buffer_size(), config.input_buffer_size());
                 Ok(Some(Either::B(TcpTransport {
                     stream: winner.stream,
                     buffers,
@@ -59,6 +60,13 @@ impl<In: Transport> Connector<In> for TimedTcpConnector {
             }
             Err(error) => {
                 Recorder::add(&mut log.connect, started.elapsed());
+                // Out of descriptors or ports: the shortage is this machine's, not the server's.
+                if let Some(shortage) = super::failure::local_shortage(&error) {
+                    log.failure = Some(PhaseFailure::Local {
+                        detail: shortage.message,
+                    });
+                    return Err(Error::Io(error));
+                }
                 // The address named is one whose attempt ended the way the race reports.
                 let reported = Outcome::of_error(&error);
                 let address = race
@@ -86,7 +94,7 @@ impl<In: Transport> Connector<In> for TimedTcpConnector {
 /// A plain TCP connection whose every read and write keeps to the probe's deadline.
 pub struct TcpTransport {
     stream: TcpStream,
-    buffers: LazyBuffers,
+    buffers: ProbeBuffers,
 }
 
 impl fmt::Debug for TcpTransport {

@@ -9,10 +9,11 @@ use std::time::Instant;
 use rustls::pki_types::ServerName;
 use rustls::{ClientConfig, ClientConnection, StreamOwned};
 use ureq::unversioned::transport::{
-    Buffers, ConnectionDetails, Connector, Either, LazyBuffers, NextTimeout, Transport,
-    TransportAdapter,
+    Buffers, ConnectionDetails, Connector, Either, NextTimeout, Transport, TransportAdapter,
 };
 use ureq::Error;
+
+use super::buffers::ProbeBuffers;
 
 use super::phase_log::{PhaseFailure, Recorder};
 use super::tls;
@@ -110,7 +111,7 @@ impl<In: Transport> Connector<In> for TimedTlsConnector {
             return Err(ureq_error);
         }
         let config = details.config;
-        let buffers = LazyBuffers::new(config.input_buffer_size(), config.output_buffer_size());
+        let buffers = ProbeBuffers::new(config.output_buffer_size(), config.input_buffer_size());
         Ok(Some(Either::B(TlsTransport {
             buffers,
             stream: StreamOwned::new(connection, socket),
@@ -120,7 +121,7 @@ impl<In: Transport> Connector<In> for TimedTlsConnector {
 
 /// A TLS session over whatever transport came before it in the chain.
 pub struct TlsTransport {
-    buffers: LazyBuffers,
+    buffers: ProbeBuffers,
     stream: StreamOwned<ClientConnection, TransportAdapter>,
 }
 

@@ -34,6 +34,8 @@ pub struct Human<'w> {
     name_width: usize,
     /// Repeated runs number each probe and end with a summary.
     repeated: bool,
+    /// With more than one target, the run ends with a line of counts.
+    counts: bool,
 }
 
 impl<'w> Human<'w> {
@@ -48,6 +50,7 @@ impl<'w> Human<'w> {
             verbose: output.verbose,
             show_phases: output.verbose || (targets.len() == 1 && !repeated),
             repeated,
+            counts: targets.len() > 1,
             name_width: targets
                 .iter()
                 .map(|t| for_terminal(&t.name).chars().count())
@@ -170,9 +173,14 @@ impl Sink for Human<'_> {
 }
 
 impl Reporter for Human<'_> {
-    fn finish(&mut self, _last: &[Option<Outcome>], summaries: &[Summary]) -> io::Result<()> {
+    fn finish(&mut self, last: &[Option<Outcome>], summaries: &[Summary]) -> io::Result<()> {
         for summary in summaries {
             write_summary(&mut self.out, summary)?;
+        }
+        if self.counts {
+            let states: Vec<State> = last.iter().flatten().map(|o| o.verdict.state).collect();
+            let gap = if self.repeated { "\n" } else { "" };
+            writeln!(self.out, "{gap}{}", count_line(&states))?;
         }
         self.out.flush()
     }
@@ -330,12 +338,22 @@ pub fn list(catalog: &Catalog, out: &mut dyn Write) -> io::Result<()> {
         .map(|s| s.display_name().chars().count())
         .max()
         .unwrap_or(0);
+    let tags = |s: &crate::catalog::Service| match s.tags.as_slice() {
+        [] => "-".to_string(),
+        tags => tags.join(","),
+    };
+    let tags_width = rows
+        .iter()
+        .map(|s| tags(s).chars().count())
+        .max()
+        .unwrap_or(0)
+        .max("TAGS".len());
     writeln!(
         out,
         "{}",
         format!(
-            "{:<width$}  {:<title$}  {:<PROBE_WIDTH$}  STATUS PAGE",
-            "NAMES", "SERVICE", "PROBE"
+            "{:<width$}  {:<title$}  {:<PROBE_WIDTH$}  {:<tags_width$}  STATUS PAGE",
+            "NAMES", "SERVICE", "PROBE", "TAGS"
         )
         .bold()
     )?;
@@ -353,10 +371,11 @@ pub fn list(catalog: &Catalog, out: &mut dyn Write) -> io::Result<()> {
         };
         writeln!(
             out,
-            "{:<width$}  {:<title$}  {:<PROBE_WIDTH$}  {}",
+            "{:<width$}  {:<title$}  {:<PROBE_WIDTH$}  {:<tags_width$}  {}",
             for_terminal(&names(service)),
             for_terminal(service.display_name()),
             for_terminal(&format!("{method}{}", redact_typed(&service.url))),
+            for_terminal(&tags(service)),
             for_terminal(&page)
         )?;
     }
@@ -367,6 +386,23 @@ pub fn list(catalog: &Catalog, out: &mut dyn Write) -> io::Result<()> {
 pub(super) fn state_column(state: State) -> String {
     let pad = " ".repeat(STATE_WIDTH.saturating_sub(state.word().len()));
     format!("{}{pad}", state_word(state))
+}
+
+/// "57 checked: 54 up, 2 degraded, 1 down": up always, the others when there are any.
+fn count_line(states: &[State]) -> String {
+    let count = |wanted: State| states.iter().filter(|&&s| s == wanted).count();
+    let mut parts = vec![format!("{} up", count(State::Up))];
+    for (state, word) in [
+        (State::Degraded, "degraded"),
+        (State::Down, "down"),
+        (State::Unknown, "unknown"),
+    ] {
+        let n = count(state);
+        if n > 0 {
+            parts.push(format!("{n} {word}"));
+        }
+    }
+    format!("{} checked: {}", states.len(), parts.join(", "))
 }
 
 /// "143 ms", "4.2 ms", "2.31 s".
@@ -390,5 +426,12 @@ mod tests {
         assert_eq!(ms(Duration::from_micros(4_200)), "4.2 ms");
         assert_eq!(ms(Duration::from_millis(143)), "143 ms");
         assert_eq!(ms(Duration::from_millis(12_340)), "12.34 s");
+    }
+
+    #[test]
+    fn the_count_line_names_what_there_is() {
+        let states = [State::Up, State::Down, State::Up, State::Degraded];
+        assert_eq!(count_line(&states), "4 checked: 2 up, 1 degraded, 1 down");
+        assert_eq!(count_line(&[State::Unknown]), "1 checked: 0 up, 1 unknown");
     }
 }

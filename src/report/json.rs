@@ -328,6 +328,7 @@ struct ServiceLine<'a> {
     components: &'a [String],
     origin: Option<&'a str>,
     confidence: Option<Confidence>,
+    tags: &'a [String],
 }
 
 /// `--list --json`: one object per service.
@@ -356,6 +357,7 @@ pub fn list(catalog: &Catalog, out: &mut dyn Write) -> io::Result<()> {
                 components: &service.components,
                 origin: service.origin.as_deref(),
                 confidence: service.confidence,
+                tags: &service.tags,
             },
         )?;
     }

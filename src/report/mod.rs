@@ -33,6 +33,8 @@ pub enum Format {
 pub struct Output {
     pub format: Format,
     pub quiet: bool,
+    /// Report only targets that are not up.
+    pub only_problems: bool,
     pub verbose: bool,
     pub color: bool,
     /// stdout is a terminal where repeated runs can be shown as a table redrawn in place.
@@ -62,6 +64,22 @@ pub fn reporter<'w>(
     if output.quiet {
         return Box::new(Quiet);
     }
+    let reporter = every_format(output, targets, repeated, out);
+    // The live table has a row per target whatever its state.
+    let live = output.format == Format::Human && repeated && output.live;
+    if output.only_problems && !live {
+        Box::new(OnlyProblems(reporter))
+    } else {
+        reporter
+    }
+}
+
+fn every_format<'w>(
+    output: Output,
+    targets: &[Target],
+    repeated: bool,
+    out: Box<dyn Write + 'w>,
+) -> Box<dyn Reporter + 'w> {
     match output.format {
         Format::Human if repeated && output.live => Box::new(live::Live::new(out, targets)),
         Format::Human => Box::new(human::Human::new(out, output, targets, repeated)),
@@ -80,6 +98,40 @@ pub fn reporter<'w>(
 }
 
 struct Quiet;
+
+/// `--only-problems`: probes that found their target up are not reported one by one; the end
+/// of the run still sees everything.
+struct OnlyProblems<'w>(Box<dyn Reporter + 'w>);
+
+impl Sink for OnlyProblems<'_> {
+    fn judged(&mut self, outcome: &Outcome) -> io::Result<()> {
+        if outcome.verdict.state == crate::verdict::State::Up {
+            return Ok(());
+        }
+        self.0.judged(outcome)
+    }
+
+    fn judged_at(&mut self, plan: usize, outcome: &Outcome) -> io::Result<()> {
+        if outcome.verdict.state == crate::verdict::State::Up {
+            return Ok(());
+        }
+        self.0.judged_at(plan, outcome)
+    }
+
+    fn idle(&mut self, progress: &crate::check::Progress) -> io::Result<()> {
+        self.0.idle(progress)
+    }
+
+    fn aside(&mut self, line: &str) -> io::Result<()> {
+        self.0.aside(line)
+    }
+}
+
+impl Reporter for OnlyProblems<'_> {
+    fn finish(&mut self, last: &[Option<Outcome>], summaries: &[Summary]) -> io::Result<()> {
+        self.0.finish(last, summaries)
+    }
+}
 
 impl Sink for Quiet {
     fn judged(&mut self, _: &Outcome) -> io::Result<()> {

@@ -98,6 +98,10 @@ impl Sink for Spinner<'_> {
         self.erase()?;
         self.inner.aside(line)
     }
+
+    fn shows_progress(&self) -> bool {
+        self.enabled
+    }
 }
 
 impl Drop for Spinner<'_> {

@@ -21,6 +21,7 @@ const KINDS: &[&str] = &[
     "reset",
     "protocol",
     "redirects",
+    "local",
     "status",
     "content",
     "blocked",

@@ -1,0 +1,358 @@
+//! The workers every probe, status page read and connection check runs on: a bounded number of
+//! threads with small stacks, started only when there is work and no idle worker to take it.
+//!
+//! How many is decided by the file-descriptor limit (see [`Capacity`]): each worker holds at
+//! most a connection or two at a time, so a run never opens more than the machine allows, and
+//! a thousand slow targets are all waited on at once when the limit is high enough.
+
+use std::collections::VecDeque;
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::thread;
+
+/// More workers than this bring nothing but memory: a thousand targets are in flight at once.
+const MAX_WORKERS: usize = 1024;
+/// Descriptors kept aside for stdio, the config, the CA bundle and the like.
+const FD_MARGIN: u64 = 32;
+/// A worker may hold two connections at once (a redirect opens the next before the last closes).
+const FDS_PER_WORKER: u64 = 2;
+/// Extra workers for status pages and connection checks, so that they never queue behind probes.
+const RESERVE: usize = 8;
+
+/// A probe needs little stack; an unoptimised build needs several times as much.
+const STACK: usize = if cfg!(debug_assertions) {
+    1024 * 1024
+} else {
+    128 * 1024
+};
+
+/// How many workers a run may have: `workers` for any job, `reserve` more for urgent ones.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Capacity {
+    pub workers: usize,
+    pub reserve: usize,
+}
+
+impl Capacity {
+    /// What `open_files` descriptors allow, the margin and the reserve's share kept aside.
+    pub fn for_open_files(open_files: u64) -> Capacity {
+        let reserved = FD_MARGIN + RESERVE as u64 * FDS_PER_WORKER;
+        let workers = open_files.saturating_sub(reserved) / FDS_PER_WORKER;
+        Capacity {
+            workers: (workers as usize).clamp(1, MAX_WORKERS),
+            reserve: RESERVE,
+        }
+    }
+
+    /// Raises this process's soft limit of open files to its hard limit, as network tools do,
+    /// and sizes the pool for it.
+    pub fn of_this_process() -> Capacity {
+        Capacity::for_open_files(raise_open_files_limit())
+    }
+}
+
+/// The soft `RLIMIT_NOFILE`, raised to the hard limit when allowed; 256 when unknown.
+fn raise_open_files_limit() -> u64 {
+    let mut limit = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit and setrlimit only read and write the struct passed to them.
+    unsafe {
+        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) != 0 {
+            return 256;
+        }
+        if limit.rlim_cur < limit.rlim_max {
+            let raised = libc::rlimit {
+                rlim_cur: limit.rlim_max,
+                rlim_max: limit.rlim_max,
+            };
+            if libc::setrlimit(libc::RLIMIT_NOFILE, &raised) == 0 {
+                limit = raised;
+            }
+        }
+    }
+    if limit.rlim_cur == libc::RLIM_INFINITY {
+        u64::MAX
+    } else {
+        // rlim_t is not 64 bits on every target.
+        #[allow(clippy::unnecessary_cast)]
+        let open_files = limit.rlim_cur as u64;
+        open_files
+    }
+}
+
+type Job = Box<dyn FnOnce() + Send>;
+
+/// The workers of one run. Dropping the pool lets idle workers end; a job in flight finishes.
+pub struct Pool {
+    shared: Arc<Shared>,
+}
+
+struct Shared {
+    capacity: Capacity,
+    state: Mutex<State>,
+    work: Condvar,
+}
+
+#[derive(Default)]
+struct State {
+    queue: VecDeque<Job>,
+    workers: usize,
+    idle: usize,
+    closed: bool,
+}
+
+impl Pool {
+    pub fn new(capacity: Capacity) -> Pool {
+        Pool {
+            shared: Arc::new(Shared {
+                capacity,
+                state: Mutex::default(),
+                work: Condvar::new(),
+            }),
+        }
+    }
+
+    /// Runs `job` on a worker, after the jobs queued before it.
+    pub fn execute(&self, job: impl FnOnce() + Send + 'static) {
+        self.submit(Box::new(job), false);
+    }
+
+    /// Runs `job` on a worker; its result is waited for with [`Task::join`].
+    pub fn spawn<T: Clone + Send + 'static>(
+        &self,
+        job: impl FnOnce() -> T + Send + 'static,
+    ) -> Task<T> {
+        self.task(job, false)
+    }
+
+    /// Like [`Pool::spawn`], but ahead of the queue and on a reserve worker when all are busy:
+    /// for work that probes in flight wait for (status pages, connection checks).
+    pub fn spawn_urgent<T: Clone + Send + 'static>(
+        &self,
+        job: impl FnOnce() -> T + Send + 'static,
+    ) -> Task<T> {
+        self.task(job, true)
+    }
+
+    fn task<T: Clone + Send + 'static>(
+        &self,
+        job: impl FnOnce() -> T + Send + 'static,
+        urgent: bool,
+    ) -> Task<T> {
+        let task = Task(Arc::new(TaskCell {
+            state: Mutex::new(TaskState::Pending(Box::new(job))),
+            done: Condvar::new(),
+        }));
+        let queued = task.clone();
+        self.submit(Box::new(move || queued.run_here()), urgent);
+        task
+    }
+
+    fn submit(&self, job: Job, urgent: bool) {
+        let mut state = self.shared.lock();
+        let limit = self.shared.capacity.workers
+            + if urgent {
+                self.shared.capacity.reserve
+            } else {
+                0
+            };
+        let start_one = state.idle == 0 && state.workers < limit;
+        if urgent {
+            state.queue.push_front(job);
+        } else {
+            state.queue.push_back(job);
+        }
+        if !start_one {
+            drop(state);
+            self.shared.work.notify_one();
+            return;
+        }
+        state.workers += 1;
+        drop(state);
+        let shared = self.shared.clone();
+        let started = thread::Builder::new()
+            .stack_size(STACK)
+            .spawn(move || shared.work_until_closed());
+        if started.is_err() {
+            // The machine will not start another thread: those running take the job, or, when
+            // there are none, the caller does.
+            let mut state = self.shared.lock();
+            state.workers -= 1;
+            if state.workers == 0 {
+                let jobs: Vec<Job> = state.queue.drain(..).collect();
+                drop(state);
+                jobs.into_iter().for_each(|job| job());
+            }
+        }
+    }
+}
+
+impl Drop for Pool {
+    fn drop(&mut self) {
+        self.shared.lock().closed = true;
+        self.shared.work.notify_all();
+    }
+}
+
+impl Shared {
+    fn lock(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn work_until_closed(&self) {
+        let mut state = self.lock();
+        loop {
+            if let Some(job) = state.queue.pop_front() {
+                drop(state);
+                job();
+                state = self.lock();
+                continue;
+            }
+            if state.closed {
+                state.workers -= 1;
+                return;
+            }
+            state.idle += 1;
+            state = self.work.wait(state).unwrap_or_else(|p| p.into_inner());
+            state.idle -= 1;
+        }
+    }
+}
+
+/// A result to come. Whoever joins a task no worker has started yet runs it there and then, so
+/// that a busy pool never leaves a job waiting for a job queued behind it.
+pub struct Task<T>(Arc<TaskCell<T>>);
+
+impl<T> Clone for Task<T> {
+    fn clone(&self) -> Self {
+        Task(self.0.clone())
+    }
+}
+
+struct TaskCell<T> {
+    state: Mutex<TaskState<T>>,
+    done: Condvar,
+}
+
+enum TaskState<T> {
+    Pending(Box<dyn FnOnce() -> T + Send>),
+    Running,
+    /// `None`: the job panicked.
+    Done(Option<T>),
+}
+
+impl<T: Clone> Task<T> {
+    /// The result; `None` if the job panicked.
+    pub fn join(&self) -> Option<T> {
+        self.run_here();
+        let mut state = self.lock();
+        loop {
+            match &*state {
+                TaskState::Done(result) => return result.clone(),
+                _ => state = self.0.done.wait(state).unwrap_or_else(|p| p.into_inner()),
+            }
+        }
+    }
+
+    /// Runs the job on this thread unless it is running or done already.
+    fn run_here(&self) {
+        let job = {
+            let mut state = self.lock();
+            if !matches!(*state, TaskState::Pending(_)) {
+                return;
+            }
+            match std::mem::replace(&mut *state, TaskState::Running) {
+                TaskState::Pending(job) => job,
+                _ => return,
+            }
+        };
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(job)).ok();
+        *self.lock() = TaskState::Done(result);
+        self.0.done.notify_all();
+    }
+
+    fn lock(&self) -> MutexGuard<'_, TaskState<T>> {
+        self.0.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::mpsc;
+    use std::time::{Duration, Instant};
+
+    #[test]
+    fn capacity_follows_the_descriptor_limit() {
+        assert_eq!(Capacity::for_open_files(256).workers, 104);
+        assert_eq!(Capacity::for_open_files(20_000).workers, MAX_WORKERS);
+        assert_eq!(Capacity::for_open_files(10).workers, 1);
+        assert_eq!(Capacity::for_open_files(u64::MAX).workers, MAX_WORKERS);
+    }
+
+    #[test]
+    fn slow_jobs_wait_together_not_in_turn() {
+        let pool = Pool::new(Capacity {
+            workers: 50,
+            reserve: 0,
+        });
+        let (done, finished) = mpsc::channel();
+        let started = Instant::now();
+        for _ in 0..50 {
+            let done = done.clone();
+            pool.execute(move || {
+                thread::sleep(Duration::from_millis(200));
+                let _ = done.send(());
+            });
+        }
+        for _ in 0..50 {
+            finished.recv().unwrap();
+        }
+        assert!(started.elapsed() < Duration::from_millis(1_500));
+    }
+
+    #[test]
+    fn workers_stay_within_the_capacity() {
+        let pool = Pool::new(Capacity {
+            workers: 3,
+            reserve: 1,
+        });
+        let (running, most) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+        let (done, finished) = mpsc::channel();
+        for _ in 0..20 {
+            let (running, most, done) = (running.clone(), most.clone(), done.clone());
+            pool.execute(move || {
+                let now = running.fetch_add(1, Ordering::SeqCst) + 1;
+                most.fetch_max(now, Ordering::SeqCst);
+                thread::sleep(Duration::from_millis(5));
+                running.fetch_sub(1, Ordering::SeqCst);
+                let _ = done.send(());
+            });
+        }
+        for _ in 0..20 {
+            finished.recv().unwrap();
+        }
+        assert!(most.load(Ordering::SeqCst) <= 3);
+    }
+
+    #[test]
+    fn a_job_waiting_for_a_queued_task_runs_it_itself() {
+        let pool = Arc::new(Pool::new(Capacity {
+            workers: 1,
+            reserve: 0,
+        }));
+        let (answer, answered) = mpsc::channel();
+        let inner = pool.clone();
+        pool.execute(move || {
+            // The only worker is this one: the task can only run if joining runs it.
+            let task = inner.spawn(|| 42);
+            let _ = answer.send(task.join());
+        });
+        assert_eq!(
+            answered.recv_timeout(Duration::from_secs(5)).unwrap(),
+            Some(42)
+        );
+    }
+}
