@@ -286,3 +286,45 @@ fn a_certificate_from_an_inspection_product_is_not_the_services_fault() {
     let (code, _) = probe_json(isitdown().args(["-k", &server.url("/")]));
     assert_eq!(code, 0);
 }
+
+#[test]
+fn the_machines_roots_are_loaded_only_when_a_certificate_needs_them() {
+    // A bundle with no certificate in it fails only when something is checked against it.
+    let dir = tempfile::tempdir().expect("a scratch folder");
+    let empty = dir.path().join("empty.pem");
+    std::fs::write(&empty, "no certificates here\n").expect("a file");
+    let plain = TestServer::start();
+    let (code, probe) = probe_json(isitdown().env("SSL_CERT_FILE", &empty).arg(plain.url("/")));
+    assert_eq!(code, 0, "plain HTTP checks no certificate: {probe}");
+
+    // A server that --cacert vouches for needs nothing more.
+    let (server, cert) = tls_server("isitdown test CA");
+    let ca = cert.write_ca(dir.path());
+    let (code, probe) = probe_json(
+        isitdown()
+            .env("SSL_CERT_FILE", &empty)
+            .args(["--cacert".as_ref(), ca.as_os_str()])
+            .arg(server.url("/")),
+    );
+    assert_eq!(code, 0, "--cacert is enough: {probe}");
+
+    // Anything else is checked against the machine's roots, and this bundle is no store.
+    let other = TestServer::start_tls(&TestCert::signed_by_ca_named(&["127.0.0.1"], 365, "Other"));
+    let (code, probe) = probe_json(isitdown().env("SSL_CERT_FILE", &empty).arg(other.url("/")));
+    assert_eq!(code, 2, "{probe}");
+    assert_eq!(probe["error"]["kind"], "tls", "{probe}");
+    assert!(
+        probe["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("SSL_CERT_FILE")),
+        "{probe}"
+    );
+
+    // A variable naming nothing at all is bad input before any probe.
+    isitdown()
+        .env("SSL_CERT_FILE", dir.path().join("missing.pem"))
+        .arg(plain.url("/"))
+        .assert()
+        .code(64);
+    assert_eq!(plain.requests().len(), 1);
+}

@@ -55,7 +55,7 @@ pub use proxy::ProxyEnv;
 use redirect::{Arrival, Route};
 use session::Session;
 pub use tls::Certificate;
-use trust::TrustSource;
+use tls::Trusted;
 
 use crate::bot_wall;
 
@@ -64,8 +64,8 @@ use crate::bot_wall;
 #[derive(Debug, Clone)]
 pub struct Client {
     pub tls: Arc<ClientConfig>,
-    /// Where the trusted roots came from; `None` with `--insecure`.
-    pub trust: Option<TrustSource>,
+    /// Whom certificates are checked against; `None` with `--insecure`.
+    pub trust: Option<Arc<Trusted>>,
     pub timeout: Duration,
     pub ip_family: IpFamily,
     pub headers: Vec<(String, String)>,
@@ -116,7 +116,7 @@ pub struct Observation {
     /// Every connection attempt, in the order started (see `eyeballs`).
     pub attempts: Vec<Attempt>,
     /// Whom HTTPS trusted, when the probe spoke TLS and checked certificates.
-    pub trust: Option<TrustSource>,
+    pub trust: Option<Arc<Trusted>>,
     pub redirects: Vec<Redirect>,
     /// Whether `find_in_body` was found; `None` when not looked for or not reached.
     pub body_contains: Option<bool>,

@@ -3,18 +3,18 @@
 //! certificate says about its expiry, and rustls errors in words.
 
 use std::fmt;
-use std::path::Path;
-use std::sync::Arc;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::client::WebPkiServerVerifier;
-use rustls::crypto::{self, WebPkiSupportedAlgorithms};
+use rustls::crypto::{self, CryptoProvider, WebPkiSupportedAlgorithms};
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::{CertificateError, ClientConfig, DigitallySignedStruct, OtherError, SignatureScheme};
 
 use super::inspection::{issuer_of, Issuer};
-use super::trust::{trust_store, TrustSource};
+use super::trust::{cacert_store, check_environment, trust_store, TrustSource};
 
 /// Why the trust store could not be built, in one sentence.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -61,32 +61,42 @@ pub fn certificate_of(der: &CertificateDer<'_>) -> Option<Certificate> {
     Some(Certificate { expires_at })
 }
 
-/// The client configuration every probe shares: built once, HTTP/1.1 only. With it comes where
-/// its trust came from (`None` with `insecure`: nothing is checked), for `-v`.
+/// The client configuration every probe shares: built once, HTTP/1.1 only. With it comes the
+/// trust it checks certificates against (`None` with `insecure`: nothing is checked), which
+/// `-v` describes. `--cacert` and the `SSL_CERT_*` variables are checked here, so that bad input
+/// is found before any probe; the machine's roots are loaded when a certificate first needs them.
 pub fn client_config(
     insecure: bool,
     extra_ca: Option<&Path>,
-) -> Result<(Arc<ClientConfig>, Option<TrustSource>), TrustError> {
+) -> Result<(Arc<ClientConfig>, Option<Arc<Trusted>>), TrustError> {
     let provider = Arc::new(crypto::ring::default_provider());
     let builder = ClientConfig::builder_with_provider(provider.clone())
         .with_safe_default_protocol_versions()
         .map_err(|e| TrustError(format!("TLS cannot be set up: {e}")))?;
-    let (trust, source) = if insecure {
-        (Trust::Anything, None)
+    let trusted = if insecure {
+        None
     } else {
-        let store = trust_store(extra_ca).map_err(TrustError)?;
-        let webpki =
-            WebPkiServerVerifier::builder_with_provider(Arc::new(store.roots), provider.clone())
-                .build()
-                .map_err(|e| TrustError(format!("TLS cannot be set up: {e}")))?;
-        let trust = Trust::Roots {
-            webpki,
-            pinned: store.pinned,
+        check_environment().map_err(TrustError)?;
+        let cacert = match extra_ca {
+            Some(path) => {
+                let (roots, pinned) = cacert_store(path).map_err(TrustError)?;
+                let webpki =
+                    WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider.clone())
+                        .build()
+                        .map_err(|e| TrustError(format!("TLS cannot be set up: {e}")))?;
+                Some((webpki, pinned))
+            }
+            None => None,
         };
-        (trust, Some(store.source))
+        Some(Arc::new(Trusted {
+            extra_ca: extra_ca.map(Path::to_path_buf),
+            provider: provider.clone(),
+            cacert,
+            machine: OnceLock::new(),
+        }))
     };
     let verifier = Verifier {
-        trust,
+        trusted: trusted.clone(),
         algorithms: provider.signature_verification_algorithms,
     };
     let mut config = builder
@@ -94,7 +104,47 @@ pub fn client_config(
         .with_custom_certificate_verifier(Arc::new(verifier))
         .with_no_client_auth();
     config.alpn_protocols = vec![b"http/1.1".to_vec()];
-    Ok((Arc::new(config), source))
+    Ok((Arc::new(config), trusted))
+}
+
+/// Whom certificates are checked against: `--cacert` alone first (read up front, and enough
+/// for a server it vouches for), then the machine's roots plus `--cacert`, loaded on first use:
+/// loading a machine's store is most of a start-up, and a run over plain HTTP needs none of it.
+#[derive(Debug)]
+pub struct Trusted {
+    extra_ca: Option<PathBuf>,
+    provider: Arc<CryptoProvider>,
+    /// A verifier over `--cacert` alone, and its certificates (trusted as themselves too).
+    cacert: Option<(Arc<WebPkiServerVerifier>, Vec<CertificateDer<'static>>)>,
+    machine: OnceLock<Result<(Arc<WebPkiServerVerifier>, TrustSource), String>>,
+}
+
+impl Trusted {
+    /// The machine's roots plus `--cacert`, loaded now if they were not yet.
+    fn machine(&self) -> &Result<(Arc<WebPkiServerVerifier>, TrustSource), String> {
+        self.machine.get_or_init(|| {
+            let store = trust_store(self.extra_ca.as_deref())?;
+            let webpki = WebPkiServerVerifier::builder_with_provider(
+                Arc::new(store.roots),
+                self.provider.clone(),
+            )
+            .build()
+            .map_err(|e| format!("TLS cannot be set up: {e}"))?;
+            Ok((webpki, store.source))
+        })
+    }
+
+    /// Where the roots come from, for `-v`; this loads them if no probe needed them yet.
+    pub fn source(&self) -> Option<TrustSource> {
+        self.machine()
+            .as_ref()
+            .ok()
+            .map(|(_, source)| source.clone())
+    }
+
+    fn pinned(&self) -> &[CertificateDer<'static>] {
+        self.cacert.as_ref().map_or(&[], |(_, pinned)| pinned)
+    }
 }
 
 /// A certificate chain that leads to no trusted root, with the issuer it names: handed on
@@ -124,25 +174,16 @@ pub fn untrusted_issuer(error: &rustls::Error) -> Option<&Issuer> {
 /// every case, so the session is at least with the holder of the certificate's key.
 #[derive(Debug)]
 struct Verifier {
-    trust: Trust,
+    /// `None`: `--insecure`, any certificate.
+    trusted: Option<Arc<Trusted>>,
     algorithms: WebPkiSupportedAlgorithms,
 }
 
-#[derive(Debug)]
-enum Trust {
-    /// `--insecure`: any certificate.
-    Anything,
+impl ServerCertVerifier for Verifier {
     /// The usual rules, plus: a certificate the user handed over with --cacert is trusted when
     /// the server presents exactly it, even where the usual rules refuse it (one made with
     /// `openssl req -x509` says it is a CA, which a server's may not). It must still be valid
     /// now and name the host.
-    Roots {
-        webpki: Arc<WebPkiServerVerifier>,
-        pinned: Vec<CertificateDer<'static>>,
-    },
-}
-
-impl ServerCertVerifier for Verifier {
     fn verify_server_cert(
         &self,
         end_entity: &CertificateDer<'_>,
@@ -151,11 +192,22 @@ impl ServerCertVerifier for Verifier {
         ocsp_response: &[u8],
         now: UnixTime,
     ) -> Result<ServerCertVerified, rustls::Error> {
-        let Trust::Roots { webpki, pinned } = &self.trust else {
+        let Some(trusted) = &self.trusted else {
             return Ok(ServerCertVerified::assertion());
         };
-        let usual =
-            webpki.verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now);
+        let verify = |webpki: &WebPkiServerVerifier| {
+            webpki.verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now)
+        };
+        if let Some((cacert, _)) = &trusted.cacert {
+            if let Ok(verified) = verify(cacert) {
+                return Ok(verified);
+            }
+        }
+        let usual = match trusted.machine() {
+            Ok((webpki, _)) => verify(webpki),
+            Err(why) => Err(rustls::Error::General(why.clone())),
+        };
+        let pinned = trusted.pinned();
         match usual {
             Err(_) if pinned.iter().any(|p| p.as_ref() == end_entity.as_ref()) => {
                 check_pinned(end_entity, server_name, now)

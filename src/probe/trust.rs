@@ -117,6 +117,45 @@ pub struct TrustStore {
     pub source: TrustSource,
 }
 
+/// Checks, without reading them, that the files and directories `SSL_CERT_FILE` and
+/// `SSL_CERT_DIR` name are there; the error is one sentence naming the variable at fault.
+pub fn check_environment() -> Result<(), String> {
+    let env = CertEnv::from_process();
+    if let Some(file) = &env.file {
+        match fs::metadata(file) {
+            Ok(meta) if meta.is_file() => {}
+            Ok(_) => {
+                return Err(format!(
+                    "SSL_CERT_FILE {}: not a regular file",
+                    file.display()
+                ))
+            }
+            Err(e) => {
+                return Err(format!(
+                    "SSL_CERT_FILE {}: {}",
+                    file.display(),
+                    io_words(&e)
+                ))
+            }
+        }
+    }
+    for dir in &env.dirs {
+        match fs::metadata(dir) {
+            Ok(meta) if meta.is_dir() => {}
+            Ok(_) => return Err(format!("SSL_CERT_DIR {}: not a directory", dir.display())),
+            Err(e) => return Err(format!("SSL_CERT_DIR {}: {}", dir.display(), io_words(&e))),
+        }
+    }
+    Ok(())
+}
+
+/// The certificates of `--cacert` alone, as roots and as themselves.
+pub fn cacert_store(path: &Path) -> Result<(RootCertStore, Vec<CertificateDer<'static>>), String> {
+    let mut roots = RootCertStore::empty();
+    let pinned = add_cacert(&mut roots, path)?;
+    Ok((roots, pinned))
+}
+
 /// Builds the trust store from this process's environment and the machine; the error is one
 /// sentence naming the file or variable at fault.
 pub fn trust_store(extra_ca: Option<&Path>) -> Result<TrustStore, String> {

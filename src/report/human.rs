@@ -92,7 +92,7 @@ impl Sink for Human<'_> {
                 );
                 self.detail("attempt", &line)?;
             }
-            if let Some(trust) = &seen.trust {
+            if let Some(trust) = seen.trust.as_ref().and_then(|t| t.source()) {
                 self.detail("trust", &for_terminal(&trust.to_string()))?;
             }
             for redirect in &seen.redirects {
