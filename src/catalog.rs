@@ -11,7 +11,7 @@ const EMBEDDED: &str = include_str!("catalog.toml");
 
 /// One service: how to probe it and where its provider reports incidents.
 /// The same shape serves the embedded catalog and the user's `[services.NAME]` tables.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Service {
     /// The name the service is known by (the table's key), lowercase.

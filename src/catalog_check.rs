@@ -41,7 +41,15 @@ pub fn run(args: &[String], out: &mut dyn Write) -> io::Result<u8> {
             return Ok(crate::exit::BAD_INPUT);
         }
     };
-    let client = client(options.timeout, ProxyEnv::from_env())?;
+    let proxies = match ProxyEnv::from_env() {
+        Ok(proxies) => proxies,
+        Err(problem) => {
+            let shown = crate::sanitize::for_terminal(&problem);
+            writeln!(io::stderr(), "catalog-check: {shown}")?;
+            return Ok(crate::exit::BAD_INPUT);
+        }
+    };
+    let client = client(options.timeout, proxies)?;
     let services: Vec<&Service> = options
         .catalog
         .services()

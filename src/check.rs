@@ -14,7 +14,7 @@ use crate::from_elsewhere::{self, FromElsewhere};
 use crate::globalping::Elsewhere;
 use crate::pool::{Capacity, Pool, Task};
 use crate::probe::{self, blocked_dns, Client, Observation};
-use crate::status_page::{self, Page, Source};
+use crate::status_page::{self, Indexed, Source};
 use crate::target::Target;
 use crate::verdict::{self, Context, Criteria, State, Verdict};
 
@@ -165,7 +165,7 @@ pub struct Checks {
 pub struct Checker {
     checks: Arc<Checks>,
     pool: Pool,
-    pages: Shared<Source, Task<Result<Page, String>>>,
+    pages: Shared<Source, Task<Arc<Result<Indexed, String>>>>,
     connectivity: Shared<(), Connectivity>,
 }
 
@@ -217,12 +217,14 @@ impl Checker {
         }
     }
 
-    /// The reading of a status page, started by the first target that needs it.
-    fn page(&self, source: &Source) -> Task<Result<Page, String>> {
+    /// The reading of a status page, started by the first target that needs it: fetched,
+    /// parsed and indexed within its deadline, and shared by every service it speaks for.
+    fn page(&self, source: &Source) -> Task<Arc<Result<Indexed, String>>> {
         self.pages.get(source.clone(), || {
             let (checks, source) = (self.checks.clone(), source.clone());
-            self.pool
-                .spawn_urgent(move || status_page::read(&checks.client, &source))
+            self.pool.spawn_urgent(move || {
+                Arc::new(status_page::read_indexed(&checks.client, &source))
+            })
         })
     }
 
@@ -318,10 +320,11 @@ impl Checker {
             .zip(reading)
             .zip(plan.target.service.as_ref())
             .map(|((source, reading), service)| {
-                let page = reading
-                    .join()
-                    .unwrap_or_else(|| Err("the status page could not be read".into()));
-                status_page::report(source, page, service)
+                let page = reading.join().unwrap_or_else(|| {
+                    Arc::new(Err("the status page could not be read".into()))
+                });
+                // Narrowed once per page read and service, however many probes ask.
+                status_page::report(source, &page, service)
             });
         let context = Context {
             page: status_page.as_ref(),

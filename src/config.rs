@@ -20,6 +20,7 @@ use crate::expect::StatusSet;
 use crate::from_elsewhere::check_base;
 use crate::globalping::Locations;
 use crate::public_dns;
+use crate::file::{self, Refusal};
 use crate::redact::redact_typed;
 
 /// What the config file says, already checked.
@@ -91,6 +92,9 @@ struct ConfigFile {
     globalping: Option<Spanned<GlobalpingConfig>>,
 }
 
+/// A config file larger than this is not one.
+const MAX_CONFIG_BYTES: u64 = 4 * 1024 * 1024;
+
 /// Options that make no sense as a default.
 const NOT_DEFAULTS: &[&str] = &[
     "config",
@@ -123,19 +127,18 @@ pub fn load(cli_path: Option<&Path>) -> Result<Config, BadInput> {
     let Some((path, named)) = locate(cli_path) else {
         return Ok(Config::default());
     };
-    let text = match std::fs::read_to_string(&path) {
-        Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound && !named => {
-            return Ok(Config::default())
-        }
-        Err(e) => {
+    let bytes = match file::read_bounded(&path, MAX_CONFIG_BYTES) {
+        Ok(bytes) => bytes,
+        Err(Refusal::Missing) if !named => return Ok(Config::default()),
+        Err(why) => {
             return Err(BadInput(format!(
-                "cannot read config file {}: {}",
-                path.display(),
-                crate::words::io_error(&e)
+                "cannot read config file {}: {why}",
+                path.display()
             )))
         }
     };
+    let text = String::from_utf8(bytes)
+        .map_err(|_| BadInput(format!("config file {} is not UTF-8 text", path.display())))?;
     parse(&text, &path)
 }
 

@@ -13,10 +13,13 @@ pub mod connectivity;
 pub mod edge;
 pub mod exit;
 pub mod expect;
+pub mod file;
 pub mod from_elsewhere;
 pub mod generate;
 pub mod globalping;
 pub mod hook;
+#[doc(hidden)]
+pub mod invariants;
 pub mod monitor;
 pub mod pool;
 pub mod probe;

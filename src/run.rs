@@ -22,13 +22,21 @@ use crate::report;
 use crate::settings::{Connection, Mode, Settings};
 use crate::verdict::State;
 
-/// Runs isitdown and says how it ended. Errors are one sentence on stderr.
+/// The longest error sentence shown: it may quote a whole config value or path.
+const MAX_ERROR_CHARS: usize = 2000;
+
+/// Runs isitdown and says how it ended. Errors are one sentence on stderr, made safe to show:
+/// they quote config values, paths, URLs and names that may hold escape sequences.
 pub fn main_exit_code() -> ExitCode {
+    let say = |words: &str| {
+        let shown = crate::sanitize::text(words, MAX_ERROR_CHARS);
+        let _ = writeln!(io::stderr(), "isitdown: {shown}");
+    };
     match run() {
         Ok(code) => code,
         Err(error) => match error.downcast_ref::<BadInput>() {
             Some(bad) => {
-                let _ = writeln!(io::stderr(), "isitdown: {bad}");
+                say(&bad.0);
                 ExitCode::from(BAD_INPUT)
             }
             None if is_broken_pipe(&error) => ExitCode::SUCCESS,
@@ -42,7 +50,7 @@ pub fn main_exit_code() -> ExitCode {
                     }
                     None => format!("{error:#}"),
                 };
-                let _ = writeln!(io::stderr(), "isitdown: {words}");
+                say(&words);
                 ExitCode::from(State::Unknown.exit_code())
             }
         },
@@ -145,7 +153,7 @@ fn client(connection: &Connection) -> Result<Client, BadInput> {
         timeout: connection.timeout,
         ip_family: connection.ip_family,
         headers: connection.headers.clone(),
-        proxies: ProxyEnv::from_env(),
+        proxies: ProxyEnv::from_env().map_err(BadInput)?,
         pins: connection.pins.clone(),
         fixed_dns: FixedDns::from_env().map_err(BadInput)?.map(Arc::new),
     })

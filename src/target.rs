@@ -8,6 +8,12 @@ use crate::catalog::{Catalog, Service};
 use crate::exit::BadInput;
 use crate::redact::{host_name, redact, redact_typed};
 
+/// The longest URL probed. Common servers refuse a request line past 8 KiB (nginx, Apache,
+/// most CDNs answer 414), so a longer URL is a typing or scripting mistake, not a server's.
+pub const MAX_URL_BYTES: usize = 8 * 1024;
+/// How much of a bad target an error quotes.
+const SHOWN_CHARS: usize = 120;
+
 /// A target, resolved: what to probe and what it is called.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Target {
@@ -41,10 +47,12 @@ pub fn resolve(input: &str, catalog: &Catalog) -> Result<Target, BadInput> {
         ));
     }
     if let Some(service) = catalog.find(typed) {
+        check_length(&service.url)?;
         let url = Url::parse(&service.url).map_err(|e| {
             BadInput(format!(
                 "service '{}' has a bad url '{}': {e}",
-                service.key, service.url
+                service.key,
+                shown(&service.url)
             ))
         })?;
         return Ok(Target {
@@ -111,6 +119,7 @@ fn looks_like_host(typed: &str) -> bool {
 }
 
 fn parse_url(text: &str, typed: &str) -> Result<Url, BadInput> {
+    check_length(text)?;
     if text.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return Err(BadInput(format!(
             "'{}' is not a valid URL: it contains spaces or control characters",
@@ -119,6 +128,8 @@ fn parse_url(text: &str, typed: &str) -> Result<Url, BadInput> {
     }
     let url = Url::parse(text)
         .map_err(|e| BadInput(format!("'{}' is not a valid URL: {e}", shown(typed))))?;
+    // Percent-encoding can make a URL several times longer than it was typed.
+    check_length(url.as_str())?;
     match url.host_str() {
         Some(host) if !host.is_empty() => Ok(url),
         _ => Err(BadInput(format!("'{}' has no host name", shown(typed)))),
@@ -140,7 +151,20 @@ fn unknown_word(word: &str, catalog: &Catalog) -> BadInput {
 
 /// What the user typed, safe to print back.
 fn shown(typed: &str) -> String {
-    crate::sanitize::for_terminal(&redact_typed(typed))
+    crate::sanitize::text(&redact_typed(typed), SHOWN_CHARS)
+}
+
+/// Fails a URL longer than servers take.
+fn check_length(url: &str) -> Result<(), BadInput> {
+    if url.len() <= MAX_URL_BYTES {
+        return Ok(());
+    }
+    Err(BadInput(format!(
+        "'{}' is {} KiB long: URLs over {} KiB are refused by most servers, so none is sent",
+        shown(url),
+        url.len() / 1024,
+        MAX_URL_BYTES / 1024
+    )))
 }
 
 /// What to call a URL target: host, port and path, without scheme, credentials or query,

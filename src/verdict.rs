@@ -501,15 +501,9 @@ mod context_tests {
         Report {
             url: "https://status.example.com".into(),
             provider: Some("Example".into()),
-            indicator: None,
-            description: None,
-            incidents: vec![],
-            components: vec![],
             error: error.map(str::to_string),
             severity,
-            narrowed: false,
-            latest: vec![],
-            from_feed: false,
+            ..Report::default()
         }
     }
 

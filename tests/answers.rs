@@ -318,8 +318,8 @@ fn server_text_cannot_drive_the_terminal() {
 
     let (_, probe) = probe_json(isitdown().arg(server.url("/evil")));
     assert_eq!(
-        probe["http"]["reason"], "Bad\u{9b}2J\u{9b}31mGateway",
-        "JSON keeps the data, escaped"
+        probe["http"]["reason"], "Bad\u{fffd}2J\u{fffd}31mGateway",
+        "JSON keeps the words without the C1 controls: jq -r prints them raw"
     );
 }
 
@@ -432,11 +432,16 @@ fn the_reason_phrase_is_the_final_answers_not_an_early_hint() {
 }
 
 #[test]
-fn statuses_beyond_5xx_are_not_server_errors() {
+fn statuses_beyond_5xx_are_not_http() {
     let server = TestServer::start();
     server.route("/odd", Reply::new(999).reason("Request denied"));
     let (code, probe) = probe_json(isitdown().arg(server.url("/odd")));
-    assert_eq!((code, probe["state"].as_str()), (0, Some("up")), "{probe}");
+    assert_eq!(
+        (code, probe["state"].as_str()),
+        (2, Some("down")),
+        "{probe}"
+    );
+    assert_eq!(probe["error"]["kind"], "protocol");
 }
 
 #[test]
@@ -481,8 +486,8 @@ fn escape_sequences_in_the_head_are_data_not_a_broken_answer() {
     assert_eq!(code, 2, "a 503 with odd bytes is still a 503: {probe}");
     assert_eq!(probe["error"]["kind"], "status");
     assert_eq!(
-        probe["http"]["reason"], "Bad\u{1b}[31mGateway\u{7f}",
-        "JSON keeps the data"
+        probe["http"]["reason"], "Bad\u{fffd}[31mGateway\u{fffd}",
+        "JSON keeps the words, not the escape sequence: jq -r prints it raw"
     );
     let output = isitdown()
         .args(["-v", "--color", "never"])

@@ -15,6 +15,7 @@ const LAYERS: &[&[&str]] = &[
         "exit",
         "pool",
     ],
+    &["file"],
     &["bot_wall", "edge", "public_dns"],
     &["probe"],
     &["catalog"],
@@ -30,6 +31,7 @@ const LAYERS: &[&[&str]] = &[
     &["config"],
     &["settings", "generate"],
     &["run"],
+    &["invariants"],
 ];
 
 fn layer_of(module: &str) -> Option<usize> {

@@ -310,8 +310,8 @@ fn page_text_cannot_drive_the_terminal() {
     );
     let (_, probe) = probe_service(&config, &[]);
     assert_eq!(
-        probe["status_page"]["incidents"][0]["name"], "Clears your screen\u{1b}[2J\u{1b}[H now",
-        "JSON keeps the data"
+        probe["status_page"]["incidents"][0]["name"], "Clears your screen\u{fffd}[2J\u{fffd}[H now",
+        "JSON keeps the words without the escape sequence: jq -r prints it raw"
     );
 }
 

@@ -3,6 +3,7 @@
 
 use super::head::{has_status, reason_phrase};
 use super::phase_log::PhaseLog;
+use crate::sanitize;
 
 /// Headers worth showing with `-v`, in this order; they also tell which CDN served the answer.
 const HEADERS_OF_NOTE: &[&str] = &[
@@ -16,6 +17,7 @@ const HEADERS_OF_NOTE: &[&str] = &[
     "age",
     "cf-ray",
     "cf-mitigated",
+    "x-vercel-mitigated",
     "x-served-by",
     "x-amz-cf-pop",
     "x-amz-cf-id",
@@ -24,16 +26,13 @@ const HEADERS_OF_NOTE: &[&str] = &[
     "cache-control",
 ];
 
-/// How long a header of note may be, in characters.
-const MAX_HEADER_CHARS: usize = 200;
-
 #[derive(Debug, Clone, PartialEq)]
 pub struct Answer {
     pub status: u16,
-    /// The reason phrase exactly as the server sent it; empty when it sent none.
+    /// The reason phrase as the server sent it, made safe to show; empty when it sent none.
     pub reason: String,
     pub version: String,
-    /// The headers of note, bounded in number and length.
+    /// The headers of note, bounded in number and length, made safe to show.
     pub headers: Vec<(String, String)>,
 }
 
@@ -47,16 +46,16 @@ impl Answer {
             .status_line
             .as_deref()
             .filter(|line| has_status(line, status.as_str()));
-        let reason = own_line.and_then(reason_phrase).unwrap_or_default();
+        let reason = own_line
+            .and_then(reason_phrase)
+            .map(|phrase| sanitize::text(&phrase, sanitize::SHORT))
+            .unwrap_or_default();
         let headers = HEADERS_OF_NOTE
             .iter()
             .filter_map(|&name| {
                 let value = response.headers().get(name)?;
                 let text = String::from_utf8_lossy(value.as_bytes());
-                Some((
-                    name.to_string(),
-                    text.chars().take(MAX_HEADER_CHARS).collect(),
-                ))
+                Some((name.to_string(), sanitize::text(&text, sanitize::SHORT)))
             })
             .collect();
         Answer {

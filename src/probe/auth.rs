@@ -17,7 +17,12 @@ impl OwnHeaders {
     pub(super) fn of(url: &Url, extra: &[(String, String)]) -> OwnHeaders {
         let user = percent_decode(url.username());
         let password = url.password().map(percent_decode);
-        let basic = (!user.is_empty() || password.is_some()).then(|| {
+        // An Authorization header the user wrote wins over credentials in the URL: one is sent.
+        let explicit = extra
+            .iter()
+            .any(|(name, _)| name.trim().eq_ignore_ascii_case("authorization"));
+        let has_credentials = !user.is_empty() || password.is_some();
+        let basic = (has_credentials && !explicit).then(|| {
             let pair = format!("{user}:{}", password.unwrap_or_default());
             (
                 "authorization".to_string(),
@@ -74,5 +79,15 @@ mod tests {
         );
         let elsewhere = Url::parse("https://other.example/").unwrap();
         assert!(own.for_url(&elsewhere).is_empty());
+    }
+
+    #[test]
+    fn an_explicit_authorization_header_wins_over_credentials_in_the_url() {
+        let url = Url::parse("http://user:pass@example.com/").unwrap();
+        let own = OwnHeaders::of(&url, &[("Authorization".into(), "Bearer t".into())]);
+        assert_eq!(
+            own.for_url(&url),
+            [("Authorization".into(), "Bearer t".into())]
+        );
     }
 }

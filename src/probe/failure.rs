@@ -52,10 +52,11 @@ pub struct Failure {
 }
 
 impl Failure {
+    /// The message may quote what a server sent: it is made safe to show here, once.
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Failure {
         Failure {
             kind,
-            message: message.into(),
+            message: crate::sanitize::text(&message.into(), crate::sanitize::SENTENCE),
             on_your_side: false,
         }
     }

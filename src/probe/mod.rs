@@ -18,7 +18,7 @@ mod exchange;
 pub mod eyeballs;
 mod failure;
 mod first_byte;
-mod head;
+pub mod head;
 pub mod inspection;
 mod phase_log;
 pub mod pins;
@@ -196,8 +196,7 @@ pub fn probe(client: &Client, request: &Request) -> Observation {
                     .read_to_end(&mut body_start);
             }
             if could_be_a_wall {
-                bot_wall =
-                    bot_wall::vendor(status, this_answer.header("cf-mitigated"), &body_start);
+                bot_wall = bot_wall::vendor(status, &this_answer.headers, &body_start);
             }
             answer = Some(this_answer);
         }

@@ -1,38 +1,61 @@
 //! The usual proxy variables: `https_proxy` for https URLs, `http_proxy` for http URLs,
 //! `all_proxy` for either, and `no_proxy` for the hosts that go direct; lowercase first, then
 //! uppercase. (ureq alone would send every scheme through the first variable it finds.)
+//!
+//! A user who set a proxy is never bypassed: a setting that cannot be used is refused before
+//! anything is sent, naming the variable. HTTP CONNECT proxies (`http://`) and SOCKS5
+//! (`socks5://`, `socks5h://` where the proxy resolves names) can be used.
 
-use ureq::Proxy;
+use ureq::{Proxy, ProxyProtocol};
 use url::Url;
 
-/// What the environment says about proxies, read once.
+use crate::redact::redact_typed;
+
+/// What the environment says about proxies, read and checked once.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ProxyEnv {
-    https: Option<String>,
-    http: Option<String>,
-    all: Option<String>,
+    https: Option<Proxy>,
+    http: Option<Proxy>,
+    all: Option<Proxy>,
     no_proxy: Option<String>,
 }
 
-fn var(names: &[&str]) -> Option<String> {
-    names
-        .iter()
-        .find_map(|name| std::env::var(name).ok().filter(|v| !v.trim().is_empty()))
-}
+/// The variables, each name lowercase first as curl reads them.
+const HTTPS: &[&str] = &["https_proxy", "HTTPS_PROXY"];
+const HTTP: &[&str] = &["http_proxy", "HTTP_PROXY"];
+const ALL: &[&str] = &["all_proxy", "ALL_PROXY"];
+const NO_PROXY: &[&str] = &["no_proxy", "NO_PROXY"];
 
 impl ProxyEnv {
-    pub fn from_env() -> ProxyEnv {
-        ProxyEnv {
-            https: var(&["https_proxy", "HTTPS_PROXY"]),
-            http: var(&["http_proxy", "HTTP_PROXY"]),
-            all: var(&["all_proxy", "ALL_PROXY"]),
-            no_proxy: var(&["no_proxy", "NO_PROXY"]),
-        }
+    /// Reads the process environment. Err: one sentence naming the variable that cannot be used.
+    pub fn from_env() -> Result<ProxyEnv, String> {
+        Self::from_vars(|name| std::env::var(name).ok())
     }
 
-    /// The proxy for this URL, if any. A proxy setting that cannot be read is no proxy.
+    /// Reads the variables through `lookup`, checking every one that is set.
+    pub fn from_vars(lookup: impl Fn(&str) -> Option<String>) -> Result<ProxyEnv, String> {
+        let set = |name: &&str| lookup(name).filter(|v| !v.trim().is_empty());
+        let read = |names: &[&'static str]| -> Result<Option<Proxy>, String> {
+            let mut chosen = None;
+            for name in names {
+                if let Some(value) = set(name) {
+                    let proxy = usable(name, value.trim())?;
+                    chosen = chosen.or(Some(proxy));
+                }
+            }
+            Ok(chosen)
+        };
+        Ok(ProxyEnv {
+            https: read(HTTPS)?,
+            http: read(HTTP)?,
+            all: read(ALL)?,
+            no_proxy: NO_PROXY.iter().find_map(set),
+        })
+    }
+
+    /// The proxy for this URL, if any.
     pub fn for_url(&self, url: &Url) -> Option<Proxy> {
-        let setting = match url.scheme() {
+        let proxy = match url.scheme() {
             "https" => self.https.as_ref().or(self.all.as_ref()),
             _ => self.http.as_ref().or(self.all.as_ref()),
         }?;
@@ -44,8 +67,55 @@ impl ProxyEnv {
         {
             return None;
         }
-        Proxy::new(setting).ok()
+        Some(proxy.clone())
     }
+}
+
+/// Whether a proxy speaks SOCKS (then the connection to it is not ours to time).
+pub fn is_socks(proxy: &Proxy) -> bool {
+    matches!(
+        proxy.protocol(),
+        ProxyProtocol::Socks5 | ProxyProtocol::Socks5h
+    )
+}
+
+/// The proxy a variable names, if isitdown can use it.
+fn usable(variable: &str, value: &str) -> Result<Proxy, String> {
+    let refuse = |why: &str| {
+        let shown = crate::sanitize::text(&redact_typed(value), crate::sanitize::SHORT);
+        format!(
+            "{variable}={shown}: {why}; unset it or fix it, isitdown does not go around a proxy"
+        )
+    };
+    // A bare `host:port` is an HTTP proxy, as curl takes it.
+    let full = if value.contains("://") {
+        value.to_string()
+    } else {
+        format!("http://{value}")
+    };
+    let url = Url::parse(&full).map_err(|e| refuse(&format!("not a valid proxy URL ({e})")))?;
+    match url.scheme() {
+        "http" | "socks5" | "socks5h" => {}
+        "https" => {
+            return Err(refuse(
+                "proxies reached over TLS (https://) are not supported, use http://",
+            ))
+        }
+        "socks4" | "socks4a" | "socks" => {
+            return Err(refuse(
+                "only SOCKS5 is supported, write socks5:// or socks5h://",
+            ))
+        }
+        other => {
+            return Err(refuse(&format!(
+                "'{other}://' is not a proxy isitdown can use (http://, socks5:// or socks5h://)"
+            )))
+        }
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err(refuse("the proxy URL has no host"));
+    }
+    Proxy::new(&full).map_err(|e| refuse(&format!("not a valid proxy URL ({e})")))
 }
 
 /// `no_proxy`: `*`, or names and domains (`example.com` and `.example.com` both cover
@@ -80,19 +150,12 @@ fn bypasses(list: &str, host: &str) -> bool {
 mod tests {
     use super::*;
 
-    fn env(
-        https: Option<&str>,
-        http: Option<&str>,
-        all: Option<&str>,
-        no: Option<&str>,
-    ) -> ProxyEnv {
-        let own = |v: Option<&str>| v.map(str::to_string);
-        ProxyEnv {
-            https: own(https),
-            http: own(http),
-            all: own(all),
-            no_proxy: own(no),
-        }
+    fn env(vars: &[(&str, &str)]) -> Result<ProxyEnv, String> {
+        ProxyEnv::from_vars(|name| {
+            vars.iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| v.to_string())
+        })
     }
 
     fn proxied(env: &ProxyEnv, url: &str) -> Option<String> {
@@ -102,12 +165,11 @@ mod tests {
 
     #[test]
     fn each_scheme_has_its_own_proxy() {
-        let e = env(
-            Some("http://secure:3128"),
-            Some("http://plain:3128"),
-            None,
-            None,
-        );
+        let e = env(&[
+            ("https_proxy", "http://secure:3128"),
+            ("HTTP_PROXY", "plain:3128"),
+        ])
+        .unwrap();
         assert_eq!(
             proxied(&e, "https://example.com/").as_deref(),
             Some("secure:3128")
@@ -116,13 +178,33 @@ mod tests {
             proxied(&e, "http://example.com/").as_deref(),
             Some("plain:3128")
         );
-        let only_http = env(None, Some("http://plain:3128"), None, None);
+        let only_http = env(&[("http_proxy", "http://plain:3128")]).unwrap();
         assert_eq!(proxied(&only_http, "https://example.com/"), None);
-        let all = env(None, None, Some("http://every:8080"), None);
+        let all = env(&[("ALL_PROXY", "socks5h://u:p@every:1080")]).unwrap();
         assert_eq!(
             proxied(&all, "https://example.com/").as_deref(),
-            Some("every:8080")
+            Some("every:1080")
         );
+    }
+
+    #[test]
+    fn a_proxy_that_cannot_be_used_is_refused_by_its_variable_name() {
+        for (variable, value, words) in [
+            ("HTTP_PROXY", "socks4://h:1080", "SOCKS5"),
+            ("https_proxy", "ftp://h:21", "'ftp://'"),
+            ("ALL_PROXY", "http://[::1", "not a valid proxy URL"),
+            ("HTTPS_PROXY", "https://u:hunter2@h:3128", "over TLS"),
+            ("all_proxy", "http://:8080", "not a valid proxy URL"),
+        ] {
+            let error = env(&[(variable, value)]).unwrap_err();
+            assert!(error.starts_with(&format!("{variable}=")), "{error}");
+            assert!(error.contains(words), "{error}");
+            assert!(!error.contains("hunter2"), "{error}");
+        }
+        assert!(env(&[("http_proxy", "  ")])
+            .unwrap()
+            .for_url(&Url::parse("http://x/").unwrap())
+            .is_none());
     }
 
     #[test]

@@ -12,7 +12,7 @@ use super::failure::{ErrorKind, Failure};
 use super::session::Session;
 use super::{Method, Redirect};
 use crate::redact::{redact, redact_typed};
-use crate::sanitize::for_terminal;
+use crate::sanitize::{self, for_terminal};
 
 /// Redirects followed before giving up.
 const MAX_REDIRECTS: usize = 10;
@@ -65,8 +65,20 @@ pub(super) fn walk(session: &Session, route: Route) -> Walk {
             Err(failure) => break Err(failure),
         };
         let status = response.status().as_u16();
+        // HTTP's statuses are 1xx to 5xx; ureq takes any three digits.
+        if !(100..600).contains(&status) {
+            break Err(Failure::new(
+                ErrorKind::Protocol,
+                format!("the answer is not valid HTTP: status {status} does not exist"),
+            ));
+        }
         let answer = Answer::of(&response, &session.recorder.snapshot());
-        if method == Method::Head && head_may_fall_back && matches!(status, 405 | 501) {
+        // A HEAD refused, or answered by what may be a challenge page, is asked again with
+        // GET: the page is what tells a challenge from a refusal.
+        let refused = matches!(status, 405 | 501);
+        let may_be_a_wall = crate::bot_wall::vendor(status, &answer.headers, b"").is_none()
+            && crate::bot_wall::may_be_a_wall(status);
+        if method == Method::Head && head_may_fall_back && (refused || may_be_a_wall) {
             method = Method::Get;
             head_may_fall_back = false;
             continue;
@@ -84,7 +96,7 @@ pub(super) fn walk(session: &Session, route: Route) -> Walk {
             Ok(next) => {
                 redirects.push(Redirect {
                     status,
-                    to: redact(&next),
+                    to: sanitize::text(&redact(&next), sanitize::URL),
                 });
                 seen.insert(next.to_string());
                 if status == 303 && method != Method::Head {

@@ -3,7 +3,7 @@
 
 use std::time::{Duration, Instant};
 
-use ureq::unversioned::transport::{ConnectProxyConnector, Connector};
+use ureq::unversioned::transport::{ConnectProxyConnector, Connector, SocksConnector};
 use ureq::Agent;
 use url::Url;
 
@@ -101,6 +101,10 @@ impl<'c> Session<'c> {
                 .iter()
                 .map(|(n, v)| n.as_str().len() + v.len() + 4)
                 .sum::<usize>();
+        let socks = proxy
+            .as_ref()
+            .filter(|p| super::proxy::is_socks(p))
+            .map(|p| format!("{}:{}", p.host(), p.port()));
         let request = self
             .agent
             .configure_request(request)
@@ -108,9 +112,17 @@ impl<'c> Session<'c> {
             .timeout_global(Some(left))
             .proxy(proxy)
             .build();
-        self.agent
-            .run(request)
-            .map_err(|e| self.classify(&e, Stage::Exchange))
+        self.agent.run(request).map_err(|e| {
+            let failure = self.classify(&e, Stage::Exchange);
+            match socks {
+                // The SOCKS handshake happens before any phase of ours: say whose it was.
+                Some(proxy) if self.recorder.snapshot().first_byte.is_none() => Failure::new(
+                    failure.kind,
+                    format!("through the SOCKS5 proxy {proxy}: {}", failure.message),
+                ),
+                _ => failure,
+            }
+        })
     }
 
     pub fn classify(&self, error: &ureq::Error, stage: Stage) -> Failure {
@@ -150,7 +162,9 @@ fn agent_for(client: &Client, timeout: Duration, recorder: &Recorder) -> Agent {
         .timeout_global(Some(timeout))
         .proxy(None)
         .build();
+    // A SOCKS proxy connects on its own; an HTTP proxy is reached through our TCP.
     let connector = ()
+        .chain(SocksConnector::default())
         .chain(ConnectProxyConnector::default())
         .chain(TimedTcpConnector {
             recorder: recorder.clone(),

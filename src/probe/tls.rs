@@ -11,7 +11,10 @@ use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, Server
 use rustls::client::WebPkiServerVerifier;
 use rustls::crypto::{self, CryptoProvider, WebPkiSupportedAlgorithms};
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
-use rustls::{CertificateError, ClientConfig, DigitallySignedStruct, OtherError, SignatureScheme};
+use rustls::{
+    CertificateError, ClientConfig, DigitallySignedStruct, InvalidMessage, OtherError,
+    SignatureScheme,
+};
 
 use super::inspection::{issuer_of, Issuer};
 use super::trust::{cacert_store, check_environment, trust_store, TrustSource};
@@ -317,10 +320,21 @@ pub fn words(error: &rustls::Error) -> String {
         rustls::Error::PeerIncompatible(why) => {
             format!("no TLS version or cipher in common ({why:?})")
         }
-        rustls::Error::InvalidMessage(_)
-        | rustls::Error::InappropriateMessage { .. }
-        | rustls::Error::InappropriateHandshakeMessage { .. } => {
+        rustls::Error::InvalidMessage(
+            InvalidMessage::CertificatePayloadTooLarge
+            | InvalidMessage::HandshakePayloadTooLarge
+            | InvalidMessage::MessageTooLarge,
+        ) => "the server's certificate chain is larger than the 64 KiB a TLS client accepts".into(),
+        // Plain HTTP read as TLS makes a record of no known type.
+        rustls::Error::InvalidMessage(InvalidMessage::InvalidContentType) => {
             "the server does not speak TLS (plain HTTP on this port?)".into()
+        }
+        rustls::Error::InvalidMessage(what) => {
+            format!("the server's TLS handshake is malformed ({what:?})")
+        }
+        rustls::Error::InappropriateMessage { .. }
+        | rustls::Error::InappropriateHandshakeMessage { .. } => {
+            "the server broke the TLS handshake with an unexpected message".into()
         }
         other => other.to_string(),
     }

@@ -10,8 +10,7 @@
 
 use std::ffi::OsString;
 use std::fmt;
-use std::fs::{self, File};
-use std::io::Read;
+use std::fs;
 use std::path::{Path, PathBuf};
 
 use rustls::pki_types::pem::PemObject;
@@ -250,23 +249,7 @@ fn add_cacert(
 
 /// A regular file of at most [`MAX_BUNDLE_BYTES`]; the error is the second half of a sentence.
 fn read_bundle(path: &Path) -> Result<Vec<u8>, String> {
-    // Looked at before opening: opening a FIFO would wait for a writer.
-    let meta = fs::metadata(path).map_err(|e| io_words(&e))?;
-    if !meta.is_file() {
-        return Err("not a regular file".into());
-    }
-    let too_large = || "larger than 8 MiB, which no CA bundle is".to_string();
-    if meta.len() > MAX_BUNDLE_BYTES {
-        return Err(too_large());
-    }
-    let mut bytes = Vec::new();
-    File::open(path)
-        .and_then(|file| file.take(MAX_BUNDLE_BYTES + 1).read_to_end(&mut bytes))
-        .map_err(|e| io_words(&e))?;
-    if bytes.len() as u64 > MAX_BUNDLE_BYTES {
-        return Err(too_large());
-    }
-    Ok(bytes)
+    crate::file::read_bounded(path, MAX_BUNDLE_BYTES).map_err(|why| why.to_string())
 }
 
 fn pem_certificates(bytes: &[u8]) -> Result<Vec<CertificateDer<'static>>, String> {

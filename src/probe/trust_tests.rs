@@ -95,7 +95,10 @@ fn what_the_environment_names_must_be_there() {
     );
     assert_eq!(
         error(&file(dir.path())),
-        format!("SSL_CERT_FILE {}: not a regular file", dir.path().display())
+        format!(
+            "SSL_CERT_FILE {}: is a directory, not a regular file",
+            dir.path().display()
+        )
     );
     let text = write(&dir, "notes.txt", "hello\n");
     assert!(error(&file(&text)).ends_with(": no certificate in the file"));
@@ -137,7 +140,7 @@ fn a_bundle_over_8_mib_is_refused() {
     assert_eq!(
         error,
         format!(
-            "--cacert {}: larger than 8 MiB, which no CA bundle is",
+            "--cacert {}: is larger than 8 MiB, too large to be read",
             huge.display()
         )
     );
@@ -191,7 +194,10 @@ fn cacert_errors_name_the_file() {
     };
     assert_eq!(
         error(dir.path()),
-        format!("--cacert {}: not a regular file", dir.path().display())
+        format!(
+            "--cacert {}: is a directory, not a regular file",
+            dir.path().display()
+        )
     );
     let missing = dir.path().join("missing.pem");
     assert_eq!(

@@ -25,6 +25,10 @@ const TIME_WIDTH: usize = 8;
 const LABEL_WIDTH: usize = 9;
 /// The probe column of `--list`: long enough for most probe URLs.
 const PROBE_WIDTH: usize = 60;
+/// A status page's incidents and troubled components shown before "and N more".
+const SHOWN_PER_PAGE: usize = 5;
+/// The latest changes a summary shows; the earlier ones are counted.
+const SHOWN_TRANSITIONS: usize = 10;
 
 pub struct Human<'w> {
     out: Box<dyn Write + 'w>,
@@ -221,8 +225,8 @@ pub(super) fn write_summary(out: &mut dyn Write, s: &Summary) -> io::Result<()> 
         writeln!(out, "  {}{}", "recent   ".dimmed(), s.sparkline)?;
     }
     if !s.transitions.is_empty() {
-        let changes: Vec<String> = s
-            .transitions
+        let shown = s.transitions.len().min(SHOWN_TRANSITIONS);
+        let mut changes: Vec<String> = s.transitions[s.transitions.len() - shown..]
             .iter()
             .map(|t| {
                 let at = crate::timestamp::rfc3339(t.at);
@@ -234,6 +238,10 @@ pub(super) fn write_summary(out: &mut dyn Write, s: &Summary) -> io::Result<()> 
                 )
             })
             .collect();
+        let earlier = s.transitions_total.saturating_sub(shown as u64);
+        if earlier > 0 {
+            changes.insert(0, format!("{earlier} earlier"));
+        }
         writeln!(out, "  {}{}", "changes  ".dimmed(), changes.join(" · "))?;
     }
     Ok(())
@@ -255,7 +263,8 @@ impl Human<'_> {
                 .iter()
                 .filter(|i| i.severity == status_page::Severity::Maintenance)
                 .count();
-            let incidents = page.incidents.len() - maintenance;
+            // Those not listed are counted as incidents.
+            let incidents = page.incidents_total.max(page.incidents.len()) - maintenance;
             let mut parts = Vec::new();
             if incidents > 0 {
                 parts.push(format!(
@@ -278,7 +287,7 @@ impl Human<'_> {
             headline
         };
         writeln!(self.out, "{INDENT}{headline}")?;
-        for incident in &page.incidents {
+        for incident in page.incidents.iter().take(SHOWN_PER_PAGE) {
             let mut about: Vec<String> = incident.impact.iter().cloned().collect();
             if let Some(start) = incident.started_at {
                 about.push(crate::timestamp::since(start, now));
@@ -300,18 +309,26 @@ impl Human<'_> {
                 for_terminal(&link)
             )?;
         }
+        let incidents_not_shown = page
+            .incidents_total
+            .max(page.incidents.len())
+            .saturating_sub(SHOWN_PER_PAGE);
+        if incidents_not_shown > 0 {
+            writeln!(self.out, "{INDENT}  and {incidents_not_shown} more")?;
+        }
         if page.incidents.is_empty() {
-            for component in page
-                .components
-                .iter()
-                .filter(|c| c.severity > status_page::Severity::Operational)
-            {
+            for component in page.troubled().take(SHOWN_PER_PAGE) {
                 writeln!(
                     self.out,
                     "{INDENT}  {}: {}",
                     for_terminal(&component.name),
                     for_terminal(&component.status.replace('_', " "))
                 )?;
+            }
+            let shown = page.troubled().take(SHOWN_PER_PAGE).count();
+            let not_shown = page.troubled_total.saturating_sub(shown);
+            if not_shown > 0 {
+                writeln!(self.out, "{INDENT}  and {not_shown} more")?;
             }
         }
         Ok(())

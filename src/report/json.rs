@@ -58,7 +58,9 @@ struct SummaryLine<'a> {
     state: Option<State>,
     started_at: String,
     ended_at: String,
+    /// The latest `stats::KEPT_TRANSITIONS`; the total counts them all.
     transitions: Vec<TransitionJson>,
+    transitions_total: u64,
 }
 
 #[derive(Serialize)]
@@ -109,14 +111,31 @@ impl<'a> SummaryLine<'a> {
                     to: t.to,
                 })
                 .collect(),
+            transitions_total: s.transitions_total,
         }
     }
 }
 
 fn write_line(out: &mut dyn Write, value: &impl Serialize) -> io::Result<()> {
-    serde_json::to_writer(&mut *out, value).map_err(io::Error::from)?;
+    let mut value = serde_json::to_value(value).map_err(io::Error::from)?;
+    made_safe(&mut value);
+    serde_json::to_writer(&mut *out, &value).map_err(io::Error::from)?;
     out.write_all(b"\n")?;
     out.flush()
+}
+
+/// Text from outside was made safe where it came in; this makes sure of it for every string of
+/// every line, whatever its way in (a config value, a name), since `jq -r` prints them raw.
+fn made_safe(value: &mut serde_json::Value) {
+    use serde_json::Value;
+    match value {
+        Value::String(text) if !crate::sanitize::is_clean(text) => {
+            *text = crate::sanitize::for_terminal(text);
+        }
+        Value::Array(items) => items.iter_mut().for_each(made_safe),
+        Value::Object(fields) => fields.values_mut().for_each(made_safe),
+        _ => {}
+    }
 }
 
 /// RFC 3339, UTC, milliseconds.
@@ -159,8 +178,11 @@ struct StatusPage<'a> {
     url: String,
     indicator: Option<&'a str>,
     description: Option<&'a str>,
+    /// At most `status_page::MAX_LISTED` of each; the totals say how many there are.
     incidents: Vec<IncidentJson<'a>>,
+    incidents_total: usize,
     components: Vec<ComponentJson<'a>>,
+    components_total: usize,
     error: Option<&'a str>,
 }
 
@@ -205,6 +227,7 @@ impl<'a> StatusPage<'a> {
                     url: i.url.as_deref(),
                 })
                 .collect(),
+            incidents_total: page.incidents_total.max(page.incidents.len()),
             components: page
                 .components
                 .iter()
@@ -213,6 +236,7 @@ impl<'a> StatusPage<'a> {
                     status: &c.status,
                 })
                 .collect(),
+            components_total: page.components_total.max(page.components.len()),
             error: page.error.as_deref(),
         }
     }

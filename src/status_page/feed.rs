@@ -5,6 +5,7 @@
 use std::time::{Duration, SystemTime};
 
 use super::{Entry, Incident, Page, Severity};
+use crate::sanitize;
 
 /// An open entry older than this is taken for one the provider forgot to close.
 const FRESH_FOR: Duration = Duration::from_secs(2 * 3600);
@@ -18,7 +19,9 @@ pub fn read(body: &[u8], now: SystemTime) -> Option<Page> {
         .entries
         .into_iter()
         .filter_map(|entry| {
-            let title = entry.title.map(|t| t.content.trim().to_string())?;
+            let title = entry
+                .title
+                .map(|t| sanitize::text(t.content.trim(), sanitize::SENTENCE))?;
             let text = entry
                 .summary
                 .map(|s| s.content)
@@ -28,7 +31,11 @@ pub fn read(body: &[u8], now: SystemTime) -> Option<Page> {
                 .to_lowercase()
                 .contains("resolved");
             let updated = entry.updated.or(entry.published).map(SystemTime::from);
-            let url = entry.links.into_iter().next().map(|link| link.href);
+            let url = entry
+                .links
+                .into_iter()
+                .next()
+                .map(|link| sanitize::text(&link.href, sanitize::URL));
             Some((
                 Entry {
                     title,

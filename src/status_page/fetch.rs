@@ -6,7 +6,7 @@ use std::time::{Duration, Instant, SystemTime};
 use serde_json::Value;
 
 use super::{aws, betterstack, feed, google, heroku, slack, statusio, statuspage};
-use super::{Page, Source};
+use super::{Indexed, Page, Source};
 use crate::catalog::StatusFormat;
 use crate::probe::{self, Client, Fetched};
 
@@ -18,11 +18,59 @@ const PAGE_DEADLINE: Duration = Duration::from_secs(2);
 const SUMMARY_PATH: &str = "/api/v2/summary.json";
 const UNRESOLVED_PATH: &str = "/api/v2/incidents/unresolved.json";
 
+/// Fetches, parses and indexes a page, all within the page's deadline: a page that takes
+/// longer, to arrive or to read, is unreadable.
+pub fn read_indexed(client: &Client, source: &Source) -> Result<Indexed, String> {
+    let allowed = client.timeout.min(PAGE_DEADLINE);
+    let deadline = Instant::now() + allowed;
+    let late = || {
+        (Instant::now() > deadline).then(|| {
+            format!(
+                "reading the status page took longer than {}",
+                humantime::format_duration(allowed)
+            )
+        })
+    };
+    let page = read_by(client, source, deadline)?;
+    if let Some(late) = late() {
+        return Err(late);
+    }
+    let indexed = Indexed::new(page);
+    match late() {
+        Some(late) => Err(late),
+        None => Ok(indexed),
+    }
+}
+
 /// Fetches and parses a page within its deadline; why not, in words, when it cannot.
 pub fn read(client: &Client, source: &Source) -> Result<Page, String> {
-    let deadline = Instant::now() + client.timeout.min(PAGE_DEADLINE);
+    read_by(client, source, Instant::now() + client.timeout.min(PAGE_DEADLINE))
+}
+
+fn read_by(client: &Client, source: &Source, deadline: Instant) -> Result<Page, String> {
     let fetched = get(client, &source.api_url, deadline)?;
-    let content_type = content_type(&fetched);
+    let content_type = fetched.content_type.as_deref().unwrap_or_default();
+    let (mut page, lists_incidents) = parse_and_tell(source, content_type, &fetched.body)?;
+    // incident.io's compatible summary may leave its incidents out: ask for them.
+    if !lists_incidents {
+        page.incidents.extend(unresolved(client, source, deadline));
+    }
+    Ok(page)
+}
+
+/// Parses a page as its format says, from the body and content type it came with.
+pub fn parse(source: &Source, content_type: &str, body: &[u8]) -> Result<Page, String> {
+    parse_and_tell(source, content_type, body).map(|(page, _)| page)
+}
+
+/// [`parse`], and whether the page lists its open incidents (a Statuspage-compatible summary
+/// may not).
+fn parse_and_tell(
+    source: &Source,
+    content_type: &str,
+    body: &[u8],
+) -> Result<(Page, bool), String> {
+    let content_type = content_type.to_ascii_lowercase();
     if source.format == StatusFormat::Feed {
         if !["xml", "rss", "atom"]
             .iter()
@@ -33,18 +81,14 @@ pub fn read(client: &Client, source: &Source) -> Result<Page, String> {
                 shown(&content_type)
             ));
         }
-        return feed::read(&fetched.body, SystemTime::now())
+        return feed::read(body, SystemTime::now())
+            .map(|page| (page, true))
             .ok_or_else(|| "the status feed is neither RSS nor Atom".to_string());
     }
-    let json = json(&fetched, &content_type)?;
+    let json = json(body, &content_type)?;
+    let lists_incidents = source.format != StatusFormat::Statuspage || json.get("incidents").is_some();
     let page = match source.format {
-        StatusFormat::Statuspage => statuspage::read(&json).map(|mut page| {
-            // incident.io's compatible summary may leave its incidents out: ask for them.
-            if json.get("incidents").is_none() {
-                page.incidents.extend(unresolved(client, source, deadline));
-            }
-            page
-        }),
+        StatusFormat::Statuspage => statuspage::read(&json),
         StatusFormat::Slack => slack::read(&json),
         StatusFormat::Heroku => heroku::read(&json),
         StatusFormat::Statusio => statusio::read(&json),
@@ -55,7 +99,8 @@ pub fn read(client: &Client, source: &Source) -> Result<Page, String> {
         StatusFormat::Aws => aws::read(&json),
         StatusFormat::Feed | StatusFormat::None => None,
     };
-    page.ok_or_else(|| "the status page is not in the expected format".to_string())
+    page.map(|page| (page, lists_incidents))
+        .ok_or_else(|| "the status page is not in the expected format".to_string())
 }
 
 /// The open incidents of a Statuspage-compatible API, in whatever time is left; none when
@@ -68,7 +113,7 @@ fn unresolved(client: &Client, source: &Source, deadline: Instant) -> Vec<super:
     let Ok(fetched) = get(client, &format!("{base}{UNRESOLVED_PATH}"), deadline) else {
         return vec![];
     };
-    json(&fetched, &content_type(&fetched))
+    json(&fetched.body, &content_type(&fetched))
         .ok()
         .and_then(|json| statuspage::read(&json))
         .map(|page| page.incidents)
@@ -101,18 +146,18 @@ fn shown(content_type: &str) -> String {
     if content_type.is_empty() {
         "no content type".to_string()
     } else {
-        crate::sanitize::for_terminal(content_type)
+        crate::sanitize::text(content_type, crate::sanitize::SHORT)
     }
 }
 
-fn json(fetched: &Fetched, content_type: &str) -> Result<Value, String> {
+fn json(body: &[u8], content_type: &str) -> Result<Value, String> {
     if !content_type.contains("json") {
         return Err(format!(
             "the status page answered {}, not JSON",
             shown(content_type)
         ));
     }
-    let text = decode(&fetched.body, content_type);
+    let text = decode(body, content_type);
     serde_json::from_str(&text).map_err(|e| format!("the status page is not valid JSON: {e}"))
 }
 

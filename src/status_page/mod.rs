@@ -10,6 +10,8 @@ mod feed;
 mod fetch;
 mod google;
 mod heroku;
+mod narrow;
+mod report;
 mod slack;
 mod statusio;
 mod statuspage;
@@ -18,7 +20,9 @@ use std::time::SystemTime;
 
 use crate::catalog::{Service, StatusFormat};
 
-pub use fetch::read;
+pub use fetch::{parse, read, read_indexed};
+pub use narrow::Indexed;
+pub use report::{Report, MAX_LISTED};
 
 /// How bad things are, by the page's own words, mildest first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
@@ -115,242 +119,12 @@ pub struct Component {
     pub group_id: Option<String>,
 }
 
-/// What the page says about one service: what the JSON `status_page` object carries.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Report {
-    pub url: String,
-    pub provider: Option<String>,
-    pub indicator: Option<String>,
-    pub description: Option<String>,
-    pub incidents: Vec<Incident>,
-    pub components: Vec<Component>,
-    /// Why the page could not be read; then it says nothing about the service.
-    pub error: Option<String>,
-    pub severity: Severity,
-    /// Judged by the service's own components, not by the page's overall word.
-    pub narrowed: bool,
-    /// A feed's latest entries, newest first.
-    pub latest: Vec<Entry>,
-    pub from_feed: bool,
-}
-
-impl Report {
-    fn unreadable(source: &Source, error: String) -> Report {
-        Report {
-            url: source.page_url.clone(),
-            provider: None,
-            indicator: None,
-            description: None,
-            incidents: vec![],
-            components: vec![],
-            error: Some(error),
-            severity: Severity::Operational,
-            narrowed: false,
-            latest: vec![],
-            from_feed: false,
-        }
+/// What a page says about one service (see [`Indexed::report`]), or why it says nothing.
+pub fn report(source: &Source, page: &Result<Indexed, String>, service: &Service) -> Report {
+    match page {
+        Ok(indexed) => indexed.report(source, service),
+        Err(error) => Report::unreadable(source, error.clone()),
     }
-
-    pub fn is_readable(&self) -> bool {
-        self.error.is_none()
-    }
-
-    /// Does the provider admit a problem with this service?
-    pub fn admits_trouble(&self) -> bool {
-        self.is_readable() && self.severity > Severity::Operational
-    }
-
-    /// Who speaks: the provider's name, or the page's host; "Mistral AI's status feed" for
-    /// a feed, which is only what the provider last posted.
-    pub fn who(&self) -> String {
-        let who = self.provider.clone().unwrap_or_else(|| {
-            url::Url::parse(&self.url)
-                .ok()
-                .and_then(|u| u.host_str().map(str::to_string))
-                .unwrap_or_else(|| "the status page".into())
-        });
-        if self.from_feed {
-            format!("{who}'s status feed")
-        } else {
-            who
-        }
-    }
-
-    /// What the feed last said: "latest from Mistral AI's status feed: 'Elevated error
-    /// rates', 25 min ago".
-    pub fn latest_words(&self, now: SystemTime) -> Option<String> {
-        let entry = self.latest.first()?;
-        let when = entry
-            .updated
-            .map(|at| format!(", {}", crate::timestamp::ago(at, now)))
-            .unwrap_or_default();
-        Some(format!(
-            "latest from {}: '{}'{when}",
-            self.who(),
-            entry.title
-        ))
-    }
-
-    /// The provider's words in one line: "OpenAI reports: Elevated error rates in ChatGPT".
-    pub fn summary(&self) -> String {
-        if let Some(error) = &self.error {
-            return format!("status page unreadable: {error}");
-        }
-        if self.from_feed && self.incidents.is_empty() {
-            return self
-                .latest_words(SystemTime::now())
-                .unwrap_or_else(|| format!("{} has no posts", self.who()));
-        }
-        let what = if let Some(first) = self.incidents.first() {
-            match self.incidents.len() {
-                1 => first.name.clone(),
-                n => format!("{} (and {} more)", first.name, n - 1),
-            }
-        } else if self.severity > Severity::Operational {
-            let troubled: Vec<String> = self
-                .components
-                .iter()
-                .filter(|c| c.severity > Severity::Operational)
-                .map(|c| format!("{} {}", c.name, c.status.replace('_', " ")))
-                .collect();
-            match (troubled.is_empty(), &self.description) {
-                (false, _) => troubled.join(", "),
-                (true, Some(description)) => description.clone(),
-                (true, None) => "a problem".into(),
-            }
-        } else if self.narrowed && !self.components.is_empty() {
-            // The page's overall word may be about other services; speak for this one.
-            let names: Vec<&str> = self
-                .components
-                .iter()
-                .map(|c| c.name.as_str())
-                .take(3)
-                .collect();
-            let more = if self.components.len() > 3 {
-                " and more"
-            } else {
-                ""
-            };
-            format!("{}{more} operational", names.join(", "))
-        } else if self.narrowed {
-            "no open incident for this service".into()
-        } else {
-            self.description
-                .clone()
-                .unwrap_or_else(|| "all operational".into())
-        };
-        format!("{} reports: {what}", self.who())
-    }
-}
-
-/// Narrows a page to one service: its components (all when it names none), the incidents that
-/// may touch them, and the worst of it all.
-pub fn report(source: &Source, page: Result<Page, String>, service: &Service) -> Report {
-    let page = match page {
-        Ok(page) => page,
-        Err(error) => return Report::unreadable(source, error),
-    };
-    let wanted: Vec<String> = service
-        .components
-        .iter()
-        .map(|c| c.trim().to_lowercase())
-        .collect();
-    let product = service.product.as_deref().map(str::to_lowercase);
-    let named = |name: &str| wanted.contains(&name.trim().to_lowercase());
-    let groups: Vec<&str> = page
-        .components
-        .iter()
-        .filter(|c| named(&c.name))
-        .filter_map(|c| c.id.as_deref())
-        .collect();
-    let components: Vec<Component> = if wanted.is_empty() {
-        page.components.clone()
-    } else {
-        page.components
-            .iter()
-            .filter(|c| {
-                named(&c.name) || c.group_id.as_deref().is_some_and(|g| groups.contains(&g))
-            })
-            .cloned()
-            .collect()
-    };
-    // A service that names its components is judged by them alone when the page can be
-    // narrowed to them: its components are listed there, or (pages without components, like
-    // Slack's) its incidents name what they touch. Otherwise the page's word is all there is.
-    let names_components = page.incidents.iter().any(|i| !i.components.is_empty());
-    let narrowed = product.is_some()
-        || (!wanted.is_empty()
-            && if page.components.is_empty() {
-                names_components
-            } else {
-                !components.is_empty()
-            });
-    // An incident is ours when it touches a component we depend on, a group's members
-    // included; on a page that cannot be narrowed, every open incident is.
-    let ours: Vec<String> = components
-        .iter()
-        .map(|c| c.name.trim().to_lowercase())
-        .chain(wanted.iter().cloned())
-        .collect();
-    let incidents: Vec<Incident> = page
-        .incidents
-        .iter()
-        .filter(|i| match &product {
-            Some(product) => i
-                .components
-                .iter()
-                .any(|c| c.to_lowercase().contains(product.as_str())),
-            // incident.io's incidents name no component; their titles often name the service.
-            None if narrowed && i.components.is_empty() => mentions(&i.name, service, &wanted),
-            None if narrowed => i
-                .components
-                .iter()
-                .any(|c| ours.contains(&c.trim().to_lowercase())),
-            None => true,
-        })
-        .cloned()
-        .collect();
-    let listed = components
-        .iter()
-        .map(|c| c.severity)
-        .chain(incidents.iter().map(|i| i.severity));
-    let overall = page.overall;
-    let severity = if narrowed {
-        listed.max()
-    } else {
-        listed.chain([overall]).max()
-    }
-    .unwrap_or_default();
-    // A feed's title is rarely a name; the service's is.
-    let provider = match page.from_feed {
-        true => Some(service.display_name().to_string()),
-        false => page.provider,
-    };
-    Report {
-        url: source.page_url.clone(),
-        provider,
-        indicator: page.indicator,
-        description: page.description,
-        incidents,
-        components,
-        error: None,
-        severity,
-        narrowed,
-        latest: page.latest,
-        from_feed: page.from_feed,
-    }
-}
-
-/// Whether an incident's title names the service or one of the components it depends on.
-fn mentions(title: &str, service: &Service, wanted: &[String]) -> bool {
-    let title = title.to_lowercase();
-    let names = service
-        .names()
-        .map(str::to_lowercase)
-        .chain(service.name.iter().map(|n| n.to_lowercase()));
-    names
-        .chain(wanted.iter().cloned())
-        .any(|name| name.len() >= 3 && title.contains(&name))
 }
 
 /// Statuspage's words, shared by the formats that borrowed them.
@@ -389,13 +163,24 @@ pub fn impact_severity(word: Option<&str>) -> Severity {
 pub(crate) mod json {
     use serde_json::Value;
 
+    use crate::sanitize;
+
+    /// A text the page gives, made safe to show (every reader takes its words from here).
     pub fn text(value: &Value, key: &str) -> Option<String> {
+        let limit = match key {
+            "description" | "name" | "title" | "body" | "summary" | "external_desc" => {
+                sanitize::SENTENCE
+            }
+            "shortlink" | "url" | "uri" | "href" => sanitize::URL,
+            _ => sanitize::SHORT,
+        };
         match value.get(key)? {
-            Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
+            Value::String(s) if !s.trim().is_empty() => Some(sanitize::text(s.trim(), limit)),
             Value::Number(n) => Some(n.to_string()),
             _ => None,
         }
     }
+
 
     pub fn list<'a>(value: &'a Value, key: &str) -> &'a [Value] {
         value
@@ -469,14 +254,21 @@ mod tests {
             ],
             ..Page::default()
         };
-        let chat = report(&source, Ok(page.clone()), &service(&["conversations"]));
+        let page = Ok(Indexed::new(page));
+        let chat = report(&source, &page, &service(&["conversations"]));
         assert_eq!(chat.severity, Severity::Operational);
         assert_eq!(chat.components.len(), 1);
-        let api = report(&source, Ok(page.clone()), &service(&["API"]));
+        let mut api_service = service(&["API"]);
+        api_service.key = "api".into();
+        let api = report(&source, &page, &api_service);
         assert_eq!(api.severity, Severity::Major);
-        let everything = report(&source, Ok(page.clone()), &service(&[]));
+        let mut all = service(&[]);
+        all.key = "all".into();
+        let everything = report(&source, &page, &all);
         assert_eq!(everything.severity, Severity::Major);
-        let renamed = report(&source, Ok(page), &service(&["Chat"]));
+        let mut renamed_service = service(&["Chat"]);
+        renamed_service.key = "renamed".into();
+        let renamed = report(&source, &page, &renamed_service);
         assert_eq!(
             renamed.severity,
             Severity::Minor,

@@ -30,7 +30,8 @@ pub fn read(json: &Value) -> Option<Page> {
                 url: text(item, "url"),
                 components: list(item, "services")
                     .iter()
-                    .filter_map(|s| s.as_str().map(str::to_string))
+                    .filter_map(|s| s.as_str())
+                    .map(|s| crate::sanitize::text(s, crate::sanitize::SHORT))
                     .collect(),
             })
         })

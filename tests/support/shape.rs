@@ -11,6 +11,10 @@ const OUTCOMES: &[&str] = &[
     "timeout",
     "abandoned",
 ];
+/// The most components and incidents a status page object lists (the totals count them all).
+const MAX_LISTED: u64 = 50;
+/// The most transitions a summary lists.
+const KEPT_TRANSITIONS: u64 = 100;
 const EDGES: &[&str] = &["cloudflare", "cloudfront", "fastly", "akamai"];
 const KINDS: &[&str] = &[
     "dns",
@@ -171,11 +175,23 @@ pub fn check_probe(probe: &Value) {
                 "indicator",
                 "description",
                 "incidents",
+                "incidents_total",
                 "components",
+                "components_total",
                 "error",
             ],
             "status_page",
         );
+        for (list, total) in [
+            ("incidents", "incidents_total"),
+            ("components", "components_total"),
+        ] {
+            let listed = page[list].as_array().map_or(0, Vec::len) as u64;
+            let total = page[total]
+                .as_u64()
+                .unwrap_or_else(|| panic!("{total}: {page}"));
+            assert!(listed <= MAX_LISTED && listed <= total, "{list}: {page}");
+        }
         string(&page["url"], "status_page.url");
         string_or_null(&page["indicator"], "indicator");
         string_or_null(&page["description"], "description");
@@ -394,9 +410,15 @@ pub fn check_summary(summary: &Value) {
             "started_at",
             "ended_at",
             "transitions",
+            "transitions_total",
         ],
         "summary",
     );
+    let kept = summary["transitions"].as_array().map_or(0, Vec::len) as u64;
+    let total = summary["transitions_total"]
+        .as_u64()
+        .unwrap_or_else(|| panic!("transitions_total: {summary}"));
+    assert!(kept <= KEPT_TRANSITIONS && kept <= total, "{summary}");
     for field in ["target", "name", "url"] {
         string(&summary[field], field);
     }
@@ -432,8 +454,32 @@ pub fn check_summary(summary: &Value) {
     }
 }
 
+/// Characters that would steer a terminal when `jq -r` prints a string: none may be in any.
+fn steers(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{2028}' | '\u{2029}'
+                | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
+        )
+}
+
+/// Every string in a line, however deep, is safe to print raw.
+pub fn check_strings(value: &Value) {
+    match value {
+        Value::String(text) => assert!(
+            !text.chars().any(steers),
+            "a string would steer the terminal: {text:?}"
+        ),
+        Value::Array(items) => items.iter().for_each(check_strings),
+        Value::Object(fields) => fields.values().for_each(check_strings),
+        _ => {}
+    }
+}
+
 /// Checks a line by its type.
 pub fn check_line(line: &Value) {
+    check_strings(line);
     match line["type"].as_str() {
         Some("probe") => check_probe(line),
         Some("summary") => check_summary(line),

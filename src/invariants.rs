@@ -1,0 +1,203 @@
+//! What must hold for any input to each parser of outside data: no panic, bounded output, and
+//! strings safe to show. The fuzz targets (`fuzz/`) feed these checks arbitrary bytes; the
+//! test suite replays every input the fuzzers ever found through them. Each check panics when
+//! the parser breaks its promise.
+
+use std::path::Path;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use crate::catalog::{Catalog, Service, StatusFormat};
+use crate::probe::head::{self, HeadEnd, Sniff};
+use crate::sanitize::{self, is_clean};
+use crate::status_page::{self, Indexed, Source, MAX_LISTED};
+
+/// The status page formats, in the order the first input byte picks them.
+const FORMATS: [StatusFormat; 9] = [
+    StatusFormat::Statuspage,
+    StatusFormat::Slack,
+    StatusFormat::Heroku,
+    StatusFormat::Statusio,
+    StatusFormat::Betterstack,
+    StatusFormat::GoogleCloud,
+    StatusFormat::GoogleWorkspace,
+    StatusFormat::Aws,
+    StatusFormat::Feed,
+];
+
+fn clean_and_within(text: &str, max_chars: usize, what: &str) {
+    assert!(is_clean(text), "{what} is not safe to show: {text:?}");
+    assert!(
+        text.chars().count() <= max_chars,
+        "{what} is longer than {max_chars} characters"
+    );
+}
+
+/// A status page body in the format the first byte picks: every string of the page is safe
+/// and bounded, and what it says about a service is bounded too.
+pub fn status_page(data: &[u8]) {
+    let Some((&pick, body)) = data.split_first() else {
+        return;
+    };
+    let format = FORMATS[usize::from(pick) % FORMATS.len()];
+    let source = Source {
+        format,
+        page_url: "https://status.example.com".into(),
+        api_url: "https://status.example.com/api".into(),
+    };
+    let content_type = match format {
+        StatusFormat::Feed => "application/rss+xml",
+        _ => "application/json",
+    };
+    let Ok(page) = status_page::parse(&source, content_type, body) else {
+        return;
+    };
+    for text in [&page.provider, &page.indicator, &page.description]
+        .into_iter()
+        .flatten()
+    {
+        clean_and_within(text, sanitize::SENTENCE, "a page's word");
+    }
+    for incident in &page.incidents {
+        clean_and_within(&incident.name, sanitize::SENTENCE, "an incident name");
+        for text in [&incident.impact, &incident.status].into_iter().flatten() {
+            clean_and_within(text, sanitize::SHORT, "an incident word");
+        }
+        if let Some(url) = &incident.url {
+            clean_and_within(url, sanitize::URL, "an incident link");
+        }
+    }
+    for entry in &page.latest {
+        clean_and_within(&entry.title, sanitize::SENTENCE, "a feed entry");
+        if let Some(url) = &entry.url {
+            clean_and_within(url, sanitize::URL, "a feed link");
+        }
+    }
+    for component in &page.components {
+        clean_and_within(&component.name, sanitize::SENTENCE, "a component name");
+        clean_and_within(&component.status, sanitize::SHORT, "a component status");
+    }
+    let indexed = Indexed::new(page);
+    for components in [&[][..], &["API", "Chat"][..]] {
+        let service = Service {
+            key: format!("svc{}", components.len()),
+            name: Some("Example".into()),
+            url: "https://example.com".into(),
+            components: components.iter().map(|c| c.to_string()).collect(),
+            ..Service::default()
+        };
+        let report = indexed.report(&source, &service);
+        assert!(report.components.len() <= MAX_LISTED);
+        assert!(report.incidents.len() <= MAX_LISTED);
+        assert!(report.components.len() <= report.components_total);
+        assert!(report.incidents.len() <= report.incidents_total);
+        let summary = report.summary();
+        assert!(is_clean(&summary), "summary not safe: {summary:?}");
+        assert!(
+            summary.chars().count() < 6 * sanitize::SENTENCE,
+            "summary unbounded"
+        );
+    }
+}
+
+/// Raw response bytes, cut into reads where the first byte says: the head is cleaned of every
+/// control character but line ends, the body is left alone, and a reason phrase is bounded.
+pub fn http_head(data: &[u8]) {
+    let Some((&cut, bytes)) = data.split_first() else {
+        return;
+    };
+    let mut cleaned = bytes.to_vec();
+    let mut end = HeadEnd::default();
+    end.start();
+    let step = usize::from(cut).max(1);
+    for chunk in cleaned.chunks_mut(step) {
+        end.clean(chunk);
+    }
+    assert_eq!(cleaned.len(), bytes.len(), "cleaning keeps every byte");
+    for (before, after) in bytes.iter().zip(&cleaned) {
+        assert!(
+            before == after || *after == b' ',
+            "cleaning only blanks bytes"
+        );
+    }
+    match head::final_status_line(bytes) {
+        Sniff::Found(line) => {
+            assert!(line.len() <= 1024, "a status line is bounded");
+            assert!(!line.contains(&b'\n'));
+            if let Some(reason) = head::reason_phrase(line) {
+                let shown = sanitize::text(&reason, sanitize::SHORT);
+                clean_and_within(&shown, sanitize::SHORT, "a reason phrase");
+            }
+        }
+        Sniff::NeedMore | Sniff::GiveUp => {}
+    }
+}
+
+/// A target as typed: a URL target is http(s), has a host and is not over the limit; a
+/// refusal is one bounded sentence.
+pub fn target(data: &[u8]) {
+    let Ok(input) = std::str::from_utf8(data) else {
+        return;
+    };
+    match crate::target::resolve(input, &Catalog::builtin()) {
+        Ok(target) => {
+            assert!(matches!(target.url.scheme(), "http" | "https"));
+            assert!(target.url.host_str().is_some_and(|h| !h.is_empty()));
+            if target.service.is_none() {
+                assert!(target.url.as_str().len() <= crate::target::MAX_URL_BYTES);
+            }
+            assert!(!target.name.is_empty(), "a target has a name");
+            if target.url.password().is_some() {
+                assert!(target.display_url().contains("***"), "passwords are hidden");
+            }
+        }
+        Err(bad) => assert!(bad.0.chars().count() <= 1000, "a refusal is one sentence"),
+    }
+}
+
+/// `--expect` and durations: whatever is accepted means what it says.
+pub fn expect_and_duration(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    if let Ok(set) = crate::expect::StatusSet::parse(text) {
+        assert!(!(0..100).any(|s| set.contains(s)) && !(600..1000).any(|s| set.contains(s)));
+        let again = crate::expect::StatusSet::parse(&set.to_string());
+        assert_eq!(
+            again.as_ref().ok(),
+            Some(&set),
+            "a set reads back as itself"
+        );
+    }
+    if let Ok(duration) = crate::cli::parse_duration(text) {
+        assert!(duration < Duration::from_secs(1_000_000_000));
+    }
+}
+
+/// A config file: read or refused with a sentence naming the file, never a panic.
+pub fn config(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    if let Err(bad) = crate::config::parse(text, Path::new("fuzz.toml")) {
+        assert!(
+            bad.0.contains("fuzz.toml"),
+            "an error names the file: {bad}"
+        );
+    }
+}
+
+/// A timestamp: what is read lies in years 1970 to 9999 and reads back as itself.
+pub fn timestamp(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let Some(moment) = crate::timestamp::parse(text) else {
+        return;
+    };
+    assert!(moment >= UNIX_EPOCH);
+    let written = crate::timestamp::rfc3339(moment);
+    let again = crate::timestamp::parse(&written).expect("what is written reads back");
+    let whole_seconds = |t: SystemTime| t.duration_since(UNIX_EPOCH).ok().map(|d| d.as_secs());
+    assert_eq!(whole_seconds(again), whole_seconds(moment));
+    let _ = crate::timestamp::since(moment, SystemTime::now());
+}

@@ -1,0 +1,160 @@
+//! Narrowing a page to one service, in time proportional to the page: components are indexed
+//! by name and groups by id once per page read, and what the page says about each service is
+//! worked out once per page read too, however many probes ask.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::sync::Mutex;
+
+use super::report::{bounded, Report, MAX_LISTED};
+use super::{Page, Severity, Source};
+use crate::catalog::Service;
+
+/// A page as read, with its index, and the reports already made from it, by service key.
+#[derive(Debug, Default)]
+pub struct Indexed {
+    page: Page,
+    /// Component positions by trimmed lowercase name.
+    by_name: HashMap<String, Vec<usize>>,
+    /// Component positions by the id of the group they belong to.
+    members: HashMap<String, Vec<usize>>,
+    reports: Mutex<HashMap<String, Report>>,
+}
+
+impl Indexed {
+    pub fn new(page: Page) -> Indexed {
+        let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut members: HashMap<String, Vec<usize>> = HashMap::new();
+        for (at, component) in page.components.iter().enumerate() {
+            by_name.entry(key(&component.name)).or_default().push(at);
+            if let Some(group) = &component.group_id {
+                members.entry(group.clone()).or_default().push(at);
+            }
+        }
+        Indexed {
+            page,
+            by_name,
+            members,
+            reports: Mutex::default(),
+        }
+    }
+
+    pub fn page(&self) -> &Page {
+        &self.page
+    }
+
+    /// What the page says about this service, worked out the first time it is asked.
+    pub fn report(&self, source: &Source, service: &Service) -> Report {
+        let mut reports = self.reports.lock().unwrap_or_else(|p| p.into_inner());
+        reports
+            .entry(service.key.clone())
+            .or_insert_with(|| self.narrow(source, service))
+            .clone()
+    }
+
+    /// The service's components (all when it names none), the incidents that may touch them,
+    /// and the worst of it all.
+    fn narrow(&self, source: &Source, service: &Service) -> Report {
+        let page = &self.page;
+        let wanted: Vec<String> = service.components.iter().map(|c| key(c)).collect();
+        let product = service.product.as_deref().map(str::to_lowercase);
+        let components = if wanted.is_empty() {
+            page.components.clone()
+        } else {
+            // Named components, and the members of those that are groups, in page order.
+            let mut picked = BTreeSet::new();
+            for at in wanted.iter().filter_map(|w| self.by_name.get(w)).flatten() {
+                picked.insert(*at);
+                let id = page.components[*at].id.as_ref();
+                picked.extend(id.and_then(|id| self.members.get(id)).into_iter().flatten());
+            }
+            picked
+                .into_iter()
+                .map(|at| page.components[at].clone())
+                .collect()
+        };
+        // A service that names its components is judged by them alone when the page can be
+        // narrowed to them: its components are listed there, or (pages without components,
+        // like Slack's) its incidents name what they touch. Otherwise the page's word is all.
+        let names_components = page.incidents.iter().any(|i| !i.components.is_empty());
+        let narrowed = product.is_some()
+            || (!wanted.is_empty()
+                && if page.components.is_empty() {
+                    names_components
+                } else {
+                    !components.is_empty()
+                });
+        // An incident is ours when it touches a component we depend on, a group's members
+        // included; on a page that cannot be narrowed, every open incident is.
+        let ours: HashSet<String> = components
+            .iter()
+            .map(|c| key(&c.name))
+            .chain(wanted.iter().cloned())
+            .collect();
+        let incidents: Vec<_> = page
+            .incidents
+            .iter()
+            .filter(|i| match &product {
+                Some(product) => i
+                    .components
+                    .iter()
+                    .any(|c| c.to_lowercase().contains(product.as_str())),
+                // incident.io's incidents name no component; their titles often name the service.
+                None if narrowed && i.components.is_empty() => mentions(&i.name, service, &wanted),
+                None if narrowed => i.components.iter().any(|c| ours.contains(&key(c))),
+                None => true,
+            })
+            .collect();
+        let listed = components
+            .iter()
+            .map(|c| c.severity)
+            .chain(incidents.iter().map(|i| i.severity));
+        let severity = if narrowed {
+            listed.max()
+        } else {
+            listed.chain([page.overall]).max()
+        }
+        .unwrap_or_default();
+        let troubled_total = components
+            .iter()
+            .filter(|c| c.severity > Severity::Operational)
+            .count();
+        // A feed's title is rarely a name; the service's is.
+        let provider = match page.from_feed {
+            true => Some(service.display_name().to_string()),
+            false => page.provider.clone(),
+        };
+        Report {
+            url: source.page_url.clone(),
+            provider,
+            indicator: page.indicator.clone(),
+            description: page.description.clone(),
+            incidents_total: incidents.len(),
+            incidents: incidents.into_iter().take(MAX_LISTED).cloned().collect(),
+            components_total: components.len(),
+            troubled_total,
+            components: bounded(components, MAX_LISTED),
+            error: None,
+            severity,
+            narrowed,
+            latest: page.latest.iter().take(MAX_LISTED).cloned().collect(),
+            from_feed: page.from_feed,
+        }
+    }
+}
+
+/// Names are matched trimmed and without regard to case.
+fn key(name: &str) -> String {
+    name.trim().to_lowercase()
+}
+
+/// Whether an incident's title names the service or one of the components it depends on.
+fn mentions(title: &str, service: &Service, wanted: &[String]) -> bool {
+    let title = title.to_lowercase();
+    let names = service
+        .names()
+        .map(str::to_lowercase)
+        .chain(service.name.iter().map(|n| n.to_lowercase()));
+    names
+        .chain(wanted.iter().cloned())
+        .any(|name| name.len() >= 3 && title.contains(&name))
+}

@@ -1,0 +1,45 @@
+//! Every input a fuzzer found that broke a promise, replayed through the same checks the fuzz
+//! targets make (`isitdown::invariants`). A file in `tests/fixtures/fuzz/TARGET/` is one input.
+
+use std::path::Path;
+
+type Check = fn(&[u8]);
+
+const TARGETS: &[(&str, Check)] = &[
+    ("status_page", isitdown::invariants::status_page),
+    ("http_head", isitdown::invariants::http_head),
+    ("target", isitdown::invariants::target),
+    ("expect_duration", isitdown::invariants::expect_and_duration),
+    ("config", isitdown::invariants::config),
+    ("timestamp", isitdown::invariants::timestamp),
+];
+
+#[test]
+fn every_input_the_fuzzers_found_keeps_its_promises() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fuzz");
+    for (target, check) in TARGETS {
+        let Ok(entries) = std::fs::read_dir(root.join(target)) else {
+            continue;
+        };
+        for entry in entries {
+            let path = entry.unwrap().path();
+            let input = std::fs::read(&path).unwrap();
+            let outcome = std::panic::catch_unwind(|| check(&input));
+            assert!(
+                outcome.is_ok(),
+                "{target}: {} breaks a promise",
+                path.display()
+            );
+        }
+    }
+}
+
+#[test]
+fn the_checks_hold_for_ordinary_inputs() {
+    isitdown::invariants::status_page(b"\x00{\"status\":{\"indicator\":\"minor\"},\"components\":[{\"name\":\"API\",\"status\":\"major_outage\",\"id\":\"a\"}]}");
+    isitdown::invariants::http_head(b"\x05HTTP/1.1 503 Bad\rThing\r\nX: \x1b\r\n\r\nbody");
+    isitdown::invariants::target(b"https://user:pw@example.com/x");
+    isitdown::invariants::expect_and_duration(b"200-299,301");
+    isitdown::invariants::config(b"[defaults]\ntimeout = \"5s\"\n");
+    isitdown::invariants::timestamp(b"2020-06-16T13:27:41.521-07:00");
+}
