@@ -17,10 +17,10 @@ use crate::cli::{self, Cli};
 use crate::connectivity::Reference;
 use crate::exit::BadInput;
 use crate::expect::StatusSet;
+use crate::file::{self, Refusal};
 use crate::from_elsewhere::check_base;
 use crate::globalping::Locations;
 use crate::public_dns;
-use crate::file::{self, Refusal};
 use crate::redact::redact_typed;
 
 /// What the config file says, already checked.

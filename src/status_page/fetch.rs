@@ -44,7 +44,11 @@ pub fn read_indexed(client: &Client, source: &Source) -> Result<Indexed, String>
 
 /// Fetches and parses a page within its deadline; why not, in words, when it cannot.
 pub fn read(client: &Client, source: &Source) -> Result<Page, String> {
-    read_by(client, source, Instant::now() + client.timeout.min(PAGE_DEADLINE))
+    read_by(
+        client,
+        source,
+        Instant::now() + client.timeout.min(PAGE_DEADLINE),
+    )
 }
 
 fn read_by(client: &Client, source: &Source, deadline: Instant) -> Result<Page, String> {
@@ -86,7 +90,8 @@ fn parse_and_tell(
             .ok_or_else(|| "the status feed is neither RSS nor Atom".to_string());
     }
     let json = json(body, &content_type)?;
-    let lists_incidents = source.format != StatusFormat::Statuspage || json.get("incidents").is_some();
+    let lists_incidents =
+        source.format != StatusFormat::Statuspage || json.get("incidents").is_some();
     let page = match source.format {
         StatusFormat::Statuspage => statuspage::read(&json),
         StatusFormat::Slack => slack::read(&json),

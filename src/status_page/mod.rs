@@ -181,7 +181,6 @@ pub(crate) mod json {
         }
     }
 
-
     pub fn list<'a>(value: &'a Value, key: &str) -> &'a [Value] {
         value
             .get(key)
