@@ -158,3 +158,50 @@ fn mentions(title: &str, service: &Service, wanted: &[String]) -> bool {
         .chain(wanted.iter().cloned())
         .any(|name| name.len() >= 3 && title.contains(&name))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::StatusFormat;
+    use crate::status_page::Component;
+
+    #[test]
+    fn a_page_is_narrowed_once_per_service_and_by_index() {
+        let component = |name: &str, id: &str, group: Option<&str>, status: &str| Component {
+            name: name.into(),
+            status: status.into(),
+            severity: crate::status_page::component_severity(status),
+            id: Some(id.into()),
+            group_id: group.map(str::to_string),
+        };
+        let page = Page {
+            components: vec![
+                component("API", "g", None, "operational"),
+                component("Chat", "c", Some("g"), "major_outage"),
+                component("Other", "o", None, "major_outage"),
+            ],
+            ..Page::default()
+        };
+        let indexed = Indexed::new(page);
+        let source = Source {
+            format: StatusFormat::Statuspage,
+            page_url: "https://status.example.com".into(),
+            api_url: "https://status.example.com/api/v2/summary.json".into(),
+        };
+        let service = Service {
+            key: "svc".into(),
+            components: vec![" api ".into()],
+            ..Service::default()
+        };
+        let first = indexed.report(&source, &service);
+        let names: Vec<&str> = first.components.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(
+            names,
+            ["API", "Chat"],
+            "the group and its member, not the rest"
+        );
+        assert_eq!(first.severity, Severity::Critical);
+        assert_eq!(indexed.report(&source, &service), first);
+        assert_eq!(indexed.reports.lock().unwrap().len(), 1, "worked out once");
+    }
+}
