@@ -151,6 +151,16 @@ fn server_text_is_safe_in_every_format() {
         reason.contains("Bad") && reason.contains("Gateway"),
         "{reason}"
     );
+    // jq -r prints these raw: the JSON strings themselves must be safe.
+    for field in [
+        &probe["reason"],
+        &probe["http"]["reason"],
+        &probe["status_page"]["description"],
+        &probe["status_page"]["incidents"][0]["name"],
+        &probe["status_page"]["incidents"][0]["url"],
+    ] {
+        no_steering(field.as_str().unwrap_or_default(), "a JSON string");
+    }
     for format in ["human", "nagios", "prometheus"] {
         let output = isitdown_with_config(&config)
             .args(["-v", "--color", "never", "--format", format, "svc"])
