@@ -135,10 +135,15 @@ pub fn http_head(data: &[u8]) {
 /// A target as typed: a URL target is http(s), has a host and is not over the limit; a
 /// refusal is one bounded sentence.
 pub fn target(data: &[u8]) {
+    target_among(data, &Catalog::builtin());
+}
+
+/// [`target`] with the catalog made once by the caller (reading it is most of the work).
+pub fn target_among(data: &[u8], catalog: &Catalog) {
     let Ok(input) = std::str::from_utf8(data) else {
         return;
     };
-    match crate::target::resolve(input, &Catalog::builtin()) {
+    match crate::target::resolve(input, catalog) {
         Ok(target) => {
             assert!(matches!(target.url.scheme(), "http" | "https"));
             assert!(target.url.host_str().is_some_and(|h| !h.is_empty()));

@@ -1,4 +1,13 @@
 //! See `isitdown::invariants::target` for what must hold.
 #![no_main]
 
-libfuzzer_sys::fuzz_target!(|data: &[u8]| isitdown::invariants::target(data));
+use std::sync::OnceLock;
+
+use isitdown::catalog::Catalog;
+
+/// The embedded catalog, read once rather than for every input.
+static CATALOG: OnceLock<Catalog> = OnceLock::new();
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| {
+    isitdown::invariants::target_among(data, CATALOG.get_or_init(Catalog::builtin))
+});
