@@ -222,9 +222,8 @@ impl Checker {
     fn page(&self, source: &Source) -> Task<Arc<Result<Indexed, String>>> {
         self.pages.get(source.clone(), || {
             let (checks, source) = (self.checks.clone(), source.clone());
-            self.pool.spawn_urgent(move || {
-                Arc::new(status_page::read_indexed(&checks.client, &source))
-            })
+            self.pool
+                .spawn_urgent(move || Arc::new(status_page::read_indexed(&checks.client, &source)))
         })
     }
 
@@ -320,9 +319,9 @@ impl Checker {
             .zip(reading)
             .zip(plan.target.service.as_ref())
             .map(|((source, reading), service)| {
-                let page = reading.join().unwrap_or_else(|| {
-                    Arc::new(Err("the status page could not be read".into()))
-                });
+                let page = reading
+                    .join()
+                    .unwrap_or_else(|| Arc::new(Err("the status page could not be read".into())));
                 // Narrowed once per page read and service, however many probes ask.
                 status_page::report(source, &page, service)
             });

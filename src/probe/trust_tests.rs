@@ -1,5 +1,7 @@
 use super::*;
 
+use std::fs::File;
+
 use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, KeyPair};
 use tempfile::TempDir;
 
