@@ -129,6 +129,25 @@ fn a_socks5_proxy_that_refuses_says_so() {
 }
 
 #[test]
+fn a_socks5_proxy_nobody_runs_is_a_refusal_by_the_proxy() {
+    let server = TestServer::start();
+    let (code, probe) = probe_json(
+        isitdown()
+            .env("https_proxy", "socks5h://me:s3cret@127.0.0.1:9")
+            .env("http_proxy", "socks5h://me:s3cret@127.0.0.1:9")
+            .arg(format!("http://localhost:{}/", server.port())),
+    );
+    assert_eq!(code, 2, "{probe}");
+    assert_eq!(probe["error"]["kind"], "refused");
+    let message = probe["error"]["message"].as_str().unwrap();
+    assert_eq!(
+        message,
+        "connection refused by the SOCKS5 proxy 127.0.0.1:9"
+    );
+    assert!(server.requests().is_empty());
+}
+
+#[test]
 fn files_must_be_small_regular_files() {
     let dir = tempfile::tempdir().unwrap();
     let fifo = dir.path().join("pipe");

@@ -1,6 +1,7 @@
 //! One probe's way out: an agent whose seams report to the probe's phase log, and what is left
 //! of its deadline.
 
+use std::io;
 use std::time::{Duration, Instant};
 
 use ureq::unversioned::transport::{ConnectProxyConnector, Connector, SocksConnector};
@@ -114,7 +115,13 @@ impl<'c> Session<'c> {
             .build();
         self.agent.run(request).map_err(|e| {
             let failure = self.classify(&e, Stage::Exchange);
+            let refused =
+                matches!(&e, ureq::Error::Io(io) if io.kind() == io::ErrorKind::ConnectionRefused);
             match socks {
+                Some(proxy) if refused => Failure::new(
+                    ErrorKind::Refused,
+                    format!("connection refused by the SOCKS5 proxy {proxy}"),
+                ),
                 // The SOCKS handshake happens before any phase of ours: say whose it was.
                 Some(proxy) if self.recorder.snapshot().first_byte.is_none() => Failure::new(
                     failure.kind,
