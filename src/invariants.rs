@@ -206,3 +206,93 @@ pub fn timestamp(data: &[u8]) {
     assert_eq!(whole_seconds(again), whole_seconds(moment));
     let _ = crate::timestamp::since(moment, SystemTime::now());
 }
+
+/// Answers of the Globalping API, as a scripted API gives them to one measurement: the first
+/// byte picks the status of the answer to the request, the rest holds that answer's body and
+/// the poll's body, split at the first NUL. The result is bounded, its counts add up, its
+/// strings are safe to show, and the token never shows.
+pub fn globalping_answer(data: &[u8]) {
+    use std::sync::Mutex;
+    use std::time::Instant;
+
+    use crate::globalping::{
+        self, Api, ApiReply, ApiRequest, HttpMethod, Locations, MeasurementRequest, Rules,
+        Transport,
+    };
+
+    struct Scripted(Mutex<Vec<ApiReply>>);
+    impl Transport for Scripted {
+        fn send(&self, _: ApiRequest<'_>) -> Result<ApiReply, String> {
+            let mut left = self.0.lock().unwrap_or_else(|p| p.into_inner());
+            // Once the script is played, the API stops answering.
+            left.pop().ok_or_else(|| "no answer".to_string())
+        }
+    }
+
+    const TOKEN: &str = "fuzz-token-secret";
+    let Some((&pick, rest)) = data.split_first() else {
+        return;
+    };
+    let (created, polled) = match rest.iter().position(|&b| b == 0) {
+        Some(at) => (&rest[..at], &rest[at + 1..]),
+        None => (rest, &b""[..]),
+    };
+    let status = [202, 200, 400, 422, 429, 500][usize::from(pick) % 6];
+    let reply = |status: u16, body: &[u8]| ApiReply {
+        status,
+        headers: vec![
+            ("etag".into(), "\"1\"".into()),
+            ("x-ratelimit-reset".into(), "120".into()),
+        ],
+        body: body.to_vec(),
+    };
+    let transport = Scripted(Mutex::new(vec![reply(200, polled), reply(status, created)]));
+    let mut api = Api::new("https://api.globalping.test", Some(TOKEN.into()));
+    api.poll_interval = Duration::ZERO;
+    let Ok(locations) = Locations::parse("world:3,DE") else {
+        panic!("fixed locations parse");
+    };
+    let Ok(url) = url::Url::parse("https://shop.example.com/health?x=1") else {
+        panic!("a fixed URL parses");
+    };
+    let Ok(request) = MeasurementRequest::http(&url, HttpMethod::Get, &locations) else {
+        panic!("a fixed request builds");
+    };
+    let deadline = Instant::now() + Duration::from_secs(5);
+    let elsewhere = globalping::measure(&transport, &api, &request, Rules::default(), deadline);
+
+    let json = serde_json::to_string(&elsewhere).unwrap_or_default();
+    assert!(!json.contains(TOKEN), "the token shows: {json}");
+    assert!(
+        elsewhere.places.len() <= globalping::MAX_PROBES as usize,
+        "more places than can be asked"
+    );
+    let counted = elsewhere.up + elsewhere.degraded + elsewhere.down + elsewhere.unknown;
+    assert_eq!(counted as usize, elsewhere.places.len(), "counts add up");
+    if let Some(error) = &elsewhere.error {
+        clean_and_within(error, sanitize::SENTENCE * 2, "elsewhere's error");
+    }
+    for text in [&elsewhere.measurement, &elsewhere.url]
+        .into_iter()
+        .flatten()
+    {
+        clean_and_within(text, sanitize::URL, "a measurement's id or link");
+    }
+    for place in &elsewhere.places {
+        for text in [
+            &place.continent,
+            &place.country,
+            &place.city,
+            &place.network,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            clean_and_within(text, sanitize::SENTENCE, "a place's name");
+        }
+        clean_and_within(&place.reason, sanitize::SENTENCE * 2, "a place's reason");
+        if let Some(error) = &place.error {
+            clean_and_within(&error.message, sanitize::SENTENCE * 2, "a place's error");
+        }
+    }
+}

@@ -12,6 +12,7 @@ const TARGETS: &[(&str, Check)] = &[
     ("expect_duration", isitdown::invariants::expect_and_duration),
     ("config", isitdown::invariants::config),
     ("timestamp", isitdown::invariants::timestamp),
+    ("globalping_answer", isitdown::invariants::globalping_answer),
 ];
 
 #[test]
@@ -38,6 +39,9 @@ fn every_input_the_fuzzers_found_keeps_its_promises() {
 fn the_checks_hold_for_ordinary_inputs() {
     isitdown::invariants::status_page(b"\x00{\"status\":{\"indicator\":\"minor\"},\"components\":[{\"name\":\"API\",\"status\":\"major_outage\",\"id\":\"a\"}]}");
     isitdown::invariants::http_head(b"\x05HTTP/1.1 503 Bad\rThing\r\nX: \x1b\r\n\r\nbody");
+    isitdown::invariants::globalping_answer(
+        b"\x00{\"id\":\"abc123\",\"probesCount\":1}\x00{\"id\":\"abc123\",\"status\":\"finished\",\"results\":[{\"probe\":{\"continent\":\"EU\",\"country\":\"DE\",\"city\":\"Ber\x1blin\",\"asn\":3320,\"network\":\"fuzz-token-secret\"},\"result\":{\"status\":\"finished\",\"statusCode\":503,\"timings\":{\"total\":12}}}]}",
+    );
     isitdown::invariants::target(b"https://user:pw@example.com/x");
     isitdown::invariants::expect_and_duration(b"200-299,301");
     isitdown::invariants::config(b"[defaults]\ntimeout = \"5s\"\n");

@@ -201,8 +201,15 @@ impl ServerCertVerifier for Verifier {
         let verify = |webpki: &WebPkiServerVerifier| {
             webpki.verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now)
         };
+        // What --cacert vouches for needs nothing more: no machine store is loaded for it.
+        let pinned = trusted.pinned();
         if let Some((cacert, _)) = &trusted.cacert {
             if let Ok(verified) = verify(cacert) {
+                return Ok(verified);
+            }
+        }
+        if pinned.iter().any(|p| p.as_ref() == end_entity.as_ref()) {
+            if let Ok(verified) = check_pinned(end_entity, server_name, now) {
                 return Ok(verified);
             }
         }
@@ -210,7 +217,6 @@ impl ServerCertVerifier for Verifier {
             Ok((webpki, _)) => verify(webpki),
             Err(why) => Err(rustls::Error::General(why.clone())),
         };
-        let pinned = trusted.pinned();
         match usual {
             Err(_) if pinned.iter().any(|p| p.as_ref() == end_entity.as_ref()) => {
                 check_pinned(end_entity, server_name, now)
