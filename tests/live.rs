@@ -31,23 +31,10 @@ impl Terminal {
             pixel_height: 0,
         };
         let pair = native_pty_system().openpty(size).unwrap();
-        let config = write_config(&format!(
-            "[connectivity]\nreferences = [\"{DEAD_REFERENCE}\"]\n"
-        ));
+        let config = sealed_config("");
         let mut command = CommandBuilder::new(assert_cmd::cargo::cargo_bin("isitdown"));
         command.args(args);
-        for name in [
-            "HTTP_PROXY",
-            "http_proxy",
-            "HTTPS_PROXY",
-            "https_proxy",
-            "ALL_PROXY",
-            "all_proxy",
-            "NO_PROXY",
-            "no_proxy",
-            "NO_COLOR",
-            "CLICOLOR_FORCE",
-        ] {
+        for name in UNSEALED_ENV {
             command.env_remove(name);
         }
         command.env("ISITDOWN_CONFIG", &config);

@@ -27,6 +27,42 @@ pub fn isitdown_with_config(toml: &str) -> Command {
 /// The same, as a plain `std::process::Command`, for tests that drive the process themselves
 /// (signals, closing its output).
 pub fn sealed_command(toml: &str) -> std::process::Command {
+    let path = sealed_config(toml);
+    let mut command = std::process::Command::new(assert_cmd::cargo::cargo_bin("isitdown"));
+    for name in UNSEALED_ENV {
+        command.env_remove(name);
+    }
+    command
+        .env("ISITDOWN_CONFIG", &path)
+        .env("XDG_CONFIG_HOME", path.with_extension("none"))
+        .env("TERM", "xterm-256color");
+    command
+}
+
+/// Variables of this machine's environment that no test run may see.
+pub const UNSEALED_ENV: &[&str] = &[
+    "HTTP_PROXY",
+    "http_proxy",
+    "HTTPS_PROXY",
+    "https_proxy",
+    "ALL_PROXY",
+    "all_proxy",
+    "NO_PROXY",
+    "no_proxy",
+    "NO_COLOR",
+    "CLICOLOR_FORCE",
+    // Nothing may reach the public Globalping API: tests point at a fake of their own.
+    "GLOBALPING_TOKEN",
+    "ISITDOWN_GLOBALPING_URL",
+    // This machine's own trust store is not the tests' (see tests/just_me.rs).
+    "SSL_CERT_FILE",
+    "SSL_CERT_DIR",
+    "ISITDOWN_TEST_DNS",
+];
+
+/// Writes `toml` as a config file whose connectivity check never leaves this machine: a dead
+/// local reference unless the test names its own, and no public DNS resolvers unless it does.
+pub fn sealed_config(toml: &str) -> PathBuf {
     let mut text = toml.to_string();
     let names_dns = text.lines().any(|line| {
         line.trim_start()
@@ -40,34 +76,7 @@ pub fn sealed_command(toml: &str) -> std::process::Command {
     } else if !names_dns {
         text = text.replacen("[connectivity]\n", "[connectivity]\ndns = []\n", 1);
     }
-    let path = write_config(&text);
-    let mut command = std::process::Command::new(assert_cmd::cargo::cargo_bin("isitdown"));
-    for name in [
-        "HTTP_PROXY",
-        "http_proxy",
-        "HTTPS_PROXY",
-        "https_proxy",
-        "ALL_PROXY",
-        "all_proxy",
-        "NO_PROXY",
-        "no_proxy",
-        "NO_COLOR",
-        "CLICOLOR_FORCE",
-        // Nothing may reach the public Globalping API: tests point at a fake of their own.
-        "GLOBALPING_TOKEN",
-        "ISITDOWN_GLOBALPING_URL",
-        // This machine's own trust store is not the tests' (see tests/just_me.rs).
-        "SSL_CERT_FILE",
-        "SSL_CERT_DIR",
-        "ISITDOWN_TEST_DNS",
-    ] {
-        command.env_remove(name);
-    }
-    command
-        .env("ISITDOWN_CONFIG", &path)
-        .env("XDG_CONFIG_HOME", path.with_extension("none"))
-        .env("TERM", "xterm-256color");
-    command
+    write_config(&text)
 }
 
 /// Writes a config file under cargo's scratch folder for integration tests.
