@@ -5,10 +5,11 @@
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use std::sync::mpsc::{self, RecvTimeoutError};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant, SystemTime};
 
 use crate::check::{Ask, Checker, Checks, Outcome, Plan, Progress, Sink, TICK};
+use crate::globalping::Elsewhere;
 use crate::stats::{Stats, Summary};
 use crate::verdict::State;
 
@@ -32,8 +33,66 @@ impl Schedule {
 const FRESH_FOR: Duration = Duration::from_secs(30);
 
 enum Event {
-    Probed(usize, Box<Outcome>),
+    /// The target at this index has a new outcome in its slot.
+    Probed(usize),
     Interrupted,
+}
+
+/// Each target's latest outcome. A finished probe puts its outcome here in place of the one
+/// before, rather than sending it to the reporting thread: however far that thread lags behind
+/// (a thousand busy probes leave it little time), each target holds one outcome, so memory
+/// stays flat. A slot is written only by its target's one probe in flight, then read by the
+/// reporting thread before the next probe is started.
+struct Slots(Vec<Mutex<Slot>>);
+
+#[derive(Default)]
+struct Slot {
+    outcome: Option<Outcome>,
+    /// Whether the reporting thread has taken this outcome into account yet.
+    reported: bool,
+    /// The latest answer from elsewhere, when this outcome has none: it is not asked for on
+    /// every probe, and the formats written at the end report it.
+    earlier_elsewhere: Option<Elsewhere>,
+}
+
+impl Slots {
+    fn new(count: usize) -> Slots {
+        Slots((0..count).map(|_| Mutex::default()).collect())
+    }
+
+    fn lock(&self, index: usize) -> MutexGuard<'_, Slot> {
+        self.0[index].lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Puts a new outcome in place of the last one.
+    fn put(&self, index: usize, outcome: Outcome) {
+        let mut slot = self.lock(index);
+        let earlier = slot.outcome.take().and_then(|o| o.elsewhere);
+        let earlier_elsewhere = match outcome.elsewhere {
+            Some(_) => None,
+            None => earlier.or(slot.earlier_elsewhere.take()),
+        };
+        *slot = Slot {
+            outcome: Some(outcome),
+            reported: false,
+            earlier_elsewhere,
+        };
+    }
+
+    /// Every target's latest outcome. A probe left running at the end does not hold the run
+    /// up: its outcome, should it come, is not kept.
+    fn latest(&self) -> Vec<Option<Outcome>> {
+        (0..self.0.len())
+            .map(|index| {
+                let slot = self.lock(index);
+                let mut outcome = slot.outcome.clone()?;
+                if outcome.elsewhere.is_none() {
+                    outcome.elsewhere = slot.earlier_elsewhere.clone();
+                }
+                Some(outcome)
+            })
+            .collect()
+    }
 }
 
 /// What a repeated run ends with, per target in argument order: its last outcome (if a probe
@@ -98,7 +157,7 @@ pub fn run(
         .iter()
         .map(|p| Stats::new(p.target.clone(), started_at))
         .collect();
-    let mut last: Vec<Option<Outcome>> = vec![None; plans.len()];
+    let slots = Arc::new(Slots::new(plans.len()));
     // When each target's probe in flight was due, and the number of its next probe.
     let mut was_due = vec![Instant::now(); plans.len()];
     let mut next_seq = vec![1u32; plans.len()];
@@ -118,11 +177,12 @@ pub fn run(
             next_seq[index] += 1;
             in_flight += 1;
             let (job_checker, plans, events) = (checker.clone(), plans.clone(), events.clone());
-            let progress = progress.clone();
+            let (progress, slots) = (progress.clone(), slots.clone());
             checker.pool().execute(move || {
                 let outcome = job_checker
                     .check_noting(&plans[index], seq, ask, &|step| progress.set(index, step));
-                let _ = events.send(Event::Probed(index, Box::new(outcome)));
+                slots.put(index, outcome);
+                let _ = events.send(Event::Probed(index));
             });
         }
         if in_flight == 0 && agenda.next_at().is_none() {
@@ -142,23 +202,14 @@ pub fn run(
             }
             Err(RecvTimeoutError::Disconnected) => break,
         };
-        let (index, outcome) = match event {
-            Event::Probed(index, outcome) => (index, outcome),
+        let index = match event {
+            Event::Probed(index) => index,
             Event::Interrupted => break,
         };
         in_flight -= 1;
-        asks[index] = Ask::IfChangedFrom(outcome.verdict.state);
-        if reported.is_ok() {
-            reported = sink.judged_at(index, &outcome);
+        if let Some(state) = take_in(&slots, index, sink, &mut stats[index], &mut reported) {
+            asks[index] = Ask::IfChangedFrom(state);
         }
-        stats[index].record(&outcome);
-        let mut outcome = *outcome;
-        // The formats written at the end report the latest answer from elsewhere, which is not
-        // taken on every probe.
-        if outcome.elsewhere.is_none() {
-            outcome.elsewhere = last[index].take().and_then(|o| o.elsewhere);
-        }
-        last[index] = Some(outcome);
         // Nobody reads any more (`| head`), or the --until state is reached.
         if reported.is_err() || reached(schedule.until, &stats) {
             break;
@@ -173,6 +224,11 @@ pub fn run(
         }
     }
 
+    // Probes that finished while the run was ending are counted and reported too, unless
+    // nobody reads any more; a probe still running is left behind.
+    while let Ok(Event::Probed(index)) = inbox.try_recv() {
+        take_in(&slots, index, sink, &mut stats[index], &mut reported);
+    }
     let ended_at = SystemTime::now();
     let worst = stats
         .iter()
@@ -180,15 +236,95 @@ pub fn run(
         .max()
         .unwrap_or(State::Unknown);
     let ending = Ending {
-        last,
+        last: slots.latest(),
         summaries: stats.iter().map(|s| s.summary(ended_at)).collect(),
         worst,
     };
     (ending, reported)
 }
 
+/// Reports a target's new outcome and folds it into its stats; its state, if it was new.
+fn take_in(
+    slots: &Slots,
+    index: usize,
+    sink: &mut dyn Sink,
+    stats: &mut Stats,
+    reported: &mut std::io::Result<()>,
+) -> Option<State> {
+    let mut slot = slots.lock(index);
+    if slot.reported {
+        return None;
+    }
+    slot.reported = true;
+    let outcome = slot.outcome.as_ref()?;
+    if reported.is_ok() {
+        *reported = sink.judged_at(index, outcome);
+    }
+    stats.record(outcome);
+    Some(outcome.verdict.state)
+}
+
 /// `--until`: every target's last probe is in the wanted state.
 fn reached(until: Option<State>, stats: &[Stats]) -> bool {
     let Some(wanted) = until else { return false };
     stats.iter().all(|s| s.last_state() == Some(wanted))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A sink that keeps what it is told.
+    #[derive(Default)]
+    struct Heard(Vec<u32>);
+
+    impl Sink for Heard {
+        fn judged(&mut self, outcome: &Outcome) -> std::io::Result<()> {
+            self.0.push(outcome.seq);
+            Ok(())
+        }
+    }
+
+    fn probe(seq: u32, elsewhere: Option<&str>) -> Outcome {
+        let mut outcome = Outcome::sample("http://127.0.0.1:9/", 200, 5, State::Up);
+        outcome.seq = seq;
+        outcome.elsewhere = elsewhere.map(|why| Elsewhere::failed(2, why));
+        outcome
+    }
+
+    #[test]
+    fn a_slot_holds_one_outcome_and_reports_it_once() {
+        let (slots, mut heard) = (Slots::new(1), Heard::default());
+        let mut stats = Stats::new(probe(1, None).target, SystemTime::now());
+        let mut reported = Ok(());
+        slots.put(0, probe(1, None));
+        slots.put(0, probe(2, None));
+        // Only the latest is there to report, however late the reporting thread comes.
+        let state = take_in(&slots, 0, &mut heard, &mut stats, &mut reported);
+        assert_eq!(state, Some(State::Up));
+        assert_eq!(
+            take_in(&slots, 0, &mut heard, &mut stats, &mut reported),
+            None
+        );
+        assert_eq!(heard.0, [2]);
+        assert_eq!(stats.summary(SystemTime::now()).probes, 1);
+    }
+
+    #[test]
+    fn the_latest_answer_from_elsewhere_outlives_probes_without_one() {
+        let slots = Slots::new(1);
+        slots.put(0, probe(1, Some("first")));
+        slots.put(0, probe(2, None));
+        slots.put(0, probe(3, None));
+        // The probe itself is reported as it was: not asked elsewhere.
+        assert!(slots.lock(0).outcome.as_ref().unwrap().elsewhere.is_none());
+        let latest = slots.latest().remove(0).unwrap();
+        assert_eq!(
+            (latest.seq, latest.elsewhere.unwrap().error),
+            (3, Some("first".into()))
+        );
+        slots.put(0, probe(4, Some("second")));
+        let latest = slots.latest().remove(0).unwrap();
+        assert_eq!(latest.elsewhere.unwrap().error, Some("second".into()));
+    }
 }

@@ -7,6 +7,7 @@ use std::path::Path;
 /// From the ground floor up. Modules on one line are peers that do not use each other.
 const LAYERS: &[&[&str]] = &[
     &[
+        "allocator",
         "sanitize",
         "redact",
         "words",

@@ -243,48 +243,11 @@ pub fn millis(duration: Duration) -> f64 {
 
 #[cfg(test)]
 mod tests {
-    use std::time::{Duration, UNIX_EPOCH};
-
     use super::*;
-    use crate::catalog::Catalog;
-    use crate::probe::{Answer, Observation, Timings};
-    use crate::verdict::{State, Verdict};
+    use crate::verdict::State;
 
-    /// `url` answered `status` in `millis` at second 1,700,000,000, judged `state`.
     fn outcome(url: &str, status: u16, millis: u64, state: State) -> Outcome {
-        Outcome {
-            target: crate::target::resolve(url, &Catalog::default()).unwrap(),
-            seq: 1,
-            seen: Observation {
-                started_at: UNIX_EPOCH + Duration::from_secs(1_700_000_000),
-                answer: Some(Answer {
-                    status,
-                    reason: String::new(),
-                    version: "HTTP/1.1".into(),
-                    headers: vec![],
-                }),
-                failure: None,
-                timings: Timings {
-                    total: Duration::from_millis(millis),
-                    ..Timings::default()
-                },
-                certificate: None,
-                address: None,
-                attempts: vec![],
-                trust: None,
-                redirects: vec![],
-                body_contains: None,
-                bot_wall: None,
-            },
-            status_page: None,
-            connectivity: None,
-            elsewhere: None,
-            verdict: Verdict {
-                state,
-                reason: format!("answered {status}"),
-                error: None,
-            },
-        }
+        Outcome::sample(url, status, millis, state)
     }
 
     fn render_with(render: fn(&[Row]) -> String, last: &[Option<Outcome>]) -> String {
