@@ -4,6 +4,7 @@
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant, SystemTime};
@@ -43,7 +44,11 @@ enum Event {
 /// (a thousand busy probes leave it little time), each target holds one outcome, so memory
 /// stays flat. A slot is written only by its target's one probe in flight, then read by the
 /// reporting thread before the next probe is started.
-struct Slots(Vec<Mutex<Slot>>);
+struct Slots {
+    slots: Vec<Mutex<Slot>>,
+    /// Set when the run ends: a probe that finishes afterwards is not kept.
+    closed: AtomicBool,
+}
 
 #[derive(Default)]
 struct Slot {
@@ -57,16 +62,22 @@ struct Slot {
 
 impl Slots {
     fn new(count: usize) -> Slots {
-        Slots((0..count).map(|_| Mutex::default()).collect())
+        Slots {
+            slots: (0..count).map(|_| Mutex::default()).collect(),
+            closed: AtomicBool::new(false),
+        }
     }
 
     fn lock(&self, index: usize) -> MutexGuard<'_, Slot> {
-        self.0[index].lock().unwrap_or_else(|p| p.into_inner())
+        self.slots[index].lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Puts a new outcome in place of the last one.
+    /// Puts a new outcome in place of the last one, unless the run has ended.
     fn put(&self, index: usize, outcome: Outcome) {
         let mut slot = self.lock(index);
+        if self.closed.load(Ordering::SeqCst) {
+            return;
+        }
         let earlier = slot.outcome.take().and_then(|o| o.elsewhere);
         let earlier_elsewhere = match outcome.elsewhere {
             Some(_) => None,
@@ -79,10 +90,14 @@ impl Slots {
         };
     }
 
-    /// Every target's latest outcome. A probe left running at the end does not hold the run
-    /// up: its outcome, should it come, is not kept.
+    /// From now on, finished probes are not kept: what the slots hold is final.
+    fn close(&self) {
+        self.closed.store(true, Ordering::SeqCst);
+    }
+
+    /// Every target's latest outcome.
     fn latest(&self) -> Vec<Option<Outcome>> {
-        (0..self.0.len())
+        (0..self.slots.len())
             .map(|index| {
                 let slot = self.lock(index);
                 let mut outcome = slot.outcome.clone()?;
@@ -224,10 +239,11 @@ pub fn run(
         }
     }
 
-    // Probes that finished while the run was ending are counted and reported too, unless
-    // nobody reads any more; a probe still running is left behind.
-    while let Ok(Event::Probed(index)) = inbox.try_recv() {
-        take_in(&slots, index, sink, &mut stats[index], &mut reported);
+    // Probes that finished while the run was ending are counted and reported too (unless
+    // nobody reads any more); a probe still running is left behind and its outcome not kept.
+    slots.close();
+    for (index, stats) in stats.iter_mut().enumerate() {
+        take_in(&slots, index, sink, stats, &mut reported);
     }
     let ended_at = SystemTime::now();
     let worst = stats
@@ -308,6 +324,15 @@ mod tests {
         );
         assert_eq!(heard.0, [2]);
         assert_eq!(stats.summary(SystemTime::now()).probes, 1);
+    }
+
+    #[test]
+    fn a_probe_finishing_after_the_end_is_not_kept() {
+        let slots = Slots::new(1);
+        slots.put(0, probe(1, None));
+        slots.close();
+        slots.put(0, probe(2, None));
+        assert_eq!(slots.latest()[0].as_ref().map(|o| o.seq), Some(1));
     }
 
     #[test]
