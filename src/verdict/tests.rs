@@ -1,0 +1,254 @@
+//! The judgement of probes: each rule of the verdict, as a user would check it.
+
+use super::*;
+use crate::probe::{Answer, Certificate, Timings};
+
+fn answered(status: u16) -> Observation {
+    Observation {
+        started_at: SystemTime::now(),
+        answer: Some(Answer {
+            status,
+            reason: "Reason".into(),
+            version: "HTTP/1.1".into(),
+            headers: vec![],
+        }),
+        failure: None,
+        timings: Timings {
+            total: Duration::from_millis(100),
+            ..Timings::default()
+        },
+        certificate: None,
+        address: None,
+        attempts: vec![],
+        trust: None,
+        redirects: vec![],
+        body_contains: None,
+        bot_wall: None,
+    }
+}
+
+fn state(seen: &Observation, criteria: &Criteria) -> State {
+    judge(seen, criteria, Context::default(), SystemTime::now()).state
+}
+
+#[test]
+fn statuses_follow_the_rules() {
+    let plain = Criteria::default();
+    assert_eq!(state(&answered(200), &plain), State::Up);
+    assert_eq!(state(&answered(404), &plain), State::Up);
+    assert_eq!(state(&answered(503), &plain), State::Down);
+    assert_eq!(state(&answered(429), &plain), State::Degraded);
+    let expect = Criteria {
+        expect: Some(StatusSet::parse("2xx").unwrap()),
+        ..plain.clone()
+    };
+    assert_eq!(state(&answered(404), &expect), State::Down);
+    assert_eq!(state(&answered(204), &expect), State::Up);
+    let maintenance = Criteria {
+        expect: Some(StatusSet::parse("503").unwrap()),
+        ..plain
+    };
+    assert_eq!(
+        state(&answered(503), &maintenance),
+        State::Up,
+        "an expected status is up"
+    );
+}
+
+#[test]
+fn content_speed_and_certificates() {
+    let mut seen = answered(200);
+    seen.body_contains = Some(false);
+    let contains = Criteria {
+        contains: Some("ok".into()),
+        ..Criteria::default()
+    };
+    let verdict = judge(&seen, &contains, Context::default(), SystemTime::now());
+    assert_eq!(
+        (verdict.state, verdict.error.map(|e| e.kind)),
+        (State::Down, Some(ErrorKind::Content))
+    );
+
+    let slow = Criteria {
+        slow: Some(Duration::from_millis(50)),
+        ..Criteria::default()
+    };
+    assert_eq!(state(&answered(200), &slow), State::Degraded);
+
+    let mut expiring = answered(200);
+    expiring.certificate = Some(Certificate {
+        expires_at: SystemTime::now() + Duration::from_secs(3 * 86_400 + 60),
+    });
+    let warn = Criteria {
+        cert_warn: Duration::from_secs(14 * 86_400),
+        ..Criteria::default()
+    };
+    let verdict = judge(&expiring, &warn, Context::default(), SystemTime::now());
+    assert_eq!(verdict.state, State::Degraded);
+    assert!(
+        verdict.reason.contains("expires in 3 days"),
+        "{}",
+        verdict.reason
+    );
+}
+
+#[test]
+fn severity_orders_the_exit_code() {
+    assert!(
+        State::Down > State::Unknown
+            && State::Unknown > State::Degraded
+            && State::Degraded > State::Up
+    );
+    assert_eq!(
+        [State::Up, State::Degraded, State::Down, State::Unknown].map(State::exit_code),
+        [0, 1, 2, 3]
+    );
+}
+
+/// How the provider's word and the user's connection change a verdict.
+mod context {
+    use super::*;
+    use crate::probe::{Answer, Timings};
+    use crate::status_page::Report;
+
+    fn seen(
+        status: Option<u16>,
+        failure: Option<probe::ErrorKind>,
+        wall: Option<&'static str>,
+    ) -> Observation {
+        Observation {
+            started_at: SystemTime::now(),
+            answer: status.map(|status| Answer {
+                status,
+                reason: "R".into(),
+                version: "HTTP/1.1".into(),
+                headers: vec![],
+            }),
+            failure: failure.map(|kind| Failure::new(kind, "it failed")),
+            timings: Timings::default(),
+            certificate: None,
+            address: None,
+            attempts: vec![],
+            trust: None,
+            redirects: vec![],
+            body_contains: None,
+            bot_wall: wall,
+        }
+    }
+
+    fn page(severity: Severity, error: Option<&str>) -> Report {
+        Report {
+            url: "https://status.example.com".into(),
+            provider: Some("Example".into()),
+            error: error.map(str::to_string),
+            severity,
+            ..Report::default()
+        }
+    }
+
+    fn state(
+        seen: &Observation,
+        page: Option<&Report>,
+        connectivity: Option<&Connectivity>,
+    ) -> State {
+        judge(
+            seen,
+            &Criteria::default(),
+            Context {
+                page,
+                connectivity,
+                name: "",
+                host: "",
+            },
+            SystemTime::now(),
+        )
+        .state
+    }
+
+    #[test]
+    fn the_page_only_makes_a_healthy_probe_worse() {
+        let up = seen(Some(200), None, None);
+        let down = seen(Some(503), None, None);
+        let trouble = page(Severity::Major, None);
+        let calm = page(Severity::Operational, None);
+        let unreadable = page(Severity::Operational, Some("not JSON"));
+        assert_eq!(state(&up, Some(&trouble), None), State::Degraded);
+        assert_eq!(state(&up, Some(&calm), None), State::Up);
+        assert_eq!(state(&up, Some(&unreadable), None), State::Up);
+        assert_eq!(state(&down, Some(&calm), None), State::Down);
+        assert_eq!(state(&down, Some(&trouble), None), State::Down);
+    }
+
+    #[test]
+    fn behind_a_bot_wall_the_page_decides() {
+        let wall = seen(Some(403), None, Some("Cloudflare"));
+        assert_eq!(state(&wall, None, None), State::Unknown);
+        assert_eq!(
+            state(
+                &wall,
+                Some(&page(Severity::Operational, Some("timeout"))),
+                None
+            ),
+            State::Unknown
+        );
+        assert_eq!(
+            state(&wall, Some(&page(Severity::Operational, None)), None),
+            State::Up
+        );
+        assert_eq!(
+            state(&wall, Some(&page(Severity::Minor, None)), None),
+            State::Degraded
+        );
+        assert_eq!(
+            state(&wall, Some(&page(Severity::Critical, None)), None),
+            State::Down
+        );
+        let verdict = judge(
+            &wall,
+            &Criteria::default(),
+            Context::default(),
+            SystemTime::now(),
+        );
+        assert_eq!(verdict.error.map(|e| e.kind), Some(ErrorKind::Blocked));
+    }
+
+    #[test]
+    fn the_users_connection_decides_between_down_and_unknown() {
+        let failed = seen(None, Some(probe::ErrorKind::Dns), None);
+        let offline = Connectivity {
+            online: false,
+            checked: 3,
+            ok: 0,
+            note: "your connection seems down".into(),
+            public_dns: None,
+        };
+        let online = Connectivity {
+            online: true,
+            checked: 3,
+            ok: 1,
+            note: "fine".into(),
+            public_dns: None,
+        };
+        assert_eq!(state(&failed, None, Some(&offline)), State::Unknown);
+        assert_eq!(state(&failed, None, Some(&online)), State::Down);
+        assert_eq!(state(&failed, None, None), State::Down);
+    }
+
+    #[test]
+    fn a_shortage_on_this_machine_is_never_down() {
+        let mut short = seen(None, None, None);
+        short.failure = Some(Failure::yours(
+            probe::ErrorKind::Local,
+            "this machine ran out of memory",
+        ));
+        let online = Connectivity {
+            online: true,
+            checked: 1,
+            ok: 1,
+            note: "fine".into(),
+            public_dns: None,
+        };
+        assert_eq!(state(&short, None, None), State::Unknown);
+        assert_eq!(state(&short, None, Some(&online)), State::Unknown);
+    }
+}
