@@ -147,8 +147,12 @@ pub struct Cli {
 
     /// Also probe from other places through Globalping: world, world:10, Germany:2,AS3320...
     /// (comma-separated, :N probes each, at most 50 in all)
-    #[arg(long, value_name = "LOCATIONS")]
+    #[arg(long, value_name = "LOCATIONS", overrides_with = "no_from")]
     pub from: Option<String>,
+
+    /// Do not probe from elsewhere, whatever `[defaults] from` says
+    #[arg(long, hide = true, overrides_with = "from")]
+    pub no_from: bool,
 
     /// Use these addresses for HOST and PORT instead of asking DNS, as curl does (repeatable;
     /// IPv6 in brackets)
@@ -235,6 +239,10 @@ pub enum Generate {
 /// `[defaults]`, which are put in front of it.
 pub fn command() -> Command {
     let mut command = Cli::command().args_override_self(true);
+    let longs: Vec<String> = command
+        .get_arguments()
+        .filter_map(|a| Some(a.get_long()?.to_string()))
+        .collect();
     let switches: Vec<(String, String)> = command
         .get_arguments()
         .filter(|a| matches!(a.get_action(), ArgAction::SetTrue) && a.get_id() != "list")
@@ -245,6 +253,10 @@ pub fn command() -> Command {
             Some(positive) => positive.to_string(),
             None => format!("no-{long}"),
         };
+        // `--no-from` undoes an option that has its own long name.
+        if longs.contains(&negation) {
+            continue;
+        }
         let negation_id = format!("negate-{id}");
         command = command
             .mut_arg(&id, |a| a.overrides_with(negation_id.clone()))
@@ -419,6 +431,14 @@ mod tests {
         assert!(cli.quiet && cli.ipv6 && !cli.ipv4);
         assert_eq!(cli.timeout, Some(Duration::from_secs(2)));
         assert!(parse(words("isitdown -4 -6 x")).is_err());
+    }
+
+    #[test]
+    fn no_from_undoes_a_configured_from_and_a_later_from_wins_again() {
+        let cli = parse_layered(&words("--from=world:2"), &words("isitdown --no-from x")).unwrap();
+        assert_eq!(cli.from, None);
+        let cli = parse(words("isitdown --no-from --from Germany x")).unwrap();
+        assert_eq!(cli.from.as_deref(), Some("Germany"));
     }
 
     #[test]

@@ -282,6 +282,16 @@ fn from_can_be_a_default_of_the_config_file() {
         .unwrap();
     assert_eq!(output.status.code(), Some(0));
     assert_eq!(json_lines(&output.stdout)[0]["elsewhere"]["asked"], 2);
+    let created = fake.created().len();
+
+    // --no-from turns it off for one run.
+    let output = isitdown_with_config(&config)
+        .args(["--json", "--no-from", "--resolve", &pin, &url])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(json_lines(&output.stdout)[0]["elsewhere"], Value::Null);
+    assert_eq!(fake.created().len(), created);
 
     let bad = "[connectivity]\nreferences = []\ndns = []\n[defaults]\nfrom = \"world:0\"\n";
     let output = isitdown_with_config(bad).arg(&url).output().unwrap();
