@@ -1,5 +1,6 @@
 use std::process::ExitCode;
 
+#[cfg(not(target_env = "msvc"))]
 mod allocator;
 
 fn main() -> ExitCode {
