@@ -4,7 +4,8 @@
 //! threads allocating and freeing in turn its arenas fragment, and their footprint ratchets up
 //! with every new peak (2 MB over a minute). jemalloc's size classes keep the footprint flat,
 //! and tiny per-thread caches keep each thread's share of the churn to itself, so a peak of
-//! the whole process is reached in the first seconds and not exceeded afterwards.
+//! the whole process is reached in the first seconds and not exceeded afterwards. Its start
+//! costs about 0.35 ms more than glibc's malloc: the README's Speed section has the figures.
 
 use std::ffi::c_char;
 
