@@ -48,6 +48,7 @@ Register-ArgumentCompleter -Native -CommandName 'isitdown' -ScriptBlock {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/isitdown/config.toml; env: ISITDOWN_CONFIG]')
             [CompletionResult]::new('--generate', '--generate', [CompletionResultType]::ParameterName, 'Print a shell completion script or the man page')
             [CompletionResult]::new('--complete-targets', '--complete-targets', [CompletionResultType]::ParameterName, 'Print the targets that start with PREFIX, one a line (for completion scripts)')
+            [CompletionResult]::new('--no-from', '--no-from', [CompletionResultType]::ParameterName, 'Do not probe from elsewhere, whatever `[defaults] from` says')
             [CompletionResult]::new('--list', '--list', [CompletionResultType]::ParameterName, 'Print the catalog of known services (with --json: one object per service)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'JSON Lines on stdout, one object per probe (same as --format json)')
             [CompletionResult]::new('--no-json', '--no-json', [CompletionResultType]::ParameterName, 'Undo --json set in the config file')

@@ -23,7 +23,7 @@ _isitdown() {
 
     case "${cmd}" in
         isitdown)
-            opts="-f -t -n -i -X -H -q -v -w -k -4 -6 -h -V --file --format --color --timeout --count --interval --until --on-change --retries --expect --contains --slow --cert-warn --method --header --cacert --from --resolve --config --list --generate --complete-targets --json --no-json --quiet --no-quiet --only-problems --no-only-problems --verbose --no-verbose --watch --no-watch --on-change-initial --no-on-change-initial --insecure --no-insecure --ipv4 --no-ipv4 --ipv6 --no-ipv6 --no-status-page --status-page --no-connectivity-check --connectivity-check --help --version"
+            opts="-f -t -n -i -X -H -q -v -w -k -4 -6 -h -V --file --format --color --timeout --count --interval --until --on-change --retries --expect --contains --slow --cert-warn --method --header --cacert --from --no-from --resolve --config --list --generate --complete-targets --json --no-json --quiet --no-quiet --only-problems --no-only-problems --verbose --no-verbose --watch --no-watch --on-change-initial --no-on-change-initial --insecure --no-insecure --ipv4 --no-ipv4 --ipv6 --no-ipv6 --no-status-page --status-page --no-connectivity-check --connectivity-check --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -45,6 +45,7 @@ set edit:completion:arg-completer[isitdown] = {|@words|
             cand --config 'Config file [default: $XDG_CONFIG_HOME/isitdown/config.toml; env: ISITDOWN_CONFIG]'
             cand --generate 'Print a shell completion script or the man page'
             cand --complete-targets 'Print the targets that start with PREFIX, one a line (for completion scripts)'
+            cand --no-from 'Do not probe from elsewhere, whatever `[defaults] from` says'
             cand --list 'Print the catalog of known services (with --json: one object per service)'
             cand --json 'JSON Lines on stdout, one object per probe (same as --format json)'
             cand --no-json 'Undo --json set in the config file'

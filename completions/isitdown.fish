@@ -31,6 +31,7 @@ powershell\t''
 elvish\t''
 man\t''"
 complete -c isitdown -l complete-targets -d 'Print the targets that start with PREFIX, one a line (for completion scripts)' -r
+complete -c isitdown -l no-from -d 'Do not probe from elsewhere, whatever `[defaults] from` says'
 complete -c isitdown -l list -d 'Print the catalog of known services (with --json: one object per service)'
 complete -c isitdown -l json -d 'JSON Lines on stdout, one object per probe (same as --format json)'
 complete -c isitdown -l no-json -d 'Undo --json set in the config file'
