@@ -16,7 +16,7 @@ use crate::globalping::{
 };
 use crate::probe::{self, Client};
 use crate::redact::redact_typed;
-use crate::verdict::{self, Verdict};
+use crate::verdict::Verdict;
 
 /// The places elsewhere get this much longer than the probe from here: they start later (the
 /// API first hands the measurement out) and report through the API.
@@ -99,16 +99,7 @@ impl FromElsewhere {
 
 /// The reason from here, followed by how the answer from elsewhere relates to it.
 pub fn fused_reason(verdict: &Verdict, elsewhere: &Elsewhere) -> String {
-    globalping::fuse(state_of(verdict.state), &verdict.reason, elsewhere)
-}
-
-pub fn state_of(state: verdict::State) -> globalping::State {
-    match state {
-        verdict::State::Up => globalping::State::Up,
-        verdict::State::Degraded => globalping::State::Degraded,
-        verdict::State::Unknown => globalping::State::Unknown,
-        verdict::State::Down => globalping::State::Down,
-    }
+    globalping::fuse(verdict.state, &verdict.reason, elsewhere)
 }
 
 pub fn method_of(method: probe::Method) -> HttpMethod {
@@ -150,6 +141,7 @@ impl Transport for ApiClient<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::verdict;
 
     #[test]
     fn the_environment_wins_over_the_config_file() {
@@ -178,9 +170,10 @@ mod tests {
     }
 
     #[test]
-    fn states_and_methods_map_one_to_one() {
-        assert_eq!(state_of(verdict::State::Down), globalping::State::Down);
-        assert_eq!(state_of(verdict::State::Up), globalping::State::Up);
+    fn states_are_shared_and_methods_map_one_to_one() {
+        // One type: a state from here is compared with one from elsewhere as it is.
+        assert_eq!(verdict::State::Down, globalping::State::Down);
+        assert_eq!(verdict::State::Up, globalping::State::Up);
         assert_eq!(method_of(probe::Method::Head), HttpMethod::Head);
         assert_eq!(method_of(probe::Method::Get), HttpMethod::Get);
     }

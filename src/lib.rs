@@ -29,6 +29,7 @@ pub mod report;
 pub mod run;
 pub mod sanitize;
 pub mod settings;
+pub mod state;
 pub mod stats;
 pub mod status_page;
 pub mod target;

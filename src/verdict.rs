@@ -12,45 +12,7 @@ use crate::expect::StatusSet;
 use crate::probe::{self, Failure, Observation};
 use crate::status_page::{self, Severity};
 
-/// A target's state. The order is severity for the exit code: DOWN > UNKNOWN > DEGRADED > UP.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum State {
-    Up,
-    Degraded,
-    Unknown,
-    Down,
-}
-
-impl State {
-    /// The Nagios plugin exit code.
-    pub fn exit_code(self) -> u8 {
-        match self {
-            State::Up => 0,
-            State::Degraded => 1,
-            State::Down => 2,
-            State::Unknown => 3,
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            State::Up => "up",
-            State::Degraded => "degraded",
-            State::Unknown => "unknown",
-            State::Down => "down",
-        }
-    }
-
-    pub fn word(self) -> &'static str {
-        match self {
-            State::Up => "UP",
-            State::Degraded => "DEGRADED",
-            State::Unknown => "UNKNOWN",
-            State::Down => "DOWN",
-        }
-    }
-}
+pub use crate::state::State;
 
 /// Why a target is not up, in one word for scripts (`error.kind`): the network's failures,
 /// as the probe names them, and the verdict's own objections to an answer.

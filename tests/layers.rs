@@ -9,6 +9,7 @@ const LAYERS: &[&[&str]] = &[
     &[
         "allocator",
         "sanitize",
+        "state",
         "redact",
         "words",
         "timestamp",

@@ -23,48 +23,11 @@ pub use locations::{Location, Locations, MAX_PROBES, WORLD_PROBES};
 pub use reach::reachable_from_internet;
 pub use request::{HttpMethod, MeasurementRequest};
 
-use serde::Serialize;
-
 /// The public API, used unless the settings name another (tests, self-hosted instances).
 pub const DEFAULT_API: &str = "https://api.globalping.io";
 
-/// The state of one place, and of all places together. The order is severity, as for a
-/// target from here: DOWN > UNKNOWN > DEGRADED > UP.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum State {
-    Up,
-    Degraded,
-    Unknown,
-    Down,
-}
-
-impl State {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            State::Up => "up",
-            State::Degraded => "degraded",
-            State::Unknown => "unknown",
-            State::Down => "down",
-        }
-    }
-
-    pub fn word(self) -> &'static str {
-        match self {
-            State::Up => "UP",
-            State::Degraded => "DEGRADED",
-            State::Unknown => "UNKNOWN",
-            State::Down => "DOWN",
-        }
-    }
-
-    /// The state named by `up`, `degraded`, `unknown` or `down` (any case).
-    pub fn from_name(name: &str) -> Option<State> {
-        [State::Up, State::Degraded, State::Unknown, State::Down]
-            .into_iter()
-            .find(|state| state.as_str().eq_ignore_ascii_case(name))
-    }
-}
+/// The state of one place, and of all places together, as for a target from here.
+pub use crate::state::State;
 
 /// Text that came from the API, made safe for a terminal: control characters replaced, runs
 /// of white space folded into one, and at most `max` characters.
@@ -82,18 +45,6 @@ fn clean(text: &str, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn states_order_by_severity_and_read_back_from_their_names() {
-        assert!(State::Down > State::Unknown && State::Unknown > State::Degraded);
-        assert!(State::Degraded > State::Up);
-        assert_eq!(State::from_name("DOWN"), Some(State::Down));
-        assert_eq!(State::from_name("sideways"), None);
-        assert_eq!(
-            serde_json::to_string(&State::Degraded).unwrap(),
-            "\"degraded\""
-        );
-    }
 
     #[test]
     fn clean_text_is_safe_folded_and_bounded() {

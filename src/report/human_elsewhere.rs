@@ -8,7 +8,6 @@ use colored::Colorize;
 use super::human::{ms, state_column};
 use crate::globalping::{self, Elsewhere, Place};
 use crate::sanitize::for_terminal;
-use crate::verdict::State;
 
 /// Places are indented a little more than the other detail lines: they belong together.
 const PLACE_INDENT: &str = "  ";
@@ -37,7 +36,7 @@ pub(super) fn lines(elsewhere: &Elsewhere) -> Vec<String> {
             .map_or_else(|| "-".to_string(), |t| ms(Duration::from_secs_f64(t / 1e3)));
         let line = format!(
             "{PLACE_INDENT}{}  {:<place_width$}  {:<network_width$}  {}  {}",
-            state_column(as_verdict(place.state)),
+            state_column(place.state),
             place_of(place),
             network_of(place),
             format!("{time:>TIME_WIDTH$}").dimmed(),
@@ -61,13 +60,4 @@ pub(super) fn lines(elsewhere: &Elsewhere) -> Vec<String> {
         );
     }
     lines
-}
-
-fn as_verdict(state: globalping::State) -> State {
-    match state {
-        globalping::State::Up => State::Up,
-        globalping::State::Degraded => State::Degraded,
-        globalping::State::Unknown => State::Unknown,
-        globalping::State::Down => State::Down,
-    }
 }

@@ -1,0 +1,58 @@
+//! The four states a target can be in, from here or from elsewhere.
+
+use serde::Serialize;
+
+/// A target's state. The order is severity, as for the exit code: DOWN > UNKNOWN > DEGRADED > UP.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum State {
+    Up,
+    Degraded,
+    Unknown,
+    Down,
+}
+
+impl State {
+    /// The Nagios plugin exit code.
+    pub fn exit_code(self) -> u8 {
+        match self {
+            State::Up => 0,
+            State::Degraded => 1,
+            State::Down => 2,
+            State::Unknown => 3,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            State::Up => "up",
+            State::Degraded => "degraded",
+            State::Unknown => "unknown",
+            State::Down => "down",
+        }
+    }
+
+    pub fn word(self) -> &'static str {
+        match self {
+            State::Up => "UP",
+            State::Degraded => "DEGRADED",
+            State::Unknown => "UNKNOWN",
+            State::Down => "DOWN",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn states_order_by_severity_and_serialize_in_lower_case() {
+        assert!(State::Down > State::Unknown && State::Unknown > State::Degraded);
+        assert!(State::Degraded > State::Up);
+        assert_eq!(
+            serde_json::to_string(&State::Degraded).unwrap(),
+            "\"degraded\""
+        );
+    }
+}
