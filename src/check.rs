@@ -425,27 +425,7 @@ impl Outcome {
         Outcome {
             target: crate::target::resolve(url, &crate::catalog::Catalog::default()).unwrap(),
             seq: 1,
-            seen: crate::probe::Observation {
-                started_at: std::time::UNIX_EPOCH + Duration::from_secs(1_700_000_000),
-                answer: Some(crate::probe::Answer {
-                    status,
-                    reason: String::new(),
-                    version: "HTTP/1.1".into(),
-                    headers: vec![],
-                }),
-                failure: None,
-                timings: crate::probe::Timings {
-                    total: Duration::from_millis(millis),
-                    ..crate::probe::Timings::default()
-                },
-                certificate: None,
-                address: None,
-                attempts: vec![],
-                trust: None,
-                redirects: vec![],
-                body_contains: None,
-                bot_wall: None,
-            },
+            seen: crate::probe::Observation::answered(status, Duration::from_millis(millis)),
             status_page: None,
             connectivity: None,
             elsewhere: None,

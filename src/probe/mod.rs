@@ -300,3 +300,31 @@ pub fn fetch_accepting(
         body,
     })
 }
+
+#[cfg(test)]
+impl Observation {
+    /// What a probe saw when `status` came back after `total`, at second 1,700,000,000.
+    pub(crate) fn answered(status: u16, total: Duration) -> Observation {
+        Observation {
+            started_at: std::time::UNIX_EPOCH + Duration::from_secs(1_700_000_000),
+            answer: Some(Answer {
+                status,
+                reason: String::new(),
+                version: "HTTP/1.1".into(),
+                headers: vec![],
+            }),
+            failure: None,
+            timings: Timings {
+                total,
+                ..Timings::default()
+            },
+            certificate: None,
+            address: None,
+            attempts: vec![],
+            trust: None,
+            redirects: vec![],
+            body_contains: None,
+            bot_wall: None,
+        }
+    }
+}

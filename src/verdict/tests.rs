@@ -1,30 +1,10 @@
 //! The judgement of probes: each rule of the verdict, as a user would check it.
 
 use super::*;
-use crate::probe::{Answer, Certificate, Timings};
+use crate::probe::Certificate;
 
 fn answered(status: u16) -> Observation {
-    Observation {
-        started_at: SystemTime::now(),
-        answer: Some(Answer {
-            status,
-            reason: "Reason".into(),
-            version: "HTTP/1.1".into(),
-            headers: vec![],
-        }),
-        failure: None,
-        timings: Timings {
-            total: Duration::from_millis(100),
-            ..Timings::default()
-        },
-        certificate: None,
-        address: None,
-        attempts: vec![],
-        trust: None,
-        redirects: vec![],
-        body_contains: None,
-        bot_wall: None,
-    }
+    Observation::answered(status, Duration::from_millis(100))
 }
 
 fn state(seen: &Observation, criteria: &Criteria) -> State {
@@ -108,7 +88,6 @@ fn severity_orders_the_exit_code() {
 /// How the provider's word and the user's connection change a verdict.
 mod context {
     use super::*;
-    use crate::probe::{Answer, Timings};
     use crate::status_page::Report;
 
     fn seen(
@@ -116,24 +95,11 @@ mod context {
         failure: Option<probe::ErrorKind>,
         wall: Option<&'static str>,
     ) -> Observation {
-        Observation {
-            started_at: SystemTime::now(),
-            answer: status.map(|status| Answer {
-                status,
-                reason: "R".into(),
-                version: "HTTP/1.1".into(),
-                headers: vec![],
-            }),
-            failure: failure.map(|kind| Failure::new(kind, "it failed")),
-            timings: Timings::default(),
-            certificate: None,
-            address: None,
-            attempts: vec![],
-            trust: None,
-            redirects: vec![],
-            body_contains: None,
-            bot_wall: wall,
-        }
+        let mut seen = Observation::answered(status.unwrap_or(0), Duration::ZERO);
+        seen.answer = seen.answer.filter(|_| status.is_some());
+        seen.failure = failure.map(|kind| Failure::new(kind, "it failed"));
+        seen.bot_wall = wall;
+        seen
     }
 
     fn page(severity: Severity, error: Option<&str>) -> Report {
