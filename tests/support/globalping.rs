@@ -75,11 +75,7 @@ pub struct ApiRecorded {
 
 impl ApiRecorded {
     pub fn header(&self, name: &str) -> Option<&str> {
-        let name = name.to_ascii_lowercase();
-        self.headers
-            .iter()
-            .find(|(k, _)| *k == name)
-            .map(|(_, v)| v.as_str())
+        super::header_in(&self.headers, name)
     }
 
     pub fn body_text(&self) -> String {
