@@ -54,14 +54,6 @@ impl ErrorKind {
             ErrorKind::Local => "local",
         }
     }
-
-    /// Failures of the network itself, as opposed to answers we did not like.
-    pub fn is_network(self) -> bool {
-        !matches!(
-            self,
-            ErrorKind::Status | ErrorKind::Content | ErrorKind::Blocked
-        )
-    }
 }
 
 impl From<probe::ErrorKind> for ErrorKind {

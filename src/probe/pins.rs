@@ -62,11 +62,6 @@ impl FromStr for Pin {
     }
 }
 
-/// For clap's `value_parser`.
-pub fn parse_pin(spec: &str) -> Result<Pin, String> {
-    spec.parse()
-}
-
 /// Every `--resolve` of a run.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Pins(Vec<Pin>);
