@@ -95,14 +95,14 @@ impl Slots {
         self.closed.store(true, Ordering::SeqCst);
     }
 
-    /// Every target's latest outcome.
-    fn latest(&self) -> Vec<Option<Outcome>> {
+    /// Takes every target's latest outcome out, once the slots are closed.
+    fn take_latest(&self) -> Vec<Option<Outcome>> {
         (0..self.slots.len())
             .map(|index| {
-                let slot = self.lock(index);
-                let mut outcome = slot.outcome.clone()?;
+                let mut slot = self.lock(index);
+                let mut outcome = slot.outcome.take()?;
                 if outcome.elsewhere.is_none() {
-                    outcome.elsewhere = slot.earlier_elsewhere.clone();
+                    outcome.elsewhere = slot.earlier_elsewhere.take();
                 }
                 Some(outcome)
             })
@@ -252,7 +252,7 @@ pub fn run(
         .max()
         .unwrap_or(State::Unknown);
     let ending = Ending {
-        last: slots.latest(),
+        last: slots.take_latest(),
         summaries: stats.iter().map(|s| s.summary(ended_at)).collect(),
         worst,
     };
@@ -332,7 +332,7 @@ mod tests {
         slots.put(0, probe(1, None));
         slots.close();
         slots.put(0, probe(2, None));
-        assert_eq!(slots.latest()[0].as_ref().map(|o| o.seq), Some(1));
+        assert_eq!(slots.take_latest()[0].as_ref().map(|o| o.seq), Some(1));
     }
 
     #[test]
@@ -343,13 +343,13 @@ mod tests {
         slots.put(0, probe(3, None));
         // The probe itself is reported as it was: not asked elsewhere.
         assert!(slots.lock(0).outcome.as_ref().unwrap().elsewhere.is_none());
-        let latest = slots.latest().remove(0).unwrap();
+        let latest = slots.take_latest().remove(0).unwrap();
         assert_eq!(
             (latest.seq, latest.elsewhere.unwrap().error),
             (3, Some("first".into()))
         );
         slots.put(0, probe(4, Some("second")));
-        let latest = slots.latest().remove(0).unwrap();
+        let latest = slots.take_latest().remove(0).unwrap();
         assert_eq!(latest.elsewhere.unwrap().error, Some("second".into()));
     }
 }
