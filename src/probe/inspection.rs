@@ -102,7 +102,7 @@ pub fn issuer_of(chain: &[CertificateDer<'_>]) -> Option<Issuer> {
         .collect::<Vec<&str>>()
         .join(" / ");
     Some(Issuer {
-        name: bounded(&name),
+        name: crate::sanitize::text(name.trim(), MAX_NAME_CHARS),
         inspector: inspector_named(&searched),
         self_signed: same_name(issuer, leaf.subject()),
     })
@@ -155,13 +155,6 @@ fn contains_word(text: &str, needle: &str) -> bool {
     })
 }
 
-fn bounded(name: &str) -> String {
-    let clean = for_terminal(name.trim());
-    match clean.char_indices().nth(MAX_NAME_CHARS) {
-        Some((cut, _)) => format!("{}…", &clean[..cut]),
-        None => clean,
-    }
-}
 
 #[cfg(test)]
 #[path = "inspection_tests.rs"]

@@ -266,7 +266,7 @@ fn judge(resolvers: &[String], name: &str, answers: Vec<Answer>) -> PublicDns {
             }
             Answer::NoSuchName => no_such_name = no_such_name.or(Some(resolver.clone())),
             Answer::NoAddress => no_address = true,
-            Answer::Failed(why) => failures.push(format!("{resolver}: {}", bounded(&why))),
+            Answer::Failed(why) => failures.push(format!("{resolver}: {}", crate::sanitize::text(&why, MAX_WORDS))),
         }
     }
     let (finding, resolved, note) = if !addresses.is_empty() {
@@ -289,15 +289,6 @@ fn judge(resolvers: &[String], name: &str, answers: Vec<Answer>) -> PublicDns {
         addresses,
         note,
         finding,
-    }
-}
-
-/// A failure's words, sanitized and cut to a readable length.
-fn bounded(words: &str) -> String {
-    let clean = for_terminal(words);
-    match clean.char_indices().nth(MAX_WORDS) {
-        Some((cut, _)) => format!("{}…", &clean[..cut]),
-        None => clean,
     }
 }
 
