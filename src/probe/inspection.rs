@@ -155,7 +155,6 @@ fn contains_word(text: &str, needle: &str) -> bool {
     })
 }
 
-
 #[cfg(test)]
 #[path = "inspection_tests.rs"]
 mod tests;

@@ -261,10 +261,7 @@ pub fn fetch_accepting(
         .into_iter()
         .collect();
     // Only `accept`: credentials in a page's URL are not sent as a header here.
-    let mut bare = url.clone();
-    let _ = bare.set_username("");
-    let _ = bare.set_password(None);
-    let headers = OwnHeaders::of(&bare, &accept);
+    let headers = OwnHeaders::of(&session::bare(&url), &accept);
     let session = Session::new(client, timeout);
     let walk = redirect::walk(
         &session,

@@ -67,10 +67,6 @@ impl FromStr for Pin {
 pub struct Pins(Vec<Pin>);
 
 impl Pins {
-    pub fn new(pins: Vec<Pin>) -> Pins {
-        Pins(pins)
-    }
-
     /// Parses every value; the first wrong one is the error.
     pub fn parse<S: AsRef<str>>(specs: &[S]) -> Result<Pins, String> {
         specs

@@ -138,7 +138,7 @@ impl<'c> Session<'c> {
 }
 
 /// The URL as sent: no user, no password, no fragment.
-fn bare(url: &Url) -> Url {
+pub(super) fn bare(url: &Url) -> Url {
     let mut bare = url.clone();
     let _ = bare.set_username("");
     let _ = bare.set_password(None);

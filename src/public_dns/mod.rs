@@ -266,7 +266,10 @@ fn judge(resolvers: &[String], name: &str, answers: Vec<Answer>) -> PublicDns {
             }
             Answer::NoSuchName => no_such_name = no_such_name.or(Some(resolver.clone())),
             Answer::NoAddress => no_address = true,
-            Answer::Failed(why) => failures.push(format!("{resolver}: {}", crate::sanitize::text(&why, MAX_WORDS))),
+            Answer::Failed(why) => failures.push(format!(
+                "{resolver}: {}",
+                crate::sanitize::text(&why, MAX_WORDS)
+            )),
         }
     }
     let (finding, resolved, note) = if !addresses.is_empty() {
