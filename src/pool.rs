@@ -157,12 +157,14 @@ impl Pool {
             } else {
                 0
             };
-        let start_one = state.idle == 0 && state.workers < limit;
         if urgent {
             state.queue.push_front(job);
         } else {
             state.queue.push_back(job);
         }
+        // A woken worker counts as idle until it takes a job: more jobs queued than idle
+        // workers means one of them would wait behind another.
+        let start_one = state.queue.len() > state.idle && state.workers < limit;
         if !start_one {
             drop(state);
             self.shared.work.notify_one();
@@ -335,6 +337,30 @@ mod tests {
             finished.recv().unwrap();
         }
         assert!(most.load(Ordering::SeqCst) <= 3);
+    }
+
+    #[test]
+    fn jobs_given_at_once_to_one_idle_worker_do_not_wait_in_turn() {
+        let pool = Pool::new(Capacity {
+            workers: 4,
+            reserve: 0,
+        });
+        // One worker, then idle (given the time to get there).
+        pool.spawn(|| ()).join();
+        thread::sleep(Duration::from_millis(100));
+        let (done, finished) = mpsc::channel();
+        let started = Instant::now();
+        for _ in 0..2 {
+            let done = done.clone();
+            pool.execute(move || {
+                thread::sleep(Duration::from_millis(300));
+                let _ = done.send(());
+            });
+        }
+        for _ in 0..2 {
+            finished.recv().unwrap();
+        }
+        assert!(started.elapsed() < Duration::from_millis(550));
     }
 
     #[test]
