@@ -10,8 +10,8 @@ use std::thread;
 use std::time::{Duration, Instant, SystemTime};
 
 use crate::connectivity::{self, Connectivity, Reference};
-use crate::from_elsewhere::{self, FromElsewhere};
-use crate::globalping::Elsewhere;
+use crate::from_elsewhere::FromElsewhere;
+use crate::globalping::{self, Elsewhere};
 use crate::pool::{Capacity, Pool, Task};
 use crate::probe::{self, blocked_dns, Client, Observation};
 use crate::status_page::{self, Indexed, Source};
@@ -342,7 +342,7 @@ impl Checker {
             _ => None,
         };
         if let Some(elsewhere) = &elsewhere {
-            verdict.reason = from_elsewhere::fused_reason(&verdict, elsewhere);
+            verdict.reason = globalping::fuse(verdict.state, &verdict.reason, elsewhere);
         }
         let outcome = Outcome {
             target: plan.target.clone(),

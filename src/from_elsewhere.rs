@@ -16,7 +16,6 @@ use crate::globalping::{
 };
 use crate::probe::{self, Client};
 use crate::redact::redact_typed;
-use crate::verdict::Verdict;
 
 /// The places elsewhere get this much longer than the probe from here: they start later (the
 /// API first hands the measurement out) and report through the API.
@@ -95,11 +94,6 @@ impl FromElsewhere {
             deadline,
         )
     }
-}
-
-/// The reason from here, followed by how the answer from elsewhere relates to it.
-pub fn fused_reason(verdict: &Verdict, elsewhere: &Elsewhere) -> String {
-    globalping::fuse(verdict.state, &verdict.reason, elsewhere)
 }
 
 pub fn method_of(method: probe::Method) -> HttpMethod {

@@ -75,11 +75,6 @@ impl Elsewhere {
             error,
         }
     }
-
-    /// Places that gave a result (up, degraded or down).
-    pub fn with_result(&self) -> u32 {
-        self.up + self.degraded + self.down
-    }
 }
 
 /// The page where anyone can see the measurement.
@@ -187,7 +182,7 @@ mod tests {
             all.url.as_deref(),
             Some("https://globalping.io?measurement=abc123")
         );
-        assert_eq!(all.with_result(), 5);
+        assert_eq!(all.up + all.degraded + all.down, 5);
         let failed = Elsewhere::failed(5, "limit reached");
         assert_eq!(
             (failed.state, failed.asked, failed.measurement.clone()),

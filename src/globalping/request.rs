@@ -99,11 +99,6 @@ impl MeasurementRequest {
         serde_json::to_vec(self).unwrap_or_default()
     }
 
-    /// The host the probes elsewhere will ask.
-    pub fn target(&self) -> &str {
-        &self.target
-    }
-
     pub fn locations(&self) -> &Locations {
         &self.locations
     }

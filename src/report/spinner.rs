@@ -43,7 +43,7 @@ impl<'s> Spinner<'s> {
     }
 
     /// Takes the line away, leaving the cursor where it was before it was drawn.
-    pub fn erase(&mut self) -> io::Result<()> {
+    fn erase(&mut self) -> io::Result<()> {
         if !self.shown {
             return Ok(());
         }

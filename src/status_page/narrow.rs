@@ -38,10 +38,6 @@ impl Indexed {
         }
     }
 
-    pub fn page(&self) -> &Page {
-        &self.page
-    }
-
     /// What the page says about this service, worked out the first time it is asked.
     pub fn report(&self, source: &Source, service: &Service) -> Report {
         let mut reports = self.reports.lock().unwrap_or_else(|p| p.into_inner());
