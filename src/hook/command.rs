@@ -80,8 +80,18 @@ pub fn run(hook: &Hook, change: &Change, lines: &Sender<String>) {
             .take()
             .map(|err| pass_lines(err, lines.clone())),
     ];
-    let ended = wait(&mut child, hook.timeout);
-    for reader in readers.into_iter().flatten() {
+    let deadline = Instant::now() + hook.timeout;
+    let ended = wait(&mut child, deadline);
+    // What the command left running in the background may hold its output open: that too
+    // gets until the deadline, then its group is ended.
+    let readers: Vec<_> = readers.into_iter().flatten().collect();
+    while readers.iter().any(|r| !r.is_finished()) && Instant::now() < deadline {
+        thread::sleep(POLL);
+    }
+    if readers.iter().any(|r| !r.is_finished()) {
+        kill(&mut child);
+    }
+    for reader in readers {
         let _ = reader.join();
     }
     let failure = match ended {
@@ -100,8 +110,7 @@ pub fn run(hook: &Hook, change: &Change, lines: &Sender<String>) {
 
 /// Waits for the command to end; past the deadline, kills it and everything it started, and
 /// says `None`.
-fn wait(child: &mut Child, timeout: Duration) -> Option<ExitStatus> {
-    let deadline = Instant::now() + timeout;
+fn wait(child: &mut Child, deadline: Instant) -> Option<ExitStatus> {
     loop {
         match child.try_wait() {
             Ok(Some(status)) => return Some(status),
@@ -201,5 +210,20 @@ mod tests {
             lines,
             ["isitdown: --on-change for ChatGPT (DOWN) was stopped after 300ms"]
         );
+    }
+
+    #[test]
+    fn a_background_job_holding_the_output_open_ends_at_the_deadline() {
+        let (sender, receiver) = mpsc::channel();
+        let started = Instant::now();
+        run(
+            &hook("sleep 30 & echo sent", Duration::from_millis(500)),
+            &change(),
+            &sender,
+        );
+        assert!(started.elapsed() < Duration::from_secs(5));
+        drop(sender);
+        let lines: Vec<String> = receiver.into_iter().collect();
+        assert_eq!(lines, ["sent"]);
     }
 }
