@@ -19,9 +19,10 @@ const TARGETS: &[(&str, Check)] = &[
 fn every_input_the_fuzzers_found_keeps_its_promises() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fuzz");
     for (target, check) in TARGETS {
-        let Ok(entries) = std::fs::read_dir(root.join(target)) else {
-            continue;
-        };
+        // Each folder holds at least an ordinary input, so that a misnamed one is noticed.
+        let entries = std::fs::read_dir(root.join(target))
+            .unwrap_or_else(|e| panic!("tests/fixtures/fuzz/{target}: {e}"));
+        let mut replayed = 0;
         for entry in entries {
             let path = entry.unwrap().path();
             let input = std::fs::read(&path).unwrap();
@@ -31,8 +32,30 @@ fn every_input_the_fuzzers_found_keeps_its_promises() {
                 "{target}: {} breaks a promise",
                 path.display()
             );
+            replayed += 1;
         }
+        assert!(replayed > 0, "{target}: nothing to replay");
     }
+}
+
+#[test]
+fn every_fuzz_target_has_its_inputs_replayed() {
+    let targets = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/fuzz_targets");
+    let mut names: Vec<String> = std::fs::read_dir(targets)
+        .unwrap()
+        .map(|e| {
+            e.unwrap()
+                .path()
+                .file_stem()
+                .unwrap()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    names.sort();
+    let mut replayed: Vec<&str> = TARGETS.iter().map(|(name, _)| *name).collect();
+    replayed.sort();
+    assert_eq!(names, replayed);
 }
 
 #[test]
