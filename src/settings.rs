@@ -143,7 +143,16 @@ impl Settings {
                     .unwrap_or_else(|| public_dns::DEFAULT_RESOLVERS.map(String::from).to_vec()),
             )
         };
-        let on_change = on_change(&typed, &merged, timeout)?;
+        let schedule = Schedule {
+            count: merged.count,
+            interval: merged.interval.unwrap_or(DEFAULT_INTERVAL),
+            watch: merged.watch,
+            until: merged.until.map(|until| match until {
+                UntilArg::Up => State::Up,
+                UntilArg::Down => State::Down,
+            }),
+        };
+        let on_change = on_change(&typed, &merged, &schedule, timeout)?;
         let mode = if let Some(what) = typed.generate {
             Mode::Generate(what)
         } else if let Some(prefix) = typed.complete_targets {
@@ -186,15 +195,7 @@ impl Settings {
                 cert_warn: merged.cert_warn,
             },
             retries: merged.retries.unwrap_or(0),
-            schedule: Schedule {
-                count: merged.count,
-                interval: merged.interval.unwrap_or(DEFAULT_INTERVAL),
-                watch: merged.watch,
-                until: merged.until.map(|until| match until {
-                    UntilArg::Up => State::Up,
-                    UntilArg::Down => State::Down,
-                }),
-            },
+            schedule,
             status_page: !merged.no_status_page,
             references,
             from,
@@ -396,9 +397,13 @@ fn wants_color(when: ColorWhen, terminal: bool) -> bool {
 
 /// `--on-change` runs in repeated runs only: typed for a single probe, it is a mistake;
 /// configured, it waits for a run that repeats.
-fn on_change(typed: &Cli, merged: &Cli, timeout: Duration) -> Result<Option<Hook>, BadInput> {
-    let repeats = merged.watch || merged.until.is_some() || merged.count.is_some_and(|n| n > 1);
-    if typed.on_change.is_some() && !repeats {
+fn on_change(
+    typed: &Cli,
+    merged: &Cli,
+    schedule: &Schedule,
+    timeout: Duration,
+) -> Result<Option<Hook>, BadInput> {
+    if typed.on_change.is_some() && schedule.is_one_shot() {
         return Err(BadInput::new(
             "--on-change acts on changes: give it --watch, --count or --until",
         ));

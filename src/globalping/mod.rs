@@ -34,12 +34,7 @@ pub use crate::state::State;
 fn clean(text: &str, max: usize) -> String {
     let safe = crate::sanitize::for_terminal(text);
     let folded = safe.split_whitespace().collect::<Vec<_>>().join(" ");
-    if folded.chars().count() <= max {
-        return folded;
-    }
-    let mut cut: String = folded.chars().take(max.saturating_sub(1)).collect();
-    cut.push('…');
-    cut
+    crate::sanitize::text(&folded, max)
 }
 
 #[cfg(test)]

@@ -18,9 +18,9 @@ use crate::verdict::State;
 /// Detail lines start under the name.
 const INDENT: &str = "          ";
 /// The verdict word's column: as wide as the longest word, DEGRADED and UNKNOWN.
-const STATE_WIDTH: usize = 8;
+pub(super) const STATE_WIDTH: usize = 8;
 /// The total time's column: "12.34 s" and "143 ms" line up on the right.
-const TIME_WIDTH: usize = 8;
+pub(super) const TIME_WIDTH: usize = 8;
 /// Labels of `-v` detail lines ("redirect ", "address  ").
 const LABEL_WIDTH: usize = 9;
 /// The probe column of `--list`: long enough for most probe URLs.

@@ -5,14 +5,12 @@ use std::time::Duration;
 
 use colored::Colorize;
 
-use super::human::{ms, state_column};
+use super::human::{ms, state_column, TIME_WIDTH};
 use crate::globalping::{self, Elsewhere, Place};
 use crate::sanitize::for_terminal;
 
 /// Places are indented a little more than the other detail lines: they belong together.
 const PLACE_INDENT: &str = "  ";
-/// The total time's column, as on the target's own line.
-const TIME_WIDTH: usize = 8;
 
 /// The lines to print under the target's, without the common indent.
 pub(super) fn lines(elsewhere: &Elsewhere) -> Vec<String> {

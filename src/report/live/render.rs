@@ -5,7 +5,8 @@ use std::time::Duration;
 
 use colored::Colorize;
 
-use super::super::{human::ms, state_word};
+use super::super::human::{ms, STATE_WIDTH};
+use super::super::state_word;
 use crate::verdict::State;
 
 /// Bars of the sparkline, from the fastest answer to the slowest.
@@ -24,8 +25,6 @@ const RECENT_MIN: usize = 8;
 const RECENT_MAX: usize = 30;
 const LATENCY_WIDTH: usize = 8;
 const AVAIL_WIDTH: usize = 6;
-/// The widest verdict word, DEGRADED.
-const STATE_WIDTH: usize = 8;
 
 /// One target, as the table shows it.
 #[derive(Debug, Clone, PartialEq)]
