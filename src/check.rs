@@ -62,13 +62,9 @@ pub const TICK: Duration = Duration::from_millis(100);
 
 /// Whoever wants each outcome as soon as it and every one before it is judged.
 pub trait Sink {
-    fn judged(&mut self, outcome: &Outcome) -> io::Result<()>;
-
-    /// The same, knowing which plan it is for (by position): for sinks that keep something per
-    /// target, where a target given twice is two. Most need only the outcome.
-    fn judged_at(&mut self, _plan: usize, outcome: &Outcome) -> io::Result<()> {
-        self.judged(outcome)
-    }
+    /// `plan` is the position of the target the outcome is for: sinks that keep something per
+    /// target tell a target given twice as two by it. Most need only the outcome.
+    fn judged(&mut self, plan: usize, outcome: &Outcome) -> io::Result<()>;
 
     /// Called about every [`TICK`] while outcomes are awaited: what each check is busy with.
     fn idle(&mut self, _progress: &Progress) -> io::Result<()> {
@@ -376,7 +372,7 @@ pub fn check_all(
     let checker = Arc::new(Checker::new(checks, None));
     if let ([plan], false) = (plans, sink.shows_progress()) {
         let outcome = checker.check(plan, 1, Ask::Alongside);
-        let reported = sink.judged_at(0, &outcome);
+        let reported = sink.judged(0, &outcome);
         return (vec![outcome], reported);
     }
     let progress = Arc::new(Progress::new(plans.len()));
@@ -410,7 +406,7 @@ pub fn check_all(
         waiting.insert(index, outcome);
         while let Some(outcome) = waiting.remove(&outcomes.len()) {
             if reported.is_ok() {
-                reported = sink.judged_at(outcomes.len(), &outcome);
+                reported = sink.judged(outcomes.len(), &outcome);
             }
             outcomes.push(outcome);
         }

@@ -274,7 +274,7 @@ fn take_in(
     slot.reported = true;
     let outcome = slot.outcome.as_ref()?;
     if reported.is_ok() {
-        *reported = sink.judged_at(index, outcome);
+        *reported = sink.judged(index, outcome);
     }
     stats.record(outcome);
     Some(outcome.verdict.state)
@@ -295,7 +295,7 @@ mod tests {
     struct Heard(Vec<u32>);
 
     impl Sink for Heard {
-        fn judged(&mut self, outcome: &Outcome) -> std::io::Result<()> {
+        fn judged(&mut self, _: usize, outcome: &Outcome) -> std::io::Result<()> {
             self.0.push(outcome.seq);
             Ok(())
         }

@@ -114,11 +114,7 @@ impl<'s> OnChange<'s> {
 }
 
 impl Sink for OnChange<'_> {
-    fn judged(&mut self, outcome: &Outcome) -> io::Result<()> {
-        self.inner.judged(outcome)
-    }
-
-    fn judged_at(&mut self, plan: usize, outcome: &Outcome) -> io::Result<()> {
+    fn judged(&mut self, plan: usize, outcome: &Outcome) -> io::Result<()> {
         let state = outcome.verdict.state;
         let previous = self.last.get(plan).copied().flatten();
         if let Some(last) = self.last.get_mut(plan) {
@@ -131,7 +127,7 @@ impl Sink for OnChange<'_> {
         if changed {
             self.queue(plan, change(outcome, previous));
         }
-        let reported = self.inner.judged_at(plan, outcome);
+        let reported = self.inner.judged(plan, outcome);
         self.pass_on()?;
         reported
     }

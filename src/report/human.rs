@@ -65,7 +65,7 @@ impl<'w> Human<'w> {
 }
 
 impl Sink for Human<'_> {
-    fn judged(&mut self, outcome: &Outcome) -> io::Result<()> {
+    fn judged(&mut self, _: usize, outcome: &Outcome) -> io::Result<()> {
         let state = outcome.verdict.state;
         let word = state_column(state);
         let name = for_terminal(&outcome.target.name);

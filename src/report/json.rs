@@ -27,7 +27,7 @@ impl<'w> JsonLines<'w> {
 }
 
 impl Sink for JsonLines<'_> {
-    fn judged(&mut self, outcome: &Outcome) -> io::Result<()> {
+    fn judged(&mut self, _: usize, outcome: &Outcome) -> io::Result<()> {
         write_line(&mut self.out, &ProbeLine::of(outcome))
     }
 }

@@ -104,18 +104,11 @@ struct Quiet;
 struct OnlyProblems<'w>(Box<dyn Reporter + 'w>);
 
 impl Sink for OnlyProblems<'_> {
-    fn judged(&mut self, outcome: &Outcome) -> io::Result<()> {
+    fn judged(&mut self, plan: usize, outcome: &Outcome) -> io::Result<()> {
         if outcome.verdict.state == crate::verdict::State::Up {
             return Ok(());
         }
-        self.0.judged(outcome)
-    }
-
-    fn judged_at(&mut self, plan: usize, outcome: &Outcome) -> io::Result<()> {
-        if outcome.verdict.state == crate::verdict::State::Up {
-            return Ok(());
-        }
-        self.0.judged_at(plan, outcome)
+        self.0.judged(plan, outcome)
     }
 
     fn idle(&mut self, progress: &crate::check::Progress) -> io::Result<()> {
@@ -134,7 +127,7 @@ impl Reporter for OnlyProblems<'_> {
 }
 
 impl Sink for Quiet {
-    fn judged(&mut self, _: &Outcome) -> io::Result<()> {
+    fn judged(&mut self, _: usize, _: &Outcome) -> io::Result<()> {
         Ok(())
     }
 }
@@ -181,7 +174,7 @@ struct AtTheEnd<'w> {
 }
 
 impl Sink for AtTheEnd<'_> {
-    fn judged(&mut self, _: &Outcome) -> io::Result<()> {
+    fn judged(&mut self, _: usize, _: &Outcome) -> io::Result<()> {
         Ok(())
     }
 }

@@ -76,14 +76,9 @@ impl<'s> Spinner<'s> {
 }
 
 impl Sink for Spinner<'_> {
-    fn judged(&mut self, outcome: &Outcome) -> io::Result<()> {
+    fn judged(&mut self, plan: usize, outcome: &Outcome) -> io::Result<()> {
         self.erase()?;
-        self.inner.judged(outcome)
-    }
-
-    fn judged_at(&mut self, plan: usize, outcome: &Outcome) -> io::Result<()> {
-        self.erase()?;
-        self.inner.judged_at(plan, outcome)
+        self.inner.judged(plan, outcome)
     }
 
     fn idle(&mut self, progress: &Progress) -> io::Result<()> {

@@ -97,12 +97,7 @@ impl<'w> Live<'w> {
 }
 
 impl Sink for Live<'_> {
-    fn judged(&mut self, outcome: &Outcome) -> io::Result<()> {
-        let plan = self.tracks.iter().position(|t| t.target == outcome.target);
-        self.judged_at(plan.unwrap_or(usize::MAX), outcome)
-    }
-
-    fn judged_at(&mut self, plan: usize, outcome: &Outcome) -> io::Result<()> {
+    fn judged(&mut self, plan: usize, outcome: &Outcome) -> io::Result<()> {
         let change = self
             .tracks
             .get_mut(plan)

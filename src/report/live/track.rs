@@ -26,7 +26,6 @@ pub struct Change {
 
 #[derive(Debug, Clone)]
 pub struct Track {
-    pub target: Target,
     name: String,
     state: Option<State>,
     /// When its state was first seen (until then: when the run began).
@@ -41,7 +40,6 @@ pub struct Track {
 impl Track {
     pub fn new(target: &Target, now: Instant) -> Track {
         Track {
-            target: target.clone(),
             name: for_terminal(&target.name),
             state: None,
             since: now,
