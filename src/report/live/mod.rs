@@ -1,6 +1,6 @@
 //! Repeated runs for a person at a terminal: one table, a row per target, redrawn in place
-//! about every 100 ms and on every result, with each change of state printed above it as a
-//! permanent line that stays in the scrollback.
+//! about every 100 ms and on results (at most every [`FRAME`]; at once for a change of state),
+//! with each change of state printed above it as a permanent line that stays in the scrollback.
 //!
 //! The table is drawn inline, below what the terminal already shows, rather than on the
 //! alternate screen: when the run ends the last table stays where it is, followed by the
@@ -24,6 +24,9 @@ use track::{Change, Track};
 
 /// What a terminal that cannot say its size is taken to be.
 const FALLBACK_SIZE: (u16, u16) = (80, 24);
+/// Results coming in faster than this are shown together: a thousand targets probed back to
+/// back would otherwise redraw the whole table thousands of times a second.
+const FRAME: std::time::Duration = std::time::Duration::from_millis(40);
 
 pub struct Live<'w> {
     out: Box<dyn Write + 'w>,
@@ -103,6 +106,10 @@ impl Sink for Live<'_> {
             .get_mut(plan)
             .and_then(|track| track.record(outcome, Instant::now()));
         let above: Vec<String> = change.iter().map(change_line).collect();
+        let due = self.last_drawn.is_none_or(|at| at.elapsed() >= FRAME);
+        if above.is_empty() && !due {
+            return Ok(());
+        }
         self.draw(&above)
     }
 
