@@ -17,6 +17,7 @@ use crate::hook::OnChange;
 use crate::monitor;
 use crate::pool::Capacity;
 use crate::probe::dns_seam::FixedDns;
+use crate::probe::trust::Cacert;
 use crate::probe::{self, Client, ProxyEnv};
 use crate::report;
 use crate::settings::{Connection, Mode, Settings};
@@ -93,11 +94,17 @@ fn run() -> anyhow::Result<ExitCode> {
         }
         Mode::Probe(ref targets) => targets,
     };
+    let cacert = match &settings.connection.cacert {
+        Some(path) => Some(Cacert::read(path).map_err(BadInput)?),
+        None => None,
+    };
+    let client = client(&settings.connection, cacert.as_ref())?;
+    let from = from_elsewhere(&settings, &client, cacert.as_ref())?;
     let checks = Arc::new(Checks {
-        client: client(&settings.connection)?,
+        client,
         retries: settings.retries,
         references: settings.references.clone(),
-        from: from_elsewhere(&settings)?,
+        from,
         dns: settings.dns.clone(),
         capacity: Capacity::of_this_process(),
     });
@@ -144,8 +151,8 @@ fn run() -> anyhow::Result<ExitCode> {
 
 /// The way out for every probe, page and reference: trust, deadline, family, headers, and the
 /// proxies the environment names.
-fn client(connection: &Connection) -> Result<Client, BadInput> {
-    let (tls, trust) = probe::tls::client_config(connection.insecure, connection.cacert.as_deref())
+fn client(connection: &Connection, cacert: Option<&Cacert>) -> Result<Client, BadInput> {
+    let (tls, trust) = probe::tls::client_config(connection.insecure, cacert)
         .map_err(|e| BadInput(e.to_string()))?;
     Ok(Client {
         tls,
@@ -160,9 +167,13 @@ fn client(connection: &Connection) -> Result<Client, BadInput> {
 }
 
 /// With `--from`: the places to ask, and the API from `ISITDOWN_GLOBALPING_URL` and
-/// `GLOBALPING_TOKEN` over `[globalping]`. The API's client trusts certificates even with `-k`
-/// and sends none of the target's headers.
-fn from_elsewhere(settings: &Settings) -> Result<Option<FromElsewhere>, BadInput> {
+/// `GLOBALPING_TOKEN` over `[globalping]`. The API's client is the probes' own, except that it
+/// checks certificates even with `-k` and sends none of the target's headers.
+fn from_elsewhere(
+    settings: &Settings,
+    probes: &Client,
+    cacert: Option<&Cacert>,
+) -> Result<Option<FromElsewhere>, BadInput> {
     let Some(from) = &settings.from else {
         return Ok(None);
     };
@@ -174,10 +185,11 @@ fn from_elsewhere(settings: &Settings) -> Result<Option<FromElsewhere>, BadInput
         env("GLOBALPING_TOKEN").as_deref(),
     )
     .map_err(BadInput)?;
-    let mut client = client(&settings.connection)?;
-    (client.tls, client.trust) =
-        probe::tls::client_config(false, settings.connection.cacert.as_deref())
-            .map_err(|e| BadInput(e.to_string()))?;
+    let mut client = probes.clone();
+    if settings.connection.insecure {
+        (client.tls, client.trust) =
+            probe::tls::client_config(false, cacert).map_err(|e| BadInput(e.to_string()))?;
+    }
     client.headers.clear();
     client.ip_family = ureq::config::IpFamily::Any;
     Ok(Some(FromElsewhere {

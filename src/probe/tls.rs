@@ -3,7 +3,6 @@
 //! certificate says about its expiry, and rustls errors in words.
 
 use std::fmt;
-use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -17,7 +16,7 @@ use rustls::{
 };
 
 use super::inspection::{issuer_of, Issuer};
-use super::trust::{cacert_store, check_environment, trust_store, TrustSource};
+use super::trust::{check_environment, trust_store, Cacert, TrustSource};
 
 /// Why the trust store could not be built, in one sentence.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -66,11 +65,11 @@ pub fn certificate_of(der: &CertificateDer<'_>) -> Option<Certificate> {
 
 /// The client configuration every probe shares: built once, HTTP/1.1 only. With it comes the
 /// trust it checks certificates against (`None` with `insecure`: nothing is checked), which
-/// `-v` describes. `--cacert` and the `SSL_CERT_*` variables are checked here, so that bad input
-/// is found before any probe; the machine's roots are loaded when a certificate first needs them.
+/// `-v` describes. The `SSL_CERT_*` variables are checked here, so that bad input is found
+/// before any probe; the machine's roots are loaded when a certificate first needs them.
 pub fn client_config(
     insecure: bool,
-    extra_ca: Option<&Path>,
+    cacert: Option<&Cacert>,
 ) -> Result<(Arc<ClientConfig>, Option<Arc<Trusted>>), TrustError> {
     let provider = Arc::new(crypto::ring::default_provider());
     let builder = ClientConfig::builder_with_provider(provider.clone())
@@ -80,19 +79,18 @@ pub fn client_config(
         None
     } else {
         check_environment().map_err(TrustError)?;
-        let cacert = match extra_ca {
-            Some(path) => {
-                let (roots, pinned) = cacert_store(path).map_err(TrustError)?;
+        let cacert = match cacert {
+            Some(cacert) => {
+                let roots = cacert.roots().map_err(TrustError)?;
                 let webpki =
                     WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider.clone())
                         .build()
                         .map_err(|e| TrustError(format!("TLS cannot be set up: {e}")))?;
-                Some((webpki, pinned))
+                Some((webpki, cacert.clone()))
             }
             None => None,
         };
         Some(Arc::new(Trusted {
-            extra_ca: extra_ca.map(Path::to_path_buf),
             provider: provider.clone(),
             cacert,
             machine: OnceLock::new(),
@@ -115,10 +113,9 @@ pub fn client_config(
 /// loading a machine's store is most of a start-up, and a run over plain HTTP needs none of it.
 #[derive(Debug)]
 pub struct Trusted {
-    extra_ca: Option<PathBuf>,
     provider: Arc<CryptoProvider>,
     /// A verifier over `--cacert` alone, and its certificates (trusted as themselves too).
-    cacert: Option<(Arc<WebPkiServerVerifier>, Vec<CertificateDer<'static>>)>,
+    cacert: Option<(Arc<WebPkiServerVerifier>, Cacert)>,
     machine: OnceLock<Result<(Arc<WebPkiServerVerifier>, TrustSource), String>>,
 }
 
@@ -126,7 +123,7 @@ impl Trusted {
     /// The machine's roots plus `--cacert`, loaded now if they were not yet.
     fn machine(&self) -> &Result<(Arc<WebPkiServerVerifier>, TrustSource), String> {
         self.machine.get_or_init(|| {
-            let store = trust_store(self.extra_ca.as_deref())?;
+            let store = trust_store(self.cacert.as_ref().map(|(_, cacert)| cacert))?;
             let webpki = WebPkiServerVerifier::builder_with_provider(
                 Arc::new(store.roots),
                 self.provider.clone(),
@@ -146,7 +143,9 @@ impl Trusted {
     }
 
     fn pinned(&self) -> &[CertificateDer<'static>] {
-        self.cacert.as_ref().map_or(&[], |(_, pinned)| pinned)
+        self.cacert
+            .as_ref()
+            .map_or(&[], |(_, cacert)| &cacert.certs)
     }
 }
 

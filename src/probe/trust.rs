@@ -111,8 +111,6 @@ impl fmt::Display for TrustSource {
 #[derive(Debug, Clone)]
 pub struct TrustStore {
     pub roots: RootCertStore,
-    /// The `--cacert` certificates, trusted also as themselves.
-    pub pinned: Vec<CertificateDer<'static>>,
     pub source: TrustSource,
 }
 
@@ -148,17 +146,53 @@ pub fn check_environment() -> Result<(), String> {
     Ok(())
 }
 
-/// The certificates of `--cacert` alone, as roots and as themselves.
-pub fn cacert_store(path: &Path) -> Result<(RootCertStore, Vec<CertificateDer<'static>>), String> {
-    let mut roots = RootCertStore::empty();
-    let pinned = add_cacert(&mut roots, path)?;
-    Ok((roots, pinned))
+/// The `--cacert` file, read once: its certificates become roots of every store built for the
+/// run, and are trusted as themselves too.
+#[derive(Debug, Clone)]
+pub struct Cacert {
+    pub path: PathBuf,
+    pub certs: Vec<CertificateDer<'static>>,
 }
 
-/// Builds the trust store from this process's environment and the machine; the error is one
-/// sentence naming the file or variable at fault.
-pub fn trust_store(extra_ca: Option<&Path>) -> Result<TrustStore, String> {
-    trust_store_from(&CertEnv::from_process(), extra_ca, &|| {
+impl Cacert {
+    /// Reads and checks the file; the error is one sentence naming it.
+    pub fn read(path: &Path) -> Result<Cacert, String> {
+        let label = format!("--cacert {}", path.display());
+        let bytes = read_bundle(path).map_err(|e| format!("{label}: {e}"))?;
+        let certs = pem_certificates(&bytes).map_err(|e| format!("{label}: {e}"))?;
+        let cacert = Cacert {
+            path: path.to_path_buf(),
+            certs,
+        };
+        cacert.roots()?;
+        Ok(cacert)
+    }
+
+    /// Its certificates alone, as roots.
+    pub fn roots(&self) -> Result<RootCertStore, String> {
+        let mut roots = RootCertStore::empty();
+        self.add_to(&mut roots)?;
+        Ok(roots)
+    }
+
+    fn add_to(&self, roots: &mut RootCertStore) -> Result<(), String> {
+        for cert in &self.certs {
+            roots.add(cert.clone()).map_err(|e| {
+                format!(
+                    "--cacert {}: {}",
+                    self.path.display(),
+                    super::tls::words(&e)
+                )
+            })?;
+        }
+        Ok(())
+    }
+}
+
+/// Builds the trust store from this process's environment and the machine, plus `--cacert`;
+/// the error is one sentence naming the file or variable at fault.
+pub fn trust_store(cacert: Option<&Cacert>) -> Result<TrustStore, String> {
+    trust_store_from(&CertEnv::from_process(), cacert, &|| {
         rustls_native_certs::load_native_certs().certs
     })
 }
@@ -166,7 +200,7 @@ pub fn trust_store(extra_ca: Option<&Path>) -> Result<TrustStore, String> {
 /// [`trust_store`] with the environment and the operating system's store given.
 fn trust_store_from(
     env: &CertEnv,
-    extra_ca: Option<&Path>,
+    cacert: Option<&Cacert>,
     system: &dyn Fn() -> Vec<CertificateDer<'static>>,
 ) -> Result<TrustStore, String> {
     let mut roots = RootCertStore::empty();
@@ -186,18 +220,15 @@ fn trust_store_from(
         }
     };
     let from_base = roots.len();
-    let pinned = match extra_ca {
-        Some(path) => add_cacert(&mut roots, path)?,
-        None => Vec::new(),
-    };
-    let cacert = extra_ca.map(|path| (path.to_path_buf(), pinned.len()));
+    if let Some(cacert) = cacert {
+        cacert.add_to(&mut roots)?;
+    }
     Ok(TrustStore {
         roots,
-        pinned,
         source: TrustSource {
             from,
             roots: from_base,
-            cacert,
+            cacert: cacert.map(|c| (c.path.clone(), c.certs.len())),
         },
     })
 }
@@ -228,22 +259,6 @@ fn certificates_named_by(env: &CertEnv) -> Result<Vec<CertificateDer<'static>>, 
     // The same certificate is often there twice: as a file and as its hash-named link.
     certs.sort_unstable_by(|a, b| a.as_ref().cmp(b.as_ref()));
     certs.dedup();
-    Ok(certs)
-}
-
-/// Adds the `--cacert` file's certificates to the roots and returns them.
-fn add_cacert(
-    roots: &mut RootCertStore,
-    path: &Path,
-) -> Result<Vec<CertificateDer<'static>>, String> {
-    let label = format!("--cacert {}", path.display());
-    let bytes = read_bundle(path).map_err(|e| format!("{label}: {e}"))?;
-    let certs = pem_certificates(&bytes).map_err(|e| format!("{label}: {e}"))?;
-    for cert in &certs {
-        roots
-            .add(cert.clone())
-            .map_err(|e| format!("{label}: {}", super::tls::words(&e)))?;
-    }
     Ok(certs)
 }
 

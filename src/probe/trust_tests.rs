@@ -45,7 +45,7 @@ fn ssl_cert_file_alone_is_the_trust() {
     };
     let store = trust_store_from(&env, None, &not_asked).expect("a valid bundle");
     assert_eq!(store.roots.len(), 2);
-    assert!(store.pinned.is_empty());
+    assert_eq!(store.source.cacert, None);
     assert_eq!(store.source.from, RootsFrom::Environment(env));
     assert_eq!(
         store.source.to_string(),
@@ -137,8 +137,7 @@ fn a_bundle_over_8_mib_is_refused() {
     File::create(&huge)
         .and_then(|f| f.set_len(MAX_BUNDLE_BYTES + 1))
         .expect("a sparse file");
-    let error = trust_store_from(&CertEnv::default(), Some(&huge), &system_with_two)
-        .expect_err("too large");
+    let error = Cacert::read(&huge).expect_err("too large");
     assert_eq!(
         error,
         format!(
@@ -171,10 +170,13 @@ fn the_system_store_comes_first_and_built_in_roots_only_without_one() {
 fn cacert_adds_to_whichever_store_and_is_pinned() {
     let dir = TempDir::new().expect("temp dir");
     let cacert = write(&dir, "ca.pem", &ca_pem("Extra CA"));
+    let read = Cacert::read(&cacert).expect("valid");
+    assert_eq!(read.certs.len(), 1);
+    // Read once, up front: the stores built later do not go back to the file.
+    fs::remove_file(&cacert).expect("remove the file");
     let store =
-        trust_store_from(&CertEnv::default(), Some(&cacert), &system_with_two).expect("valid");
+        trust_store_from(&CertEnv::default(), Some(&read), &system_with_two).expect("valid");
     assert_eq!(store.roots.len(), 3);
-    assert_eq!(store.pinned.len(), 1);
     assert_eq!(store.source.cacert, Some((cacert.clone(), 1)));
     assert_eq!(
         store.source.to_string(),
@@ -184,16 +186,14 @@ fn cacert_adds_to_whichever_store_and_is_pinned() {
         )
     );
 
-    let bare = trust_store_from(&CertEnv::default(), Some(&cacert), &no_system).expect("valid");
+    let bare = trust_store_from(&CertEnv::default(), Some(&read), &no_system).expect("valid");
     assert_eq!(bare.roots.len(), webpki_roots::TLS_SERVER_ROOTS.len() + 1);
 }
 
 #[test]
 fn cacert_errors_name_the_file() {
     let dir = TempDir::new().expect("temp dir");
-    let error = |path: &Path| {
-        trust_store_from(&CertEnv::default(), Some(path), &system_with_two).expect_err("refused")
-    };
+    let error = |path: &Path| Cacert::read(path).expect_err("refused");
     assert_eq!(
         error(dir.path()),
         format!(
