@@ -12,8 +12,9 @@ use std::time::{Duration, Instant, SystemTime};
 use crate::connectivity::{self, Connectivity, Reference};
 use crate::from_elsewhere::FromElsewhere;
 use crate::globalping::{self, Elsewhere};
+use crate::locality;
 use crate::pool::{Capacity, Pool, Task};
-use crate::probe::{self, blocked_dns, Client, Observation};
+use crate::probe::{self, Client, Observation};
 use crate::status_page::{self, Indexed, Source};
 use crate::target::Target;
 use crate::verdict::{self, Context, Criteria, State, Verdict};
@@ -254,7 +255,7 @@ impl Checker {
         let failure = seen.failure.as_ref()?;
         let host = plan.target.url.host_str()?;
         let dns_failed = failure.kind == probe::ErrorKind::Dns && !failure.on_your_side;
-        (dns_failed && !self.checks.dns.is_empty() && blocked_dns::is_public_name(host))
+        (dns_failed && !self.checks.dns.is_empty() && locality::is_public_name(host))
             .then_some(host)
     }
 

@@ -5,6 +5,7 @@
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
+use crate::locality;
 use crate::pool::Pool;
 use crate::probe::{self, Client};
 use crate::public_dns::{self, PublicDns};
@@ -154,34 +155,14 @@ fn ask(client: &Client, reference: &Reference, deadline: Duration) -> Answer {
 }
 
 /// Only public hosts get the check: a failing intranet or loopback server says nothing about
-/// the user's connection.
+/// the user's connection, nor does a public name that resolved to a local address.
 pub fn is_public(url: &url::Url, resolved: Option<std::net::IpAddr>) -> bool {
     use std::net::IpAddr;
-    let ip_is_public = |ip: IpAddr| match ip {
-        IpAddr::V4(v4) => {
-            !(v4.is_loopback()
-                || v4.is_private()
-                || v4.is_link_local()
-                || v4.is_unspecified()
-                || v4.is_broadcast()
-                || v4.octets()[0] == 100 && (v4.octets()[1] & 0xc0) == 64)
-        }
-        IpAddr::V6(v6) => {
-            let first = v6.segments()[0];
-            !(v6.is_loopback()
-                || v6.is_unspecified()
-                || (first & 0xfe00) == 0xfc00
-                || (first & 0xffc0) == 0xfe80)
-        }
-    };
     match url.host() {
-        Some(url::Host::Ipv4(ip)) => ip_is_public(IpAddr::V4(ip)),
-        Some(url::Host::Ipv6(ip)) => ip_is_public(IpAddr::V6(ip)),
+        Some(url::Host::Ipv4(ip)) => locality::is_public_address(IpAddr::V4(ip)),
+        Some(url::Host::Ipv6(ip)) => locality::is_public_address(IpAddr::V6(ip)),
         Some(url::Host::Domain(name)) => {
-            let name = name.trim_end_matches('.').to_ascii_lowercase();
-            let local =
-                name == "localhost" || name.ends_with(".localhost") || name.ends_with(".local");
-            !local && resolved.is_none_or(ip_is_public)
+            locality::is_public_name(name) && resolved.is_none_or(locality::is_public_address)
         }
         None => false,
     }
@@ -212,6 +193,9 @@ mod tests {
             "http://[fd00::1]/",
             "http://app.localhost/",
             "http://100.64.0.1/",
+            "http://nas.lan/",
+            "http://db.internal/",
+            "http://intranet/",
         ] {
             assert!(!public(local), "{local}");
         }

@@ -20,6 +20,7 @@ pub mod globalping;
 pub mod hook;
 #[doc(hidden)]
 pub mod invariants;
+pub mod locality;
 pub mod monitor;
 pub mod pool;
 pub mod probe;

@@ -8,6 +8,7 @@ use std::path::Path;
 const LAYERS: &[&[&str]] = &[
     &[
         "allocator",
+        "locality",
         "sanitize",
         "state",
         "redact",

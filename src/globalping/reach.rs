@@ -2,14 +2,12 @@
 //! address only, never by resolving: a public name pinned to a local address (`--resolve`,
 //! `/etc/hosts`) is still asked, since the probes resolve it themselves.
 
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use std::net::IpAddr;
 
 use url::{Host, Url};
 
+use crate::locality::{self, LocalName};
 use crate::sanitize::for_terminal;
-
-/// Names that only mean something on the user's own network.
-const LOCAL_SUFFIXES: [&str; 5] = [".localhost", ".local", ".internal", ".home.arpa", ".lan"];
 
 /// `Ok` when the probes elsewhere could reach the URL's host; otherwise one sentence why not.
 pub fn reachable_from_internet(url: &Url) -> Result<(), String> {
@@ -22,66 +20,24 @@ pub fn reachable_from_internet(url: &Url) -> Result<(), String> {
 }
 
 fn domain(name: &str) -> Result<(), String> {
-    let name = name.trim_end_matches('.').to_ascii_lowercase();
-    let shown = for_terminal(&name);
-    if name == "localhost" || LOCAL_SUFFIXES.iter().any(|s| name.ends_with(s)) {
-        return Err(format!(
+    let shown = for_terminal(name.trim_end_matches('.'));
+    match locality::local_name(name) {
+        Some(LocalName::LocalSuffix) => Err(format!(
             "{shown} is a local name, which probes elsewhere cannot reach"
-        ));
-    }
-    if !name.contains('.') {
-        return Err(format!(
+        )),
+        Some(LocalName::NoDot) => Err(format!(
             "{shown} has no dot: a name only your network knows, which probes elsewhere cannot reach"
-        ));
-    }
-    Ok(())
-}
-
-fn address(ip: IpAddr) -> Result<(), String> {
-    let kind = match ip {
-        IpAddr::V4(v4) => v4_kind(v4),
-        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
-            Some(v4) => v4_kind(v4),
-            None => v6_kind(v6),
-        },
-    };
-    match kind {
-        Some(kind) => Err(format!(
-            "{ip} is a {kind} address, which probes elsewhere cannot reach"
         )),
         None => Ok(()),
     }
 }
 
-fn v4_kind(ip: Ipv4Addr) -> Option<&'static str> {
-    let [a, b, ..] = ip.octets();
-    if ip.is_loopback() {
-        Some("loopback")
-    } else if ip.is_private() || (a == 100 && (b & 0xc0) == 64) {
-        Some("private")
-    } else if ip.is_link_local() {
-        Some("link-local")
-    } else if ip.is_unspecified() || a == 0 {
-        Some("unspecified")
-    } else if ip.is_broadcast() {
-        Some("broadcast")
-    } else {
-        None
-    }
-}
-
-fn v6_kind(ip: Ipv6Addr) -> Option<&'static str> {
-    let first = ip.segments()[0];
-    if ip.is_loopback() {
-        Some("loopback")
-    } else if ip.is_unspecified() {
-        Some("unspecified")
-    } else if (first & 0xfe00) == 0xfc00 {
-        Some("private")
-    } else if (first & 0xffc0) == 0xfe80 {
-        Some("link-local")
-    } else {
-        None
+fn address(ip: IpAddr) -> Result<(), String> {
+    match locality::local_address_kind(ip) {
+        Some(kind) => Err(format!(
+            "{ip} is a {kind} address, which probes elsewhere cannot reach"
+        )),
+        None => Ok(()),
     }
 }
 

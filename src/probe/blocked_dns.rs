@@ -5,22 +5,6 @@
 
 use std::net::IpAddr;
 
-/// Suffixes of names that only mean something on a local network or this machine.
-const LOCAL_SUFFIXES: &[&str] = &["localhost", "local", "internal", "lan", "home.arpa"];
-
-/// A name the public DNS knows: it has a dot, is not an IP literal, and is not under one of the
-/// local-only suffixes. A trailing dot and letter case do not matter.
-pub fn is_public_name(host: &str) -> bool {
-    let name = host.trim_end_matches('.').to_ascii_lowercase();
-    let literal = name.trim_start_matches('[').trim_end_matches(']');
-    if name.is_empty() || literal.parse::<IpAddr>().is_ok() || !name.contains('.') {
-        return false;
-    }
-    !LOCAL_SUFFIXES
-        .iter()
-        .any(|suffix| name == *suffix || name.ends_with(&format!(".{suffix}")))
-}
-
 /// An address no public service has: what a DNS filter answers for a name it blocks.
 pub fn is_blocking_address(ip: IpAddr) -> bool {
     let ip = ip.to_canonical();
@@ -50,35 +34,6 @@ mod tests {
 
     fn ip(text: &str) -> IpAddr {
         text.parse().expect("test address")
-    }
-
-    #[test]
-    fn public_names_have_a_dot_and_a_public_suffix() {
-        for public in [
-            "chatgpt.com",
-            "api.github.com.",
-            "Example.ORG",
-            "lan.example.com",
-        ] {
-            assert!(is_public_name(public), "{public}");
-        }
-        for local in [
-            "localhost",
-            "app.localhost",
-            "printer.local",
-            "db.internal",
-            "nas.lan",
-            "router.home.arpa",
-            "ROUTER.HOME.ARPA.",
-            "intranet",
-            "127.0.0.1",
-            "[::1]",
-            "::1",
-            "",
-            ".",
-        ] {
-            assert!(!is_public_name(local), "{local:?}");
-        }
     }
 
     #[test]

@@ -9,7 +9,7 @@
 
 mod answer;
 mod auth;
-pub mod blocked_dns;
+mod blocked_dns;
 mod body;
 mod buffers;
 pub mod dns_seam;

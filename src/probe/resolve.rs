@@ -14,11 +14,12 @@ use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver
 use ureq::unversioned::transport::NextTimeout;
 use ureq::Error;
 
-use super::blocked_dns::{blocked_answer, is_blocking_address, is_public_name};
+use super::blocked_dns::{blocked_answer, is_blocking_address};
 use super::dns_seam::FixedDns;
 use super::phase_log::{PhaseFailure, Recorder};
 use super::pins::Pins;
 use super::port::port_of;
+use crate::locality::is_public_name;
 
 /// The ureq resolver, timed, with the run's pins. IP literals and pinned names need no lookup,
 /// so they get no DNS time.
