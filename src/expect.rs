@@ -1,6 +1,9 @@
-//! `--expect` status sets: `200`, `2xx`, `200-299,301`.
+//! `--expect` status sets (`200`, `2xx`, `200-299,301`), and what a status says about a service,
+//! by the same rules for the probe from here and for every place elsewhere.
 
 use std::fmt;
+
+use crate::state::State;
 
 /// A set of HTTP statuses, kept as inclusive ranges in the order they were written.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,6 +40,53 @@ impl fmt::Display for StatusSet {
     }
 }
 
+/// What an HTTP status alone says about the service.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusRule<'a> {
+    /// Expected, or nothing against it.
+    Fine,
+    /// 5xx, unless `--expect` names it: down.
+    ServerError,
+    /// 429, unless `--expect` names it: degraded, the service sheds load.
+    RateLimited,
+    /// Outside the `--expect` set: down.
+    Unexpected(&'a StatusSet),
+}
+
+impl StatusRule<'_> {
+    /// `--expect` decides first; without it (or outside it) 5xx is down and 429 degraded.
+    pub fn of(status: u16, expect: Option<&StatusSet>) -> StatusRule<'_> {
+        match expect {
+            Some(set) if set.contains(status) => StatusRule::Fine,
+            _ if (500..600).contains(&status) => StatusRule::ServerError,
+            _ if status == 429 => StatusRule::RateLimited,
+            Some(set) => StatusRule::Unexpected(set),
+            None => StatusRule::Fine,
+        }
+    }
+
+    /// The state the status alone leaves the service in.
+    pub fn state(self) -> State {
+        match self {
+            StatusRule::Fine => State::Up,
+            StatusRule::RateLimited => State::Degraded,
+            StatusRule::ServerError | StatusRule::Unexpected(_) => State::Down,
+        }
+    }
+
+    /// The reason given, with the status as shown (`503 Service Unavailable`).
+    pub fn sentence(self, status: &str) -> Option<String> {
+        match self {
+            StatusRule::Fine => None,
+            StatusRule::ServerError => Some(format!("server error: {status}")),
+            StatusRule::RateLimited => {
+                Some(format!("rate limited: {status} (the service sheds load)"))
+            }
+            StatusRule::Unexpected(set) => Some(format!("answered {status}, expected {set}")),
+        }
+    }
+}
+
 fn parse_part(part: &str) -> Option<(u16, u16)> {
     let code = |s: &str| -> Option<u16> {
         let value: u16 = s.trim().parse().ok()?;
@@ -58,6 +108,37 @@ fn parse_part(part: &str) -> Option<(u16, u16)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn expect_decides_first_then_5xx_is_down_and_429_degraded() {
+        let only_200 = StatusSet::parse("200").expect("valid");
+        let with_503 = StatusSet::parse("2xx,503").expect("valid");
+        assert_eq!(StatusRule::of(200, None), StatusRule::Fine);
+        assert_eq!(StatusRule::of(404, None), StatusRule::Fine);
+        assert_eq!(StatusRule::of(503, None), StatusRule::ServerError);
+        assert_eq!(StatusRule::of(429, None), StatusRule::RateLimited);
+        assert_eq!(StatusRule::of(503, Some(&with_503)), StatusRule::Fine);
+        assert_eq!(
+            StatusRule::of(503, Some(&only_200)),
+            StatusRule::ServerError
+        );
+        assert_eq!(
+            StatusRule::of(429, Some(&only_200)),
+            StatusRule::RateLimited
+        );
+        assert_eq!(
+            StatusRule::of(404, Some(&only_200)),
+            StatusRule::Unexpected(&only_200)
+        );
+        assert_eq!(
+            StatusRule::of(404, Some(&only_200)).sentence("404 Not Found"),
+            Some("answered 404 Not Found, expected 200".to_string())
+        );
+        assert_eq!(
+            StatusRule::of(429, None).sentence("429"),
+            Some("rate limited: 429 (the service sheds load)".to_string())
+        );
+    }
 
     #[test]
     fn reads_codes_classes_and_ranges() {

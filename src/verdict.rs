@@ -8,7 +8,7 @@ use std::time::{Duration, SystemTime};
 use serde::Serialize;
 
 use crate::connectivity::Connectivity;
-use crate::expect::StatusSet;
+use crate::expect::{StatusRule, StatusSet};
 use crate::probe::{self, Failure, Observation};
 use crate::status_page::{self, Severity};
 
@@ -237,12 +237,10 @@ fn judge_answer(seen: &Observation, criteria: &Criteria, name: &str, now: System
         reason: reason.clone(),
         error: Some(Error::new(kind, reason)),
     };
-    let expected = criteria
-        .expect
-        .as_ref()
-        .map(|set| set.contains(answer.status));
-    if expected != Some(true) {
-        if (500..600).contains(&answer.status) {
+    let rule = StatusRule::of(answer.status, criteria.expect.as_ref());
+    match rule {
+        StatusRule::Fine => {}
+        StatusRule::ServerError => {
             // A CDN's own error page: the edge is up, the service behind it is not.
             let edge = crate::edge::recognise(answer.status, &answer.reason, &answer.headers);
             let reason = match edge.filter(|edge| edge.error) {
@@ -251,19 +249,13 @@ fn judge_answer(seen: &Observation, criteria: &Criteria, name: &str, now: System
             };
             return down(ErrorKind::Status, reason);
         }
-        if answer.status == 429 {
-            let reason = format!("rate limited: {status} (the service sheds load)");
+        StatusRule::RateLimited | StatusRule::Unexpected(_) => {
+            let reason = rule.sentence(&status).unwrap_or_default();
             return Verdict {
-                state: State::Degraded,
+                state: rule.state(),
                 reason: reason.clone(),
                 error: Some(Error::new(ErrorKind::Status, reason)),
             };
-        }
-        if let (Some(false), Some(set)) = (expected, &criteria.expect) {
-            return down(
-                ErrorKind::Status,
-                format!("answered {status}, expected {set}"),
-            );
         }
     }
     if let (Some(needle), Some(false)) = (&criteria.contains, seen.body_contains) {

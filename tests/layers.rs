@@ -6,11 +6,11 @@ use std::path::Path;
 
 /// From the ground floor up. Modules on one line are peers that do not use each other.
 const LAYERS: &[&[&str]] = &[
+    &["state"],
     &[
         "allocator",
         "locality",
         "sanitize",
-        "state",
         "redact",
         "words",
         "timestamp",

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::answer::{RawPlace, Run};
 use super::State;
-use crate::expect::StatusSet;
+use crate::expect::{StatusRule, StatusSet};
 
 /// What counts as healthy, as for the probe from here.
 #[derive(Debug, Clone, Copy, Default)]
@@ -187,29 +187,9 @@ fn answered(raw: &RawPlace, code: u16, rules: Rules) -> Verdict {
     let status = format!("{code} {}", raw.status_name.as_deref().unwrap_or(""))
         .trim_end()
         .to_string();
-    let expected = rules.expect.map(|set| set.contains(code));
-    if expected != Some(true) {
-        if (500..600).contains(&code) {
-            return with_error(
-                State::Down,
-                FailureKind::Status,
-                format!("server error: {status}"),
-            );
-        }
-        if code == 429 {
-            return with_error(
-                State::Degraded,
-                FailureKind::Status,
-                format!("rate limited: {status} (the service sheds load)"),
-            );
-        }
-        if let (Some(false), Some(set)) = (expected, rules.expect) {
-            return with_error(
-                State::Down,
-                FailureKind::Status,
-                format!("answered {status}, expected {set}"),
-            );
-        }
+    let rule = StatusRule::of(code, rules.expect);
+    if let Some(reason) = rule.sentence(&status) {
+        return with_error(rule.state(), FailureKind::Status, reason);
     }
     Verdict {
         state: State::Up,
