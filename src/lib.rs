@@ -30,6 +30,7 @@ pub mod report;
 pub mod run;
 pub mod sanitize;
 pub mod settings;
+pub mod startup;
 pub mod state;
 pub mod stats;
 pub mod status_page;

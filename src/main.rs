@@ -1,8 +1,23 @@
-use std::process::ExitCode;
+//! The entry point. On Linux with glibc it is a C `main`, which skips the Rust runtime's start
+//! (see `startup.rs`); elsewhere it is Rust's own.
+#![cfg_attr(all(target_os = "linux", target_env = "gnu", not(test)), no_main)]
 
 #[cfg(not(target_env = "msvc"))]
 mod allocator;
 
-fn main() -> ExitCode {
-    isitdown::main_exit_code()
+#[cfg(all(target_os = "linux", target_env = "gnu", not(test)))]
+#[no_mangle]
+extern "C" fn main(
+    _argc: std::ffi::c_int,
+    _argv: *const *const std::ffi::c_char,
+) -> std::ffi::c_int {
+    isitdown::startup::prepare();
+    let code = isitdown::main_exit_code();
+    isitdown::startup::finish();
+    code.into()
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu", not(test))))]
+fn main() -> std::process::ExitCode {
+    isitdown::main_exit_code().into()
 }

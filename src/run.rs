@@ -1,7 +1,6 @@
 //! The program from start to end: arguments and config in, a report and an exit code out.
 
 use std::io::{self, Write};
-use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::error::ErrorKind as ClapErrorKind;
@@ -26,9 +25,12 @@ use crate::verdict::State;
 /// The longest error sentence shown: it may quote a whole config value or path.
 const MAX_ERROR_CHARS: usize = 2000;
 
+/// The exit code of a run that answered what was asked (help, a list, all targets up).
+const SUCCESS: u8 = 0;
+
 /// Runs isitdown and says how it ended. Errors are one sentence on stderr, made safe to show:
 /// they quote config values, paths, URLs and names that may hold escape sequences.
-pub fn main_exit_code() -> ExitCode {
+pub fn main_exit_code() -> u8 {
     let say = |words: &str| {
         let shown = crate::sanitize::text(words, MAX_ERROR_CHARS);
         let _ = writeln!(io::stderr(), "isitdown: {shown}");
@@ -38,9 +40,9 @@ pub fn main_exit_code() -> ExitCode {
         Err(error) => match error.downcast_ref::<BadInput>() {
             Some(bad) => {
                 say(&bad.0);
-                ExitCode::from(BAD_INPUT)
+                BAD_INPUT
             }
-            None if is_broken_pipe(&error) => ExitCode::SUCCESS,
+            None if is_broken_pipe(&error) => SUCCESS,
             None => {
                 let words = match error.downcast_ref::<io::Error>() {
                     Some(io_error) => {
@@ -52,13 +54,13 @@ pub fn main_exit_code() -> ExitCode {
                     None => format!("{error:#}"),
                 };
                 say(&words);
-                ExitCode::from(State::Unknown.exit_code())
+                State::Unknown.exit_code()
             }
         },
     }
 }
 
-fn run() -> anyhow::Result<ExitCode> {
+fn run() -> anyhow::Result<u8> {
     let argv: Vec<_> = std::env::args_os().collect();
     let typed = match cli::parse(argv.iter().cloned()) {
         Ok(typed) => typed,
@@ -76,7 +78,7 @@ fn run() -> anyhow::Result<ExitCode> {
     let targets = match settings.mode {
         Mode::Generate(what) => {
             generate::write(what, &Catalog::builtin(), &mut stdout.lock())?;
-            return Ok(ExitCode::SUCCESS);
+            return Ok(SUCCESS);
         }
         Mode::Complete {
             ref catalog,
@@ -86,11 +88,11 @@ fn run() -> anyhow::Result<ExitCode> {
             for word in generate::target_words(catalog, prefix) {
                 writeln!(out, "{word}")?;
             }
-            return Ok(ExitCode::SUCCESS);
+            return Ok(SUCCESS);
         }
         Mode::List(ref catalog) => {
             report::list(catalog, settings.output, &mut stdout.lock())?;
-            return Ok(ExitCode::SUCCESS);
+            return Ok(SUCCESS);
         }
         Mode::Probe(ref targets) => targets,
     };
@@ -146,7 +148,7 @@ fn run() -> anyhow::Result<ExitCode> {
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {}
         other => other?,
     }
-    Ok(ExitCode::from(worst.exit_code()))
+    Ok(worst.exit_code())
 }
 
 /// The way out for every probe, page and reference: trust, deadline, family, headers, and the
@@ -201,14 +203,14 @@ fn from_elsewhere(
 }
 
 /// clap's help and version are answers (exit 0); its usage errors are bad input (exit 64).
-fn clap_exit(error: &clap::Error) -> anyhow::Result<ExitCode> {
+fn clap_exit(error: &clap::Error) -> anyhow::Result<u8> {
     match error.kind() {
         ClapErrorKind::DisplayHelp | ClapErrorKind::DisplayVersion => {
             match error.print() {
                 Err(e) if e.kind() != io::ErrorKind::BrokenPipe => return Err(e.into()),
                 _ => {}
             }
-            Ok(ExitCode::SUCCESS)
+            Ok(SUCCESS)
         }
         _ => Err(BadInput(format!("{} (see isitdown --help)", cli::error_words(error))).into()),
     }

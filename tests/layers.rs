@@ -11,6 +11,7 @@ const LAYERS: &[&[&str]] = &[
         "allocator",
         "locality",
         "sanitize",
+        "startup",
         "redact",
         "words",
         "timestamp",

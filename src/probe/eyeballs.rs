@@ -249,6 +249,14 @@ fn timed_out() -> io::Error {
     io::Error::new(io::ErrorKind::TimedOut, "connection timed out")
 }
 
+/// A connect needs next to no stack, but a thread's first allocation sets up the allocator's
+/// cache for it, several calls deep; an unoptimised build needs several times as much.
+const CONNECT_STACK: usize = if cfg!(debug_assertions) {
+    256 * 1024
+} else {
+    64 * 1024
+};
+
 /// Starts one attempt on its own thread; it reports to `reports` and ends by `deadline`.
 fn start_attempt(
     index: usize,
@@ -258,8 +266,7 @@ fn start_attempt(
 ) -> io::Result<()> {
     thread::Builder::new()
         .name(format!("connect {address}"))
-        // A connect needs next to no stack.
-        .stack_size(64 * 1024)
+        .stack_size(CONNECT_STACK)
         .spawn(move || {
             let started = Instant::now();
             let result = match deadline.checked_duration_since(started) {
