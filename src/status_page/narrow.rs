@@ -6,7 +6,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::Mutex;
 
 use super::report::{bounded, Report, MAX_LISTED};
-use super::{Page, Severity, Source};
+use super::{Component, Page, Severity, Source};
 use crate::catalog::Service;
 
 /// A page as read, with its index, and the reports already made from it, by service key.
@@ -53,8 +53,8 @@ impl Indexed {
         let page = &self.page;
         let wanted: Vec<String> = service.components.iter().map(|c| key(c)).collect();
         let product = service.product.as_deref().map(str::to_lowercase);
-        let components = if wanted.is_empty() {
-            page.components.clone()
+        let components: Vec<&Component> = if wanted.is_empty() {
+            page.components.iter().collect()
         } else {
             // Named components, and the members of those that are groups, in page order.
             let mut picked = BTreeSet::new();
@@ -65,7 +65,7 @@ impl Indexed {
             }
             picked
                 .into_iter()
-                .map(|at| page.components[at].clone())
+                .map(|at| &page.components[at])
                 .collect()
         };
         // A service that names its components is judged by them alone when the page can be
@@ -128,7 +128,7 @@ impl Indexed {
             incidents: incidents.into_iter().take(MAX_LISTED).cloned().collect(),
             components_total: components.len(),
             troubled_total,
-            components: bounded(components, MAX_LISTED),
+            components: bounded(&components, MAX_LISTED),
             error: None,
             severity,
             narrowed,

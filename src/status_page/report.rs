@@ -146,11 +146,9 @@ impl Report {
     }
 }
 
-/// At most `limit` components in page order, the troubled ones kept first.
-pub(super) fn bounded(components: Vec<Component>, limit: usize) -> Vec<Component> {
-    if components.len() <= limit {
-        return components;
-    }
+/// At most `limit` components in page order, the troubled ones kept first; only those kept
+/// are copied (a page may list thousands).
+pub(super) fn bounded(components: &[&Component], limit: usize) -> Vec<Component> {
     let troubled = components
         .iter()
         .filter(|c| c.severity > Severity::Operational)
@@ -158,7 +156,7 @@ pub(super) fn bounded(components: Vec<Component>, limit: usize) -> Vec<Component
     let mut calm_room = limit.saturating_sub(troubled);
     let mut troubled_room = limit;
     components
-        .into_iter()
+        .iter()
         .filter(|c| {
             let room = if c.severity > Severity::Operational {
                 &mut troubled_room
@@ -170,5 +168,6 @@ pub(super) fn bounded(components: Vec<Component>, limit: usize) -> Vec<Component
             keep
         })
         .take(limit)
+        .map(|c| (*c).clone())
         .collect()
 }
