@@ -13,7 +13,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::catalog::{self, Service};
-use crate::cli::{self, Cli};
+use crate::cli;
 use crate::connectivity::Reference;
 use crate::exit::BadInput;
 use crate::expect::StatusSet;
@@ -26,8 +26,6 @@ use crate::redact::redact_typed;
 /// What the config file says, already checked.
 #[derive(Debug, Clone, Default)]
 pub struct Config {
-    /// `[defaults]`, parsed exactly as the command line would parse them.
-    pub defaults: Cli,
     /// `[defaults]` as the command-line words they stand for, to be put in front of argv.
     pub default_words: Vec<OsString>,
     pub services: Vec<Service>,
@@ -170,8 +168,11 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, BadInput> {
         })?;
         argv.extend(words);
     }
-    let defaults = cli::parse(argv.iter().cloned())
-        .map_err(|e| at(None, format!("[defaults]: {}", cli::error_words(&e))))?;
+    // Then all of them together, as they will be read in front of the command line.
+    if argv.len() > 1 {
+        cli::parse(argv.iter().cloned())
+            .map_err(|e| at(None, format!("[defaults]: {}", cli::error_words(&e))))?;
+    }
     let default_words = argv.split_off(1);
 
     let mut services = BTreeMap::new();
@@ -206,7 +207,6 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, BadInput> {
     };
 
     Ok(Config {
-        defaults,
         default_words,
         services: catalog::keyed(services),
         connectivity,
@@ -358,11 +358,13 @@ mod tests {
             "[defaults]\ntimeout = \"5s\"\nslow = \"2s\"\ninsecure = true\nheader = [\"A: b\"]\nretries = 2\n",
         )
         .unwrap();
-        assert_eq!(config.defaults.timeout, Some(Duration::from_secs(5)));
-        assert_eq!(config.defaults.slow, Some(Duration::from_secs(2)));
-        assert!(config.defaults.insecure);
-        assert_eq!(config.defaults.headers, vec!["A: b".to_string()]);
-        assert_eq!(config.defaults.retries, Some(2));
+        let words = std::iter::once(OsString::from("isitdown")).chain(config.default_words);
+        let defaults = cli::parse(words).unwrap();
+        assert_eq!(defaults.timeout, Some(Duration::from_secs(5)));
+        assert_eq!(defaults.slow, Some(Duration::from_secs(2)));
+        assert!(defaults.insecure);
+        assert_eq!(defaults.headers, vec!["A: b".to_string()]);
+        assert_eq!(defaults.retries, Some(2));
     }
 
     #[test]

@@ -67,12 +67,17 @@ fn run() -> anyhow::Result<u8> {
         Err(error) => return clap_exit(&error),
     };
     let config = config::load(typed.config.as_deref())?;
-    let merged = cli::parse_layered(&config.default_words, &argv).map_err(|error| {
-        BadInput(format!(
-            "the command line and [defaults] do not fit together: {}",
-            cli::error_words(&error)
-        ))
-    })?;
+    // Without [defaults] the command line alone is what counts: no second reading of it.
+    let merged = if config.default_words.is_empty() {
+        typed.clone()
+    } else {
+        cli::parse_layered(&config.default_words, &argv).map_err(|error| {
+            BadInput(format!(
+                "the command line and [defaults] do not fit together: {}",
+                cli::error_words(&error)
+            ))
+        })?
+    };
     let settings = Settings::resolve(typed, merged, config)?;
     let stdout = io::stdout();
     let targets = match settings.mode {
