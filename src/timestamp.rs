@@ -65,6 +65,13 @@ pub fn rfc3339_millis(time: SystemTime) -> String {
         .unwrap_or_default()
 }
 
+/// The time of day in UTC, to the second: "10:07:40".
+pub fn clock(time: SystemTime) -> String {
+    utc(time)
+        .format(format_description!("[hour]:[minute]:[second]"))
+        .unwrap_or_default()
+}
+
 /// The moment in UTC, clamped to the years RFC 3339 can write.
 fn utc(time: SystemTime) -> OffsetDateTime {
     let nanos: i128 = match time.duration_since(UNIX_EPOCH) {
@@ -165,6 +172,8 @@ mod tests {
         );
         let round_trip = parse("2026-11-27T09:59:01Z").unwrap();
         assert_eq!(rfc3339(round_trip), "2026-11-27T09:59:01Z");
+        assert_eq!(clock(round_trip), "09:59:01");
+        assert_eq!(clock(UNIX_EPOCH - Duration::from_millis(500)), "23:59:59");
     }
 
     #[test]

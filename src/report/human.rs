@@ -229,10 +229,9 @@ pub(super) fn write_summary(out: &mut dyn Write, s: &Summary) -> io::Result<()> 
         let mut changes: Vec<String> = s.transitions[s.transitions.len() - shown..]
             .iter()
             .map(|t| {
-                let at = crate::timestamp::rfc3339(t.at);
                 format!(
                     "{} UTC {} → {}",
-                    &at[11..19],
+                    crate::timestamp::clock(t.at),
                     t.from.as_str(),
                     t.to.as_str()
                 )

@@ -156,10 +156,9 @@ impl Drop for Live<'_> {
 
 /// "10:07:40 UTC  ChatGPT  DOWN → UP after 4m28s".
 fn change_line(change: &Change) -> String {
-    let at = crate::timestamp::rfc3339(change.at);
     format!(
         "{} UTC  {}  {} → {} after {}",
-        at.get(11..19).unwrap_or(&at),
+        crate::timestamp::clock(change.at),
         change.name,
         state_word(change.from),
         state_word(change.to),
