@@ -43,7 +43,9 @@ proptest! {
     fn durations_read_as_written(millis in 0u64..10_000_000) {
         let read = isitdown::cli::parse_duration(&format!("{millis}ms")).unwrap();
         prop_assert_eq!(read, Duration::from_millis(millis));
-        let _ = isitdown::cli::parse_duration(&format!("{}.{}s", millis / 1000, millis % 1000));
+        let decimal = format!("{}.{:03}s", millis / 1000, millis % 1000);
+        let read = isitdown::cli::parse_duration(&decimal).unwrap();
+        prop_assert!((read.as_secs_f64() * 1000.0 - millis as f64).abs() < 0.001, "{decimal}: {read:?}");
     }
 
     #[test]
