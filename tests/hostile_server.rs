@@ -63,31 +63,24 @@ fn a_huge_status_page_is_read_within_the_deadline_and_shown_bounded() {
     server.route("/api/v2/summary.json", Reply::json(200, &page));
     let config = service_with_page(&server, &["API"]);
     let started = Instant::now();
-    let (_, probe) = probe_json(isitdown_with_config(&config).args(["-t", "1s", "svc"]));
+    // 2 s: the most a status page is given, whatever the deadline.
+    let (_, probe) = probe_json(isitdown_with_config(&config).args(["-t", "2s", "svc"]));
     let took = started.elapsed();
     assert!(took < Duration::from_secs(4), "took {took:?}");
     let status_page = &probe["status_page"];
-    if status_page["error"].is_null() {
-        assert_eq!(status_page["components_total"], 50_000, "{status_page}");
-        assert_eq!(status_page["components"].as_array().unwrap().len(), 50);
-        assert_eq!(status_page["incidents_total"], 2_000);
-        assert!(probe["reason"].as_str().unwrap().len() < 2000);
-    } else {
-        let error = status_page["error"].as_str().unwrap();
-        assert!(error.contains("longer than 1s"), "{error}");
-    }
+    assert!(status_page["error"].is_null(), "{status_page}");
+    assert_eq!(status_page["components_total"], 50_000, "{status_page}");
+    assert_eq!(status_page["components"].as_array().unwrap().len(), 50);
+    assert_eq!(status_page["incidents_total"], 2_000);
+    assert!(probe["reason"].as_str().unwrap().len() < 2000);
 
     let output = isitdown_with_config(&config)
-        .args(["--color", "never", "svc"])
+        .args(["--color", "never", "-t", "2s", "svc"])
         .output()
         .unwrap();
     let human = String::from_utf8_lossy(&output.stdout);
     assert!(human.lines().count() < 20, "{human}");
-    // A machine too busy to read it in time says so instead; either way it stays short.
-    assert!(
-        human.contains("and 1995 more") || human.contains("took longer than"),
-        "{human}"
-    );
+    assert!(human.contains("and 1995 more"), "{human}");
     let output = isitdown_with_config(&config)
         .args(["--format", "nagios", "svc"])
         .output()
