@@ -63,10 +63,7 @@ impl Indexed {
                 let id = page.components[*at].id.as_ref();
                 picked.extend(id.and_then(|id| self.members.get(id)).into_iter().flatten());
             }
-            picked
-                .into_iter()
-                .map(|at| &page.components[at])
-                .collect()
+            picked.into_iter().map(|at| &page.components[at]).collect()
         };
         // A service that names its components is judged by them alone when the page can be
         // narrowed to them: its components are listed there, or (pages without components,
