@@ -12,6 +12,7 @@ extern "C" fn main(
     _argv: *const *const std::ffi::c_char,
 ) -> std::ffi::c_int {
     isitdown::startup::prepare();
+    allocator::roomy_cache_for_this_thread();
     let code = isitdown::main_exit_code();
     isitdown::startup::finish();
     code.into()
@@ -19,5 +20,7 @@ extern "C" fn main(
 
 #[cfg(not(all(target_os = "linux", target_env = "gnu", not(test))))]
 fn main() -> std::process::ExitCode {
+    #[cfg(not(target_env = "msvc"))]
+    allocator::roomy_cache_for_this_thread();
     isitdown::main_exit_code().into()
 }
