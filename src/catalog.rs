@@ -156,7 +156,7 @@ pub fn parse(text: &str) -> Result<Catalog, String> {
         })
         .map_err(|e| match e.span() {
             Some(span) => {
-                let line = text[..span.start.min(text.len())].matches('\n').count() + 1;
+                let line = crate::file::line_of(text, span.start);
                 format!("line {line}: {}", e.message())
             }
             None => e.message().to_string(),

@@ -143,7 +143,7 @@ pub fn load(cli_path: Option<&Path>) -> Result<Config, BadInput> {
 /// Parses config text; `path` only names the file in errors.
 pub fn parse(text: &str, path: &Path) -> Result<Config, BadInput> {
     let at = |span: Option<std::ops::Range<usize>>, what: String| {
-        let line = span.map(|s| line_of(text, s.start));
+        let line = span.map(|s| file::line_of(text, s.start));
         let place = line.map(|l| format!(", line {l}")).unwrap_or_default();
         BadInput(format!("config file {}{place}: {what}", path.display()))
     };
@@ -333,14 +333,6 @@ fn check_service(key: &str, service: &Service) -> Result<(), String> {
 
 fn first_line(text: &str) -> String {
     text.lines().next().unwrap_or_default().trim().to_string()
-}
-
-fn line_of(text: &str, offset: usize) -> usize {
-    text.as_bytes()[..offset.min(text.len())]
-        .iter()
-        .filter(|&&b| b == b'\n')
-        .count()
-        + 1
 }
 
 #[cfg(test)]

@@ -84,6 +84,12 @@ fn kind_of(kind: &fs::FileType) -> &'static str {
     }
 }
 
+/// The line, counted from 1, at a byte offset into a file's text: for errors that point into it.
+pub fn line_of(text: &str, offset: usize) -> usize {
+    let before = &text.as_bytes()[..offset.min(text.len())];
+    before.iter().filter(|&&byte| byte == b'\n').count() + 1
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
