@@ -98,33 +98,58 @@ timed() {
   }
 }
 
-# Medians: this kind of machine is shared, and a few slow outliers move a mean.
-report() {
+# Medians: this kind of machine is shared, and a few slow outliers move a mean. FILES is one
+# hyperfine export, or several rounds of the same commands separated by commas: then a command's
+# figure is the median of its rounds' medians, and a ratio the median of the rounds' ratios.
+report() { # FILES [OURS|THEIRS|TARGET]...
   python3 - "$@" <<'PY'
-import json, sys
-results = {r["command"]: r["median"] for r in json.load(open(sys.argv[1]))["results"]}
-for name, value in results.items():
+import json, statistics, sys
+rounds = [{r["command"]: r["median"] for r in json.load(open(f))["results"]}
+          for f in sys.argv[1].split(",")]
+for name in rounds[0]:
+    value = statistics.median(r[name] for r in rounds)
     print(f"  {name:<34} {value*1000:9.2f} ms")
 for pair in sys.argv[2:]:
     ours, theirs, target = pair.split("|")
-    if ours in results and theirs in results:
-        ratio = results[ours] / results[theirs]
+    if ours in rounds[0] and theirs in rounds[0]:
+        each = [r[ours] / r[theirs] for r in rounds]
+        ratio = statistics.median(each)
+        spread = f" (rounds: {' '.join(f'{x:.2f}' for x in each)})" if len(each) > 1 else ""
         if target == "-":
-            print(f"  {ours} / {theirs}: {ratio:.2f}")
+            print(f"  {ours} / {theirs}: {ratio:.2f}{spread}")
             continue
         verdict = "ok" if ratio <= float(target) else "MISSED"
-        print(f"  {ours} / {theirs}: {ratio:.2f} (target at most {target}: {verdict})")
+        print(f"  {ours} / {theirs}: {ratio:.2f}{spread} (target at most {target}: {verdict})")
 PY
 }
 
-commands=(-n isitdown "$binary -q $url" -n curl "curl -s -o /dev/null $url"
-  -n floor "$scratch/floor 127.0.0.1 $port /")
-[ -n "$check_http" ] && commands+=(-n check_http "$check_http -H 127.0.0.1 -p $port -u /")
-echo "One probe of a local server:"
-timed --warmup 20 --runs 300 -N --export-json "$config.json" "${commands[@]}" \
-  -n "isitdown with status page" "$binary -q local" \
-  -n "isitdown without status page" "$binary -q --no-status-page local"
-report "$config.json" "isitdown|check_http|1.0" "isitdown|floor|2.5" "isitdown|curl|-" \
+# Short comparisons run in rounds, each one hyperfine run of every command in an order that
+# turns from round to round: a slow spell of this shared machine then falls on all commands
+# alike instead of on whichever ran during it. Sets `round_files` for `report`.
+in_rounds() { # ROUNDS RUNS NAME COMMAND [NAME COMMAND]...
+  local rounds=$1 runs=$2
+  shift 2
+  local pairs=("$@") count=$(($# / 2)) files=()
+  for round in $(seq 0 $((rounds - 1))); do
+    local ordered=()
+    for i in $(seq 0 $((count - 1))); do
+      local at=$(((i + round) % count))
+      ordered+=(-n "${pairs[$((2 * at))]}" "${pairs[$((2 * at + 1))]}")
+    done
+    timed --warmup 10 --runs "$runs" -N --export-json "$scratch/round$round.json" "${ordered[@]}"
+    files+=("$scratch/round$round.json")
+  done
+  round_files=$(IFS=,; echo "${files[*]}")
+}
+
+commands=(isitdown "$binary -q $url" curl "curl -s -o /dev/null $url"
+  floor "$scratch/floor 127.0.0.1 $port /")
+[ -n "$check_http" ] && commands+=(check_http "$check_http -H 127.0.0.1 -p $port -u /")
+echo "One probe of a local server (5 rounds of 100 runs):"
+in_rounds 5 100 "${commands[@]}" \
+  "isitdown with status page" "$binary -q local" \
+  "isitdown without status page" "$binary -q --no-status-page local"
+report "$round_files" "isitdown|check_http|1.0" "isitdown|floor|2.5" "isitdown|curl|-" \
   "isitdown with status page|isitdown without status page|-"
 echo "  binary $(stat -c %s "$binary" | awk '{printf "%.2f MB", $1/1e6}')"
 
