@@ -74,7 +74,12 @@ fn a_summary_that_lists_its_incidents_is_not_asked_twice() {
     let config = service(&server, "statuspage", None);
     let (code, probe) = probe_json(isitdown_with_config(&config).arg("svc"));
     assert_eq!(code, 0, "{probe}");
+    assert_eq!(probe["status_page"]["indicator"], "none", "{probe}");
     let asked: Vec<String> = server.requests().into_iter().map(|r| r.path).collect();
+    assert!(
+        asked.iter().any(|p| p.contains("summary.json")),
+        "{asked:?}"
+    );
     assert!(!asked.iter().any(|p| p.contains("unresolved")), "{asked:?}");
 }
 
@@ -92,7 +97,12 @@ fn an_unreadable_unresolved_list_leaves_the_summary_speaking() {
     let config = service(&server, "statuspage", None);
     let (code, probe) = probe_json(isitdown_with_config(&config).arg("svc"));
     assert_eq!(code, 0, "{probe}");
-    assert!(probe["status_page"]["error"].is_null(), "{probe}");
+    let page = &probe["status_page"];
+    assert!(page["error"].is_null(), "{probe}");
+    assert_eq!(page["description"], "All Systems Operational", "{probe}");
+    assert_eq!(page["components"][0]["name"], "Conversations", "{probe}");
+    let asked: Vec<String> = server.requests().into_iter().map(|r| r.path).collect();
+    assert!(asked.iter().any(|p| p.contains("unresolved")), "{asked:?}");
 }
 
 /// RFC 822 dates, as RSS 2.0 writes them.
@@ -189,6 +199,14 @@ fn an_open_entry_older_than_two_hours_does_not_degrade() {
     let config = service(&server, "feed", Some("/feed.xml"));
     let (code, probe) = probe_json(isitdown_with_config(&config).arg("svc"));
     assert_eq!(code, 0, "{probe}");
+    assert_eq!(probe["state"], "up", "{probe}");
+    let page = &probe["status_page"];
+    assert!(page["error"].is_null(), "{probe}");
+    assert_eq!(
+        page["description"], "Elevated error rates on Le Chat",
+        "the entry is read, only not counted as open: {probe}"
+    );
+    assert_eq!(page["incidents_total"], 0, "{probe}");
 }
 
 #[test]
