@@ -227,3 +227,39 @@ fn one_family_only_with_4_and_6() {
         .contains("--resolve pins no address of the wanted IP family"));
     assert!(probe["attempts"].as_array().expect("attempts").is_empty());
 }
+
+#[test]
+fn watching_a_host_with_a_dead_ipv6_address_keeps_threads_and_sockets_bounded() {
+    if !ipv6_works() {
+        return;
+    }
+    let (server, _hole) = dead_ipv6_live_ipv4();
+    let port = server.port();
+    // Each probe waits out the stagger on ::1, then connects over IPv4: four probes a second,
+    // each leaving an attempt on ::1 that would run to the 10 s deadline if nobody stopped it.
+    let mut child = sealed_command("")
+        .args(["--watch", "-i", "0", "-q", "-t", "10s", "--resolve"])
+        .arg(format!("dual.example:{port}:[::1],127.0.0.1"))
+        .arg(format!("http://dual.example:{port}/"))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("isitdown starts");
+    let (mut threads, mut files) = (0, 0);
+    let until = Instant::now() + Duration::from_secs(3);
+    while Instant::now() < until {
+        threads = threads.max(threads_of(child.id()).unwrap_or(0));
+        files = files.max(open_files_of(child.id()).unwrap_or(0));
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    let probes = server.requests().len();
+    assert!(probes >= 6, "only {probes} probes in 3 s");
+    // The run's own threads, the race's attempt and the next one's: not one per probe.
+    assert!(threads <= 12, "{threads} threads after {probes} probes");
+    assert!(
+        files <= 12,
+        "{files} descriptors open after {probes} probes"
+    );
+}

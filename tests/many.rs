@@ -99,17 +99,6 @@ fn slow_targets_from_one_server_do_not_wait_behind_each_other() {
     assert!(took < Duration::from_millis(1_800), "took {took:?}");
 }
 
-/// The number of threads of a running process, from /proc.
-fn threads_of(pid: u32) -> Option<usize> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("Threads:"))?
-        .trim()
-        .parse()
-        .ok()
-}
-
 #[test]
 fn repeated_runs_keep_the_threads_bounded() {
     let server = TestServer::start();

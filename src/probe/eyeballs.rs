@@ -1,14 +1,17 @@
 //! Happy Eyeballs (RFC 8305): connection attempts to a host's addresses race, so a dead address
 //! (most often a broken IPv6 path) costs a short stagger instead of the whole deadline.
 //!
-//! Each attempt runs on its own thread with a blocking connect bounded by the deadline: at most
-//! one thread per address, and every thread ends by the deadline on its own. When an attempt
-//! wins, the others are abandoned: one that still connects later finds nobody listening and its
-//! connection is closed at once.
+//! Each attempt runs on its own thread, bounded by the deadline: at most one thread per address.
+//! When the race is over (an attempt won, or none can), the attempts still running give up
+//! within [`GIVE_UP_WITHIN`] and close their sockets (on Linux; elsewhere they run to the
+//! deadline). Repeated probes of a host with a dead address would otherwise pile up a thread
+//! and a socket per probe until each deadline: 45 of them for one target watched with `-i 0`.
 
 use std::io;
 use std::net::{SocketAddr, TcpStream};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, RecvTimeoutError};
+use std::sync::Arc;
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -18,6 +21,9 @@ use ureq::config::IpFamily;
 /// How long an attempt has before the next one starts alongside it (RFC 8305's recommended
 /// Connection Attempt Delay).
 pub const STAGGER: Duration = Duration::from_millis(250);
+
+/// How soon an attempt notices that its race is over.
+pub const GIVE_UP_WITHIN: Duration = Duration::from_millis(20);
 
 /// How one connection attempt ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -141,6 +147,8 @@ pub fn race(addrs: &[SocketAddr], stagger: Duration, deadline: Instant) -> Race 
         return alone(*address, deadline);
     }
     let (reports, inbox) = mpsc::channel::<Report>();
+    // Set when this function returns, however it returns: the attempts still running give up.
+    let over = RaceOver::default();
     let mut entries: Vec<Entry> = Vec::with_capacity(addrs.len());
     let mut failures: Vec<io::Error> = Vec::new();
     let mut in_flight = 0usize;
@@ -161,7 +169,7 @@ pub fn race(addrs: &[SocketAddr], stagger: Duration, deadline: Instant) -> Race 
                 started: now,
                 ended: None,
             };
-            match start_attempt(index, address, deadline, reports.clone()) {
+            match start_attempt(index, address, deadline, over.flag(), reports.clone()) {
                 Ok(()) => in_flight += 1,
                 Err(error) => {
                     entry.ended = Some((Outcome::of_error(&error), Duration::ZERO));
@@ -257,11 +265,29 @@ const CONNECT_STACK: usize = if cfg!(debug_assertions) {
     64 * 1024
 };
 
-/// Starts one attempt on its own thread; it reports to `reports` and ends by `deadline`.
+/// Tells a race's attempts that it is over, when dropped.
+#[derive(Default)]
+struct RaceOver(Arc<AtomicBool>);
+
+impl RaceOver {
+    fn flag(&self) -> Arc<AtomicBool> {
+        Arc::clone(&self.0)
+    }
+}
+
+impl Drop for RaceOver {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
+}
+
+/// Starts one attempt on its own thread; it reports to `reports`, and ends by `deadline` or
+/// soon after `over` is set.
 fn start_attempt(
     index: usize,
     address: SocketAddr,
     deadline: Instant,
+    over: Arc<AtomicBool>,
     reports: mpsc::Sender<Report>,
 ) -> io::Result<()> {
     thread::Builder::new()
@@ -269,14 +295,72 @@ fn start_attempt(
         .stack_size(CONNECT_STACK)
         .spawn(move || {
             let started = Instant::now();
-            let result = match deadline.checked_duration_since(started) {
-                Some(left) if !left.is_zero() => TcpStream::connect_timeout(&address, left),
-                _ => Err(timed_out()),
-            };
+            let result = connect_until(address, deadline, &over);
             // Nobody listening any more means another attempt won: the stream closes here.
             let _ = reports.send((index, result, started.elapsed()));
         })
         .map(drop)
+}
+
+/// `TcpStream::connect_timeout` to the deadline, except that it gives up within
+/// [`GIVE_UP_WITHIN`] once `over` is set.
+#[cfg(target_os = "linux")]
+fn connect_until(
+    address: SocketAddr,
+    deadline: Instant,
+    over: &AtomicBool,
+) -> io::Result<TcpStream> {
+    use rustix::event::{poll, PollFd, PollFlags, Timespec};
+    use rustix::io::Errno;
+    use rustix::net::{ipproto, AddressFamily, SocketFlags, SocketType};
+
+    let family = match address {
+        SocketAddr::V4(_) => AddressFamily::INET,
+        SocketAddr::V6(_) => AddressFamily::INET6,
+    };
+    let flags = SocketFlags::CLOEXEC | SocketFlags::NONBLOCK;
+    let socket = rustix::net::socket_with(family, SocketType::STREAM, flags, Some(ipproto::TCP))?;
+    match rustix::net::connect(&socket, &address) {
+        Ok(()) => {}
+        Err(Errno::INPROGRESS) => loop {
+            if over.load(Ordering::Relaxed) {
+                return Err(io::Error::other("the race is over"));
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return Err(timed_out());
+            }
+            // Under a second (GIVE_UP_WITHIN is), so nanoseconds alone.
+            let slice = Timespec {
+                tv_sec: 0,
+                tv_nsec: left.min(GIVE_UP_WITHIN).subsec_nanos().into(),
+            };
+            let mut watched = [PollFd::new(&socket, PollFlags::OUT)];
+            match poll(&mut watched, Some(&slice)) {
+                Ok(0) | Err(Errno::INTR) => {}
+                Ok(_) => break,
+                Err(error) => return Err(error.into()),
+            }
+        },
+        Err(error) => return Err(error.into()),
+    }
+    // Writable means connected or failed: the socket's own error says which.
+    rustix::net::sockopt::socket_error(&socket)?.map_err(io::Error::from)?;
+    rustix::io::ioctl_fionbio(&socket, false)?;
+    Ok(TcpStream::from(socket))
+}
+
+/// Elsewhere an attempt runs to its deadline.
+#[cfg(not(target_os = "linux"))]
+fn connect_until(
+    address: SocketAddr,
+    deadline: Instant,
+    _over: &AtomicBool,
+) -> io::Result<TcpStream> {
+    match deadline.checked_duration_since(Instant::now()) {
+        Some(left) if !left.is_zero() => TcpStream::connect_timeout(&address, left),
+        _ => Err(timed_out()),
+    }
 }
 
 /// When every attempt failed, the error that says most: a host that refused answered, which is

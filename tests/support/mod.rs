@@ -14,6 +14,7 @@ mod black_hole;
 mod command;
 pub mod elsewhere;
 pub mod globalping;
+mod process;
 mod shape;
 mod tls;
 
@@ -21,6 +22,8 @@ mod tls;
 pub use black_hole::*;
 #[allow(unused_imports)]
 pub use command::*;
+#[allow(unused_imports)]
+pub use process::*;
 pub use tls::TestCert;
 
 use std::collections::HashMap;
