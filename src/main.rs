@@ -13,7 +13,9 @@ extern "C" fn main(
 ) -> std::ffi::c_int {
     isitdown::startup::prepare();
     allocator::roomy_cache_for_this_thread();
-    let code = isitdown::main_exit_code();
+    // Release builds abort on a panic; elsewhere it must not unwind out of a C function, and
+    // ends as Rust's own main would end it.
+    let code = std::panic::catch_unwind(isitdown::main_exit_code).unwrap_or(101);
     isitdown::startup::finish();
     code.into()
 }

@@ -547,3 +547,14 @@ fn the_command_line_wins_over_default_switches() {
         .assert()
         .code(64);
 }
+
+#[test]
+fn under_insecure_a_cacert_nothing_checks_against_is_not_read() {
+    let server = TestServer::start();
+    let (code, probe) = probe_json(
+        isitdown_with_config("[defaults]\ncacert = \"/nonexistent/ca.pem\"\n")
+            .args(["-k", &server.url("/")]),
+    );
+    assert_eq!(code, 0, "{probe}");
+    assert_eq!(probe["state"], "up");
+}

@@ -258,11 +258,11 @@ fn timed_out() -> io::Error {
 }
 
 /// A connect needs next to no stack, but a thread's first allocation sets up the allocator's
-/// cache for it, several calls deep; an unoptimised build needs several times as much.
+/// cache for it, several calls deep: as much as a pool worker has, and more when unoptimised.
 const CONNECT_STACK: usize = if cfg!(debug_assertions) {
     256 * 1024
 } else {
-    64 * 1024
+    128 * 1024
 };
 
 /// Tells a race's attempts that it is over, when dropped.
