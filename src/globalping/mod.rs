@@ -32,8 +32,7 @@ pub use crate::state::State;
 /// Text that came from the API, made safe for a terminal: control characters replaced, runs
 /// of white space folded into one, and at most `max` characters.
 fn clean(text: &str, max: usize) -> String {
-    let safe = crate::sanitize::for_terminal(text);
-    let folded = safe.split_whitespace().collect::<Vec<_>>().join(" ");
+    let folded = text.split_whitespace().collect::<Vec<_>>().join(" ");
     crate::sanitize::text(&folded, max)
 }
 
