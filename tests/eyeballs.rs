@@ -245,13 +245,7 @@ fn watching_a_host_with_a_dead_ipv6_address_keeps_threads_and_sockets_bounded() 
         .stderr(std::process::Stdio::null())
         .spawn()
         .expect("isitdown starts");
-    let (mut threads, mut files) = (0, 0);
-    let until = Instant::now() + Duration::from_secs(3);
-    while Instant::now() < until {
-        threads = threads.max(threads_of(child.id()).unwrap_or(0));
-        files = files.max(open_files_of(child.id()).unwrap_or(0));
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    let (threads, files) = most_held(child.id(), Duration::from_secs(3));
     let _ = child.kill();
     let _ = child.wait();
     let probes = server.requests().len();

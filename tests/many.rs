@@ -113,12 +113,7 @@ fn repeated_runs_keep_the_threads_bounded() {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let mut most = 0;
-    let until = Instant::now() + Duration::from_millis(1_500);
-    while Instant::now() < until {
-        most = most.max(threads_of(child.id()).unwrap_or(0));
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    let (most, _) = most_held(child.id(), Duration::from_millis(1_500));
     let _ = child.kill();
     let _ = child.wait();
     // 128 descriptors: 40 workers, 8 in reserve, the main thread.
