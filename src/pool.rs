@@ -294,25 +294,32 @@ mod tests {
         assert_eq!(Capacity::for_open_files(u64::MAX).workers, MAX_WORKERS);
     }
 
+    /// How long `count` jobs handed over at once take, each sleeping `each`.
+    fn time_for_sleepers(pool: &Pool, count: usize, each: Duration) -> Duration {
+        let (done, finished) = mpsc::channel();
+        let started = Instant::now();
+        for _ in 0..count {
+            let done = done.clone();
+            pool.execute(move || {
+                thread::sleep(each);
+                let _ = done.send(());
+            });
+        }
+        for _ in 0..count {
+            finished.recv().unwrap();
+        }
+        started.elapsed()
+    }
+
     #[test]
     fn slow_jobs_wait_together_not_in_turn() {
         let pool = Pool::new(Capacity {
             workers: 50,
             reserve: 0,
         });
-        let (done, finished) = mpsc::channel();
-        let started = Instant::now();
-        for _ in 0..50 {
-            let done = done.clone();
-            pool.execute(move || {
-                thread::sleep(Duration::from_millis(200));
-                let _ = done.send(());
-            });
-        }
-        for _ in 0..50 {
-            finished.recv().unwrap();
-        }
-        assert!(started.elapsed() < Duration::from_millis(1_500));
+        assert!(
+            time_for_sleepers(&pool, 50, Duration::from_millis(200)) < Duration::from_millis(1_500)
+        );
     }
 
     #[test]
@@ -348,19 +355,9 @@ mod tests {
         // One worker, then idle (given the time to get there).
         pool.spawn(|| ()).join();
         thread::sleep(Duration::from_millis(100));
-        let (done, finished) = mpsc::channel();
-        let started = Instant::now();
-        for _ in 0..2 {
-            let done = done.clone();
-            pool.execute(move || {
-                thread::sleep(Duration::from_millis(300));
-                let _ = done.send(());
-            });
-        }
-        for _ in 0..2 {
-            finished.recv().unwrap();
-        }
-        assert!(started.elapsed() < Duration::from_millis(550));
+        assert!(
+            time_for_sleepers(&pool, 2, Duration::from_millis(300)) < Duration::from_millis(550)
+        );
     }
 
     #[test]
