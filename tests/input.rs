@@ -3,6 +3,7 @@
 mod support;
 
 use std::process::Command as StdCommand;
+use std::time::Duration;
 
 use predicates::prelude::*;
 use support::*;
@@ -557,4 +558,37 @@ fn under_insecure_a_cacert_nothing_checks_against_is_not_read() {
     );
     assert_eq!(code, 0, "{probe}");
     assert_eq!(probe["state"], "up");
+}
+
+#[test]
+fn a_stdout_closed_from_the_start_is_not_taken_by_a_socket() {
+    let server = TestServer::start();
+    server.route(
+        "/slow",
+        Reply::text(200, "ok").delay(Duration::from_secs(1)),
+    );
+    let isitdown = sealed_command("");
+    // `>&-`: descriptor 1 is closed when isitdown starts (`exec` keeps the shell's pid).
+    let mut shell = StdCommand::new("sh");
+    shell
+        .args(["-c", "exec \"$@\" >&-", "sh"])
+        .arg(isitdown.get_program())
+        .arg(server.url("/slow"));
+    for (name, value) in isitdown.get_envs() {
+        match value {
+            Some(value) => shell.env(name, value),
+            None => shell.env_remove(name),
+        };
+    }
+    let mut child = shell.stderr(std::process::Stdio::null()).spawn().unwrap();
+    // While the probe's socket is open, descriptor 1 must still be a stand-in, not that socket:
+    // the report would go to the server.
+    std::thread::sleep(Duration::from_millis(500));
+    let stdout = std::fs::read_link(format!("/proc/{}/fd/1", child.id()));
+    let status = child.wait().unwrap();
+    assert_eq!(
+        stdout.ok().as_deref(),
+        Some(std::path::Path::new("/dev/null"))
+    );
+    assert_eq!(status.code(), Some(0));
 }
