@@ -81,11 +81,10 @@ pub fn client_config(
         check_environment().map_err(TrustError)?;
         let cacert = match cacert {
             Some(cacert) => {
-                let roots = cacert.roots().map_err(TrustError)?;
-                let webpki =
-                    WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider.clone())
-                        .build()
-                        .map_err(|e| TrustError(format!("TLS cannot be set up: {e}")))?;
+                let roots = Arc::new(cacert.roots.clone());
+                let webpki = WebPkiServerVerifier::builder_with_provider(roots, provider.clone())
+                    .build()
+                    .map_err(|e| TrustError(format!("TLS cannot be set up: {e}")))?;
                 Some((webpki, cacert.clone()))
             }
             None => None,

@@ -146,12 +146,14 @@ pub fn check_environment() -> Result<(), String> {
     Ok(())
 }
 
-/// The `--cacert` file, read once: its certificates become roots of every store built for the
-/// run, and are trusted as themselves too.
+/// The `--cacert` file, read and parsed once: its certificates become roots of every store
+/// built for the run, and are trusted as themselves too.
 #[derive(Debug, Clone)]
 pub struct Cacert {
     pub path: PathBuf,
     pub certs: Vec<CertificateDer<'static>>,
+    /// The same certificates as roots.
+    pub roots: RootCertStore,
 }
 
 impl Cacert {
@@ -160,32 +162,17 @@ impl Cacert {
         let label = format!("--cacert {}", path.display());
         let bytes = read_bundle(path).map_err(|e| format!("{label}: {e}"))?;
         let certs = pem_certificates(&bytes).map_err(|e| format!("{label}: {e}"))?;
-        let cacert = Cacert {
+        let mut roots = RootCertStore::empty();
+        for cert in &certs {
+            roots
+                .add(cert.clone())
+                .map_err(|e| format!("{label}: {}", super::tls::words(&e)))?;
+        }
+        Ok(Cacert {
             path: path.to_path_buf(),
             certs,
-        };
-        cacert.roots()?;
-        Ok(cacert)
-    }
-
-    /// Its certificates alone, as roots.
-    pub fn roots(&self) -> Result<RootCertStore, String> {
-        let mut roots = RootCertStore::empty();
-        self.add_to(&mut roots)?;
-        Ok(roots)
-    }
-
-    fn add_to(&self, roots: &mut RootCertStore) -> Result<(), String> {
-        for cert in &self.certs {
-            roots.add(cert.clone()).map_err(|e| {
-                format!(
-                    "--cacert {}: {}",
-                    self.path.display(),
-                    super::tls::words(&e)
-                )
-            })?;
-        }
-        Ok(())
+            roots,
+        })
     }
 }
 
@@ -221,7 +208,7 @@ fn trust_store_from(
     };
     let from_base = roots.len();
     if let Some(cacert) = cacert {
-        cacert.add_to(&mut roots)?;
+        roots.extend(cacert.roots.roots.iter().cloned());
     }
     Ok(TrustStore {
         roots,
