@@ -13,10 +13,10 @@ use std::time::Duration;
 
 use url::Url;
 
-use crate::catalog::{self, Catalog, Service, StatusFormat};
-use crate::expect::StatusSet;
 use crate::probe::{self, Client, Method, Observation, ProxyEnv, Request};
 use crate::status_page::{self, Source};
+use crate::target::catalog::{self, Catalog, Service, StatusFormat};
+use crate::target::expect::StatusSet;
 
 /// How many services are checked at once: enough to be quick, few enough to be polite.
 const PARALLEL: usize = 8;
@@ -44,7 +44,7 @@ pub fn run(args: &[String], out: &mut dyn Write) -> io::Result<u8> {
     let proxies = match ProxyEnv::from_env() {
         Ok(proxies) => proxies,
         Err(problem) => {
-            let shown = crate::sanitize::for_terminal(&problem);
+            let shown = crate::text::sanitize::for_terminal(&problem);
             writeln!(io::stderr(), "catalog-check: {shown}")?;
             return Ok(crate::exit::BAD_INPUT);
         }
@@ -65,7 +65,7 @@ pub fn run(args: &[String], out: &mut dyn Write) -> io::Result<u8> {
                 out,
                 "{}: {}",
                 finding.service,
-                crate::sanitize::for_terminal(problem)
+                crate::text::sanitize::for_terminal(problem)
             )?;
         }
     }
@@ -108,7 +108,7 @@ impl Options {
                 "--catalog" => {
                     let path = args.next().ok_or("--catalog needs a file")?;
                     let text = std::fs::read_to_string(path).map_err(|e| {
-                        format!("cannot read {path}: {}", crate::words::io_error(&e))
+                        format!("cannot read {path}: {}", crate::text::words::io_error(&e))
                     })?;
                     options.catalog = catalog::parse(&text).map_err(|e| format!("{path}: {e}"))?;
                 }

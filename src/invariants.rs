@@ -6,10 +6,10 @@
 use std::path::Path;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use crate::catalog::{Catalog, Service, StatusFormat};
 use crate::probe::head::{self, HeadEnd, Sniff};
-use crate::sanitize::{self, is_clean};
 use crate::status_page::{self, Indexed, Source, MAX_LISTED};
+use crate::target::catalog::{Catalog, Service, StatusFormat};
+use crate::text::sanitize::{self, is_clean};
 
 /// The status page formats, in the order the first input byte picks them.
 const FORMATS: [StatusFormat; 9] = [
@@ -164,9 +164,9 @@ pub fn expect_and_duration(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    if let Ok(set) = crate::expect::StatusSet::parse(text) {
+    if let Ok(set) = crate::target::expect::StatusSet::parse(text) {
         assert!(!(0..100).any(|s| set.contains(s)) && !(600..1000).any(|s| set.contains(s)));
-        let again = crate::expect::StatusSet::parse(&set.to_string());
+        let again = crate::target::expect::StatusSet::parse(&set.to_string());
         assert_eq!(
             again.as_ref().ok(),
             Some(&set),
@@ -183,7 +183,7 @@ pub fn config(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    if let Err(bad) = crate::config::parse(text, Path::new("fuzz.toml")) {
+    if let Err(bad) = crate::cli::config::parse(text, Path::new("fuzz.toml")) {
         assert!(
             bad.0.contains("fuzz.toml"),
             "an error names the file: {bad}"
@@ -196,15 +196,15 @@ pub fn timestamp(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    let Some(moment) = crate::timestamp::parse(text) else {
+    let Some(moment) = crate::text::timestamp::parse(text) else {
         return;
     };
     assert!(moment >= UNIX_EPOCH);
-    let written = crate::timestamp::rfc3339(moment);
-    let again = crate::timestamp::parse(&written).expect("what is written reads back");
+    let written = crate::text::timestamp::rfc3339(moment);
+    let again = crate::text::timestamp::parse(&written).expect("what is written reads back");
     let whole_seconds = |t: SystemTime| t.duration_since(UNIX_EPOCH).ok().map(|d| d.as_secs());
     assert_eq!(whole_seconds(again), whole_seconds(moment));
-    let _ = crate::timestamp::since(moment, SystemTime::now());
+    let _ = crate::text::timestamp::since(moment, SystemTime::now());
 }
 
 /// Answers of the Globalping API, as a scripted API gives them to one measurement: the first
@@ -215,7 +215,7 @@ pub fn globalping_answer(data: &[u8]) {
     use std::sync::Mutex;
     use std::time::Instant;
 
-    use crate::globalping::{
+    use crate::elsewhere::globalping::{
         self, Api, ApiReply, ApiRequest, HttpMethod, Locations, MeasurementRequest, Rules,
         Transport,
     };

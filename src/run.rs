@@ -5,21 +5,21 @@ use std::sync::Arc;
 
 use clap::error::ErrorKind as ClapErrorKind;
 
-use crate::catalog::Catalog;
-use crate::check::{self, Checks};
 use crate::cli;
-use crate::config;
+use crate::cli::config;
+use crate::cli::generate;
+use crate::cli::settings::{Connection, Mode, Settings};
+use crate::elsewhere::{self, FromElsewhere};
+use crate::engine::check::{self, Checks};
+use crate::engine::monitor;
+use crate::engine::pool::Capacity;
 use crate::exit::{BadInput, BAD_INPUT};
-use crate::from_elsewhere::{self, FromElsewhere};
-use crate::generate;
-use crate::hook::OnChange;
-use crate::monitor;
-use crate::pool::Capacity;
 use crate::probe::dns_seam::FixedDns;
 use crate::probe::trust::Cacert;
 use crate::probe::{self, Client, ProxyEnv};
 use crate::report;
-use crate::settings::{Connection, Mode, Settings};
+use crate::report::hook::OnChange;
+use crate::target::catalog::Catalog;
 use crate::verdict::State;
 
 /// The longest error sentence shown: it may quote a whole config value or path.
@@ -32,7 +32,7 @@ const SUCCESS: u8 = 0;
 /// they quote config values, paths, URLs and names that may hold escape sequences.
 pub fn main_exit_code() -> u8 {
     let say = |words: &str| {
-        let shown = crate::sanitize::text(words, MAX_ERROR_CHARS);
+        let shown = crate::text::sanitize::text(words, MAX_ERROR_CHARS);
         let _ = writeln!(io::stderr(), "isitdown: {shown}");
     };
     match run() {
@@ -48,7 +48,7 @@ pub fn main_exit_code() -> u8 {
                     Some(io_error) => {
                         format!(
                             "cannot write the output: {}",
-                            crate::words::io_error(io_error)
+                            crate::text::words::io_error(io_error)
                         )
                     }
                     None => format!("{error:#}"),
@@ -188,7 +188,7 @@ fn from_elsewhere(
         return Ok(None);
     };
     let env = |name: &str| std::env::var(name).ok();
-    let api = from_elsewhere::api(
+    let api = elsewhere::api(
         from.globalping.url.as_deref(),
         from.globalping.token.as_deref(),
         env("ISITDOWN_GLOBALPING_URL").as_deref(),

@@ -6,9 +6,9 @@ mod support;
 
 use std::time::Duration;
 
-use isitdown::catalog::{self, Catalog};
 use isitdown::catalog_check::{self, Finding};
 use isitdown::probe::{Client, ProxyEnv};
+use isitdown::target::catalog::{self, Catalog};
 use support::*;
 
 /// No proxies from the environment: the fakes are on the loopback.

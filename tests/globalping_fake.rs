@@ -7,7 +7,7 @@ use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::time::{Duration, Instant};
 
-use isitdown::globalping::{
+use isitdown::elsewhere::globalping::{
     measure, Api, ApiReply, ApiRequest, Elsewhere, FailureKind, HttpMethod, Locations,
     MeasurementRequest, Rules, State, Transport, MAX_ANSWER_BYTES,
 };

@@ -6,34 +6,24 @@ use std::path::Path;
 
 /// From the ground floor up. Modules on one line are peers that do not use each other.
 const LAYERS: &[&[&str]] = &[
-    &["state"],
-    &[
-        "allocator",
-        "locality",
-        "sanitize",
-        "startup",
-        "redact",
-        "words",
-        "timestamp",
-        "expect",
-        "exit",
-        "pool",
-    ],
-    &["file"],
-    &["bot_wall", "edge", "public_dns"],
+    // The vocabulary every layer speaks: the four states, exit codes, and text made safe.
+    &["state", "exit", "text", "startup", "allocator"],
+    // One HTTP probe, timed per phase, and what its answer's signature says (walls, CDNs).
     &["probe"],
-    &["catalog"],
-    &["status_page", "connectivity", "globalping"],
+    // What the user typed, the catalog it names, and the statuses that count as up.
     &["target"],
-    &["target_list"],
+    // What the provider admits, and what the user's own side explains.
+    &["status_page", "just_me"],
+    // The judge: one function for every answer.
     &["verdict"],
-    &["from_elsewhere"],
-    &["check", "catalog_check"],
-    &["stats"],
-    &["monitor", "report", "hook"],
+    // The same probe made from elsewhere, judged by the same judge.
+    &["elsewhere"],
+    // Every target checked on a schedule; the catalog checked against the services.
+    &["engine", "catalog_check"],
+    // What people, scripts and monitoring systems read, and the commands run on a change.
+    &["report"],
+    // The command line and the config file, resolved into settings.
     &["cli"],
-    &["config"],
-    &["settings", "generate"],
     &["run"],
     &["invariants"],
 ];

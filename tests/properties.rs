@@ -10,8 +10,8 @@ use proptest::prelude::*;
 use serde_json::json;
 use support::*;
 
-use isitdown::expect::StatusSet;
-use isitdown::sanitize;
+use isitdown::target::expect::StatusSet;
+use isitdown::text::sanitize;
 
 proptest! {
     #[test]
@@ -58,8 +58,8 @@ proptest! {
     #[test]
     fn timestamps_written_read_back(seconds in 0u64..253_402_300_799, millis in 0u32..1000) {
         let moment = UNIX_EPOCH + Duration::new(seconds, millis * 1_000_000);
-        let written = isitdown::timestamp::rfc3339_millis(moment);
-        prop_assert_eq!(isitdown::timestamp::parse(&written), Some(moment));
+        let written = isitdown::text::timestamp::rfc3339_millis(moment);
+        prop_assert_eq!(isitdown::text::timestamp::parse(&written), Some(moment));
     }
 
     #[test]

@@ -30,11 +30,11 @@ fn page(name: &str) -> String {
 
 #[test]
 fn every_recogniser_has_a_page_it_knows() {
-    for wall in isitdown::bot_wall::WALLS {
+    for wall in isitdown::probe::bot_wall::WALLS {
         let known = match wall.sign {
-            isitdown::bot_wall::Sign::Header(..) => true,
-            isitdown::bot_wall::Sign::Body(_) => PAGES.iter().any(|(name, _)| {
-                isitdown::bot_wall::recognise(403, &[], page(name).as_bytes())
+            isitdown::probe::bot_wall::Sign::Header(..) => true,
+            isitdown::probe::bot_wall::Sign::Body(_) => PAGES.iter().any(|(name, _)| {
+                isitdown::probe::bot_wall::recognise(403, &[], page(name).as_bytes())
                     .is_some_and(|found| std::ptr::eq(found, wall))
             }),
         };

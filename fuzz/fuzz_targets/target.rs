@@ -3,7 +3,7 @@
 
 use std::sync::OnceLock;
 
-use isitdown::catalog::Catalog;
+use isitdown::target::catalog::Catalog;
 
 /// The embedded catalog, read once rather than for every input.
 static CATALOG: OnceLock<Catalog> = OnceLock::new();

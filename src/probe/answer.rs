@@ -3,7 +3,7 @@
 
 use super::head::{has_status, reason_phrase};
 use super::phase_log::PhaseLog;
-use crate::sanitize;
+use crate::text::sanitize;
 
 /// Headers worth showing with `-v`, in this order; they also tell which CDN served the answer.
 const HEADERS_OF_NOTE: &[&str] = &[

@@ -24,7 +24,7 @@ pub fn blocked_answer(addrs: &[IpAddr]) -> Option<IpAddr> {
 pub fn blocked_sentence(host: &str, answer: IpAddr) -> String {
     format!(
         "{} resolves to {answer} on your network: blocked by your DNS (an ad blocker or filter?)",
-        crate::sanitize::for_terminal(host)
+        crate::text::sanitize::for_terminal(host)
     )
 }
 

@@ -34,7 +34,7 @@ impl FixedDns {
             let wrong = || {
                 format!(
                     "{VARIABLE}: '{}' is not NAME=ADDR[,ADDR...]",
-                    crate::sanitize::for_terminal(entry)
+                    crate::text::sanitize::for_terminal(entry)
                 )
             };
             let (name, addrs) = entry.split_once('=').ok_or_else(wrong)?;

@@ -56,7 +56,7 @@ impl Failure {
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Failure {
         Failure {
             kind,
-            message: crate::sanitize::text(&message.into(), crate::sanitize::SENTENCE),
+            message: crate::text::sanitize::text(&message.into(), crate::text::sanitize::SENTENCE),
             on_your_side: false,
         }
     }
@@ -249,12 +249,15 @@ fn io_failure(error: &io::Error, answered: bool, within: &str) -> Failure {
             ErrorKind::Protocol,
             format!(
                 "the answer is not valid HTTP: {}",
-                crate::words::io_error(error)
+                crate::text::words::io_error(error)
             ),
         ),
         _ => Failure::new(
             ErrorKind::Reset,
-            format!("the connection failed: {}", crate::words::io_error(error)),
+            format!(
+                "the connection failed: {}",
+                crate::text::words::io_error(error)
+            ),
         ),
     }
 }

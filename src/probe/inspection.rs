@@ -5,7 +5,7 @@
 use rustls::pki_types::CertificateDer;
 use x509_parser::x509::X509Name;
 
-use crate::sanitize::for_terminal;
+use crate::text::sanitize::for_terminal;
 
 /// Known TLS-inspection products: a word or phrase of the issuer's name (common name,
 /// organisation or unit; any case, whole words) and the product it means.
@@ -102,7 +102,7 @@ pub fn issuer_of(chain: &[CertificateDer<'_>]) -> Option<Issuer> {
         .collect::<Vec<&str>>()
         .join(" / ");
     Some(Issuer {
-        name: crate::sanitize::text(name.trim(), MAX_NAME_CHARS),
+        name: crate::text::sanitize::text(name.trim(), MAX_NAME_CHARS),
         inspector: inspector_named(&searched),
         self_signed: same_name(issuer, leaf.subject()),
     })

@@ -7,6 +7,10 @@
 //! first URL to the answer, for probes and page fetches alike; `exchange` is one plain call to
 //! an API.
 
+pub mod bot_wall;
+pub mod edge;
+pub mod locality;
+
 mod answer;
 mod auth;
 mod blocked_dns;
@@ -56,8 +60,6 @@ use redirect::{Arrival, Route};
 use session::Session;
 pub use tls::Certificate;
 use tls::Trusted;
-
-use crate::bot_wall;
 
 /// What every probe of a run shares: TLS trust, the deadline, headers, the IP family, and
 /// where names lead.

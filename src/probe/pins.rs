@@ -8,7 +8,7 @@
 use std::net::{IpAddr, Ipv6Addr, SocketAddr};
 use std::str::FromStr;
 
-use crate::sanitize::for_terminal;
+use crate::text::sanitize::for_terminal;
 
 const SHAPE: &str = "HOST:PORT:ADDR[,ADDR...]";
 

@@ -9,7 +9,7 @@
 use ureq::{Proxy, ProxyProtocol};
 use url::Url;
 
-use crate::redact::redact_typed;
+use crate::text::redact::redact_typed;
 
 /// What the environment says about proxies, read and checked once.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -82,7 +82,7 @@ pub fn is_socks(proxy: &Proxy) -> bool {
 /// The proxy a variable names, if isitdown can use it.
 fn usable(variable: &str, value: &str) -> Result<Proxy, String> {
     let refuse = |why: &str| {
-        let shown = crate::sanitize::text(&redact_typed(value), crate::sanitize::SHORT);
+        let shown = crate::text::sanitize::text(&redact_typed(value), crate::text::sanitize::SHORT);
         format!(
             "{variable}={shown}: {why}; unset it or fix it, isitdown does not go around a proxy"
         )

@@ -11,8 +11,8 @@ use super::auth::OwnHeaders;
 use super::failure::{ErrorKind, Failure};
 use super::session::Session;
 use super::{Method, Redirect};
-use crate::redact::{redact, redact_typed};
-use crate::sanitize::{self, for_terminal};
+use crate::text::redact::{redact, redact_typed};
+use crate::text::sanitize::{self, for_terminal};
 
 /// Redirects followed before giving up.
 const MAX_REDIRECTS: usize = 10;
@@ -76,8 +76,8 @@ pub(super) fn walk(session: &Session, route: Route) -> Walk {
         // A HEAD refused, or answered by what may be a challenge page, is asked again with
         // GET: the page is what tells a challenge from a refusal.
         let refused = matches!(status, 405 | 501);
-        let may_be_a_wall = crate::bot_wall::vendor(status, &answer.headers, b"").is_none()
-            && crate::bot_wall::may_be_a_wall(status);
+        let may_be_a_wall = crate::probe::bot_wall::vendor(status, &answer.headers, b"").is_none()
+            && crate::probe::bot_wall::may_be_a_wall(status);
         if method == Method::Head && head_may_fall_back && (refused || may_be_a_wall) {
             method = Method::Get;
             head_may_fall_back = false;

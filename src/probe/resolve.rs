@@ -19,7 +19,7 @@ use super::dns_seam::FixedDns;
 use super::phase_log::{PhaseFailure, Recorder};
 use super::pins::Pins;
 use super::port::port_of;
-use crate::locality::is_public_name;
+use crate::probe::locality::is_public_name;
 
 /// The ureq resolver, timed, with the run's pins. IP literals and pinned names need no lookup,
 /// so they get no DNS time.

@@ -79,7 +79,7 @@ impl<In: Transport> Connector<In> for TimedTcpConnector {
                 log.failure = Some(PhaseFailure::Connect {
                     address,
                     kind: error.kind(),
-                    detail: crate::words::io_error(&error),
+                    detail: crate::text::words::io_error(&error),
                 });
                 Err(if error.kind() == io::ErrorKind::TimedOut {
                     Error::Timeout(ureq::Timeout::Connect)

@@ -96,7 +96,7 @@ impl<In: Transport> Connector<In> for TimedTlsConnector {
                     None => (
                         format!(
                             "the connection failed during the handshake: {}",
-                            crate::words::io_error(e)
+                            crate::text::words::io_error(e)
                         ),
                         false,
                     ),

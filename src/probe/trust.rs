@@ -17,7 +17,7 @@ use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::CertificateDer;
 use rustls::RootCertStore;
 
-use crate::words::io_error as io_words;
+use crate::text::words::io_error as io_words;
 
 /// No CA bundle is this large (the whole Mozilla store is about 250 KiB).
 pub const MAX_BUNDLE_BYTES: u64 = 8 * 1024 * 1024;
@@ -251,7 +251,7 @@ fn certificates_named_by(env: &CertEnv) -> Result<Vec<CertificateDer<'static>>, 
 
 /// A regular file of at most [`MAX_BUNDLE_BYTES`]; the error is the second half of a sentence.
 fn read_bundle(path: &Path) -> Result<Vec<u8>, String> {
-    crate::file::read_bounded(path, MAX_BUNDLE_BYTES).map_err(|why| why.to_string())
+    crate::text::file::read_bounded(path, MAX_BUNDLE_BYTES).map_err(|why| why.to_string())
 }
 
 fn pem_certificates(bytes: &[u8]) -> Result<Vec<CertificateDer<'static>>, String> {

@@ -6,13 +6,13 @@ use std::time::{Duration, SystemTime};
 use colored::Colorize;
 
 use super::{state_word, Output, Reporter};
-use crate::catalog::{Catalog, StatusFormat};
-use crate::check::{Outcome, Sink};
-use crate::redact::redact_typed;
-use crate::sanitize::for_terminal;
-use crate::stats::Summary;
+use crate::engine::check::{Outcome, Sink};
+use crate::engine::stats::Summary;
 use crate::status_page;
+use crate::target::catalog::{Catalog, StatusFormat};
 use crate::target::Target;
+use crate::text::redact::redact_typed;
+use crate::text::sanitize::for_terminal;
 use crate::verdict::State;
 
 /// Detail lines start under the name.
@@ -107,7 +107,8 @@ impl Sink for Human<'_> {
             }
             if let Some(answer) = &seen.answer {
                 self.detail("http", &answer.version)?;
-                let edge = crate::edge::recognise(answer.status, &answer.reason, &answer.headers);
+                let edge =
+                    crate::probe::edge::recognise(answer.status, &answer.reason, &answer.headers);
                 if let Some(edge) = edge {
                     let id = edge.id.map(|id| format!(" ({})", for_terminal(&id)));
                     self.detail("edge", &format!("{}{}", edge.cdn, id.unwrap_or_default()))?;
@@ -123,7 +124,7 @@ impl Sink for Human<'_> {
             }
             if let Some(certificate) = &seen.certificate {
                 let days = certificate.days_left(SystemTime::now());
-                let date = crate::timestamp::rfc3339(certificate.expires_at);
+                let date = crate::text::timestamp::rfc3339(certificate.expires_at);
                 let day = date.get(..10).unwrap_or(&date);
                 let unit = if days.abs() == 1 { "day" } else { "days" };
                 self.detail("tls", &format!("certificate expires {day} ({days} {unit})"))?;
@@ -231,7 +232,7 @@ pub(super) fn write_summary(out: &mut dyn Write, s: &Summary) -> io::Result<()> 
             .map(|t| {
                 format!(
                     "{} UTC {} → {}",
-                    crate::timestamp::clock(t.at),
+                    crate::text::timestamp::clock(t.at),
                     t.from.as_str(),
                     t.to.as_str()
                 )
@@ -289,7 +290,7 @@ impl Human<'_> {
         for incident in page.incidents.iter().take(SHOWN_PER_PAGE) {
             let mut about: Vec<String> = incident.impact.iter().cloned().collect();
             if let Some(start) = incident.started_at {
-                about.push(crate::timestamp::since(start, now));
+                about.push(crate::text::timestamp::since(start, now));
             }
             let about = if about.is_empty() {
                 String::new()
@@ -343,7 +344,7 @@ impl Human<'_> {
 pub fn list(catalog: &Catalog, out: &mut dyn Write) -> io::Result<()> {
     let mut rows: Vec<_> = catalog.services().iter().collect();
     rows.sort_by(|a, b| a.key.cmp(&b.key));
-    let names = |s: &crate::catalog::Service| s.names().collect::<Vec<_>>().join(", ");
+    let names = |s: &crate::target::catalog::Service| s.names().collect::<Vec<_>>().join(", ");
     let width = rows
         .iter()
         .map(|s| names(s).chars().count())
@@ -354,7 +355,7 @@ pub fn list(catalog: &Catalog, out: &mut dyn Write) -> io::Result<()> {
         .map(|s| s.display_name().chars().count())
         .max()
         .unwrap_or(0);
-    let tags = |s: &crate::catalog::Service| match s.tags.as_slice() {
+    let tags = |s: &crate::target::catalog::Service| match s.tags.as_slice() {
         [] => "-".to_string(),
         tags => tags.join(","),
     };

@@ -6,8 +6,8 @@ use std::time::Duration;
 use colored::Colorize;
 
 use super::human::{ms, state_column, TIME_WIDTH};
-use crate::globalping::{self, Elsewhere, Place};
-use crate::sanitize::for_terminal;
+use crate::elsewhere::globalping::{self, Elsewhere, Place};
+use crate::text::sanitize::for_terminal;
 
 /// Places are indented a little more than the other detail lines: they belong together.
 const PLACE_INDENT: &str = "  ";

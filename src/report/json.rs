@@ -6,14 +6,14 @@ use std::time::{Duration, SystemTime};
 use serde::Serialize;
 
 use super::{millis, Reporter};
-use crate::catalog::{Catalog, Confidence, Service, StatusFormat};
-use crate::check::{Outcome, Sink};
-use crate::globalping::Elsewhere;
+use crate::elsewhere::globalping::Elsewhere;
+use crate::engine::check::{Outcome, Sink};
+use crate::engine::stats::Summary;
+use crate::just_me::public_dns::PublicDns;
 use crate::probe::AttemptOutcome;
-use crate::public_dns::PublicDns;
-use crate::redact::redact_typed;
-use crate::stats::Summary;
 use crate::status_page;
+use crate::target::catalog::{Catalog, Confidence, Service, StatusFormat};
+use crate::text::redact::redact_typed;
 use crate::verdict::{ErrorKind, State};
 
 pub struct JsonLines<'w> {
@@ -129,8 +129,8 @@ fn write_line(out: &mut dyn Write, value: &impl Serialize) -> io::Result<()> {
 fn made_safe(value: &mut serde_json::Value) {
     use serde_json::Value;
     match value {
-        Value::String(text) if !crate::sanitize::is_clean(text) => {
-            *text = crate::sanitize::for_terminal(text);
+        Value::String(text) if !crate::text::sanitize::is_clean(text) => {
+            *text = crate::text::sanitize::for_terminal(text);
         }
         Value::Array(items) => items.iter_mut().for_each(made_safe),
         Value::Object(fields) => fields.values_mut().for_each(made_safe),
@@ -140,7 +140,7 @@ fn made_safe(value: &mut serde_json::Value) {
 
 /// RFC 3339, UTC, milliseconds.
 pub fn rfc3339(time: SystemTime) -> String {
-    crate::timestamp::rfc3339_millis(time)
+    crate::text::timestamp::rfc3339_millis(time)
 }
 
 #[derive(Serialize)]
@@ -289,7 +289,7 @@ impl<'a> ProbeLine<'a> {
             state: outcome.verdict.state,
             reason: &outcome.verdict.reason,
             http: seen.answer.as_ref().map(|a| {
-                let edge = crate::edge::recognise(a.status, &a.reason, &a.headers);
+                let edge = crate::probe::edge::recognise(a.status, &a.reason, &a.headers);
                 Http {
                     status: a.status,
                     reason: &a.reason,

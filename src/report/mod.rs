@@ -1,6 +1,8 @@
 //! Reports: what a person, a script, jq or a monitoring system reads. One module per format;
 //! each gets every probe as it completes, in argument order, and the last of each target at the end.
 
+pub mod hook;
+
 mod human;
 mod human_elsewhere;
 mod json;
@@ -12,9 +14,9 @@ mod spinner;
 use std::io::{self, Write};
 use std::time::Duration;
 
-use crate::catalog::Catalog;
-use crate::check::{Outcome, Sink};
-use crate::stats::Summary;
+use crate::engine::check::{Outcome, Sink};
+use crate::engine::stats::Summary;
+use crate::target::catalog::Catalog;
 use crate::target::Target;
 use crate::verdict::State;
 
@@ -111,7 +113,7 @@ impl Sink for OnlyProblems<'_> {
         self.0.judged(plan, outcome)
     }
 
-    fn idle(&mut self, progress: &crate::check::Progress) -> io::Result<()> {
+    fn idle(&mut self, progress: &crate::engine::check::Progress) -> io::Result<()> {
         self.0.idle(progress)
     }
 

@@ -2,7 +2,7 @@
 //! exit codes as always (they are the plugin codes).
 
 use super::Row;
-use crate::sanitize::for_terminal;
+use crate::text::sanitize::for_terminal;
 use crate::verdict::State;
 
 fn word(state: State) -> &'static str {

@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 use std::time::UNIX_EPOCH;
 
 use super::Row;
-use crate::check::Outcome;
+use crate::engine::check::Outcome;
 use crate::verdict::State;
 
 /// Label values escape backslash, quote and newline, as the text format says.

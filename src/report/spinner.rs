@@ -8,10 +8,10 @@ use crossterm::cursor::MoveToColumn;
 use crossterm::terminal::{self, Clear, ClearType};
 use crossterm::QueueableCommand;
 
-use crate::check::{Outcome, Progress, Sink, Step};
-use crate::redact::host_name;
-use crate::sanitize::for_terminal;
+use crate::engine::check::{Outcome, Progress, Sink, Step};
 use crate::target::Target;
+use crate::text::redact::host_name;
+use crate::text::sanitize::for_terminal;
 
 /// A run that answers sooner than this shows no spinner at all.
 const DELAY: Duration = Duration::from_millis(300);

@@ -5,7 +5,7 @@
 use std::time::{Duration, SystemTime};
 
 use super::{Entry, Incident, Page, Severity};
-use crate::sanitize;
+use crate::text::sanitize;
 
 /// An open entry older than this is taken for one the provider forgot to close.
 const FRESH_FOR: Duration = Duration::from_secs(2 * 3600);
@@ -88,7 +88,7 @@ mod tests {
     use super::*;
 
     fn at(stamp: &str) -> SystemTime {
-        crate::timestamp::parse(stamp).unwrap()
+        crate::text::timestamp::parse(stamp).unwrap()
     }
 
     /// Shaped like a status page's RSS 2.0 history: newest first, HTML in descriptions.

@@ -7,8 +7,8 @@ use serde_json::Value;
 
 use super::{aws, betterstack, feed, google, heroku, slack, statusio, statuspage};
 use super::{Indexed, Page, Source};
-use crate::catalog::StatusFormat;
 use crate::probe::{self, Client, Fetched};
+use crate::target::catalog::StatusFormat;
 
 /// The most of a status page that is read (Google's incident history runs to a few hundred KB).
 const MAX_PAGE_BYTES: usize = 4 * 1024 * 1024;
@@ -151,7 +151,7 @@ fn shown(content_type: &str) -> String {
     if content_type.is_empty() {
         "no content type".to_string()
     } else {
-        crate::sanitize::text(content_type, crate::sanitize::SHORT)
+        crate::text::sanitize::text(content_type, crate::text::sanitize::SHORT)
     }
 }
 

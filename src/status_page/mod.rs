@@ -18,7 +18,7 @@ mod statuspage;
 
 use std::time::SystemTime;
 
-use crate::catalog::{Service, StatusFormat};
+use crate::target::catalog::{Service, StatusFormat};
 
 pub use fetch::{parse, read, read_indexed};
 pub use narrow::Indexed;
@@ -163,7 +163,7 @@ pub fn impact_severity(word: Option<&str>) -> Severity {
 pub(crate) mod json {
     use serde_json::Value;
 
-    use crate::sanitize;
+    use crate::text::sanitize;
 
     /// A text the page gives, made safe to show (every reader takes its words from here).
     pub fn text(value: &Value, key: &str) -> Option<String> {
@@ -190,7 +190,7 @@ pub(crate) mod json {
     }
 
     pub fn time(value: &Value, key: &str) -> Option<std::time::SystemTime> {
-        crate::timestamp::parse(&text(value, key)?)
+        crate::text::timestamp::parse(&text(value, key)?)
     }
 }
 

@@ -7,7 +7,7 @@ use std::sync::Mutex;
 
 use super::report::{bounded, Report, MAX_LISTED};
 use super::{Component, Page, Severity, Source};
-use crate::catalog::Service;
+use crate::target::catalog::Service;
 
 /// A page as read, with its index, and the reports already made from it, by service key.
 #[derive(Debug, Default)]
@@ -155,8 +155,8 @@ fn mentions(title: &str, service: &Service, wanted: &[String]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::catalog::StatusFormat;
     use crate::status_page::Component;
+    use crate::target::catalog::StatusFormat;
 
     #[test]
     fn a_page_is_narrowed_once_per_service_and_by_index() {

@@ -77,7 +77,7 @@ impl Report {
         let entry = self.latest.first()?;
         let when = entry
             .updated
-            .map(|at| format!(", {}", crate::timestamp::ago(at, now)))
+            .map(|at| format!(", {}", crate::text::timestamp::ago(at, now)))
             .unwrap_or_default();
         Some(format!(
             "latest from {}: '{}'{when}",

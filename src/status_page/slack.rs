@@ -31,7 +31,7 @@ pub fn read(json: &Value) -> Option<Page> {
                 components: list(item, "services")
                     .iter()
                     .filter_map(|s| s.as_str())
-                    .map(|s| crate::sanitize::text(s, crate::sanitize::SHORT))
+                    .map(|s| crate::text::sanitize::text(s, crate::text::sanitize::SHORT))
                     .collect(),
             })
         })

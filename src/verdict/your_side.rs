@@ -2,10 +2,10 @@
 //! connection (the reference endpoints), their DNS (public DNS, a DNS filter), a proxy or
 //! security software inspecting TLS; and, on an answer, an IP family that did not answer.
 
-use crate::connectivity::Connectivity;
+use crate::just_me::connectivity::Connectivity;
+use crate::just_me::public_dns::Finding;
 use crate::probe::dual_stack;
 use crate::probe::{Failure, Observation};
-use crate::public_dns::Finding;
 
 use super::{Error, State, Verdict};
 
@@ -56,8 +56,8 @@ pub(super) fn dual_stack(seen: &Observation) -> Option<dual_stack::DualStack> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::just_me::public_dns::PublicDns;
     use crate::probe::ErrorKind;
-    use crate::public_dns::PublicDns;
 
     fn connectivity(online: bool, finding: Option<Finding>) -> Connectivity {
         Connectivity {

@@ -17,8 +17,8 @@ use crossterm::terminal::{self, Clear, ClearType};
 use crossterm::QueueableCommand;
 
 use super::{human, state_word, Reporter};
-use crate::check::{Outcome, Progress, Sink, TICK};
-use crate::stats::Summary;
+use crate::engine::check::{Outcome, Progress, Sink, TICK};
+use crate::engine::stats::Summary;
 use crate::target::Target;
 use track::{Change, Track};
 
@@ -158,7 +158,7 @@ impl Drop for Live<'_> {
 fn change_line(change: &Change) -> String {
     format!(
         "{} UTC  {}  {} → {} after {}",
-        crate::timestamp::clock(change.at),
+        crate::text::timestamp::clock(change.at),
         change.name,
         state_word(change.from),
         state_word(change.to),

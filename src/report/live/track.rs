@@ -4,9 +4,9 @@ use std::collections::VecDeque;
 use std::time::{Duration, Instant, SystemTime};
 
 use super::render::{Mark, Row};
-use crate::check::Outcome;
-use crate::sanitize::for_terminal;
+use crate::engine::check::Outcome;
 use crate::target::Target;
+use crate::text::sanitize::for_terminal;
 use crate::verdict::State;
 
 /// The sparkline never needs more probes than this.

@@ -1,0 +1,438 @@
+//! The config file: TOML with `[defaults]` (any long option), `[services.NAME]` (targets of the
+//! user's own), `[connectivity]` (the reference endpoints and the public DNS resolvers) and
+//! `[globalping]` (the API that `--from` asks).
+//!
+//! Missing is fine; malformed is bad input, named by file and line.
+
+use std::collections::BTreeMap;
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+
+use clap::ArgAction;
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::cli;
+use crate::elsewhere::check_base;
+use crate::elsewhere::globalping::Locations;
+use crate::exit::BadInput;
+use crate::just_me::connectivity::Reference;
+use crate::just_me::public_dns;
+use crate::target::catalog::{self, Service};
+use crate::target::expect::StatusSet;
+use crate::text::file::{self, Refusal};
+use crate::text::redact::redact_typed;
+
+/// What the config file says, already checked.
+#[derive(Debug, Clone, Default)]
+pub struct Config {
+    /// `[defaults]` as the command-line words they stand for, to be put in front of argv.
+    pub default_words: Vec<OsString>,
+    pub services: Vec<Service>,
+    pub connectivity: Option<ConnectivityConfig>,
+    pub globalping: GlobalpingConfig,
+}
+
+/// `[globalping]`: where the API is and the token to send it. The environment wins over both
+/// (see `settings`).
+#[derive(Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GlobalpingConfig {
+    pub url: Option<String>,
+    pub token: Option<String>,
+}
+
+/// Never shows the token.
+impl std::fmt::Debug for GlobalpingConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GlobalpingConfig")
+            .field("url", &self.url)
+            .field("token", &self.token.as_ref().map(|_| "***"))
+            .finish()
+    }
+}
+
+/// `[connectivity]`: what it leaves out keeps its default.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConnectivityConfig {
+    pub references: Option<Vec<Reference>>,
+    /// DNS-over-HTTPS JSON resolvers, by IP address; empty: never ask public DNS.
+    pub dns: Option<Vec<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConnectivityTable {
+    references: Option<Vec<Spanned<ReferenceConfig>>>,
+    dns: Option<Spanned<Vec<Spanned<String>>>>,
+}
+
+/// A reference endpoint: a URL that must answer 2xx, or a URL with its exact expected answer.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(untagged)]
+enum ReferenceConfig {
+    Url(String),
+    Exact {
+        url: String,
+        status: Option<u16>,
+        body: Option<String>,
+    },
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConfigFile {
+    #[serde(default)]
+    defaults: BTreeMap<String, Spanned<toml::Value>>,
+    #[serde(default)]
+    services: BTreeMap<String, Spanned<Service>>,
+    connectivity: Option<ConnectivityTable>,
+    globalping: Option<Spanned<GlobalpingConfig>>,
+}
+
+/// A config file larger than this is not one.
+const MAX_CONFIG_BYTES: u64 = 4 * 1024 * 1024;
+
+/// Options that make no sense as a default.
+const NOT_DEFAULTS: &[&str] = &[
+    "config",
+    "list",
+    "generate",
+    "complete-targets",
+    "help",
+    "version",
+    "targets",
+];
+
+/// Where the config file is: `--config`, then `ISITDOWN_CONFIG`, then the XDG location.
+/// The second value says whether the user named it (then it must exist).
+pub fn locate(cli_path: Option<&Path>) -> Option<(PathBuf, bool)> {
+    if let Some(path) = cli_path {
+        return Some((path.to_path_buf(), true));
+    }
+    if let Some(path) = std::env::var_os("ISITDOWN_CONFIG").filter(|p| !p.is_empty()) {
+        return Some((PathBuf::from(path), true));
+    }
+    let base = std::env::var_os("XDG_CONFIG_HOME")
+        .filter(|p| !p.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| Path::new(&home).join(".config")))?;
+    Some((base.join("isitdown").join("config.toml"), false))
+}
+
+/// Reads and checks the config file; a default location that does not exist is no config.
+pub fn load(cli_path: Option<&Path>) -> Result<Config, BadInput> {
+    let Some((path, named)) = locate(cli_path) else {
+        return Ok(Config::default());
+    };
+    let bytes = match file::read_bounded(&path, MAX_CONFIG_BYTES) {
+        Ok(bytes) => bytes,
+        Err(Refusal::Missing) if !named => return Ok(Config::default()),
+        Err(why) => {
+            return Err(BadInput(format!(
+                "cannot read config file {}: {why}",
+                path.display()
+            )))
+        }
+    };
+    let text = String::from_utf8(bytes)
+        .map_err(|_| BadInput(format!("config file {} is not UTF-8 text", path.display())))?;
+    parse(&text, &path)
+}
+
+/// Parses config text; `path` only names the file in errors.
+pub fn parse(text: &str, path: &Path) -> Result<Config, BadInput> {
+    let at = |span: Option<std::ops::Range<usize>>, what: String| {
+        let line = span.map(|s| file::line_of(text, s.start));
+        let place = line.map(|l| format!(", line {l}")).unwrap_or_default();
+        BadInput(format!("config file {}{place}: {what}", path.display()))
+    };
+    let file: ConfigFile =
+        toml::from_str(text).map_err(|e| at(e.span(), first_line(e.message())))?;
+
+    let mut argv: Vec<OsString> = vec!["isitdown".into()];
+    for (key, value) in &file.defaults {
+        let words = default_as_args(key, value.get_ref())
+            .map_err(|what| at(Some(value.span()), format!("[defaults] {key}: {what}")))?;
+        if let ("from", toml::Value::String(from)) = (key.as_str(), value.get_ref()) {
+            Locations::parse(from)
+                .map_err(|what| at(Some(value.span()), format!("[defaults] from: {what}")))?;
+        }
+        // Each key alone first, so that an error points at its own line.
+        let alone = std::iter::once(OsString::from("isitdown")).chain(words.iter().cloned());
+        cli::parse(alone).map_err(|e| {
+            at(
+                Some(value.span()),
+                format!("[defaults] {key}: {}", cli::error_words(&e)),
+            )
+        })?;
+        argv.extend(words);
+    }
+    // Then all of them together, as they will be read in front of the command line.
+    if argv.len() > 1 {
+        cli::parse(argv.iter().cloned())
+            .map_err(|e| at(None, format!("[defaults]: {}", cli::error_words(&e))))?;
+    }
+    let default_words = argv.split_off(1);
+
+    let mut services = BTreeMap::new();
+    for (key, service) in file.services {
+        let span = service.span();
+        let service = service.into_inner();
+        check_service(&key, &service).map_err(|what| at(Some(span.clone()), what))?;
+        services.insert(key, service);
+    }
+
+    let connectivity = match file.connectivity {
+        Some(table) => Some(ConnectivityConfig {
+            references: table
+                .references
+                .map(|list| references(list, &at))
+                .transpose()?,
+            dns: table.dns.map(|list| resolvers(list, &at)).transpose()?,
+        }),
+        None => None,
+    };
+
+    let globalping = match file.globalping {
+        Some(table) => {
+            let span = table.span();
+            let table = table.into_inner();
+            if let Some(url) = &table.url {
+                check_base(url).map_err(|why| at(Some(span), format!("[globalping] url {why}")))?;
+            }
+            table
+        }
+        None => GlobalpingConfig::default(),
+    };
+
+    Ok(Config {
+        default_words,
+        services: catalog::keyed(services),
+        connectivity,
+        globalping,
+    })
+}
+
+/// Where an error is: the line of a span, and what is wrong there.
+type At<'a> = dyn Fn(Option<std::ops::Range<usize>>, String) -> BadInput + 'a;
+
+/// `[connectivity] dns`: resolvers named by IP address, at most [`public_dns::MAX_RESOLVERS`].
+fn resolvers(list: Spanned<Vec<Spanned<String>>>, at: &At) -> Result<Vec<String>, BadInput> {
+    let span = list.span();
+    let list = list.into_inner();
+    if list.len() > public_dns::MAX_RESOLVERS {
+        let what = format!(
+            "[connectivity] dns: at most {} resolvers",
+            public_dns::MAX_RESOLVERS
+        );
+        return Err(at(Some(span), what));
+    }
+    list.into_iter()
+        .map(|resolver| {
+            let span = resolver.span();
+            let resolver = resolver.into_inner();
+            public_dns::check_resolver(&resolver)
+                .map_err(|why| at(Some(span), format!("[connectivity] dns: {why}")))?;
+            Ok(resolver)
+        })
+        .collect()
+}
+
+/// `[connectivity] references`: each an http(s) URL.
+fn references(list: Vec<Spanned<ReferenceConfig>>, at: &At) -> Result<Vec<Reference>, BadInput> {
+    let mut references = Vec::new();
+    for reference in list {
+        let span = reference.span();
+        let reference = reference.into_inner();
+        let url = match &reference {
+            ReferenceConfig::Url(url) | ReferenceConfig::Exact { url, .. } => url,
+        };
+        let web = url::Url::parse(url).is_ok_and(|u| matches!(u.scheme(), "http" | "https"));
+        if !web {
+            let what = format!(
+                "[connectivity] reference '{}' is not an http:// or https:// URL",
+                redact_typed(url)
+            );
+            return Err(at(Some(span), what));
+        }
+        references.push(match reference {
+            ReferenceConfig::Url(url) => Reference {
+                url,
+                status: None,
+                body: None,
+            },
+            ReferenceConfig::Exact { url, status, body } => Reference { url, status, body },
+        });
+    }
+    Ok(references)
+}
+
+/// A `[defaults]` entry as the command-line words it stands for.
+fn default_as_args(key: &str, value: &toml::Value) -> Result<Vec<OsString>, String> {
+    let long = key.replace('_', "-");
+    if NOT_DEFAULTS.contains(&long.as_str()) {
+        return Err("this option cannot be a default".into());
+    }
+    let command = cli::command();
+    let arg = command
+        .get_arguments()
+        .find(|a| a.get_long() == Some(long.as_str()))
+        .ok_or_else(|| "not an isitdown option".to_string())?;
+    let flag = format!("--{long}");
+    let is_switch = matches!(arg.get_action(), ArgAction::SetTrue);
+    let scalar = |v: &toml::Value| -> Result<String, String> {
+        match v {
+            toml::Value::String(s) => Ok(s.clone()),
+            toml::Value::Integer(i) => Ok(i.to_string()),
+            toml::Value::Float(f) => Ok(f.to_string()),
+            _ => Err("expected a string or a number".into()),
+        }
+    };
+    match value {
+        toml::Value::Boolean(on) if is_switch => Ok(if *on { vec![flag.into()] } else { vec![] }),
+        _ if is_switch => Err("expected true or false".into()),
+        toml::Value::Array(items) => items
+            .iter()
+            .map(|item| scalar(item).map(|v| OsString::from(format!("{flag}={v}"))))
+            .collect(),
+        other => Ok(vec![format!("{flag}={}", scalar(other)?).into()]),
+    }
+}
+
+fn check_service(key: &str, service: &Service) -> Result<(), String> {
+    let url = url::Url::parse(&service.url).map_err(|e| {
+        format!(
+            "[services.{key}] url '{}' is not a URL: {e}",
+            redact_typed(&service.url)
+        )
+    })?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(format!(
+            "[services.{key}] url must start with http:// or https://"
+        ));
+    }
+    if let Some(expect) = &service.expect {
+        StatusSet::parse(expect).map_err(|e| format!("[services.{key}] expect: {e}"))?;
+    }
+    for (what, page) in [
+        ("status_page", &service.status_page),
+        ("status_api", &service.status_api),
+    ] {
+        if let Some(page) = page {
+            url::Url::parse(page).map_err(|e| {
+                format!(
+                    "[services.{key}] {what} '{}' is not a URL: {e}",
+                    redact_typed(page)
+                )
+            })?;
+        }
+    }
+    Ok(())
+}
+
+fn first_line(text: &str) -> String {
+    text.lines().next().unwrap_or_default().trim().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    fn parse_str(text: &str) -> Result<Config, BadInput> {
+        parse(text, Path::new("test.toml"))
+    }
+
+    #[test]
+    fn defaults_are_read_like_the_command_line() {
+        let config = parse_str(
+            "[defaults]\ntimeout = \"5s\"\nslow = \"2s\"\ninsecure = true\nheader = [\"A: b\"]\nretries = 2\n",
+        )
+        .unwrap();
+        let words = std::iter::once(OsString::from("isitdown")).chain(config.default_words);
+        let defaults = cli::parse(words).unwrap();
+        assert_eq!(defaults.timeout, Some(Duration::from_secs(5)));
+        assert_eq!(defaults.slow, Some(Duration::from_secs(2)));
+        assert!(defaults.insecure);
+        assert_eq!(defaults.headers, vec!["A: b".to_string()]);
+        assert_eq!(defaults.retries, Some(2));
+    }
+
+    #[test]
+    fn a_configured_url_alone_must_answer_2xx() {
+        let config = parse_str(
+            "[connectivity]\nreferences = [\"http://127.0.0.1:1/ok\", {url = \"http://127.0.0.1:1/204\", status = 204}]\n",
+        )
+        .unwrap();
+        let references = config.connectivity.unwrap().references.unwrap();
+        assert_eq!(references[0].status, None);
+        assert_eq!(references[1].status, Some(204));
+    }
+
+    #[test]
+    fn public_dns_resolvers_are_named_by_ip_address() {
+        let config =
+            parse_str("[connectivity]\ndns = [\"https://127.0.0.1/dns-query\"]\n").unwrap();
+        let connectivity = config.connectivity.unwrap();
+        assert_eq!(
+            connectivity.dns,
+            Some(vec!["https://127.0.0.1/dns-query".to_string()])
+        );
+        assert_eq!(connectivity.references, None, "left out: the defaults");
+        let error =
+            parse_str("[connectivity]\ndns = [\n  \"https://dns.google/resolve\"]\n").unwrap_err();
+        assert!(
+            error.0.contains("line 3") && error.0.contains("IP address"),
+            "{error}"
+        );
+        let many = ["\"http://127.0.0.1/\""; 9].join(", ");
+        let error = parse_str(&format!("[connectivity]\ndns = [{many}]\n")).unwrap_err();
+        assert!(error.0.contains("at most 8"), "{error}");
+    }
+
+    #[test]
+    fn services_know_their_names() {
+        let config = parse_str(
+            "[services.MyAPI]\nurl = \"https://api.example.com/health\"\nname = \"My API\"\naliases = [\"Api\"]\n",
+        )
+        .unwrap();
+        assert_eq!(config.services[0].key, "myapi");
+        assert_eq!(config.services[0].aliases, vec!["api".to_string()]);
+    }
+
+    #[test]
+    fn errors_name_the_file_and_the_line() {
+        let error = parse_str("[defaults]\n\ntimeout = \"soon\"\n").unwrap_err();
+        assert!(error.0.contains("test.toml, line 3"), "{error}");
+        assert!(error.0.contains("timeout"), "{error}");
+
+        let error = parse_str("[defaults]\nnope = 1\n").unwrap_err();
+        assert!(
+            error.0.contains("line 2") && error.0.contains("nope"),
+            "{error}"
+        );
+
+        let error = parse_str("[services.x]\nurl = \"ftp://x\"\n").unwrap_err();
+        assert!(
+            error.0.contains("line 1") && error.0.contains("http"),
+            "{error}"
+        );
+
+        let error = parse_str("[defaults\n").unwrap_err();
+        assert!(error.0.contains("line 1"), "{error}");
+
+        let error = parse_str(
+            "[connectivity]\nreferences = [\n  \"http://ok/\",\n  \"ftp://u:hunter2@x/\"]\n",
+        )
+        .unwrap_err();
+        assert!(
+            error.0.contains("line 4") && error.0.contains("u:***@"),
+            "{error}"
+        );
+        assert!(!error.0.contains("hunter2"));
+
+        let error = parse_str("[defaults]\nconfig = \"x\"\n").unwrap_err();
+        assert!(error.0.contains("cannot be a default"), "{error}");
+    }
+}

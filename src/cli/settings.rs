@@ -1,0 +1,433 @@
+//! What the user asked for, checked and merged: the command line over the config file's
+//! `[defaults]` (clap resolves that, see `cli::parse_layered`), over the built-in defaults.
+//! Building clients and reading the environment happen where they are used, not here.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use ureq::config::IpFamily;
+
+use crate::cli::config::{Config, GlobalpingConfig};
+use crate::cli::{Cli, ColorWhen, FormatArg, Generate, UntilArg};
+use crate::elsewhere::globalping::Locations;
+use crate::engine::check::Plan;
+use crate::engine::monitor::Schedule;
+use crate::exit::BadInput;
+use crate::just_me::connectivity::{self, Reference};
+use crate::just_me::public_dns;
+use crate::probe::pins::Pins;
+use crate::probe::{self, Method};
+use crate::report::hook::Hook;
+use crate::report::{Format, Output};
+use crate::status_page;
+use crate::target::catalog::Catalog;
+use crate::target::expect::StatusSet;
+use crate::target::list::{self as target_list, Word};
+use crate::target::Target;
+use crate::verdict::{Criteria, State};
+
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
+const DEFAULT_INTERVAL: Duration = Duration::from_secs(1);
+const DEFAULT_CERT_WARN: Duration = Duration::from_secs(14 * 86_400);
+
+#[derive(Debug, Clone)]
+pub enum Mode {
+    Probe(Vec<Target>),
+    List(Catalog),
+    Generate(Generate),
+    /// The targets that start with a prefix, for completion scripts.
+    Complete {
+        catalog: Catalog,
+        prefix: String,
+    },
+}
+
+/// How to reach targets: trust, deadline, address family, extra headers and pinned addresses.
+#[derive(Debug, Clone)]
+pub struct Connection {
+    pub insecure: bool,
+    pub cacert: Option<PathBuf>,
+    pub timeout: Duration,
+    pub ip_family: IpFamily,
+    pub headers: Vec<(String, String)>,
+    pub pins: Pins,
+}
+
+/// `--from`: where else to probe from, and the API settings of the config file (the
+/// environment is read where the API is used).
+#[derive(Debug, Clone)]
+pub struct FromSettings {
+    pub locations: Locations,
+    pub globalping: GlobalpingConfig,
+}
+
+/// Options that apply to every target, on top of what its catalog entry says.
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    pub method: Option<Method>,
+    pub expect: Option<StatusSet>,
+    pub contains: Option<String>,
+    pub slow: Option<Duration>,
+    pub cert_warn: Option<Duration>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub mode: Mode,
+    pub output: Output,
+    pub connection: Connection,
+    pub overrides: Overrides,
+    pub retries: u32,
+    pub schedule: Schedule,
+    pub status_page: bool,
+    /// The endpoints that tell whether the user's own connection works; none: no check.
+    pub references: Vec<Reference>,
+    /// With `--from`.
+    pub from: Option<FromSettings>,
+    /// `--on-change`, in repeated runs.
+    pub on_change: Option<Hook>,
+    /// Public DNS-over-HTTPS resolvers asked when DNS fails a public name; none: never.
+    pub dns: Vec<String>,
+}
+
+impl Settings {
+    /// `typed` is the command line alone, `merged` the command line over `[defaults]`: where
+    /// two options exclude each other, what was typed wins over what was configured.
+    pub fn resolve(typed: Cli, merged: Cli, config: Config) -> Result<Settings, BadInput> {
+        let output = output(&typed, &merged)?;
+        let (method, contains) = method_and_contains(&typed, &merged)?;
+        let headers = merged
+            .headers
+            .iter()
+            .map(|h| parse_header(h))
+            .collect::<Result<Vec<_>, _>>()?;
+        let ip_family = match (merged.ipv4, merged.ipv6) {
+            (true, true) => return Err(BadInput::new("-4 and -6 exclude each other")),
+            (true, false) => IpFamily::Ipv4Only,
+            (false, true) => IpFamily::Ipv6Only,
+            (false, false) => IpFamily::Any,
+        };
+        let pins = Pins::parse(&merged.resolve).map_err(BadInput)?;
+        let from = match &merged.from {
+            Some(text) => {
+                let layer = if typed.from.is_some() {
+                    "--from"
+                } else {
+                    "[defaults] from"
+                };
+                let locations =
+                    Locations::parse(text).map_err(|why| BadInput(format!("{layer}: {why}")))?;
+                Some(FromSettings {
+                    locations,
+                    globalping: config.globalping.clone(),
+                })
+            }
+            None => None,
+        };
+        let timeout = merged.timeout.unwrap_or(DEFAULT_TIMEOUT);
+        if timeout.is_zero() {
+            return Err(BadInput::new("--timeout must be longer than zero"));
+        }
+        // Public DNS is part of checking the user's side: off with the connectivity check.
+        let configured = config.connectivity.unwrap_or_default();
+        let (references, dns) = if merged.no_connectivity_check {
+            (Vec::new(), Vec::new())
+        } else {
+            (
+                configured
+                    .references
+                    .unwrap_or_else(connectivity::default_references),
+                configured
+                    .dns
+                    .unwrap_or_else(|| public_dns::DEFAULT_RESOLVERS.map(String::from).to_vec()),
+            )
+        };
+        let schedule = Schedule {
+            count: merged.count,
+            interval: merged.interval.unwrap_or(DEFAULT_INTERVAL),
+            watch: merged.watch,
+            until: merged.until.map(|until| match until {
+                UntilArg::Up => State::Up,
+                UntilArg::Down => State::Down,
+            }),
+        };
+        let on_change = on_change(&typed, &merged, &schedule, timeout)?;
+        let mode = if let Some(what) = typed.generate {
+            Mode::Generate(what)
+        } else if let Some(prefix) = typed.complete_targets {
+            Mode::Complete {
+                catalog: Catalog::with_user_services(config.services),
+                prefix,
+            }
+        } else if typed.list {
+            Mode::List(Catalog::with_user_services(config.services))
+        } else {
+            let mut words: Vec<Word> = typed.targets.iter().map(|t| Word::typed(t)).collect();
+            for file in &typed.files {
+                words.extend(target_list::read_file(file, std::io::stdin().lock())?);
+            }
+            let no_words_in_files = words.is_empty() && !typed.files.is_empty();
+            if no_words_in_files {
+                return Err(BadInput::new(
+                    "no target given: the target file holds none (one per line, # for comments)",
+                ));
+            }
+            Mode::Probe(targets(&words, config.services, ip_family)?)
+        };
+
+        Ok(Settings {
+            mode,
+            output,
+            connection: Connection {
+                insecure: merged.insecure,
+                cacert: merged.cacert,
+                timeout,
+                ip_family,
+                headers,
+                pins,
+            },
+            overrides: Overrides {
+                method,
+                expect: merged.expect,
+                contains,
+                slow: merged.slow,
+                cert_warn: merged.cert_warn,
+            },
+            retries: merged.retries.unwrap_or(0),
+            schedule,
+            status_page: !merged.no_status_page,
+            references,
+            from,
+            on_change,
+            dns,
+        })
+    }
+
+    /// What to send to a target and how to judge the answer: the command line over the catalog.
+    pub fn plan(&self, target: &Target) -> Plan {
+        let service = target.service.as_ref();
+        let expect = self.overrides.expect.clone().or_else(|| {
+            service
+                .and_then(|s| s.expect.as_deref())
+                .and_then(|e| StatusSet::parse(e).ok())
+        });
+        let contains = self
+            .overrides
+            .contains
+            .clone()
+            .or_else(|| service.and_then(|s| s.contains.clone()));
+        let catalog_method = service.and_then(|s| s.method);
+        let method = match (self.overrides.method, &contains) {
+            (Some(method), _) => method,
+            (None, Some(_)) => Method::Get,
+            (None, None) => catalog_method.unwrap_or(Method::Get),
+        };
+        Plan {
+            target: target.clone(),
+            request: probe::Request {
+                url: target.url.clone(),
+                method,
+                head_falls_back_to_get: self.overrides.method.is_none() && method == Method::Head,
+                find_in_body: contains.clone(),
+            },
+            criteria: Criteria {
+                expect,
+                contains,
+                slow: self.overrides.slow,
+                cert_warn: self.overrides.cert_warn.unwrap_or(DEFAULT_CERT_WARN),
+            },
+            status_source: service
+                .filter(|_| self.status_page)
+                .and_then(status_page::Source::of),
+        }
+    }
+}
+
+/// `--json` is `--format json`; within one layer the two must agree.
+fn format(typed: &Cli, merged: &Cli) -> Result<Format, BadInput> {
+    let (json, format, layer) = if typed.json || typed.format.is_some() {
+        (typed.json, typed.format, "")
+    } else {
+        (merged.json, merged.format, "[defaults]: ")
+    };
+    let format = match (json, format) {
+        (true, Some(format)) if format != FormatArg::Json => {
+            return Err(BadInput(format!(
+                "{layer}--json and --format disagree: give one of them"
+            )))
+        }
+        (true, _) => FormatArg::Json,
+        (false, format) => format.unwrap_or(FormatArg::Human),
+    };
+    Ok(match format {
+        FormatArg::Human => Format::Human,
+        FormatArg::Json => Format::Json,
+        FormatArg::Nagios => Format::Nagios,
+        FormatArg::Prometheus => Format::Prometheus,
+    })
+}
+
+/// `--contains` needs a body, so it cannot go with HEAD: a typed one wins over a configured
+/// one, and two in the same layer are bad input.
+fn method_and_contains(
+    typed: &Cli,
+    merged: &Cli,
+) -> Result<(Option<Method>, Option<String>), BadInput> {
+    let merged_method = merged.method.map(Method::from);
+    match (typed.method.map(Method::from), &typed.contains) {
+        (Some(Method::Head), Some(_)) => Err(BadInput::new(
+            "--contains needs a body, so it cannot go with -X HEAD",
+        )),
+        (Some(Method::Head), None) => Ok((Some(Method::Head), None)),
+        (method, Some(text)) => Ok((
+            method.or(merged_method.filter(|m| *m != Method::Head)),
+            Some(text.clone()),
+        )),
+        (method, None) => match (method.or(merged_method), &merged.contains) {
+            (Some(Method::Head), Some(_)) => Err(BadInput::new(
+                "[defaults]: contains needs a body, so it cannot go with method HEAD",
+            )),
+            (method, contains) => Ok((method, contains.clone())),
+        },
+    }
+}
+
+/// The targets as typed, each resolved; an address literal must fit `-4` or `-6`.
+fn targets(
+    typed: &[Word],
+    user_services: Vec<crate::target::catalog::Service>,
+    ip_family: IpFamily,
+) -> Result<Vec<Target>, BadInput> {
+    if typed.is_empty() {
+        return Err(BadInput::new(
+            "no target given: name a service, a URL or a host (see isitdown --help)",
+        ));
+    }
+    // URLs need no catalog; parsing it is most of the start-up time of a one-URL probe.
+    let catalog = if typed.iter().any(Word::needs_catalog) {
+        Catalog::with_user_services(user_services)
+    } else {
+        Catalog::default()
+    };
+    let targets = target_list::resolve(typed, &catalog)?;
+    for target in &targets {
+        let conflict = match (target.url.host(), ip_family) {
+            (Some(url::Host::Ipv4(_)), IpFamily::Ipv6Only) => Some(("IPv4", "-6")),
+            (Some(url::Host::Ipv6(_)), IpFamily::Ipv4Only) => Some(("IPv6", "-4")),
+            _ => None,
+        };
+        if let Some((family, flag)) = conflict {
+            return Err(BadInput(format!(
+                "'{}' is an {family} address, but {flag} allows no other",
+                target.display_input()
+            )));
+        }
+    }
+    Ok(targets)
+}
+
+/// `Name: value`, checked without ever echoing the value (headers carry secrets).
+fn parse_header(text: &str) -> Result<(String, String), BadInput> {
+    let (name, value) = text
+        .split_once(':')
+        .ok_or_else(|| BadInput::new("a --header must look like 'Name: value'"))?;
+    let name = name.trim();
+    let valid_name = !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
+    if !valid_name {
+        return Err(BadInput::new(
+            "a --header name may only hold letters, digits and -_.!#$%&'*+^`|~",
+        ));
+    }
+    let value = value.trim();
+    if value.bytes().any(|b| b.is_ascii_control() && b != b'\t') {
+        return Err(BadInput(format!(
+            "the value of --header '{name}' holds control characters"
+        )));
+    }
+    Ok((name.to_string(), value.to_string()))
+}
+
+/// The format, and what the terminal allows. Colour is decided here, once, for the whole
+/// program: the `colored` crate paints every word from then on.
+fn output(typed: &Cli, merged: &Cli) -> Result<Output, BadInput> {
+    let format = format(typed, merged)?;
+    let color = wants_color(
+        merged.color.unwrap_or(ColorWhen::Auto),
+        std::io::stdout().is_terminal(),
+    );
+    colored::control::set_override(color);
+    let dumb = std::env::var_os("TERM").is_some_and(|t| t == "dumb");
+    Ok(Output {
+        format,
+        quiet: merged.quiet,
+        only_problems: merged.only_problems,
+        verbose: merged.verbose,
+        color,
+        // Redrawing in place needs a terminal that understands it, and a person who has not
+        // asked for plain text.
+        live: format == Format::Human
+            && !merged.quiet
+            && color
+            && !dumb
+            && std::io::stdout().is_terminal(),
+        // stderr is judged on its own: `isitdown --json x | jq` still shows progress.
+        progress: !merged.quiet && !dumb && std::io::stderr().is_terminal(),
+    })
+}
+
+/// auto: on a terminal or with CLICOLOR_FORCE set (not to 0), never with NO_COLOR set
+/// non-empty, nor on a TERM=dumb terminal unless forced.
+fn wants_color(when: ColorWhen, terminal: bool) -> bool {
+    let set = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
+    match when {
+        ColorWhen::Always => true,
+        ColorWhen::Never => false,
+        ColorWhen::Auto if set("NO_COLOR").is_some() => false,
+        ColorWhen::Auto if set("CLICOLOR_FORCE").is_some_and(|v| v != "0") => true,
+        ColorWhen::Auto => {
+            let dumb = std::env::var_os("TERM").is_some_and(|t| t == "dumb");
+            !dumb && terminal
+        }
+    }
+}
+
+/// `--on-change` runs in repeated runs only: typed for a single probe, it is a mistake;
+/// configured, it waits for a run that repeats.
+fn on_change(
+    typed: &Cli,
+    merged: &Cli,
+    schedule: &Schedule,
+    timeout: Duration,
+) -> Result<Option<Hook>, BadInput> {
+    if typed.on_change.is_some() && schedule.is_one_shot() {
+        return Err(BadInput::new(
+            "--on-change acts on changes: give it --watch, --count or --until",
+        ));
+    }
+    Ok(merged.on_change.clone().map(|command| Hook {
+        command,
+        initial: merged.on_change_initial,
+        timeout,
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headers_are_checked_without_echoing_values() {
+        assert_eq!(
+            parse_header("X-Token: abc").unwrap(),
+            ("X-Token".into(), "abc".into())
+        );
+        let error = parse_header("Authorization secret-token").unwrap_err();
+        assert!(!error.0.contains("secret"));
+        assert!(parse_header("Bad Name: x").is_err());
+        assert!(parse_header("X: a\u{1b}b").is_err());
+    }
+}

@@ -1,0 +1,273 @@
+//! One place, judged by the same rules as the probe from here: 5xx is DOWN, 429 DEGRADED,
+//! `--expect` decides when given, and a failure is classified into the same kinds where the
+//! probe's error text allows. A probe's own trouble (offline, its resolver, Globalping itself)
+//! is UNKNOWN: it says nothing about the service.
+
+use serde::Serialize;
+
+use super::answer::{RawPlace, Run};
+use super::State;
+use crate::target::expect::{StatusRule, StatusSet};
+
+/// What counts as healthy, as for the probe from here.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Rules<'a> {
+    /// `--expect`: the statuses that count as up.
+    pub expect: Option<&'a StatusSet>,
+    /// `-k`: a certificate the probe did not trust is no failure. Globalping's probes never
+    /// reject a certificate themselves; they report whether they trusted it.
+    pub insecure: bool,
+}
+
+/// `error.kind` of a place, the same words as for the probe from here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FailureKind {
+    Dns,
+    Refused,
+    Unreachable,
+    Timeout,
+    Tls,
+    Reset,
+    Protocol,
+    Status,
+    Unknown,
+}
+
+impl FailureKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FailureKind::Dns => "dns",
+            FailureKind::Refused => "refused",
+            FailureKind::Unreachable => "unreachable",
+            FailureKind::Timeout => "timeout",
+            FailureKind::Tls => "tls",
+            FailureKind::Reset => "reset",
+            FailureKind::Protocol => "protocol",
+            FailureKind::Status => "status",
+            FailureKind::Unknown => "unknown",
+        }
+    }
+
+    fn phrase(self) -> &'static str {
+        match self {
+            FailureKind::Dns => "DNS lookup failed",
+            FailureKind::Refused => "connection refused",
+            FailureKind::Unreachable => "network unreachable",
+            FailureKind::Timeout => "timed out",
+            FailureKind::Tls => "TLS failed",
+            FailureKind::Reset => "connection reset",
+            FailureKind::Protocol => "not a valid HTTP answer",
+            FailureKind::Status | FailureKind::Unknown => "failed",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PlaceError {
+    pub kind: FailureKind,
+    pub message: String,
+}
+
+/// Each phase's own duration in milliseconds, `null` when not reached or not applicable.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
+pub struct TimingsMs {
+    pub dns: Option<f64>,
+    pub connect: Option<f64>,
+    pub tls: Option<f64>,
+    pub first_byte: Option<f64>,
+    pub total: Option<f64>,
+}
+
+/// One place elsewhere and what it found.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Place {
+    /// Two-letter continent code (`EU`).
+    pub continent: Option<String>,
+    /// Two-letter country code (`DE`).
+    pub country: Option<String>,
+    pub city: Option<String>,
+    pub asn: Option<u32>,
+    pub network: Option<String>,
+    pub state: State,
+    /// The HTTP status the place got, if it got one.
+    pub status: Option<u16>,
+    /// One short sentence.
+    pub reason: String,
+    pub error: Option<PlaceError>,
+    pub timings_ms: TimingsMs,
+}
+
+impl Place {
+    /// `Berlin, DE`, or whatever part of it is known.
+    pub fn whereabouts(&self) -> String {
+        let parts: Vec<&str> = [&self.city, &self.country]
+            .into_iter()
+            .filter_map(|part| part.as_deref())
+            .collect();
+        if parts.is_empty() {
+            "somewhere".to_string()
+        } else {
+            parts.join(", ")
+        }
+    }
+
+    /// `Deutsche Telekom AG (AS3320)`, or whatever part of it is known.
+    pub fn network_and_asn(&self) -> String {
+        match (&self.network, self.asn) {
+            (Some(network), Some(asn)) => format!("{network} (AS{asn})"),
+            (Some(network), None) => network.clone(),
+            (None, Some(asn)) => format!("AS{asn}"),
+            (None, None) => String::new(),
+        }
+    }
+}
+
+pub(super) fn judge(raw: &RawPlace, rules: Rules) -> Place {
+    let verdict = match raw.run {
+        Some(Run::Finished) => match raw.status_code {
+            Some(code) => answered(raw, code, rules),
+            None => unknown("finished without an HTTP status"),
+        },
+        Some(Run::Failed) => failed(raw),
+        Some(Run::InProgress) => unknown("no result in time"),
+        Some(Run::Offline) => unknown("no result: the probe was offline"),
+        Some(Run::Other) | None => unknown("no usable result"),
+    };
+    Place {
+        continent: raw.continent.clone(),
+        country: raw.country.clone(),
+        city: raw.city.clone(),
+        asn: raw.asn,
+        network: raw.network.clone(),
+        state: verdict.state,
+        status: raw.status_code.filter(|_| raw.run == Some(Run::Finished)),
+        reason: verdict.reason,
+        error: verdict.error,
+        timings_ms: raw.timings,
+    }
+}
+
+struct Verdict {
+    state: State,
+    reason: String,
+    error: Option<PlaceError>,
+}
+
+fn unknown(reason: &str) -> Verdict {
+    Verdict {
+        state: State::Unknown,
+        reason: reason.to_string(),
+        error: None,
+    }
+}
+
+fn with_error(state: State, kind: FailureKind, reason: String) -> Verdict {
+    Verdict {
+        state,
+        reason: reason.clone(),
+        error: Some(PlaceError {
+            kind,
+            message: reason,
+        }),
+    }
+}
+
+/// The same order as from here: a certificate we would not trust first (the handshake comes
+/// before the answer), then the status.
+fn answered(raw: &RawPlace, code: u16, rules: Rules) -> Verdict {
+    if !rules.insecure && raw.tls_trusted == Some(false) {
+        let why = raw.tls_error.as_deref().unwrap_or("no reason given");
+        return with_error(
+            State::Down,
+            FailureKind::Tls,
+            format!("certificate not trusted: {why}"),
+        );
+    }
+    let status = format!("{code} {}", raw.status_name.as_deref().unwrap_or(""))
+        .trim_end()
+        .to_string();
+    let rule = StatusRule::of(code, rules.expect);
+    if let Some(reason) = rule.sentence(&status) {
+        return with_error(rule.state(), FailureKind::Status, reason);
+    }
+    Verdict {
+        state: State::Up,
+        reason: format!("answered {status}"),
+        error: None,
+    }
+}
+
+fn failed(raw: &RawPlace) -> Verdict {
+    let message = raw
+        .output
+        .clone()
+        .unwrap_or_else(|| "no error message".to_string());
+    match raw.failure_source.as_deref() {
+        Some("internal") => unknown(&format!("the probe there failed on its own: {message}")),
+        Some("resolver") => unknown(&format!("the probe's own DNS resolver failed: {message}")),
+        _ => {
+            let kind = classify(&message);
+            Verdict {
+                state: State::Down,
+                reason: format!("{}: {message}", kind.phrase()),
+                error: Some(PlaceError { kind, message }),
+            }
+        }
+    }
+}
+
+/// Globalping's probes are Node.js programs: their errors carry Node's codes
+/// (`getaddrinfo ENOTFOUND x - ENOTFOUND`, `connect ECONNREFUSED ...`, `Timeout awaiting
+/// 'request' for 10000ms - ETIMEDOUT`). Timeouts first: a DNS timeout is a timeout.
+fn classify(message: &str) -> FailureKind {
+    let text = message.to_ascii_lowercase();
+    let any = |needles: &[&str]| needles.iter().any(|n| text.contains(n));
+    if any(&["timeout", "timedout", "timed out"]) {
+        FailureKind::Timeout
+    } else if any(&[
+        "enotfound",
+        "eai_again",
+        "eai_fail",
+        "enodata",
+        "getaddrinfo",
+        "nxdomain",
+        "servfail",
+        "dns",
+    ]) {
+        FailureKind::Dns
+    } else if any(&["econnrefused", "connection refused"]) {
+        FailureKind::Refused
+    } else if any(&[
+        "ehostunreach",
+        "enetunreach",
+        "unreachable",
+        "no route to host",
+    ]) {
+        FailureKind::Unreachable
+    } else if any(&["ssl", "tls", "certificate", "cert_", "eproto"]) {
+        FailureKind::Tls
+    } else if any(&[
+        "econnreset",
+        "socket hang up",
+        "epipe",
+        "econnaborted",
+        "connection reset",
+    ]) {
+        FailureKind::Reset
+    } else if any(&[
+        "hpe_",
+        "parse error",
+        "invalid header",
+        "err_http",
+        "protocol error",
+        "invalid response",
+    ]) {
+        FailureKind::Protocol
+    } else {
+        FailureKind::Unknown
+    }
+}
+
+#[cfg(test)]
+mod tests;

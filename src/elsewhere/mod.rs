@@ -1,0 +1,176 @@
+//! `--from`: the probe from here, made again by Globalping's probes in other places, over the
+//! crate's own HTTP client, and the two answers told in one sentence.
+//!
+//! The API gets only what identifies the resource (see `globalping::MeasurementRequest`): never
+//! the target's `-H` headers, credentials or cookies. Its own client trusts certificates as
+//! usual even with `-k`, which is about the target, not the API.
+
+pub mod globalping;
+
+use std::time::{Duration, Instant};
+
+use url::Url;
+
+use crate::elsewhere::globalping::{
+    Api, ApiReply, ApiRequest, Elsewhere, HttpMethod, Locations, MeasurementRequest, Rules,
+    Transport, DEFAULT_API, MAX_ANSWER_BYTES,
+};
+use crate::probe::{self, Client};
+use crate::target::expect::StatusSet;
+use crate::text::redact::redact_typed;
+
+/// The places elsewhere get this much longer than the probe from here: they start later (the
+/// API first hands the measurement out) and report through the API.
+const GRACE: Duration = Duration::from_secs(5);
+
+/// Where to ask from, and how to reach the API.
+#[derive(Debug, Clone)]
+pub struct FromElsewhere {
+    pub locations: Locations,
+    pub api: Api,
+    /// For the API alone: verified TLS, no target headers, the probe's timeout.
+    pub client: Client,
+    /// `-k`: a certificate the places did not trust is no failure, as from here.
+    pub insecure: bool,
+}
+
+/// Where the API is and its token: the environment over the config file over the public API.
+/// Empty values count as unset. The token is never part of an error.
+pub fn api(
+    config_url: Option<&str>,
+    config_token: Option<&str>,
+    env_url: Option<&str>,
+    env_token: Option<&str>,
+) -> Result<Api, String> {
+    let base = match set(env_url) {
+        Some(url) => {
+            check_base(url).map_err(|why| format!("ISITDOWN_GLOBALPING_URL {why}"))?;
+            url
+        }
+        None => set(config_url).unwrap_or(DEFAULT_API),
+    };
+    let token = set(env_token).or(set(config_token)).map(str::to_string);
+    Ok(Api::new(base, token))
+}
+
+/// A value that is there and not blank.
+fn set(value: Option<&str>) -> Option<&str> {
+    value.map(str::trim).filter(|v| !v.is_empty())
+}
+
+/// The API's base must be an http:// or https:// URL; the error never shows a password.
+pub fn check_base(url: &str) -> Result<(), String> {
+    let web = Url::parse(url.trim())
+        .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some());
+    match web {
+        true => Ok(()),
+        false => Err(format!(
+            "'{}' is not an http:// or https:// URL",
+            redact_typed(url)
+        )),
+    }
+}
+
+impl FromElsewhere {
+    /// Measures `url` from the places asked for, judged by `expect` as from here, within the
+    /// probe's timeout plus a grace. Never fails: what went wrong is in `error`.
+    pub fn ask(&self, url: &Url, method: probe::Method, expect: Option<&StatusSet>) -> Elsewhere {
+        let asked = self.locations.probes();
+        if let Err(why) = globalping::reachable_from_internet(url) {
+            return Elsewhere::failed(asked, why);
+        }
+        let request = match MeasurementRequest::http(url, method_of(method), &self.locations) {
+            Ok(request) => request,
+            Err(why) => return Elsewhere::failed(asked, why),
+        };
+        let rules = Rules {
+            expect,
+            insecure: self.insecure,
+        };
+        let deadline = Instant::now() + self.client.timeout + GRACE;
+        globalping::measure(
+            &ApiClient(&self.client),
+            &self.api,
+            &request,
+            rules,
+            deadline,
+        )
+    }
+}
+
+pub fn method_of(method: probe::Method) -> HttpMethod {
+    match method {
+        probe::Method::Get => HttpMethod::Get,
+        probe::Method::Head => HttpMethod::Head,
+    }
+}
+
+/// The API over the crate's own client: one call, no redirects, any status an answer.
+struct ApiClient<'c>(&'c Client);
+
+impl Transport for ApiClient<'_> {
+    fn send(&self, request: ApiRequest<'_>) -> Result<ApiReply, String> {
+        let headers: Vec<(String, String)> = request
+            .headers
+            .iter()
+            .map(|(name, value)| (name.to_string(), value.clone()))
+            .collect();
+        let call = probe::Call {
+            method: request.method,
+            url: &request.url,
+            headers: &headers,
+            body: request.body,
+            timeout: request.timeout,
+            max_body: MAX_ANSWER_BYTES,
+        };
+        match probe::exchange(self.0, call) {
+            Ok(reply) => Ok(ApiReply {
+                status: reply.status,
+                headers: reply.headers,
+                body: reply.body,
+            }),
+            Err(failure) => Err(failure.message),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::verdict;
+
+    #[test]
+    fn the_environment_wins_over_the_config_file() {
+        let api = api(
+            Some("http://127.0.0.1:1/"),
+            Some("file-token"),
+            Some("http://127.0.0.1:2"),
+            Some("env-token"),
+        )
+        .unwrap();
+        assert_eq!(api.base, "http://127.0.0.1:2");
+        assert_eq!(api.redact("env-token file-token"), "*** file-token");
+        let from_file = super::api(Some("http://127.0.0.1:1/"), Some("t"), Some(""), None).unwrap();
+        assert_eq!(from_file.base, "http://127.0.0.1:1");
+        assert!(from_file.has_token());
+        let public = super::api(None, Some("  "), None, Some("")).unwrap();
+        assert_eq!(public.base, DEFAULT_API);
+        assert!(!public.has_token());
+    }
+
+    #[test]
+    fn a_bad_api_url_is_one_sentence_without_its_password() {
+        let error = api(None, None, Some("ftp://u:hunter2@x/"), None).unwrap_err();
+        assert!(error.starts_with("ISITDOWN_GLOBALPING_URL '"), "{error}");
+        assert!(!error.contains("hunter2"), "{error}");
+    }
+
+    #[test]
+    fn states_are_shared_and_methods_map_one_to_one() {
+        // One type: a state from here is compared with one from elsewhere as it is.
+        assert_eq!(verdict::State::Down, globalping::State::Down);
+        assert_eq!(verdict::State::Up, globalping::State::Up);
+        assert_eq!(method_of(probe::Method::Head), HttpMethod::Head);
+        assert_eq!(method_of(probe::Method::Get), HttpMethod::Get);
+    }
+}

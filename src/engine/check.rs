@@ -1,0 +1,439 @@
+//! Probing every target once, concurrently, with its status page read alongside, the user's
+//! connection checked when a public target fails, and, with `--from`, the same probe made from
+//! elsewhere at the same time; reported in argument order as results arrive.
+
+use std::collections::{BTreeMap, HashMap};
+use std::io::{self, Write};
+use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::{mpsc, Arc, Mutex, OnceLock};
+use std::thread;
+use std::time::{Duration, Instant, SystemTime};
+
+use crate::elsewhere::globalping::{self, Elsewhere};
+use crate::elsewhere::FromElsewhere;
+use crate::engine::pool::{Capacity, Pool, Task};
+use crate::just_me::connectivity::{self, Connectivity, Reference};
+use crate::probe::locality;
+use crate::probe::{self, Client, Observation};
+use crate::status_page::{self, Indexed, Source};
+use crate::target::Target;
+use crate::verdict::{self, Context, Criteria, State, Verdict};
+
+/// The first pause before a retry; each further one is twice as long, up to eight times.
+const RETRY_PAUSE: Duration = Duration::from_millis(250);
+
+/// One target's probe and the rules to judge it by.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    pub target: Target,
+    pub request: probe::Request,
+    pub criteria: Criteria,
+    /// Where its provider reports its status, when it has a readable page and it is wanted.
+    pub status_source: Option<status_page::Source>,
+}
+
+/// One probe of one target, judged.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    pub target: Target,
+    /// 1-based, per target.
+    pub seq: u32,
+    pub seen: Observation,
+    /// What the provider's status page says about it, when it was read.
+    pub status_page: Option<status_page::Report>,
+    /// What the reference endpoints said, when the target failed and the check ran.
+    pub connectivity: Option<Connectivity>,
+    pub verdict: Verdict,
+    /// What the places elsewhere found, when they were asked on this probe.
+    pub elsewhere: Option<Elsewhere>,
+}
+
+/// Whether a probe is also made from elsewhere (with `--from`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ask {
+    /// At the same time as the probe from here.
+    Alongside,
+    /// Once the probe from here is judged, if its state is not this one any more: repeated
+    /// runs ask again on a change, not on every probe.
+    IfChangedFrom(State),
+}
+
+/// While outcomes are awaited, sinks hear from the run about this often.
+pub const TICK: Duration = Duration::from_millis(100);
+
+/// Whoever wants each outcome as soon as it and every one before it is judged.
+pub trait Sink {
+    /// `plan` is the position of the target the outcome is for: sinks that keep something per
+    /// target tell a target given twice as two by it. Most need only the outcome.
+    fn judged(&mut self, plan: usize, outcome: &Outcome) -> io::Result<()>;
+
+    /// Called about every [`TICK`] while outcomes are awaited: what each check is busy with.
+    fn idle(&mut self, _progress: &Progress) -> io::Result<()> {
+        Ok(())
+    }
+
+    /// Whether it shows progress while waiting: then even a single target is checked on a
+    /// worker, so that this thread is free to call [`Sink::idle`].
+    fn shows_progress(&self) -> bool {
+        false
+    }
+
+    /// A line from elsewhere for the person watching (what an `--on-change` command printed),
+    /// for stderr; a sink that draws on the terminal puts it where it does not get in the way.
+    fn aside(&mut self, line: &str) -> io::Result<()> {
+        writeln!(io::stderr(), "{line}")
+    }
+}
+
+/// What one check is busy with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    Queued,
+    /// The probe itself (the status page is read at the same time).
+    Probing,
+    CheckingConnection,
+    /// The probe is done; its status page is not.
+    ReadingStatusPage,
+    Done,
+}
+
+const STEPS: [Step; 5] = [
+    Step::Queued,
+    Step::Probing,
+    Step::CheckingConnection,
+    Step::ReadingStatusPage,
+    Step::Done,
+];
+
+/// Every plan's current step, set by the checks as they go and read by whoever shows progress.
+#[derive(Debug)]
+pub struct Progress {
+    started: Instant,
+    steps: Vec<AtomicU8>,
+}
+
+impl Progress {
+    pub fn new(plans: usize) -> Progress {
+        Progress {
+            started: Instant::now(),
+            steps: (0..plans).map(|_| AtomicU8::new(0)).collect(),
+        }
+    }
+
+    pub fn set(&self, plan: usize, step: Step) {
+        if let Some(cell) = self.steps.get(plan) {
+            let at = STEPS.iter().position(|s| *s == step).unwrap_or(0);
+            cell.store(at as u8, Ordering::Relaxed);
+        }
+    }
+
+    /// Each plan's step, in plan order.
+    pub fn steps(&self) -> Vec<Step> {
+        self.steps
+            .iter()
+            .map(|cell| STEPS[usize::from(cell.load(Ordering::Relaxed)).min(STEPS.len() - 1)])
+            .collect()
+    }
+
+    /// How long since the run began.
+    pub fn elapsed(&self) -> Duration {
+        self.started.elapsed()
+    }
+}
+
+/// How every target is checked: the client, retries, the connectivity references (none: no
+/// connectivity check), the public DNS resolvers asked beside them (none: never), and where
+/// else to probe from.
+#[derive(Debug, Clone)]
+pub struct Checks {
+    pub client: Client,
+    pub retries: u32,
+    pub references: Vec<Reference>,
+    pub from: Option<FromElsewhere>,
+    pub dns: Vec<String>,
+    /// How many workers the run may have.
+    pub capacity: Capacity,
+}
+
+/// Checks targets. What checks share: each status page is read once however many services it
+/// speaks for, and the connection is checked once however many targets fail; in repeated runs,
+/// both are read again once they are older than `fresh_for`. Pages, reference endpoints and
+/// public DNS are asked on the same workers as the probes.
+pub struct Checker {
+    checks: Arc<Checks>,
+    pool: Pool,
+    pages: Shared<Source, Task<Arc<Result<Indexed, String>>>>,
+    connectivity: Shared<(), Connectivity>,
+}
+
+/// Values computed at most once per key, by whoever asks first while later askers wait, and
+/// computed again once older than `fresh_for` (`None`: never).
+struct Shared<K, V> {
+    fresh_for: Option<Duration>,
+    entries: Mutex<HashMap<K, Entry<V>>>,
+}
+
+/// When a value was first asked for, and the value once computed.
+type Entry<V> = (Instant, Arc<OnceLock<V>>);
+
+impl<K: Eq + std::hash::Hash, V: Clone> Shared<K, V> {
+    fn new(fresh_for: Option<Duration>) -> Self {
+        Shared {
+            fresh_for,
+            entries: Mutex::default(),
+        }
+    }
+
+    fn get(&self, key: K, compute: impl FnOnce() -> V) -> V {
+        let cell = {
+            let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+            let entry = entries
+                .entry(key)
+                .or_insert_with(|| (Instant::now(), Arc::default()));
+            if self
+                .fresh_for
+                .is_some_and(|limit| entry.0.elapsed() > limit)
+            {
+                *entry = (Instant::now(), Arc::default());
+            }
+            entry.1.clone()
+        };
+        // Computed outside the lock: other keys need not wait for this one.
+        cell.get_or_init(compute).clone()
+    }
+}
+
+impl Checker {
+    /// `fresh_for`: how long a status page or connectivity answer is reused (`None`: for good).
+    pub fn new(checks: Arc<Checks>, fresh_for: Option<Duration>) -> Checker {
+        Checker {
+            pool: Pool::new(checks.capacity),
+            checks,
+            pages: Shared::new(fresh_for),
+            connectivity: Shared::new(fresh_for),
+        }
+    }
+
+    /// The reading of a status page, started by the first target that needs it: fetched,
+    /// parsed and indexed within its deadline, and shared by every service it speaks for.
+    fn page(&self, source: &Source) -> Task<Arc<Result<Indexed, String>>> {
+        self.pages.get(source.clone(), || {
+            let (checks, source) = (self.checks.clone(), source.clone());
+            self.pool
+                .spawn_urgent(move || Arc::new(status_page::read_indexed(&checks.client, &source)))
+        })
+    }
+
+    fn connectivity(&self) -> Connectivity {
+        let checks = &self.checks;
+        self.connectivity.get((), || {
+            connectivity::check(&checks.client, &checks.references, &|job| {
+                self.pool.spawn_urgent(job);
+            })
+        })
+    }
+
+    /// The pool this checker's work runs on, for running checks on it too.
+    pub fn pool(&self) -> &Pool {
+        &self.pool
+    }
+
+    /// Whether a failed probe should ask if the user's own connection works.
+    fn wants_connectivity(&self, plan: &Plan, seen: &Observation) -> bool {
+        // Every failure a probe reports is the network's (answers it disliked are the
+        // verdict's), but for a shortage of this machine's own, which says nothing about it.
+        let network_failure = seen
+            .failure
+            .as_ref()
+            .is_some_and(|f| f.kind != probe::ErrorKind::Local);
+        !self.checks.references.is_empty()
+            && network_failure
+            && connectivity::is_public(&plan.target.url, seen.address.map(|a| a.ip()))
+    }
+
+    /// The name to ask public DNS about, when the system resolver could not resolve it and it
+    /// is a public name: a DNS filter's answer or a name pinned with `--resolve` is no question.
+    fn wants_public_dns<'p>(&self, plan: &'p Plan, seen: &Observation) -> Option<&'p str> {
+        let failure = seen.failure.as_ref()?;
+        let host = plan.target.url.host_str()?;
+        let dns_failed = failure.kind == probe::ErrorKind::Dns && !failure.on_your_side;
+        (dns_failed && !self.checks.dns.is_empty() && locality::is_public_name(host))
+            .then_some(host)
+    }
+
+    /// The connection check, with public DNS asked at the same time when it has a question.
+    fn your_side(&self, plan: &Plan, seen: &Observation) -> Connectivity {
+        let asking = self.wants_public_dns(plan, seen).map(|host| {
+            let (checks, host) = (self.checks.clone(), host.to_string());
+            self.pool.spawn_urgent(move || {
+                connectivity::ask_public_dns(&checks.client, &checks.dns, &host)
+            })
+        });
+        let mut connectivity = self.connectivity();
+        connectivity.public_dns = asking.and_then(|a| a.join()).flatten();
+        connectivity
+    }
+
+    /// Probes a target (again up to `retries` times while it is down) with its status page
+    /// read at the same time, checks the connection if it failed, and judges it; with
+    /// `--from`, asks from elsewhere as `ask` says.
+    pub fn check(&self, plan: &Plan, seq: u32, ask: Ask) -> Outcome {
+        self.check_noting(plan, seq, ask, &|_| {})
+    }
+
+    /// [`Checker::check`], telling `note` each step as it begins.
+    pub fn check_noting(&self, plan: &Plan, seq: u32, ask: Ask, note: &dyn Fn(Step)) -> Outcome {
+        let from = self.checks.from.as_ref();
+        note(Step::Probing);
+        let reading = plan.status_source.as_ref().map(|source| self.page(source));
+        let measuring = from.filter(|_| ask == Ask::Alongside).map(|from| {
+            let (from, plan) = (from.clone(), plan.clone());
+            self.pool
+                .spawn_urgent(move || measure_elsewhere(&from, &plan))
+        });
+        let criteria = &plan.criteria;
+        let mut attempt = 0;
+        let seen = loop {
+            let seen = probe::probe(&self.checks.client, &plan.request);
+            let judged = verdict::judge(&seen, criteria, Context::default(), SystemTime::now());
+            if judged.state != State::Down || attempt >= self.checks.retries {
+                break seen;
+            }
+            // A blip gets a moment to pass: 250 ms, then twice as long each time, at most 2 s.
+            thread::sleep(RETRY_PAUSE.saturating_mul(1 << attempt.min(3)));
+            attempt += 1;
+        };
+        // The connection check runs while the page is still being read: each has its own
+        // short deadline, and together they take the longer of the two, not the sum.
+        let connectivity = self.wants_connectivity(plan, &seen).then(|| {
+            note(Step::CheckingConnection);
+            self.your_side(plan, &seen)
+        });
+        if reading.is_some() {
+            note(Step::ReadingStatusPage);
+        }
+        let status_page = plan
+            .status_source
+            .as_ref()
+            .zip(reading)
+            .zip(plan.target.service.as_ref())
+            .map(|((source, reading), service)| {
+                let page = reading
+                    .join()
+                    .unwrap_or_else(|| Arc::new(Err("the status page could not be read".into())));
+                // Narrowed once per page read and service, however many probes ask.
+                status_page::report(source, &page, service)
+            });
+        let context = Context {
+            page: status_page.as_ref(),
+            connectivity: connectivity.as_ref(),
+            name: &plan.target.name,
+            host: plan.target.url.host_str().unwrap_or_default(),
+        };
+        let mut verdict = verdict::judge(&seen, criteria, context, SystemTime::now());
+        let elsewhere = match (from, measuring, ask) {
+            (Some(from), Some(measuring), _) => Some(measuring.join().unwrap_or_else(|| {
+                Elsewhere::failed(from.locations.probes(), "the measurement stopped early")
+            })),
+            (_, None, Ask::IfChangedFrom(before)) if before != verdict.state => {
+                from.map(|from| measure_elsewhere(from, plan))
+            }
+            _ => None,
+        };
+        if let Some(elsewhere) = &elsewhere {
+            verdict.reason = globalping::fuse(verdict.state, &verdict.reason, elsewhere);
+        }
+        let outcome = Outcome {
+            target: plan.target.clone(),
+            seq,
+            seen,
+            status_page,
+            connectivity,
+            verdict,
+            elsewhere,
+        };
+        note(Step::Done);
+        outcome
+    }
+}
+
+/// Measures the plan's request from elsewhere, judged as from here.
+fn measure_elsewhere(from: &FromElsewhere, plan: &Plan) -> Elsewhere {
+    let request = &plan.request;
+    from.ask(&request.url, request.method, plan.criteria.expect.as_ref())
+}
+
+/// Checks every plan once, all at once as far as the pool allows; the sink sees them in order,
+/// each as soon as it and every one before it is done. A single target is checked on this
+/// thread unless the sink shows progress. A failing sink (a closed stdout) stops the reporting,
+/// not the checking; its error is returned with the outcomes.
+pub fn check_all(
+    checks: Arc<Checks>,
+    plans: &[Plan],
+    sink: &mut dyn Sink,
+) -> (Vec<Outcome>, io::Result<()>) {
+    let checker = Arc::new(Checker::new(checks, None));
+    if let ([plan], false) = (plans, sink.shows_progress()) {
+        let outcome = checker.check(plan, 1, Ask::Alongside);
+        let reported = sink.judged(0, &outcome);
+        return (vec![outcome], reported);
+    }
+    let progress = Arc::new(Progress::new(plans.len()));
+    let (sender, receiver) = mpsc::channel();
+    let shared_plans: Arc<[Plan]> = plans.into();
+    for index in 0..plans.len() {
+        let (job_checker, plans, sender) = (checker.clone(), shared_plans.clone(), sender.clone());
+        let progress = progress.clone();
+        checker.pool().execute(move || {
+            let outcome = job_checker.check_noting(&plans[index], 1, Ask::Alongside, &|step| {
+                progress.set(index, step)
+            });
+            let _ = sender.send((index, outcome));
+        });
+    }
+    drop(sender);
+    let mut outcomes = Vec::with_capacity(plans.len());
+    let mut reported: io::Result<()> = Ok(());
+    let mut waiting = BTreeMap::new();
+    loop {
+        let (index, outcome) = match receiver.recv_timeout(TICK) {
+            Ok(arrived) => arrived,
+            Err(mpsc::RecvTimeoutError::Timeout) => {
+                if reported.is_ok() {
+                    reported = sink.idle(&progress);
+                }
+                continue;
+            }
+            Err(mpsc::RecvTimeoutError::Disconnected) => break,
+        };
+        waiting.insert(index, outcome);
+        while let Some(outcome) = waiting.remove(&outcomes.len()) {
+            if reported.is_ok() {
+                reported = sink.judged(outcomes.len(), &outcome);
+            }
+            outcomes.push(outcome);
+        }
+    }
+    (outcomes, reported)
+}
+
+#[cfg(test)]
+impl Outcome {
+    /// `url` answered `status` in `millis` at second 1,700,000,000, judged `state`.
+    pub(crate) fn sample(url: &str, status: u16, millis: u64, state: State) -> Outcome {
+        Outcome {
+            target: crate::target::resolve(url, &crate::target::catalog::Catalog::default())
+                .unwrap(),
+            seq: 1,
+            seen: crate::probe::Observation::answered(status, Duration::from_millis(millis)),
+            status_page: None,
+            connectivity: None,
+            elsewhere: None,
+            verdict: Verdict {
+                state,
+                reason: format!("answered {status}"),
+                error: None,
+            },
+        }
+    }
+}

@@ -1,0 +1,208 @@
+//! Is it just me? When a public target fails at the network level, a few well-known reference
+//! endpoints of several vendors are asked at once, each for its exact expected answer; and when
+//! DNS could not resolve its name, public DNS is asked beside them (see `public_dns`).
+
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use crate::just_me::public_dns::{self, PublicDns};
+use crate::probe::locality;
+use crate::probe::{self, Client};
+
+/// References get this long at most, and never longer than the probe's own deadline: "a second
+/// or two" is what a person waits for.
+const REFERENCE_DEADLINE: Duration = Duration::from_secs(2);
+/// Beyond its deadline, a reference's own thread may need a moment to say it gave up.
+const GRACE: Duration = Duration::from_millis(100);
+/// Expected bodies are short; anything longer is not the expected answer.
+const MAX_REFERENCE_BODY: usize = 4096;
+
+/// A reference endpoint and what it must answer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reference {
+    pub url: String,
+    /// `None`: any 2xx.
+    pub status: Option<u16>,
+    /// `None`: any body.
+    pub body: Option<String>,
+}
+
+/// The operating systems' own captive-portal checks: plain HTTP, so that a portal can show itself.
+pub fn default_references() -> Vec<Reference> {
+    let exact = |url: &str, status: u16, body: &str| Reference {
+        url: url.into(),
+        status: Some(status),
+        body: Some(body.into()),
+    };
+    vec![
+        exact("http://connectivitycheck.gstatic.com/generate_204", 204, ""),
+        exact("http://cp.cloudflare.com/generate_204", 204, ""),
+        exact(
+            "http://detectportal.firefox.com/success.txt",
+            200,
+            "success",
+        ),
+        exact(
+            "http://www.msftconnecttest.com/connecttest.txt",
+            200,
+            "Microsoft Connect Test",
+        ),
+        exact(
+            "http://captive.apple.com/hotspot-detect.html",
+            200,
+            "<HTML><HEAD><TITLE>Success</TITLE></HEAD><BODY>Success</BODY></HTML>",
+        ),
+    ]
+}
+
+/// What the references said.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Connectivity {
+    /// At least one reference answered exactly as expected.
+    pub online: bool,
+    pub checked: usize,
+    /// How many answered exactly as expected.
+    pub ok: usize,
+    pub note: String,
+    /// What public DNS said about the target's name, when it was asked.
+    pub public_dns: Option<PublicDns>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Answer {
+    Right,
+    /// Something answered, but not what the reference answers: a portal or a proxy.
+    Wrong,
+    Silent,
+}
+
+/// A job to run beside the others; the engine decides on which worker.
+pub type Job = Box<dyn FnOnce() + Send>;
+
+/// Asks every reference at once (each as a job given to `spawn`), and stops at the first right
+/// answer: one is enough to know the connection works. Otherwise it waits for all of them,
+/// within the deadline.
+pub fn check(client: &Client, references: &[Reference], spawn: &dyn Fn(Job)) -> Connectivity {
+    let deadline = client.timeout.min(REFERENCE_DEADLINE);
+    let (answered, answers_in) = mpsc::channel();
+    for reference in references {
+        let (client, reference, answered) = (client.clone(), reference.clone(), answered.clone());
+        // Not joined: a reference still asking when the answer is known is simply not waited for.
+        spawn(Box::new(move || {
+            let _ = answered.send(ask(&client, &reference, deadline));
+        }));
+    }
+    drop(answered);
+    let until = Instant::now() + deadline + GRACE;
+    let mut answers = Vec::with_capacity(references.len());
+    while answers.len() < references.len() && !answers.contains(&Answer::Right) {
+        match answers_in.recv_timeout(until.saturating_duration_since(Instant::now())) {
+            Ok(answer) => answers.push(answer),
+            Err(_) => break,
+        }
+    }
+    let ok = answers.iter().filter(|&&a| a == Answer::Right).count();
+    let note = if ok > 0 {
+        "it's not just you: your own connection works"
+    } else if answers.contains(&Answer::Wrong) {
+        "something on your network intercepts traffic (captive portal or proxy)"
+    } else {
+        "your connection seems down"
+    };
+    Connectivity {
+        online: ok > 0,
+        checked: references.len(),
+        ok,
+        note: note.into(),
+        public_dns: None,
+    }
+}
+
+/// Asks the public DNS-over-HTTPS `resolvers` for `name`, each question with its own short
+/// deadline; `None` when there are none to ask.
+pub fn ask_public_dns(client: &Client, resolvers: &[String], name: &str) -> Option<PublicDns> {
+    let deadline = client.timeout.min(REFERENCE_DEADLINE);
+    let fetch = |url: &str| {
+        probe::fetch_accepting(
+            client,
+            url,
+            deadline,
+            public_dns::MAX_ANSWER_BYTES,
+            false,
+            Some(public_dns::ACCEPT),
+        )
+        .map(|fetched| (fetched.status, fetched.body))
+        .map_err(|failure| failure.message)
+    };
+    public_dns::ask(resolvers, name, &fetch)
+}
+
+fn ask(client: &Client, reference: &Reference, deadline: Duration) -> Answer {
+    let Ok(fetched) = probe::fetch(client, &reference.url, deadline, MAX_REFERENCE_BODY, false)
+    else {
+        return Answer::Silent;
+    };
+    let status_right = match reference.status {
+        Some(status) => fetched.status == status,
+        None => (200..300).contains(&fetched.status),
+    };
+    let body_right = match &reference.body {
+        Some(body) => String::from_utf8_lossy(&fetched.body).trim_end() == body.trim_end(),
+        None => true,
+    };
+    if status_right && body_right {
+        Answer::Right
+    } else {
+        Answer::Wrong
+    }
+}
+
+/// Only public hosts get the check: a failing intranet or loopback server says nothing about
+/// the user's connection, nor does a public name that resolved to a local address.
+pub fn is_public(url: &url::Url, resolved: Option<std::net::IpAddr>) -> bool {
+    use std::net::IpAddr;
+    match url.host() {
+        Some(url::Host::Ipv4(ip)) => locality::is_public_address(IpAddr::V4(ip)),
+        Some(url::Host::Ipv6(ip)) => locality::is_public_address(IpAddr::V6(ip)),
+        Some(url::Host::Domain(name)) => {
+            locality::is_public_name(name) && resolved.is_none_or(locality::is_public_address)
+        }
+        None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn public(url: &str) -> bool {
+        is_public(&url::Url::parse(url).unwrap(), None)
+    }
+
+    #[test]
+    fn only_public_hosts_are_checked() {
+        assert!(public("https://chatgpt.com/"));
+        assert!(public("http://8.8.8.8/"));
+        for local in [
+            "http://127.0.0.1:8080/",
+            "http://localhost/",
+            "http://printer.local/",
+            "http://10.1.2.3/",
+            "http://192.168.1.1/",
+            "http://172.16.0.1/",
+            "http://169.254.1.1/",
+            "http://[::1]/",
+            "http://[fe80::1]/",
+            "http://[fd00::1]/",
+            "http://app.localhost/",
+            "http://100.64.0.1/",
+            "http://nas.lan/",
+            "http://db.internal/",
+            "http://intranet/",
+        ] {
+            assert!(!public(local), "{local}");
+        }
+        let intranet = url::Url::parse("https://intranet.example/").unwrap();
+        assert!(!is_public(&intranet, Some("10.0.0.5".parse().unwrap())));
+    }
+}

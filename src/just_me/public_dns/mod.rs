@@ -1,0 +1,299 @@
+//! A second opinion on a name the system resolver could not resolve: public DNS-over-HTTPS
+//! resolvers, asked by IP address in their JSON dialect (`application/dns-json`, as
+//! `https://1.1.1.1/dns-query` and `https://8.8.8.8/resolve` speak it).
+//!
+//! Public DNS resolves it: the user's DNS server is the problem. Public DNS says the name does not
+//! exist: it does not. Public DNS unreachable too: nothing to add. The HTTP GET itself is given
+//! by the caller, so this module stays free of any client.
+
+use std::net::IpAddr;
+use std::thread;
+
+use serde::{Deserialize, Serialize};
+use url::{Host, Url};
+
+use crate::text::sanitize::for_terminal;
+
+/// Asked when the config names none.
+pub const DEFAULT_RESOLVERS: [&str; 2] = ["https://1.1.1.1/dns-query", "https://8.8.8.8/resolve"];
+/// The `accept` header every query must carry.
+pub const ACCEPT: &str = "application/dns-json";
+/// An answer of a handful of records is a few hundred bytes; more than this is not one.
+pub const MAX_ANSWER_BYTES: usize = 64 * 1024;
+/// More resolvers than this say nothing new and cost a thread each per record type.
+pub const MAX_RESOLVERS: usize = 8;
+/// Addresses kept from all answers together.
+const MAX_ADDRESSES: usize = 16;
+/// A failure's words are shown; a server's words are bounded.
+const MAX_WORDS: usize = 120;
+
+/// The GET the caller provides: URL in, HTTP status and body (at most [`MAX_ANSWER_BYTES`]) out,
+/// or the failure in words. It must send `accept: application/dns-json` and keep its own
+/// deadline: every question waits for it.
+pub type Fetch<'a> = &'a (dyn Fn(&str) -> Result<(u16, Vec<u8>), String> + Sync);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RecordType {
+    A,
+    Aaaa,
+}
+
+impl RecordType {
+    fn name(self) -> &'static str {
+        match self {
+            RecordType::A => "A",
+            RecordType::Aaaa => "AAAA",
+        }
+    }
+
+    fn code(self) -> u64 {
+        match self {
+            RecordType::A => 1,
+            RecordType::Aaaa => 28,
+        }
+    }
+}
+
+/// What one resolver said to one question.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Answer {
+    Addresses(Vec<IpAddr>),
+    /// NXDOMAIN: the name does not exist.
+    NoSuchName,
+    /// The name exists and has no address of this type.
+    NoAddress,
+    /// No answer worth believing, in words.
+    Failed(String),
+}
+
+/// What public DNS says about the name, all resolvers together.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Finding {
+    /// Some resolver gave addresses: the user's DNS is the problem (UNKNOWN).
+    Resolved,
+    /// A resolver said NXDOMAIN and none gave addresses (DOWN).
+    DoesNotExist,
+    /// The name exists but has no address (DOWN).
+    NoAddress,
+    /// No resolver gave an answer: nothing to add.
+    Unanswered,
+}
+
+/// `connectivity.public_dns` in JSON: `{asked, resolved, addresses, note}`; `resolved` is
+/// `null` when no resolver answered.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PublicDns {
+    /// The resolvers asked, as configured.
+    pub asked: Vec<String>,
+    pub resolved: Option<bool>,
+    pub addresses: Vec<IpAddr>,
+    /// One sentence on what public DNS said.
+    pub note: String,
+    #[serde(skip)]
+    pub finding: Finding,
+}
+
+impl PublicDns {
+    /// The reason to give when public DNS changes the verdict; `None` when it has nothing to add.
+    pub fn sentence(&self, host: &str) -> Option<String> {
+        let host = for_terminal(host);
+        match self.finding {
+            Finding::Resolved => Some(format!(
+                "your DNS server cannot resolve {host}, but public DNS can: it is your DNS"
+            )),
+            Finding::DoesNotExist => Some(format!("{host} does not exist in public DNS either")),
+            Finding::NoAddress => Some(format!("{host} has no address in public DNS either")),
+            Finding::Unanswered => None,
+        }
+    }
+}
+
+/// A resolver URL as the config may give it: http(s), and named by IP address, since DNS is
+/// what may be failing. The error is one sentence.
+pub fn check_resolver(resolver: &str) -> Result<(), String> {
+    let shown = for_terminal(resolver);
+    let url = Url::parse(resolver).map_err(|_| format!("'{shown}' is not a URL"))?;
+    if !matches!(url.scheme(), "https" | "http") {
+        return Err(format!("'{shown}' is not an https:// URL"));
+    }
+    match url.host() {
+        Some(Host::Ipv4(_) | Host::Ipv6(_)) => Ok(()),
+        _ => Err(format!(
+            "'{shown}' must name the resolver by IP address (DNS itself may be what fails)"
+        )),
+    }
+}
+
+/// The question's URL: the resolver's with `name` and `type` added to its query.
+pub fn query_url(resolver: &str, name: &str, record: RecordType) -> Result<String, String> {
+    check_resolver(resolver)?;
+    let mut url = Url::parse(resolver).map_err(|e| e.to_string())?;
+    url.query_pairs_mut()
+        .append_pair("name", name)
+        .append_pair("type", record.name());
+    Ok(url.into())
+}
+
+/// The answer JSON: `{"Status": 0, "Answer": [{"name", "type", "TTL", "data"}]}`.
+#[derive(Deserialize)]
+struct Wire {
+    #[serde(rename = "Status")]
+    status: u64,
+    #[serde(rename = "Answer", default)]
+    answer: Vec<WireRecord>,
+}
+
+#[derive(Deserialize)]
+struct WireRecord {
+    #[serde(rename = "type", default)]
+    kind: serde_json::Value,
+    #[serde(default)]
+    data: serde_json::Value,
+}
+
+/// Reads one resolver's answer to one question; never panics, whatever the body.
+pub fn parse_answer(http_status: u16, body: &[u8], record: RecordType) -> Answer {
+    if http_status != 200 {
+        return Answer::Failed(format!("HTTP {http_status}"));
+    }
+    if body.len() > MAX_ANSWER_BYTES {
+        return Answer::Failed("an answer too large to be one".into());
+    }
+    let Ok(wire) = serde_json::from_slice::<Wire>(body) else {
+        return Answer::Failed("not a DNS JSON answer".into());
+    };
+    match wire.status {
+        0 => {
+            let mut addresses: Vec<IpAddr> = Vec::new();
+            for rec in &wire.answer {
+                let address = rec.data.as_str().and_then(|d| d.parse::<IpAddr>().ok());
+                if let (Some(address), Some(code)) = (address, rec.kind.as_u64()) {
+                    let fits = code == record.code() && address.is_ipv4() == (code == 1);
+                    if fits && !addresses.contains(&address) && addresses.len() < MAX_ADDRESSES {
+                        addresses.push(address);
+                    }
+                }
+            }
+            if addresses.is_empty() {
+                Answer::NoAddress
+            } else {
+                Answer::Addresses(addresses)
+            }
+        }
+        3 => Answer::NoSuchName,
+        2 => Answer::Failed("server failure (SERVFAIL)".into()),
+        5 => Answer::Failed("query refused (REFUSED)".into()),
+        code => Answer::Failed(format!("DNS error code {code}")),
+    }
+}
+
+/// Asks every resolver (at most [`MAX_RESOLVERS`]) for the name's A and AAAA records at once,
+/// and judges all the answers together. `None` when no resolver is configured.
+pub fn ask(resolvers: &[String], name: &str, fetch: Fetch<'_>) -> Option<PublicDns> {
+    let resolvers = &resolvers[..resolvers.len().min(MAX_RESOLVERS)];
+    if resolvers.is_empty() {
+        return None;
+    }
+    let answers: Vec<(Answer, Answer)> = thread::scope(|scope| {
+        let mut pending = Vec::with_capacity(resolvers.len());
+        for resolver in resolvers {
+            let [a, aaaa] = [RecordType::A, RecordType::Aaaa].map(|record| {
+                thread::Builder::new()
+                    .name("public dns".into())
+                    .spawn_scoped(scope, move || question(resolver, name, record, fetch))
+            });
+            pending.push((a, aaaa));
+        }
+        pending
+            .into_iter()
+            .map(|(a, aaaa)| (collect(a), collect(aaaa)))
+            .collect()
+    });
+    let per_resolver: Vec<Answer> = answers
+        .into_iter()
+        .map(|(a, aaaa)| either_family(a, aaaa))
+        .collect();
+    Some(judge(resolvers, name, per_resolver))
+}
+
+fn question(resolver: &str, name: &str, record: RecordType, fetch: Fetch<'_>) -> Answer {
+    let url = match query_url(resolver, name, record) {
+        Ok(url) => url,
+        Err(why) => return Answer::Failed(why),
+    };
+    match fetch(&url) {
+        Ok((status, body)) => parse_answer(status, &body, record),
+        Err(why) => Answer::Failed(why),
+    }
+}
+
+fn collect(started: std::io::Result<thread::ScopedJoinHandle<'_, Answer>>) -> Answer {
+    match started.map(|handle| handle.join()) {
+        Ok(Ok(answer)) => answer,
+        Ok(Err(_)) => Answer::Failed("the question failed".into()),
+        Err(_) => Answer::Failed("the question could not be asked".into()),
+    }
+}
+
+/// One resolver's answer for the name from its A and AAAA answers.
+fn either_family(a: Answer, aaaa: Answer) -> Answer {
+    match (a, aaaa) {
+        (Answer::Addresses(mut v4), Answer::Addresses(v6)) => {
+            v4.extend(v6);
+            Answer::Addresses(v4)
+        }
+        (found @ Answer::Addresses(_), _) | (_, found @ Answer::Addresses(_)) => found,
+        (Answer::NoSuchName, _) | (_, Answer::NoSuchName) => Answer::NoSuchName,
+        (Answer::NoAddress, Answer::NoAddress) => Answer::NoAddress,
+        (Answer::Failed(why), _) | (_, Answer::Failed(why)) => Answer::Failed(why),
+    }
+}
+
+/// All resolvers together: any addresses win, then a "no such name", then "no address".
+fn judge(resolvers: &[String], name: &str, answers: Vec<Answer>) -> PublicDns {
+    let name = for_terminal(name);
+    let asked: Vec<String> = resolvers.iter().map(|r| for_terminal(r)).collect();
+    let mut addresses: Vec<IpAddr> = Vec::new();
+    let (mut no_such_name, mut no_address, mut failures) = (None, false, Vec::new());
+    for (resolver, answer) in asked.iter().zip(answers) {
+        match answer {
+            Answer::Addresses(found) => {
+                for address in found {
+                    if !addresses.contains(&address) && addresses.len() < MAX_ADDRESSES {
+                        addresses.push(address);
+                    }
+                }
+            }
+            Answer::NoSuchName => no_such_name = no_such_name.or(Some(resolver.clone())),
+            Answer::NoAddress => no_address = true,
+            Answer::Failed(why) => failures.push(format!(
+                "{resolver}: {}",
+                crate::text::sanitize::text(&why, MAX_WORDS)
+            )),
+        }
+    }
+    let (finding, resolved, note) = if !addresses.is_empty() {
+        let list: Vec<String> = addresses.iter().map(IpAddr::to_string).collect();
+        let note = format!("public DNS resolves {name} to {}", list.join(", "));
+        (Finding::Resolved, Some(true), note)
+    } else if let Some(resolver) = no_such_name {
+        let note = format!("public DNS says {name} does not exist (NXDOMAIN from {resolver})");
+        (Finding::DoesNotExist, Some(false), note)
+    } else if no_address {
+        let note = format!("public DNS knows {name} but has no address for it");
+        (Finding::NoAddress, Some(false), note)
+    } else {
+        let note = format!("public DNS did not answer: {}", failures.join("; "));
+        (Finding::Unanswered, None, note)
+    };
+    PublicDns {
+        asked,
+        resolved,
+        addresses,
+        note,
+        finding,
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,214 @@
+//! Where targets come from besides the command line: files of targets (`-f`), and groups of
+//! services by tag (`@ai`, `@all`). Every word is resolved into a target, and a bad one is named
+//! with the file and line it came from.
+
+use std::collections::BTreeSet;
+use std::io::Read;
+use std::path::Path;
+
+use crate::exit::BadInput;
+use crate::target::catalog::Catalog;
+use crate::target::{self, Target};
+use crate::text::sanitize::for_terminal;
+
+/// A file of targets larger than this is not a list anybody wrote.
+const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
+
+/// One word that names targets, and where it was written (`None`: on the command line).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Word {
+    pub text: String,
+    pub place: Option<String>,
+}
+
+impl Word {
+    pub fn typed(text: &str) -> Word {
+        Word {
+            text: text.to_string(),
+            place: None,
+        }
+    }
+
+    /// `@ai`: a group of services.
+    fn tag(&self) -> Option<String> {
+        self.text.trim().strip_prefix('@').map(str::to_lowercase)
+    }
+
+    /// Whether resolving it needs the catalog (anything but a URL does).
+    pub fn needs_catalog(&self) -> bool {
+        !self.text.contains("://")
+    }
+
+    fn blame(&self, error: BadInput) -> BadInput {
+        match &self.place {
+            Some(place) => BadInput(format!("{place}: {}", error.0)),
+            None => error,
+        }
+    }
+}
+
+/// The targets of a file, one per line; `#` starts a comment, blank lines are skipped, and
+/// `-` is standard input.
+pub fn read_file(path: &Path, stdin: impl Read) -> Result<Vec<Word>, BadInput> {
+    let (name, bytes) = if path == Path::new("-") {
+        ("standard input".to_string(), read_capped(stdin))
+    } else {
+        let name = for_terminal(&path.display().to_string());
+        let bytes = match std::fs::metadata(path) {
+            Ok(meta) if meta.is_dir() => {
+                return Err(BadInput(format!("the target file {name} is a directory")))
+            }
+            Ok(_) => std::fs::File::open(path).and_then(read_capped),
+            Err(e) => Err(e),
+        };
+        (name, bytes)
+    };
+    let bytes = bytes.map_err(|e| {
+        BadInput(format!(
+            "cannot read the target file {name}: {}",
+            crate::text::words::io_error(&e)
+        ))
+    })?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(BadInput(format!(
+            "the target file {name} is larger than {} MiB",
+            MAX_FILE_BYTES / (1024 * 1024)
+        )));
+    }
+    let mut words = Vec::new();
+    for (number, line) in bytes.split(|&b| b == b'\n').enumerate() {
+        let place = format!("{name} line {}", number + 1);
+        let line =
+            std::str::from_utf8(line).map_err(|_| BadInput(format!("{place}: not UTF-8 text")))?;
+        let text = without_comment(line).trim();
+        if !text.is_empty() {
+            words.push(Word {
+                text: text.to_string(),
+                place: Some(place),
+            });
+        }
+    }
+    Ok(words)
+}
+
+/// A `#` at the start or after a space starts a comment; one inside a URL is its fragment.
+fn without_comment(line: &str) -> &str {
+    let mut previous = ' ';
+    for (at, c) in line.char_indices() {
+        if c == '#' && previous.is_whitespace() {
+            return &line[..at];
+        }
+        previous = c;
+    }
+    line
+}
+
+fn read_capped(source: impl Read) -> std::io::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    source.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
+/// Every word resolved, in order; a tag stands for its services, in the order of their names,
+/// leaving out those already named before it.
+pub fn resolve(words: &[Word], catalog: &Catalog) -> Result<Vec<Target>, BadInput> {
+    let mut targets: Vec<Target> = Vec::new();
+    for word in words {
+        let Some(tag) = word.tag() else {
+            targets.push(target::resolve(&word.text, catalog).map_err(|e| word.blame(e))?);
+            continue;
+        };
+        let mut services: Vec<_> = catalog
+            .services()
+            .iter()
+            .filter(|s| tag == "all" || s.tags.iter().any(|t| t.eq_ignore_ascii_case(&tag)))
+            .collect();
+        if services.is_empty() {
+            return Err(word.blame(unknown_tag(&tag, catalog)));
+        }
+        services.sort_by(|a, b| a.key.cmp(&b.key));
+        for service in services {
+            let named = |t: &Target| t.service.as_ref().is_some_and(|s| s.key == service.key);
+            if !targets.iter().any(named) {
+                targets.push(target::resolve(&service.key, catalog).map_err(|e| word.blame(e))?);
+            }
+        }
+    }
+    Ok(targets)
+}
+
+fn unknown_tag(tag: &str, catalog: &Catalog) -> BadInput {
+    let known: BTreeSet<&str> = catalog
+        .services()
+        .iter()
+        .flat_map(|s| s.tags.iter().map(String::as_str))
+        .collect();
+    let tag = for_terminal(tag);
+    if known.is_empty() {
+        return BadInput(format!(
+            "no service is tagged '{tag}': no service has tags (@all names every service)"
+        ));
+    }
+    let known: Vec<&str> = known.into_iter().collect();
+    BadInput(format!(
+        "no service is tagged '{tag}'; known tags: {} (and @all)",
+        known.join(", ")
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::target::catalog::Service;
+
+    fn service(key: &str, tags: &[&str]) -> Service {
+        let text = format!(
+            "[{key}]\nurl = \"http://127.0.0.1:9/{key}\"\ntags = {:?}\n",
+            tags
+        );
+        let table: std::collections::BTreeMap<String, Service> = toml::from_str(&text).unwrap();
+        crate::target::catalog::keyed(table).remove(0)
+    }
+
+    #[test]
+    fn files_skip_comments_and_blank_lines_and_number_the_rest() {
+        let text = "# services\n\nhttp://127.0.0.1:1/a#top  # first\n   \n  b.example \n#x\n";
+        let words = read_file(Path::new("-"), text.as_bytes()).unwrap();
+        let texts: Vec<_> = words.iter().map(|w| w.text.as_str()).collect();
+        assert_eq!(texts, ["http://127.0.0.1:1/a#top", "b.example"]);
+        assert_eq!(words[1].place.as_deref(), Some("standard input line 5"));
+        let bad = read_file(Path::new("-"), &b"ok.example\n\xff\n"[..]).unwrap_err();
+        assert_eq!(bad.0, "standard input line 2: not UTF-8 text");
+    }
+
+    #[test]
+    fn a_bad_line_is_named_by_its_number() {
+        let words = read_file(Path::new("-"), &b"a.example\nftp://x\n"[..]).unwrap();
+        let error = resolve(&words, &Catalog::default()).unwrap_err();
+        assert!(
+            error.0.starts_with("standard input line 2: 'ftp://x'"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn tags_stand_for_their_services_once_each() {
+        let catalog = Catalog::with_user_services(vec![
+            service("mine-b", &["mine", "ai"]),
+            service("mine-a", &["mine"]),
+        ]);
+        let words = [Word::typed("mine-b"), Word::typed("@MINE")];
+        let names: Vec<_> = resolve(&words, &catalog)
+            .unwrap()
+            .into_iter()
+            .map(|t| t.input)
+            .collect();
+        assert_eq!(names, ["mine-b", "mine-a"]);
+        let error = resolve(&[Word::typed("@nope")], &catalog).unwrap_err();
+        assert!(error.0.contains("known tags:"), "{error}");
+        assert!(
+            error.0.contains("ai") && error.0.contains("mine"),
+            "{error}"
+        );
+    }
+}
