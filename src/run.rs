@@ -10,9 +10,9 @@ use crate::cli::config;
 use crate::cli::generate;
 use crate::cli::settings::{Connection, Mode, Settings};
 use crate::elsewhere::{self, FromElsewhere};
-use crate::engine::check::{self, Checks};
-use crate::engine::monitor;
+use crate::engine::check::Checks;
 use crate::engine::pool::Capacity;
+use crate::engine::Engine;
 use crate::exit::{BadInput, BAD_INPUT};
 use crate::probe::dns_seam::FixedDns;
 use crate::probe::trust::Cacert;
@@ -122,35 +122,39 @@ fn run() -> anyhow::Result<u8> {
     let repeated = !settings.schedule.is_one_shot();
     let mut reporter =
         report::reporter(settings.output, targets, repeated, Box::new(stdout.lock()));
-    let (last, summaries, worst, reported) = if repeated {
-        let (ending, reported) = match settings.on_change.clone() {
-            Some(hook) => {
-                let mut on_change = OnChange::new(hook, plans.len(), reporter.as_mut());
-                let (ending, reported) =
-                    monitor::run(checks, settings.schedule, plans, &mut on_change);
-                // Commands still running are waited for: their output belongs before the summary.
-                (ending, reported.and(on_change.finish()))
+    let engine = Engine::new(checks);
+    if repeated {
+        // Ctrl-C ends the run with a summary; a second one, once the run is over (a summary
+        // stuck on a full pipe), ends the program. Should a handler be in place already,
+        // Ctrl-C simply ends the program as it always does.
+        let interrupter = engine.interrupter();
+        let _ = ctrlc::set_handler(move || {
+            if !interrupter.interrupt() {
+                std::process::exit(130);
             }
-            None => monitor::run(checks, settings.schedule, plans, reporter.as_mut()),
-        };
-        (ending.last, ending.summaries, ending.worst, reported)
-    } else {
-        let progress = settings.output.progress;
-        let mut spinner = report::Spinner::new(reporter.as_mut(), targets, progress);
-        let (outcomes, reported) = check::check_all(checks, &plans, &mut spinner);
-        drop(spinner);
-        let worst = outcomes
-            .iter()
-            .map(|o| o.verdict.state)
-            .max()
-            .unwrap_or(State::Unknown);
-        (
-            outcomes.into_iter().map(Some).collect(),
-            Vec::new(),
-            worst,
-            reported,
-        )
+        });
+    }
+    let progress = settings.output.progress && !repeated;
+    let mut spinner = report::Spinner::new(reporter.as_mut(), targets, progress);
+    let (ending, reported) = match settings.on_change.clone() {
+        Some(hook) => {
+            let mut on_change = OnChange::new(hook, plans.len(), &mut spinner);
+            let (ending, reported) = engine.run(settings.schedule, plans, &mut on_change);
+            // Commands still running are waited for: their output belongs before the summary.
+            (ending, reported.and(on_change.finish()))
+        }
+        None => engine.run(settings.schedule, plans, &mut spinner),
     };
+    drop(spinner);
+    let summaries: Vec<_> = match repeated {
+        true => ending
+            .histories
+            .iter()
+            .map(|h| h.summary(ending.ended_at))
+            .collect(),
+        false => Vec::new(),
+    };
+    let (last, worst) = (ending.last, ending.worst);
     match reported.and_then(|()| reporter.finish(&last, &summaries)) {
         // Nobody reads any more (`| head`): the exit code still tells.
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {}

@@ -12,7 +12,7 @@ use crate::cli::config::{Config, GlobalpingConfig};
 use crate::cli::{Cli, ColorWhen, FormatArg, Generate, UntilArg};
 use crate::elsewhere::globalping::Locations;
 use crate::engine::check::Plan;
-use crate::engine::monitor::Schedule;
+use crate::engine::Schedule;
 use crate::exit::BadInput;
 use crate::just_me::connectivity::{self, Reference};
 use crate::just_me::public_dns;

@@ -1,11 +1,10 @@
-//! Probing every target once, concurrently, with its status page read alongside, the user's
+//! Checking one target once: its probe, with its status page read alongside, the user's
 //! connection checked when a public target fails, and, with `--from`, the same probe made from
-//! elsewhere at the same time; reported in argument order as results arrive.
+//! elsewhere at the same time; all of it judged into an [`Outcome`].
 
-use std::collections::{BTreeMap, HashMap};
-use std::io::{self, Write};
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicU8, Ordering};
-use std::sync::{mpsc, Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::thread;
 use std::time::{Duration, Instant, SystemTime};
 
@@ -56,33 +55,6 @@ pub enum Ask {
     /// Once the probe from here is judged, if its state is not this one any more: repeated
     /// runs ask again on a change, not on every probe.
     IfChangedFrom(State),
-}
-
-/// While outcomes are awaited, sinks hear from the run about this often.
-pub const TICK: Duration = Duration::from_millis(100);
-
-/// Whoever wants each outcome as soon as it and every one before it is judged.
-pub trait Sink {
-    /// `plan` is the position of the target the outcome is for: sinks that keep something per
-    /// target tell a target given twice as two by it. Most need only the outcome.
-    fn judged(&mut self, plan: usize, outcome: &Outcome) -> io::Result<()>;
-
-    /// Called about every [`TICK`] while outcomes are awaited: what each check is busy with.
-    fn idle(&mut self, _progress: &Progress) -> io::Result<()> {
-        Ok(())
-    }
-
-    /// Whether it shows progress while waiting: then even a single target is checked on a
-    /// worker, so that this thread is free to call [`Sink::idle`].
-    fn shows_progress(&self) -> bool {
-        false
-    }
-
-    /// A line from elsewhere for the person watching (what an `--on-change` command printed),
-    /// for stderr; a sink that draws on the terminal puts it where it does not get in the way.
-    fn aside(&mut self, line: &str) -> io::Result<()> {
-        writeln!(io::stderr(), "{line}")
-    }
 }
 
 /// What one check is busy with.
@@ -361,60 +333,6 @@ impl Checker {
 fn measure_elsewhere(from: &FromElsewhere, plan: &Plan) -> Elsewhere {
     let request = &plan.request;
     from.ask(&request.url, request.method, plan.criteria.expect.as_ref())
-}
-
-/// Checks every plan once, all at once as far as the pool allows; the sink sees them in order,
-/// each as soon as it and every one before it is done. A single target is checked on this
-/// thread unless the sink shows progress. A failing sink (a closed stdout) stops the reporting,
-/// not the checking; its error is returned with the outcomes.
-pub fn check_all(
-    checks: Arc<Checks>,
-    plans: &[Plan],
-    sink: &mut dyn Sink,
-) -> (Vec<Outcome>, io::Result<()>) {
-    let checker = Arc::new(Checker::new(checks, None));
-    if let ([plan], false) = (plans, sink.shows_progress()) {
-        let outcome = checker.check(plan, 1, Ask::Alongside);
-        let reported = sink.judged(0, &outcome);
-        return (vec![outcome], reported);
-    }
-    let progress = Arc::new(Progress::new(plans.len()));
-    let (sender, receiver) = mpsc::channel();
-    let shared_plans: Arc<[Plan]> = plans.into();
-    for index in 0..plans.len() {
-        let (job_checker, plans, sender) = (checker.clone(), shared_plans.clone(), sender.clone());
-        let progress = progress.clone();
-        checker.pool().execute(move || {
-            let outcome = job_checker.check_noting(&plans[index], 1, Ask::Alongside, &|step| {
-                progress.set(index, step)
-            });
-            let _ = sender.send((index, outcome));
-        });
-    }
-    drop(sender);
-    let mut outcomes = Vec::with_capacity(plans.len());
-    let mut reported: io::Result<()> = Ok(());
-    let mut waiting = BTreeMap::new();
-    loop {
-        let (index, outcome) = match receiver.recv_timeout(TICK) {
-            Ok(arrived) => arrived,
-            Err(mpsc::RecvTimeoutError::Timeout) => {
-                if reported.is_ok() {
-                    reported = sink.idle(&progress);
-                }
-                continue;
-            }
-            Err(mpsc::RecvTimeoutError::Disconnected) => break,
-        };
-        waiting.insert(index, outcome);
-        while let Some(outcome) = waiting.remove(&outcomes.len()) {
-            if reported.is_ok() {
-                reported = sink.judged(outcomes.len(), &outcome);
-            }
-            outcomes.push(outcome);
-        }
-    }
-    (outcomes, reported)
 }
 
 #[cfg(test)]

@@ -1,8 +1,270 @@
-//! The engine: every target checked on a schedule (a one-shot run is a schedule of one round),
-//! its probe, status page, connection check and places elsewhere run in parallel on a bounded
-//! pool, each outcome judged and handed to the sinks in argument order.
+//! The engine: every target checked on a schedule (a one-shot run is a schedule of one round).
+//! Each target's probe, status page, connection check and places elsewhere run on a bounded
+//! pool; each outcome is judged, folded into the target's [`History`], and handed to the
+//! sinks, which read the same histories.
 
 pub mod check;
-pub mod monitor;
+pub mod history;
+mod order;
 pub mod pool;
-pub mod stats;
+mod slots;
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+use std::io::{self, Write};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
+
+use check::{Ask, Checker, Checks, Outcome, Plan, Progress};
+use history::History;
+use slots::Slots;
+
+use crate::verdict::State;
+
+/// While outcomes are awaited, sinks hear from the run about this often.
+pub const TICK: Duration = Duration::from_millis(100);
+
+/// In repeated runs a status page or connectivity answer is reused this long.
+const FRESH_FOR: Duration = Duration::from_secs(30);
+
+/// How often to probe: once, `count` times, until interrupted, or until a state is reached.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Schedule {
+    pub count: Option<u32>,
+    pub interval: Duration,
+    pub watch: bool,
+    /// Stop once every target is in this state.
+    pub until: Option<State>,
+}
+
+impl Schedule {
+    /// One probe of each target, reported in argument order, with no summaries.
+    pub fn is_one_shot(&self) -> bool {
+        !self.watch && self.until.is_none() && self.count.unwrap_or(1) == 1
+    }
+
+    /// How many probes each target gets: `--count`, else one, but for `--watch` and `--until`,
+    /// which go on until stopped (`None`).
+    pub fn rounds(&self) -> Option<u32> {
+        let open_ended = self.watch || self.until.is_some();
+        self.count.or((!open_ended).then_some(1))
+    }
+}
+
+/// Whoever wants each outcome as soon as it is judged: the reports, the live view, the
+/// `--on-change` commands. Each gets every target's [`History`], the outcome already in it.
+pub trait Sink {
+    /// `plan` is the position of the target the outcome is for: a target given twice is two.
+    fn judged(&mut self, plan: usize, outcome: &Outcome, histories: &[History]) -> io::Result<()>;
+
+    /// Called about every [`TICK`] while outcomes are awaited: what each check is busy with.
+    fn idle(&mut self, _progress: &Progress, _histories: &[History]) -> io::Result<()> {
+        Ok(())
+    }
+
+    /// A line from elsewhere for the person watching (what an `--on-change` command printed),
+    /// for stderr; a sink that draws on the terminal puts it where it does not get in the way.
+    fn aside(&mut self, line: &str) -> io::Result<()> {
+        writeln!(io::stderr(), "{line}")
+    }
+}
+
+enum Event {
+    /// The target at this index has a new outcome in its slot.
+    Probed(usize),
+    Interrupted,
+}
+
+/// Ends a run early, as Ctrl-C does, from any thread.
+#[derive(Clone)]
+pub struct Interrupter(Sender<Event>);
+
+impl Interrupter {
+    /// Asks the run to end with its summaries; false when it has ended already.
+    pub fn interrupt(&self) -> bool {
+        self.0.send(Event::Interrupted).is_ok()
+    }
+}
+
+/// What a run ends with, per target in argument order: its last outcome (if a probe
+/// finished) and its history.
+pub struct Ending {
+    pub last: Vec<Option<Outcome>>,
+    pub histories: Vec<History>,
+    /// The worst of each target's last state; UNKNOWN for a target never probed.
+    pub worst: State,
+    pub ended_at: SystemTime,
+}
+
+/// Runs schedules: one engine per run.
+pub struct Engine {
+    checks: Arc<Checks>,
+    events: Sender<Event>,
+    inbox: Receiver<Event>,
+}
+
+/// When each target is due next, earliest first; a target is in it only while not in flight.
+#[derive(Default)]
+struct Agenda {
+    due: BinaryHeap<Reverse<(Instant, usize)>>,
+}
+
+impl Agenda {
+    fn add(&mut self, at: Instant, index: usize) {
+        self.due.push(Reverse((at, index)));
+    }
+
+    /// The next target due by `now`, with when it was due.
+    fn next_due(&mut self, now: Instant) -> Option<(Instant, usize)> {
+        let Reverse((at, _)) = self.due.peek()?;
+        if *at > now {
+            return None;
+        }
+        self.due.pop().map(|Reverse(entry)| entry)
+    }
+
+    fn next_at(&self) -> Option<Instant> {
+        self.due.peek().map(|Reverse((at, _))| *at)
+    }
+}
+
+impl Engine {
+    pub fn new(checks: Arc<Checks>) -> Engine {
+        let (events, inbox) = mpsc::channel();
+        Engine {
+            checks,
+            events,
+            inbox,
+        }
+    }
+
+    /// A handle that ends the run early (for Ctrl-C).
+    pub fn interrupter(&self) -> Interrupter {
+        Interrupter(self.events.clone())
+    }
+
+    /// Runs the schedule until it is done, the `--until` state is reached, or it is
+    /// interrupted. Each target has at most one probe in flight; due probes go to the
+    /// checker's pool, so however many targets there are, the threads stay within the pool's
+    /// capacity. A one-shot run reports in argument order; a repeated one, each probe as it
+    /// completes. A failing sink (a closed stdout) stops the reporting, not the run.
+    pub fn run(
+        self,
+        schedule: Schedule,
+        plans: Vec<Plan>,
+        sink: &mut dyn Sink,
+    ) -> (Ending, io::Result<()>) {
+        let Engine {
+            checks,
+            events,
+            inbox,
+        } = self;
+        let mut in_order;
+        let sink: &mut dyn Sink = if schedule.is_one_shot() {
+            in_order = order::InOrder::new(sink);
+            &mut in_order
+        } else {
+            sink
+        };
+        let started_at = SystemTime::now();
+        let first_start = Instant::now();
+        let checker = Arc::new(Checker::new(checks, Some(FRESH_FOR)));
+        let progress = Arc::new(Progress::new(plans.len()));
+        let plans: Arc<[Plan]> = plans.into();
+        let mut histories: Vec<History> = plans
+            .iter()
+            .map(|p| History::new(p.target.clone(), started_at, first_start))
+            .collect();
+        let slots = Arc::new(Slots::new(plans.len()));
+        // When each target's probe in flight was due, and the number of its next probe.
+        let mut was_due = vec![first_start; plans.len()];
+        let mut next_seq = vec![1u32; plans.len()];
+        let mut agenda = Agenda::default();
+        for index in 0..plans.len() {
+            agenda.add(first_start, index);
+        }
+        let mut in_flight = 0;
+        let mut reported = Ok(());
+        loop {
+            while let Some((due, index)) = agenda.next_due(Instant::now()) {
+                // From elsewhere: alongside each target's first probe, then only when its
+                // state changes.
+                let ask = histories[index]
+                    .state()
+                    .map_or(Ask::Alongside, Ask::IfChangedFrom);
+                let seq = next_seq[index];
+                was_due[index] = due;
+                next_seq[index] += 1;
+                in_flight += 1;
+                let (job_checker, plans, events) = (checker.clone(), plans.clone(), events.clone());
+                let (progress, slots) = (progress.clone(), slots.clone());
+                checker.pool().execute(move || {
+                    let outcome = job_checker
+                        .check_noting(&plans[index], seq, ask, &|step| progress.set(index, step));
+                    slots.put(index, outcome);
+                    let _ = events.send(Event::Probed(index));
+                });
+            }
+            if in_flight == 0 && agenda.next_at().is_none() {
+                break;
+            }
+            // Sinks hear from the run every tick; the next due probe may come sooner.
+            let wait = agenda.next_at().map_or(TICK, |at| {
+                at.saturating_duration_since(Instant::now()).min(TICK)
+            });
+            let index = match inbox.recv_timeout(wait) {
+                Ok(Event::Probed(index)) => index,
+                Ok(Event::Interrupted) | Err(RecvTimeoutError::Disconnected) => break,
+                Err(RecvTimeoutError::Timeout) => {
+                    if reported.is_ok() {
+                        reported = sink.idle(&progress, &histories);
+                    }
+                    continue;
+                }
+            };
+            in_flight -= 1;
+            slots.take_in(index, &mut histories, sink, &mut reported);
+            // Nobody reads any more (`| head`), or the --until state is reached.
+            if reported.is_err() || reached(schedule.until, &histories) {
+                break;
+            }
+            if schedule
+                .rounds()
+                .is_some_and(|rounds| next_seq[index] > rounds)
+            {
+                continue;
+            }
+            // The next probe starts an interval after this one was due; after a probe slower
+            // than the interval it starts at once, rather than a burst making up for the
+            // missed ones.
+            if let Some(next) = was_due[index].checked_add(schedule.interval) {
+                agenda.add(next.max(Instant::now()), index);
+            }
+        }
+        // Probes that finished while the run was ending are counted and reported too (unless
+        // nobody reads any more); a probe still running is left behind and its outcome not kept.
+        slots.close();
+        for index in 0..histories.len() {
+            slots.take_in(index, &mut histories, sink, &mut reported);
+        }
+        let worst = histories
+            .iter()
+            .map(|h| h.state().unwrap_or(State::Unknown))
+            .max()
+            .unwrap_or(State::Unknown);
+        let ending = Ending {
+            last: slots.take_latest(),
+            histories,
+            worst,
+            ended_at: SystemTime::now(),
+        };
+        (ending, reported)
+    }
+}
+
+/// `--until`: every target's last probe is in the wanted state.
+fn reached(until: Option<State>, histories: &[History]) -> bool {
+    let Some(wanted) = until else { return false };
+    histories.iter().all(|h| h.state() == Some(wanted))
+}

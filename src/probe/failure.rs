@@ -79,7 +79,7 @@ pub enum Stage {
 
 /// Turns a ureq error into a failure, using what the phase log saw.
 pub fn classify(error: &ureq::Error, log: &PhaseLog, timeout: Duration, stage: Stage) -> Failure {
-    let within = format!("no answer within {}", humantime::format_duration(timeout));
+    let within = format!("no answer within {}", crate::text::words::duration(timeout));
     if let Some(failure) = &log.failure {
         return match failure {
             PhaseFailure::Dns {

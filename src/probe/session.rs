@@ -83,7 +83,7 @@ impl<'c> Session<'c> {
     ) -> Result<ureq::http::Response<ureq::Body>, Failure> {
         let left = self.timeout.saturating_sub(self.start.elapsed());
         if left.is_zero() {
-            let within = humantime::format_duration(self.timeout);
+            let within = crate::text::words::duration(self.timeout);
             return Err(Failure::new(
                 ErrorKind::Timeout,
                 format!("no answer within {within}"),

@@ -6,8 +6,10 @@ use std::time::{Duration, SystemTime};
 use colored::Colorize;
 
 use super::{state_word, Output, Reporter};
-use crate::engine::check::{Outcome, Sink};
-use crate::engine::stats::Summary;
+use crate::engine::check::Outcome;
+use crate::engine::history::History;
+use crate::engine::history::Summary;
+use crate::engine::Sink;
 use crate::status_page;
 use crate::target::catalog::{Catalog, StatusFormat};
 use crate::target::Target;
@@ -65,7 +67,7 @@ impl<'w> Human<'w> {
 }
 
 impl Sink for Human<'_> {
-    fn judged(&mut self, _: usize, outcome: &Outcome) -> io::Result<()> {
+    fn judged(&mut self, _: usize, outcome: &Outcome, _: &[History]) -> io::Result<()> {
         let state = outcome.verdict.state;
         let word = state_column(state);
         let name = for_terminal(&outcome.target.name);
@@ -222,8 +224,13 @@ pub(super) fn write_summary(out: &mut dyn Write, s: &Summary) -> io::Result<()> 
         );
         writeln!(out, "  {}{line}", "latency  ".dimmed())?;
     }
-    if !s.sparkline.is_empty() {
-        writeln!(out, "  {}{}", "recent   ".dimmed(), s.sparkline)?;
+    if !s.recent.is_empty() {
+        writeln!(
+            out,
+            "  {}{}",
+            "recent   ".dimmed(),
+            super::sparkline(&s.recent)
+        )?;
     }
     if !s.transitions.is_empty() {
         let shown = s.transitions.len().min(SHOWN_TRANSITIONS);

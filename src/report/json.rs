@@ -7,8 +7,10 @@ use serde::Serialize;
 
 use super::{millis, Reporter};
 use crate::elsewhere::globalping::Elsewhere;
-use crate::engine::check::{Outcome, Sink};
-use crate::engine::stats::Summary;
+use crate::engine::check::Outcome;
+use crate::engine::history::History;
+use crate::engine::history::Summary;
+use crate::engine::Sink;
 use crate::just_me::public_dns::PublicDns;
 use crate::probe::AttemptOutcome;
 use crate::status_page;
@@ -27,7 +29,7 @@ impl<'w> JsonLines<'w> {
 }
 
 impl Sink for JsonLines<'_> {
-    fn judged(&mut self, _: usize, outcome: &Outcome) -> io::Result<()> {
+    fn judged(&mut self, _: usize, outcome: &Outcome, _: &[History]) -> io::Result<()> {
         write_line(&mut self.out, &ProbeLine::of(outcome))
     }
 }

@@ -14,8 +14,12 @@ mod spinner;
 use std::io::{self, Write};
 use std::time::Duration;
 
-use crate::engine::check::{Outcome, Sink};
-use crate::engine::stats::Summary;
+use colored::Colorize;
+
+use crate::engine::check::Outcome;
+use crate::engine::history::History;
+use crate::engine::history::{Mark, Summary};
+use crate::engine::Sink;
 use crate::target::catalog::Catalog;
 use crate::target::Target;
 use crate::verdict::State;
@@ -83,7 +87,7 @@ fn every_format<'w>(
     out: Box<dyn Write + 'w>,
 ) -> Box<dyn Reporter + 'w> {
     match output.format {
-        Format::Human if repeated && output.live => Box::new(live::Live::new(out, targets)),
+        Format::Human if repeated && output.live => Box::new(live::Live::new(out)),
         Format::Human => Box::new(human::Human::new(out, output, targets, repeated)),
         Format::Json => Box::new(json::JsonLines::new(out)),
         Format::Nagios => Box::new(AtTheEnd {
@@ -106,15 +110,19 @@ struct Quiet;
 struct OnlyProblems<'w>(Box<dyn Reporter + 'w>);
 
 impl Sink for OnlyProblems<'_> {
-    fn judged(&mut self, plan: usize, outcome: &Outcome) -> io::Result<()> {
+    fn judged(&mut self, plan: usize, outcome: &Outcome, histories: &[History]) -> io::Result<()> {
         if outcome.verdict.state == crate::verdict::State::Up {
             return Ok(());
         }
-        self.0.judged(plan, outcome)
+        self.0.judged(plan, outcome, histories)
     }
 
-    fn idle(&mut self, progress: &crate::engine::check::Progress) -> io::Result<()> {
-        self.0.idle(progress)
+    fn idle(
+        &mut self,
+        progress: &crate::engine::check::Progress,
+        histories: &[History],
+    ) -> io::Result<()> {
+        self.0.idle(progress, histories)
     }
 
     fn aside(&mut self, line: &str) -> io::Result<()> {
@@ -129,7 +137,7 @@ impl Reporter for OnlyProblems<'_> {
 }
 
 impl Sink for Quiet {
-    fn judged(&mut self, _: usize, _: &Outcome) -> io::Result<()> {
+    fn judged(&mut self, _: usize, _: &Outcome, _: &[History]) -> io::Result<()> {
         Ok(())
     }
 }
@@ -176,7 +184,7 @@ struct AtTheEnd<'w> {
 }
 
 impl Sink for AtTheEnd<'_> {
-    fn judged(&mut self, _: usize, _: &Outcome) -> io::Result<()> {
+    fn judged(&mut self, _: usize, _: &Outcome, _: &[History]) -> io::Result<()> {
         Ok(())
     }
 }
@@ -229,6 +237,38 @@ fn state_word(state: State) -> colored::ColoredString {
         State::Down => word.red().bold(),
         State::Unknown => word.magenta().bold(),
     }
+}
+
+/// Bars of the sparkline, from the fastest answer to the slowest.
+const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+/// A probe that got no answer.
+const NO_ANSWER: char = '✗';
+
+/// One bar per probe scaled from the fastest to the slowest, a cross for no answer; probes
+/// judged down or unknown in red, degraded in yellow.
+pub(crate) fn sparkline(marks: &[Mark]) -> String {
+    let answered = || marks.iter().filter_map(|m| m.latency);
+    let low = answered().min().unwrap_or_default();
+    let span = answered().max().unwrap_or_default().saturating_sub(low);
+    marks
+        .iter()
+        .map(|mark| {
+            let symbol = match mark.latency {
+                None => NO_ANSWER,
+                Some(_) if span.is_zero() => BARS[0],
+                Some(d) => {
+                    let at = (d - low).as_secs_f64() / span.as_secs_f64();
+                    BARS[((at * (BARS.len() - 1) as f64).round() as usize).min(BARS.len() - 1)]
+                }
+            };
+            let symbol = symbol.to_string();
+            match mark.state {
+                State::Up => symbol,
+                State::Degraded => symbol.yellow().to_string(),
+                State::Down | State::Unknown => symbol.red().to_string(),
+            }
+        })
+        .collect()
 }
 
 /// Milliseconds as a float with microsecond precision, for JSON and perfdata.

@@ -8,7 +8,9 @@ use crossterm::cursor::MoveToColumn;
 use crossterm::terminal::{self, Clear, ClearType};
 use crossterm::QueueableCommand;
 
-use crate::engine::check::{Outcome, Progress, Sink, Step};
+use crate::engine::check::{Outcome, Progress, Step};
+use crate::engine::history::History;
+use crate::engine::Sink;
 use crate::target::Target;
 use crate::text::redact::host_name;
 use crate::text::sanitize::for_terminal;
@@ -76,26 +78,22 @@ impl<'s> Spinner<'s> {
 }
 
 impl Sink for Spinner<'_> {
-    fn judged(&mut self, plan: usize, outcome: &Outcome) -> io::Result<()> {
+    fn judged(&mut self, plan: usize, outcome: &Outcome, histories: &[History]) -> io::Result<()> {
         self.erase()?;
-        self.inner.judged(plan, outcome)
+        self.inner.judged(plan, outcome, histories)
     }
 
-    fn idle(&mut self, progress: &Progress) -> io::Result<()> {
+    fn idle(&mut self, progress: &Progress, histories: &[History]) -> io::Result<()> {
         // A spinner that cannot be drawn is no reason to stop the run.
         if self.enabled && progress.elapsed() >= DELAY {
             let _ = self.draw(progress);
         }
-        self.inner.idle(progress)
+        self.inner.idle(progress, histories)
     }
 
     fn aside(&mut self, line: &str) -> io::Result<()> {
         self.erase()?;
         self.inner.aside(line)
-    }
-
-    fn shows_progress(&self) -> bool {
-        self.enabled
     }
 }
 

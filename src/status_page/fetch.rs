@@ -27,7 +27,7 @@ pub fn read_indexed(client: &Client, source: &Source) -> Result<Indexed, String>
         (Instant::now() > deadline).then(|| {
             format!(
                 "reading the status page took longer than {}",
-                humantime::format_duration(allowed)
+                crate::text::words::duration(allowed)
             )
         })
     };

@@ -8,3 +8,31 @@ pub fn io_error(error: &std::io::Error) -> String {
         None => text.to_lowercase(),
     }
 }
+
+/// A duration for a sentence, rounded as people say it: "250ms", "7s", "2m 30s"; never
+/// humantime's nanoseconds ("6s 999ms 959us").
+pub fn duration(duration: std::time::Duration) -> String {
+    use std::time::Duration;
+    let rounded = if duration < Duration::from_secs(10) {
+        Duration::from_millis(duration.as_millis().try_into().unwrap_or(u64::MAX))
+            + Duration::from_millis(u64::from(duration.subsec_micros() % 1000 >= 500))
+    } else {
+        Duration::from_secs(duration.as_secs() + u64::from(duration.subsec_millis() >= 500))
+    };
+    humantime::format_duration(rounded).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn durations_are_rounded_for_people() {
+        assert_eq!(duration(Duration::from_nanos(6_999_959_420)), "7s");
+        assert_eq!(duration(Duration::from_millis(300)), "300ms");
+        assert_eq!(duration(Duration::from_millis(1500)), "1s 500ms");
+        assert_eq!(duration(Duration::from_millis(150_400)), "2m 30s");
+        assert_eq!(duration(Duration::from_secs(10)), "10s");
+    }
+}

@@ -277,7 +277,7 @@ fn judge_answer(seen: &Observation, criteria: &Criteria, name: &str, now: System
             worries.push(format!(
                 "slow: {} ms, over {}",
                 seen.timings.total.as_millis(),
-                humantime::format_duration(slow)
+                crate::text::words::duration(slow)
             ));
         }
     }

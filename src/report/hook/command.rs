@@ -1,6 +1,6 @@
 //! Running one `--on-change` command: its environment, its deadline, and what it printed.
 
-use std::io::{BufRead, BufReader, Read};
+use std::io::{self, PipeReader, Read};
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::mpsc::Sender;
 use std::thread;
@@ -10,7 +10,7 @@ use super::Hook;
 use crate::text::sanitize::for_terminal;
 use crate::verdict::State;
 
-/// How often a running command is asked whether it has ended.
+/// How often a running command is asked whether it has ended (at most: output wakes it sooner).
 const POLL: Duration = Duration::from_millis(20);
 
 /// A target's change of state, as the command's environment tells it.
@@ -47,53 +47,32 @@ impl Change {
     }
 }
 
-/// Runs the hook for one change and waits for it, at most `hook.timeout`. Every line it
-/// prints, and one line if it fails, go to `lines`.
+/// The first this many lines a command prints are passed on; the rest are counted.
+const MAX_LINES: usize = 20;
+/// A line longer than this is cut: a command that prints without end (`cat /dev/zero`) holds
+/// no more than this.
+const MAX_LINE_BYTES: usize = 1000;
+
+/// Runs the hook for one change and waits for it, at most `hook.timeout`. Its first lines,
+/// a count of the rest, and one line if it fails go to `lines`. Its output is read on this
+/// thread: a command (or what it left running) that holds its output open past the deadline
+/// is ended with its process group, and what escaped the group is no longer read.
 pub fn run(hook: &Hook, change: &Change, lines: &Sender<String>) {
-    let mut command = Command::new("sh");
-    command
-        .arg("-c")
-        .arg(&hook.command)
-        .envs(change.variables())
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    // Its own process group: the deadline ends whatever it started, not only the shell.
-    #[cfg(unix)]
-    std::os::unix::process::CommandExt::process_group(&mut command, 0);
     let about = format!("--on-change for {} ({})", change.name, change.state.word());
-    let mut child = match command.spawn() {
-        Ok(child) => child,
+    let say = |line: String| {
+        let _ = lines.send(line);
+    };
+    let (mut child, output) = match start(hook, change) {
+        Ok(started) => started,
         Err(e) => {
             let why = crate::text::words::io_error(&e);
-            let _ = lines.send(format!("isitdown: {about} could not start: {why}"));
-            return;
+            return say(format!("isitdown: {about} could not start: {why}"));
         }
     };
-    let readers = [
-        child
-            .stdout
-            .take()
-            .map(|out| pass_lines(out, lines.clone())),
-        child
-            .stderr
-            .take()
-            .map(|err| pass_lines(err, lines.clone())),
-    ];
     let deadline = Instant::now() + hook.timeout;
-    let ended = wait(&mut child, deadline);
-    // What the command left running in the background may hold its output open: that too
-    // gets until the deadline, then its group is ended.
-    let readers: Vec<_> = readers.into_iter().flatten().collect();
-    while readers.iter().any(|r| !r.is_finished()) && Instant::now() < deadline {
-        thread::sleep(POLL);
-    }
-    if readers.iter().any(|r| !r.is_finished()) {
-        kill(&mut child);
-    }
-    for reader in readers {
-        let _ = reader.join();
-    }
+    let mut printed = Printed::new(lines);
+    let ended = wait(&mut child, output, &mut printed, deadline);
+    printed.finish();
     let failure = match ended {
         Some(status) if status.success() => return,
         Some(status) => match status.code() {
@@ -102,25 +81,92 @@ pub fn run(hook: &Hook, change: &Change, lines: &Sender<String>) {
         },
         None => format!(
             "was stopped after {}",
-            humantime::format_duration(hook.timeout)
+            crate::text::words::duration(hook.timeout)
         ),
     };
-    let _ = lines.send(format!("isitdown: {about} {failure}"));
+    say(format!("isitdown: {about} {failure}"));
 }
 
-/// Waits for the command to end; past the deadline, kills it and everything it started, and
-/// says `None`.
-fn wait(child: &mut Child, deadline: Instant) -> Option<ExitStatus> {
+/// Starts `sh -c COMMAND` with the change in its environment, its stdout and stderr on one
+/// pipe, in its own process group.
+fn start(hook: &Hook, change: &Change) -> io::Result<(Child, PipeReader)> {
+    let (output, input) = io::pipe()?;
+    let mut command = Command::new("sh");
+    command
+        .arg("-c")
+        .arg(&hook.command)
+        .envs(change.variables())
+        .stdin(Stdio::null())
+        .stdout(input.try_clone()?)
+        .stderr(input);
+    // Its own process group: the deadline ends whatever it started, not only the shell.
+    #[cfg(unix)]
+    std::os::unix::process::CommandExt::process_group(&mut command, 0);
+    // The command holds the only writing end once started: the pipe ends when it and what it
+    // started are done.
+    let child = command.spawn()?;
+    Ok((child, output))
+}
+
+/// Reads the command's output until it ends and the command has exited, or the deadline has
+/// passed; then ends the command's process group if anything of it is left. The command's
+/// exit status, or `None` when it was stopped.
+fn wait(
+    child: &mut Child,
+    mut output: PipeReader,
+    printed: &mut Printed,
+    deadline: Instant,
+) -> Option<ExitStatus> {
+    let mut status = None;
+    let mut open = true;
+    let mut buffer = [0u8; 4096];
     loop {
-        match child.try_wait() {
-            Ok(Some(status)) => return Some(status),
-            Ok(None) if Instant::now() < deadline => thread::sleep(POLL),
-            Ok(None) | Err(_) => break,
+        if status.is_none() {
+            status = child.try_wait().ok().flatten();
+        }
+        let left = deadline.saturating_duration_since(Instant::now());
+        if (!open && status.is_some()) || left.is_zero() {
+            break;
+        }
+        if !open || !readable(&output, left.min(POLL)) {
+            if !open {
+                thread::sleep(left.min(POLL));
+            }
+            continue;
+        }
+        match output.read(&mut buffer) {
+            Ok(0) => open = false,
+            Ok(n) => printed.take(&buffer[..n]),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(_) => open = false,
         }
     }
-    kill(child);
-    let _ = child.wait();
-    None
+    if status.is_none() || open {
+        kill(child);
+    }
+    if status.is_none() {
+        let _ = child.wait();
+    }
+    status
+}
+
+/// Whether the pipe has something to read (or has ended) within `wait`.
+#[cfg(unix)]
+fn readable(output: &PipeReader, wait: Duration) -> bool {
+    use rustix::event::{poll, PollFd, PollFlags, Timespec};
+    let wait = Timespec {
+        tv_sec: 0,
+        tv_nsec: wait.min(POLL).subsec_nanos().into(),
+    };
+    let mut watched = [PollFd::new(output, PollFlags::IN)];
+    matches!(poll(&mut watched, Some(&wait)), Ok(n) if n > 0)
+}
+
+/// Without `poll`, a read may wait until the command prints: it still ends at the deadline,
+/// when the process group is ended.
+#[cfg(not(unix))]
+fn readable(_: &PipeReader, _: Duration) -> bool {
+    true
 }
 
 fn kill(child: &mut Child) {
@@ -134,20 +180,66 @@ fn kill(child: &mut Child) {
     let _ = child.kill();
 }
 
-/// Reads a command's output on a thread of its own, line by line, made safe for a terminal.
-fn pass_lines(output: impl Read + Send + 'static, lines: Sender<String>) -> thread::JoinHandle<()> {
-    thread::spawn(move || {
-        let mut reader = BufReader::new(output);
-        let mut line = Vec::new();
-        while matches!(reader.read_until(b'\n', &mut line), Ok(n) if n > 0) {
-            let text = String::from_utf8_lossy(&line);
-            let text = for_terminal(text.trim_end_matches(['\n', '\r']));
-            if lines.send(text).is_err() {
-                break;
-            }
-            line.clear();
+/// What a command printed, passed on line by line, made safe for a terminal: the first
+/// [`MAX_LINES`], each cut at [`MAX_LINE_BYTES`], and then how many more there were.
+struct Printed<'l> {
+    lines: &'l Sender<String>,
+    line: Vec<u8>,
+    /// The line being read was longer than it may be.
+    cut: bool,
+    passed: usize,
+    more: usize,
+}
+
+impl<'l> Printed<'l> {
+    fn new(lines: &'l Sender<String>) -> Printed<'l> {
+        Printed {
+            lines,
+            line: Vec::new(),
+            cut: false,
+            passed: 0,
+            more: 0,
         }
-    })
+    }
+
+    fn take(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            match byte {
+                b'\n' => self.end_line(),
+                _ if self.line.len() < MAX_LINE_BYTES => self.line.push(byte),
+                _ => self.cut = true,
+            }
+        }
+    }
+
+    fn end_line(&mut self) {
+        if self.passed < MAX_LINES {
+            let text = String::from_utf8_lossy(&self.line);
+            let mut text = for_terminal(text.trim_end_matches('\r'));
+            if self.cut {
+                text.push('…');
+            }
+            let _ = self.lines.send(text);
+            self.passed += 1;
+        } else {
+            self.more += 1;
+        }
+        self.line.clear();
+        self.cut = false;
+    }
+
+    /// The last line, even without its newline, and the count of what was left out.
+    fn finish(&mut self) {
+        if !self.line.is_empty() || self.cut {
+            self.end_line();
+        }
+        if self.more > 0 {
+            let plural = if self.more == 1 { "" } else { "s" };
+            let _ = self
+                .lines
+                .send(format!("… {} more line{plural}", self.more));
+        }
+    }
 }
 
 #[cfg(test)]
@@ -219,5 +311,25 @@ mod tests {
         let (took, lines) = run_timed("sleep 30 & echo sent", Duration::from_millis(500));
         assert!(took < Duration::from_secs(5));
         assert_eq!(lines, ["sent"]);
+    }
+
+    #[test]
+    fn a_command_printing_without_end_is_cut_and_counted() {
+        let (_, lines) = run_timed(
+            "head -c 5000 /dev/zero | tr '\\0' x; echo; seq 1 100",
+            Duration::from_secs(10),
+        );
+        assert_eq!(lines.len(), MAX_LINES + 1, "{lines:?}");
+        assert_eq!(lines[0].chars().count(), MAX_LINE_BYTES + 1);
+        assert!(lines[0].ends_with('…'));
+        assert_eq!(lines[1], "1");
+        assert_eq!(lines[MAX_LINES], "… 81 more lines");
+    }
+
+    #[test]
+    fn a_daemon_escaping_the_group_does_not_hold_the_run() {
+        let (took, lines) = run_timed("setsid sleep 30 & echo started", Duration::from_millis(500));
+        assert!(took < Duration::from_secs(5), "{took:?}");
+        assert_eq!(lines, ["started"]);
     }
 }

@@ -1,17 +1,21 @@
 //! `--on-change CMD`: a command of the user's, run through the shell each time a target
 //! changes state in a repeated run, so that a script can act on a change without reading a log.
 //!
-//! Probing never waits for it: each target has its own queue, worked through one command at
-//! a time, and what the command prints reaches the person through the report's `aside`.
+//! Probing never waits for it: changes wait in a queue that keeps each target's latest, a few
+//! workers run them, and what a command prints reaches the person through the report's `aside`.
 
 mod command;
 
+use std::collections::VecDeque;
 use std::io;
 use std::sync::mpsc::{self, Receiver, Sender};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::thread::{self, JoinHandle};
 use std::time::Duration;
 
-use crate::engine::check::{Outcome, Progress, Sink};
+use crate::engine::check::{Outcome, Progress};
+use crate::engine::history::History;
+use crate::engine::Sink;
 use crate::text::sanitize::for_terminal;
 use crate::verdict::State;
 
@@ -28,27 +32,94 @@ pub struct Hook {
     pub timeout: Duration,
 }
 
+/// At most this many commands run at once, whatever the number of targets.
+pub const AT_ONCE: usize = 4;
+
 /// A sink in front of another: it passes everything on, and runs the hook on each change.
+///
+/// Commands run on at most [`AT_ONCE`] workers, one command per target at a time. A target
+/// that changes again before its command has started keeps only its latest change: a
+/// flapping target never builds a backlog.
 pub struct OnChange<'s> {
     hook: Hook,
     inner: &'s mut dyn Sink,
-    /// Each target's last state, by position.
-    last: Vec<Option<State>>,
-    /// Each target's queue of changes and the thread working through it, once it has one.
-    queues: Vec<Option<(Sender<Change>, JoinHandle<()>)>>,
+    queue: Arc<Queue>,
+    workers: Vec<JoinHandle<()>>,
     /// What the commands printed, and their failures, one line at a time.
     lines: Receiver<String>,
     line_sender: Sender<String>,
 }
 
+/// Changes waiting for a worker, and which targets have a command running.
+struct Queue {
+    state: Mutex<Waiting>,
+    ready: Condvar,
+}
+
+#[derive(Default)]
+struct Waiting {
+    /// Each target's latest change not yet started, by position.
+    latest: Vec<Option<Change>>,
+    /// Targets with a change waiting, oldest first.
+    order: VecDeque<usize>,
+    running: Vec<bool>,
+    /// No more changes will come: workers end once nothing is left.
+    closed: bool,
+}
+
+impl Waiting {
+    /// The oldest waiting change whose target has no command running.
+    fn next(&mut self) -> Option<(usize, Change)> {
+        let at = self.order.iter().position(|&plan| !self.running[plan])?;
+        let plan = self.order.remove(at)?;
+        let change = self.latest[plan].take()?;
+        self.running[plan] = true;
+        Some((plan, change))
+    }
+}
+
+impl Queue {
+    fn lock(&self) -> MutexGuard<'_, Waiting> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// What a worker does: the next change to run, waiting for one; `None` once closed and
+    /// empty.
+    fn take(&self) -> Option<(usize, Change)> {
+        let mut waiting = self.lock();
+        loop {
+            if let Some(next) = waiting.next() {
+                return Some(next);
+            }
+            if waiting.closed && waiting.order.is_empty() {
+                return None;
+            }
+            waiting = self.ready.wait(waiting).unwrap_or_else(|p| p.into_inner());
+        }
+    }
+
+    fn done(&self, plan: usize) {
+        self.lock().running[plan] = false;
+        self.ready.notify_all();
+    }
+}
+
 impl<'s> OnChange<'s> {
     pub fn new(hook: Hook, targets: usize, inner: &'s mut dyn Sink) -> OnChange<'s> {
         let (line_sender, lines) = mpsc::channel();
+        let waiting = Waiting {
+            latest: vec![None; targets],
+            running: vec![false; targets],
+            ..Waiting::default()
+        };
         OnChange {
             hook,
             inner,
-            last: vec![None; targets],
-            queues: (0..targets).map(|_| None).collect(),
+            queue: Arc::new(Queue {
+                state: Mutex::new(waiting),
+                ready: Condvar::new(),
+            }),
+            workers: Vec::new(),
             lines,
             line_sender,
         }
@@ -59,20 +130,15 @@ impl<'s> OnChange<'s> {
     pub fn finish(self) -> io::Result<()> {
         let OnChange {
             inner,
-            queues,
+            queue,
+            workers,
             lines,
             line_sender,
             ..
         } = self;
         drop(line_sender);
-        let workers: Vec<JoinHandle<()>> = queues
-            .into_iter()
-            .flatten()
-            .map(|(queue, worker)| {
-                drop(queue);
-                worker
-            })
-            .collect();
+        queue.lock().closed = true;
+        queue.ready.notify_all();
         // Ends once every worker is done and has dropped its sender.
         let mut passed = Ok(());
         for line in lines {
@@ -94,47 +160,63 @@ impl<'s> OnChange<'s> {
         Ok(())
     }
 
-    /// Queues the command for this target's change, starting its worker if it has none yet.
+    /// Queues the command for this target's change in place of one still waiting, and starts
+    /// a worker if all are busy and there is room for one more.
     fn queue(&mut self, plan: usize, change: Change) {
-        let Some(slot) = self.queues.get_mut(plan) else {
-            return;
+        let waiting_changes = {
+            let mut waiting = self.queue.lock();
+            let Some(latest) = waiting.latest.get_mut(plan) else {
+                return;
+            };
+            if latest.replace(change).is_none() {
+                waiting.order.push_back(plan);
+            }
+            waiting.order.len() + waiting.running.iter().filter(|r| **r).count()
         };
-        let (queue, _) = slot.get_or_insert_with(|| {
-            let (queue, changes) = mpsc::channel::<Change>();
-            let (hook, lines) = (self.hook.clone(), self.line_sender.clone());
-            let worker = thread::spawn(move || {
-                for change in changes {
+        self.queue.ready.notify_one();
+        if self.workers.len() < AT_ONCE.min(waiting_changes) {
+            let (hook, queue, lines) = (
+                self.hook.clone(),
+                self.queue.clone(),
+                self.line_sender.clone(),
+            );
+            // A worker that cannot be started leaves the change to those that run.
+            let started = thread::Builder::new().spawn(move || {
+                while let Some((plan, change)) = queue.take() {
                     command::run(&hook, &change, &lines);
+                    queue.done(plan);
                 }
             });
-            (queue, worker)
-        });
-        let _ = queue.send(change);
+            match started {
+                Ok(worker) => self.workers.push(worker),
+                Err(e) if self.workers.is_empty() => {
+                    let why = crate::text::words::io_error(&e);
+                    let _ = self
+                        .line_sender
+                        .send(format!("isitdown: --on-change could not start: {why}"));
+                    // Nobody would ever run it.
+                    self.queue.lock().order.clear();
+                }
+                Err(_) => {}
+            }
+        }
     }
 }
 
 impl Sink for OnChange<'_> {
-    fn judged(&mut self, plan: usize, outcome: &Outcome) -> io::Result<()> {
-        let state = outcome.verdict.state;
-        let previous = self.last.get(plan).copied().flatten();
-        if let Some(last) = self.last.get_mut(plan) {
-            *last = Some(state);
+    fn judged(&mut self, plan: usize, outcome: &Outcome, histories: &[History]) -> io::Result<()> {
+        let change = histories.get(plan).and_then(History::change);
+        if let Some(change) = change.filter(|c| c.from.is_some() || self.hook.initial) {
+            self.queue(plan, command_change(outcome, change.from));
         }
-        let changed = match previous {
-            Some(previous) => previous != state,
-            None => self.hook.initial,
-        };
-        if changed {
-            self.queue(plan, change(outcome, previous));
-        }
-        let reported = self.inner.judged(plan, outcome);
+        let reported = self.inner.judged(plan, outcome, histories);
         self.pass_on()?;
         reported
     }
 
-    fn idle(&mut self, progress: &Progress) -> io::Result<()> {
+    fn idle(&mut self, progress: &Progress, histories: &[History]) -> io::Result<()> {
         self.pass_on()?;
-        self.inner.idle(progress)
+        self.inner.idle(progress, histories)
     }
 
     fn aside(&mut self, line: &str) -> io::Result<()> {
@@ -143,7 +225,7 @@ impl Sink for OnChange<'_> {
 }
 
 /// What the command is told about a target that is now in the outcome's state.
-fn change(outcome: &Outcome, previous: Option<State>) -> Change {
+fn command_change(outcome: &Outcome, previous: Option<State>) -> Change {
     let target = &outcome.target;
     Change {
         target: for_terminal(&target.display_input()),

@@ -7,7 +7,6 @@
 //! summaries, like any other output.
 
 mod render;
-mod track;
 
 use std::io::{self, Write};
 use std::time::Instant;
@@ -17,10 +16,10 @@ use crossterm::terminal::{self, Clear, ClearType};
 use crossterm::QueueableCommand;
 
 use super::{human, state_word, Reporter};
-use crate::engine::check::{Outcome, Progress, Sink, TICK};
-use crate::engine::stats::Summary;
-use crate::target::Target;
-use track::{Change, Track};
+use crate::engine::check::{Outcome, Progress};
+use crate::engine::history::{Change, History, Summary};
+use crate::engine::{Sink, TICK};
+use crate::text::sanitize::for_terminal;
 
 /// What a terminal that cannot say its size is taken to be.
 const FALLBACK_SIZE: (u16, u16) = (80, 24);
@@ -30,7 +29,8 @@ const FRAME: std::time::Duration = std::time::Duration::from_millis(40);
 
 pub struct Live<'w> {
     out: Box<dyn Write + 'w>,
-    tracks: Vec<Track>,
+    /// The table's rows as of the latest news from the run.
+    rows: Vec<render::Row>,
     /// Lines of the table now on screen; the cursor is at the start of the line below them.
     drawn: usize,
     /// The terminal's size when the table was last drawn.
@@ -40,11 +40,10 @@ pub struct Live<'w> {
 }
 
 impl<'w> Live<'w> {
-    pub fn new(out: Box<dyn Write + 'w>, targets: &[Target]) -> Live<'w> {
-        let now = Instant::now();
+    pub fn new(out: Box<dyn Write + 'w>) -> Live<'w> {
         Live {
             out,
-            tracks: targets.iter().map(|t| Track::new(t, now)).collect(),
+            rows: Vec::new(),
             drawn: 0,
             size: FALLBACK_SIZE,
             last_drawn: None,
@@ -53,13 +52,18 @@ impl<'w> Live<'w> {
     }
 
     /// Redraws the table in place, with `above` printed first where the table was.
+    /// The rows as `histories` tell them now.
+    fn update(&mut self, histories: &[History]) {
+        let now = Instant::now();
+        self.rows = histories.iter().map(|h| row(h, now)).collect();
+    }
+
     fn draw(&mut self, above: &[String]) -> io::Result<()> {
         let now = Instant::now();
         self.size = terminal::size().unwrap_or(FALLBACK_SIZE);
         let (width, height) = (usize::from(self.size.0), usize::from(self.size.1));
-        let rows: Vec<_> = self.tracks.iter().map(|t| t.row(now)).collect();
         // One line is kept free for the cursor, so that the table never scrolls itself away.
-        let lines = render::render(&rows, width, height.saturating_sub(1 + above.len()));
+        let lines = render::render(&self.rows, width, height.saturating_sub(1 + above.len()));
         let mut screen = Vec::new();
         if !self.cursor_hidden {
             screen.queue(Hide)?;
@@ -100,12 +104,14 @@ impl<'w> Live<'w> {
 }
 
 impl Sink for Live<'_> {
-    fn judged(&mut self, plan: usize, outcome: &Outcome) -> io::Result<()> {
-        let change = self
-            .tracks
-            .get_mut(plan)
-            .and_then(|track| track.record(outcome, Instant::now()));
-        let above: Vec<String> = change.iter().map(change_line).collect();
+    fn judged(&mut self, plan: usize, _: &Outcome, histories: &[History]) -> io::Result<()> {
+        let above: Vec<String> = histories
+            .get(plan)
+            .and_then(|h| Some((h, h.change()?)))
+            .and_then(|(history, change)| change_line(history, change))
+            .into_iter()
+            .collect();
+        self.update(histories);
         let due = self.last_drawn.is_none_or(|at| at.elapsed() >= FRAME);
         if above.is_empty() && !due {
             return Ok(());
@@ -113,10 +119,11 @@ impl Sink for Live<'_> {
         self.draw(&above)
     }
 
-    fn idle(&mut self, _progress: &Progress) -> io::Result<()> {
+    fn idle(&mut self, _progress: &Progress, histories: &[History]) -> io::Result<()> {
         let resized = terminal::size().is_ok_and(|size| size != self.size);
         let due = self.last_drawn.is_none_or(|at| at.elapsed() >= TICK);
         if resized || due {
+            self.update(histories);
             self.draw(&[])?;
         }
         Ok(())
@@ -154,14 +161,31 @@ impl Drop for Live<'_> {
     }
 }
 
-/// "10:07:40 UTC  ChatGPT  DOWN → UP after 4m28s".
-fn change_line(change: &Change) -> String {
-    format!(
+/// One target's row, as of `now`.
+fn row(history: &History, now: Instant) -> render::Row {
+    let said = match history.state() {
+        Some(_) => for_terminal(history.reason()),
+        None => "waiting for the first answer".into(),
+    };
+    render::Row {
+        state: history.state(),
+        name: for_terminal(&history.target.name),
+        said,
+        latency: history.latency(),
+        recent: history.recent().copied().collect(),
+        availability: history.availability(),
+        for_how_long: history.for_how_long(now),
+    }
+}
+
+/// "10:07:40 UTC  ChatGPT  DOWN → UP after 4m28s"; nothing for a target's first state.
+fn change_line(history: &History, change: &Change) -> Option<String> {
+    Some(format!(
         "{} UTC  {}  {} → {} after {}",
         crate::text::timestamp::clock(change.at),
-        change.name,
-        state_word(change.from),
+        for_terminal(&history.target.name),
+        state_word(change.from?),
         state_word(change.to),
         render::since(change.after)
-    )
+    ))
 }

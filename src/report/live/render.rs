@@ -6,13 +6,10 @@ use std::time::Duration;
 use colored::Colorize;
 
 use super::super::human::{ms, STATE_WIDTH};
-use super::super::state_word;
+use super::super::{sparkline, state_word};
+use crate::engine::history::Mark;
 use crate::verdict::State;
 
-/// Bars of the sparkline, from the fastest answer to the slowest.
-const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
-/// A probe that got no answer.
-const NO_ANSWER: char = '✗';
 /// Two spaces between columns.
 const GAP: usize = 2;
 /// Names longer than this are cut.
@@ -43,13 +40,6 @@ pub struct Row {
     pub availability: Option<f64>,
     /// How long it has been in its state.
     pub for_how_long: Duration,
-}
-
-/// One probe in the sparkline: how long the answer took (none: no answer), and its verdict.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Mark {
-    pub latency: Option<Duration>,
-    pub state: State,
 }
 
 /// The columns, in the order they are given up when the terminal is too narrow.
@@ -234,33 +224,6 @@ fn state_text(row: &Row, with_time: bool) -> String {
         Some(state) => state.word().to_string(),
         None => "-".to_string(),
     }
-}
-
-/// One bar per probe scaled from the fastest to the slowest, a cross for no answer; probes
-/// judged down or unknown in red, degraded in yellow.
-fn sparkline(marks: &[Mark]) -> String {
-    let answered = || marks.iter().filter_map(|m| m.latency);
-    let low = answered().min().unwrap_or_default();
-    let span = answered().max().unwrap_or_default().saturating_sub(low);
-    marks
-        .iter()
-        .map(|mark| {
-            let symbol = match mark.latency {
-                None => NO_ANSWER,
-                Some(_) if span.is_zero() => BARS[0],
-                Some(d) => {
-                    let at = (d - low).as_secs_f64() / span.as_secs_f64();
-                    BARS[((at * (BARS.len() - 1) as f64).round() as usize).min(BARS.len() - 1)]
-                }
-            };
-            let symbol = symbol.to_string();
-            match mark.state {
-                State::Up => symbol,
-                State::Degraded => symbol.yellow().to_string(),
-                State::Down | State::Unknown => symbol.red().to_string(),
-            }
-        })
-        .collect()
 }
 
 /// "100%", "99.4%".

@@ -1,8 +1,9 @@
-//! Repeated probes of one target, folded into what an operator asks afterwards: how often was it
-//! up, how fast, and when did it change.
+//! Each target's history in a run, kept by the engine and read by every sink: its state and
+//! since when, its transitions, its latencies and its latest probes. The live view, the
+//! `--on-change` commands, the summaries and the monitoring formats all read these same facts.
 
 use std::collections::VecDeque;
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
 use hdrhistogram::Histogram;
 
@@ -10,9 +11,8 @@ use crate::engine::check::Outcome;
 use crate::target::Target;
 use crate::verdict::State;
 
-/// The sparkline shows this many of the latest probes.
-const SPARKLINE_LENGTH: usize = 60;
-const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+/// The latest probes kept for the sparklines.
+pub const RECENT_KEPT: usize = 60;
 /// The latest transitions kept; the total counts them all.
 pub const KEPT_TRANSITIONS: usize = 100;
 /// Latencies are kept in a histogram of microseconds up to an hour, to two significant digits
@@ -21,19 +21,43 @@ pub const KEPT_TRANSITIONS: usize = 100;
 const SLOWEST_MICROS: u64 = 3_600_000_000;
 const SIGNIFICANT_DIGITS: u8 = 2;
 
+/// One target's history in this run.
 #[derive(Debug, Clone)]
-pub struct Stats {
+pub struct History {
     pub target: Target,
     pub started_at: SystemTime,
     counts: [u32; 4],
-    /// Total time of every probe that got an answer, in microseconds.
     latencies: Latencies,
-    /// The latest probes' times, `None` for a probe without an answer.
-    recent: VecDeque<Option<Duration>>,
-    last: Option<State>,
+    recent: VecDeque<Mark>,
+    state: Option<State>,
+    /// When the current state was first seen (until then: when the run began).
+    since: Instant,
+    /// The last probe's reason, in its words.
+    reason: String,
     /// The latest [`KEPT_TRANSITIONS`] transitions.
     transitions: VecDeque<Transition>,
     transitions_total: u64,
+    /// What the latest probe changed, if anything.
+    change: Option<Change>,
+}
+
+/// One probe as the sparklines show it: how long its answer took (none: no answer), and its state.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Mark {
+    pub latency: Option<Duration>,
+    pub state: State,
+}
+
+/// A target's state as a probe found it, when it differs from the one before (or is the first).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Change {
+    /// `None` for the target's first state.
+    pub from: Option<State>,
+    pub to: State,
+    /// When the probe that saw it began.
+    pub at: SystemTime,
+    /// How long the target had been in the old state (since the run began, for the first).
+    pub after: Duration,
 }
 
 /// Every answered probe's time, in a fixed space: exact minimum, maximum and mean, and
@@ -126,7 +150,8 @@ pub struct Summary {
     /// The latest [`KEPT_TRANSITIONS`] transitions, oldest first.
     pub transitions: Vec<Transition>,
     pub transitions_total: u64,
-    pub sparkline: String,
+    /// The latest probes, oldest first.
+    pub recent: Vec<Mark>,
 }
 
 fn slot(state: State) -> usize {
@@ -138,41 +163,66 @@ fn slot(state: State) -> usize {
     }
 }
 
-impl Stats {
-    pub fn new(target: Target, started_at: SystemTime) -> Stats {
-        Stats {
+impl History {
+    pub fn new(target: Target, started_at: SystemTime, now: Instant) -> History {
+        History {
             target,
             started_at,
             counts: [0; 4],
             latencies: Latencies::new(),
-            recent: VecDeque::with_capacity(SPARKLINE_LENGTH),
-            last: None,
+            recent: VecDeque::with_capacity(RECENT_KEPT),
+            state: None,
+            since: now,
+            reason: String::new(),
             transitions: VecDeque::with_capacity(KEPT_TRANSITIONS),
             transitions_total: 0,
+            change: None,
         }
     }
 
-    pub fn record(&mut self, outcome: &Outcome) {
+    /// Folds in a probe judged at `now`; says so when it found a new state.
+    pub fn record(&mut self, outcome: &Outcome, now: Instant) -> Option<Change> {
         let answered = outcome
             .seen
             .answer
             .is_some()
             .then_some(outcome.seen.timings.total);
-        self.record_state(outcome.verdict.state, answered, outcome.seen.started_at);
+        self.reason.clone_from(&outcome.verdict.reason);
+        self.record_state(
+            outcome.verdict.state,
+            answered,
+            outcome.seen.started_at,
+            now,
+        )
     }
 
-    /// One probe: its state, how long its answer took (none without one), and when it began.
-    fn record_state(&mut self, state: State, answered: Option<Duration>, at: SystemTime) {
+    /// One probe: its state, how long its answer took (none without one), when it began, and
+    /// when it was judged.
+    fn record_state(
+        &mut self,
+        state: State,
+        answered: Option<Duration>,
+        at: SystemTime,
+        now: Instant,
+    ) -> Option<Change> {
         self.counts[slot(state)] = self.counts[slot(state)].saturating_add(1);
         if let Some(total) = answered {
             self.latencies
                 .record(u64::try_from(total.as_micros()).unwrap_or(u64::MAX));
         }
-        if self.recent.len() == SPARKLINE_LENGTH {
+        if self.recent.len() == RECENT_KEPT {
             self.recent.pop_front();
         }
-        self.recent.push_back(answered);
-        if let Some(from) = self.last.filter(|&from| from != state) {
+        self.recent.push_back(Mark {
+            latency: answered,
+            state,
+        });
+        let from = self.state.replace(state);
+        if from == Some(state) {
+            self.change = None;
+            return None;
+        }
+        if let Some(from) = from {
             if self.transitions.len() == KEPT_TRANSITIONS {
                 self.transitions.pop_front();
             }
@@ -183,55 +233,74 @@ impl Stats {
                 to: state,
             });
         }
-        self.last = Some(state);
+        let after = now.saturating_duration_since(self.since);
+        self.since = now;
+        self.change = Some(Change {
+            from,
+            to: state,
+            at,
+            after,
+        });
+        self.change.clone()
     }
 
-    pub fn last_state(&self) -> Option<State> {
-        self.last
+    /// The change the latest probe found: a new state, or the first one.
+    pub fn change(&self) -> Option<&Change> {
+        self.change.as_ref()
+    }
+
+    /// The last probe's state; `None` before the first.
+    pub fn state(&self) -> Option<State> {
+        self.state
+    }
+
+    /// How long the target has been in its state, as of `now` (before its first probe: how
+    /// long the run has waited for it).
+    pub fn for_how_long(&self, now: Instant) -> Duration {
+        now.saturating_duration_since(self.since)
+    }
+
+    /// The last probe's reason; empty before the first.
+    pub fn reason(&self) -> &str {
+        &self.reason
+    }
+
+    /// The latest probes, oldest first.
+    pub fn recent(&self) -> impl ExactSizeIterator<Item = &Mark> {
+        self.recent.iter()
+    }
+
+    /// How long the last probe's answer took, when it had one.
+    pub fn latency(&self) -> Option<Duration> {
+        self.recent.back().and_then(|mark| mark.latency)
+    }
+
+    /// Probes that found the service serving (up or degraded), in percent; none without probes.
+    pub fn availability(&self) -> Option<f64> {
+        let [up, degraded, down, unknown] = self.counts.map(f64::from);
+        let probes = up + degraded + down + unknown;
+        (probes > 0.0).then(|| (up + degraded) * 100.0 / probes)
     }
 
     pub fn summary(&self, ended_at: SystemTime) -> Summary {
         let [up, degraded, down, unknown] = self.counts;
-        let probes = up + degraded + down + unknown;
-        let availability_pct = (probes > 0)
-            .then(|| ((up + degraded) as f64 * 10_000.0 / probes as f64).round() / 100.0);
         Summary {
             target: self.target.clone(),
-            probes,
+            probes: up + degraded + down + unknown,
             up,
             degraded,
             down,
             unknown,
-            availability_pct,
+            availability_pct: self.availability().map(|pct| (pct * 100.0).round() / 100.0),
             latency: self.latencies.summary(),
-            state: self.last,
+            state: self.state,
             started_at: self.started_at,
             ended_at,
             transitions: self.transitions.iter().cloned().collect(),
             transitions_total: self.transitions_total,
-            sparkline: sparkline(&self.recent),
+            recent: self.recent.iter().copied().collect(),
         }
     }
-}
-
-/// One bar per recent probe, scaled from the fastest to the slowest; `✗` where none answered.
-fn sparkline(recent: &VecDeque<Option<Duration>>) -> String {
-    let answered = || recent.iter().flatten();
-    let (Some(low), Some(high)) = (answered().min(), answered().max()) else {
-        return recent.iter().map(|_| '✗').collect();
-    };
-    let span = (*high - *low).as_secs_f64();
-    recent
-        .iter()
-        .map(|probe| match probe {
-            None => '✗',
-            Some(_) if span == 0.0 => BARS[0],
-            Some(d) => {
-                let position = (*d - *low).as_secs_f64() / span;
-                BARS[((position * (BARS.len() - 1) as f64).round() as usize).min(BARS.len() - 1)]
-            }
-        })
-        .collect()
 }
 
 #[cfg(test)]
@@ -279,12 +348,14 @@ mod tests {
         )
         .unwrap();
         let start = SystemTime::UNIX_EPOCH;
-        let mut stats = Stats::new(target, start);
+        let mut history = History::new(target, start, Instant::now());
         for i in 0..100_000u64 {
             let state = if i % 2 == 0 { State::Up } else { State::Down };
-            stats.record_state(state, Some(Duration::from_micros(1000 + i)), start);
+            let took = Some(Duration::from_micros(1000 + i));
+            history.record_state(state, took, start, Instant::now());
         }
-        let summary = stats.summary(start);
+        let summary = history.summary(start);
+        assert_eq!(summary.recent.len(), RECENT_KEPT);
         assert_eq!(summary.transitions.len(), KEPT_TRANSITIONS);
         assert_eq!(summary.transitions_total, 99_999);
         assert_eq!(summary.probes, 100_000);
@@ -297,12 +368,25 @@ mod tests {
     }
 
     #[test]
-    fn sparklines_scale_and_mark_failures() {
-        let recent: VecDeque<_> = [Some(10), Some(20), None, Some(80)]
-            .map(|m| m.map(Duration::from_millis))
-            .into();
-        assert_eq!(sparkline(&recent), "▁▂✗█");
-        let flat: VecDeque<_> = [Some(Duration::from_millis(5)); 3].into();
-        assert_eq!(sparkline(&flat), "▁▁▁");
+    fn changes_are_told_once_with_how_long_the_old_state_lasted() {
+        let target = crate::target::resolve(
+            "http://127.0.0.1:1/",
+            &crate::target::catalog::Catalog::builtin(),
+        )
+        .unwrap();
+        let (start, begun) = (SystemTime::UNIX_EPOCH, Instant::now());
+        let mut history = History::new(target, start, begun);
+        let first = history.record_state(State::Up, None, start, begun);
+        assert_eq!(first.map(|c| (c.from, c.to)), Some((None, State::Up)));
+        let later = begun + Duration::from_secs(3);
+        assert_eq!(history.record_state(State::Up, None, start, later), None);
+        let change = history
+            .record_state(State::Down, None, start, later)
+            .unwrap();
+        assert_eq!((change.from, change.to), (Some(State::Up), State::Down));
+        assert_eq!(change.after, Duration::from_secs(3));
+        assert_eq!(history.availability(), Some(200.0 / 3.0));
+        assert_eq!(history.summary(start).availability_pct, Some(66.67));
+        assert_eq!(history.summary(start).transitions_total, 1);
     }
 }
