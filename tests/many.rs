@@ -332,3 +332,34 @@ fn only_problems_hides_what_is_up() {
     assert!(probe_lines.iter().all(|l| l.contains("DOWN")), "{text}");
     assert!(text.contains("/up: 2 probes"), "{text}");
 }
+
+#[test]
+fn on_change_commands_for_many_targets_keep_the_threads_bounded() {
+    let server = TestServer::start();
+    let mut args: Vec<String> = ["-n", "2", "-i", "0", "--on-change-initial", "--on-change"]
+        .map(String::from)
+        .into();
+    args.push("echo \"hook $ISITDOWN_TARGET\"".into());
+    args.extend((0..300).map(|i| server.url(&format!("/?n={i}"))));
+    let child = with_open_files(128, "", &args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let pid = child.id();
+    let sampling = std::thread::spawn(move || most_held(pid, Duration::from_secs(3)));
+    let output = child.wait_with_output().unwrap();
+    let (most, _) = sampling.join().unwrap();
+    // 128 descriptors: 40 workers, 8 in reserve, the main thread, and four hook workers;
+    // a thread per target would be over 300.
+    assert!(most <= 60, "{most} threads for 300 targets with hooks");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let hooked: std::collections::BTreeSet<&str> =
+        stderr.lines().filter(|l| l.starts_with("hook ")).collect();
+    assert_eq!(
+        hooked.len(),
+        300,
+        "every target's first state runs the hook once"
+    );
+    assert!(output.status.success(), "{stderr}");
+}
