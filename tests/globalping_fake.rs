@@ -8,8 +8,8 @@ use std::net::{SocketAddr, TcpStream};
 use std::time::{Duration, Instant};
 
 use isitdown::elsewhere::globalping::{
-    measure, Api, ApiReply, ApiRequest, Elsewhere, FailureKind, HttpMethod, Locations,
-    MeasurementRequest, Rules, State, Transport, MAX_ANSWER_BYTES,
+    measure, Api, ApiReply, ApiRequest, Elsewhere, HttpMethod, Locations, MeasurementRequest,
+    Rules, State, Transport, MAX_ANSWER_BYTES,
 };
 use support::globalping::{city_of, FakeGlobalping, Mode, Outcome};
 use url::Url;
@@ -129,7 +129,7 @@ fn every_place_is_reported_and_only_the_resource_reaches_the_api() {
         (elsewhere.up, elsewhere.down, elsewhere.state),
         (1, 3, State::Down)
     );
-    let kinds: Vec<Option<FailureKind>> = elsewhere
+    let kinds: Vec<Option<isitdown::verdict::ErrorKind>> = elsewhere
         .places
         .iter()
         .map(|p| p.error.as_ref().map(|e| e.kind))
@@ -137,9 +137,9 @@ fn every_place_is_reported_and_only_the_resource_reaches_the_api() {
     assert_eq!(
         kinds,
         [
-            Some(FailureKind::Status),
-            Some(FailureKind::Timeout),
-            Some(FailureKind::Dns),
+            Some(isitdown::verdict::ErrorKind::Status),
+            Some(isitdown::verdict::ErrorKind::Timeout),
+            Some(isitdown::verdict::ErrorKind::Dns),
             None
         ]
     );

@@ -10,9 +10,10 @@ use std::time::Duration;
 use super::blocked_dns::blocked_sentence;
 use super::phase_log::{PhaseFailure, PhaseLog};
 
-/// The ways the network can fail a probe. Answers the verdict does not like have kinds of
-/// their own, in the verdict.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Why a target is not up, in one word for scripts (`error.kind`), wherever it was seen: the
+/// ways the network can fail a probe, and the judge's objections to an answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum ErrorKind {
     Dns,
     Refused,
@@ -24,6 +25,14 @@ pub enum ErrorKind {
     Redirects,
     /// This machine ran short of something (descriptors, ports, memory): no fault of the target.
     Local,
+    /// The status code is not one that means the service works.
+    Status,
+    /// The body lacks the text asked for.
+    Content,
+    /// A bot wall answered instead of the service.
+    Blocked,
+    /// A failure elsewhere whose words name none of the kinds above.
+    Unknown,
 }
 
 impl ErrorKind {
@@ -38,6 +47,28 @@ impl ErrorKind {
             ErrorKind::Protocol => "protocol",
             ErrorKind::Redirects => "redirects",
             ErrorKind::Local => "local",
+            ErrorKind::Status => "status",
+            ErrorKind::Content => "content",
+            ErrorKind::Blocked => "blocked",
+            ErrorKind::Unknown => "unknown",
+        }
+    }
+
+    /// The failure in a few words, to go before what the failing side said.
+    pub fn phrase(self) -> &'static str {
+        match self {
+            ErrorKind::Dns => "DNS lookup failed",
+            ErrorKind::Refused => "connection refused",
+            ErrorKind::Unreachable => "network unreachable",
+            ErrorKind::Timeout => "timed out",
+            ErrorKind::Tls => "TLS failed",
+            ErrorKind::Reset => "connection reset",
+            ErrorKind::Protocol => "not a valid HTTP answer",
+            ErrorKind::Redirects => "too many redirects",
+            ErrorKind::Local => "this machine ran short",
+            ErrorKind::Status | ErrorKind::Content | ErrorKind::Blocked | ErrorKind::Unknown => {
+                "failed"
+            }
         }
     }
 }

@@ -8,72 +8,15 @@ use std::time::{Duration, SystemTime};
 use serde::Serialize;
 
 use crate::just_me::connectivity::Connectivity;
-use crate::probe::{self, Failure, Observation};
+use crate::probe::{Failure, Observation};
 use crate::status_page::{self, Severity};
 use crate::target::expect::{StatusRule, StatusSet};
 
+pub use crate::probe::ErrorKind;
 pub use crate::state::State;
 
-/// Why a target is not up, in one word for scripts (`error.kind`): the network's failures,
-/// as the probe names them, and the verdict's own objections to an answer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ErrorKind {
-    Dns,
-    Refused,
-    Unreachable,
-    Timeout,
-    Tls,
-    Reset,
-    Protocol,
-    Redirects,
-    /// This machine ran short of descriptors, ports or memory.
-    Local,
-    /// The status code is not one that means the service works.
-    Status,
-    /// The body lacks the text asked for.
-    Content,
-    /// A bot wall answered instead of the service.
-    Blocked,
-}
-
-impl ErrorKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ErrorKind::Status => "status",
-            ErrorKind::Content => "content",
-            ErrorKind::Blocked => "blocked",
-            ErrorKind::Dns => "dns",
-            ErrorKind::Refused => "refused",
-            ErrorKind::Unreachable => "unreachable",
-            ErrorKind::Timeout => "timeout",
-            ErrorKind::Tls => "tls",
-            ErrorKind::Reset => "reset",
-            ErrorKind::Protocol => "protocol",
-            ErrorKind::Redirects => "redirects",
-            ErrorKind::Local => "local",
-        }
-    }
-}
-
-impl From<probe::ErrorKind> for ErrorKind {
-    fn from(kind: probe::ErrorKind) -> ErrorKind {
-        match kind {
-            probe::ErrorKind::Dns => ErrorKind::Dns,
-            probe::ErrorKind::Refused => ErrorKind::Refused,
-            probe::ErrorKind::Unreachable => ErrorKind::Unreachable,
-            probe::ErrorKind::Timeout => ErrorKind::Timeout,
-            probe::ErrorKind::Tls => ErrorKind::Tls,
-            probe::ErrorKind::Reset => ErrorKind::Reset,
-            probe::ErrorKind::Protocol => ErrorKind::Protocol,
-            probe::ErrorKind::Redirects => ErrorKind::Redirects,
-            probe::ErrorKind::Local => ErrorKind::Local,
-        }
-    }
-}
-
 /// What is wrong with a target: its kind and one sentence.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Error {
     pub kind: ErrorKind,
     pub message: String,
@@ -90,7 +33,7 @@ impl Error {
 
 impl From<&Failure> for Error {
     fn from(failure: &Failure) -> Error {
-        Error::new(failure.kind.into(), failure.message.clone())
+        Error::new(failure.kind, failure.message.clone())
     }
 }
 

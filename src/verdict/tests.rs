@@ -92,7 +92,7 @@ mod context {
 
     fn seen(
         status: Option<u16>,
-        failure: Option<probe::ErrorKind>,
+        failure: Option<ErrorKind>,
         wall: Option<&'static str>,
     ) -> Observation {
         let mut seen = Observation::answered(status.unwrap_or(0), Duration::ZERO);
@@ -180,7 +180,7 @@ mod context {
 
     #[test]
     fn the_users_connection_decides_between_down_and_unknown() {
-        let failed = seen(None, Some(probe::ErrorKind::Dns), None);
+        let failed = seen(None, Some(ErrorKind::Dns), None);
         let offline = Connectivity {
             online: false,
             checked: 3,
@@ -204,7 +204,7 @@ mod context {
     fn a_shortage_on_this_machine_is_never_down() {
         let mut short = seen(None, None, None);
         short.failure = Some(Failure::yours(
-            probe::ErrorKind::Local,
+            ErrorKind::Local,
             "this machine ran out of memory",
         ));
         let online = Connectivity {

@@ -8,6 +8,7 @@ use serde::Serialize;
 use super::answer::{RawPlace, Run};
 use super::State;
 use crate::target::expect::{StatusRule, StatusSet};
+use crate::verdict::{Error, ErrorKind};
 
 /// What counts as healthy, as for the probe from here.
 #[derive(Debug, Clone, Copy, Default)]
@@ -17,56 +18,6 @@ pub struct Rules<'a> {
     /// `-k`: a certificate the probe did not trust is no failure. Globalping's probes never
     /// reject a certificate themselves; they report whether they trusted it.
     pub insecure: bool,
-}
-
-/// `error.kind` of a place, the same words as for the probe from here.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum FailureKind {
-    Dns,
-    Refused,
-    Unreachable,
-    Timeout,
-    Tls,
-    Reset,
-    Protocol,
-    Status,
-    Unknown,
-}
-
-impl FailureKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            FailureKind::Dns => "dns",
-            FailureKind::Refused => "refused",
-            FailureKind::Unreachable => "unreachable",
-            FailureKind::Timeout => "timeout",
-            FailureKind::Tls => "tls",
-            FailureKind::Reset => "reset",
-            FailureKind::Protocol => "protocol",
-            FailureKind::Status => "status",
-            FailureKind::Unknown => "unknown",
-        }
-    }
-
-    fn phrase(self) -> &'static str {
-        match self {
-            FailureKind::Dns => "DNS lookup failed",
-            FailureKind::Refused => "connection refused",
-            FailureKind::Unreachable => "network unreachable",
-            FailureKind::Timeout => "timed out",
-            FailureKind::Tls => "TLS failed",
-            FailureKind::Reset => "connection reset",
-            FailureKind::Protocol => "not a valid HTTP answer",
-            FailureKind::Status | FailureKind::Unknown => "failed",
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct PlaceError {
-    pub kind: FailureKind,
-    pub message: String,
 }
 
 /// Each phase's own duration in milliseconds, `null` when not reached or not applicable.
@@ -94,7 +45,7 @@ pub struct Place {
     pub status: Option<u16>,
     /// One short sentence.
     pub reason: String,
-    pub error: Option<PlaceError>,
+    pub error: Option<Error>,
     pub timings_ms: TimingsMs,
 }
 
@@ -151,7 +102,7 @@ pub(super) fn judge(raw: &RawPlace, rules: Rules) -> Place {
 struct Verdict {
     state: State,
     reason: String,
-    error: Option<PlaceError>,
+    error: Option<Error>,
 }
 
 fn unknown(reason: &str) -> Verdict {
@@ -162,11 +113,11 @@ fn unknown(reason: &str) -> Verdict {
     }
 }
 
-fn with_error(state: State, kind: FailureKind, reason: String) -> Verdict {
+fn with_error(state: State, kind: ErrorKind, reason: String) -> Verdict {
     Verdict {
         state,
         reason: reason.clone(),
-        error: Some(PlaceError {
+        error: Some(Error {
             kind,
             message: reason,
         }),
@@ -180,7 +131,7 @@ fn answered(raw: &RawPlace, code: u16, rules: Rules) -> Verdict {
         let why = raw.tls_error.as_deref().unwrap_or("no reason given");
         return with_error(
             State::Down,
-            FailureKind::Tls,
+            ErrorKind::Tls,
             format!("certificate not trusted: {why}"),
         );
     }
@@ -189,7 +140,7 @@ fn answered(raw: &RawPlace, code: u16, rules: Rules) -> Verdict {
         .to_string();
     let rule = StatusRule::of(code, rules.expect);
     if let Some(reason) = rule.sentence(&status) {
-        return with_error(rule.state(), FailureKind::Status, reason);
+        return with_error(rule.state(), ErrorKind::Status, reason);
     }
     Verdict {
         state: State::Up,
@@ -211,7 +162,7 @@ fn failed(raw: &RawPlace) -> Verdict {
             Verdict {
                 state: State::Down,
                 reason: format!("{}: {message}", kind.phrase()),
-                error: Some(PlaceError { kind, message }),
+                error: Some(Error { kind, message }),
             }
         }
     }
@@ -220,11 +171,11 @@ fn failed(raw: &RawPlace) -> Verdict {
 /// Globalping's probes are Node.js programs: their errors carry Node's codes
 /// (`getaddrinfo ENOTFOUND x - ENOTFOUND`, `connect ECONNREFUSED ...`, `Timeout awaiting
 /// 'request' for 10000ms - ETIMEDOUT`). Timeouts first: a DNS timeout is a timeout.
-fn classify(message: &str) -> FailureKind {
+fn classify(message: &str) -> ErrorKind {
     let text = message.to_ascii_lowercase();
     let any = |needles: &[&str]| needles.iter().any(|n| text.contains(n));
     if any(&["timeout", "timedout", "timed out"]) {
-        FailureKind::Timeout
+        ErrorKind::Timeout
     } else if any(&[
         "enotfound",
         "eai_again",
@@ -235,18 +186,18 @@ fn classify(message: &str) -> FailureKind {
         "servfail",
         "dns",
     ]) {
-        FailureKind::Dns
+        ErrorKind::Dns
     } else if any(&["econnrefused", "connection refused"]) {
-        FailureKind::Refused
+        ErrorKind::Refused
     } else if any(&[
         "ehostunreach",
         "enetunreach",
         "unreachable",
         "no route to host",
     ]) {
-        FailureKind::Unreachable
+        ErrorKind::Unreachable
     } else if any(&["ssl", "tls", "certificate", "cert_", "eproto"]) {
-        FailureKind::Tls
+        ErrorKind::Tls
     } else if any(&[
         "econnreset",
         "socket hang up",
@@ -254,7 +205,7 @@ fn classify(message: &str) -> FailureKind {
         "econnaborted",
         "connection reset",
     ]) {
-        FailureKind::Reset
+        ErrorKind::Reset
     } else if any(&[
         "hpe_",
         "parse error",
@@ -263,9 +214,9 @@ fn classify(message: &str) -> FailureKind {
         "protocol error",
         "invalid response",
     ]) {
-        FailureKind::Protocol
+        ErrorKind::Protocol
     } else {
-        FailureKind::Unknown
+        ErrorKind::Unknown
     }
 }
 

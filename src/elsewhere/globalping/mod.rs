@@ -18,7 +18,7 @@ pub use client::{
     measure, Api, ApiReply, ApiRequest, Transport, MAX_ANSWER_BYTES, POLL_INTERVAL, USER_AGENT,
 };
 pub use elsewhere::{fuse, public_link, Elsewhere};
-pub use judge::{FailureKind, Place, PlaceError, Rules, TimingsMs};
+pub use judge::{Place, Rules, TimingsMs};
 pub use locations::{Location, Locations, MAX_PROBES, WORLD_PROBES};
 pub use reach::reachable_from_internet;
 pub use request::{HttpMethod, MeasurementRequest};

@@ -20,7 +20,7 @@ fn failed_with(output: &str, source: Option<&str>) -> RawPlace {
     }
 }
 
-fn judged(raw: &RawPlace) -> (State, String, Option<FailureKind>) {
+fn judged(raw: &RawPlace) -> (State, String, Option<ErrorKind>) {
     let place = judge(raw, Rules::default());
     (place.state, place.reason, place.error.map(|e| e.kind))
 }
@@ -33,7 +33,7 @@ fn statuses_are_judged_as_from_here() {
         (
             State::Down,
             "server error: 503 Service Unavailable",
-            Some(FailureKind::Status)
+            Some(ErrorKind::Status)
         )
     );
     let (state, reason, _) = judged(&finished(429, "Too Many Requests"));
@@ -91,7 +91,7 @@ fn an_untrusted_certificate_is_down_unless_insecure() {
     let place = judge(&raw, Rules::default());
     assert_eq!(place.state, State::Down);
     assert_eq!(place.reason, "certificate not trusted: CERT_HAS_EXPIRED");
-    assert_eq!(place.error.unwrap().kind, FailureKind::Tls);
+    assert_eq!(place.error.unwrap().kind, ErrorKind::Tls);
     let insecure = Rules {
         expect: None,
         insecure: true,
@@ -102,23 +102,23 @@ fn an_untrusted_certificate_is_down_unless_insecure() {
 #[test]
 fn failures_are_classified_from_the_probe_error_text() {
     let cases = [
-        ("getaddrinfo ENOTFOUND nope.example - ENOTFOUND", FailureKind::Dns),
-        ("getaddrinfo EAI_AGAIN api.example.com - EAI_AGAIN", FailureKind::Dns),
-        ("queryA ENODATA example.com - ENODATA", FailureKind::Dns),
-        ("Timeout awaiting 'request' for 10000ms - ETIMEDOUT", FailureKind::Timeout),
-        ("connect ETIMEDOUT 203.0.113.9:443 - ETIMEDOUT", FailureKind::Timeout),
-        ("connect ECONNREFUSED 203.0.113.9:443 - ECONNREFUSED", FailureKind::Refused),
-        ("connect EHOSTUNREACH 203.0.113.9:443 - EHOSTUNREACH", FailureKind::Unreachable),
-        ("connect ENETUNREACH 2001:db8::1:443 - ENETUNREACH", FailureKind::Unreachable),
+        ("getaddrinfo ENOTFOUND nope.example - ENOTFOUND", ErrorKind::Dns),
+        ("getaddrinfo EAI_AGAIN api.example.com - EAI_AGAIN", ErrorKind::Dns),
+        ("queryA ENODATA example.com - ENODATA", ErrorKind::Dns),
+        ("Timeout awaiting 'request' for 10000ms - ETIMEDOUT", ErrorKind::Timeout),
+        ("connect ETIMEDOUT 203.0.113.9:443 - ETIMEDOUT", ErrorKind::Timeout),
+        ("connect ECONNREFUSED 203.0.113.9:443 - ECONNREFUSED", ErrorKind::Refused),
+        ("connect EHOSTUNREACH 203.0.113.9:443 - EHOSTUNREACH", ErrorKind::Unreachable),
+        ("connect ENETUNREACH 2001:db8::1:443 - ENETUNREACH", ErrorKind::Unreachable),
         (
             "write EPROTO 00A8:error:0A00010B:SSL routines:ssl3_get_record:wrong version number - EPROTO",
-            FailureKind::Tls,
+            ErrorKind::Tls,
         ),
-        ("Client network socket disconnected before secure TLS connection was established - ECONNRESET", FailureKind::Tls),
-        ("read ECONNRESET - ECONNRESET", FailureKind::Reset),
-        ("socket hang up - ECONNRESET", FailureKind::Reset),
-        ("Parse Error: Invalid header value char - HPE_INVALID_HEADER_TOKEN", FailureKind::Protocol),
-        ("something odd happened - EWHATEVER", FailureKind::Unknown),
+        ("Client network socket disconnected before secure TLS connection was established - ECONNRESET", ErrorKind::Tls),
+        ("read ECONNRESET - ECONNRESET", ErrorKind::Reset),
+        ("socket hang up - ECONNRESET", ErrorKind::Reset),
+        ("Parse Error: Invalid header value char - HPE_INVALID_HEADER_TOKEN", ErrorKind::Protocol),
+        ("something odd happened - EWHATEVER", ErrorKind::Unknown),
     ];
     for (output, expected) in cases {
         let place = judge(&failed_with(output, Some("target")), Rules::default());
@@ -137,7 +137,7 @@ fn failures_are_classified_from_the_probe_error_text() {
         Rules::default(),
     );
     assert_eq!(silent.state, State::Down);
-    assert_eq!(silent.error.unwrap().kind, FailureKind::Unknown);
+    assert_eq!(silent.error.unwrap().kind, ErrorKind::Unknown);
 }
 
 #[test]
