@@ -300,10 +300,10 @@ pub fn fetch_accepting(
     })
 }
 
-#[cfg(test)]
 impl Observation {
-    /// What a probe saw when `status` came back after `total`, at second 1,700,000,000.
-    pub(crate) fn answered(status: u16, total: Duration) -> Observation {
+    /// What a probe saw when `status` came back after `total` (from elsewhere, say), at
+    /// second 1,700,000,000.
+    pub fn answered(status: u16, total: Duration) -> Observation {
         Observation {
             started_at: std::time::UNIX_EPOCH + Duration::from_secs(1_700_000_000),
             answer: Some(Answer {
@@ -324,6 +324,15 @@ impl Observation {
             redirects: vec![],
             body_contains: None,
             bot_wall: None,
+        }
+    }
+
+    /// What a probe saw when it failed before any answer.
+    pub fn failed(failure: Failure) -> Observation {
+        Observation {
+            answer: None,
+            failure: Some(failure),
+            ..Observation::answered(0, Duration::ZERO)
         }
     }
 }

@@ -55,6 +55,10 @@ pub(super) struct RawPlace {
     /// For HTTPS: whether the probe trusted the certificate, and why not.
     pub tls_trusted: Option<bool>,
     pub tls_error: Option<String>,
+    /// The answer's headers (names in lowercase), bounded, for the wall and edge recognisers.
+    pub headers: Vec<(String, String)>,
+    /// The start of the answer's body (Globalping's `rawBody`, at most [`MAX_BODY_START`]).
+    pub body_start: Vec<u8>,
 }
 
 /// What a refusal needs to be explained well.
@@ -68,6 +72,11 @@ pub(super) struct Asking<'a> {
 const NOT_DOCUMENTED: &str = "Globalping answered with something other than the documented JSON";
 const MAX_MESSAGE: usize = 200;
 const MAX_NAME: usize = 80;
+/// Headers kept of a place's answer, and the length of each value.
+const MAX_HEADERS: usize = 64;
+const MAX_HEADER_VALUE: usize = 200;
+/// What of a place's body the recognisers read.
+pub(super) const MAX_BODY_START: usize = 4096;
 
 pub(super) fn created(reply: &ApiReply, asking: Asking) -> Result<Created, String> {
     if !(200..=202).contains(&reply.status) {
@@ -222,6 +231,25 @@ pub(super) fn is_measurement_id(id: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
+/// A place's answer headers (`{"name": "value"}`, a repeated header as an array of values),
+/// names in lowercase, each value cleaned and cut.
+fn headers(headers: Option<&Value>) -> Vec<(String, String)> {
+    let Some(Value::Object(headers)) = headers else {
+        return Vec::new();
+    };
+    let pairs = headers.iter().flat_map(|(name, value)| {
+        let values: Vec<&str> = match value {
+            Value::String(one) => vec![one.as_str()],
+            Value::Array(many) => many.iter().filter_map(Value::as_str).collect(),
+            _ => Vec::new(),
+        };
+        values
+            .into_iter()
+            .map(move |value| (name.to_ascii_lowercase(), clean(value, MAX_HEADER_VALUE)))
+    });
+    pairs.take(MAX_HEADERS).collect()
+}
+
 fn raw_place(item: &Value) -> RawPlace {
     let probe = item.get("probe");
     let result = item.get("result");
@@ -265,6 +293,12 @@ fn raw_place(item: &Value) -> RawPlace {
             .and_then(|t| t.get("authorized"))
             .and_then(Value::as_bool),
         tls_error: text(tls, "error", MAX_MESSAGE),
+        headers: headers(result.and_then(|r| r.get("headers"))),
+        body_start: result
+            .and_then(|r| r.get("rawBody"))
+            .and_then(Value::as_str)
+            .map(|body| body.as_bytes()[..body.len().min(MAX_BODY_START)].to_vec())
+            .unwrap_or_default(),
     }
 }
 

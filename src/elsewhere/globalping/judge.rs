@@ -7,7 +7,11 @@ use serde::Serialize;
 
 use super::answer::{RawPlace, Run};
 use super::State;
-use crate::target::expect::{StatusRule, StatusSet};
+use std::time::{Duration, SystemTime};
+
+use crate::probe::{bot_wall, Failure, Observation};
+use crate::target::expect::StatusSet;
+use crate::verdict::{self, Context, Criteria, Verdict};
 use crate::verdict::{Error, ErrorKind};
 
 /// What counts as healthy, as for the probe from here.
@@ -99,12 +103,6 @@ pub(super) fn judge(raw: &RawPlace, rules: Rules) -> Place {
     }
 }
 
-struct Verdict {
-    state: State,
-    reason: String,
-    error: Option<Error>,
-}
-
 fn unknown(reason: &str) -> Verdict {
     Verdict {
         state: State::Unknown,
@@ -113,40 +111,31 @@ fn unknown(reason: &str) -> Verdict {
     }
 }
 
-fn with_error(state: State, kind: ErrorKind, reason: String) -> Verdict {
-    Verdict {
-        state,
-        reason: reason.clone(),
-        error: Some(Error {
-            kind,
-            message: reason,
-        }),
-    }
-}
-
-/// The same order as from here: a certificate we would not trust first (the handshake comes
-/// before the answer), then the status.
+/// An answer is judged by the judge of the probe from here, from the same facts: a
+/// certificate we would not trust first (the handshake comes before the answer), then the
+/// wall recognisers on its headers and body, then the status.
 fn answered(raw: &RawPlace, code: u16, rules: Rules) -> Verdict {
-    if !rules.insecure && raw.tls_trusted == Some(false) {
+    let seen = if !rules.insecure && raw.tls_trusted == Some(false) {
         let why = raw.tls_error.as_deref().unwrap_or("no reason given");
-        return with_error(
-            State::Down,
-            ErrorKind::Tls,
-            format!("certificate not trusted: {why}"),
-        );
-    }
-    let status = format!("{code} {}", raw.status_name.as_deref().unwrap_or(""))
-        .trim_end()
-        .to_string();
-    let rule = StatusRule::of(code, rules.expect);
-    if let Some(reason) = rule.sentence(&status) {
-        return with_error(rule.state(), ErrorKind::Status, reason);
-    }
-    Verdict {
-        state: State::Up,
-        reason: format!("answered {status}"),
-        error: None,
-    }
+        let failure = Failure::new(ErrorKind::Tls, format!("certificate not trusted: {why}"));
+        Observation::failed(failure)
+    } else {
+        let total = raw.timings.total.map_or(Duration::ZERO, |ms| {
+            Duration::try_from_secs_f64(ms / 1000.0).unwrap_or_default()
+        });
+        let mut seen = Observation::answered(code, total);
+        if let Some(answer) = seen.answer.as_mut() {
+            answer.reason = raw.status_name.clone().unwrap_or_default();
+            answer.headers.clone_from(&raw.headers);
+        }
+        seen.bot_wall = bot_wall::vendor(code, &raw.headers, &raw.body_start);
+        seen
+    };
+    let criteria = Criteria {
+        expect: rules.expect.cloned(),
+        ..Criteria::default()
+    };
+    verdict::judge(&seen, &criteria, Context::default(), SystemTime::now())
 }
 
 fn failed(raw: &RawPlace) -> Verdict {

@@ -286,3 +286,27 @@ fn other_refusals_are_one_sentence() {
     let shown = refusal(&reply(400, hostile), asking());
     assert!(!shown.chars().any(char::is_control), "{shown:?}");
 }
+
+#[test]
+fn a_place_keeps_its_answer_headers_and_the_start_of_its_body_bounded() {
+    let long_body = "x".repeat(MAX_BODY_START * 2);
+    let many: serde_json::Map<String, serde_json::Value> = (0..100)
+        .map(|i| (format!("X-Extra-{i}"), json!("v")))
+        .collect();
+    let mut headers = json!({"Server": "cloudflare", "Set-Cookie": ["a=1", "b=2"]});
+    headers.as_object_mut().unwrap().extend(many);
+    let place = raw_place(&json!({
+        "probe": {},
+        "result": {"status": "finished", "statusCode": 403, "headers": headers, "rawBody": long_body}
+    }));
+    assert!(place
+        .headers
+        .contains(&("server".to_string(), "cloudflare".to_string())));
+    assert!(place
+        .headers
+        .contains(&("set-cookie".to_string(), "b=2".to_string())));
+    assert_eq!(place.headers.len(), MAX_HEADERS);
+    assert_eq!(place.body_start.len(), MAX_BODY_START);
+    let bare = raw_place(&json!({"result": {"headers": "not an object", "rawBody": null}}));
+    assert!(bare.headers.is_empty() && bare.body_start.is_empty());
+}

@@ -54,7 +54,8 @@ fn statuses_are_judged_as_from_here() {
         },
         Rules::default(),
     );
-    assert_eq!(nameless.reason, "answered 204");
+    // As from here: a status sent without its name is given the standard one.
+    assert_eq!(nameless.reason, "answered 204 No Content");
     assert_eq!(nameless.status, Some(204));
 }
 
@@ -189,4 +190,20 @@ fn places_describe_where_they_are() {
     place.city = None;
     place.country = None;
     assert_eq!(place.whereabouts(), "somewhere");
+}
+
+#[test]
+fn a_wall_elsewhere_is_judged_as_a_wall_from_here() {
+    let walled = RawPlace {
+        headers: vec![
+            ("server".into(), "cloudflare".into()),
+            ("cf-mitigated".into(), "challenge".into()),
+        ],
+        body_start: b"<!DOCTYPE html><title>Just a moment...</title>".to_vec(),
+        ..finished(403, "Forbidden")
+    };
+    let place = judge(&walled, Rules::default());
+    assert_eq!(place.state, State::Unknown, "{}", place.reason);
+    assert_eq!(place.error.map(|e| e.kind), Some(ErrorKind::Blocked));
+    assert!(place.reason.contains("Cloudflare"), "{}", place.reason);
 }
