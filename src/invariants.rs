@@ -7,6 +7,7 @@ use std::path::Path;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use crate::probe::head::{self, HeadEnd, Sniff};
+use crate::probe::Method;
 use crate::status_page::{self, Indexed, Source, MAX_LISTED};
 use crate::target::catalog::{Catalog, Service, StatusFormat};
 use crate::text::sanitize::{self, is_clean};
@@ -216,8 +217,7 @@ pub fn globalping_answer(data: &[u8]) {
     use std::time::Instant;
 
     use crate::elsewhere::globalping::{
-        self, Api, ApiReply, ApiRequest, HttpMethod, Locations, MeasurementRequest, Rules,
-        Transport,
+        self, Api, ApiReply, ApiRequest, Locations, MeasurementRequest, Rules, Transport,
     };
 
     struct Scripted(Mutex<Vec<ApiReply>>);
@@ -255,7 +255,7 @@ pub fn globalping_answer(data: &[u8]) {
     let Ok(url) = url::Url::parse("https://shop.example.com/health?x=1") else {
         panic!("a fixed URL parses");
     };
-    let Ok(request) = MeasurementRequest::http(&url, HttpMethod::Get, &locations) else {
+    let Ok(request) = MeasurementRequest::http(&url, Method::Get, &locations) else {
         panic!("a fixed request builds");
     };
     let deadline = Instant::now() + Duration::from_secs(5);

@@ -42,6 +42,13 @@ impl State {
     }
 }
 
+/// The word people read: "UP", "DEGRADED", "UNKNOWN", "DOWN".
+impl std::fmt::Display for State {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.word())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -54,5 +61,6 @@ mod tests {
             serde_json::to_string(&State::Degraded).unwrap(),
             "\"degraded\""
         );
+        assert_eq!(State::Degraded.to_string(), "DEGRADED");
     }
 }

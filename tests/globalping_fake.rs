@@ -8,8 +8,8 @@ use std::net::{SocketAddr, TcpStream};
 use std::time::{Duration, Instant};
 
 use isitdown::elsewhere::globalping::{
-    measure, Api, ApiReply, ApiRequest, Elsewhere, HttpMethod, Locations, MeasurementRequest,
-    Rules, State, Transport, MAX_ANSWER_BYTES,
+    measure, Api, ApiReply, ApiRequest, Elsewhere, Locations, MeasurementRequest, Rules, State,
+    Transport, MAX_ANSWER_BYTES,
 };
 use support::globalping::{city_of, FakeGlobalping, Mode, Outcome};
 use url::Url;
@@ -96,7 +96,8 @@ fn ask(
 ) -> Elsewhere {
     let url = Url::parse(url).unwrap();
     let locations = Locations::parse(from).unwrap();
-    let request = MeasurementRequest::http(&url, HttpMethod::Head, &locations).unwrap();
+    let request =
+        MeasurementRequest::http(&url, isitdown::probe::Method::Head, &locations).unwrap();
     measure(
         &Loopback,
         &api(fake, token),

@@ -15,6 +15,7 @@ use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::{ArgAction, Command, CommandFactory, FromArgMatches, Parser, ValueEnum};
 
 use crate::probe::Method;
+use crate::report::Format;
 use crate::target::expect::StatusSet;
 
 const EXAMPLES: &str = "\
@@ -52,7 +53,7 @@ pub struct Cli {
 
     /// Output format
     #[arg(long, value_enum, value_name = "FORMAT")]
-    pub format: Option<FormatArg>,
+    pub format: Option<Format>,
 
     /// Print nothing: the exit code is the answer
     #[arg(short, long)]
@@ -127,7 +128,7 @@ pub struct Cli {
         ignore_case = true,
         value_name = "METHOD"
     )]
-    pub method: Option<MethodArg>,
+    pub method: Option<Method>,
 
     /// Extra request header 'Name: value' (repeatable; never printed back)
     #[arg(short = 'H', long = "header", value_name = "HEADER")]
@@ -189,14 +190,6 @@ pub struct Cli {
 }
 
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FormatArg {
-    Human,
-    Json,
-    Nagios,
-    Prometheus,
-}
-
-#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ColorWhen {
     Auto,
     Always,
@@ -207,24 +200,6 @@ pub enum ColorWhen {
 pub enum UntilArg {
     Up,
     Down,
-}
-
-/// `-X`: the request method as the command line spells it.
-#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
-pub enum MethodArg {
-    #[value(name = "GET")]
-    Get,
-    #[value(name = "HEAD")]
-    Head,
-}
-
-impl From<MethodArg> for Method {
-    fn from(arg: MethodArg) -> Method {
-        match arg {
-            MethodArg::Get => Method::Get,
-            MethodArg::Head => Method::Head,
-        }
-    }
 }
 
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]

@@ -9,7 +9,7 @@ use std::time::Duration;
 use ureq::config::IpFamily;
 
 use crate::cli::config::{Config, GlobalpingConfig};
-use crate::cli::{Cli, ColorWhen, FormatArg, Generate, UntilArg};
+use crate::cli::{Cli, ColorWhen, Generate, UntilArg};
 use crate::elsewhere::globalping::Locations;
 use crate::engine::check::Plan;
 use crate::engine::Schedule;
@@ -252,20 +252,15 @@ fn format(typed: &Cli, merged: &Cli) -> Result<Format, BadInput> {
         (merged.json, merged.format, "[defaults]: ")
     };
     let format = match (json, format) {
-        (true, Some(format)) if format != FormatArg::Json => {
+        (true, Some(format)) if format != Format::Json => {
             return Err(BadInput(format!(
                 "{layer}--json and --format disagree: give one of them"
             )))
         }
-        (true, _) => FormatArg::Json,
-        (false, format) => format.unwrap_or(FormatArg::Human),
+        (true, _) => Format::Json,
+        (false, format) => format.unwrap_or(Format::Human),
     };
-    Ok(match format {
-        FormatArg::Human => Format::Human,
-        FormatArg::Json => Format::Json,
-        FormatArg::Nagios => Format::Nagios,
-        FormatArg::Prometheus => Format::Prometheus,
-    })
+    Ok(format)
 }
 
 /// `--contains` needs a body, so it cannot go with HEAD: a typed one wins over a configured
@@ -274,8 +269,8 @@ fn method_and_contains(
     typed: &Cli,
     merged: &Cli,
 ) -> Result<(Option<Method>, Option<String>), BadInput> {
-    let merged_method = merged.method.map(Method::from);
-    match (typed.method.map(Method::from), &typed.contains) {
+    let merged_method = merged.method;
+    match (typed.method, &typed.contains) {
         (Some(Method::Head), Some(_)) => Err(BadInput::new(
             "--contains needs a body, so it cannot go with -X HEAD",
         )),

@@ -12,8 +12,8 @@ use std::time::{Duration, Instant};
 use url::Url;
 
 use crate::elsewhere::globalping::{
-    Api, ApiReply, ApiRequest, Elsewhere, HttpMethod, Locations, MeasurementRequest, Rules,
-    Transport, DEFAULT_API, MAX_ANSWER_BYTES,
+    Api, ApiReply, ApiRequest, Elsewhere, Locations, MeasurementRequest, Rules, Transport,
+    DEFAULT_API, MAX_ANSWER_BYTES,
 };
 use crate::probe::{self, Client};
 use crate::target::expect::StatusSet;
@@ -79,7 +79,7 @@ impl FromElsewhere {
         if let Err(why) = globalping::reachable_from_internet(url) {
             return Elsewhere::failed(asked, why);
         }
-        let request = match MeasurementRequest::http(url, method_of(method), &self.locations) {
+        let request = match MeasurementRequest::http(url, method, &self.locations) {
             Ok(request) => request,
             Err(why) => return Elsewhere::failed(asked, why),
         };
@@ -95,13 +95,6 @@ impl FromElsewhere {
             rules,
             deadline,
         )
-    }
-}
-
-pub fn method_of(method: probe::Method) -> HttpMethod {
-    match method {
-        probe::Method::Get => HttpMethod::Get,
-        probe::Method::Head => HttpMethod::Head,
     }
 }
 
@@ -137,7 +130,6 @@ impl Transport for ApiClient<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::verdict;
 
     #[test]
     fn the_environment_wins_over_the_config_file() {
@@ -163,14 +155,5 @@ mod tests {
         let error = api(None, None, Some("ftp://u:hunter2@x/"), None).unwrap_err();
         assert!(error.starts_with("ISITDOWN_GLOBALPING_URL '"), "{error}");
         assert!(!error.contains("hunter2"), "{error}");
-    }
-
-    #[test]
-    fn states_are_shared_and_methods_map_one_to_one() {
-        // One type: a state from here is compared with one from elsewhere as it is.
-        assert_eq!(verdict::State::Down, globalping::State::Down);
-        assert_eq!(verdict::State::Up, globalping::State::Up);
-        assert_eq!(method_of(probe::Method::Head), HttpMethod::Head);
-        assert_eq!(method_of(probe::Method::Get), HttpMethod::Get);
     }
 }

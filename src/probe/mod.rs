@@ -79,10 +79,12 @@ pub struct Client {
 }
 
 /// The request methods a probe knows. HEAD asks for the answer without its body.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "UPPERCASE")]
 pub enum Method {
+    #[value(name = "GET")]
     Get,
+    #[value(name = "HEAD")]
     Head,
 }
 

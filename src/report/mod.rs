@@ -26,7 +26,7 @@ use crate::verdict::State;
 
 pub use spinner::Spinner;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
     Human,
     Json,

@@ -21,7 +21,7 @@ pub use elsewhere::{fuse, public_link, Elsewhere};
 pub use judge::{Place, Rules, TimingsMs};
 pub use locations::{Location, Locations, MAX_PROBES, WORLD_PROBES};
 pub use reach::reachable_from_internet;
-pub use request::{HttpMethod, MeasurementRequest};
+pub use request::MeasurementRequest;
 
 /// The public API, used unless the settings name another (tests, self-hosted instances).
 pub const DEFAULT_API: &str = "https://api.globalping.io";

@@ -7,21 +7,7 @@ use serde::Serialize;
 use url::{Host, Url};
 
 use super::locations::Locations;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum HttpMethod {
-    Get,
-    Head,
-}
-
-impl HttpMethod {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            HttpMethod::Get => "GET",
-            HttpMethod::Head => "HEAD",
-        }
-    }
-}
+use crate::probe::Method;
 
 /// An HTTP measurement, ready to be sent as JSON.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -53,7 +39,7 @@ impl MeasurementRequest {
     /// The same request as the probe from here: method, protocol, host, port, path and query.
     pub fn http(
         url: &Url,
-        method: HttpMethod,
+        method: Method,
         locations: &Locations,
     ) -> Result<MeasurementRequest, String> {
         let protocol = match url.scheme() {
@@ -115,7 +101,7 @@ mod tests {
 
     use super::*;
 
-    fn body(url: &str, method: HttpMethod, from: &str) -> Value {
+    fn body(url: &str, method: Method, from: &str) -> Value {
         let url = Url::parse(url).unwrap();
         let request =
             MeasurementRequest::http(&url, method, &Locations::parse(from).unwrap()).unwrap();
@@ -127,7 +113,7 @@ mod tests {
         assert_eq!(
             body(
                 "https://chatgpt.com/backend-api/ping?x=1&y=%20z",
-                HttpMethod::Get,
+                Method::Get,
                 "world,DE:2"
             ),
             json!({
@@ -141,7 +127,7 @@ mod tests {
                 }
             })
         );
-        let plain = body("http://example.com:8080", HttpMethod::Head, "Japan");
+        let plain = body("http://example.com:8080", Method::Head, "Japan");
         assert_eq!(plain["measurementOptions"]["protocol"], "HTTP");
         assert_eq!(plain["measurementOptions"]["port"], 8080);
         assert_eq!(plain["measurementOptions"]["request"]["method"], "HEAD");
@@ -155,7 +141,7 @@ mod tests {
     fn never_carries_credentials_fragments_or_headers() {
         let sent = body(
             "https://alice:s3cret@example.com/p?q#frag",
-            HttpMethod::Get,
+            Method::Get,
             "world",
         );
         let text = sent.to_string();
@@ -168,14 +154,14 @@ mod tests {
 
     #[test]
     fn hosts_are_plain_names_and_addresses() {
-        let idn = body("https://bücher.example/", HttpMethod::Get, "world");
+        let idn = body("https://bücher.example/", Method::Get, "world");
         assert_eq!(idn["target"], "xn--bcher-kva.example");
-        let v6 = body("http://[2001:db8::1]:81/", HttpMethod::Get, "world");
+        let v6 = body("http://[2001:db8::1]:81/", Method::Get, "world");
         assert_eq!(v6["target"], "2001:db8::1");
-        let dotted = body("https://example.com./", HttpMethod::Get, "world");
+        let dotted = body("https://example.com./", Method::Get, "world");
         assert_eq!(dotted["target"], "example.com");
         assert_eq!(
-            body("http://192.0.2.7/", HttpMethod::Get, "world")["target"],
+            body("http://192.0.2.7/", Method::Get, "world")["target"],
             "192.0.2.7"
         );
     }
@@ -189,7 +175,7 @@ mod tests {
             "data:text/plain,hi",
         ] {
             let url = Url::parse(url).unwrap();
-            assert!(MeasurementRequest::http(&url, HttpMethod::Get, &world).is_err());
+            assert!(MeasurementRequest::http(&url, Method::Get, &world).is_err());
         }
     }
 }

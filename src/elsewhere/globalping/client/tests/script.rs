@@ -8,7 +8,8 @@ use serde_json::{json, Value};
 use url::Url;
 
 use super::super::{measure, Api, ApiReply, ApiRequest, Transport};
-use crate::elsewhere::globalping::{Elsewhere, HttpMethod, Locations, MeasurementRequest, Rules};
+use crate::elsewhere::globalping::{Elsewhere, Locations, MeasurementRequest, Rules};
+use crate::probe::Method;
 
 /// Answers from a script, then repeats the last answer; remembers every call.
 pub(super) struct Scripted {
@@ -135,7 +136,7 @@ pub(super) fn api(token: Option<&str>) -> Api {
 
 pub(super) fn request(url: &str) -> MeasurementRequest {
     let locations = Locations::parse("Germany:2").unwrap();
-    MeasurementRequest::http(&Url::parse(url).unwrap(), HttpMethod::Get, &locations).unwrap()
+    MeasurementRequest::http(&Url::parse(url).unwrap(), Method::Get, &locations).unwrap()
 }
 
 pub(super) fn run_with(script: &Scripted, token: Option<&str>, within: Duration) -> Elsewhere {
