@@ -142,11 +142,11 @@ pub struct Checker {
 /// computed again once older than `fresh_for` (`None`: never).
 struct Shared<K, V> {
     fresh_for: Option<Duration>,
-    entries: Mutex<HashMap<K, Entry<V>>>,
+    entries: Mutex<HashMap<K, Cached<V>>>,
 }
 
 /// When a value was first asked for, and the value once computed.
-type Entry<V> = (Instant, Arc<OnceLock<V>>);
+type Cached<V> = (Instant, Arc<OnceLock<V>>);
 
 impl<K: Eq + std::hash::Hash, V: Clone> Shared<K, V> {
     fn new(fresh_for: Option<Duration>) -> Self {

@@ -69,7 +69,7 @@ pub struct Connectivity {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Answer {
+enum ReferenceAnswer {
     Right,
     /// Something answered, but not what the reference answers: a portal or a proxy.
     Wrong,
@@ -95,16 +95,19 @@ pub fn check(client: &Client, references: &[Reference], spawn: &dyn Fn(Job)) -> 
     drop(answered);
     let until = Instant::now() + deadline + GRACE;
     let mut answers = Vec::with_capacity(references.len());
-    while answers.len() < references.len() && !answers.contains(&Answer::Right) {
+    while answers.len() < references.len() && !answers.contains(&ReferenceAnswer::Right) {
         match answers_in.recv_timeout(until.saturating_duration_since(Instant::now())) {
             Ok(answer) => answers.push(answer),
             Err(_) => break,
         }
     }
-    let ok = answers.iter().filter(|&&a| a == Answer::Right).count();
+    let ok = answers
+        .iter()
+        .filter(|&&a| a == ReferenceAnswer::Right)
+        .count();
     let note = if ok > 0 {
         "it's not just you: your own connection works"
-    } else if answers.contains(&Answer::Wrong) {
+    } else if answers.contains(&ReferenceAnswer::Wrong) {
         "something on your network intercepts traffic (captive portal or proxy)"
     } else {
         "your connection seems down"
@@ -137,10 +140,10 @@ pub fn ask_public_dns(client: &Client, resolvers: &[String], name: &str) -> Opti
     public_dns::ask(resolvers, name, &fetch)
 }
 
-fn ask(client: &Client, reference: &Reference, deadline: Duration) -> Answer {
+fn ask(client: &Client, reference: &Reference, deadline: Duration) -> ReferenceAnswer {
     let Ok(fetched) = probe::fetch(client, &reference.url, deadline, MAX_REFERENCE_BODY, false)
     else {
-        return Answer::Silent;
+        return ReferenceAnswer::Silent;
     };
     let status_right = match reference.status {
         Some(status) => fetched.status == status,
@@ -151,9 +154,9 @@ fn ask(client: &Client, reference: &Reference, deadline: Duration) -> Answer {
         None => true,
     };
     if status_right && body_right {
-        Answer::Right
+        ReferenceAnswer::Right
     } else {
-        Answer::Wrong
+        ReferenceAnswer::Wrong
     }
 }
 

@@ -56,7 +56,7 @@ impl RecordType {
 
 /// What one resolver said to one question.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Answer {
+pub enum ResolverAnswer {
     Addresses(Vec<IpAddr>),
     /// NXDOMAIN: the name does not exist.
     NoSuchName,
@@ -134,12 +134,12 @@ pub fn query_url(resolver: &str, name: &str, record: RecordType) -> Result<Strin
     Ok(url.into())
 }
 
-/// The answer JSON: `{"Status": 0, "Answer": [{"name", "type", "TTL", "data"}]}`.
+/// The answer JSON: `{"Status": 0, "ResolverAnswer": [{"name", "type", "TTL", "data"}]}`.
 #[derive(Deserialize)]
 struct Wire {
     #[serde(rename = "Status")]
     status: u64,
-    #[serde(rename = "Answer", default)]
+    #[serde(rename = "ResolverAnswer", default)]
     answer: Vec<WireRecord>,
 }
 
@@ -152,15 +152,15 @@ struct WireRecord {
 }
 
 /// Reads one resolver's answer to one question; never panics, whatever the body.
-pub fn parse_answer(http_status: u16, body: &[u8], record: RecordType) -> Answer {
+pub fn parse_answer(http_status: u16, body: &[u8], record: RecordType) -> ResolverAnswer {
     if http_status != 200 {
-        return Answer::Failed(format!("HTTP {http_status}"));
+        return ResolverAnswer::Failed(format!("HTTP {http_status}"));
     }
     if body.len() > MAX_ANSWER_BYTES {
-        return Answer::Failed("an answer too large to be one".into());
+        return ResolverAnswer::Failed("an answer too large to be one".into());
     }
     let Ok(wire) = serde_json::from_slice::<Wire>(body) else {
-        return Answer::Failed("not a DNS JSON answer".into());
+        return ResolverAnswer::Failed("not a DNS JSON answer".into());
     };
     match wire.status {
         0 => {
@@ -175,15 +175,15 @@ pub fn parse_answer(http_status: u16, body: &[u8], record: RecordType) -> Answer
                 }
             }
             if addresses.is_empty() {
-                Answer::NoAddress
+                ResolverAnswer::NoAddress
             } else {
-                Answer::Addresses(addresses)
+                ResolverAnswer::Addresses(addresses)
             }
         }
-        3 => Answer::NoSuchName,
-        2 => Answer::Failed("server failure (SERVFAIL)".into()),
-        5 => Answer::Failed("query refused (REFUSED)".into()),
-        code => Answer::Failed(format!("DNS error code {code}")),
+        3 => ResolverAnswer::NoSuchName,
+        2 => ResolverAnswer::Failed("server failure (SERVFAIL)".into()),
+        5 => ResolverAnswer::Failed("query refused (REFUSED)".into()),
+        code => ResolverAnswer::Failed(format!("DNS error code {code}")),
     }
 }
 
@@ -194,7 +194,7 @@ pub fn ask(resolvers: &[String], name: &str, fetch: Fetch<'_>) -> Option<PublicD
     if resolvers.is_empty() {
         return None;
     }
-    let answers: Vec<(Answer, Answer)> = thread::scope(|scope| {
+    let answers: Vec<(ResolverAnswer, ResolverAnswer)> = thread::scope(|scope| {
         let mut pending = Vec::with_capacity(resolvers.len());
         for resolver in resolvers {
             let [a, aaaa] = [RecordType::A, RecordType::Aaaa].map(|record| {
@@ -209,64 +209,72 @@ pub fn ask(resolvers: &[String], name: &str, fetch: Fetch<'_>) -> Option<PublicD
             .map(|(a, aaaa)| (collect(a), collect(aaaa)))
             .collect()
     });
-    let per_resolver: Vec<Answer> = answers
+    let per_resolver: Vec<ResolverAnswer> = answers
         .into_iter()
         .map(|(a, aaaa)| either_family(a, aaaa))
         .collect();
     Some(judge(resolvers, name, per_resolver))
 }
 
-fn question(resolver: &str, name: &str, record: RecordType, fetch: Fetch<'_>) -> Answer {
+fn question(resolver: &str, name: &str, record: RecordType, fetch: Fetch<'_>) -> ResolverAnswer {
     let url = match query_url(resolver, name, record) {
         Ok(url) => url,
-        Err(why) => return Answer::Failed(why),
+        Err(why) => return ResolverAnswer::Failed(why),
     };
     match fetch(&url) {
         Ok((status, body)) => parse_answer(status, &body, record),
-        Err(why) => Answer::Failed(why),
+        Err(why) => ResolverAnswer::Failed(why),
     }
 }
 
-fn collect(started: std::io::Result<thread::ScopedJoinHandle<'_, Answer>>) -> Answer {
+fn collect(
+    started: std::io::Result<thread::ScopedJoinHandle<'_, ResolverAnswer>>,
+) -> ResolverAnswer {
     match started.map(|handle| handle.join()) {
         Ok(Ok(answer)) => answer,
-        Ok(Err(_)) => Answer::Failed("the question failed".into()),
-        Err(_) => Answer::Failed("the question could not be asked".into()),
+        Ok(Err(_)) => ResolverAnswer::Failed("the question failed".into()),
+        Err(_) => ResolverAnswer::Failed("the question could not be asked".into()),
     }
 }
 
 /// One resolver's answer for the name from its A and AAAA answers.
-fn either_family(a: Answer, aaaa: Answer) -> Answer {
+fn either_family(a: ResolverAnswer, aaaa: ResolverAnswer) -> ResolverAnswer {
     match (a, aaaa) {
-        (Answer::Addresses(mut v4), Answer::Addresses(v6)) => {
+        (ResolverAnswer::Addresses(mut v4), ResolverAnswer::Addresses(v6)) => {
             v4.extend(v6);
-            Answer::Addresses(v4)
+            ResolverAnswer::Addresses(v4)
         }
-        (found @ Answer::Addresses(_), _) | (_, found @ Answer::Addresses(_)) => found,
-        (Answer::NoSuchName, _) | (_, Answer::NoSuchName) => Answer::NoSuchName,
-        (Answer::NoAddress, Answer::NoAddress) => Answer::NoAddress,
-        (Answer::Failed(why), _) | (_, Answer::Failed(why)) => Answer::Failed(why),
+        (found @ ResolverAnswer::Addresses(_), _) | (_, found @ ResolverAnswer::Addresses(_)) => {
+            found
+        }
+        (ResolverAnswer::NoSuchName, _) | (_, ResolverAnswer::NoSuchName) => {
+            ResolverAnswer::NoSuchName
+        }
+        (ResolverAnswer::NoAddress, ResolverAnswer::NoAddress) => ResolverAnswer::NoAddress,
+        (ResolverAnswer::Failed(why), _) | (_, ResolverAnswer::Failed(why)) => {
+            ResolverAnswer::Failed(why)
+        }
     }
 }
 
 /// All resolvers together: any addresses win, then a "no such name", then "no address".
-fn judge(resolvers: &[String], name: &str, answers: Vec<Answer>) -> PublicDns {
+fn judge(resolvers: &[String], name: &str, answers: Vec<ResolverAnswer>) -> PublicDns {
     let name = for_terminal(name);
     let asked: Vec<String> = resolvers.iter().map(|r| for_terminal(r)).collect();
     let mut addresses: Vec<IpAddr> = Vec::new();
     let (mut no_such_name, mut no_address, mut failures) = (None, false, Vec::new());
     for (resolver, answer) in asked.iter().zip(answers) {
         match answer {
-            Answer::Addresses(found) => {
+            ResolverAnswer::Addresses(found) => {
                 for address in found {
                     if !addresses.contains(&address) && addresses.len() < MAX_ADDRESSES {
                         addresses.push(address);
                     }
                 }
             }
-            Answer::NoSuchName => no_such_name = no_such_name.or(Some(resolver.clone())),
-            Answer::NoAddress => no_address = true,
-            Answer::Failed(why) => failures.push(format!(
+            ResolverAnswer::NoSuchName => no_such_name = no_such_name.or(Some(resolver.clone())),
+            ResolverAnswer::NoAddress => no_address = true,
+            ResolverAnswer::Failed(why) => failures.push(format!(
                 "{resolver}: {}",
                 crate::text::sanitize::text(&why, MAX_WORDS)
             )),

@@ -16,7 +16,7 @@ fn json(status: u64, records: &[(u64, &str)]) -> Vec<u8> {
             serde_json::json!({"name": "chatgpt.com.", "type": kind, "TTL": 300, "data": data})
         })
         .collect();
-    serde_json::json!({"Status": status, "TC": false, "Question": [], "Answer": answer})
+    serde_json::json!({"Status": status, "TC": false, "Question": [], "ResolverAnswer": answer})
         .to_string()
         .into_bytes()
 }
@@ -69,31 +69,31 @@ fn answers_are_read_by_status_and_type() {
     );
     assert_eq!(
         parse_answer(200, &both, RecordType::A),
-        Answer::Addresses(vec!["104.18.32.47".parse().expect("ip")])
+        ResolverAnswer::Addresses(vec!["104.18.32.47".parse().expect("ip")])
     );
     assert_eq!(
         parse_answer(200, &both, RecordType::Aaaa),
-        Answer::Addresses(vec!["2606:4700::1".parse().expect("ip")])
+        ResolverAnswer::Addresses(vec!["2606:4700::1".parse().expect("ip")])
     );
     assert_eq!(
         parse_answer(200, &json(0, &[]), RecordType::A),
-        Answer::NoAddress
+        ResolverAnswer::NoAddress
     );
     assert_eq!(
         parse_answer(200, &json(3, &[]), RecordType::A),
-        Answer::NoSuchName
+        ResolverAnswer::NoSuchName
     );
     assert_eq!(
         parse_answer(200, &json(2, &[]), RecordType::A),
-        Answer::Failed("server failure (SERVFAIL)".into())
+        ResolverAnswer::Failed("server failure (SERVFAIL)".into())
     );
     assert_eq!(
         parse_answer(200, &json(9, &[]), RecordType::A),
-        Answer::Failed("DNS error code 9".into())
+        ResolverAnswer::Failed("DNS error code 9".into())
     );
     assert_eq!(
         parse_answer(403, &json(0, &[]), RecordType::A),
-        Answer::Failed("HTTP 403".into())
+        ResolverAnswer::Failed("HTTP 403".into())
     );
 }
 
@@ -103,27 +103,30 @@ fn strange_bodies_are_failures_not_panics() {
         b"",
         b"<html>blocked</html>",
         b"{\"Status\": -1}",
-        b"{\"Status\": 0, \"Answer\": 5}",
-        b"{\"Status\": 0, \"Answer\": [{\"type\": \"A\", \"data\": 7}, {}]}",
+        b"{\"Status\": 0, \"ResolverAnswer\": 5}",
+        b"{\"Status\": 0, \"ResolverAnswer\": [{\"type\": \"A\", \"data\": 7}, {}]}",
         b"\xff\xfe",
         b"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[",
     ];
     for body in strange {
         let answer = parse_answer(200, body, RecordType::A);
         assert!(
-            matches!(answer, Answer::Failed(_) | Answer::NoAddress),
+            matches!(
+                answer,
+                ResolverAnswer::Failed(_) | ResolverAnswer::NoAddress
+            ),
             "{answer:?}"
         );
     }
     let huge = vec![b' '; MAX_ANSWER_BYTES + 1];
     assert!(matches!(
         parse_answer(200, &huge, RecordType::A),
-        Answer::Failed(_)
+        ResolverAnswer::Failed(_)
     ));
     let many: Vec<(u64, String)> = (0..100).map(|i| (1, format!("10.0.0.{i}"))).collect();
     let many: Vec<(u64, &str)> = many.iter().map(|(k, d)| (*k, d.as_str())).collect();
     match parse_answer(200, &json(0, &many), RecordType::A) {
-        Answer::Addresses(found) => assert_eq!(found.len(), MAX_ADDRESSES),
+        ResolverAnswer::Addresses(found) => assert_eq!(found.len(), MAX_ADDRESSES),
         other => panic!("{other:?}"),
     }
 }

@@ -15,7 +15,7 @@ const POLL: Duration = Duration::from_millis(20);
 
 /// A target's change of state, as the command's environment tells it.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Change {
+pub struct ChangeNotice {
     /// As typed, password redacted.
     pub target: String,
     pub name: String,
@@ -29,7 +29,7 @@ pub struct Change {
     pub at: SystemTime,
 }
 
-impl Change {
+impl ChangeNotice {
     /// The `ISITDOWN_*` variables.
     pub fn variables(&self) -> Vec<(&'static str, String)> {
         vec![
@@ -57,7 +57,7 @@ const MAX_LINE_BYTES: usize = 1000;
 /// a count of the rest, and one line if it fails go to `lines`. Its output is read on this
 /// thread: a command (or what it left running) that holds its output open past the deadline
 /// is ended with its process group, and what escaped the group is no longer read.
-pub fn run(hook: &Hook, change: &Change, lines: &Sender<String>) {
+pub fn run(hook: &Hook, change: &ChangeNotice, lines: &Sender<String>) {
     let about = format!("--on-change for {} ({})", change.name, change.state.word());
     let say = |line: String| {
         let _ = lines.send(line);
@@ -89,7 +89,7 @@ pub fn run(hook: &Hook, change: &Change, lines: &Sender<String>) {
 
 /// Starts `sh -c COMMAND` with the change in its environment, its stdout and stderr on one
 /// pipe, in its own process group.
-fn start(hook: &Hook, change: &Change) -> io::Result<(Child, PipeReader)> {
+fn start(hook: &Hook, change: &ChangeNotice) -> io::Result<(Child, PipeReader)> {
     let (output, input) = io::pipe()?;
     let mut command = Command::new("sh");
     command
@@ -247,8 +247,8 @@ mod tests {
     use super::*;
     use std::sync::mpsc;
 
-    fn change() -> Change {
-        Change {
+    fn change() -> ChangeNotice {
+        ChangeNotice {
             target: "chatgpt".into(),
             name: "ChatGPT".into(),
             url: "https://chatgpt.com/".into(),

@@ -19,7 +19,7 @@ use crate::engine::Sink;
 use crate::text::sanitize::for_terminal;
 use crate::verdict::State;
 
-pub use command::Change;
+pub use command::ChangeNotice;
 
 /// What to run, and when.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -59,7 +59,7 @@ struct Queue {
 #[derive(Default)]
 struct Waiting {
     /// Each target's latest change not yet started, by position.
-    latest: Vec<Option<Change>>,
+    latest: Vec<Option<ChangeNotice>>,
     /// Targets with a change waiting, oldest first.
     order: VecDeque<usize>,
     running: Vec<bool>,
@@ -69,7 +69,7 @@ struct Waiting {
 
 impl Waiting {
     /// The oldest waiting change whose target has no command running.
-    fn next(&mut self) -> Option<(usize, Change)> {
+    fn next(&mut self) -> Option<(usize, ChangeNotice)> {
         let at = self.order.iter().position(|&plan| !self.running[plan])?;
         let plan = self.order.remove(at)?;
         let change = self.latest[plan].take()?;
@@ -85,7 +85,7 @@ impl Queue {
 
     /// What a worker does: the next change to run, waiting for one; `None` once closed and
     /// empty.
-    fn take(&self) -> Option<(usize, Change)> {
+    fn take(&self) -> Option<(usize, ChangeNotice)> {
         let mut waiting = self.lock();
         loop {
             if let Some(next) = waiting.next() {
@@ -162,7 +162,7 @@ impl<'s> OnChange<'s> {
 
     /// Queues the command for this target's change in place of one still waiting, and starts
     /// a worker if all are busy and there is room for one more.
-    fn queue(&mut self, plan: usize, change: Change) {
+    fn queue(&mut self, plan: usize, change: ChangeNotice) {
         let waiting_changes = {
             let mut waiting = self.queue.lock();
             let Some(latest) = waiting.latest.get_mut(plan) else {
@@ -225,9 +225,9 @@ impl Sink for OnChange<'_> {
 }
 
 /// What the command is told about a target that is now in the outcome's state.
-fn command_change(outcome: &Outcome, previous: Option<State>) -> Change {
+fn command_change(outcome: &Outcome, previous: Option<State>) -> ChangeNotice {
     let target = &outcome.target;
-    Change {
+    ChangeNotice {
         target: for_terminal(&target.display_input()),
         name: for_terminal(&target.name),
         url: target.display_url(),

@@ -30,7 +30,7 @@ const FRAME: std::time::Duration = std::time::Duration::from_millis(40);
 pub struct Live<'w> {
     out: Box<dyn Write + 'w>,
     /// The table's rows as of the latest news from the run.
-    rows: Vec<render::Row>,
+    rows: Vec<render::LiveRow>,
     /// Lines of the table now on screen; the cursor is at the start of the line below them.
     drawn: usize,
     /// The terminal's size when the table was last drawn.
@@ -162,12 +162,12 @@ impl Drop for Live<'_> {
 }
 
 /// One target's row, as of `now`.
-fn row(history: &History, now: Instant) -> render::Row {
+fn row(history: &History, now: Instant) -> render::LiveRow {
     let said = match history.state() {
         Some(_) => for_terminal(history.reason()),
         None => "waiting for the first answer".into(),
     };
-    render::Row {
+    render::LiveRow {
         state: history.state(),
         name: for_terminal(&history.target.name),
         said,

@@ -25,7 +25,7 @@ const AVAIL_WIDTH: usize = 6;
 
 /// One target, as the table shows it.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Row {
+pub struct LiveRow {
     /// `None` until its first probe is judged.
     pub state: Option<State>,
     /// Safe for a terminal.
@@ -65,7 +65,7 @@ struct Widths {
 
 /// The table for a terminal `width` columns wide with `height` lines to spare: a header and a
 /// line per row, the problems first with a count of the rest when they do not all fit.
-pub fn render(rows: &[Row], width: usize, height: usize) -> Vec<String> {
+pub fn render(rows: &[LiveRow], width: usize, height: usize) -> Vec<String> {
     // The last column is left free: a full line makes some terminals wrap early.
     let width = width.saturating_sub(1);
     if height == 0 || width == 0 {
@@ -85,11 +85,11 @@ pub fn render(rows: &[Row], width: usize, height: usize) -> Vec<String> {
 
 /// The rows that fit in `room` lines: all, in order, or the worst first, leaving a line to
 /// say how many were left out.
-fn choose(rows: &[Row], room: usize) -> (Vec<&Row>, usize) {
+fn choose(rows: &[LiveRow], room: usize) -> (Vec<&LiveRow>, usize) {
     if rows.len() <= room {
         return (rows.iter().collect(), 0);
     }
-    let mut worst_first: Vec<&Row> = rows.iter().collect();
+    let mut worst_first: Vec<&LiveRow> = rows.iter().collect();
     // Stable: rows as bad as each other keep their order. Never probed counts as unknown.
     worst_first.sort_by_key(|row| std::cmp::Reverse(row.state.unwrap_or(State::Unknown)));
     let fits = room.saturating_sub(1);
@@ -97,8 +97,8 @@ fn choose(rows: &[Row], room: usize) -> (Vec<&Row>, usize) {
     (worst_first, rows.len() - fits)
 }
 
-fn widths(rows: &[&Row], width: usize) -> Widths {
-    let longest = |text: fn(&Row) -> String| rows.iter().map(|r| count(&text(r))).max();
+fn widths(rows: &[&LiveRow], width: usize) -> Widths {
+    let longest = |text: fn(&LiveRow) -> String| rows.iter().map(|r| count(&text(r))).max();
     let mut widths = Widths {
         state: longest(|r| state_text(r, true))
             .unwrap_or(0)
@@ -164,7 +164,7 @@ fn header(w: &Widths) -> String {
     cells.join(&" ".repeat(GAP)).trim_end().to_string()
 }
 
-fn line(row: &Row, w: &Widths, width: usize) -> String {
+fn line(row: &LiveRow, w: &Widths, width: usize) -> String {
     let with_time = w.state > STATE_WIDTH;
     let state = state_text(row, with_time);
     let painted_state = match row.state {
@@ -218,7 +218,7 @@ fn line(row: &Row, w: &Widths, width: usize) -> String {
 }
 
 /// "DOWN for 3m12s", or only "DOWN"; "-" for a target not yet probed.
-fn state_text(row: &Row, with_time: bool) -> String {
+fn state_text(row: &LiveRow, with_time: bool) -> String {
     match row.state {
         Some(state) if with_time => format!("{} for {}", state.word(), since(row.for_how_long)),
         Some(state) => state.word().to_string(),

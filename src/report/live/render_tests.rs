@@ -23,8 +23,8 @@ fn plain(lines: &[String]) -> Vec<String> {
         .collect()
 }
 
-fn row(name: &str, state: State, said: &str, latencies: &[Option<u64>]) -> Row {
-    Row {
+fn row(name: &str, state: State, said: &str, latencies: &[Option<u64>]) -> LiveRow {
+    LiveRow {
         state: Some(state),
         name: name.into(),
         said: said.into(),
@@ -45,7 +45,7 @@ fn row(name: &str, state: State, said: &str, latencies: &[Option<u64>]) -> Row {
     }
 }
 
-fn three() -> Vec<Row> {
+fn three() -> Vec<LiveRow> {
     vec![
         row(
             "ChatGPT",
@@ -97,7 +97,7 @@ fn a_narrow_terminal_loses_the_least_needed_columns_first() {
 
 #[test]
 fn more_targets_than_lines_show_the_problems_and_count_the_rest() {
-    let mut rows: Vec<Row> = (0..10)
+    let mut rows: Vec<LiveRow> = (0..10)
         .map(|i| row(&format!("up{i}"), State::Up, "answered 200 OK", &[Some(5)]))
         .collect();
     rows.push(row("broken", State::Down, "answered 503", &[Some(5)]));
@@ -119,7 +119,7 @@ fn more_targets_than_lines_show_the_problems_and_count_the_rest() {
 
 #[test]
 fn a_target_not_yet_probed_says_so() {
-    let waiting = Row {
+    let waiting = LiveRow {
         state: None,
         name: "example.com".into(),
         said: "waiting for the first answer".into(),
