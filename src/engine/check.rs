@@ -313,7 +313,7 @@ impl Checker {
             _ => None,
         };
         if let Some(elsewhere) = &elsewhere {
-            verdict.reason = globalping::fuse(verdict.state, &verdict.reason, elsewhere);
+            verdict.reason.elsewhere = Some(globalping::fuse(verdict.state, elsewhere));
         }
         let outcome = Outcome {
             target: plan.target.clone(),
@@ -349,7 +349,7 @@ impl Outcome {
             elsewhere: None,
             verdict: Verdict {
                 state,
-                reason: format!("answered {status}"),
+                reason: crate::verdict::Reason::answered(status.to_string()),
                 error: None,
             },
         }

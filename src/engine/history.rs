@@ -187,7 +187,7 @@ impl History {
             .answer
             .is_some()
             .then_some(outcome.seen.timings.total);
-        self.reason.clone_from(&outcome.verdict.reason);
+        self.reason = outcome.verdict.reason.to_string();
         self.record_state(
             outcome.verdict.state,
             answered,

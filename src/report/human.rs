@@ -81,7 +81,7 @@ impl Sink for Human<'_> {
             self.out,
             "{word}  {}{pad}  {time}  {}",
             name.bold(),
-            for_terminal(&outcome.verdict.reason)
+            for_terminal(&outcome.verdict.reason.to_string())
         )?;
         let seen = &outcome.seen;
         if self.verbose {

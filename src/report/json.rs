@@ -155,7 +155,7 @@ struct ProbeLine<'a> {
     seq: u32,
     at: String,
     state: State,
-    reason: &'a str,
+    reason: String,
     http: Option<Http<'a>>,
     error: Option<Error<'a>>,
     timings_ms: Timings,
@@ -289,7 +289,7 @@ impl<'a> ProbeLine<'a> {
             seq: outcome.seq,
             at: rfc3339(seen.started_at),
             state: outcome.verdict.state,
-            reason: &outcome.verdict.reason,
+            reason: outcome.verdict.reason.to_string(),
             http: seen.answer.as_ref().map(|a| {
                 let edge = crate::probe::edge::recognise(a.status, &a.reason, &a.headers);
                 Http {

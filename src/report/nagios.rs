@@ -35,7 +35,10 @@ pub fn render(rows: &[Row]) -> String {
             "{} is {}: {}",
             text(&one.target.name),
             state(one).as_str(),
-            text(one.last.map_or("", |o| &o.verdict.reason))
+            text(
+                &one.last
+                    .map_or(String::new(), |o| o.verdict.reason.to_string())
+            )
         ),
         _ => {
             let up = finished.iter().filter(|r| state(r) == State::Up).count();
@@ -45,7 +48,10 @@ pub fn render(rows: &[Row]) -> String {
                     "; {} {}: {}",
                     text(&row.target.name),
                     state(row).word(),
-                    text(row.last.map_or("", |o| &o.verdict.reason))
+                    text(
+                        &row.last
+                            .map_or(String::new(), |o| o.verdict.reason.to_string())
+                    )
                 ));
             }
             line

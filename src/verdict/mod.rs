@@ -1,6 +1,7 @@
 //! From what a probe saw to UP / DEGRADED / DOWN / UNKNOWN, with the reason in one sentence.
 //! What the user's own side explains is judged in `your_side`.
 
+mod reason;
 mod your_side;
 
 use std::time::{Duration, SystemTime};
@@ -14,6 +15,7 @@ use crate::target::expect::{StatusRule, StatusSet};
 
 pub use crate::probe::ErrorKind;
 pub use crate::state::State;
+pub use reason::{PageNote, Reason, Seen};
 
 /// What is wrong with a target: its kind and one sentence.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -49,8 +51,8 @@ pub struct Criteria {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Verdict {
     pub state: State,
-    /// One short sentence.
-    pub reason: String,
+    /// One short sentence, in its parts.
+    pub reason: Reason,
     pub error: Option<Error>,
 }
 
@@ -79,46 +81,25 @@ pub fn judge(
     if let (Some(vendor), Some(answer)) = (seen.bot_wall, &seen.answer) {
         return behind_a_wall(vendor, answer.status, readable_page, context.page.is_some());
     }
-    let verdict = judge_answer(seen, criteria, context.name, now);
+    let mut verdict = judge_answer(seen, criteria, context.name, now);
     // One family answered, the other did not: say which, and what the other did.
-    let verdict = match your_side::dual_stack(seen) {
-        Some(dual) if matches!(verdict.state, State::Up | State::Degraded) => Verdict {
-            reason: format!(
-                "{}; {}",
-                over(&verdict.reason, dual.answered_over),
-                dual.note
-            ),
-            ..verdict
-        },
-        Some(dual) => Verdict {
-            reason: format!("{}; {}", verdict.reason, dual.note),
-            ..verdict
-        },
-        None => verdict,
-    };
-    match readable_page {
-        Some(page) if page.admits_trouble() && verdict.state == State::Up => Verdict {
-            state: State::Degraded,
-            reason: format!("{}, but {}", verdict.reason, page.summary()),
-            error: None,
-        },
-        Some(page) if page.admits_trouble() && verdict.state == State::Degraded => Verdict {
-            reason: format!("{}; {}", verdict.reason, page.summary()),
-            ..verdict
-        },
-        _ => verdict,
-    }
-}
-
-/// "answered 200 OK" becomes "answered 200 OK over IPv4"; other reasons stay as they are.
-fn over(reason: &str, family: &str) -> String {
-    match reason.split_once(", but ") {
-        Some((answered, rest)) if answered.starts_with("answered ") => {
-            format!("{answered} over {family}, but {rest}")
+    if let Some(dual) = your_side::dual_stack(seen) {
+        if matches!(verdict.state, State::Up | State::Degraded) {
+            verdict.reason.over = Some(dual.answered_over);
         }
-        _ if reason.starts_with("answered ") => format!("{reason} over {family}"),
-        _ => reason.to_string(),
+        verdict.reason.dual_stack = Some(dual.note);
     }
+    if let Some(page) = readable_page.filter(|page| page.admits_trouble()) {
+        let made_it_worse = verdict.state == State::Up;
+        if made_it_worse || verdict.state == State::Degraded {
+            verdict.state = State::Degraded;
+            verdict.reason.page = Some(PageNote {
+                summary: page.summary(),
+                made_it_worse,
+            });
+        }
+    }
+    verdict
 }
 
 /// A bot wall proves only that the edge answers: the status page decides, and without one
@@ -142,7 +123,7 @@ fn behind_a_wall(
         };
         return Verdict {
             state: State::Unknown,
-            reason: format!("{wall}, and {why}"),
+            reason: Reason::said(format!("{wall}, and {why}")),
             error,
         };
     };
@@ -153,7 +134,13 @@ fn behind_a_wall(
     };
     Verdict {
         state,
-        reason: format!("{wall}; {}", page.summary()),
+        reason: Reason {
+            page: Some(PageNote {
+                summary: page.summary(),
+                made_it_worse: false,
+            }),
+            ..Reason::said(wall)
+        },
         error,
     }
 }
@@ -164,7 +151,7 @@ fn judge_answer(seen: &Observation, criteria: &Criteria, name: &str, now: System
         let error = Error::new(ErrorKind::Protocol, "no answer");
         return Verdict {
             state: State::Down,
-            reason: error.message.clone(),
+            reason: Reason::said(&error.message),
             error: Some(error),
         };
     };
@@ -177,8 +164,8 @@ fn judge_answer(seen: &Observation, criteria: &Criteria, name: &str, now: System
     .to_string();
     let down = |kind, reason: String| Verdict {
         state: State::Down,
-        reason: reason.clone(),
-        error: Some(Error::new(kind, reason)),
+        error: Some(Error::new(kind, &reason)),
+        reason: Reason::said(reason),
     };
     let rule = StatusRule::of(answer.status, criteria.expect.as_ref());
     match rule {
@@ -199,8 +186,8 @@ fn judge_answer(seen: &Observation, criteria: &Criteria, name: &str, now: System
             let reason = rule.sentence(&status).unwrap_or_default();
             return Verdict {
                 state: rule.state(),
-                reason: reason.clone(),
-                error: Some(Error::new(ErrorKind::Status, reason)),
+                error: Some(Error::new(ErrorKind::Status, &reason)),
+                reason: Reason::said(reason),
             };
         }
     }
@@ -235,18 +222,17 @@ fn judge_answer(seen: &Observation, criteria: &Criteria, name: &str, now: System
             });
         }
     }
-    if worries.is_empty() {
-        Verdict {
-            state: State::Up,
-            reason: format!("answered {status}"),
-            error: None,
-        }
-    } else {
-        Verdict {
-            state: State::Degraded,
-            reason: format!("answered {status}, but {}", worries.join(" and ")),
-            error: None,
-        }
+    Verdict {
+        state: if worries.is_empty() {
+            State::Up
+        } else {
+            State::Degraded
+        },
+        reason: Reason {
+            worries,
+            ..Reason::answered(status)
+        },
+        error: None,
     }
 }
 

@@ -66,7 +66,7 @@ fn content_speed_and_certificates() {
     let verdict = judge(&expiring, &warn, Context::default(), SystemTime::now());
     assert_eq!(verdict.state, State::Degraded);
     assert!(
-        verdict.reason.contains("expires in 3 days"),
+        verdict.reason.to_string().contains("expires in 3 days"),
         "{}",
         verdict.reason
     );

@@ -7,7 +7,7 @@ use crate::just_me::public_dns::Finding;
 use crate::probe::dual_stack;
 use crate::probe::{Failure, Observation};
 
-use super::{Error, State, Verdict};
+use super::{Error, Reason, State, Verdict};
 
 /// A network failure: DOWN, unless the cause is on the user's side, their DNS cannot resolve
 /// what public DNS can, or their own connection is down (then UNKNOWN).
@@ -42,7 +42,7 @@ pub(super) fn failed(
     };
     Verdict {
         state,
-        reason,
+        reason: Reason::said(reason),
         error: Some(Error::from(failure)),
     }
 }
@@ -87,13 +87,13 @@ mod tests {
         let verdict = failed(&failure, Some(&resolved), "chatgpt.com");
         assert_eq!(verdict.state, State::Unknown);
         assert_eq!(
-            verdict.reason,
+            verdict.reason.to_string(),
             "your DNS server cannot resolve chatgpt.com, but public DNS can: it is your DNS"
         );
         let gone = connectivity(true, Some(Finding::DoesNotExist));
         let verdict = failed(&failure, Some(&gone), "chatgpt.com");
         assert_eq!(
-            (verdict.state, verdict.reason.as_str()),
+            (verdict.state, verdict.reason.to_string().as_str()),
             (
                 State::Down,
                 "chatgpt.com does not exist in public DNS either"
@@ -102,7 +102,10 @@ mod tests {
         let silent = connectivity(false, Some(Finding::Unanswered));
         let verdict = failed(&failure, Some(&silent), "chatgpt.com");
         assert_eq!(verdict.state, State::Unknown);
-        assert!(verdict.reason.ends_with("your connection seems down"));
+        assert!(verdict
+            .reason
+            .to_string()
+            .ends_with("your connection seems down"));
     }
 
     #[test]
@@ -111,7 +114,7 @@ mod tests {
         let online = connectivity(true, None);
         let verdict = failed(&blocked, Some(&online), "chatgpt.com");
         assert_eq!(
-            (verdict.state, verdict.reason.as_str()),
+            (verdict.state, verdict.reason.to_string().as_str()),
             (State::Unknown, "chatgpt.com resolves to 0.0.0.0")
         );
         let verdict = failed(&blocked, None, "chatgpt.com");

@@ -82,9 +82,9 @@ pub fn public_link(measurement: &str) -> String {
     format!("https://globalping.io?measurement={measurement}")
 }
 
-/// The reason from here, followed by what elsewhere adds to it. `local` is the state from
-/// here; it does not change, the sentence only says how the two relate.
-pub fn fuse(local: State, local_reason: &str, elsewhere: &Elsewhere) -> String {
+/// What elsewhere adds to the reason from here. `local` is the state from here; it does not
+/// change, the sentence only says how the two relate.
+pub fn fuse(local: State, elsewhere: &Elsewhere) -> String {
     let of = elsewhere.places.len();
     let places = |n: u32| format!("{n} of {of} place{}", if of == 1 { "" } else { "s" });
     let trouble_here = matches!(local, State::Down | State::Unknown);
@@ -122,12 +122,7 @@ pub fn fuse(local: State, local_reason: &str, elsewhere: &Elsewhere) -> String {
             )
         }
     };
-    let local_reason = local_reason.trim_end_matches(['.', ' ']);
-    if local_reason.is_empty() {
-        addition
-    } else {
-        format!("{local_reason}; {addition}")
-    }
+    addition
 }
 
 #[cfg(test)]
@@ -241,16 +236,23 @@ mod tests {
         }
     }
 
+    /// The reason from here, said in `here`, with what elsewhere adds.
+    fn fused(local: State, here: &str, elsewhere: &Elsewhere) -> String {
+        let mut reason = crate::verdict::Reason::said(here);
+        reason.elsewhere = Some(fuse(local, elsewhere));
+        reason.to_string()
+    }
+
     #[test]
     fn the_fused_reason_says_how_here_and_elsewhere_relate() {
         let here = "server error: 503 Service Unavailable";
-        let everyone = fuse(D, here, &summary(&[D, D, D, D, D, P]));
+        let everyone = fused(D, here, &summary(&[D, D, D, D, D, P]));
         assert_eq!(
             everyone,
             "server error: 503 Service Unavailable; also down from 5 of 6 places elsewhere: \
              down for everyone"
         );
-        let only_me = fuse(D, "timed out", &summary(&[P, P, P, P, P, P]));
+        let only_me = fused(D, "timed out", &summary(&[P, P, P, P, P, P]));
         assert!(
             only_me.ends_with(
                 "but up from 6 of 6 places elsewhere: the problem is between you \
@@ -258,21 +260,21 @@ mod tests {
             ),
             "{only_me}"
         );
-        let only_them = fuse(P, "answered 200 OK", &summary(&[D, D, P]));
+        let only_them = fused(P, "answered 200 OK", &summary(&[D, D, P]));
         assert!(only_them.starts_with("answered 200 OK; but down from 2 of 3 places"));
-        assert!(fuse(P, "answered 200 OK", &summary(&[P, P]))
+        assert!(fused(P, "answered 200 OK", &summary(&[P, P]))
             .ends_with("also up from 2 of 2 places elsewhere"));
-        let mixed = fuse(D, "refused", &summary(&[D, P, P]));
+        let mixed = fused(D, "refused", &summary(&[D, P, P]));
         assert!(
             mixed.contains("trouble from 1 of 3 places elsewhere, up from 2"),
             "{mixed}"
         );
         assert!(mixed.contains("yours among them"));
-        let one = fuse(D, "refused", &summary(&[D]));
+        let one = fused(D, "refused", &summary(&[D]));
         assert!(one.contains("1 of 1 place elsewhere"), "{one}");
-        let silent = fuse(D, "refused", &summary(&[U, U]));
+        let silent = fused(D, "refused", &summary(&[U, U]));
         assert!(silent.ends_with("no place elsewhere gave a result in time"));
-        let refused = fuse(
+        let refused = fused(
             U,
             "your connection seems down",
             &Elsewhere::failed(5, "API unreachable"),

@@ -11,7 +11,7 @@ use std::time::{Duration, SystemTime};
 
 use crate::probe::{bot_wall, Failure, Observation};
 use crate::target::expect::StatusSet;
-use crate::verdict::{self, Context, Criteria, Verdict};
+use crate::verdict::{self, Context, Criteria, Reason, Verdict};
 use crate::verdict::{Error, ErrorKind};
 
 /// What counts as healthy, as for the probe from here.
@@ -97,7 +97,7 @@ pub(super) fn judge(raw: &RawPlace, rules: Rules) -> Place {
         network: raw.network.clone(),
         state: verdict.state,
         status: raw.status_code.filter(|_| raw.run == Some(Run::Finished)),
-        reason: verdict.reason,
+        reason: verdict.reason.to_string(),
         error: verdict.error,
         timings_ms: raw.timings,
     }
@@ -106,7 +106,7 @@ pub(super) fn judge(raw: &RawPlace, rules: Rules) -> Place {
 fn unknown(reason: &str) -> Verdict {
     Verdict {
         state: State::Unknown,
-        reason: reason.to_string(),
+        reason: Reason::said(reason),
         error: None,
     }
 }
@@ -150,7 +150,7 @@ fn failed(raw: &RawPlace) -> Verdict {
             let kind = classify(&message);
             Verdict {
                 state: State::Down,
-                reason: format!("{}: {message}", kind.phrase()),
+                reason: Reason::said(format!("{}: {message}", kind.phrase())),
                 error: Some(Error { kind, message }),
             }
         }

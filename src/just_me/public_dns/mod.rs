@@ -134,12 +134,12 @@ pub fn query_url(resolver: &str, name: &str, record: RecordType) -> Result<Strin
     Ok(url.into())
 }
 
-/// The answer JSON: `{"Status": 0, "ResolverAnswer": [{"name", "type", "TTL", "data"}]}`.
+/// The answer JSON: `{"Status": 0, "Answer": [{"name", "type", "TTL", "data"}]}`.
 #[derive(Deserialize)]
 struct Wire {
     #[serde(rename = "Status")]
     status: u64,
-    #[serde(rename = "ResolverAnswer", default)]
+    #[serde(rename = "Answer", default)]
     answer: Vec<WireRecord>,
 }
 

@@ -16,7 +16,7 @@ fn json(status: u64, records: &[(u64, &str)]) -> Vec<u8> {
             serde_json::json!({"name": "chatgpt.com.", "type": kind, "TTL": 300, "data": data})
         })
         .collect();
-    serde_json::json!({"Status": status, "TC": false, "Question": [], "ResolverAnswer": answer})
+    serde_json::json!({"Status": status, "TC": false, "Question": [], "Answer": answer})
         .to_string()
         .into_bytes()
 }
@@ -103,8 +103,8 @@ fn strange_bodies_are_failures_not_panics() {
         b"",
         b"<html>blocked</html>",
         b"{\"Status\": -1}",
-        b"{\"Status\": 0, \"ResolverAnswer\": 5}",
-        b"{\"Status\": 0, \"ResolverAnswer\": [{\"type\": \"A\", \"data\": 7}, {}]}",
+        b"{\"Status\": 0, \"Answer\": 5}",
+        b"{\"Status\": 0, \"Answer\": [{\"type\": \"A\", \"data\": 7}, {}]}",
         b"\xff\xfe",
         b"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[",
     ];

@@ -233,7 +233,7 @@ fn command_change(outcome: &Outcome, previous: Option<State>) -> ChangeNotice {
         url: target.display_url(),
         state: outcome.verdict.state,
         previous,
-        reason: for_terminal(&outcome.verdict.reason),
+        reason: for_terminal(&outcome.verdict.reason.to_string()),
         at: outcome.seen.started_at,
     }
 }
