@@ -63,9 +63,41 @@ pub struct Connectivity {
     pub checked: usize,
     /// How many answered exactly as expected.
     pub ok: usize,
-    pub note: String,
+    pub note: Note,
     /// What public DNS said about the target's name, when it was asked.
     pub public_dns: Option<PublicDns>,
+}
+
+/// What the references tell about the user's connection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Note {
+    Works,
+    /// Something answered in the references' place: a captive portal or a proxy.
+    Intercepted,
+    Down,
+}
+
+impl Note {
+    /// The finding alone, without what it means for a failed target.
+    pub fn finding(self) -> &'static str {
+        match self {
+            Note::Works => "your own connection works",
+            Note::Intercepted => {
+                "something on your network intercepts traffic (captive portal or proxy)"
+            }
+            Note::Down => "your connection seems down",
+        }
+    }
+}
+
+/// "it's not just you: your own connection works", and the others as they are.
+impl std::fmt::Display for Note {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if *self == Note::Works {
+            f.write_str("it's not just you: ")?;
+        }
+        f.write_str(self.finding())
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -106,17 +138,17 @@ pub fn check(client: &Client, references: &[Reference], spawn: &dyn Fn(Job)) -> 
         .filter(|&&a| a == ReferenceAnswer::Right)
         .count();
     let note = if ok > 0 {
-        "it's not just you: your own connection works"
+        Note::Works
     } else if answers.contains(&ReferenceAnswer::Wrong) {
-        "something on your network intercepts traffic (captive portal or proxy)"
+        Note::Intercepted
     } else {
-        "your connection seems down"
+        Note::Down
     };
     Connectivity {
         online: ok > 0,
         checked: references.len(),
         ok,
-        note: note.into(),
+        note,
         public_dns: None,
     }
 }

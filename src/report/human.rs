@@ -140,9 +140,9 @@ impl Sink for Human<'_> {
         }
         if let Some(connectivity) = &outcome.connectivity {
             // When the cause is on this side after all (its DNS, say), it is not "not just you".
-            let note = match connectivity.note.strip_prefix("it's not just you: ") {
-                Some(rest) if state != State::Down => rest,
-                _ => &connectivity.note,
+            let note = match state {
+                State::Down => connectivity.note.to_string(),
+                _ => connectivity.note.finding().to_string(),
             };
             let line = format!(
                 "{note} ({} of {} reference endpoints answered right)",

@@ -208,7 +208,7 @@ struct ConnectivityJson<'a> {
     online: bool,
     checked: usize,
     ok: usize,
-    note: &'a str,
+    note: String,
     public_dns: Option<&'a PublicDns>,
 }
 
@@ -320,7 +320,7 @@ impl<'a> ProbeLine<'a> {
                 online: c.online,
                 checked: c.checked,
                 ok: c.ok,
-                note: &c.note,
+                note: c.note.to_string(),
                 public_dns: c.public_dns.as_ref(),
             }),
             elsewhere: outcome.elsewhere.as_ref(),

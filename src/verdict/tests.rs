@@ -185,14 +185,14 @@ mod context {
             online: false,
             checked: 3,
             ok: 0,
-            note: "your connection seems down".into(),
+            note: crate::just_me::connectivity::Note::Down,
             public_dns: None,
         };
         let online = Connectivity {
             online: true,
             checked: 3,
             ok: 1,
-            note: "fine".into(),
+            note: crate::just_me::connectivity::Note::Works,
             public_dns: None,
         };
         assert_eq!(state(&failed, None, Some(&offline)), State::Unknown);
@@ -211,7 +211,7 @@ mod context {
             online: true,
             checked: 1,
             ok: 1,
-            note: "fine".into(),
+            note: crate::just_me::connectivity::Note::Works,
             public_dns: None,
         };
         assert_eq!(state(&short, None, None), State::Unknown);

@@ -56,6 +56,7 @@ pub(super) fn dual_stack(seen: &Observation) -> Option<dual_stack::DualStack> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::just_me::connectivity::Note;
     use crate::just_me::public_dns::PublicDns;
     use crate::probe::ErrorKind;
 
@@ -64,12 +65,7 @@ mod tests {
             online,
             checked: 1,
             ok: usize::from(online),
-            note: if online {
-                "fine"
-            } else {
-                "your connection seems down"
-            }
-            .into(),
+            note: if online { Note::Works } else { Note::Down },
             public_dns: finding.map(|finding| PublicDns {
                 asked: vec!["http://127.0.0.1:1/dns-query".into()],
                 resolved: Some(finding == Finding::Resolved),
