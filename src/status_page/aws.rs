@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use super::json::{text, time};
+use super::json::{sentence, text, time};
 use super::{Incident, Page, Severity};
 
 pub fn read(json: &Value) -> Option<Page> {
@@ -16,7 +16,7 @@ pub fn read(json: &Value) -> Option<Page> {
                 Some("3") => Severity::Major,
                 _ => Severity::Minor,
             };
-            let name = match (text(event, "service_name"), text(event, "summary")) {
+            let name = match (text(event, "service_name"), sentence(event, "summary")) {
                 (Some(service), Some(summary)) => format!("{service}: {summary}"),
                 (service, summary) => service.or(summary)?,
             };

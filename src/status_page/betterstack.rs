@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use super::json::{list, text, time};
+use super::json::{list, sentence, text, time};
 use super::{component_severity, Component, Incident, Page};
 
 pub fn read(json: &Value) -> Option<Page> {
@@ -46,7 +46,7 @@ pub fn read(json: &Value) -> Option<Page> {
         .filter_map(|report| {
             let state = text(report, "aggregate_state");
             Some(Incident {
-                name: text(report, "title")?,
+                name: sentence(report, "title")?,
                 severity: component_severity(state.as_deref().unwrap_or("degraded")),
                 impact: state.clone(),
                 status: state,

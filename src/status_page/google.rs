@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use super::json::{list, text, time};
+use super::json::{link, list, sentence, text, time};
 use super::{Incident, Page, Severity};
 
 pub fn read(json: &Value, page_url: &str) -> Option<Page> {
@@ -18,9 +18,9 @@ pub fn read(json: &Value, page_url: &str) -> Option<Page> {
                 _ if impact.as_deref() == Some("SERVICE_OUTAGE") => Severity::Major,
                 _ => Severity::Minor,
             };
-            let uri = text(item, "uri");
+            let uri = link(item, "uri");
             Some(Incident {
-                name: text(item, "external_desc")?,
+                name: sentence(item, "external_desc")?,
                 impact,
                 status: item
                     .get("most_recent_update")
@@ -29,7 +29,7 @@ pub fn read(json: &Value, page_url: &str) -> Option<Page> {
                 url: uri.map(|u| format!("{}/{}", base_of(page_url), u.trim_start_matches('/'))),
                 components: list(item, "affected_products")
                     .iter()
-                    .flat_map(|p| [text(p, "title"), text(p, "id")])
+                    .flat_map(|p| [sentence(p, "title"), text(p, "id")])
                     .flatten()
                     .collect(),
                 severity,

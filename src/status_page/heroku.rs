@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use super::json::{list, text, time};
+use super::json::{link, list, sentence, text, time};
 use super::{Component, Incident, Page, Severity};
 
 /// Heroku's colours in words.
@@ -55,12 +55,12 @@ pub fn read(json: &Value) -> Option<Page> {
                 .and_then(|u| text(u, "status_prod"))
                 .unwrap_or_else(|| "yellow".into());
             Some(Incident {
-                name: text(item, "title")?,
+                name: sentence(item, "title")?,
                 severity: light(&colour).max(Severity::Minor),
                 impact: Some(words(&colour).replace('_', " ")),
                 status: text(item, "state"),
                 started_at: time(item, "created_at"),
-                url: text(item, "full_url"),
+                url: link(item, "full_url"),
                 components: vec![],
             })
         })

@@ -165,15 +165,23 @@ pub(crate) mod json {
 
     use crate::text::sanitize;
 
-    /// A text the page gives, made safe to show (every reader takes its words from here).
+    /// A word or a short value the page gives (a status, an id), made safe to show: every
+    /// reader takes its words from here or from [`sentence`] and [`link`].
     pub fn text(value: &Value, key: &str) -> Option<String> {
-        let limit = match key {
-            "description" | "name" | "title" | "body" | "summary" | "external_desc" => {
-                sanitize::SENTENCE
-            }
-            "shortlink" | "url" | "uri" | "href" => sanitize::URL,
-            _ => sanitize::SHORT,
-        };
+        bounded(value, key, sanitize::SHORT)
+    }
+
+    /// A name, a title or a description, which may be a sentence or two.
+    pub fn sentence(value: &Value, key: &str) -> Option<String> {
+        bounded(value, key, sanitize::SENTENCE)
+    }
+
+    /// A link the page gives.
+    pub fn link(value: &Value, key: &str) -> Option<String> {
+        bounded(value, key, sanitize::URL)
+    }
+
+    fn bounded(value: &Value, key: &str, limit: usize) -> Option<String> {
         match value.get(key)? {
             Value::String(s) if !s.trim().is_empty() => Some(sanitize::text(s.trim(), limit)),
             Value::Number(n) => Some(n.to_string()),

@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use super::json::{list, text, time};
+use super::json::{link, list, sentence, text, time};
 use super::{Incident, Page, Severity};
 
 pub fn read(json: &Value) -> Option<Page> {
@@ -19,7 +19,7 @@ pub fn read(json: &Value) -> Option<Page> {
         .filter_map(|item| {
             let kind = text(item, "type");
             Some(Incident {
-                name: text(item, "title")?,
+                name: sentence(item, "title")?,
                 severity: match kind.as_deref() {
                     Some("outage") => Severity::Major,
                     _ => Severity::Minor,
@@ -27,7 +27,7 @@ pub fn read(json: &Value) -> Option<Page> {
                 impact: kind,
                 status: text(item, "status"),
                 started_at: time(item, "date_created"),
-                url: text(item, "url"),
+                url: link(item, "url"),
                 components: list(item, "services")
                     .iter()
                     .filter_map(|s| s.as_str())

@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use super::json::{list, text, time};
+use super::json::{list, sentence, text, time};
 use super::{Component, Incident, Page, Severity};
 
 /// status.io's codes in its own words.
@@ -37,7 +37,7 @@ pub fn read(json: &Value) -> Option<Page> {
         .iter()
         .filter_map(|item| {
             Some(Component {
-                name: text(item, "name")?,
+                name: sentence(item, "name")?,
                 status: text(item, "status").unwrap_or_default(),
                 severity: code(text(item, "status_code")),
                 id: None,
@@ -53,7 +53,7 @@ pub fn read(json: &Value) -> Option<Page> {
             code(latest.and_then(|m| text(m, "status"))).max(Severity::Minor)
         };
         Some(Incident {
-            name: text(item, "name")?,
+            name: sentence(item, "name")?,
             impact: words(latest.and_then(|m| text(m, "status"))),
             status: Some(if maintenance { "in progress" } else { "open" }.into()),
             started_at: time(item, "datetime_open")
@@ -61,7 +61,7 @@ pub fn read(json: &Value) -> Option<Page> {
             url: None,
             components: list(item, "components_affected")
                 .iter()
-                .filter_map(|c| text(c, "name"))
+                .filter_map(|c| sentence(c, "name"))
                 .collect(),
             severity,
         })

@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use super::json::{list, text, time};
+use super::json::{link, list, sentence, text, time};
 use super::{component_severity, impact_severity, indicator_severity, Component, Incident, Page};
 
 /// Incident and maintenance states that mean it is over (or has not begun).
@@ -31,17 +31,17 @@ pub fn read(json: &Value) -> Option<Page> {
         .filter_map(|item| {
             let impact = text(item, "impact");
             Some(Incident {
-                name: text(item, "name")?,
+                name: sentence(item, "name")?,
                 severity: impact_severity(impact.as_deref()),
                 impact,
                 status: text(item, "status"),
                 started_at: time(item, "started_at")
                     .or_else(|| time(item, "scheduled_for"))
                     .or_else(|| time(item, "created_at")),
-                url: text(item, "shortlink"),
+                url: link(item, "shortlink"),
                 components: list(item, "components")
                     .iter()
-                    .filter_map(|c| text(c, "name"))
+                    .filter_map(|c| sentence(c, "name"))
                     .collect(),
             })
         })
@@ -51,7 +51,7 @@ pub fn read(json: &Value) -> Option<Page> {
         .filter_map(|item| {
             let status = text(item, "status").unwrap_or_else(|| "operational".into());
             Some(Component {
-                name: text(item, "name")?,
+                name: sentence(item, "name")?,
                 severity: component_severity(&status),
                 status,
                 id: text(item, "id"),
@@ -61,13 +61,13 @@ pub fn read(json: &Value) -> Option<Page> {
         .collect();
     let indicator = status.and_then(|s| text(s, "indicator"));
     Some(Page {
-        provider: json.get("page").and_then(|p| text(p, "name")),
+        provider: json.get("page").and_then(|p| sentence(p, "name")),
         overall: indicator
             .as_deref()
             .map(indicator_severity)
             .unwrap_or_default(),
         indicator,
-        description: status.and_then(|s| text(s, "description")),
+        description: status.and_then(|s| sentence(s, "description")),
         incidents,
         components,
         ..Page::default()
