@@ -303,3 +303,44 @@ fn no_spinner_on_a_pipe_or_when_quiet() {
     assert_eq!(quiet.exit_code(), 0);
     assert!(!quiet.output().contains("probing"), "{}", quiet.output());
 }
+
+/// Sends the named signal to the program on the terminal.
+fn signal(terminal: &Terminal, name: &str) {
+    let pid = terminal.child.process_id().unwrap();
+    let sent = std::process::Command::new("kill")
+        .args([&format!("-{name}"), &pid.to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success(), "kill -{name} {pid}");
+}
+
+/// Waits (at most 10 s) until the cursor is shown or hidden as wanted.
+fn wait_for_cursor(terminal: &Terminal, hidden: bool) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while terminal.screen.lock().unwrap().screen().hide_cursor() != hidden {
+        assert!(
+            Instant::now() < deadline,
+            "the cursor is still {} after 10 s",
+            if hidden { "shown" } else { "hidden" }
+        );
+        thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn ctrl_z_gives_the_cursor_back_and_sigterm_ends_the_table_with_summaries() {
+    let server = TestServer::start();
+    let url = server.url("/");
+    let mut terminal = Terminal::start(&["--watch", "-i", "100ms", &url], 100, 20);
+    terminal.wait_for("table", |s| s.contains("STATE"));
+    wait_for_cursor(&terminal, true);
+    signal(&terminal, "TSTP");
+    wait_for_cursor(&terminal, false);
+    signal(&terminal, "CONT");
+    wait_for_cursor(&terminal, true);
+    signal(&terminal, "TERM");
+    assert_eq!(terminal.exit_code(), 143);
+    let screen = terminal.contents();
+    assert!(screen.contains("available"), "summaries:\n{screen}");
+    assert!(!terminal.screen.lock().unwrap().screen().hide_cursor());
+}

@@ -63,6 +63,19 @@ pub trait Sink {
         Ok(())
     }
 
+    /// The run is about to be stopped for a while (Ctrl-Z): leave the terminal as it was found.
+    fn pause(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+
+    /// The run goes on after a pause.
+    fn resume(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+
+    /// The run was stopped before its schedule was done; nothing more will be judged.
+    fn stopping(&mut self, _why: Stop) {}
+
     /// A line from elsewhere for the person watching (what an `--on-change` command printed),
     /// for stderr; a sink that draws on the terminal puts it where it does not get in the way.
     fn aside(&mut self, line: &str) -> io::Result<()> {
@@ -73,17 +86,44 @@ pub trait Sink {
 enum Event {
     /// The target at this index has a new outcome in its slot.
     Probed(usize),
-    Interrupted,
+    Stopped(Stop),
+    /// Stop drawing for a while; say so on the sender once done.
+    Pause(Sender<()>),
+    Resume,
 }
 
-/// Ends a run early, as Ctrl-C does, from any thread.
+/// Why a run ended before its schedule was done.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stop {
+    /// Ctrl-C: the run ends with its summaries and its verdict.
+    Interrupted,
+    /// A signal that ends the program (SIGTERM, SIGHUP, SIGQUIT), by its number.
+    Signal(i32),
+}
+
+/// Ends, pauses or resumes a run from any thread (a signal handler's, say).
 #[derive(Clone)]
 pub struct Interrupter(Sender<Event>);
 
+/// How long a pause waits for the run to leave the terminal as it found it.
+const PAUSE_WAIT: Duration = Duration::from_millis(500);
+
 impl Interrupter {
     /// Asks the run to end with its summaries; false when it has ended already.
-    pub fn interrupt(&self) -> bool {
-        self.0.send(Event::Interrupted).is_ok()
+    pub fn stop(&self, why: Stop) -> bool {
+        self.0.send(Event::Stopped(why)).is_ok()
+    }
+
+    /// Asks the run to leave the terminal as it was, and waits (briefly) until it has.
+    pub fn pause(&self) {
+        let (done, wait) = mpsc::channel();
+        if self.0.send(Event::Pause(done)).is_ok() {
+            let _ = wait.recv_timeout(PAUSE_WAIT);
+        }
+    }
+
+    pub fn resume(&self) {
+        let _ = self.0.send(Event::Resume);
     }
 }
 
@@ -95,6 +135,8 @@ pub struct Ending {
     /// The worst of each target's last state; UNKNOWN for a target never probed.
     pub worst: State,
     pub ended_at: SystemTime,
+    /// Why it ended early, if it did.
+    pub stopped: Option<Stop>,
 }
 
 /// Runs schedules: one engine per run.
@@ -186,6 +228,7 @@ impl Engine {
         }
         let mut in_flight = 0;
         let mut reported = Ok(());
+        let mut stopped = None;
         loop {
             while let Some((due, index)) = agenda.next_due(Instant::now()) {
                 // From elsewhere: alongside each target's first probe, then only when its
@@ -215,7 +258,25 @@ impl Engine {
             });
             let index = match inbox.recv_timeout(wait) {
                 Ok(Event::Probed(index)) => index,
-                Ok(Event::Interrupted) | Err(RecvTimeoutError::Disconnected) => break,
+                Ok(Event::Stopped(why)) => {
+                    stopped = Some(why);
+                    sink.stopping(why);
+                    break;
+                }
+                Ok(Event::Pause(done)) => {
+                    if reported.is_ok() {
+                        reported = sink.pause();
+                    }
+                    let _ = done.send(());
+                    continue;
+                }
+                Ok(Event::Resume) => {
+                    if reported.is_ok() {
+                        reported = sink.resume();
+                    }
+                    continue;
+                }
+                Err(RecvTimeoutError::Disconnected) => break,
                 Err(RecvTimeoutError::Timeout) => {
                     if reported.is_ok() {
                         reported = sink.idle(&progress, &histories);
@@ -258,6 +319,7 @@ impl Engine {
             histories,
             worst,
             ended_at: SystemTime::now(),
+            stopped,
         };
         (ending, reported)
     }

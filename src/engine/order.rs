@@ -6,7 +6,7 @@ use std::io;
 
 use super::check::{Outcome, Progress};
 use super::history::History;
-use super::Sink;
+use super::{Sink, Stop};
 
 /// A sink in front of another that passes outcomes on in plan order, each as soon as it and
 /// every one before it has arrived.
@@ -48,6 +48,18 @@ impl Sink for InOrder<'_> {
 
     fn aside(&mut self, line: &str) -> io::Result<()> {
         self.inner.aside(line)
+    }
+
+    fn pause(&mut self) -> io::Result<()> {
+        self.inner.pause()
+    }
+
+    fn resume(&mut self) -> io::Result<()> {
+        self.inner.resume()
+    }
+
+    fn stopping(&mut self, why: Stop) {
+        self.inner.stopping(why)
     }
 }
 

@@ -19,7 +19,7 @@ use colored::Colorize;
 use crate::engine::check::Outcome;
 use crate::engine::history::History;
 use crate::engine::history::{Mark, Summary};
-use crate::engine::Sink;
+use crate::engine::{Sink, Stop};
 use crate::target::catalog::Catalog;
 use crate::target::Target;
 use crate::verdict::State;
@@ -127,6 +127,18 @@ impl Sink for OnlyProblems<'_> {
 
     fn aside(&mut self, line: &str) -> io::Result<()> {
         self.0.aside(line)
+    }
+
+    fn pause(&mut self) -> io::Result<()> {
+        self.0.pause()
+    }
+
+    fn resume(&mut self) -> io::Result<()> {
+        self.0.resume()
+    }
+
+    fn stopping(&mut self, why: Stop) {
+        self.0.stopping(why)
     }
 }
 

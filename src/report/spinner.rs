@@ -10,7 +10,7 @@ use crossterm::QueueableCommand;
 
 use crate::engine::check::{Outcome, Progress, Step};
 use crate::engine::history::History;
-use crate::engine::Sink;
+use crate::engine::{Sink, Stop};
 use crate::target::Target;
 use crate::text::redact::host_name;
 use crate::text::sanitize::for_terminal;
@@ -94,6 +94,18 @@ impl Sink for Spinner<'_> {
     fn aside(&mut self, line: &str) -> io::Result<()> {
         self.erase()?;
         self.inner.aside(line)
+    }
+
+    fn pause(&mut self) -> io::Result<()> {
+        self.inner.pause()
+    }
+
+    fn resume(&mut self) -> io::Result<()> {
+        self.inner.resume()
+    }
+
+    fn stopping(&mut self, why: Stop) {
+        self.inner.stopping(why)
     }
 }
 

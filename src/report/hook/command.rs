@@ -3,6 +3,7 @@
 use std::io::{self, PipeReader, Read};
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::mpsc::Sender;
+use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant, SystemTime};
 
@@ -57,7 +58,7 @@ const MAX_LINE_BYTES: usize = 1000;
 /// a count of the rest, and one line if it fails go to `lines`. Its output is read on this
 /// thread: a command (or what it left running) that holds its output open past the deadline
 /// is ended with its process group, and what escaped the group is no longer read.
-pub fn run(hook: &Hook, change: &ChangeNotice, lines: &Sender<String>) {
+pub fn run(hook: &Hook, change: &ChangeNotice, lines: &Sender<String>, running: &Running) {
     let about = format!("--on-change for {} ({})", change.name, change.state.word());
     let say = |line: String| {
         let _ = lines.send(line);
@@ -71,7 +72,9 @@ pub fn run(hook: &Hook, change: &ChangeNotice, lines: &Sender<String>) {
     };
     let deadline = Instant::now() + hook.timeout;
     let mut printed = Printed::new(lines);
+    running.add(child.id());
     let ended = wait(&mut child, output, &mut printed, deadline);
+    running.remove(child.id());
     printed.finish();
     let failure = match ended {
         Some(status) if status.success() => return,
@@ -170,14 +173,47 @@ fn readable(_: &PipeReader, _: Duration) -> bool {
 }
 
 fn kill(child: &mut Child) {
+    kill_group(child.id());
+    let _ = child.kill();
+}
+
+/// Ends a command's process group: the command and everything it started.
+fn kill_group(leader: u32) {
     #[cfg(unix)]
     {
         use rustix::process::{kill_process_group, Pid, Signal};
-        if let Some(group) = Pid::from_raw(child.id() as i32) {
+        if let Some(group) = i32::try_from(leader).ok().and_then(Pid::from_raw) {
             let _ = kill_process_group(group, Signal::KILL);
         }
     }
-    let _ = child.kill();
+    #[cfg(not(unix))]
+    let _ = leader;
+}
+
+/// The process groups of the commands running now, so that a signal that ends isitdown can
+/// end them too.
+#[derive(Debug, Clone, Default)]
+pub struct Running(Arc<Mutex<Vec<u32>>>);
+
+impl Running {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<u32>> {
+        self.0.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn add(&self, leader: u32) {
+        self.lock().push(leader);
+    }
+
+    fn remove(&self, leader: u32) {
+        self.lock().retain(|l| *l != leader);
+    }
+
+    /// Ends every command running now, with what it started.
+    pub fn kill_all(&self) {
+        for leader in self.lock().drain(..) {
+            kill_group(leader);
+        }
+    }
 }
 
 /// What a command printed, passed on line by line, made safe for a terminal: the first
@@ -274,7 +310,7 @@ mod tests {
             "echo \"$ISITDOWN_NAME $ISITDOWN_PREVIOUS->$ISITDOWN_STATE $ISITDOWN_AT\"; exit 4",
             Duration::from_secs(10),
         );
-        run(&hook, &change(), &sender);
+        run(&hook, &change(), &sender, &Running::default());
         drop(sender);
         let lines: Vec<String> = receiver.into_iter().collect();
         assert_eq!(
@@ -290,7 +326,12 @@ mod tests {
     fn run_timed(command: &str, timeout: Duration) -> (Duration, Vec<String>) {
         let (sender, receiver) = mpsc::channel();
         let started = Instant::now();
-        run(&hook(command, timeout), &change(), &sender);
+        run(
+            &hook(command, timeout),
+            &change(),
+            &sender,
+            &Running::default(),
+        );
         let took = started.elapsed();
         drop(sender);
         (took, receiver.into_iter().collect())

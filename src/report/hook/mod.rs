@@ -15,11 +15,11 @@ use std::time::Duration;
 
 use crate::engine::check::{Outcome, Progress};
 use crate::engine::history::History;
-use crate::engine::Sink;
+use crate::engine::{Sink, Stop};
 use crate::text::sanitize::for_terminal;
 use crate::verdict::State;
 
-pub use command::ChangeNotice;
+pub use command::{ChangeNotice, Running};
 
 /// What to run, and when.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,6 +48,7 @@ pub struct OnChange<'s> {
     /// What the commands printed, and their failures, one line at a time.
     lines: Receiver<String>,
     line_sender: Sender<String>,
+    running: Running,
 }
 
 /// Changes waiting for a worker, and which targets have a command running.
@@ -122,7 +123,20 @@ impl<'s> OnChange<'s> {
             workers: Vec::new(),
             lines,
             line_sender,
+            running: Running::default(),
         }
+    }
+
+    /// The commands running now, to be ended with isitdown.
+    pub fn running(&self) -> Running {
+        self.running.clone()
+    }
+
+    /// Changes not yet started are dropped: the run is over.
+    fn drop_waiting(&self) {
+        let mut waiting = self.queue.lock();
+        waiting.order.clear();
+        waiting.latest.iter_mut().for_each(|latest| *latest = None);
     }
 
     /// Waits for the commands still queued or running (each bounded by the timeout), passing
@@ -180,10 +194,11 @@ impl<'s> OnChange<'s> {
                 self.queue.clone(),
                 self.line_sender.clone(),
             );
+            let running = self.running.clone();
             // A worker that cannot be started leaves the change to those that run.
             let started = thread::Builder::new().spawn(move || {
                 while let Some((plan, change)) = queue.take() {
-                    command::run(&hook, &change, &lines);
+                    command::run(&hook, &change, &lines, &running);
                     queue.done(plan);
                 }
             });
@@ -221,6 +236,24 @@ impl Sink for OnChange<'_> {
 
     fn aside(&mut self, line: &str) -> io::Result<()> {
         self.inner.aside(line)
+    }
+
+    fn pause(&mut self) -> io::Result<()> {
+        self.inner.pause()
+    }
+
+    fn resume(&mut self) -> io::Result<()> {
+        self.inner.resume()
+    }
+
+    /// Ctrl-C drops the changes not yet started; a signal that ends isitdown also ends the
+    /// commands running.
+    fn stopping(&mut self, why: Stop) {
+        self.drop_waiting();
+        if matches!(why, Stop::Signal(_)) {
+            self.running.kill_all();
+        }
+        self.inner.stopping(why);
     }
 }
 

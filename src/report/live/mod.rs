@@ -129,6 +129,16 @@ impl Sink for Live<'_> {
         Ok(())
     }
 
+    /// The cursor comes back while the run is stopped (Ctrl-Z).
+    fn pause(&mut self) -> io::Result<()> {
+        self.show_cursor()
+    }
+
+    /// Drawn again (which hides the cursor) when the run goes on.
+    fn resume(&mut self) -> io::Result<()> {
+        self.draw(&[])
+    }
+
     /// Printed on stderr where the table was, and the table drawn again below it.
     fn aside(&mut self, line: &str) -> io::Result<()> {
         let mut screen = Vec::new();

@@ -1,5 +1,7 @@
 //! The program from start to end: arguments and config in, a report and an exit code out.
 
+mod signals;
+
 use std::io::{self, Write};
 use std::sync::Arc;
 
@@ -12,13 +14,13 @@ use crate::cli::settings::{Connection, Mode, Settings};
 use crate::elsewhere::{self, FromElsewhere};
 use crate::engine::check::Checks;
 use crate::engine::pool::Capacity;
-use crate::engine::Engine;
+use crate::engine::{Engine, Stop};
 use crate::exit::{BadInput, BAD_INPUT};
 use crate::probe::dns_seam::FixedDns;
 use crate::probe::trust::Cacert;
 use crate::probe::{self, Client, ProxyEnv};
 use crate::report;
-use crate::report::hook::OnChange;
+use crate::report::hook::{OnChange, Running};
 use crate::target::catalog::Catalog;
 use crate::verdict::State;
 
@@ -123,27 +125,22 @@ fn run() -> anyhow::Result<u8> {
     let mut reporter =
         report::reporter(settings.output, targets, repeated, Box::new(stdout.lock()));
     let engine = Engine::new(checks);
-    if repeated {
-        // Ctrl-C ends the run with a summary; a second one, once the run is over (a summary
-        // stuck on a full pipe), ends the program. Should a handler be in place already,
-        // Ctrl-C simply ends the program as it always does.
-        let interrupter = engine.interrupter();
-        let _ = ctrlc::set_handler(move || {
-            if !interrupter.interrupt() {
-                std::process::exit(130);
-            }
-        });
-    }
     let progress = settings.output.progress && !repeated;
     let mut spinner = report::Spinner::new(reporter.as_mut(), targets, progress);
     let (ending, reported) = match settings.on_change.clone() {
         Some(hook) => {
             let mut on_change = OnChange::new(hook, plans.len(), &mut spinner);
+            signals::watch(engine.interrupter(), on_change.running());
             let (ending, reported) = engine.run(settings.schedule, plans, &mut on_change);
             // Commands still running are waited for: their output belongs before the summary.
             (ending, reported.and(on_change.finish()))
         }
-        None => engine.run(settings.schedule, plans, &mut spinner),
+        None => {
+            if repeated {
+                signals::watch(engine.interrupter(), Running::default());
+            }
+            engine.run(settings.schedule, plans, &mut spinner)
+        }
     };
     drop(spinner);
     let summaries: Vec<_> = match repeated {
@@ -155,12 +152,16 @@ fn run() -> anyhow::Result<u8> {
         false => Vec::new(),
     };
     let (last, worst) = (ending.last, ending.worst);
+    let exit_code = match ending.stopped {
+        Some(Stop::Signal(signal)) => signals::exit_code(signal),
+        _ => worst.exit_code(),
+    };
     match reported.and_then(|()| reporter.finish(&last, &summaries)) {
         // Nobody reads any more (`| head`): the exit code still tells.
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {}
         other => other?,
     }
-    Ok(worst.exit_code())
+    Ok(exit_code)
 }
 
 /// The way out for every probe, page and reference: trust, deadline, family, headers, and the
