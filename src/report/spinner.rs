@@ -63,10 +63,7 @@ impl<'s> Spinner<'s> {
         let frame = FRAMES[self.frame % FRAMES.len()];
         self.frame += 1;
         let width = terminal::size().map_or(80, |(columns, _)| usize::from(columns));
-        let line: String = format!("{frame} {text}")
-            .chars()
-            .take(width.saturating_sub(1))
-            .collect();
+        let line = crate::text::columns::cut(&format!("{frame} {text}"), width.saturating_sub(1));
         let mut err = io::stderr().lock();
         err.queue(MoveToColumn(0))?
             .queue(Clear(ClearType::CurrentLine))?;

@@ -31,8 +31,19 @@ pub struct ChangeNotice {
 }
 
 impl ChangeNotice {
-    /// The `ISITDOWN_*` variables.
+    /// The `ISITDOWN_*` variables; `ISITDOWN_JSON` holds them all as one JSON object, for a
+    /// command that builds JSON from them (`jq`) without pasting strings together.
     pub fn variables(&self) -> Vec<(&'static str, String)> {
+        let at = crate::text::timestamp::rfc3339(self.at);
+        let json = serde_json::json!({
+            "target": self.target,
+            "name": self.name,
+            "url": self.url,
+            "state": self.state,
+            "previous": self.previous,
+            "reason": self.reason,
+            "at": at,
+        });
         vec![
             ("ISITDOWN_TARGET", self.target.clone()),
             ("ISITDOWN_NAME", self.name.clone()),
@@ -43,7 +54,8 @@ impl ChangeNotice {
                 self.previous.map(State::as_str).unwrap_or_default().into(),
             ),
             ("ISITDOWN_REASON", self.reason.clone()),
-            ("ISITDOWN_AT", crate::text::timestamp::rfc3339(self.at)),
+            ("ISITDOWN_AT", at),
+            ("ISITDOWN_JSON", json.to_string()),
         ]
     }
 }
@@ -352,6 +364,23 @@ mod tests {
         let (took, lines) = run_timed("sleep 30 & echo sent", Duration::from_millis(500));
         assert!(took < Duration::from_secs(5));
         assert_eq!(lines, ["sent"]);
+    }
+
+    #[test]
+    fn the_change_is_also_one_json_object() {
+        let (sender, receiver) = mpsc::channel();
+        let mut injected = change();
+        injected.reason = "x\", \"channel\": \"#general".into();
+        let hook = hook("printf '%s' \"$ISITDOWN_JSON\"", Duration::from_secs(10));
+        run(&hook, &injected, &sender, &Running::default());
+        drop(sender);
+        let line: String = receiver.into_iter().collect();
+        let json: serde_json::Value = serde_json::from_str(&line).unwrap();
+        assert_eq!(json["reason"], "x\", \"channel\": \"#general");
+        assert!(json.get("channel").is_none());
+        assert_eq!(json["state"], "down");
+        assert_eq!(json["previous"], "up");
+        assert_eq!(json["at"], "2023-11-14T22:13:20Z");
     }
 
     #[test]

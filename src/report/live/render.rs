@@ -8,6 +8,7 @@ use colored::Colorize;
 use super::super::human::{ms, STATE_WIDTH};
 use super::super::{sparkline, state_word};
 use crate::engine::history::Mark;
+use crate::text::columns::{count, cut, pad};
 use crate::verdict::State;
 
 /// Two spaces between columns.
@@ -244,23 +245,6 @@ pub fn since(d: Duration) -> String {
         3_600..86_400 => format!("{}h{:02}m", s / 3_600, s % 3_600 / 60),
         _ => format!("{}d{:02}h", s / 86_400, s % 86_400 / 3_600),
     }
-}
-
-fn count(text: &str) -> usize {
-    text.chars().count()
-}
-
-fn pad(text: &str, width: usize) -> String {
-    format!("{:<width$}", cut(text, width))
-}
-
-/// At most `width` characters, the last one `…` when something was cut.
-fn cut(text: &str, width: usize) -> String {
-    if count(text) <= width {
-        return text.to_string();
-    }
-    let kept: String = text.chars().take(width.saturating_sub(1)).collect();
-    format!("{kept}…")
 }
 
 #[cfg(test)]

@@ -140,3 +140,22 @@ fn durations_in_a_state_are_short() {
     assert_eq!(since(Duration::from_secs(3_840)), "1h04m");
     assert_eq!(since(Duration::from_secs(2 * 86_400 + 3 * 3_600)), "2d03h");
 }
+
+#[test]
+fn wide_characters_are_measured_in_columns_not_characters() {
+    let mut wide = row(
+        "服务状态监控服务状态监控服务状态监控",
+        State::Down,
+        "",
+        &[Some(10), None],
+    );
+    wide.said = "503 サービスは一時的に利用できません 🚨🚨🚨 e\u{301}e\u{301}".into();
+    for width in [40, 60, 80, 120] {
+        for line in plain(&render(&[wide.clone()], width, 10)) {
+            let columns = unicode_width::UnicodeWidthStr::width(line.as_str());
+            assert!(columns < width, "{columns} columns in {width}: {line}");
+        }
+    }
+    assert_eq!(cut("状态监控", 5), "状态…");
+    assert_eq!(count(&pad("状态", 6)), 6);
+}
