@@ -84,7 +84,7 @@ pub fn client(timeout: Duration, proxies: ProxyEnv) -> io::Result<Client> {
         ip_family: ureq::config::IpFamily::Any,
         headers: vec![],
         proxies,
-        pins: probe::pins::Pins::default(),
+        pins: probe::dns::pins::Pins::default(),
         fixed_dns: None,
     })
 }

@@ -16,7 +16,7 @@ use crate::engine::monitor::Schedule;
 use crate::exit::BadInput;
 use crate::just_me::connectivity::{self, Reference};
 use crate::just_me::public_dns;
-use crate::probe::pins::Pins;
+use crate::probe::dns::pins::Pins;
 use crate::probe::{self, Method};
 use crate::report::hook::Hook;
 use crate::report::{Format, Output};

@@ -13,7 +13,7 @@ use crate::elsewhere::globalping::{self, Elsewhere};
 use crate::elsewhere::FromElsewhere;
 use crate::engine::pool::{Capacity, Pool, Task};
 use crate::just_me::connectivity::{self, Connectivity, Reference};
-use crate::probe::locality;
+use crate::probe::dns::locality;
 use crate::probe::{self, Client, Observation};
 use crate::status_page::{self, Indexed, Source};
 use crate::target::Target;

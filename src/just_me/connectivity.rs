@@ -6,7 +6,7 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use crate::just_me::public_dns::{self, PublicDns};
-use crate::probe::locality;
+use crate::probe::dns::locality;
 use crate::probe::{self, Client};
 
 /// References get this long at most, and never longer than the probe's own deadline: "a second

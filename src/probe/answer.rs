@@ -2,7 +2,7 @@
 //! and a few headers of note.
 
 use super::head::{has_status, reason_phrase};
-use super::phase_log::PhaseLog;
+use super::transport::phase_log::PhaseLog;
 use crate::text::sanitize;
 
 /// Headers worth showing with `-v`, in this order; they also tell which CDN served the answer.

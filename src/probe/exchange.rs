@@ -8,7 +8,7 @@ use std::time::Duration;
 use url::Url;
 
 use super::failure::{ErrorKind, Failure, Stage};
-use super::session::Session;
+use super::transport::session::Session;
 use super::Client;
 
 /// What to send.

@@ -7,8 +7,8 @@
 use std::io;
 use std::time::Duration;
 
-use super::blocked_dns::blocked_sentence;
-use super::phase_log::{PhaseFailure, PhaseLog};
+use super::dns::blocked::blocked_sentence;
+use super::transport::phase_log::{PhaseFailure, PhaseLog};
 
 /// The ways the network can fail a probe. Answers the verdict does not like have kinds of
 /// their own, in the verdict.

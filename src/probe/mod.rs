@@ -8,33 +8,21 @@
 //! an API.
 
 pub mod bot_wall;
+pub mod dns;
+pub mod dual_stack;
 pub mod edge;
-pub mod locality;
+pub mod eyeballs;
+pub mod head;
+pub mod tls;
 
 mod answer;
 mod auth;
-mod blocked_dns;
 mod body;
-mod buffers;
-pub mod dns_seam;
-pub mod dual_stack;
 mod exchange;
-pub mod eyeballs;
 mod failure;
-mod first_byte;
-pub mod head;
-pub mod inspection;
-mod phase_log;
-pub mod pins;
-mod port;
 mod proxy;
 mod redirect;
-mod resolve;
-mod session;
-mod tcp;
-pub mod tls;
-mod tls_transport;
-pub mod trust;
+mod transport;
 
 use std::io::Read;
 use std::net::SocketAddr;
@@ -50,16 +38,16 @@ pub use answer::Answer;
 use auth::OwnHeaders;
 pub use body::MAX_BODY;
 use body::{body_has, WALL_SNIFF_BYTES};
-use dns_seam::FixedDns;
+use dns::pins::Pins;
+use dns::seam::FixedDns;
 pub use exchange::{exchange, Call, Reply};
 pub use eyeballs::{Attempt, Outcome as AttemptOutcome};
 pub use failure::{ErrorKind, Failure, Stage};
-use pins::Pins;
 pub use proxy::ProxyEnv;
 use redirect::{Arrival, Route};
-use session::Session;
 pub use tls::Certificate;
 use tls::Trusted;
+use transport::session::{self, Session};
 
 /// What every probe of a run shares: TLS trust, the deadline, headers, the IP family, and
 /// where names lead.

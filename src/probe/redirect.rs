@@ -9,7 +9,7 @@ use url::Url;
 use super::answer::Answer;
 use super::auth::OwnHeaders;
 use super::failure::{ErrorKind, Failure};
-use super::session::Session;
+use super::transport::session::Session;
 use super::{Method, Redirect};
 use crate::text::redact::{redact, redact_typed};
 use crate::text::sanitize::{self, for_terminal};

@@ -2,6 +2,9 @@
 //! `--insecure`, who issued a certificate that is not trusted (see `inspection`), what a
 //! certificate says about its expiry, and rustls errors in words.
 
+pub mod inspection;
+pub mod trust;
+
 use std::fmt;
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -15,8 +18,8 @@ use rustls::{
     SignatureScheme,
 };
 
-use super::inspection::{issuer_of, Issuer};
-use super::trust::{check_environment, trust_store, Cacert, TrustSource};
+use inspection::{issuer_of, Issuer};
+use trust::{check_environment, trust_store, Cacert, TrustSource};
 
 /// Why the trust store could not be built, in one sentence.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -11,9 +11,9 @@ use std::time::Duration;
 
 use ureq::http::Uri;
 
-use super::eyeballs::Attempt;
 use super::port::port_of;
-use super::tls::Certificate;
+use crate::probe::eyeballs::Attempt;
+use crate::probe::tls::Certificate;
 
 /// What one probe learned about its phases. Durations add up over redirect hops.
 #[derive(Debug, Default, Clone)]

@@ -166,7 +166,7 @@ impl Cacert {
         for cert in &certs {
             roots
                 .add(cert.clone())
-                .map_err(|e| format!("{label}: {}", super::tls::words(&e)))?;
+                .map_err(|e| format!("{label}: {}", super::words(&e)))?;
         }
         Ok(Cacert {
             path: path.to_path_buf(),

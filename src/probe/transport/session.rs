@@ -8,13 +8,13 @@ use ureq::unversioned::transport::{ConnectProxyConnector, Connector, SocksConnec
 use ureq::Agent;
 use url::Url;
 
-use super::failure::{self, ErrorKind, Failure, Stage};
 use super::first_byte::FirstByteConnector;
 use super::phase_log::Recorder;
 use super::resolve::TimedResolver;
 use super::tcp::TimedTcpConnector;
-use super::tls_transport::TimedTlsConnector;
-use super::{Client, Method};
+use super::tls::TimedTlsConnector;
+use crate::probe::failure::{self, ErrorKind, Failure, Stage};
+use crate::probe::{Client, Method};
 
 /// Response headers larger than this are a protocol failure, not a memory problem.
 const MAX_HEADER_BYTES: usize = 64 * 1024;
@@ -23,7 +23,7 @@ const MAX_INPUT_BYTES: usize = MAX_HEADER_BYTES + 4 * 1024;
 /// A request head is its URL, our headers and the user's; this much more is room to spare.
 const REQUEST_HEAD_ROOM: usize = 2 * 1024;
 
-pub(super) struct Session<'c> {
+pub(in crate::probe) struct Session<'c> {
     client: &'c Client,
     agent: Agent,
     pub recorder: Recorder,
@@ -104,7 +104,7 @@ impl<'c> Session<'c> {
                 .sum::<usize>();
         let socks = proxy
             .as_ref()
-            .filter(|p| super::proxy::is_socks(p))
+            .filter(|p| crate::probe::proxy::is_socks(p))
             .map(|p| format!("{}:{}", p.host(), p.port()));
         let request = self
             .agent
@@ -138,7 +138,7 @@ impl<'c> Session<'c> {
 }
 
 /// The URL as sent: no user, no password, no fragment.
-pub(super) fn bare(url: &Url) -> Url {
+pub(in crate::probe) fn bare(url: &Url) -> Url {
     let mut bare = url.clone();
     let _ = bare.set_username("");
     let _ = bare.set_password(None);
