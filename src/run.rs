@@ -159,8 +159,8 @@ fn run() -> anyhow::Result<u8> {
     Ok(worst.exit_code())
 }
 
-/// The way out for every probe, page and reference: trust, deadline, family, headers, and the
-/// proxies the environment names.
+/// The way out for every probe, page and reference: trust, deadline, family, and the proxies
+/// the environment names. A target's headers are its request's.
 fn client(connection: &Connection, cacert: Option<&Cacert>) -> Result<Client, BadInput> {
     let (tls, trust) = probe::tls::client_config(connection.insecure, cacert)
         .map_err(|e| BadInput(e.to_string()))?;
@@ -169,7 +169,6 @@ fn client(connection: &Connection, cacert: Option<&Cacert>) -> Result<Client, Ba
         trust,
         timeout: connection.timeout,
         ip_family: connection.ip_family,
-        headers: connection.headers.clone(),
         proxies: ProxyEnv::from_env().map_err(BadInput)?,
         pins: connection.pins.clone(),
         fixed_dns: FixedDns::from_env().map_err(BadInput)?.map(Arc::new),
@@ -200,7 +199,6 @@ fn from_elsewhere(
         (client.tls, client.trust) =
             probe::tls::client_config(false, cacert).map_err(|e| BadInput(e.to_string()))?;
     }
-    client.headers.clear();
     client.ip_family = ureq::config::IpFamily::Any;
     Ok(Some(FromElsewhere {
         locations: from.locations.clone(),

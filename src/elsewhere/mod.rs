@@ -1,5 +1,5 @@
-//! `--from`: the probe from here, made again by Globalping's probes in other places, over the
-//! crate's own HTTP client, and the two answers told in one sentence.
+//! `--from`: the probe from here, made again by Globalping's probes in other places, asked over
+//! the crate's own HTTP client (`probe::send`), and the two answers told in one sentence.
 //!
 //! The API gets only what identifies the resource (see `globalping::MeasurementRequest`): never
 //! the target's `-H` headers, credentials or cookies. Its own client trusts certificates as
@@ -12,8 +12,7 @@ use std::time::{Duration, Instant};
 use url::Url;
 
 use crate::elsewhere::globalping::{
-    Api, ApiReply, ApiRequest, Elsewhere, HttpMethod, Locations, MeasurementRequest, Rules,
-    Transport, DEFAULT_API, MAX_ANSWER_BYTES,
+    Api, Elsewhere, HttpMethod, Locations, MeasurementRequest, Rules, DEFAULT_API,
 };
 use crate::probe::{self, Client};
 use crate::target::expect::StatusSet;
@@ -79,7 +78,10 @@ impl FromElsewhere {
         if let Err(why) = globalping::reachable_from_internet(url) {
             return Elsewhere::failed(asked, why);
         }
-        let request = match MeasurementRequest::http(url, method_of(method), &self.locations) {
+        let Some(method) = method_of(method) else {
+            return Elsewhere::failed(asked, "only GET and HEAD can be checked from elsewhere");
+        };
+        let request = match MeasurementRequest::http(url, method, &self.locations) {
             Ok(request) => request,
             Err(why) => return Elsewhere::failed(asked, why),
         };
@@ -89,7 +91,7 @@ impl FromElsewhere {
         };
         let deadline = Instant::now() + self.client.timeout + GRACE;
         globalping::measure(
-            &ApiClient(&self.client),
+            &|request| probe::send(&self.client, request),
             &self.api,
             &request,
             rules,
@@ -98,39 +100,12 @@ impl FromElsewhere {
     }
 }
 
-pub fn method_of(method: probe::Method) -> HttpMethod {
+/// The method of a measurement elsewhere; a target is never probed with POST.
+pub fn method_of(method: probe::Method) -> Option<HttpMethod> {
     match method {
-        probe::Method::Get => HttpMethod::Get,
-        probe::Method::Head => HttpMethod::Head,
-    }
-}
-
-/// The API over the crate's own client: one call, no redirects, any status an answer.
-struct ApiClient<'c>(&'c Client);
-
-impl Transport for ApiClient<'_> {
-    fn send(&self, request: ApiRequest<'_>) -> Result<ApiReply, String> {
-        let headers: Vec<(String, String)> = request
-            .headers
-            .iter()
-            .map(|(name, value)| (name.to_string(), value.clone()))
-            .collect();
-        let call = probe::Call {
-            method: request.method,
-            url: &request.url,
-            headers: &headers,
-            body: request.body,
-            timeout: request.timeout,
-            max_body: MAX_ANSWER_BYTES,
-        };
-        match probe::exchange(self.0, call) {
-            Ok(reply) => Ok(ApiReply {
-                status: reply.status,
-                headers: reply.headers,
-                body: reply.body,
-            }),
-            Err(failure) => Err(failure.message),
-        }
+        probe::Method::Get => Some(HttpMethod::Get),
+        probe::Method::Head => Some(HttpMethod::Head),
+        probe::Method::Post => None,
     }
 }
 
@@ -170,7 +145,8 @@ mod tests {
         // One type: a state from here is compared with one from elsewhere as it is.
         assert_eq!(verdict::State::Down, globalping::State::Down);
         assert_eq!(verdict::State::Up, globalping::State::Up);
-        assert_eq!(method_of(probe::Method::Head), HttpMethod::Head);
-        assert_eq!(method_of(probe::Method::Get), HttpMethod::Get);
+        assert_eq!(method_of(probe::Method::Head), Some(HttpMethod::Head));
+        assert_eq!(method_of(probe::Method::Get), Some(HttpMethod::Get));
+        assert_eq!(method_of(probe::Method::Post), None);
     }
 }

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use crate::just_me::public_dns::{self, PublicDns};
 use crate::probe::dns::locality;
-use crate::probe::{self, Client};
+use crate::probe::{self, Client, Request};
 
 /// References get this long at most, and never longer than the probe's own deadline: "a second
 /// or two" is what a person waits for.
@@ -123,31 +123,31 @@ pub fn check(client: &Client, references: &[Reference], spawn: &dyn Fn(Job)) -> 
 pub fn ask_public_dns(client: &Client, resolvers: &[String], name: &str) -> Option<PublicDns> {
     let deadline = client.timeout.min(REFERENCE_DEADLINE);
     let fetch = |url: &str| {
-        probe::fetch_accepting(
-            client,
-            url,
-            deadline,
-            public_dns::MAX_ANSWER_BYTES,
-            false,
-            Some(public_dns::ACCEPT),
-        )
-        .map(|fetched| (fetched.status, fetched.body))
-        .map_err(|failure| failure.message)
+        let request = Request::get(url, deadline, public_dns::MAX_ANSWER_BYTES)
+            .map_err(|e| e.to_string())?
+            .accept(public_dns::ACCEPT);
+        probe::send(client, &request)
+            .whole(public_dns::MAX_ANSWER_BYTES)
+            .map(|(status, body)| (status, body.to_vec()))
+            .map_err(|failure| failure.message)
     };
     public_dns::ask(resolvers, name, &fetch)
 }
 
 fn ask(client: &Client, reference: &Reference, deadline: Duration) -> Answer {
-    let Ok(fetched) = probe::fetch(client, &reference.url, deadline, MAX_REFERENCE_BODY, false)
-    else {
+    let Ok(request) = Request::get(&reference.url, deadline, MAX_REFERENCE_BODY) else {
+        return Answer::Silent;
+    };
+    let response = probe::send(client, &request);
+    let Ok((status, body)) = response.whole(MAX_REFERENCE_BODY) else {
         return Answer::Silent;
     };
     let status_right = match reference.status {
-        Some(status) => fetched.status == status,
-        None => (200..300).contains(&fetched.status),
+        Some(expected) => status == expected,
+        None => (200..300).contains(&status),
     };
     let body_right = match &reference.body {
-        Some(body) => String::from_utf8_lossy(&fetched.body).trim_end() == body.trim_end(),
+        Some(expected) => String::from_utf8_lossy(body).trim_end() == expected.trim_end(),
         None => true,
     };
     if status_right && body_right {

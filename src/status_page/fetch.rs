@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use super::{aws, betterstack, feed, google, heroku, slack, statusio, statuspage};
 use super::{Indexed, Page, Source};
-use crate::probe::{self, Client, Fetched};
+use crate::probe::{self, Client, Request, Response};
 use crate::target::catalog::StatusFormat;
 
 /// The most of a status page that is read (Google's incident history runs to a few hundred KB).
@@ -53,7 +53,7 @@ pub fn read(client: &Client, source: &Source) -> Result<Page, String> {
 
 fn read_by(client: &Client, source: &Source, deadline: Instant) -> Result<Page, String> {
     let fetched = get(client, &source.api_url, deadline)?;
-    let content_type = fetched.content_type.as_deref().unwrap_or_default();
+    let content_type = fetched.header("content-type").unwrap_or_default();
     let (mut page, lists_incidents) = parse_and_tell(source, content_type, &fetched.body)?;
     // incident.io's compatible summary may leave its incidents out: ask for them.
     if !lists_incidents {
@@ -125,24 +125,27 @@ fn unresolved(client: &Client, source: &Source, deadline: Instant) -> Vec<super:
         .unwrap_or_default()
 }
 
-/// A GET that must answer 2xx before the deadline.
-fn get(client: &Client, url: &str, deadline: Instant) -> Result<Fetched, String> {
+/// A GET, redirects followed, that must answer 2xx with at most [`MAX_PAGE_BYTES`] before the
+/// deadline.
+fn get(client: &Client, url: &str, deadline: Instant) -> Result<Response, String> {
     let left = deadline.saturating_duration_since(Instant::now());
     if left.is_zero() {
         return Err("no time was left to read the status page".into());
     }
-    let fetched =
-        probe::fetch(client, url, left, MAX_PAGE_BYTES, true).map_err(|failure| failure.message)?;
-    if !(200..300).contains(&fetched.status) {
-        return Err(format!("the status page answered {}", fetched.status));
+    let request = Request::get(url, left, MAX_PAGE_BYTES).map_err(|e| e.to_string())?;
+    let fetched = probe::send(client, &request.following_redirects());
+    let (status, _) = fetched
+        .whole(MAX_PAGE_BYTES)
+        .map_err(|failure| failure.message)?;
+    if !(200..300).contains(&status) {
+        return Err(format!("the status page answered {status}"));
     }
     Ok(fetched)
 }
 
-fn content_type(fetched: &Fetched) -> String {
+fn content_type(fetched: &Response) -> String {
     fetched
-        .content_type
-        .clone()
+        .header("content-type")
         .unwrap_or_default()
         .to_ascii_lowercase()
 }

@@ -44,32 +44,21 @@ impl<'c> Session<'c> {
         }
     }
 
-    /// Sends one request with what is left of the deadline; a failure is already in words.
+    /// Sends one request with what is left of the deadline, with a body when given; a failure
+    /// is already in words.
     pub fn send(
         &self,
         url: &Url,
         method: Method,
         headers: &[(String, String)],
-    ) -> Result<ureq::http::Response<ureq::Body>, Failure> {
-        let builder = match method {
-            Method::Get => ureq::http::Request::get(bare(url).as_str()),
-            Method::Head => ureq::http::Request::head(bare(url).as_str()),
-        };
-        self.run(url, with_headers(builder, headers).body(()))
-    }
-
-    /// Sends one request of any method, with a body when given: for APIs, not for targets.
-    pub fn call(
-        &self,
-        url: &Url,
-        method: &str,
-        headers: &[(String, String)],
         body: Option<&[u8]>,
     ) -> Result<ureq::http::Response<ureq::Body>, Failure> {
-        let builder = ureq::http::Request::builder()
-            .method(method)
+        let mut builder = ureq::http::Request::builder()
+            .method(method.as_str())
             .uri(bare(url).as_str());
-        let builder = with_headers(builder, headers);
+        for (name, value) in headers {
+            builder = builder.header(name.as_str(), value.as_str());
+        }
         match body {
             Some(body) => self.run(url, builder.body(body)),
             None => self.run(url, builder.body(())),
@@ -144,16 +133,6 @@ pub(in crate::probe) fn bare(url: &Url) -> Url {
     let _ = bare.set_password(None);
     bare.set_fragment(None);
     bare
-}
-
-fn with_headers(
-    mut builder: ureq::http::request::Builder,
-    headers: &[(String, String)],
-) -> ureq::http::request::Builder {
-    for (name, value) in headers {
-        builder = builder.header(name.as_str(), value.as_str());
-    }
-    builder
 }
 
 /// An agent whose seams report to this probe's recorder. Redirects are ours to follow.
