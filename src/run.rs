@@ -104,7 +104,7 @@ fn run() -> anyhow::Result<u8> {
     // Under -k nothing is checked against --cacert, except by --from's client.
     let cacert = match &settings.connection.cacert {
         Some(path) if !settings.connection.insecure || settings.from.is_some() => {
-            Some(Cacert::read(path).map_err(BadInput)?)
+            Some(Cacert::read(path).map_err(|e| BadInput(e.to_string()))?)
         }
         _ => None,
     };

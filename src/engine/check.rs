@@ -15,7 +15,7 @@ use crate::engine::pool::{Capacity, Pool, Task};
 use crate::just_me::connectivity::{self, Connectivity, Reference};
 use crate::probe::dns::locality;
 use crate::probe::{self, Client, Response};
-use crate::status_page::{self, Indexed, Source};
+use crate::status_page::{self, Indexed, PageError, Source};
 use crate::target::Target;
 use crate::verdict::{self, Context, Criteria, State, Verdict};
 
@@ -162,7 +162,7 @@ pub struct Checks {
 pub struct Checker {
     checks: Arc<Checks>,
     pool: Pool,
-    pages: Shared<Source, Task<Arc<Result<Indexed, String>>>>,
+    pages: Shared<Source, Task<Arc<Result<Indexed, PageError>>>>,
     connectivity: Shared<(), Connectivity>,
 }
 
@@ -216,7 +216,7 @@ impl Checker {
 
     /// The reading of a status page, started by the first target that needs it: fetched,
     /// parsed and indexed within its deadline, and shared by every service it speaks for.
-    fn page(&self, source: &Source) -> Task<Arc<Result<Indexed, String>>> {
+    fn page(&self, source: &Source) -> Task<Arc<Result<Indexed, PageError>>> {
         self.pages.get(source.clone(), || {
             let (checks, source) = (self.checks.clone(), source.clone());
             self.pool
@@ -320,7 +320,7 @@ impl Checker {
             .map(|((source, reading), service)| {
                 let page = reading
                     .join()
-                    .unwrap_or_else(|| Arc::new(Err("the status page could not be read".into())));
+                    .unwrap_or_else(|| Arc::new(Err(PageError::Lost)));
                 // Narrowed once per page read and service, however many probes ask.
                 status_page::report(source, &page, service)
             });

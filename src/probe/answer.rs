@@ -76,7 +76,7 @@ impl Answer {
         Answer {
             status: status.as_u16(),
             reason,
-            version: format!("{:?}", response.version()),
+            version: version_of(response.version()).into(),
             headers,
         }
     }
@@ -99,5 +99,17 @@ impl Answer {
             .iter()
             .find(|(n, _)| n.eq_ignore_ascii_case(name))
             .map(|(_, v)| v.as_str())
+    }
+}
+
+/// The version as a status line writes it.
+fn version_of(version: ureq::http::Version) -> &'static str {
+    use ureq::http::Version;
+    match version {
+        Version::HTTP_09 => "HTTP/0.9",
+        Version::HTTP_10 => "HTTP/1.0",
+        Version::HTTP_2 => "HTTP/2.0",
+        Version::HTTP_3 => "HTTP/3.0",
+        _ => "HTTP/1.1",
     }
 }

@@ -16,7 +16,7 @@ use super::clean;
 use super::elsewhere::Elsewhere;
 use super::judge::{self, Rules};
 use super::request::MeasurementRequest;
-use crate::probe::{BadUrl, Method, Request, Response};
+use crate::probe::{BadUrl, ErrorKind, Failure, Method, Request, Response};
 
 /// Sent with every call, as the API's guidelines ask.
 pub const USER_AGENT: &str = concat!(
@@ -123,14 +123,17 @@ impl Session<'_> {
         url: &str,
         body: Option<&[u8]>,
         etag: Option<&str>,
-    ) -> Option<Result<Response, String>> {
+    ) -> Option<Result<Response, Failure>> {
         let left = self.deadline.checked_duration_since(Instant::now())?;
         if left.is_zero() {
             return None;
         }
         let url = match Url::parse(url) {
             Ok(url) => url,
-            Err(e) => return Some(Err(BadUrl(e).to_string())),
+            Err(e) => {
+                let bad = BadUrl(e).to_string();
+                return Some(Err(Failure::new(ErrorKind::Protocol, bad)));
+            }
         };
         let mut headers = vec![
             ("User-Agent", USER_AGENT.to_string()),
@@ -157,7 +160,7 @@ impl Session<'_> {
         };
         let response = (self.send)(&request);
         Some(match response.failure {
-            Some(failure) => Err(failure.message),
+            Some(failure) => Err(failure),
             None => Ok(response),
         })
     }
@@ -200,7 +203,7 @@ fn run(session: &Session<'_>, request: &MeasurementRequest, rules: Rules<'_>) ->
                 asked,
                 format!(
                     "the Globalping API could not be reached ({}); your own connection may be down",
-                    clean(&e, 200)
+                    clean(&e.message, 200)
                 ),
             )
         }
@@ -233,7 +236,7 @@ fn poll(session: &Session<'_>, url: &str, asking: Asking) -> (Option<Snapshot>, 
     let mut last: Option<Snapshot> = None;
     let mut etag: Option<String> = None;
     let mut pause = session.api.poll_interval;
-    let mut trouble: Option<String> = None;
+    let mut trouble: Option<Failure> = None;
     while session.wait(pause) {
         pause = session.api.poll_interval;
         let reply = match session.call(Method::Get, url, None, etag.as_deref()) {
@@ -267,9 +270,10 @@ fn poll(session: &Session<'_>, url: &str, asking: Asking) -> (Option<Snapshot>, 
             _ => return (last, Some(answer::refusal(&reply, asking))),
         }
     }
-    let stopped = trouble
-        .filter(|_| last.is_none())
-        .map(|e| format!("the Globalping API stopped answering ({})", clean(&e, 200)));
+    let stopped = trouble.filter(|_| last.is_none()).map(|e| {
+        let why = clean(&e.message, 200);
+        format!("the Globalping API stopped answering ({why})")
+    });
     (last, stopped)
 }
 

@@ -8,7 +8,6 @@ pub mod trust;
 mod verify;
 mod words;
 
-use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -16,22 +15,11 @@ use rustls::crypto;
 use rustls::pki_types::CertificateDer;
 use rustls::ClientConfig;
 
+pub use trust::TrustError;
 use trust::{check_environment, Cacert};
 use verify::Verifier;
 pub use verify::{untrusted_issuer, Trusted};
 pub use words::words;
-
-/// Why the trust store could not be built, in one sentence.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TrustError(pub String);
-
-impl fmt::Display for TrustError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for TrustError {}
 
 /// What the server's certificate says about when it stops being valid.
 #[derive(Debug, Clone, PartialEq)]
@@ -77,11 +65,11 @@ pub fn client_config(
     let provider = Arc::new(crypto::ring::default_provider());
     let builder = ClientConfig::builder_with_provider(provider.clone())
         .with_safe_default_protocol_versions()
-        .map_err(|e| TrustError(format!("TLS cannot be set up: {e}")))?;
+        .map_err(|e| TrustError::Setup(words(&e)))?;
     let trusted = if insecure {
         None
     } else {
-        check_environment().map_err(TrustError)?;
+        check_environment()?;
         Some(Arc::new(Trusted::new(provider.clone(), cacert)?))
     };
     let verifier = Verifier {

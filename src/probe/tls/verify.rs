@@ -13,8 +13,7 @@ use rustls::server::ParsedCertificate;
 use rustls::{CertificateError, DigitallySignedStruct, OtherError, SignatureScheme};
 
 use super::inspection::{issuer_of, Issuer};
-use super::trust::{trust_store, Cacert, TrustSource};
-use super::TrustError;
+use super::trust::{trust_store, Cacert, TrustError, TrustSource};
 
 /// Whom certificates are checked against: `--cacert` alone first (read up front, and enough
 /// for a server it vouches for), then the machine's roots plus `--cacert`, loaded on first use:
@@ -24,7 +23,7 @@ pub struct Trusted {
     provider: Arc<CryptoProvider>,
     /// A verifier over `--cacert` alone, and its certificates (trusted as themselves too).
     cacert: Option<(Arc<WebPkiServerVerifier>, Cacert)>,
-    machine: OnceLock<Result<(Arc<WebPkiServerVerifier>, TrustSource), String>>,
+    machine: OnceLock<Result<(Arc<WebPkiServerVerifier>, TrustSource), TrustError>>,
 }
 
 impl Trusted {
@@ -38,7 +37,7 @@ impl Trusted {
                 let roots = Arc::new(cacert.roots.clone());
                 let webpki = WebPkiServerVerifier::builder_with_provider(roots, provider.clone())
                     .build()
-                    .map_err(|e| TrustError(format!("TLS cannot be set up: {e}")))?;
+                    .map_err(|e| TrustError::Setup(e.to_string()))?;
                 Some((webpki, cacert.clone()))
             }
             None => None,
@@ -51,7 +50,7 @@ impl Trusted {
     }
 
     /// The machine's roots plus `--cacert`, loaded now if they were not yet.
-    fn machine(&self) -> &Result<(Arc<WebPkiServerVerifier>, TrustSource), String> {
+    fn machine(&self) -> &Result<(Arc<WebPkiServerVerifier>, TrustSource), TrustError> {
         self.machine.get_or_init(|| {
             let store = trust_store(self.cacert.as_ref().map(|(_, cacert)| cacert))?;
             let webpki = WebPkiServerVerifier::builder_with_provider(
@@ -59,7 +58,7 @@ impl Trusted {
                 self.provider.clone(),
             )
             .build()
-            .map_err(|e| format!("TLS cannot be set up: {e}"))?;
+            .map_err(|e| TrustError::Setup(e.to_string()))?;
             Ok((webpki, store.source))
         })
     }
@@ -144,7 +143,7 @@ impl ServerCertVerifier for Verifier {
         }
         let usual = match trusted.machine() {
             Ok((webpki, _)) => verify(webpki),
-            Err(why) => Err(rustls::Error::General(why.clone())),
+            Err(why) => Err(rustls::Error::General(why.to_string())),
         };
         match usual {
             Err(_) if pinned.iter().any(|p| p.as_ref() == end_entity.as_ref()) => {
