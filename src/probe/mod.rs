@@ -17,8 +17,8 @@ pub mod bot_wall;
 pub mod dns;
 pub mod dual_stack;
 pub mod edge;
-pub mod eyeballs;
-pub mod head;
+pub(crate) mod eyeballs;
+pub(crate) mod head;
 pub mod tls;
 
 mod answer;

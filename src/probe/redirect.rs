@@ -1,4 +1,4 @@
-//! From the first URL to the answer: the one loop that probes and page fetches share. Each
+//! From the first URL to the answer: the one loop every request goes through. Each
 //! redirect is checked before it is followed: a valid http(s) location, not seen before, and
 //! within the limit.
 

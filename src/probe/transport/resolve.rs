@@ -1,7 +1,7 @@
 //! Name resolution, timed: `--resolve` pins first, then DNS (the system's resolver, asked for
 //! AAAA and A records together, behind a stopwatch), and no lookup at all for an IP literal.
 //! A public name that DNS answers only with addresses no service has is blocked by a DNS
-//! filter: it is named, never connected to (see `blocked_dns`).
+//! filter: it is named, never connected to (see `dns::blocked`).
 
 use std::io;
 use std::net::{IpAddr, SocketAddr};
@@ -27,7 +27,7 @@ use crate::probe::dns::seam::FixedDns;
 pub struct TimedResolver {
     pub recorder: Recorder,
     pub pins: Pins,
-    /// The test seam standing in for the system resolver (see `dns_seam`).
+    /// The test seam standing in for the system resolver (see `dns::seam`).
     pub fixed_dns: Option<Arc<FixedDns>>,
 }
 

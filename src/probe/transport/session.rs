@@ -1,5 +1,5 @@
-//! One probe's way out: an agent whose seams report to the probe's phase log, and what is left
-//! of its deadline.
+//! One request's way out: an agent whose seams report to the request's phase log, and what is
+//! left of its deadline.
 
 use std::io;
 use std::time::{Duration, Instant};
