@@ -18,9 +18,9 @@ pub struct Response {
     /// Status, reason, version and headers. With a failure, the answer of the last redirect
     /// met, if one came before it.
     pub answer: Option<Answer>,
-    /// What was read of the body: up to the request's limit and one byte more when it is longer
-    /// ([`super::ReadBody::Upto`]), or for a probe the start that a bot wall or `--contains`
-    /// needed.
+    /// The body of a document ([`super::ReadBody::Upto`]): at most the request's limit, and one
+    /// byte more when it is longer. Empty for a probe, whose reading of a challenge page's start
+    /// or of `--contains` ends in `bot_wall` and `body_contains`.
     pub body: Vec<u8>,
     pub failure: Option<Failure>,
     pub timings: Timings,

@@ -78,6 +78,11 @@ pub fn send(client: &Client, request: &Request) -> Response {
                 let start = seen.body.len().min(WALL_SNIFF_BYTES as usize);
                 seen.bot_wall = bot_wall::vendor(status, &answer.headers, &seen.body[..start]);
             }
+            // A probe's reading only decides the wall and `--contains`; the response may be
+            // kept a while (the last of every target), its body need not.
+            if !matches!(request.read, ReadBody::Upto(_)) {
+                seen.body = Vec::new();
+            }
             seen.answer = Some(answer);
         }
     }
