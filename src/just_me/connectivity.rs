@@ -122,16 +122,9 @@ pub fn check(client: &Client, references: &[Reference], spawn: &dyn Fn(Job)) -> 
 /// deadline; `None` when there are none to ask.
 pub fn ask_public_dns(client: &Client, resolvers: &[String], name: &str) -> Option<PublicDns> {
     let deadline = client.timeout.min(REFERENCE_DEADLINE);
-    let fetch = |url: &str| {
-        let request = Request::get(url, deadline, public_dns::MAX_ANSWER_BYTES)
-            .map_err(|e| e.to_string())?
-            .accept(public_dns::ACCEPT);
-        probe::send(client, &request)
-            .whole(public_dns::MAX_ANSWER_BYTES)
-            .map(|(status, body)| (status, body.to_vec()))
-            .map_err(|failure| failure.message)
-    };
-    public_dns::ask(resolvers, name, &fetch)
+    public_dns::ask(resolvers, name, deadline, &|request| {
+        probe::send(client, request)
+    })
 }
 
 fn ask(client: &Client, reference: &Reference, deadline: Duration) -> Answer {
