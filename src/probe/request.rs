@@ -128,3 +128,48 @@ impl Request {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("bad URL: {0}")]
 pub struct BadUrl(#[from] pub url::ParseError);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn printing_a_request_shows_no_header_value_nor_password() {
+        let url = Url::parse("https://user:hunter2@example.com/health").unwrap();
+        let request = Request::probe(
+            Method::Get,
+            url,
+            vec![("X-Token".into(), "secret-token".into())],
+        );
+        let shown = format!("{request:?}");
+        assert!(shown.contains("X-Token"), "{shown}");
+        assert!(!shown.contains("secret-token"), "{shown}");
+        assert!(!shown.contains("hunter2"), "{shown}");
+    }
+
+    #[test]
+    fn a_target_is_never_asked_for_with_post() {
+        let method = |text: &str| serde_json::from_str::<Method>(text);
+        assert_eq!(method("\"HEAD\"").ok(), Some(Method::Head));
+        assert!(method("\"POST\"").is_err());
+    }
+
+    #[test]
+    fn documents_send_no_credentials_and_read_their_body() {
+        let url = Url::parse("http://u:p@127.0.0.1:1/summary.json").unwrap();
+        let page = Request::get(url.as_str(), Duration::from_secs(2), 1024)
+            .unwrap()
+            .accept("application/json");
+        assert_eq!(page.read, ReadBody::Upto(1024));
+        assert!(!page.send_credentials && !page.follow_redirects && page.all_headers);
+        assert_eq!(
+            page.headers,
+            [("accept".to_string(), "application/json".to_string())]
+        );
+        assert!(page.following_redirects().follow_redirects);
+        assert!(Request::get("not a url", Duration::from_secs(1), 1)
+            .unwrap_err()
+            .to_string()
+            .starts_with("bad URL: "));
+    }
+}
