@@ -13,14 +13,17 @@
 //! 2. change the pin in `Cargo.toml` to the new minor release, and adapt the files here only:
 //!    nothing outside this folder may start using `unversioned`;
 //! 3. run the whole test suite. The behaviour these seams give is held by the tests that talk
-//!    to servers the tests start on 127.0.0.1: `tests/hostile_server.rs` (garbage, control
-//!    characters and bare CRs in heads, huge heads, interim answers, trickled and reset
-//!    answers), `tests/failures.rs` (every error kind told by its phase: DNS, refused, timeout,
-//!    TLS, reset, protocol), `tests/eyeballs.rs` (the connection race and every attempt
-//!    noted), `tests/resolve.rs` (`--resolve` pins and the DNS seam), `tests/edge.rs` and
-//!    `tests/walls.rs` (reason phrases and headers as sent), and the unit tests of
-//!    `buffers`, `head` and `failure`. A phase that stops being timed, or a failure that loses
-//!    its phase, shows there first.
+//!    to servers the tests start on 127.0.0.1: `tests/hostile_server.rs` (control characters
+//!    and bare CRs in heads, statuses HTTP does not have, huge pages and certificate chains,
+//!    plain HTTP on a TLS port), `tests/failures.rs` (every error kind told by its phase: DNS,
+//!    refused, timeout, trickled heads and bodies, TLS, reset, garbage, a flood of headers,
+//!    proxies), `tests/answers.rs` (reason phrases, interim 1xx answers), `tests/eyeballs.rs` (the connection race and every attempt
+//!    noted), `tests/resolve.rs` (`--resolve` pins and the DNS seam), `tests/just_me.rs`
+//!    (certificates checked and their issuer named through the TLS seam), `tests/edge.rs` and
+//!    `tests/walls.rs` (reason phrases and headers as sent), `tests/globalping_fake.rs` (a POST
+//!    and its answer through the same session), and the unit tests of `buffers`, `head` and
+//!    `failure`. A phase that stops being timed, or a failure that loses its phase, shows
+//!    there first.
 //!
 //! - `session`: one request's agent: the seams chained, the deadline, the proxy;
 //! - `resolve`: `--resolve` pins, the DNS seam, the system resolver, timed;
