@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use url::Url;
 
-use crate::probe::{self, Client, Method, Observation, ProxyEnv, Request};
+use crate::probe::{self, Client, Method, ProxyEnv, ReadBody, Request, Response};
 use crate::status_page::{self, Source};
 use crate::target::catalog::{self, Catalog, Service, StatusFormat};
 use crate::target::expect::StatusSet;
@@ -82,9 +82,8 @@ pub fn client(timeout: Duration, proxies: ProxyEnv) -> io::Result<Client> {
         trust,
         timeout,
         ip_family: ureq::config::IpFamily::Any,
-        headers: vec![],
         proxies,
-        pins: probe::pins::Pins::default(),
+        pins: probe::dns::pins::Pins::default(),
         fixed_dns: None,
     })
 }
@@ -164,13 +163,15 @@ fn probe_problems(client: &Client, service: &Service) -> Vec<String> {
         return vec![format!("the probe URL {} does not parse", service.url)];
     };
     let method = service.method.unwrap_or(Method::Get);
-    let seen = probe::probe(
+    let seen = probe::send(
         client,
         &Request {
-            url: url.clone(),
-            method,
             head_falls_back_to_get: method == Method::Head,
-            find_in_body: service.contains.clone(),
+            read: service
+                .contains
+                .clone()
+                .map_or(ReadBody::Start, ReadBody::Find),
+            ..Request::probe(method, url.clone(), vec![])
         },
     );
     let mut problems = Vec::new();
@@ -210,7 +211,7 @@ fn probe_problems(client: &Client, service: &Service) -> Vec<String> {
 }
 
 /// Where a probe ended up, when that is not the host it was sent to.
-fn moved_to(from: &Url, seen: &Observation) -> Option<String> {
+fn moved_to(from: &Url, seen: &Response) -> Option<String> {
     let last = seen.redirects.last()?;
     let to = Url::parse(&last.to).ok()?;
     let same = to.host_str() == from.host_str()
@@ -225,15 +226,7 @@ fn page_problems(client: &Client, service: &Service) -> Vec<String> {
     let mut problems = Vec::new();
     // The page people are sent to: it should answer where it is.
     if let Ok(url) = Url::parse(page_url) {
-        let seen = probe::probe(
-            client,
-            &Request {
-                url: url.clone(),
-                method: Method::Get,
-                head_falls_back_to_get: false,
-                find_in_body: None,
-            },
-        );
+        let seen = probe::send(client, &Request::probe(Method::Get, url.clone(), vec![]));
         if let Some(last) = seen.redirects.last() {
             problems.push(format!("the status page redirects to {}", last.to));
         }

@@ -216,16 +216,16 @@ pub fn globalping_answer(data: &[u8]) {
     use std::sync::Mutex;
     use std::time::Instant;
 
-    use crate::elsewhere::globalping::{
-        self, Api, ApiReply, ApiRequest, Locations, MeasurementRequest, Rules, Transport,
-    };
+    use crate::elsewhere::globalping::{self, Api, Locations, MeasurementRequest, Rules};
+    use crate::probe::{ErrorKind, Failure, Request, Response};
 
-    struct Scripted(Mutex<Vec<ApiReply>>);
-    impl Transport for Scripted {
-        fn send(&self, _: ApiRequest<'_>) -> Result<ApiReply, String> {
+    struct Scripted(Mutex<Vec<Response>>);
+    impl Scripted {
+        fn send(&self, _: &Request) -> Response {
             let mut left = self.0.lock().unwrap_or_else(|p| p.into_inner());
             // Once the script is played, the API stops answering.
-            left.pop().ok_or_else(|| "no answer".to_string())
+            left.pop()
+                .unwrap_or_else(|| Response::failed(Failure::new(ErrorKind::Reset, "no answer")))
         }
     }
 
@@ -238,13 +238,12 @@ pub fn globalping_answer(data: &[u8]) {
         None => (rest, &b""[..]),
     };
     let status = [202, 200, 400, 422, 429, 500][usize::from(pick) % 6];
-    let reply = |status: u16, body: &[u8]| ApiReply {
-        status,
-        headers: vec![
+    let reply = |status: u16, body: &[u8]| {
+        let headers = vec![
             ("etag".into(), "\"1\"".into()),
             ("x-ratelimit-reset".into(), "120".into()),
-        ],
-        body: body.to_vec(),
+        ];
+        Response::of(status, headers, body.to_vec())
     };
     let transport = Scripted(Mutex::new(vec![reply(200, polled), reply(status, created)]));
     let mut api = Api::new("https://api.globalping.test", Some(TOKEN.into()));
@@ -259,7 +258,8 @@ pub fn globalping_answer(data: &[u8]) {
         panic!("a fixed request builds");
     };
     let deadline = Instant::now() + Duration::from_secs(5);
-    let elsewhere = globalping::measure(&transport, &api, &request, Rules::default(), deadline);
+    let send = |request: &Request| transport.send(request);
+    let elsewhere = globalping::measure(&send, &api, &request, Rules::default(), deadline);
 
     let json = serde_json::to_string(&elsewhere).unwrap_or_default();
     assert!(!json.contains(TOKEN), "the token shows: {json}");

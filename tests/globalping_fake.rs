@@ -1,84 +1,24 @@
 //! The fake Globalping API answers as documented, driven by the crate's own measurement loop
-//! over a plain `std::net` transport.
+//! over the crate's own HTTP client (`probe::send`), to 127.0.0.1 only.
 
 mod support;
 
-use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpStream};
 use std::time::{Duration, Instant};
 
+use isitdown::catalog_check;
 use isitdown::elsewhere::globalping::{
-    measure, Api, ApiReply, ApiRequest, Elsewhere, Locations, MeasurementRequest, Rules, State,
-    Transport, MAX_ANSWER_BYTES,
+    measure, Api, Elsewhere, Locations, MeasurementRequest, Rules, State,
 };
+use isitdown::probe::{self, ProxyEnv, Request, Response};
 use support::globalping::{city_of, FakeGlobalping, Mode, Outcome};
 use url::Url;
 
-/// HTTP/1.1 to 127.0.0.1 only, one request per connection.
-struct Loopback;
-
-impl Transport for Loopback {
-    fn send(&self, request: ApiRequest<'_>) -> Result<ApiReply, String> {
-        let rest = request
-            .url
-            .strip_prefix("http://127.0.0.1:")
-            .ok_or("this transport only speaks to http://127.0.0.1")?;
-        let (port, path) = match rest.split_once('/') {
-            Some((port, path)) => (port, format!("/{path}")),
-            None => (rest, "/".to_string()),
-        };
-        let port: u16 = port.parse().map_err(|_| "bad port".to_string())?;
-        let address = SocketAddr::from(([127, 0, 0, 1], port));
-        let mut stream =
-            TcpStream::connect_timeout(&address, request.timeout).map_err(|e| e.to_string())?;
-        stream
-            .set_read_timeout(Some(request.timeout))
-            .map_err(|e| e.to_string())?;
-        let mut head = format!(
-            "{} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n",
-            request.method
-        );
-        for (name, value) in &request.headers {
-            head.push_str(&format!("{name}: {value}\r\n"));
-        }
-        let body = request.body.unwrap_or_default();
-        if request.body.is_some() {
-            head.push_str(&format!("Content-Length: {}\r\n", body.len()));
-        }
-        head.push_str("Connection: close\r\n\r\n");
-        let mut bytes = head.into_bytes();
-        bytes.extend_from_slice(body);
-        stream.write_all(&bytes).map_err(|e| e.to_string())?;
-        let mut answer = Vec::new();
-        stream
-            .take(MAX_ANSWER_BYTES as u64 + 64 * 1024)
-            .read_to_end(&mut answer)
-            .map_err(|e| e.to_string())?;
-        parse_reply(&answer)
+/// The crate's own client, with no proxies from the environment: the fake is on the loopback.
+fn send(request: &Request) -> Response {
+    match catalog_check::client(Duration::from_secs(5), ProxyEnv::default()) {
+        Ok(client) => probe::send(&client, request),
+        Err(e) => panic!("a client for the loopback: {e}"),
     }
-}
-
-fn parse_reply(answer: &[u8]) -> Result<ApiReply, String> {
-    let end = answer
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .ok_or("no complete head")?;
-    let head = String::from_utf8_lossy(&answer[..end]);
-    let mut lines = head.split("\r\n");
-    let status = lines
-        .next()
-        .and_then(|line| line.split_whitespace().nth(1))
-        .and_then(|code| code.parse().ok())
-        .ok_or("no status line")?;
-    let headers = lines
-        .filter_map(|line| line.split_once(':'))
-        .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
-        .collect();
-    Ok(ApiReply {
-        status,
-        headers,
-        body: answer[end + 4..].to_vec(),
-    })
 }
 
 fn api(fake: &FakeGlobalping, token: Option<&str>) -> Api {
@@ -99,7 +39,7 @@ fn ask(
     let request =
         MeasurementRequest::http(&url, isitdown::probe::Method::Head, &locations).unwrap();
     measure(
-        &Loopback,
+        &send,
         &api(fake, token),
         &request,
         Rules::default(),

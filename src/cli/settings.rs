@@ -16,8 +16,8 @@ use crate::engine::Schedule;
 use crate::exit::BadInput;
 use crate::just_me::connectivity::{self, Reference};
 use crate::just_me::public_dns;
-use crate::probe::pins::Pins;
-use crate::probe::{self, Method};
+use crate::probe::dns::pins::Pins;
+use crate::probe::{self, Method, ReadBody};
 use crate::report::hook::Hook;
 use crate::report::{Format, Output};
 use crate::status_page;
@@ -226,10 +226,9 @@ impl Settings {
         Plan {
             target: target.clone(),
             request: probe::Request {
-                url: target.url.clone(),
-                method,
                 head_falls_back_to_get: self.overrides.method.is_none() && method == Method::Head,
-                find_in_body: contains.clone(),
+                read: contains.clone().map_or(ReadBody::Start, ReadBody::Find),
+                ..probe::Request::probe(method, target.url.clone(), self.connection.headers.clone())
             },
             criteria: Criteria {
                 expect,

@@ -1,5 +1,5 @@
-//! `--from`: the probe from here, made again by Globalping's probes in other places, over the
-//! crate's own HTTP client, and the two answers told in one sentence.
+//! `--from`: the probe from here, made again by Globalping's probes in other places, asked over
+//! the crate's own HTTP client (`probe::send`), and the two answers told in one sentence.
 //!
 //! The API gets only what identifies the resource (see `globalping::MeasurementRequest`): never
 //! the target's `-H` headers, credentials or cookies. Its own client trusts certificates as
@@ -12,8 +12,7 @@ use std::time::{Duration, Instant};
 use url::Url;
 
 use crate::elsewhere::globalping::{
-    Api, ApiReply, ApiRequest, Elsewhere, Locations, MeasurementRequest, Rules, Transport,
-    DEFAULT_API, MAX_ANSWER_BYTES,
+    Api, Elsewhere, Locations, MeasurementRequest, Rules, DEFAULT_API,
 };
 use crate::probe::{self, Client};
 use crate::target::expect::StatusSet;
@@ -79,6 +78,9 @@ impl FromElsewhere {
         if let Err(why) = globalping::reachable_from_internet(url) {
             return Elsewhere::failed(asked, why);
         }
+        let Some(method) = method_of(method) else {
+            return Elsewhere::failed(asked, "only GET and HEAD can be checked from elsewhere");
+        };
         let request = match MeasurementRequest::http(url, method, &self.locations) {
             Ok(request) => request,
             Err(why) => return Elsewhere::failed(asked, why),
@@ -89,7 +91,7 @@ impl FromElsewhere {
         };
         let deadline = Instant::now() + self.client.timeout + GRACE;
         globalping::measure(
-            &ApiClient(&self.client),
+            &|request| probe::send(&self.client, request),
             &self.api,
             &request,
             rules,
@@ -98,32 +100,11 @@ impl FromElsewhere {
     }
 }
 
-/// The API over the crate's own client: one call, no redirects, any status an answer.
-struct ApiClient<'c>(&'c Client);
-
-impl Transport for ApiClient<'_> {
-    fn send(&self, request: ApiRequest<'_>) -> Result<ApiReply, String> {
-        let headers: Vec<(String, String)> = request
-            .headers
-            .iter()
-            .map(|(name, value)| (name.to_string(), value.clone()))
-            .collect();
-        let call = probe::Call {
-            method: request.method,
-            url: &request.url,
-            headers: &headers,
-            body: request.body,
-            timeout: request.timeout,
-            max_body: MAX_ANSWER_BYTES,
-        };
-        match probe::exchange(self.0, call) {
-            Ok(reply) => Ok(ApiReply {
-                status: reply.status,
-                headers: reply.headers,
-                body: reply.body,
-            }),
-            Err(failure) => Err(failure.message),
-        }
+/// The method of a measurement elsewhere; a target is never probed with POST.
+pub fn method_of(method: probe::Method) -> Option<probe::Method> {
+    match method {
+        probe::Method::Get | probe::Method::Head => Some(method),
+        probe::Method::Post => None,
     }
 }
 
@@ -155,5 +136,12 @@ mod tests {
         let error = api(None, None, Some("ftp://u:hunter2@x/"), None).unwrap_err();
         assert!(error.starts_with("ISITDOWN_GLOBALPING_URL '"), "{error}");
         assert!(!error.contains("hunter2"), "{error}");
+    }
+
+    #[test]
+    fn only_get_and_head_are_measured_elsewhere() {
+        assert_eq!(method_of(probe::Method::Head), Some(probe::Method::Head));
+        assert_eq!(method_of(probe::Method::Get), Some(probe::Method::Get));
+        assert_eq!(method_of(probe::Method::Post), None);
     }
 }

@@ -12,9 +12,9 @@ use crate::elsewhere::globalping::{self, Elsewhere};
 use crate::elsewhere::FromElsewhere;
 use crate::engine::pool::{Capacity, Pool, Task};
 use crate::just_me::connectivity::{self, Connectivity, Reference};
-use crate::probe::locality;
-use crate::probe::{self, Client, Observation};
-use crate::status_page::{self, Indexed, Source};
+use crate::probe::dns::locality;
+use crate::probe::{self, Client, Response};
+use crate::status_page::{self, Indexed, PageError, Source};
 use crate::target::Target;
 use crate::verdict::{self, Context, Criteria, State, Verdict};
 
@@ -37,7 +37,7 @@ pub struct Outcome {
     pub target: Target,
     /// 1-based, per target.
     pub seq: u32,
-    pub seen: Observation,
+    pub seen: Response,
     /// What the provider's status page says about it, when it was read.
     pub status_page: Option<status_page::Report>,
     /// What the reference endpoints said, when the target failed and the check ran.
@@ -134,7 +134,7 @@ pub struct Checks {
 pub struct Checker {
     checks: Arc<Checks>,
     pool: Pool,
-    pages: Shared<Source, Task<Arc<Result<Indexed, String>>>>,
+    pages: Shared<Source, Task<Arc<Result<Indexed, PageError>>>>,
     connectivity: Shared<(), Connectivity>,
 }
 
@@ -188,7 +188,7 @@ impl Checker {
 
     /// The reading of a status page, started by the first target that needs it: fetched,
     /// parsed and indexed within its deadline, and shared by every service it speaks for.
-    fn page(&self, source: &Source) -> Task<Arc<Result<Indexed, String>>> {
+    fn page(&self, source: &Source) -> Task<Arc<Result<Indexed, PageError>>> {
         self.pages.get(source.clone(), || {
             let (checks, source) = (self.checks.clone(), source.clone());
             self.pool
@@ -211,7 +211,7 @@ impl Checker {
     }
 
     /// Whether a failed probe should ask if the user's own connection works.
-    fn wants_connectivity(&self, plan: &Plan, seen: &Observation) -> bool {
+    fn wants_connectivity(&self, plan: &Plan, seen: &Response) -> bool {
         // Every failure a probe reports is the network's (answers it disliked are the
         // verdict's), but for a shortage of this machine's own, which says nothing about it.
         let network_failure = seen
@@ -225,7 +225,7 @@ impl Checker {
 
     /// The name to ask public DNS about, when the system resolver could not resolve it and it
     /// is a public name: a DNS filter's answer or a name pinned with `--resolve` is no question.
-    fn wants_public_dns<'p>(&self, plan: &'p Plan, seen: &Observation) -> Option<&'p str> {
+    fn wants_public_dns<'p>(&self, plan: &'p Plan, seen: &Response) -> Option<&'p str> {
         let failure = seen.failure.as_ref()?;
         let host = plan.target.url.host_str()?;
         let dns_failed = failure.kind == probe::ErrorKind::Dns && !failure.on_your_side;
@@ -234,7 +234,7 @@ impl Checker {
     }
 
     /// The connection check, with public DNS asked at the same time when it has a question.
-    fn your_side(&self, plan: &Plan, seen: &Observation) -> Connectivity {
+    fn your_side(&self, plan: &Plan, seen: &Response) -> Connectivity {
         let asking = self.wants_public_dns(plan, seen).map(|host| {
             let (checks, host) = (self.checks.clone(), host.to_string());
             self.pool.spawn_urgent(move || {
@@ -266,7 +266,7 @@ impl Checker {
         let criteria = &plan.criteria;
         let mut attempt = 0;
         let seen = loop {
-            let seen = probe::probe(&self.checks.client, &plan.request);
+            let seen = probe::send(&self.checks.client, &plan.request);
             let judged = verdict::judge(&seen, criteria, Context::default(), SystemTime::now());
             if judged.state != State::Down || attempt >= self.checks.retries {
                 break seen;
@@ -292,7 +292,7 @@ impl Checker {
             .map(|((source, reading), service)| {
                 let page = reading
                     .join()
-                    .unwrap_or_else(|| Arc::new(Err("the status page could not be read".into())));
+                    .unwrap_or_else(|| Arc::new(Err(PageError::Lost)));
                 // Narrowed once per page read and service, however many probes ask.
                 status_page::report(source, &page, service)
             });
@@ -343,7 +343,7 @@ impl Outcome {
             target: crate::target::resolve(url, &crate::target::catalog::Catalog::default())
                 .unwrap(),
             seq: 1,
-            seen: crate::probe::Observation::answered(status, Duration::from_millis(millis)),
+            seen: crate::probe::Response::answered(status, Duration::from_millis(millis)),
             status_page: None,
             connectivity: None,
             elsewhere: None,

@@ -6,8 +6,8 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use crate::just_me::public_dns::{self, PublicDns};
-use crate::probe::locality;
-use crate::probe::{self, Client};
+use crate::probe::dns::locality;
+use crate::probe::{self, Client, Request};
 
 /// References get this long at most, and never longer than the probe's own deadline: "a second
 /// or two" is what a person waits for.
@@ -157,32 +157,25 @@ pub fn check(client: &Client, references: &[Reference], spawn: &dyn Fn(Job)) -> 
 /// deadline; `None` when there are none to ask.
 pub fn ask_public_dns(client: &Client, resolvers: &[String], name: &str) -> Option<PublicDns> {
     let deadline = client.timeout.min(REFERENCE_DEADLINE);
-    let fetch = |url: &str| {
-        probe::fetch_accepting(
-            client,
-            url,
-            deadline,
-            public_dns::MAX_ANSWER_BYTES,
-            false,
-            Some(public_dns::ACCEPT),
-        )
-        .map(|fetched| (fetched.status, fetched.body))
-        .map_err(|failure| failure.message)
-    };
-    public_dns::ask(resolvers, name, &fetch)
+    public_dns::ask(resolvers, name, deadline, &|request| {
+        probe::send(client, request)
+    })
 }
 
 fn ask(client: &Client, reference: &Reference, deadline: Duration) -> ReferenceAnswer {
-    let Ok(fetched) = probe::fetch(client, &reference.url, deadline, MAX_REFERENCE_BODY, false)
-    else {
+    let Ok(request) = Request::get(&reference.url, deadline, MAX_REFERENCE_BODY) else {
+        return ReferenceAnswer::Silent;
+    };
+    let response = probe::send(client, &request);
+    let Ok((status, body)) = response.whole(MAX_REFERENCE_BODY) else {
         return ReferenceAnswer::Silent;
     };
     let status_right = match reference.status {
-        Some(status) => fetched.status == status,
-        None => (200..300).contains(&fetched.status),
+        Some(expected) => status == expected,
+        None => (200..300).contains(&status),
     };
     let body_right = match &reference.body {
-        Some(body) => String::from_utf8_lossy(&fetched.body).trim_end() == body.trim_end(),
+        Some(expected) => String::from_utf8_lossy(body).trim_end() == expected.trim_end(),
         None => true,
     };
     if status_right && body_right {

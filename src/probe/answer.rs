@@ -1,8 +1,8 @@
-//! The answer a server gave, as the report shows it: status, reason phrase as sent, version,
-//! and a few headers of note.
+//! The answer a server gave: status, reason phrase as sent, version, and its headers: a few
+//! of note, made safe to show, for a probe; all of them, as sent, for a program.
 
 use super::head::{has_status, reason_phrase};
-use super::phase_log::PhaseLog;
+use super::transport::phase_log::PhaseLog;
 use crate::text::sanitize;
 
 /// Headers worth showing with `-v`, in this order; they also tell which CDN served the answer.
@@ -32,14 +32,19 @@ pub struct Answer {
     /// The reason phrase as the server sent it, made safe to show; empty when it sent none.
     pub reason: String,
     pub version: String,
-    /// The headers of note, bounded in number and length, made safe to show.
+    /// A probe's: the headers of note, bounded in number and length, made safe to show. A
+    /// program's (see `Request::all_headers`): every header, names lowercase, values as text.
     pub headers: Vec<(String, String)>,
 }
 
 impl Answer {
     /// The answer of a response, with the reason phrase from the raw status line the phase
-    /// log kept.
-    pub(super) fn of(response: &ureq::http::Response<ureq::Body>, log: &PhaseLog) -> Answer {
+    /// log kept, and every header or only those of note.
+    pub(super) fn of(
+        response: &ureq::http::Response<ureq::Body>,
+        log: &PhaseLog,
+        all_headers: bool,
+    ) -> Answer {
         let status = response.status();
         // The sniffed line must be this answer's: a status line of another code is not.
         let own_line = log
@@ -50,18 +55,28 @@ impl Answer {
             .and_then(reason_phrase)
             .map(|phrase| sanitize::text(&phrase, sanitize::SHORT))
             .unwrap_or_default();
-        let headers = HEADERS_OF_NOTE
-            .iter()
-            .filter_map(|&name| {
-                let value = response.headers().get(name)?;
-                let text = String::from_utf8_lossy(value.as_bytes());
-                Some((name.to_string(), sanitize::text(&text, sanitize::SHORT)))
-            })
-            .collect();
+        let text = |value: &ureq::http::HeaderValue| {
+            String::from_utf8_lossy(value.as_bytes()).into_owned()
+        };
+        let headers = if all_headers {
+            response
+                .headers()
+                .iter()
+                .map(|(name, value)| (name.as_str().to_string(), text(value)))
+                .collect()
+        } else {
+            HEADERS_OF_NOTE
+                .iter()
+                .filter_map(|&name| {
+                    let value = text(response.headers().get(name)?);
+                    Some((name.to_string(), sanitize::text(&value, sanitize::SHORT)))
+                })
+                .collect()
+        };
         Answer {
             status: status.as_u16(),
             reason,
-            version: format!("{:?}", response.version()),
+            version: version_of(response.version()).into(),
             headers,
         }
     }
@@ -78,10 +93,23 @@ impl Answer {
         }
     }
 
+    /// The first value of header `name`, any case.
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers
             .iter()
-            .find(|(n, _)| n == name)
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
             .map(|(_, v)| v.as_str())
+    }
+}
+
+/// The version as a status line writes it.
+fn version_of(version: ureq::http::Version) -> &'static str {
+    use ureq::http::Version;
+    match version {
+        Version::HTTP_09 => "HTTP/0.9",
+        Version::HTTP_10 => "HTTP/1.0",
+        Version::HTTP_2 => "HTTP/2.0",
+        Version::HTTP_3 => "HTTP/3.0",
+        _ => "HTTP/1.1",
     }
 }

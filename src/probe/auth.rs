@@ -1,13 +1,14 @@
-//! Credentials and headers the user gave for the target itself, kept to its own origin.
+//! A request's own headers, and the credentials in a target's URL, kept to their origin.
 
 use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine;
 use percent_encoding::percent_decode_str;
 use url::Url;
 
-/// What the user gave for the target itself: credentials in its URL (sent as HTTP Basic) and
-/// `-H` headers. They go to the target's own origin only, never across a redirect to another
-/// host, where they could leak tokens and cookies.
+/// What a request carries of its own: credentials in its URL (sent as HTTP Basic; a URL
+/// without them sends none) and its headers (a target's `-H`, a page's `accept`). They go to
+/// the first URL's origin only, never across a redirect to another host, where they could leak
+/// tokens and cookies.
 pub(super) struct OwnHeaders {
     origin: url::Origin,
     headers: Vec<(String, String)>,

@@ -2,6 +2,8 @@
 
 use std::io::Read;
 
+use memchr::memmem::Finder;
+
 /// At most this much of a body is read, and only when `--contains` needs it.
 pub const MAX_BODY: usize = 1024 * 1024;
 /// How much of a 403/429/503 body is read to recognise a challenge page.
@@ -15,6 +17,7 @@ pub(super) fn body_has(
     start: &mut Vec<u8>,
 ) -> Result<bool, ureq::Error> {
     let mut reader = reader.take(MAX_BODY as u64);
+    let finder = Finder::new(needle);
     let mut seen: Vec<u8> = Vec::new();
     let mut chunk = vec![0u8; 16 * 1024];
     loop {
@@ -28,7 +31,8 @@ pub(super) fn body_has(
         let keep_from = seen.len().saturating_sub(needle.len().saturating_sub(1));
         seen.drain(..keep_from);
         seen.extend_from_slice(&chunk[..read]);
-        if needle.is_empty() || seen.windows(needle.len()).any(|w| w == needle) {
+        // An empty needle is found at once.
+        if finder.find(&seen).is_some() {
             return Ok(true);
         }
     }

@@ -7,8 +7,8 @@
 use std::io;
 use std::time::Duration;
 
-use super::blocked_dns::blocked_sentence;
-use super::phase_log::{PhaseFailure, PhaseLog};
+use super::dns::blocked::blocked_sentence;
+use super::transport::phase_log::{PhaseFailure, PhaseLog};
 
 /// Why a target is not up, in one word for scripts (`error.kind`), wherever it was seen: the
 /// ways the network can fail a probe, and the judge's objections to an answer.

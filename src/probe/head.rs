@@ -2,6 +2,12 @@
 //! which status line is the final answer's (past interim 1xx answers), its reason phrase, and
 //! control characters a server put where the parser would refuse them. Pure functions over
 //! bytes, fed by `first_byte`.
+//!
+//! ureq parses heads with `httparse` after `first_byte` has cleaned them. This reads them
+//! before: a reason phrase with an escape sequence or a bare CR is still the server's answer,
+//! and the report shows it made safe, where a strict parser refuses the whole head.
+
+use memchr::{memchr, memmem};
 
 /// The longest status line kept; a server may send anything.
 const MAX_STATUS_LINE: usize = 1024;
@@ -90,7 +96,7 @@ pub fn final_status_line(input: &[u8]) -> Sniff<'_> {
     const MAX_SNIFF: usize = 64 * 1024;
     let mut rest = input;
     loop {
-        let Some(end) = rest.iter().position(|&b| b == b'\n') else {
+        let Some(end) = memchr(b'\n', rest) else {
             return if input.len() > MAX_SNIFF || rest.len() > MAX_STATUS_LINE {
                 Sniff::GiveUp
             } else {
@@ -102,11 +108,9 @@ pub fn final_status_line(input: &[u8]) -> Sniff<'_> {
         if !interim {
             return Sniff::Found(line);
         }
-        let head_end = rest
-            .windows(4)
-            .position(|w| w == b"\r\n\r\n")
+        let head_end = memmem::find(rest, b"\r\n\r\n")
             .map(|i| i + 4)
-            .or_else(|| rest.windows(2).position(|w| w == b"\n\n").map(|i| i + 2));
+            .or_else(|| memmem::find(rest, b"\n\n").map(|i| i + 2));
         match head_end {
             Some(next) => rest = &rest[next..],
             None if input.len() > MAX_SNIFF => return Sniff::GiveUp,

@@ -1,4 +1,4 @@
-//! From the first URL to the answer: the one loop that probes and page fetches share. Each
+//! From the first URL to the answer: the one loop every request goes through. Each
 //! redirect is checked before it is followed: a valid http(s) location, not seen before, and
 //! within the limit.
 
@@ -9,7 +9,7 @@ use url::Url;
 use super::answer::Answer;
 use super::auth::OwnHeaders;
 use super::failure::{ErrorKind, Failure};
-use super::session::Session;
+use super::transport::session::Session;
 use super::{Method, Redirect};
 use crate::text::redact::{redact, redact_typed};
 use crate::text::sanitize::{self, for_terminal};
@@ -21,12 +21,16 @@ const MAX_REDIRECTS: usize = 10;
 pub(super) struct Route<'a> {
     pub url: Url,
     pub method: Method,
+    /// What a POST sends.
+    pub body: Option<&'a [u8]>,
     /// A HEAD refused with 405 or 501 is asked again with GET.
     pub head_falls_back_to_get: bool,
     /// Whether redirects are followed, or the redirect is the answer.
     pub follow_redirects: bool,
-    /// The target's own credentials and headers; a plain request sends none.
-    pub own_headers: Option<&'a OwnHeaders>,
+    /// The request's own credentials and headers, kept to the first URL's origin.
+    pub own_headers: &'a OwnHeaders,
+    /// Every header of each answer, or only those of note (see `Answer::of`).
+    pub all_headers: bool,
 }
 
 /// Where the walk ended.
@@ -51,16 +55,18 @@ pub(super) fn walk(session: &Session, route: Route) -> Walk {
     let Route {
         mut url,
         mut method,
+        mut body,
         head_falls_back_to_get: mut head_may_fall_back,
         follow_redirects,
         own_headers,
+        all_headers,
     } = route;
     let mut seen: HashSet<String> = HashSet::from([url.to_string()]);
     let mut redirects = Vec::new();
     let mut last_redirect = None;
     let end = loop {
-        let headers = own_headers.map_or(&[][..], |own| own.for_url(&url));
-        let response = match session.send(&url, method, headers) {
+        let headers = own_headers.for_url(&url);
+        let response = match session.send(&url, method, headers, body) {
             Ok(response) => response,
             Err(failure) => break Err(failure),
         };
@@ -72,7 +78,7 @@ pub(super) fn walk(session: &Session, route: Route) -> Walk {
                 format!("the answer is not valid HTTP: status {status} does not exist"),
             ));
         }
-        let answer = Answer::of(&response, &session.recorder.snapshot());
+        let answer = Answer::of(&response, &session.recorder.snapshot(), all_headers);
         // A HEAD refused, or answered by what may be a challenge page, is asked again with
         // GET: the page is what tells a challenge from a refusal.
         let refused = matches!(status, 405 | 501);
@@ -99,8 +105,10 @@ pub(super) fn walk(session: &Session, route: Route) -> Walk {
                     to: sanitize::text(&redact(&next), sanitize::URL),
                 });
                 seen.insert(next.to_string());
+                // A 303 is answered with a GET, which sends no body.
                 if status == 303 && method != Method::Head {
                     method = Method::Get;
+                    body = None;
                 }
                 url = next;
             }

@@ -16,8 +16,8 @@ use crate::engine::check::Checks;
 use crate::engine::pool::Capacity;
 use crate::engine::{Engine, Stop};
 use crate::exit::{BadInput, BAD_INPUT};
-use crate::probe::dns_seam::FixedDns;
-use crate::probe::trust::Cacert;
+use crate::probe::dns::seam::FixedDns;
+use crate::probe::tls::trust::Cacert;
 use crate::probe::{self, Client, ProxyEnv};
 use crate::report;
 use crate::report::hook::{OnChange, Running};
@@ -106,7 +106,7 @@ fn run() -> anyhow::Result<u8> {
     // Under -k nothing is checked against --cacert, except by --from's client.
     let cacert = match &settings.connection.cacert {
         Some(path) if !settings.connection.insecure || settings.from.is_some() => {
-            Some(Cacert::read(path).map_err(BadInput)?)
+            Some(Cacert::read(path).map_err(|e| BadInput(e.to_string()))?)
         }
         _ => None,
     };
@@ -164,8 +164,8 @@ fn run() -> anyhow::Result<u8> {
     Ok(exit_code)
 }
 
-/// The way out for every probe, page and reference: trust, deadline, family, headers, and the
-/// proxies the environment names.
+/// The way out for every probe, page and reference: trust, deadline, family, and the proxies
+/// the environment names. A target's headers are its request's.
 fn client(connection: &Connection, cacert: Option<&Cacert>) -> Result<Client, BadInput> {
     let (tls, trust) = probe::tls::client_config(connection.insecure, cacert)
         .map_err(|e| BadInput(e.to_string()))?;
@@ -174,7 +174,6 @@ fn client(connection: &Connection, cacert: Option<&Cacert>) -> Result<Client, Ba
         trust,
         timeout: connection.timeout,
         ip_family: connection.ip_family,
-        headers: connection.headers.clone(),
         proxies: ProxyEnv::from_env().map_err(BadInput)?,
         pins: connection.pins.clone(),
         fixed_dns: FixedDns::from_env().map_err(BadInput)?.map(Arc::new),
@@ -205,7 +204,6 @@ fn from_elsewhere(
         (client.tls, client.trust) =
             probe::tls::client_config(false, cacert).map_err(|e| BadInput(e.to_string()))?;
     }
-    client.headers.clear();
     client.ip_family = ureq::config::IpFamily::Any;
     Ok(Some(FromElsewhere {
         locations: from.locations.clone(),

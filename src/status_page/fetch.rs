@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use super::{aws, betterstack, feed, google, heroku, slack, statusio, statuspage};
 use super::{Indexed, Page, Source};
-use crate::probe::{self, Client, Fetched};
+use crate::probe::{self, BadUrl, Client, Failure, Request, Response};
 use crate::target::catalog::StatusFormat;
 
 /// The most of a status page that is read (Google's incident history runs to a few hundred KB).
@@ -18,19 +18,44 @@ const PAGE_DEADLINE: Duration = Duration::from_secs(2);
 const SUMMARY_PATH: &str = "/api/v2/summary.json";
 const UNRESOLVED_PATH: &str = "/api/v2/incidents/unresolved.json";
 
+/// Why a status page says nothing, in one sentence.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum PageError {
+    #[error("reading the status page took longer than {}", crate::text::words::duration(*.0))]
+    Late(Duration),
+    #[error("no time was left to read the status page")]
+    NoTimeLeft,
+    #[error(transparent)]
+    BadUrl(#[from] BadUrl),
+    /// No answer, or one too large: the failure's own words.
+    #[error("{}", .0.message)]
+    Unanswered(Failure),
+    #[error("the status page answered {0}")]
+    Status(u16),
+    /// A feed answered with this content type.
+    #[error("the status feed answered {}, not XML", shown(.0))]
+    NotXml(String),
+    #[error("the status feed is neither RSS nor Atom")]
+    NotAFeed,
+    /// A JSON page answered with this content type.
+    #[error("the status page answered {}, not JSON", shown(.0))]
+    NotJson(String),
+    /// The JSON parser's words.
+    #[error("the status page is not valid JSON: {0}")]
+    BadJson(String),
+    #[error("the status page is not in the expected format")]
+    NotTheFormat,
+    /// The reading ended before it gave a page or a reason.
+    #[error("the status page could not be read")]
+    Lost,
+}
+
 /// Fetches, parses and indexes a page, all within the page's deadline: a page that takes
 /// longer, to arrive or to read, is unreadable.
-pub fn read_indexed(client: &Client, source: &Source) -> Result<Indexed, String> {
+pub fn read_indexed(client: &Client, source: &Source) -> Result<Indexed, PageError> {
     let allowed = client.timeout.min(PAGE_DEADLINE);
     let deadline = Instant::now() + allowed;
-    let late = || {
-        (Instant::now() > deadline).then(|| {
-            format!(
-                "reading the status page took longer than {}",
-                crate::text::words::duration(allowed)
-            )
-        })
-    };
+    let late = || (Instant::now() > deadline).then_some(PageError::Late(allowed));
     let page = read_by(client, source, deadline)?;
     if let Some(late) = late() {
         return Err(late);
@@ -43,7 +68,7 @@ pub fn read_indexed(client: &Client, source: &Source) -> Result<Indexed, String>
 }
 
 /// Fetches and parses a page within its deadline; why not, in words, when it cannot.
-pub fn read(client: &Client, source: &Source) -> Result<Page, String> {
+pub fn read(client: &Client, source: &Source) -> Result<Page, PageError> {
     read_by(
         client,
         source,
@@ -51,9 +76,9 @@ pub fn read(client: &Client, source: &Source) -> Result<Page, String> {
     )
 }
 
-fn read_by(client: &Client, source: &Source, deadline: Instant) -> Result<Page, String> {
+fn read_by(client: &Client, source: &Source, deadline: Instant) -> Result<Page, PageError> {
     let fetched = get(client, &source.api_url, deadline)?;
-    let content_type = fetched.content_type.as_deref().unwrap_or_default();
+    let content_type = fetched.header("content-type").unwrap_or_default();
     let (mut page, lists_incidents) = parse_and_tell(source, content_type, &fetched.body)?;
     // incident.io's compatible summary may leave its incidents out: ask for them.
     if !lists_incidents {
@@ -63,7 +88,7 @@ fn read_by(client: &Client, source: &Source, deadline: Instant) -> Result<Page, 
 }
 
 /// Parses a page as its format says, from the body and content type it came with.
-pub fn parse(source: &Source, content_type: &str, body: &[u8]) -> Result<Page, String> {
+pub fn parse(source: &Source, content_type: &str, body: &[u8]) -> Result<Page, PageError> {
     parse_and_tell(source, content_type, body).map(|(page, _)| page)
 }
 
@@ -73,21 +98,18 @@ fn parse_and_tell(
     source: &Source,
     content_type: &str,
     body: &[u8],
-) -> Result<(Page, bool), String> {
+) -> Result<(Page, bool), PageError> {
     let content_type = content_type.to_ascii_lowercase();
     if source.format == StatusFormat::Feed {
         if !["xml", "rss", "atom"]
             .iter()
             .any(|t| content_type.contains(t))
         {
-            return Err(format!(
-                "the status feed answered {}, not XML",
-                shown(&content_type)
-            ));
+            return Err(PageError::NotXml(content_type));
         }
         return feed::read(body, SystemTime::now())
             .map(|page| (page, true))
-            .ok_or_else(|| "the status feed is neither RSS nor Atom".to_string());
+            .ok_or(PageError::NotAFeed);
     }
     let json = json(body, &content_type)?;
     let lists_incidents =
@@ -105,7 +127,7 @@ fn parse_and_tell(
         StatusFormat::Feed | StatusFormat::None => None,
     };
     page.map(|page| (page, lists_incidents))
-        .ok_or_else(|| "the status page is not in the expected format".to_string())
+        .ok_or(PageError::NotTheFormat)
 }
 
 /// The open incidents of a Statuspage-compatible API, in whatever time is left; none when
@@ -125,24 +147,27 @@ fn unresolved(client: &Client, source: &Source, deadline: Instant) -> Vec<super:
         .unwrap_or_default()
 }
 
-/// A GET that must answer 2xx before the deadline.
-fn get(client: &Client, url: &str, deadline: Instant) -> Result<Fetched, String> {
+/// A GET, redirects followed, that must answer 2xx with at most [`MAX_PAGE_BYTES`] before the
+/// deadline.
+fn get(client: &Client, url: &str, deadline: Instant) -> Result<Response, PageError> {
     let left = deadline.saturating_duration_since(Instant::now());
     if left.is_zero() {
-        return Err("no time was left to read the status page".into());
+        return Err(PageError::NoTimeLeft);
     }
-    let fetched =
-        probe::fetch(client, url, left, MAX_PAGE_BYTES, true).map_err(|failure| failure.message)?;
-    if !(200..300).contains(&fetched.status) {
-        return Err(format!("the status page answered {}", fetched.status));
+    let request = Request::get(url, left, MAX_PAGE_BYTES)?.following_redirects();
+    let fetched = probe::send(client, &request);
+    let (status, _) = fetched
+        .whole(MAX_PAGE_BYTES)
+        .map_err(PageError::Unanswered)?;
+    if !(200..300).contains(&status) {
+        return Err(PageError::Status(status));
     }
     Ok(fetched)
 }
 
-fn content_type(fetched: &Fetched) -> String {
+fn content_type(fetched: &Response) -> String {
     fetched
-        .content_type
-        .clone()
+        .header("content-type")
         .unwrap_or_default()
         .to_ascii_lowercase()
 }
@@ -155,15 +180,12 @@ fn shown(content_type: &str) -> String {
     }
 }
 
-fn json(body: &[u8], content_type: &str) -> Result<Value, String> {
+fn json(body: &[u8], content_type: &str) -> Result<Value, PageError> {
     if !content_type.contains("json") {
-        return Err(format!(
-            "the status page answered {}, not JSON",
-            shown(content_type)
-        ));
+        return Err(PageError::NotJson(content_type.to_string()));
     }
     let text = decode(body, content_type);
-    serde_json::from_str(&text).map_err(|e| format!("the status page is not valid JSON: {e}"))
+    serde_json::from_str(&text).map_err(|e| PageError::BadJson(e.to_string()))
 }
 
 /// UTF-16 (AWS serves it) or UTF-8, by byte order mark or declared charset.

@@ -20,7 +20,7 @@ use std::time::SystemTime;
 
 use crate::target::catalog::{Service, StatusFormat};
 
-pub use fetch::{parse, read, read_indexed};
+pub use fetch::{parse, read, read_indexed, PageError};
 pub use narrow::Indexed;
 pub use report::{Report, MAX_LISTED};
 
@@ -120,10 +120,10 @@ pub struct Component {
 }
 
 /// What a page says about one service (see [`Indexed::report`]), or why it says nothing.
-pub fn report(source: &Source, page: &Result<Indexed, String>, service: &Service) -> Report {
+pub fn report(source: &Source, page: &Result<Indexed, PageError>, service: &Service) -> Report {
     match page {
         Ok(indexed) => indexed.report(source, service),
-        Err(error) => Report::unreadable(source, error.clone()),
+        Err(error) => Report::unreadable(source, error.to_string()),
     }
 }
 

@@ -9,7 +9,7 @@ use std::time::{Duration, SystemTime};
 use serde::Serialize;
 
 use crate::just_me::connectivity::Connectivity;
-use crate::probe::{Failure, Observation};
+use crate::probe::{Failure, Response};
 use crate::status_page::{self, Severity};
 use crate::target::expect::{StatusRule, StatusSet};
 
@@ -68,12 +68,7 @@ pub struct Context<'a> {
 }
 
 /// Judges one probe in its context.
-pub fn judge(
-    seen: &Observation,
-    criteria: &Criteria,
-    context: Context,
-    now: SystemTime,
-) -> Verdict {
+pub fn judge(seen: &Response, criteria: &Criteria, context: Context, now: SystemTime) -> Verdict {
     let readable_page = context.page.filter(|p| p.is_readable());
     if let Some(failure) = &seen.failure {
         return your_side::failed(failure, context.connectivity, context.host);
@@ -146,7 +141,7 @@ fn behind_a_wall(
 }
 
 /// Judges the answer itself: status, body, speed, certificate.
-fn judge_answer(seen: &Observation, criteria: &Criteria, name: &str, now: SystemTime) -> Verdict {
+fn judge_answer(seen: &Response, criteria: &Criteria, name: &str, now: SystemTime) -> Verdict {
     let Some(answer) = &seen.answer else {
         let error = Error::new(ErrorKind::Protocol, "no answer");
         return Verdict {

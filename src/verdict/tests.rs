@@ -3,11 +3,11 @@
 use super::*;
 use crate::probe::Certificate;
 
-fn answered(status: u16) -> Observation {
-    Observation::answered(status, Duration::from_millis(100))
+fn answered(status: u16) -> Response {
+    Response::answered(status, Duration::from_millis(100))
 }
 
-fn state(seen: &Observation, criteria: &Criteria) -> State {
+fn state(seen: &Response, criteria: &Criteria) -> State {
     judge(seen, criteria, Context::default(), SystemTime::now()).state
 }
 
@@ -94,8 +94,8 @@ mod context {
         status: Option<u16>,
         failure: Option<ErrorKind>,
         wall: Option<&'static str>,
-    ) -> Observation {
-        let mut seen = Observation::answered(status.unwrap_or(0), Duration::ZERO);
+    ) -> Response {
+        let mut seen = Response::answered(status.unwrap_or(0), Duration::ZERO);
         seen.answer = seen.answer.filter(|_| status.is_some());
         seen.failure = failure.map(|kind| Failure::new(kind, "it failed"));
         seen.bot_wall = wall;
@@ -112,11 +112,7 @@ mod context {
         }
     }
 
-    fn state(
-        seen: &Observation,
-        page: Option<&Report>,
-        connectivity: Option<&Connectivity>,
-    ) -> State {
+    fn state(seen: &Response, page: Option<&Report>, connectivity: Option<&Connectivity>) -> State {
         judge(
             seen,
             &Criteria::default(),

@@ -5,7 +5,7 @@
 use crate::just_me::connectivity::Connectivity;
 use crate::just_me::public_dns::Finding;
 use crate::probe::dual_stack;
-use crate::probe::{Failure, Observation};
+use crate::probe::{Failure, Response};
 
 use super::{Error, Reason, State, Verdict};
 
@@ -49,7 +49,7 @@ pub(super) fn failed(
 
 /// The family the answer came over (" over IPv4") when the other family did not answer, and
 /// what that one did; `None` when there is nothing to say.
-pub(super) fn dual_stack(seen: &Observation) -> Option<dual_stack::DualStack> {
+pub(super) fn dual_stack(seen: &Response) -> Option<dual_stack::DualStack> {
     dual_stack::diagnose(&seen.attempts, seen.address?)
 }
 

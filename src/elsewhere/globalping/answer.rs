@@ -7,9 +7,10 @@
 use serde_json::{Map, Value};
 
 use super::clean;
-use super::client::{ApiReply, MAX_ANSWER_BYTES};
+use super::client::MAX_ANSWER_BYTES;
 use super::judge::TimingsMs;
 use super::locations::MAX_PROBES;
+use crate::probe::Response;
 
 /// What the API said when it accepted the measurement.
 #[derive(Debug, Clone, PartialEq)]
@@ -78,8 +79,8 @@ const MAX_HEADER_VALUE: usize = 200;
 /// What of a place's body the recognisers read.
 pub(super) const MAX_BODY_START: usize = 4096;
 
-pub(super) fn created(reply: &ApiReply, asking: Asking) -> Result<Created, String> {
-    if !(200..=202).contains(&reply.status) {
+pub(super) fn created(reply: &Response, asking: Asking) -> Result<Created, String> {
+    if !reply.status().is_some_and(|s| (200..=202).contains(&s)) {
         return Err(refusal(reply, asking));
     }
     let json = json_of(reply)?;
@@ -98,7 +99,7 @@ pub(super) fn created(reply: &ApiReply, asking: Asking) -> Result<Created, Strin
     })
 }
 
-pub(super) fn snapshot(reply: &ApiReply) -> Result<Snapshot, String> {
+pub(super) fn snapshot(reply: &Response) -> Result<Snapshot, String> {
     let json = json_of(reply)?;
     let status = json
         .get("status")
@@ -119,7 +120,7 @@ pub(super) fn snapshot(reply: &ApiReply) -> Result<Snapshot, String> {
 }
 
 /// One sentence for an answer that is not a success: the API's own words where it has some.
-pub(super) fn refusal(reply: &ApiReply, asking: Asking) -> String {
+pub(super) fn refusal(reply: &Response, asking: Asking) -> String {
     let error = json_of(reply)
         .ok()
         .and_then(|json| json.get("error").cloned());
@@ -134,8 +135,8 @@ pub(super) fn refusal(reply: &ApiReply, asking: Asking) -> String {
         .and_then(|e| e.get("type"))
         .and_then(Value::as_str);
     let said = |m: &Option<String>| m.as_ref().map(|m| format!(": {m}")).unwrap_or_default();
-    match reply.status {
-        400 => {
+    match reply.status() {
+        Some(400) => {
             let details = error
                 .as_ref()
                 .and_then(|e| e.get("params"))
@@ -147,25 +148,25 @@ pub(super) fn refusal(reply: &ApiReply, asking: Asking) -> String {
                 said(&message)
             )
         }
-        401 | 403 => format!(
-            "Globalping did not accept the token ({}){}",
-            reply.status,
+        Some(status @ (401 | 403)) => format!(
+            "Globalping did not accept the token ({status}){}",
             said(&message)
         ),
-        404 => "Globalping no longer knows this measurement".to_string(),
-        422 => format!(
+        Some(404) => "Globalping no longer knows this measurement".to_string(),
+        Some(422) => format!(
             "Globalping found no probes available in {}{}",
             asking.locations,
             said(&message)
         ),
-        429 => rate_limited(reply, kind, asking),
-        500..=599 => format!("Globalping is having trouble: it answered {}", reply.status),
-        status => format!("{NOT_DOCUMENTED} (status {status})"),
+        Some(429) => rate_limited(reply, kind, asking),
+        Some(status @ 500..=599) => format!("Globalping is having trouble: it answered {status}"),
+        Some(status) => format!("{NOT_DOCUMENTED} (status {status})"),
+        None => NOT_DOCUMENTED.to_string(),
     }
 }
 
 /// The hourly allowance: when it comes back, and what would help.
-fn rate_limited(reply: &ApiReply, kind: Option<&str>, asking: Asking) -> String {
+fn rate_limited(reply: &Response, kind: Option<&str>, asking: Asking) -> String {
     let number = |name: &str| {
         reply
             .header(name)
@@ -209,7 +210,7 @@ fn params(params: &Map<String, Value>) -> String {
     }
 }
 
-fn json_of(reply: &ApiReply) -> Result<Value, String> {
+fn json_of(reply: &Response) -> Result<Value, String> {
     if reply.body.len() > MAX_ANSWER_BYTES {
         return Err(format!(
             "Globalping's answer was larger than the {} MiB accepted",

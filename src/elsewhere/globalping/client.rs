@@ -1,19 +1,22 @@
 //! The measurement loop: create, then poll as the API asks (about 500 ms after each answer,
 //! `If-None-Match` with the last `ETag`) until the results are final or the deadline passes.
 //!
-//! The HTTP client is the caller's, behind [`Transport`], so the crate's own client can carry
-//! it and tests can answer with anything. The token goes only to the API, as a bearer token,
-//! and is redacted from everything this loop returns.
+//! The loop sends through a function the caller gives, `probe::send` over the crate's own
+//! client in real use, so that tests can answer with anything. The token goes only to the API,
+//! as a bearer token, and is redacted from everything this loop returns.
 
 use std::fmt;
 use std::thread;
 use std::time::{Duration, Instant};
+
+use url::Url;
 
 use super::answer::{self, Asking, Snapshot};
 use super::clean;
 use super::elsewhere::Elsewhere;
 use super::judge::{self, Rules};
 use super::request::MeasurementRequest;
+use crate::probe::{BadUrl, ErrorKind, Failure, Method, Request, Response};
 
 /// Sent with every call, as the API's guidelines ask.
 pub const USER_AGENT: &str = concat!(
@@ -21,7 +24,7 @@ pub const USER_AGENT: &str = concat!(
     env!("CARGO_PKG_VERSION"),
     " (+https://github.com/isitdown/isitdown)"
 );
-/// The largest answer read; a transport should stop reading past it. Fifty places with their
+/// The largest answer read; a stand-in for the network should stop reading past it. Fifty places with their
 /// headers and first 10 kB of body fit with room to spare.
 pub const MAX_ANSWER_BYTES: usize = 4 * 1024 * 1024;
 /// The pause after each answer before the next poll.
@@ -30,65 +33,6 @@ pub const POLL_INTERVAL: Duration = Duration::from_millis(500);
 const MAX_CALL: Duration = Duration::from_secs(10);
 /// An `ETag` longer than this is not echoed back.
 const MAX_ETAG: usize = 256;
-
-/// One call to the API.
-#[derive(Clone, PartialEq)]
-pub struct ApiRequest<'a> {
-    /// `GET` or `POST`.
-    pub method: &'static str,
-    pub url: String,
-    pub headers: Vec<(&'static str, String)>,
-    pub body: Option<&'a [u8]>,
-    /// For the whole call, answer included.
-    pub timeout: Duration,
-}
-
-/// Printing a request never shows the token.
-impl fmt::Debug for ApiRequest<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let headers: Vec<(&str, &str)> = self
-            .headers
-            .iter()
-            .map(
-                |(name, value)| match name.eq_ignore_ascii_case("authorization") {
-                    true => (*name, "Bearer ***"),
-                    false => (*name, value.as_str()),
-                },
-            )
-            .collect();
-        f.debug_struct("ApiRequest")
-            .field("method", &self.method)
-            .field("url", &self.url)
-            .field("headers", &headers)
-            .field("body", &self.body.map(String::from_utf8_lossy))
-            .field("timeout", &self.timeout)
-            .finish()
-    }
-}
-
-/// The API's answer: any status, the headers (names in any case) and at most
-/// [`MAX_ANSWER_BYTES`] of body (a longer body may be cut; it is then refused).
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ApiReply {
-    pub status: u16,
-    pub headers: Vec<(String, String)>,
-    pub body: Vec<u8>,
-}
-
-impl ApiReply {
-    /// The first value of header `name`, any case.
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-}
-
-/// Sends one call. `Err` is for no answer at all (DNS, connection, timeout), in one sentence.
-pub trait Transport {
-    fn send(&self, request: ApiRequest<'_>) -> Result<ApiReply, String>;
-}
 
 /// Where the API is and who asks.
 #[derive(Clone)]
@@ -137,8 +81,8 @@ impl fmt::Debug for Api {
 
 /// Runs one measurement until its results are final or `deadline` passes (the caller gives
 /// now + timeout + 5 s). Never fails: what went wrong is in [`Elsewhere::error`].
-pub fn measure<T: Transport + ?Sized>(
-    transport: &T,
+pub fn measure(
+    send: &dyn Fn(&Request) -> Response,
     api: &Api,
     request: &MeasurementRequest,
     rules: Rules<'_>,
@@ -146,7 +90,7 @@ pub fn measure<T: Transport + ?Sized>(
 ) -> Elsewhere {
     let mut elsewhere = run(
         &Session {
-            transport,
+            send,
             api,
             deadline,
         },
@@ -163,25 +107,34 @@ pub fn measure<T: Transport + ?Sized>(
     elsewhere
 }
 
-struct Session<'a, T: ?Sized> {
-    transport: &'a T,
+struct Session<'a> {
+    /// `probe::send` over the crate's own client, or a stand-in that answers from a script.
+    send: &'a dyn Fn(&Request) -> Response,
     api: &'a Api,
     deadline: Instant,
 }
 
-impl<T: Transport + ?Sized> Session<'_, T> {
-    /// `None` when no time is left for a call.
+impl Session<'_> {
+    /// `None` when no time is left for a call. `Err` is for no answer at all (DNS, connection,
+    /// timeout), in one sentence; any status is an answer.
     fn call(
         &self,
-        method: &'static str,
+        method: Method,
         url: &str,
         body: Option<&[u8]>,
         etag: Option<&str>,
-    ) -> Option<Result<ApiReply, String>> {
+    ) -> Option<Result<Response, Failure>> {
         let left = self.deadline.checked_duration_since(Instant::now())?;
         if left.is_zero() {
             return None;
         }
+        let url = match Url::parse(url) {
+            Ok(url) => url,
+            Err(e) => {
+                let bad = BadUrl(e).to_string();
+                return Some(Err(Failure::new(ErrorKind::Protocol, bad)));
+            }
+        };
         let mut headers = vec![
             ("User-Agent", USER_AGENT.to_string()),
             ("Accept", "application/json".to_string()),
@@ -195,13 +148,21 @@ impl<T: Transport + ?Sized> Session<'_, T> {
         if let Some(etag) = etag {
             headers.push(("If-None-Match", etag.to_string()));
         }
-        Some(self.transport.send(ApiRequest {
+        // One call, no redirects followed, the API's own headers only, every header back.
+        let request = Request {
             method,
-            url: url.to_string(),
-            headers,
-            body,
-            timeout: left.min(MAX_CALL),
-        }))
+            headers: headers
+                .into_iter()
+                .map(|(name, value)| (name.to_string(), value))
+                .collect(),
+            body: body.map(<[u8]>::to_vec),
+            ..Request::document(url, left.min(MAX_CALL), MAX_ANSWER_BYTES)
+        };
+        let response = (self.send)(&request);
+        Some(match response.failure {
+            Some(failure) => Err(failure),
+            None => Ok(response),
+        })
     }
 
     /// Sleeps `pause`, or until the deadline; false once the deadline has passed.
@@ -214,11 +175,7 @@ impl<T: Transport + ?Sized> Session<'_, T> {
     }
 }
 
-fn run<T: Transport + ?Sized>(
-    session: &Session<'_, T>,
-    request: &MeasurementRequest,
-    rules: Rules<'_>,
-) -> Elsewhere {
+fn run(session: &Session<'_>, request: &MeasurementRequest, rules: Rules<'_>) -> Elsewhere {
     let asked = request.probes();
     let names = request.locations().names();
     let asking = Asking {
@@ -239,14 +196,14 @@ fn run<T: Transport + ?Sized>(
     }
     let create_url = format!("{}/v1/measurements", session.api.base);
     let body = request.to_json();
-    let created = match session.call("POST", &create_url, Some(&body), None) {
+    let created = match session.call(Method::Post, &create_url, Some(&body), None) {
         None => return Elsewhere::failed(asked, "no time was left to ask Globalping"),
         Some(Err(e)) => {
             return Elsewhere::failed(
                 asked,
                 format!(
                     "the Globalping API could not be reached ({}); your own connection may be down",
-                    clean(&e, 200)
+                    clean(&e.message, 200)
                 ),
             )
         }
@@ -275,18 +232,14 @@ fn run<T: Transport + ?Sized>(
 
 /// Polls until the results are final, the API refuses, or time runs out. Returns the last
 /// results seen and why polling ended early, if it did.
-fn poll<T: Transport + ?Sized>(
-    session: &Session<'_, T>,
-    url: &str,
-    asking: Asking,
-) -> (Option<Snapshot>, Option<String>) {
+fn poll(session: &Session<'_>, url: &str, asking: Asking) -> (Option<Snapshot>, Option<String>) {
     let mut last: Option<Snapshot> = None;
     let mut etag: Option<String> = None;
     let mut pause = session.api.poll_interval;
-    let mut trouble: Option<String> = None;
+    let mut trouble: Option<Failure> = None;
     while session.wait(pause) {
         pause = session.api.poll_interval;
-        let reply = match session.call("GET", url, None, etag.as_deref()) {
+        let reply = match session.call(Method::Get, url, None, etag.as_deref()) {
             None => break,
             // A passing fault: the next poll may get through before the deadline.
             Some(Err(e)) => {
@@ -296,9 +249,9 @@ fn poll<T: Transport + ?Sized>(
             Some(Ok(reply)) => reply,
         };
         trouble = None;
-        match reply.status {
-            304 if last.is_some() => {}
-            200 => match answer::snapshot(&reply) {
+        match reply.status() {
+            Some(304) if last.is_some() => {}
+            Some(200) => match answer::snapshot(&reply) {
                 Ok(snapshot) => {
                     etag = reply
                         .header("etag")
@@ -313,17 +266,18 @@ fn poll<T: Transport + ?Sized>(
                 Err(e) => return (last, Some(e)),
             },
             // Polled too often: wait as long as the API asks (the deadline still holds).
-            429 => pause = retry_after(&reply).max(session.api.poll_interval),
+            Some(429) => pause = retry_after(&reply).max(session.api.poll_interval),
             _ => return (last, Some(answer::refusal(&reply, asking))),
         }
     }
-    let stopped = trouble
-        .filter(|_| last.is_none())
-        .map(|e| format!("the Globalping API stopped answering ({})", clean(&e, 200)));
+    let stopped = trouble.filter(|_| last.is_none()).map(|e| {
+        let why = clean(&e.message, 200);
+        format!("the Globalping API stopped answering ({why})")
+    });
     (last, stopped)
 }
 
-fn retry_after(reply: &ApiReply) -> Duration {
+fn retry_after(reply: &Response) -> Duration {
     let seconds = reply
         .header("retry-after")
         .and_then(|v| v.trim().parse::<u64>().ok())

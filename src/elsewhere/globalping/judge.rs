@@ -9,7 +9,7 @@ use super::answer::{RawPlace, Run};
 use super::State;
 use std::time::{Duration, SystemTime};
 
-use crate::probe::{bot_wall, Failure, Observation};
+use crate::probe::{bot_wall, Failure, Response};
 use crate::target::expect::StatusSet;
 use crate::verdict::{self, Context, Criteria, Reason, Verdict};
 use crate::verdict::{Error, ErrorKind};
@@ -118,12 +118,12 @@ fn answered(raw: &RawPlace, code: u16, rules: Rules) -> Verdict {
     let seen = if !rules.insecure && raw.tls_trusted == Some(false) {
         let why = raw.tls_error.as_deref().unwrap_or("no reason given");
         let failure = Failure::new(ErrorKind::Tls, format!("certificate not trusted: {why}"));
-        Observation::failed(failure)
+        Response::failed(failure)
     } else {
         let total = raw.timings.total.map_or(Duration::ZERO, |ms| {
             Duration::try_from_secs_f64(ms / 1000.0).unwrap_or_default()
         });
-        let mut seen = Observation::answered(code, total);
+        let mut seen = Response::answered(code, total);
         if let Some(answer) = seen.answer.as_mut() {
             answer.reason = raw.status_name.clone().unwrap_or_default();
             answer.headers.clone_from(&raw.headers);

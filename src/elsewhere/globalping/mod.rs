@@ -3,7 +3,7 @@
 //!
 //! Plain values and one loop: [`Locations`] from `--from`, a [`MeasurementRequest`] that carries
 //! only what identifies the resource (never headers, credentials or cookies), [`measure`] driving
-//! the API through a [`Transport`] the caller brings, and an [`Elsewhere`] summary whose reason
+//! the API through the `probe::send` the caller brings (or a stand-in), and an [`Elsewhere`] summary whose reason
 //! [`fuse`] joins to the verdict from here.
 
 mod answer;
@@ -14,9 +14,7 @@ mod locations;
 mod reach;
 mod request;
 
-pub use client::{
-    measure, Api, ApiReply, ApiRequest, Transport, MAX_ANSWER_BYTES, POLL_INTERVAL, USER_AGENT,
-};
+pub use client::{measure, Api, MAX_ANSWER_BYTES, POLL_INTERVAL, USER_AGENT};
 pub use elsewhere::{fuse, public_link, Elsewhere};
 pub use judge::{Place, Rules, TimingsMs};
 pub use locations::{Location, Locations, MAX_PROBES, WORLD_PROBES};

@@ -6,7 +6,7 @@ use std::net::IpAddr;
 
 use url::{Host, Url};
 
-use crate::probe::locality::{self, LocalName};
+use crate::probe::dns::locality::{self, LocalName};
 use crate::text::sanitize::for_terminal;
 
 /// `Ok` when the probes elsewhere could reach the URL's host; otherwise one sentence why not.

@@ -3,15 +3,17 @@
 //! `https://1.1.1.1/dns-query` and `https://8.8.8.8/resolve` speak it).
 //!
 //! Public DNS resolves it: the user's DNS server is the problem. Public DNS says the name does not
-//! exist: it does not. Public DNS unreachable too: nothing to add. The HTTP GET itself is given
-//! by the caller, so this module stays free of any client.
+//! exist: it does not. Public DNS unreachable too: nothing to add. The request is built here;
+//! sending it is the caller's (`probe::send` in real use, a stand-in in tests).
 
 use std::net::IpAddr;
 use std::thread;
+use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 use url::{Host, Url};
 
+use crate::probe::{Request, Response};
 use crate::text::sanitize::for_terminal;
 
 /// Asked when the config names none.
@@ -27,10 +29,9 @@ const MAX_ADDRESSES: usize = 16;
 /// A failure's words are shown; a server's words are bounded.
 const MAX_WORDS: usize = 120;
 
-/// The GET the caller provides: URL in, HTTP status and body (at most [`MAX_ANSWER_BYTES`]) out,
-/// or the failure in words. It must send `accept: application/dns-json` and keep its own
-/// deadline: every question waits for it.
-pub type Fetch<'a> = &'a (dyn Fn(&str) -> Result<(u16, Vec<u8>), String> + Sync);
+/// What sends a question: `probe::send` over the crate's client, or a stand-in in tests. Every
+/// question waits for it, within the request's deadline.
+pub type Fetch<'a> = &'a (dyn Fn(&Request) -> Response + Sync);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RecordType {
@@ -188,8 +189,14 @@ pub fn parse_answer(http_status: u16, body: &[u8], record: RecordType) -> Resolv
 }
 
 /// Asks every resolver (at most [`MAX_RESOLVERS`]) for the name's A and AAAA records at once,
-/// and judges all the answers together. `None` when no resolver is configured.
-pub fn ask(resolvers: &[String], name: &str, fetch: Fetch<'_>) -> Option<PublicDns> {
+/// each question within `timeout`, and judges all the answers together. `None` when no
+/// resolver is configured.
+pub fn ask(
+    resolvers: &[String],
+    name: &str,
+    timeout: Duration,
+    fetch: Fetch<'_>,
+) -> Option<PublicDns> {
     let resolvers = &resolvers[..resolvers.len().min(MAX_RESOLVERS)];
     if resolvers.is_empty() {
         return None;
@@ -200,7 +207,9 @@ pub fn ask(resolvers: &[String], name: &str, fetch: Fetch<'_>) -> Option<PublicD
             let [a, aaaa] = [RecordType::A, RecordType::Aaaa].map(|record| {
                 thread::Builder::new()
                     .name("public dns".into())
-                    .spawn_scoped(scope, move || question(resolver, name, record, fetch))
+                    .spawn_scoped(scope, move || {
+                        question(resolver, name, record, timeout, fetch)
+                    })
             });
             pending.push((a, aaaa));
         }
@@ -216,14 +225,24 @@ pub fn ask(resolvers: &[String], name: &str, fetch: Fetch<'_>) -> Option<PublicD
     Some(judge(resolvers, name, per_resolver))
 }
 
-fn question(resolver: &str, name: &str, record: RecordType, fetch: Fetch<'_>) -> ResolverAnswer {
-    let url = match query_url(resolver, name, record) {
-        Ok(url) => url,
+fn question(
+    resolver: &str,
+    name: &str,
+    record: RecordType,
+    timeout: Duration,
+    fetch: Fetch<'_>,
+) -> ResolverAnswer {
+    let request = match query_url(resolver, name, record) {
+        Ok(url) => Request::get(&url, timeout, MAX_ANSWER_BYTES).map_err(|e| e.to_string()),
+        Err(why) => Err(why),
+    };
+    let request = match request {
+        Ok(request) => request.accept(ACCEPT),
         Err(why) => return ResolverAnswer::Failed(why),
     };
-    match fetch(&url) {
-        Ok((status, body)) => parse_answer(status, &body, record),
-        Err(why) => ResolverAnswer::Failed(why),
+    match fetch(&request).whole(MAX_ANSWER_BYTES) {
+        Ok((status, body)) => parse_answer(status, body, record),
+        Err(failure) => ResolverAnswer::Failed(failure.message),
     }
 }
 

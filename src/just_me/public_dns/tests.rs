@@ -2,6 +2,8 @@ use super::*;
 
 use std::sync::Mutex;
 
+use crate::probe::{ErrorKind, Failure};
+
 const CLOUDFLARE: &str = "https://1.1.1.1/dns-query";
 const GOOGLE: &str = "https://8.8.8.8/resolve";
 
@@ -136,22 +138,40 @@ type Reply = Result<(u16, Vec<u8>), String>;
 /// Every URL the fake network was asked for.
 type Log = std::sync::Arc<Mutex<Vec<String>>>;
 
-/// A fake network: each URL prefix answers as told; every URL asked is remembered.
-fn network(answers: Vec<(&'static str, Reply)>) -> (impl Fn(&str) -> Reply + Sync, Log) {
+/// A reply as the network gives it: the status and body, or the failure in words.
+fn response(reply: Reply) -> Response {
+    match reply {
+        Ok((status, body)) => Response::of(status, vec![], body),
+        Err(why) => Response::failed(Failure::new(ErrorKind::Reset, why)),
+    }
+}
+
+/// A fake network: each URL prefix answers as told; every URL asked is remembered, and every
+/// question must ask for DNS JSON.
+fn network(answers: Vec<(&'static str, Reply)>) -> (impl Fn(&Request) -> Response + Sync, Log) {
     let asked = Log::default();
     let log = asked.clone();
-    let fetch = move |url: &str| {
+    let fetch = move |request: &Request| {
+        let url = request.url.as_str();
         if let Ok(mut log) = log.lock() {
             log.push(url.to_string());
         }
-        answers
+        let accepts = request
+            .headers
+            .iter()
+            .any(|(name, value)| name.eq_ignore_ascii_case("accept") && value == ACCEPT);
+        let reply = answers
             .iter()
             .find(|(prefix, _)| url.starts_with(prefix))
             .map(|(_, answer)| answer.clone())
-            .unwrap_or_else(|| Err("connection refused".into()))
+            .filter(|_| accepts)
+            .unwrap_or_else(|| Err("connection refused".into()));
+        response(reply)
     };
     (fetch, asked)
 }
+
+const SECOND: Duration = Duration::from_secs(1);
 
 #[test]
 fn one_resolver_with_addresses_means_it_is_your_dns() {
@@ -163,7 +183,7 @@ fn one_resolver_with_addresses_means_it_is_your_dns() {
         ),
         (GOOGLE, Ok((200, json(0, &[])))),
     ]);
-    let found = ask(&resolvers(), "chatgpt.com", &fetch).expect("resolvers configured");
+    let found = ask(&resolvers(), "chatgpt.com", SECOND, &fetch).expect("resolvers configured");
     assert_eq!(found.finding, Finding::Resolved);
     assert_eq!(
         found.addresses,
@@ -196,7 +216,7 @@ fn nxdomain_means_the_name_does_not_exist() {
         (CLOUDFLARE, Ok((200, json(3, &[])))),
         (GOOGLE, Ok((500, Vec::new()))),
     ]);
-    let found = ask(&resolvers(), "chatgpt.com", &fetch).expect("resolvers configured");
+    let found = ask(&resolvers(), "chatgpt.com", SECOND, &fetch).expect("resolvers configured");
     assert_eq!(found.finding, Finding::DoesNotExist);
     assert_eq!(found.resolved, Some(false));
     assert_eq!(
@@ -211,7 +231,8 @@ fn nxdomain_means_the_name_does_not_exist() {
 #[test]
 fn a_name_without_addresses_anywhere() {
     let (fetch, _) = network(vec![("https://", Ok((200, json(0, &[]))))]);
-    let found = ask(&resolvers(), "mail-only.example", &fetch).expect("resolvers configured");
+    let found =
+        ask(&resolvers(), "mail-only.example", SECOND, &fetch).expect("resolvers configured");
     assert_eq!(found.finding, Finding::NoAddress);
     assert_eq!(
         found.sentence("mail-only.example").as_deref(),
@@ -225,7 +246,7 @@ fn no_answer_anywhere_adds_nothing() {
         (CLOUDFLARE, Err("timed out\x1b[2J".into())),
         (GOOGLE, Ok((200, json(2, &[])))),
     ]);
-    let found = ask(&resolvers(), "chatgpt.com", &fetch).expect("resolvers configured");
+    let found = ask(&resolvers(), "chatgpt.com", SECOND, &fetch).expect("resolvers configured");
     assert_eq!(found.finding, Finding::Unanswered);
     assert_eq!(found.resolved, None);
     assert_eq!(found.sentence("chatgpt.com"), None);
@@ -242,18 +263,18 @@ fn no_answer_anywhere_adds_nothing() {
 #[test]
 fn no_resolvers_no_question() {
     let (fetch, asked) = network(Vec::new());
-    assert_eq!(ask(&[], "chatgpt.com", &fetch), None);
+    assert_eq!(ask(&[], "chatgpt.com", SECOND, &fetch), None);
     assert_eq!(asked.lock().map(|a| a.len()).unwrap_or(1), 0);
 }
 
 #[test]
 fn the_questions_run_at_once() {
-    let slow = |_: &str| -> Result<(u16, Vec<u8>), String> {
+    let slow = |_: &Request| -> Response {
         std::thread::sleep(std::time::Duration::from_millis(150));
-        Ok((200, json(3, &[])))
+        response(Ok((200, json(3, &[]))))
     };
     let started = std::time::Instant::now();
-    let found = ask(&resolvers(), "x.com", &slow).expect("resolvers configured");
+    let found = ask(&resolvers(), "x.com", SECOND, &slow).expect("resolvers configured");
     assert_eq!(found.finding, Finding::DoesNotExist);
     assert!(started.elapsed() < std::time::Duration::from_millis(450));
 }

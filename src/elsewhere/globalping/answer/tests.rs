@@ -5,12 +5,9 @@ use super::*;
 const FINISHED: &str = include_str!("../fixtures/finished.json");
 const IN_PROGRESS: &str = include_str!("../fixtures/in-progress.json");
 
-fn reply(status: u16, body: &str) -> ApiReply {
-    ApiReply {
-        status,
-        headers: vec![("Content-Type".into(), "application/json".into())],
-        body: body.as_bytes().to_vec(),
-    }
+fn reply(status: u16, body: &str) -> Response {
+    let headers = vec![("Content-Type".into(), "application/json".into())];
+    Response::of(status, headers, body.as_bytes().to_vec())
 }
 
 fn asking() -> Asking<'static> {
@@ -150,11 +147,7 @@ fn refuses_snapshots_that_are_not_documented() {
     }
     let deep = "[".repeat(100_000);
     assert!(snapshot(&reply(200, &deep)).is_err());
-    let bytes = ApiReply {
-        status: 200,
-        headers: vec![],
-        body: vec![0xff, 0xfe, 0x00, 0x7b],
-    };
+    let bytes = Response::of(200, vec![], vec![0xff, 0xfe, 0x00, 0x7b]);
     assert!(snapshot(&bytes).is_err());
 }
 
@@ -163,11 +156,7 @@ fn answers_over_the_size_limit_are_refused() {
     let mut body = br#"{"status":"finished","results":[],"pad":""#.to_vec();
     body.resize(MAX_ANSWER_BYTES + 10, b'x');
     body.extend_from_slice(br#""}"#);
-    let big = ApiReply {
-        status: 200,
-        headers: vec![],
-        body,
-    };
+    let big = Response::of(200, vec![], body);
     assert!(snapshot(&big).unwrap_err().contains("larger than"));
 }
 
@@ -233,13 +222,13 @@ fn no_probes_names_the_locations() {
 }
 
 fn limited(headers: &[(&str, &str)], kind: &str, with_token: bool) -> String {
-    let mut answer = reply(
-        429,
-        &json!({"error": {"type": kind, "message": "over"}}).to_string(),
-    );
-    answer
-        .headers
-        .extend(headers.iter().map(|(n, v)| (n.to_string(), v.to_string())));
+    let body = json!({"error": {"type": kind, "message": "over"}}).to_string();
+    let mut headers: Vec<(String, String)> = headers
+        .iter()
+        .map(|(n, v)| (n.to_string(), v.to_string()))
+        .collect();
+    headers.insert(0, ("Content-Type".into(), "application/json".into()));
+    let answer = Response::of(429, headers, body.into_bytes());
     refusal(
         &answer,
         Asking {

@@ -7,8 +7,10 @@ use crate::elsewhere::globalping::State;
 
 mod script;
 
+use crate::probe::Response;
 use script::{
-    accepted, api, done, json_reply, measurement, request, result, run_with, running, Scripted,
+    accepted, api, done, fault, json_reply, measurement, request, result, run_with, running,
+    Scripted,
 };
 
 #[test]
@@ -118,7 +120,7 @@ fn polls_wait_about_half_a_second_after_each_answer() {
     api.poll_interval = POLL_INTERVAL;
     let started = Instant::now();
     let elsewhere = measure(
-        &script,
+        &|request| script.send(request),
         &api,
         &request("https://example.com/"),
         Rules::default(),
@@ -134,7 +136,7 @@ fn polls_wait_about_half_a_second_after_each_answer() {
 
 #[test]
 fn refusals_at_creation_end_the_measurement_with_one_sentence() {
-    let cases: Vec<(Result<ApiReply, String>, &str)> = vec![
+    let cases: Vec<(Response, &str)> = vec![
         (
             json_reply(
                 429,
@@ -160,15 +162,11 @@ fn refusals_at_creation_end_the_measurement_with_one_sentence() {
             "refused the measurement: Parameter validation failed.",
         ),
         (
-            Ok(ApiReply {
-                status: 202,
-                headers: vec![],
-                body: b"<html>hello</html>".to_vec(),
-            }),
+            Response::of(202, vec![], b"<html>hello</html>".to_vec()),
             "documented JSON",
         ),
         (
-            Err("connection refused".into()),
+            fault("connection refused"),
             "could not be reached (connection refused); your own connection may be down",
         ),
     ];
@@ -186,7 +184,7 @@ fn refusals_at_creation_end_the_measurement_with_one_sentence() {
 #[test]
 fn the_token_never_appears_in_what_comes_back() {
     let token = "gp-secret-42";
-    let script = Scripted::new(vec![Err(format!(
+    let script = Scripted::new(vec![fault(&format!(
         "proxy said: Authorization: Bearer {token}"
     ))]);
     let elsewhere = run_with(&script, Some(token), Duration::from_secs(5));
@@ -214,12 +212,10 @@ fn the_token_never_appears_in_what_comes_back() {
     assert!(!shown.contains(token), "{shown}");
 
     assert!(!format!("{:?}", api(Some(token))).contains(token));
-    let request = ApiRequest {
-        method: "GET",
-        url: "https://api.example/".into(),
-        headers: vec![("Authorization", format!("Bearer {token}"))],
-        body: None,
-        timeout: Duration::from_secs(1),
+    let url = url::Url::parse("https://api.example/").unwrap();
+    let request = crate::probe::Request {
+        headers: vec![("Authorization".into(), format!("Bearer {token}"))],
+        ..crate::probe::Request::document(url, Duration::from_secs(1), 1024)
     };
     assert!(!format!("{request:?}").contains(token));
 }
@@ -237,11 +233,7 @@ fn garbage_while_polling_keeps_what_was_known() {
     let script = Scripted::new(vec![
         accepted(),
         json_reply(200, &running(), &[]),
-        Ok(ApiReply {
-            status: 200,
-            headers: vec![],
-            body: b"\x00\x01garbage".to_vec(),
-        }),
+        Response::of(200, vec![], b"\x00\x01garbage".to_vec()),
     ]);
     let elsewhere = run_with(&script, None, Duration::from_secs(5));
     assert!(elsewhere.error.unwrap().contains("documented JSON"));
@@ -261,7 +253,7 @@ fn garbage_while_polling_keeps_what_was_known() {
 fn passing_faults_and_polling_limits_are_waited_out() {
     let script = Scripted::new(vec![
         accepted(),
-        Err("connection reset".into()),
+        fault("connection reset"),
         json_reply(
             429,
             &json!({"error": {"type": "too_many_requests"}}),
@@ -276,7 +268,7 @@ fn passing_faults_and_polling_limits_are_waited_out() {
 
 #[test]
 fn an_api_that_stops_answering_is_said_so() {
-    let script = Scripted::new(vec![accepted(), Err("timed out".into())]);
+    let script = Scripted::new(vec![accepted(), fault("timed out")]);
     let elsewhere = run_with(&script, None, Duration::from_millis(200));
     assert_eq!(
         elsewhere.error.as_deref(),
@@ -300,7 +292,7 @@ fn unsafe_etags_are_not_echoed() {
 fn no_time_left_asks_nothing() {
     let script = Scripted::new(vec![accepted()]);
     let elsewhere = measure(
-        &script,
+        &|request| script.send(request),
         &api(None),
         &request("https://example.com/"),
         Rules::default(),
@@ -339,11 +331,7 @@ fn any_bytes_at_all_never_panic() {
             body.extend_from_slice(pieces[(next() % pieces.len() as u64) as usize]);
         }
         let status = [200u16, 202, 304, 400, 422, 429, 500][(next() % 7) as usize];
-        let reply = Ok(ApiReply {
-            status,
-            headers: vec![],
-            body,
-        });
+        let reply = Response::of(status, vec![], body);
         let script = Scripted::new(vec![accepted(), reply]);
         let _ = run_with(&script, None, Duration::from_millis(20));
     }

@@ -1,4 +1,5 @@
-//! A transport that answers from a script, and the answers of a small measurement.
+//! A stand-in for the network that answers from a script, and the answers of a small
+//! measurement.
 
 use std::cell::RefCell;
 use std::collections::VecDeque;
@@ -7,13 +8,13 @@ use std::time::{Duration, Instant};
 use serde_json::{json, Value};
 use url::Url;
 
-use super::super::{measure, Api, ApiReply, ApiRequest, Transport};
+use super::super::{measure, Api};
 use crate::elsewhere::globalping::{Elsewhere, Locations, MeasurementRequest, Rules};
-use crate::probe::Method;
+use crate::probe::{ErrorKind, Failure, Method, Request, Response};
 
 /// Answers from a script, then repeats the last answer; remembers every call.
 pub(super) struct Scripted {
-    answers: RefCell<VecDeque<Result<ApiReply, String>>>,
+    answers: RefCell<VecDeque<Response>>,
     calls: RefCell<Vec<Call>>,
 }
 
@@ -21,7 +22,7 @@ pub(super) struct Scripted {
 pub(super) struct Call {
     pub method: &'static str,
     pub url: String,
-    pub headers: Vec<(&'static str, String)>,
+    pub headers: Vec<(String, String)>,
     pub body: Option<Vec<u8>>,
     pub timeout: Duration,
 }
@@ -36,7 +37,7 @@ impl Call {
 }
 
 impl Scripted {
-    pub(super) fn new(answers: Vec<Result<ApiReply, String>>) -> Scripted {
+    pub(super) fn new(answers: Vec<Response>) -> Scripted {
         Scripted {
             answers: RefCell::new(answers.into()),
             calls: RefCell::new(Vec::new()),
@@ -48,40 +49,38 @@ impl Scripted {
     }
 }
 
-impl Transport for Scripted {
-    fn send(&self, request: ApiRequest<'_>) -> Result<ApiReply, String> {
+impl Scripted {
+    pub(super) fn send(&self, request: &Request) -> Response {
         self.calls.borrow_mut().push(Call {
-            method: request.method,
-            url: request.url.clone(),
+            method: request.method.as_str(),
+            url: request.url.to_string(),
             headers: request.headers.clone(),
-            body: request.body.map(<[u8]>::to_vec),
-            timeout: request.timeout,
+            body: request.body.clone(),
+            timeout: request.timeout.unwrap_or_default(),
         });
         let mut answers = self.answers.borrow_mut();
         match answers.len() {
-            0 => Err("script ended".into()),
+            0 => fault("script ended"),
             1 => answers[0].clone(),
-            _ => answers.pop_front().unwrap_or(Err("script ended".into())),
+            _ => answers.pop_front().unwrap_or_else(|| fault("script ended")),
         }
     }
 }
 
-pub(super) fn json_reply(
-    status: u16,
-    body: &Value,
-    headers: &[(&str, &str)],
-) -> Result<ApiReply, String> {
-    Ok(ApiReply {
-        status,
-        headers: headers
-            .iter()
-            .map(|(n, v)| (n.to_string(), v.to_string()))
-            .collect(),
-        body: body.to_string().into_bytes(),
-    })
+/// No answer at all, for this reason.
+pub(super) fn fault(why: &str) -> Response {
+    Response::failed(Failure::new(ErrorKind::Reset, why))
 }
 
-pub(super) fn accepted() -> Result<ApiReply, String> {
+pub(super) fn json_reply(status: u16, body: &Value, headers: &[(&str, &str)]) -> Response {
+    let headers = headers
+        .iter()
+        .map(|(n, v)| (n.to_string(), v.to_string()))
+        .collect();
+    Response::of(status, headers, body.to_string().into_bytes())
+}
+
+pub(super) fn accepted() -> Response {
     json_reply(
         202,
         &json!({"id": "m3As9", "probesCount": 2}),
@@ -141,7 +140,7 @@ pub(super) fn request(url: &str) -> MeasurementRequest {
 
 pub(super) fn run_with(script: &Scripted, token: Option<&str>, within: Duration) -> Elsewhere {
     measure(
-        script,
+        &|request| script.send(request),
         &api(token),
         &request("https://user:pw@example.com/a?b=1"),
         Rules::default(),

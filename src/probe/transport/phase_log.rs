@@ -1,5 +1,5 @@
-//! What one probe learned about its phases, written by the seams it installs into its agent
-//! (see `resolve`, `tcp`, `tls_transport` and `first_byte`) and read back when the probe ends.
+//! What one request learned about its phases, written by the seams it installs into its agent
+//! (see `resolve`, `tcp`, `tls` and `first_byte`) and read back when the request ends.
 //!
 //! On a failure the log says which phase failed, because ureq reports a DNS failure as a plain
 //! I/O error.
@@ -11,9 +11,9 @@ use std::time::Duration;
 
 use ureq::http::Uri;
 
-use super::eyeballs::Attempt;
 use super::port::port_of;
-use super::tls::Certificate;
+use crate::probe::eyeballs::Attempt;
+use crate::probe::tls::Certificate;
 
 /// What one probe learned about its phases. Durations add up over redirect hops.
 #[derive(Debug, Default, Clone)]

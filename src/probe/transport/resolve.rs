@@ -1,7 +1,7 @@
 //! Name resolution, timed: `--resolve` pins first, then DNS (the system's resolver, asked for
 //! AAAA and A records together, behind a stopwatch), and no lookup at all for an IP literal.
 //! A public name that DNS answers only with addresses no service has is blocked by a DNS
-//! filter: it is named, never connected to (see `blocked_dns`).
+//! filter: it is named, never connected to (see `dns::blocked`).
 
 use std::io;
 use std::net::{IpAddr, SocketAddr};
@@ -14,12 +14,12 @@ use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver
 use ureq::unversioned::transport::NextTimeout;
 use ureq::Error;
 
-use super::blocked_dns::{blocked_answer, is_blocking_address};
-use super::dns_seam::FixedDns;
 use super::phase_log::{PhaseFailure, Recorder};
-use super::pins::Pins;
 use super::port::port_of;
-use crate::probe::locality::is_public_name;
+use crate::probe::dns::blocked::{blocked_answer, is_blocking_address};
+use crate::probe::dns::locality::is_public_name;
+use crate::probe::dns::pins::Pins;
+use crate::probe::dns::seam::FixedDns;
 
 /// The ureq resolver, timed, with the run's pins. IP literals and pinned names need no lookup,
 /// so they get no DNS time.
@@ -27,7 +27,7 @@ use crate::probe::locality::is_public_name;
 pub struct TimedResolver {
     pub recorder: Recorder,
     pub pins: Pins,
-    /// The test seam standing in for the system resolver (see `dns_seam`).
+    /// The test seam standing in for the system resolver (see `dns::seam`).
     pub fixed_dns: Option<Arc<FixedDns>>,
 }
 
@@ -65,7 +65,7 @@ impl Resolver for TimedResolver {
             Ok(addresses) => addresses,
             Err(error) => {
                 if let Error::Io(e) = &error {
-                    if let Some(shortage) = super::failure::local_shortage(e) {
+                    if let Some(shortage) = crate::probe::failure::local_shortage(e) {
                         self.recorder.fail(PhaseFailure::Local {
                             detail: shortage.message,
                         });

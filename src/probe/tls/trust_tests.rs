@@ -87,7 +87,11 @@ fn what_the_environment_names_must_be_there() {
         file: Some(path.to_path_buf()),
         dirs: Vec::new(),
     };
-    let error = |env: &CertEnv| trust_store_from(env, None, &not_asked).expect_err("refused");
+    let error = |env: &CertEnv| {
+        trust_store_from(env, None, &not_asked)
+            .expect_err("refused")
+            .to_string()
+    };
     assert_eq!(
         error(&file(&missing)),
         format!(
@@ -137,7 +141,7 @@ fn a_bundle_over_8_mib_is_refused() {
     File::create(&huge)
         .and_then(|f| f.set_len(MAX_BUNDLE_BYTES + 1))
         .expect("a sparse file");
-    let error = Cacert::read(&huge).expect_err("too large");
+    let error = Cacert::read(&huge).expect_err("too large").to_string();
     assert_eq!(
         error,
         format!(
@@ -193,7 +197,7 @@ fn cacert_adds_to_whichever_store_and_is_pinned() {
 #[test]
 fn cacert_errors_name_the_file() {
     let dir = TempDir::new().expect("temp dir");
-    let error = |path: &Path| Cacert::read(path).expect_err("refused");
+    let error = |path: &Path| Cacert::read(path).expect_err("refused").to_string();
     assert_eq!(
         error(dir.path()),
         format!(

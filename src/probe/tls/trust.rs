@@ -6,7 +6,7 @@
 //! 3. the built-in Mozilla roots only when the system has none (a bare container still works);
 //!
 //! and `--cacert` on top of whichever it was. A certificate given with `--cacert` is also
-//! trusted as itself (see `tls.rs`), so it is handed back separately.
+//! trusted as itself (see `verify.rs`), so it is handed back separately.
 
 use std::ffi::OsString;
 use std::fmt;
@@ -114,33 +114,72 @@ pub struct TrustStore {
     pub source: TrustSource,
 }
 
+/// Why trust cannot be set up, naming the file or variable at fault: one sentence.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TrustError {
+    /// A file or directory named by `SSL_CERT_FILE`, `SSL_CERT_DIR` or `--cacert`.
+    #[error("{named_by} {}: {problem}", path.display())]
+    File {
+        named_by: &'static str,
+        path: PathBuf,
+        problem: FileProblem,
+    },
+    /// What the variables name holds no certificate authority.
+    #[error("{0}: no certificate authority in it")]
+    NoAuthority(CertEnv),
+    /// rustls would not build a configuration or a verifier, in words.
+    #[error("TLS cannot be set up: {0}")]
+    Setup(String),
+}
+
+/// What is wrong with a file or directory of certificates: the second half of a sentence.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FileProblem {
+    #[error("not a regular file")]
+    NotAFile,
+    #[error("not a directory")]
+    NotADirectory,
+    /// It could not be read: missing, too large, not allowed, in words.
+    #[error("{0}")]
+    Unreadable(String),
+    #[error("not a valid PEM file")]
+    NotPem,
+    #[error("no certificate in the file")]
+    NoCertificate,
+    /// rustls refused a certificate in it, in words.
+    #[error("{0}")]
+    Refused(String),
+}
+
+const FILE: &str = "SSL_CERT_FILE";
+const DIR: &str = "SSL_CERT_DIR";
+const CACERT: &str = "--cacert";
+
+/// A problem with `path`, as named by `named_by`.
+fn at<'a>(named_by: &'static str, path: &'a Path) -> impl Fn(FileProblem) -> TrustError + 'a {
+    move |problem| TrustError::File {
+        named_by,
+        path: path.to_path_buf(),
+        problem,
+    }
+}
+
 /// Checks, without reading them, that the files and directories `SSL_CERT_FILE` and
 /// `SSL_CERT_DIR` name are there; the error is one sentence naming the variable at fault.
-pub fn check_environment() -> Result<(), String> {
+pub fn check_environment() -> Result<(), TrustError> {
     let env = CertEnv::from_process();
     if let Some(file) = &env.file {
         match fs::metadata(file) {
             Ok(meta) if meta.is_file() => {}
-            Ok(_) => {
-                return Err(format!(
-                    "SSL_CERT_FILE {}: not a regular file",
-                    file.display()
-                ))
-            }
-            Err(e) => {
-                return Err(format!(
-                    "SSL_CERT_FILE {}: {}",
-                    file.display(),
-                    io_words(&e)
-                ))
-            }
+            Ok(_) => return Err(at(FILE, file)(FileProblem::NotAFile)),
+            Err(e) => return Err(at(FILE, file)(FileProblem::Unreadable(io_words(&e)))),
         }
     }
     for dir in &env.dirs {
         match fs::metadata(dir) {
             Ok(meta) if meta.is_dir() => {}
-            Ok(_) => return Err(format!("SSL_CERT_DIR {}: not a directory", dir.display())),
-            Err(e) => return Err(format!("SSL_CERT_DIR {}: {}", dir.display(), io_words(&e))),
+            Ok(_) => return Err(at(DIR, dir)(FileProblem::NotADirectory)),
+            Err(e) => return Err(at(DIR, dir)(FileProblem::Unreadable(io_words(&e)))),
         }
     }
     Ok(())
@@ -158,15 +197,14 @@ pub struct Cacert {
 
 impl Cacert {
     /// Reads and checks the file; the error is one sentence naming it.
-    pub fn read(path: &Path) -> Result<Cacert, String> {
-        let label = format!("--cacert {}", path.display());
-        let bytes = read_bundle(path).map_err(|e| format!("{label}: {e}"))?;
-        let certs = pem_certificates(&bytes).map_err(|e| format!("{label}: {e}"))?;
+    pub fn read(path: &Path) -> Result<Cacert, TrustError> {
+        let problem = at(CACERT, path);
+        let certs = pem_certificates(&read_bundle(path).map_err(&problem)?).map_err(&problem)?;
         let mut roots = RootCertStore::empty();
         for cert in &certs {
             roots
                 .add(cert.clone())
-                .map_err(|e| format!("{label}: {}", super::tls::words(&e)))?;
+                .map_err(|e| problem(FileProblem::Refused(super::words(&e))))?;
         }
         Ok(Cacert {
             path: path.to_path_buf(),
@@ -178,7 +216,7 @@ impl Cacert {
 
 /// Builds the trust store from this process's environment and the machine, plus `--cacert`;
 /// the error is one sentence naming the file or variable at fault.
-pub fn trust_store(cacert: Option<&Cacert>) -> Result<TrustStore, String> {
+pub fn trust_store(cacert: Option<&Cacert>) -> Result<TrustStore, TrustError> {
     trust_store_from(&CertEnv::from_process(), cacert, &|| {
         rustls_native_certs::load_native_certs().certs
     })
@@ -189,12 +227,12 @@ fn trust_store_from(
     env: &CertEnv,
     cacert: Option<&Cacert>,
     system: &dyn Fn() -> Vec<CertificateDer<'static>>,
-) -> Result<TrustStore, String> {
+) -> Result<TrustStore, TrustError> {
     let mut roots = RootCertStore::empty();
     let from = if env.is_set() {
         roots.add_parsable_certificates(certificates_named_by(env)?);
         if roots.is_empty() {
-            return Err(format!("{env}: no certificate authority in it"));
+            return Err(TrustError::NoAuthority(env.clone()));
         }
         RootsFrom::Environment(env.clone())
     } else {
@@ -223,18 +261,15 @@ fn trust_store_from(
 /// The certificates of `SSL_CERT_FILE` (which must be a readable PEM bundle) and of every file in
 /// the `SSL_CERT_DIR` directories (which must exist; files in them that are not certificates are
 /// skipped, as OpenSSL does).
-fn certificates_named_by(env: &CertEnv) -> Result<Vec<CertificateDer<'static>>, String> {
+fn certificates_named_by(env: &CertEnv) -> Result<Vec<CertificateDer<'static>>, TrustError> {
     let mut certs = Vec::new();
     if let Some(file) = &env.file {
-        let label = format!("SSL_CERT_FILE {}", file.display());
-        certs.extend(
-            pem_certificates(&read_bundle(file).map_err(|e| format!("{label}: {e}"))?)
-                .map_err(|e| format!("{label}: {e}"))?,
-        );
+        let problem = at(FILE, file);
+        certs.extend(pem_certificates(&read_bundle(file).map_err(&problem)?).map_err(&problem)?);
     }
     for dir in &env.dirs {
-        let label = format!("SSL_CERT_DIR {}", dir.display());
-        let entries = fs::read_dir(dir).map_err(|e| format!("{label}: {}", io_words(&e)))?;
+        let entries =
+            fs::read_dir(dir).map_err(|e| at(DIR, dir)(FileProblem::Unreadable(io_words(&e))))?;
         for entry in entries.take(MAX_DIR_FILES).flatten() {
             let read = read_bundle(&entry.path()).ok();
             certs.extend(
@@ -249,17 +284,18 @@ fn certificates_named_by(env: &CertEnv) -> Result<Vec<CertificateDer<'static>>, 
     Ok(certs)
 }
 
-/// A regular file of at most [`MAX_BUNDLE_BYTES`]; the error is the second half of a sentence.
-fn read_bundle(path: &Path) -> Result<Vec<u8>, String> {
-    crate::text::file::read_bounded(path, MAX_BUNDLE_BYTES).map_err(|why| why.to_string())
+/// A regular file of at most [`MAX_BUNDLE_BYTES`].
+fn read_bundle(path: &Path) -> Result<Vec<u8>, FileProblem> {
+    crate::text::file::read_bounded(path, MAX_BUNDLE_BYTES)
+        .map_err(|why| FileProblem::Unreadable(why.to_string()))
 }
 
-fn pem_certificates(bytes: &[u8]) -> Result<Vec<CertificateDer<'static>>, String> {
+fn pem_certificates(bytes: &[u8]) -> Result<Vec<CertificateDer<'static>>, FileProblem> {
     let certs = CertificateDer::pem_slice_iter(bytes)
         .collect::<Result<Vec<_>, _>>()
-        .map_err(|_| "not a valid PEM file".to_string())?;
+        .map_err(|_| FileProblem::NotPem)?;
     if certs.is_empty() {
-        return Err("no certificate in the file".into());
+        return Err(FileProblem::NoCertificate);
     }
     Ok(certs)
 }

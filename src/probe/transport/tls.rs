@@ -16,7 +16,7 @@ use ureq::Error;
 use super::buffers::ProbeBuffers;
 
 use super::phase_log::{PhaseFailure, Recorder};
-use super::tls;
+use crate::probe::tls;
 
 /// TLS with our own rustls configuration, handshake completed (and timed) before the request.
 #[derive(Debug)]

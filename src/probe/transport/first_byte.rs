@@ -11,8 +11,8 @@ use ureq::Error;
 
 use super::buffers::ProbeBuffers;
 
-use super::head::{final_status_line, HeadEnd, Sniff};
 use super::phase_log::Recorder;
+use crate::probe::head::{final_status_line, HeadEnd, Sniff};
 
 /// The last link of the chain: wraps every connection to time the first byte of each answer,
 /// keep its raw status line, and make its head parseable (see [`FirstByteTransport`]).

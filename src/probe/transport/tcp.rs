@@ -13,8 +13,8 @@ use ureq::unversioned::transport::{
 use ureq::Error;
 
 use super::buffers::ProbeBuffers;
-use super::eyeballs::{self, Outcome, STAGGER};
 use super::phase_log::{PhaseFailure, Recorder};
+use crate::probe::eyeballs::{self, Outcome, STAGGER};
 
 /// Without a deadline of its own, a connection attempt gives up after this long.
 const NO_DEADLINE: Duration = Duration::from_secs(3600);
@@ -61,7 +61,7 @@ impl<In: Transport> Connector<In> for TimedTcpConnector {
             Err(error) => {
                 Recorder::add(&mut log.connect, started.elapsed());
                 // Out of descriptors or ports: the shortage is this machine's, not the server's.
-                if let Some(shortage) = super::failure::local_shortage(&error) {
+                if let Some(shortage) = crate::probe::failure::local_shortage(&error) {
                     log.failure = Some(PhaseFailure::Local {
                         detail: shortage.message,
                     });

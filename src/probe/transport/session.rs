@@ -1,5 +1,5 @@
-//! One probe's way out: an agent whose seams report to the probe's phase log, and what is left
-//! of its deadline.
+//! One request's way out: an agent whose seams report to the request's phase log, and what is
+//! left of its deadline.
 
 use std::io;
 use std::time::{Duration, Instant};
@@ -8,13 +8,13 @@ use ureq::unversioned::transport::{ConnectProxyConnector, Connector, SocksConnec
 use ureq::Agent;
 use url::Url;
 
-use super::failure::{self, ErrorKind, Failure, Stage};
 use super::first_byte::FirstByteConnector;
 use super::phase_log::Recorder;
 use super::resolve::TimedResolver;
 use super::tcp::TimedTcpConnector;
-use super::tls_transport::TimedTlsConnector;
-use super::{Client, Method};
+use super::tls::TimedTlsConnector;
+use crate::probe::failure::{self, ErrorKind, Failure, Stage};
+use crate::probe::{Client, Method};
 
 /// Response headers larger than this are a protocol failure, not a memory problem.
 const MAX_HEADER_BYTES: usize = 64 * 1024;
@@ -23,7 +23,7 @@ const MAX_INPUT_BYTES: usize = MAX_HEADER_BYTES + 4 * 1024;
 /// A request head is its URL, our headers and the user's; this much more is room to spare.
 const REQUEST_HEAD_ROOM: usize = 2 * 1024;
 
-pub(super) struct Session<'c> {
+pub(in crate::probe) struct Session<'c> {
     client: &'c Client,
     agent: Agent,
     pub recorder: Recorder,
@@ -44,32 +44,21 @@ impl<'c> Session<'c> {
         }
     }
 
-    /// Sends one request with what is left of the deadline; a failure is already in words.
+    /// Sends one request with what is left of the deadline, with a body when given; a failure
+    /// is already in words.
     pub fn send(
         &self,
         url: &Url,
         method: Method,
         headers: &[(String, String)],
-    ) -> Result<ureq::http::Response<ureq::Body>, Failure> {
-        let builder = match method {
-            Method::Get => ureq::http::Request::get(bare(url).as_str()),
-            Method::Head => ureq::http::Request::head(bare(url).as_str()),
-        };
-        self.run(url, with_headers(builder, headers).body(()))
-    }
-
-    /// Sends one request of any method, with a body when given: for APIs, not for targets.
-    pub fn call(
-        &self,
-        url: &Url,
-        method: &str,
-        headers: &[(String, String)],
         body: Option<&[u8]>,
     ) -> Result<ureq::http::Response<ureq::Body>, Failure> {
-        let builder = ureq::http::Request::builder()
-            .method(method)
+        let mut builder = ureq::http::Request::builder()
+            .method(method.as_str())
             .uri(bare(url).as_str());
-        let builder = with_headers(builder, headers);
+        for (name, value) in headers {
+            builder = builder.header(name.as_str(), value.as_str());
+        }
         match body {
             Some(body) => self.run(url, builder.body(body)),
             None => self.run(url, builder.body(())),
@@ -104,7 +93,7 @@ impl<'c> Session<'c> {
                 .sum::<usize>();
         let socks = proxy
             .as_ref()
-            .filter(|p| super::proxy::is_socks(p))
+            .filter(|p| crate::probe::proxy::is_socks(p))
             .map(|p| format!("{}:{}", p.host(), p.port()));
         let request = self
             .agent
@@ -138,22 +127,12 @@ impl<'c> Session<'c> {
 }
 
 /// The URL as sent: no user, no password, no fragment.
-pub(super) fn bare(url: &Url) -> Url {
+pub(in crate::probe) fn bare(url: &Url) -> Url {
     let mut bare = url.clone();
     let _ = bare.set_username("");
     let _ = bare.set_password(None);
     bare.set_fragment(None);
     bare
-}
-
-fn with_headers(
-    mut builder: ureq::http::request::Builder,
-    headers: &[(String, String)],
-) -> ureq::http::request::Builder {
-    for (name, value) in headers {
-        builder = builder.header(name.as_str(), value.as_str());
-    }
-    builder
 }
 
 /// An agent whose seams report to this probe's recorder. Redirects are ours to follow.

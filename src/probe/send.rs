@@ -1,0 +1,103 @@
+//! The one way out: a request in, a response out, whatever happens on the way.
+
+use std::io::Read;
+use std::time::SystemTime;
+
+use super::auth::OwnHeaders;
+use super::body::{body_has, WALL_SNIFF_BYTES};
+use super::bot_wall;
+use super::failure::Stage;
+use super::redirect::{self, Arrival, Route};
+use super::request::{ReadBody, Request};
+use super::response::{Response, Timings};
+use super::transport::session::{self, Session};
+use super::{Client, Method};
+
+/// Sends `request` through `client`, follows redirects if asked, and reads as much of the body
+/// as asked, all within the request's deadline. Never fails: whatever happens is in the
+/// response.
+pub fn send(client: &Client, request: &Request) -> Response {
+    let started_at = SystemTime::now();
+    let session = Session::new(client, request.timeout.unwrap_or(client.timeout));
+    let first = match request.send_credentials {
+        true => request.url.clone(),
+        false => session::bare(&request.url),
+    };
+    let own_headers = OwnHeaders::of(&first, &request.headers);
+    let walk = redirect::walk(
+        &session,
+        Route {
+            url: request.url.clone(),
+            method: request.method,
+            body: request.body.as_deref(),
+            head_falls_back_to_get: request.head_falls_back_to_get,
+            follow_redirects: request.follow_redirects,
+            own_headers: &own_headers,
+            all_headers: request.all_headers,
+        },
+    );
+    let mut seen = Response::started(started_at);
+    seen.answer = walk.last_redirect;
+    seen.redirects = walk.redirects;
+    // A challenge page's start is read after the answer: that is ours, not the service's time.
+    let mut answered_after = None;
+
+    match walk.end {
+        Err(why) => seen.failure = Some(why),
+        Ok(Arrival {
+            mut response,
+            method,
+            answer,
+        }) => {
+            let status = answer.status;
+            let could_be_a_wall = bot_wall::may_be_a_wall(status);
+            let reader = response.body_mut().as_reader();
+            let read = match &request.read {
+                ReadBody::Upto(limit) => reader
+                    .take(*limit as u64 + 1)
+                    .read_to_end(&mut seen.body)
+                    .map(drop)
+                    .map_err(ureq::Error::from),
+                ReadBody::Find(needle) if method == Method::Get => {
+                    body_has(reader, needle.as_bytes(), &mut seen.body)
+                        .map(|found| seen.body_contains = Some(found))
+                }
+                _ if could_be_a_wall && method == Method::Get => {
+                    answered_after = Some(session.start.elapsed());
+                    // The answer stands whatever the body does; a broken body only leaves
+                    // less to look at.
+                    let _ = reader.take(WALL_SNIFF_BYTES).read_to_end(&mut seen.body);
+                    Ok(())
+                }
+                _ => Ok(()),
+            };
+            if let Err(error) = read {
+                seen.failure = Some(session.classify(&error, Stage::Body));
+            }
+            if could_be_a_wall {
+                let start = seen.body.len().min(WALL_SNIFF_BYTES as usize);
+                seen.bot_wall = bot_wall::vendor(status, &answer.headers, &seen.body[..start]);
+            }
+            // A probe's reading only decides the wall and `--contains`; the response may be
+            // kept a while (the last of every target), its body need not.
+            if !matches!(request.read, ReadBody::Upto(_)) {
+                seen.body = Vec::new();
+            }
+            seen.answer = Some(answer);
+        }
+    }
+
+    let log = session.recorder.snapshot();
+    seen.timings = Timings {
+        dns: log.dns,
+        connect: log.connect,
+        tls: log.tls,
+        first_byte: log.first_byte,
+        total: answered_after.unwrap_or_else(|| session.start.elapsed()),
+    };
+    seen.trust = client.trust.clone().filter(|_| log.tls.is_some());
+    seen.certificate = log.certificate;
+    seen.address = log.address;
+    seen.attempts = log.attempts;
+    seen
+}
