@@ -4,7 +4,6 @@
 //! [`engine`] (probe, status page, your side, elsewhere) -> [`verdict`] -> [`report`]s and an
 //! exit code.
 
-pub mod catalog_check;
 pub mod cli;
 pub mod elsewhere;
 pub mod engine;
