@@ -14,7 +14,6 @@ use crate::engine::check::{self, Checks};
 use crate::engine::monitor;
 use crate::engine::pool::Capacity;
 use crate::exit::{BadInput, BAD_INPUT};
-use crate::probe::dns_seam::FixedDns;
 use crate::probe::trust::Cacert;
 use crate::probe::{self, Client, ProxyEnv};
 use crate::report;
@@ -172,7 +171,7 @@ fn client(connection: &Connection, cacert: Option<&Cacert>) -> Result<Client, Ba
         headers: connection.headers.clone(),
         proxies: ProxyEnv::from_env().map_err(BadInput)?,
         pins: connection.pins.clone(),
-        fixed_dns: FixedDns::from_env().map_err(BadInput)?.map(Arc::new),
+        fixed_dns: connection.fixed_dns.clone().map(Arc::new),
     })
 }
 

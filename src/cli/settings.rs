@@ -16,6 +16,7 @@ use crate::engine::monitor::Schedule;
 use crate::exit::BadInput;
 use crate::just_me::connectivity::{self, Reference};
 use crate::just_me::public_dns;
+use crate::probe::dns_seam::FixedDns;
 use crate::probe::pins::Pins;
 use crate::probe::{self, Method};
 use crate::report::hook::Hook;
@@ -52,6 +53,8 @@ pub struct Connection {
     pub ip_family: IpFamily,
     pub headers: Vec<(String, String)>,
     pub pins: Pins,
+    /// The resolver's test seam (`--test-dns`); `None` in real use.
+    pub fixed_dns: Option<FixedDns>,
 }
 
 /// `--from`: where else to probe from, and the API settings of the config file (the
@@ -186,6 +189,7 @@ impl Settings {
                 ip_family,
                 headers,
                 pins,
+                fixed_dns: typed.test_dns.clone(),
             },
             overrides: Overrides {
                 method,
