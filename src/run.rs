@@ -78,6 +78,8 @@ fn run() -> anyhow::Result<u8> {
         })?
     };
     let settings = Settings::resolve(typed, merged, config)?;
+    // The one switch of the whole program's colour: the `colored` crate paints by it.
+    colored::control::set_override(settings.output.color);
     let stdout = io::stdout();
     let targets = match settings.mode {
         Mode::Generate(what) => {

@@ -355,15 +355,14 @@ fn parse_header(text: &str) -> Result<(String, String), BadInput> {
     Ok((name.to_string(), value.to_string()))
 }
 
-/// The format, and what the terminal allows. Colour is decided here, once, for the whole
-/// program: the `colored` crate paints every word from then on.
+/// The format, and what the terminal allows. Whether to paint is decided here, once; `run`
+/// tells the `colored` crate, which paints every word from then on.
 fn output(typed: &Cli, merged: &Cli) -> Result<Output, BadInput> {
     let format = format(typed, merged)?;
     let color = wants_color(
         merged.color.unwrap_or(ColorWhen::Auto),
         std::io::stdout().is_terminal(),
     );
-    colored::control::set_override(color);
     let dumb = std::env::var_os("TERM").is_some_and(|t| t == "dumb");
     Ok(Output {
         format,
