@@ -2,6 +2,9 @@
 //! strings safe to show. The fuzz targets (`fuzz/`) feed these checks arbitrary bytes; the
 //! test suite replays every input the fuzzers ever found through them. Each check panics when
 //! the parser breaks its promise.
+//!
+//! Not part of a user's build: the module exists under `cfg(test)`, under cargo-fuzz's
+//! `--cfg fuzzing`, and with the `testing` feature, which the integration tests turn on.
 
 use std::path::Path;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};

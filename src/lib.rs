@@ -4,11 +4,12 @@
 //! [`engine`] (probe, status page, your side, elsewhere) -> [`verdict`] -> [`report`]s and an
 //! exit code.
 
-pub mod catalog_check;
 pub mod cli;
 pub mod elsewhere;
 pub mod engine;
 pub mod exit;
+/// Checks for the fuzz targets and the tests, never in a user's build.
+#[cfg(any(test, fuzzing, feature = "testing"))]
 #[doc(hidden)]
 pub mod invariants;
 pub mod just_me;

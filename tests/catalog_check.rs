@@ -1,12 +1,17 @@
 //! The catalog checker against local fakes of rows that rotted: a probe that moved to another
 //! host, one behind a bot wall, one that fails with 5xx, a status page that moved, one in
 //! another format than declared, and a component renamed.
+//!
+//! The checker is a maintainer's tool that lives with its example; its source is included here.
 
 mod support;
 
+#[path = "../examples/catalog-check/check.rs"]
+mod catalog_check;
+
 use std::time::Duration;
 
-use isitdown::catalog_check::{self, Finding};
+use catalog_check::Finding;
 use isitdown::probe::{Client, ProxyEnv};
 use isitdown::target::catalog::{self, Catalog};
 use support::*;

@@ -5,7 +5,6 @@ mod support;
 
 use std::time::{Duration, Instant};
 
-use isitdown::catalog_check;
 use isitdown::elsewhere::globalping::{
     measure, Api, Elsewhere, Locations, MeasurementRequest, Rules, State,
 };
@@ -15,7 +14,7 @@ use url::Url;
 
 /// The crate's own client, with no proxies from the environment: the fake is on the loopback.
 fn send(request: &Request) -> Response {
-    match catalog_check::client(Duration::from_secs(5), ProxyEnv::default()) {
+    match probe::Client::with_machine_trust(Duration::from_secs(5), ProxyEnv::default()) {
         Ok(client) => probe::send(&client, request),
         Err(e) => panic!("a client for the loopback: {e}"),
     }

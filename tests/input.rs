@@ -385,6 +385,33 @@ fn completions_and_the_man_page_are_generated() {
 }
 
 #[test]
+fn the_test_seam_shows_nowhere_a_user_looks() {
+    let help = isitdown().arg("--help").output().unwrap();
+    assert!(!String::from_utf8_lossy(&help.stdout).contains("test-dns"));
+    for what in ["bash", "zsh", "fish", "powershell", "elvish", "man"] {
+        let generated = isitdown().args(["--generate", what]).output().unwrap();
+        assert!(
+            !String::from_utf8_lossy(&generated.stdout).contains("test-dns"),
+            "{what}"
+        );
+    }
+    // Nor can a config file set it.
+    isitdown_with_config("[defaults]\ntest_dns = \"example.com=127.0.0.1\"\n")
+        .arg("https://127.0.0.1:9/")
+        .assert()
+        .code(64)
+        .stderr(predicate::str::contains("test_dns: not an isitdown option"));
+    // A malformed value is bad input, before anything is probed.
+    isitdown()
+        .args(["--test-dns", "example.com", "https://127.0.0.1:9/"])
+        .assert()
+        .code(64)
+        .stderr(predicate::str::contains(
+            "'example.com' is not NAME=ADDR[,ADDR...]",
+        ));
+}
+
+#[test]
 fn nagios_and_prometheus_formats() {
     let server = TestServer::start();
     isitdown()

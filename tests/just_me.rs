@@ -1,5 +1,5 @@
 //! Just me? Causes on the user's side, end to end: DNS that lies (through the resolver's test
-//! seam, ISITDOWN_TEST_DNS), DNS that fails next to a public DNS fake, the machine's trust store
+//! seam, the hidden --test-dns flag), DNS that fails next to a public DNS fake, the machine's trust store
 //! (SSL_CERT_FILE, SSL_CERT_DIR), and TLS inspection.
 
 mod support;
@@ -8,7 +8,9 @@ use serde_json::Value;
 use support::*;
 
 /// The resolver's test seam: these names and addresses are the whole DNS.
-const TEST_DNS: &str = "ISITDOWN_TEST_DNS";
+fn test_dns(spec: &str) -> String {
+    format!("--test-dns={spec}")
+}
 
 #[test]
 fn a_public_name_answered_with_a_blocking_address_is_named_not_connected() {
@@ -18,7 +20,7 @@ fn a_public_name_answered_with_a_blocking_address_is_named_not_connected() {
     for answer in ["0.0.0.0", "127.0.0.1"] {
         let (code, probe) = probe_json(
             isitdown_with_config("[connectivity]\nreferences = []\n")
-                .env(TEST_DNS, format!("chatgpt.example={answer}"))
+                .arg(test_dns(&format!("chatgpt.example={answer}")))
                 .arg(&url),
         );
         assert_eq!(code, 3, "{probe}");
@@ -37,7 +39,7 @@ fn a_public_name_answered_with_a_blocking_address_is_named_not_connected() {
     // Pinned, the same name goes where it was asked to, blocked by DNS or not.
     let (code, probe) = probe_json(
         isitdown()
-            .env(TEST_DNS, "chatgpt.example=0.0.0.0")
+            .arg(test_dns("chatgpt.example=0.0.0.0"))
             .args(["--resolve", &format!("chatgpt.example:{port}:127.0.0.1")])
             .arg(&url),
     );
@@ -50,7 +52,7 @@ fn a_public_name_answered_with_a_blocking_address_is_named_not_connected() {
 fn a_blocked_name_reads_the_same_in_every_format() {
     let run = |format: &str| {
         let output = isitdown_with_config("[connectivity]\nreferences = []\n")
-            .env(TEST_DNS, "chatgpt.example=0.0.0.0")
+            .arg(test_dns("chatgpt.example=0.0.0.0"))
             .args(["--format", format, "https://chatgpt.example/"])
             .output()
             .expect("isitdown runs");
@@ -76,7 +78,7 @@ fn probe_unresolvable(resolver: &str, references: &str) -> (i32, Value) {
     let config = format!("[connectivity]\nreferences = [{references}]\ndns = [\"{resolver}\"]\n");
     probe_json(
         isitdown_with_config(&config)
-            .env(TEST_DNS, "")
+            .arg(test_dns(""))
             .arg("https://chatgpt.example/"),
     )
 }
@@ -134,7 +136,7 @@ fn a_name_public_dns_does_not_know_either_is_down() {
         "[connectivity]\nreferences = [\"{DEAD_REFERENCE}\"]\ndns = [\"{}\"]\n",
         resolver.url("/dns-query")
     ))
-    .env(TEST_DNS, "")
+    .arg(test_dns(""))
     .arg("https://chatgpt.example/")
     .output()
     .expect("isitdown runs");
@@ -184,7 +186,7 @@ fn an_empty_resolver_list_asks_no_public_dns() {
         isitdown_with_config(&format!(
             "[connectivity]\nreferences = [\"{DEAD_REFERENCE}\"]\ndns = []\n"
         ))
-        .env(TEST_DNS, "")
+        .arg(test_dns(""))
         .arg("https://chatgpt.example/"),
     );
     assert_eq!(code, 3, "{probe}");

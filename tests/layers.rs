@@ -18,8 +18,8 @@ const LAYERS: &[&[&str]] = &[
     &["verdict"],
     // The same probe made from elsewhere, judged by the same judge.
     &["elsewhere"],
-    // Every target checked on a schedule; the catalog checked against the services.
-    &["engine", "catalog_check"],
+    // Every target checked on a schedule.
+    &["engine"],
     // What people, scripts and monitoring systems read, and the commands run on a change.
     &["report"],
     // The command line and the config file, resolved into settings.

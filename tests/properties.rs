@@ -86,6 +86,16 @@ proptest! {
     }
 
     #[test]
+    fn any_feed_keeps_its_promises(body in proptest::collection::vec(any::<u8>(), 0..2048)) {
+        // The first byte picks the format: 8 is a feed.
+        let mut data = vec![8];
+        data.extend(b"<rss version=\"2.0\"><channel><item><title>");
+        data.extend(body);
+        data.extend(b"</title></item></channel></rss>");
+        isitdown::invariants::status_page(&data);
+    }
+
+    #[test]
     fn any_status_page_keeps_its_promises(format in any::<u8>(), name in any::<String>(), status in any::<String>()) {
         let page = json!({"page": {"name": name}, "status": {"indicator": status, "description": name},
             "incidents": [{"name": name, "status": status, "impact": status, "shortlink": name,

@@ -274,7 +274,7 @@ fn default_as_args(key: &str, value: &toml::Value) -> Result<Vec<OsString>, Stri
     if NOT_DEFAULTS.contains(&long.as_str()) {
         return Err("this option cannot be a default".into());
     }
-    let command = cli::command();
+    let command = cli::public_command();
     let arg = command
         .get_arguments()
         .find(|a| a.get_long() == Some(long.as_str()))

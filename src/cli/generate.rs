@@ -22,7 +22,7 @@ pub fn write(what: Generate, catalog: &Catalog, out: &mut dyn Write) -> io::Resu
     };
     // clap_complete panics on a failed write; into memory first, then out like everything else.
     let mut script = Vec::new();
-    clap_complete::generate(shell, &mut cli::command(), "isitdown", &mut script);
+    clap_complete::generate(shell, &mut cli::public_command(), "isitdown", &mut script);
     let script = String::from_utf8_lossy(&script);
     let mut words = target_words(catalog, "");
     words.extend(target_words(catalog, "@"));
@@ -63,7 +63,7 @@ pub fn target_words(catalog: &Catalog, prefix: &str) -> Vec<String> {
 /// Every spelling of every option that takes a value: after one of them, a word is its value,
 /// not a target.
 fn options_taking_values() -> Vec<String> {
-    let command = cli::command();
+    let command = cli::public_command();
     let mut spellings = Vec::new();
     for arg in command.get_arguments() {
         if arg.is_positional() || !arg.get_action().takes_values() {
@@ -172,7 +172,7 @@ complete -c isitdown -f -n __isitdown_wants_target -a '(__isitdown_targets)'
 /// clap's page without its help epilogue, and with EXIT STATUS, ENVIRONMENT, FILES and
 /// EXAMPLES before VERSION.
 fn man(out: &mut dyn Write) -> io::Result<()> {
-    let command = cli::command().after_help(None::<&str>);
+    let command = cli::public_command().after_help(None::<&str>);
     let mut page = Vec::new();
     clap_mangen::Man::new(command).render(&mut page)?;
     let page = String::from_utf8_lossy(&page);

@@ -14,6 +14,7 @@ use std::ffi::OsString;
 use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::{ArgAction, Command, CommandFactory, FromArgMatches, Parser, ValueEnum};
 
+use crate::probe::dns::seam::FixedDns;
 use crate::probe::Method;
 use crate::report::Format;
 use crate::target::expect::StatusSet;
@@ -187,6 +188,11 @@ pub struct Cli {
     /// Print the targets that start with PREFIX, one a line (for completion scripts)
     #[arg(long, hide = true, value_name = "PREFIX", allow_hyphen_values = true)]
     pub complete_targets: Option<String>,
+
+    /// The resolver's test seam, from the hidden `--test-dns` (see `probe::dns::seam`). Only
+    /// [`command`] knows that flag: no help, completion script, man page or `[defaults]` does.
+    #[arg(skip)]
+    pub test_dns: Option<FixedDns>,
 }
 
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -212,11 +218,27 @@ pub enum Generate {
     Man,
 }
 
-/// The command as users see it, plus a hidden negation for every switch (`--no-quiet`,
-/// `--status-page`), so that a switch the config file sets can be unset for one run.
-/// An option given twice keeps its last value: that is how the command line overrides
-/// `[defaults]`, which are put in front of it.
+/// The id and long name of the resolver's test seam.
+const TEST_DNS: &str = "test-dns";
+
+/// The command line that is parsed: [`public_command`] and the hidden test seam
+/// `--test-dns NAME=ADDR[,ADDR...];...` (see `probe::dns::seam`).
 pub fn command() -> Command {
+    public_command().arg(
+        clap::Arg::new(TEST_DNS)
+            .long(TEST_DNS)
+            .value_name("SPEC")
+            .help("Test seam: these names and addresses are the whole DNS")
+            .value_parser(FixedDns::parse)
+            .hide(true),
+    )
+}
+
+/// The command as users see it (help, completion scripts, man page, `[defaults]`), plus a
+/// hidden negation for every switch (`--no-quiet`, `--status-page`), so that a switch the
+/// config file sets can be unset for one run. An option given twice keeps its last value:
+/// that is how the command line overrides `[defaults]`, which are put in front of it.
+pub fn public_command() -> Command {
     let mut command = Cli::command().args_override_self(true);
     let longs: Vec<String> = command
         .get_arguments()
@@ -254,7 +276,13 @@ pub fn command() -> Command {
 /// Parses words as the command line; `-4` and `-6` together are an error here.
 pub fn parse(words: impl IntoIterator<Item = OsString>) -> Result<Cli, clap::Error> {
     let mut matches = command().try_get_matches_from(words)?;
-    Cli::from_arg_matches_mut(&mut matches)
+    from_matches(&mut matches)
+}
+
+fn from_matches(matches: &mut clap::ArgMatches) -> Result<Cli, clap::Error> {
+    let mut cli = Cli::from_arg_matches_mut(matches)?;
+    cli.test_dns = matches.remove_one::<FixedDns>(TEST_DNS);
+    Ok(cli)
 }
 
 /// Parses `[defaults]` (already checked on their own) with the command line after them: the
@@ -271,7 +299,7 @@ pub fn parse_layered(defaults: &[OsString], argv: &[OsString]) -> Result<Cli, cl
         .mut_arg("ipv4", |a| a.overrides_with("ipv6"))
         .mut_arg("ipv6", |a| a.overrides_with("ipv4"))
         .try_get_matches_from(words)?;
-    Cli::from_arg_matches_mut(&mut matches)
+    from_matches(&mut matches)
 }
 
 /// clap's error as one line: what is wrong, built from the error's kind and context, with the

@@ -17,6 +17,7 @@ use crate::exit::BadInput;
 use crate::just_me::connectivity::{self, Reference};
 use crate::just_me::public_dns;
 use crate::probe::dns::pins::Pins;
+use crate::probe::dns::seam::FixedDns;
 use crate::probe::{self, Method, ReadBody};
 use crate::report::hook::Hook;
 use crate::report::{Format, Output};
@@ -52,6 +53,8 @@ pub struct Connection {
     pub ip_family: IpFamily,
     pub headers: Vec<(String, String)>,
     pub pins: Pins,
+    /// The resolver's test seam (`--test-dns`); `None` in real use.
+    pub fixed_dns: Option<FixedDns>,
 }
 
 /// `--from`: where else to probe from, and the API settings of the config file (the
@@ -186,6 +189,7 @@ impl Settings {
                 ip_family,
                 headers,
                 pins,
+                fixed_dns: typed.test_dns.clone(),
             },
             overrides: Overrides {
                 method,
@@ -345,15 +349,14 @@ fn parse_header(text: &str) -> Result<(String, String), BadInput> {
     Ok((name.to_string(), value.to_string()))
 }
 
-/// The format, and what the terminal allows. Colour is decided here, once, for the whole
-/// program: the `colored` crate paints every word from then on.
+/// The format, and what the terminal allows. Whether to paint is decided here, once; `run`
+/// tells the `colored` crate, which paints every word from then on.
 fn output(typed: &Cli, merged: &Cli) -> Result<Output, BadInput> {
     let format = format(typed, merged)?;
     let color = wants_color(
         merged.color.unwrap_or(ColorWhen::Auto),
         std::io::stdout().is_terminal(),
     );
-    colored::control::set_override(color);
     let dumb = std::env::var_os("TERM").is_some_and(|t| t == "dumb");
     Ok(Output {
         format,

@@ -66,6 +66,26 @@ pub struct Client {
     pub fixed_dns: Option<Arc<dns::seam::FixedDns>>,
 }
 
+impl Client {
+    /// A client that trusts what this machine trusts, with no pins and the proxies given: the
+    /// way out for tools beside the probes (the catalog checker, tests of the API clients).
+    pub fn with_machine_trust(
+        timeout: Duration,
+        proxies: ProxyEnv,
+    ) -> Result<Client, tls::TrustError> {
+        let (tls, trust) = tls::client_config(false, None)?;
+        Ok(Client {
+            tls,
+            trust,
+            timeout,
+            ip_family: IpFamily::Any,
+            proxies,
+            pins: dns::pins::Pins::default(),
+            fixed_dns: None,
+        })
+    }
+}
+
 /// The request methods. HEAD asks for the answer without its body; POST is for APIs, never a
 /// target's method.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, clap::ValueEnum)]

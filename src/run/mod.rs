@@ -16,7 +16,6 @@ use crate::engine::check::Checks;
 use crate::engine::pool::Capacity;
 use crate::engine::{Engine, Stop};
 use crate::exit::{BadInput, BAD_INPUT};
-use crate::probe::dns::seam::FixedDns;
 use crate::probe::tls::trust::Cacert;
 use crate::probe::{self, Client, ProxyEnv};
 use crate::report;
@@ -81,6 +80,8 @@ fn run() -> anyhow::Result<u8> {
         })?
     };
     let settings = Settings::resolve(typed, merged, config)?;
+    // The one switch of the whole program's colour: the `colored` crate paints by it.
+    colored::control::set_override(settings.output.color);
     let stdout = io::stdout();
     let targets = match settings.mode {
         Mode::Generate(what) => {
@@ -176,7 +177,7 @@ fn client(connection: &Connection, cacert: Option<&Cacert>) -> Result<Client, Ba
         ip_family: connection.ip_family,
         proxies: ProxyEnv::from_env().map_err(BadInput)?,
         pins: connection.pins.clone(),
-        fixed_dns: FixedDns::from_env().map_err(BadInput)?.map(Arc::new),
+        fixed_dns: connection.fixed_dns.clone().map(Arc::new),
     })
 }
 

@@ -2,6 +2,8 @@
 //! state, only posts: its latest entries are context, and an entry counts as trouble only
 //! while it is open (nothing in it says "resolved") and fresh (updated within two hours).
 
+mod posts;
+
 use std::time::{Duration, SystemTime};
 
 use super::{Entry, Incident, Page, Severity};
@@ -12,30 +14,22 @@ const FRESH_FOR: Duration = Duration::from_secs(2 * 3600);
 /// The entries kept as context.
 const LATEST: usize = 3;
 
-/// Parses a feed, judged at `now`. Anything that is not a feed is `None`.
+/// Parses a feed, judged at `now`. Anything that is not a feed is `None`; a post without a
+/// title is left out.
 pub fn read(body: &[u8], now: SystemTime) -> Option<Page> {
-    let feed = feed_rs::parser::parse(body).ok()?;
-    let mut entries: Vec<(Entry, bool)> = feed
-        .entries
+    let mut entries: Vec<(Entry, bool)> = posts::read(body)?
         .into_iter()
-        .filter_map(|entry| {
-            let title = entry
+        .filter_map(|post| {
+            let title = post
                 .title
-                .map(|t| sanitize::text(t.content.trim(), sanitize::SENTENCE))?;
-            let text = entry
-                .summary
-                .map(|s| s.content)
-                .or_else(|| entry.content.and_then(|c| c.body))
-                .unwrap_or_default();
+                .map(|t| sanitize::text(t.trim(), sanitize::SENTENCE))
+                .filter(|t| !t.is_empty())?;
+            let text = post.summary.or(post.content).unwrap_or_default();
             let resolved = format!("{title} {text}")
                 .to_lowercase()
                 .contains("resolved");
-            let updated = entry.updated.or(entry.published).map(SystemTime::from);
-            let url = entry
-                .links
-                .into_iter()
-                .next()
-                .map(|link| sanitize::text(&link.href, sanitize::URL));
+            let updated = post.updated.or(post.published);
+            let url = post.link.map(|link| sanitize::text(&link, sanitize::URL));
             Some((
                 Entry {
                     title,
@@ -161,6 +155,64 @@ mod tests {
         assert_eq!(page.incidents.len(), 1);
         let later = read(ATOM.as_bytes(), at("2026-09-22T11:30:00Z")).unwrap();
         assert!(later.incidents.is_empty());
+    }
+
+    /// Shaped like real feeds: Atlassian Statuspage's `history.rss` and `history.atom`, and
+    /// Azure's status feed, quiet (an empty channel) and with an event (dates in RFC 822 with a
+    /// `Z` zone, the description in CDATA, an Atom `updated` beside `pubDate`).
+    const STATUSPAGE_RSS: &str = include_str!("feed/fixtures/statuspage-history.rss");
+    const STATUSPAGE_ATOM: &str = include_str!("feed/fixtures/statuspage-history.atom");
+    const AZURE_QUIET: &str = include_str!("feed/fixtures/azure-quiet.rss");
+    const AZURE_ACTIVE: &str = include_str!("feed/fixtures/azure-active.rss");
+
+    #[test]
+    fn statuspage_history_feeds_read_alike() {
+        let now = at("2026-09-23T11:00:00Z");
+        let rss = read(STATUSPAGE_RSS.as_bytes(), now).unwrap();
+        let atom = read(STATUSPAGE_ATOM.as_bytes(), now).unwrap();
+        for page in [&rss, &atom] {
+            let names: Vec<&str> = page.incidents.iter().map(|i| i.name.as_str()).collect();
+            assert_eq!(names, ["Elevated error rates for chat completions"]);
+            assert_eq!(
+                page.incidents[0].url.as_deref(),
+                Some("https://status.example.com/incidents/k3j9x1m2")
+            );
+            assert_eq!(
+                page.description.as_deref(),
+                Some("Elevated error rates for chat completions")
+            );
+            assert_eq!(page.overall, Severity::Minor);
+        }
+        // RSS has only the time of the first post; Atom has the latest update.
+        assert_eq!(rss.latest[0].updated, Some(at("2026-09-23T10:12:44Z")));
+        assert_eq!(atom.latest[0].updated, Some(at("2026-09-23T10:41:03Z")));
+        let titles: Vec<&str> = rss.latest.iter().map(|e| e.title.as_str()).collect();
+        assert_eq!(
+            titles,
+            [
+                "Elevated error rates for chat completions",
+                "Scheduled maintenance of the billing database",
+                "Login failures for SSO users"
+            ]
+        );
+    }
+
+    #[test]
+    fn azure_s_feed_is_read_quiet_and_active() {
+        let now = at("2026-09-23T11:00:00Z");
+        let quiet = read(AZURE_QUIET.as_bytes(), now).unwrap();
+        assert!(quiet.latest.is_empty() && quiet.incidents.is_empty());
+        assert_eq!(quiet.overall, Severity::Operational);
+        let active = read(AZURE_ACTIVE.as_bytes(), now).unwrap();
+        assert_eq!(
+            active.incidents[0].name,
+            "Azure Front Door - Intermittent connectivity issues \u{2013} West Europe"
+        );
+        assert_eq!(active.latest[0].updated, Some(at("2026-09-23T10:44:00Z")));
+        assert_eq!(
+            active.latest[0].url.as_deref(),
+            Some("https://azure.status.microsoft/en-us/status")
+        );
     }
 
     #[test]

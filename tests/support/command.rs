@@ -57,7 +57,6 @@ pub const UNSEALED_ENV: &[&str] = &[
     // This machine's own trust store is not the tests' (see tests/just_me.rs).
     "SSL_CERT_FILE",
     "SSL_CERT_DIR",
-    "ISITDOWN_TEST_DNS",
 ];
 
 /// Writes `toml` as a config file whose connectivity check never leaves this machine: a dead

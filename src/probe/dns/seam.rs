@@ -1,39 +1,32 @@
-//! A test seam, not a feature: `ISITDOWN_TEST_DNS` makes the resolver answer fixed addresses as
-//! if DNS had given them, so that the end-to-end tests can show a DNS server that lies (a blocked
-//! name answered with `0.0.0.0`) or fails (no such name) without asking any real one.
+//! A test seam, not a feature: the hidden command-line flag `--test-dns SPEC` makes the resolver
+//! answer fixed addresses as if DNS had given them, so that the end-to-end tests can show a DNS
+//! server that lies (a blocked name answered with `0.0.0.0`) or fails (no such name) without
+//! asking any real one.
 //!
 //! Unlike `--resolve`, these answers go through everything a DNS answer goes through: they are
-//! timed as DNS and checked for blocking addresses. While it is set, it is the whole DNS: a name
-//! it does not list has no address, so a test can never reach a real DNS server by mistake.
+//! timed as DNS and checked for blocking addresses. While it is given, it is the whole DNS: a
+//! name it does not list has no address, so a test can never reach a real DNS server by mistake.
+//!
+//! It is a flag rather than an environment variable so that nothing a user's environment holds
+//! can replace their DNS: only a command line that names it does. The flag is hidden from the
+//! help, the completion scripts, the man page and `[defaults]` (see `cli::command`).
 //!
 //! The value: `NAME=ADDR[,ADDR...]` entries separated by `;`; `NAME=` (no address) is a name
-//! that does not exist.
+//! that does not exist; an empty value: no name exists.
 
 use std::net::IpAddr;
-
-/// The environment variable the seam reads.
-pub const VARIABLE: &str = "ISITDOWN_TEST_DNS";
 
 /// Fixed answers, by name (lowercase, no trailing dot).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FixedDns(Vec<(String, Vec<IpAddr>)>);
 
 impl FixedDns {
-    /// The seam as this process's environment sets it; `None` when it is not set.
-    pub fn from_env() -> Result<Option<FixedDns>, String> {
-        match std::env::var(VARIABLE) {
-            Ok(text) => FixedDns::parse(&text).map(Some),
-            Err(std::env::VarError::NotPresent) => Ok(None),
-            Err(std::env::VarError::NotUnicode(_)) => Err(format!("{VARIABLE} is not UTF-8")),
-        }
-    }
-
     pub fn parse(text: &str) -> Result<FixedDns, String> {
         let mut answers = Vec::new();
         for entry in text.split(';').map(str::trim).filter(|e| !e.is_empty()) {
             let wrong = || {
                 format!(
-                    "{VARIABLE}: '{}' is not NAME=ADDR[,ADDR...]",
+                    "'{}' is not NAME=ADDR[,ADDR...]",
                     crate::text::sanitize::for_terminal(entry)
                 )
             };

@@ -3,7 +3,9 @@
 //! wall or a 5xx; a page that moved, is not in its declared format, or no longer lists the
 //! components a row names (the closest names are suggested).
 //!
-//! Run on a connected machine with `cargo run --release --example catalog-check`.
+//! Run on a connected machine with `cargo run --release --example catalog-check`. A maintainer's
+//! tool, not part of isitdown: it lives beside the example that runs it, and
+//! `tests/catalog_check.rs` includes this file to test it against local fakes.
 
 use std::io::{self, Write};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -13,10 +15,12 @@ use std::time::Duration;
 
 use url::Url;
 
-use crate::probe::{self, Client, Method, ProxyEnv, ReadBody, Request, Response};
-use crate::status_page::{self, Source};
-use crate::target::catalog::{self, Catalog, Service, StatusFormat};
-use crate::target::expect::StatusSet;
+use isitdown::exit::BAD_INPUT;
+use isitdown::probe::{self, Client, Method, ProxyEnv, ReadBody, Request, Response};
+use isitdown::status_page::{self, Source};
+use isitdown::target::catalog::{self, Catalog, Service, StatusFormat};
+use isitdown::target::expect::StatusSet;
+use isitdown::text::{sanitize, words};
 
 /// How many services are checked at once: enough to be quick, few enough to be polite.
 const PARALLEL: usize = 8;
@@ -38,15 +42,15 @@ pub fn run(args: &[String], out: &mut dyn Write) -> io::Result<u8> {
         Ok(options) => options,
         Err(problem) => {
             writeln!(io::stderr(), "catalog-check: {problem}\n{USAGE}")?;
-            return Ok(crate::exit::BAD_INPUT);
+            return Ok(BAD_INPUT);
         }
     };
     let proxies = match ProxyEnv::from_env() {
         Ok(proxies) => proxies,
         Err(problem) => {
-            let shown = crate::text::sanitize::for_terminal(&problem);
+            let shown = sanitize::for_terminal(&problem);
             writeln!(io::stderr(), "catalog-check: {shown}")?;
-            return Ok(crate::exit::BAD_INPUT);
+            return Ok(BAD_INPUT);
         }
     };
     let client = client(options.timeout, proxies)?;
@@ -65,7 +69,7 @@ pub fn run(args: &[String], out: &mut dyn Write) -> io::Result<u8> {
                 out,
                 "{}: {}",
                 finding.service,
-                crate::text::sanitize::for_terminal(problem)
+                sanitize::for_terminal(problem)
             )?;
         }
     }
@@ -76,16 +80,7 @@ pub fn run(args: &[String], out: &mut dyn Write) -> io::Result<u8> {
 
 /// The way out for the checker's probes: the machine's trust, no extra headers.
 pub fn client(timeout: Duration, proxies: ProxyEnv) -> io::Result<Client> {
-    let (tls, trust) = probe::tls::client_config(false, None).map_err(io::Error::other)?;
-    Ok(Client {
-        tls,
-        trust,
-        timeout,
-        ip_family: ureq::config::IpFamily::Any,
-        proxies,
-        pins: probe::dns::pins::Pins::default(),
-        fixed_dns: None,
-    })
+    Client::with_machine_trust(timeout, proxies).map_err(io::Error::other)
 }
 
 struct Options {
@@ -106,9 +101,8 @@ impl Options {
             match arg.as_str() {
                 "--catalog" => {
                     let path = args.next().ok_or("--catalog needs a file")?;
-                    let text = std::fs::read_to_string(path).map_err(|e| {
-                        format!("cannot read {path}: {}", crate::text::words::io_error(&e))
-                    })?;
+                    let text = std::fs::read_to_string(path)
+                        .map_err(|e| format!("cannot read {path}: {}", words::io_error(&e)))?;
                     options.catalog = catalog::parse(&text).map_err(|e| format!("{path}: {e}"))?;
                 }
                 "--timeout" => {

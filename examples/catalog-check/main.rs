@@ -8,6 +8,8 @@
 //!
 //! A line per problem; exit 0 when every row holds, 1 when some need a look.
 
+mod check;
+
 use std::io::Write;
 use std::process::ExitCode;
 
@@ -17,7 +19,7 @@ fn main() -> ExitCode {
         .map(|arg| arg.to_string_lossy().into_owned())
         .collect();
     let mut out = std::io::stdout().lock();
-    match isitdown::catalog_check::run(&args, &mut out) {
+    match check::run(&args, &mut out) {
         Ok(code) => ExitCode::from(code),
         Err(error) => {
             let _ = writeln!(std::io::stderr(), "catalog-check: {error}");
