@@ -1,8 +1,6 @@
 //! `--resolve HOST:PORT:ADDR[,ADDR...]`: names pinned to addresses, as curl does.
 
-mod support;
-
-use support::{isitdown, json_lines, TestServer};
+use crate::support::{isitdown, json_lines, TestServer};
 
 #[test]
 fn a_pinned_name_is_probed_at_its_address_without_dns() {

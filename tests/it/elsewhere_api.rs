@@ -1,12 +1,10 @@
 //! `--from`: what reaches the Globalping API and what does not, the token, the settings, and
 //! every way the API can refuse.
 
-mod support;
-
+use crate::support::elsewhere::{config, one_probe, reason, run_json, target, NAME};
+use crate::support::globalping::{FakeGlobalping, Mode};
+use crate::support::{isitdown_with_config, json_lines, TestServer};
 use serde_json::Value;
-use support::elsewhere::{config, one_probe, reason, run_json, target, NAME};
-use support::globalping::{FakeGlobalping, Mode};
-use support::{isitdown_with_config, json_lines, TestServer};
 
 #[test]
 fn only_the_resource_reaches_the_api() {

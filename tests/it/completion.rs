@@ -1,12 +1,10 @@
 //! Completing targets in the shell: catalog names and @tags from the committed scripts, the
 //! user's own services through isitdown itself; and the man page's sections.
 
-mod support;
-
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use support::*;
+use crate::support::*;
 
 fn repo(path: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(path)

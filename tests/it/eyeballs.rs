@@ -1,13 +1,11 @@
 //! Happy Eyeballs end to end: a name pinned with --resolve to ::1 and 127.0.0.1, one of them a
 //! black hole (a listener whose full backlog drops connection attempts) or closed.
 
-mod support;
-
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::time::{Duration, Instant};
 
+use crate::support::*;
 use serde_json::Value;
-use support::*;
 
 const V4: IpAddr = IpAddr::V4(Ipv4Addr::LOCALHOST);
 const V6: IpAddr = IpAddr::V6(Ipv6Addr::LOCALHOST);

@@ -2,16 +2,14 @@
 //! one-shot run, driven on a pseudo-terminal and read back through a terminal emulator; and
 //! the same runs on a pipe, where nothing changes.
 
-mod support;
-
 use std::io::{Read, Write};
 use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
+use crate::support::*;
 use portable_pty::{native_pty_system, Child, CommandBuilder, MasterPty, PtySize};
 use predicates::prelude::*;
-use support::*;
 
 /// isitdown on a pseudo-terminal of its own, its output kept as bytes and as a screen.
 struct Terminal {

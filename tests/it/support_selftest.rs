@@ -1,15 +1,13 @@
 //! Quick checks that the test-support server misbehaves as advertised.
 
-mod support;
-
 use std::io::{ErrorKind, Read, Write};
 use std::net::TcpStream;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use crate::support::{Reply, TestCert, TestServer};
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, ServerName};
-use support::{Reply, TestCert, TestServer};
 
 fn connect(server: &TestServer) -> TcpStream {
     let s = TcpStream::connect(server.addr()).expect("connect");

@@ -1,9 +1,7 @@
 //! A CDN's own error pages: the edge answers, the service behind it does not. The verdict
 //! stays DOWN and the reason says where it broke; `-v` names the CDN on every answer.
 
-mod support;
-
-use support::*;
+use crate::support::*;
 
 const RAY: &str = "8f1c2b3d4e5f6789-MXP";
 

@@ -1,14 +1,12 @@
 //! Repeated probes: --count, --interval, --watch, --until, and the summary at the end or on Ctrl-C.
 
-mod support;
-
 use std::io::Read;
 use std::process::{Command as StdCommand, Stdio};
 use std::time::{Duration, Instant};
 
+use crate::support::*;
 use predicates::prelude::*;
 use serde_json::Value;
-use support::*;
 
 fn at_millis(probe: &Value) -> f64 {
     let text = probe["at"].as_str().unwrap();

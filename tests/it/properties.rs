@@ -2,13 +2,11 @@
 //! answer a server can give: every line parses, no string would steer a terminal, and the
 //! phases never add up to more than the total.
 
-mod support;
-
 use std::time::{Duration, UNIX_EPOCH};
 
+use crate::support::*;
 use proptest::prelude::*;
 use serde_json::json;
-use support::*;
 
 use isitdown::expect::StatusSet;
 use isitdown::sanitize;

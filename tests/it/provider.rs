@@ -1,12 +1,10 @@
 //! Everyone, or just me? The provider's status page, bot walls, and the user's own connection.
 
-mod support;
-
 use std::time::{Duration, Instant};
 
+use crate::support::*;
 use predicates::prelude::*;
 use serde_json::Value;
-use support::*;
 
 fn fixture(name: &str) -> String {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -2,10 +2,8 @@
 //! seam, ISITDOWN_TEST_DNS), DNS that fails next to a public DNS fake, the machine's trust store
 //! (SSL_CERT_FILE, SSL_CERT_DIR), and TLS inspection.
 
-mod support;
-
+use crate::support::*;
 use serde_json::Value;
-use support::*;
 
 /// The resolver's test seam: these names and addresses are the whole DNS.
 const TEST_DNS: &str = "ISITDOWN_TEST_DNS";

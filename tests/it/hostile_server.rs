@@ -1,12 +1,10 @@
 //! What a hostile server or status page may send, and what must still hold: the deadline, the
 //! size of the output, text safe for a terminal in every format, and the right words.
 
-mod support;
-
 use std::time::{Duration, Instant};
 
+use crate::support::*;
 use serde_json::{json, Value};
-use support::*;
 
 fn service_with_page(server: &TestServer, components: &[&str]) -> String {
     format!(

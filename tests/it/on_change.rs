@@ -1,13 +1,11 @@
 //! `--on-change CMD`: a command run on every change of state in repeated runs.
 
-mod support;
-
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
+use crate::support::*;
 use predicates::prelude::*;
-use support::*;
 
 /// A file for the hook to write to, in cargo's scratch folder.
 fn scratch(name: &str) -> PathBuf {

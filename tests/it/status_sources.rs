@@ -1,11 +1,9 @@
 //! Status sources beyond a plain summary: incident.io pages whose summary leaves incidents out,
 //! and providers that publish only an RSS or Atom feed.
 
-mod support;
-
 use std::time::{Duration, SystemTime};
 
-use support::*;
+use crate::support::*;
 
 /// incident.io's Statuspage-compatible summary, as it comes without an `incidents` key.
 const SUMMARY_WITHOUT_INCIDENTS: &str = r#"{

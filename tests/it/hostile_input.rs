@@ -2,12 +2,10 @@
 //! proxies that cannot be used, files that are not small regular files, overlong URLs, and
 //! escape sequences in config values and paths. And a SOCKS5 proxy that can be used.
 
-mod support;
-
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 
-use support::*;
+use crate::support::*;
 
 /// Runs and expects bad input: exit 64 and one line on stderr, safe to print. Returns it.
 fn refused(command: &mut assert_cmd::Command) -> String {

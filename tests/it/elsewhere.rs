@@ -1,14 +1,12 @@
 //! `--from`: the answer from elsewhere joined to the verdict from here, in every format, and
 //! over repeated runs.
 
-mod support;
-
 use std::time::{Duration, Instant};
 
+use crate::support::elsewhere::{config, one_probe, reason, run_json, target, NAME};
+use crate::support::globalping::{FakeGlobalping, Outcome};
+use crate::support::{isitdown_with_config, json_lines, Reply, TestServer};
 use serde_json::Value;
-use support::elsewhere::{config, one_probe, reason, run_json, target, NAME};
-use support::globalping::{FakeGlobalping, Outcome};
-use support::{isitdown_with_config, json_lines, Reply, TestServer};
 
 #[test]
 fn down_here_and_everywhere() {

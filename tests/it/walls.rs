@@ -1,9 +1,7 @@
 //! Bot walls of every generation and edge, each from a page shaped like the real one, whatever
 //! the status it comes with; and a plain refusal, which is the service answering.
 
-mod support;
-
-use support::*;
+use crate::support::*;
 
 /// Each challenge page, and the edge whose wall it is.
 const PAGES: &[(&str, &str)] = &[

@@ -1,11 +1,9 @@
 //! What the server answers, and the verdict and exit code a script gets for it.
 
-mod support;
-
 use std::time::Duration;
 
+use crate::support::*;
 use predicates::prelude::*;
-use support::*;
 
 #[test]
 fn a_healthy_server_is_up_with_every_probe_field() {

@@ -1,12 +1,10 @@
 //! What the user types: targets, options and config files. Bad input is one sentence and exit 64.
 
-mod support;
-
 use std::process::Command as StdCommand;
 use std::time::Duration;
 
+use crate::support::*;
 use predicates::prelude::*;
-use support::*;
 
 fn bad_input(args: &[&str], says: &str) {
     let output = isitdown().args(args).output().unwrap();

@@ -54,7 +54,7 @@ pub const UNSEALED_ENV: &[&str] = &[
     // Nothing may reach the public Globalping API: tests point at a fake of their own.
     "GLOBALPING_TOKEN",
     "ISITDOWN_GLOBALPING_URL",
-    // This machine's own trust store is not the tests' (see tests/just_me.rs).
+    // This machine's own trust store is not the tests' (see tests/it/just_me.rs).
     "SSL_CERT_FILE",
     "SSL_CERT_DIR",
     "ISITDOWN_TEST_DNS",

@@ -2,14 +2,12 @@
 //! host, one behind a bot wall, one that fails with 5xx, a status page that moved, one in
 //! another format than declared, and a component renamed.
 
-mod support;
-
 use std::time::Duration;
 
+use crate::support::*;
 use isitdown::catalog::{self, Catalog};
 use isitdown::catalog_check::{self, Finding};
 use isitdown::probe::{Client, ProxyEnv};
-use support::*;
 
 /// No proxies from the environment: the fakes are on the loopback.
 fn client() -> Client {

@@ -2,9 +2,7 @@
 //! cache answers `/cdn-cgi/` paths, favicons, static files and static-file hosts by itself,
 //! even while the service behind it is down, and such a probe would say UP through an outage.
 
-mod support;
-
-use support::*;
+use crate::support::*;
 
 /// File endings of static assets: a CDN cache serves them without asking the origin.
 const STATIC_ENDINGS: &[&str] = &[

@@ -1,12 +1,10 @@
 //! Servers that misbehave: every failure gets its error kind, a sentence, and an answer within
 //! the deadline.
 
-mod support;
-
 use std::net::TcpListener;
 use std::time::{Duration, Instant};
 
-use support::*;
+use crate::support::*;
 
 /// Probes with a short deadline and checks the kind of failure and that the deadline held.
 fn fails_with(url: &str, kind: &str, extra: &[&str]) -> serde_json::Value {

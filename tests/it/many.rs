@@ -1,14 +1,12 @@
 //! Many targets at once: from files and tags, a thousand in the time of one, within the
 //! descriptor limit, with one line of counts at the end.
 
-mod support;
-
 use std::io::Write;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use crate::support::*;
 use predicates::prelude::*;
-use support::*;
 
 /// The sealed command, run through `sh` with this many open files allowed.
 fn with_open_files(limit: u32, toml: &str, args: &[String]) -> Command {

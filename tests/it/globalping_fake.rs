@@ -1,17 +1,15 @@
 //! The fake Globalping API answers as documented, driven by the crate's own measurement loop
 //! over a plain `std::net` transport.
 
-mod support;
-
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::time::{Duration, Instant};
 
+use crate::support::globalping::{city_of, FakeGlobalping, Mode, Outcome};
 use isitdown::globalping::{
     measure, Api, ApiReply, ApiRequest, Elsewhere, FailureKind, HttpMethod, Locations,
     MeasurementRequest, Rules, State, Transport, MAX_ANSWER_BYTES,
 };
-use support::globalping::{city_of, FakeGlobalping, Mode, Outcome};
 use url::Url;
 
 /// HTTP/1.1 to 127.0.0.1 only, one request per connection.
