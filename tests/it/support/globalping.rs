@@ -12,7 +12,6 @@
 mod answers;
 mod wire;
 
-#[allow(unused_imports)]
 pub use answers::city_of;
 
 use std::collections::HashMap;
@@ -36,8 +35,6 @@ pub enum Outcome {
     Dns,
     /// Failed: connection refused.
     Refused,
-    /// Failed on the probe's own side (`failureSource: internal`).
-    Internal,
     /// The probe was offline.
     Offline,
     /// Stays in progress for ever.
@@ -158,10 +155,6 @@ impl FakeGlobalping {
     /// The API base: `http://127.0.0.1:PORT`.
     pub fn url(&self) -> String {
         format!("http://127.0.0.1:{}", self.addr.port())
-    }
-
-    pub fn addr(&self) -> SocketAddr {
-        self.addr
     }
 
     /// The places of every measurement created from now on (unless set for its target).

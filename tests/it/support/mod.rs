@@ -8,7 +8,6 @@
 //!
 //! Query parameters are percent-decoded (`%XX` only; `+` stays a literal
 //! plus sign).
-#![allow(dead_code)]
 
 mod black_hole;
 mod command;
@@ -18,11 +17,8 @@ mod process;
 mod shape;
 mod tls;
 
-#[allow(unused_imports)]
 pub use black_hole::*;
-#[allow(unused_imports)]
 pub use command::*;
-#[allow(unused_imports)]
 pub use process::*;
 pub use tls::TestCert;
 

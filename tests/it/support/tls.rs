@@ -1,5 +1,4 @@
 //! Throw-away certificates for the HTTPS test server.
-#![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

@@ -129,7 +129,6 @@ fn result(outcome: &Outcome, target: &str) -> Value {
             "target",
             "connect ECONNREFUSED 192.0.2.10:443 - ECONNREFUSED".to_string(),
         ),
-        Outcome::Internal => failed("internal", "the probe ran out of memory".to_string()),
         Outcome::Offline => json!({"status": "offline", "rawOutput": ""}),
         Outcome::NeverFinishes => in_progress(),
     }
