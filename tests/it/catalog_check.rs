@@ -2,8 +2,6 @@
 //! host, one behind a bot wall, one that fails with 5xx, a status page that moved, one in
 //! another format than declared, and a component renamed.
 
-use std::time::Duration;
-
 use crate::support::*;
 use isitdown::catalog::{self, Catalog};
 use isitdown::catalog_check::{self, Finding};
@@ -11,7 +9,7 @@ use isitdown::probe::{Client, ProxyEnv};
 
 /// No proxies from the environment: the fakes are on the loopback.
 fn client() -> Client {
-    catalog_check::client(Duration::from_secs(5), ProxyEnv::default()).unwrap()
+    catalog_check::client(PATIENCE, ProxyEnv::default()).unwrap()
 }
 
 const SUMMARY: &str = r#"{

@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use crate::support::elsewhere::{config, one_probe, reason, run_json, target, NAME};
 use crate::support::globalping::{FakeGlobalping, Outcome};
-use crate::support::{isitdown_with_config, json_lines, Reply, TestServer};
+use crate::support::{isitdown_with_config, json_lines, Reply, TestServer, SLACK};
 use serde_json::Value;
 
 #[test]
@@ -125,9 +125,9 @@ fn the_deadline_holds_when_places_never_finish() {
     let (url, pin) = target(&server, "/");
     let started = Instant::now();
     let (code, lines, _) = run_json(&fake, &["-t", "1s", "--resolve", &pin, &url], "world:3");
-    // The probe's timeout plus 5 s, and a little for the last call.
+    // The probe's timeout plus 5 s, and whatever a loaded machine adds for the last call.
     let took = started.elapsed();
-    assert!(took < Duration::from_secs(9), "{took:?}");
+    assert!(took < Duration::from_secs(1 + 5) + SLACK, "{took:?}");
     assert!(took >= Duration::from_secs(5), "{took:?}");
     assert_eq!(code, 0);
     let elsewhere = &lines[0]["elsewhere"];

@@ -6,6 +6,9 @@ use std::time::{Duration, Instant};
 
 use crate::support::*;
 
+/// The deadline `fails_with` sets: the servers it meets misbehave for far longer (20 s).
+const DEADLINE: Duration = Duration::from_secs(1);
+
 /// Probes with a short deadline and checks the kind of failure and that the deadline held.
 fn fails_with(url: &str, kind: &str, extra: &[&str]) -> serde_json::Value {
     let started = Instant::now();
@@ -17,7 +20,7 @@ fn fails_with(url: &str, kind: &str, extra: &[&str]) -> serde_json::Value {
     assert!(!probe["error"]["message"].as_str().unwrap().is_empty());
     assert_eq!(probe["reason"], probe["error"]["message"]);
     assert!(
-        elapsed < Duration::from_secs(4),
+        elapsed < DEADLINE + SLACK,
         "took {elapsed:?} for a 1s deadline"
     );
     probe
@@ -48,7 +51,8 @@ fn a_silent_server_times_out_within_the_deadline() {
         .unwrap()
         .contains("no answer within 1s"));
     let total = probe["timings_ms"]["total"].as_f64().unwrap();
-    assert!((900.0..2500.0).contains(&total), "total {total}");
+    let limit = (DEADLINE + SLACK).as_millis() as f64;
+    assert!((900.0..limit).contains(&total), "total {total}");
 }
 
 #[test]
@@ -371,9 +375,15 @@ fn https_through_a_tunnelling_proxy_is_timed_once() {
         .starts_with(&format!("CONNECT localhost:{} ", server.port())));
     let timings = &probe["timings_ms"];
     let first_byte = timings["first_byte"].as_f64().unwrap();
-    // About the server's 200 ms, once: not twice that, and never more than the whole probe.
+    let (connect, tls) = (
+        timings["connect"].as_f64().unwrap(),
+        timings["tls"].as_f64().unwrap(),
+    );
+    // At least the server's 200 ms, once: the phases, one after another, fit in the whole
+    // probe, which they would not if the wait were counted twice.
+    let total = timings["total"].as_f64().unwrap();
     assert!(
-        (150.0..timings["total"].as_f64().unwrap()).contains(&first_byte) && first_byte < 350.0,
+        (150.0..total).contains(&first_byte) && connect + tls + first_byte <= total + 1.0,
         "{timings}"
     );
     assert!(timings["tls"].as_f64().unwrap() > 0.0);

@@ -64,7 +64,7 @@ fn a_huge_status_page_is_read_within_the_deadline_and_shown_bounded() {
     // 2 s: the most a status page is given, whatever the deadline.
     let (_, probe) = probe_json(isitdown_with_config(&config).args(["-t", "2s", "svc"]));
     let took = started.elapsed();
-    assert!(took < Duration::from_secs(4), "took {took:?}");
+    assert!(took < Duration::from_secs(2) + SLACK, "took {took:?}");
     let status_page = &probe["status_page"];
     assert!(status_page["error"].is_null(), "{status_page}");
     assert_eq!(status_page["components_total"], 50_000, "{status_page}");

@@ -1,7 +1,6 @@
 //! What the user types: targets, options and config files. Bad input is one sentence and exit 64.
 
 use std::process::Command as StdCommand;
-use std::time::Duration;
 
 use crate::support::*;
 use predicates::prelude::*;
@@ -561,10 +560,9 @@ fn under_insecure_a_cacert_nothing_checks_against_is_not_read() {
 #[test]
 fn a_stdout_closed_from_the_start_is_not_taken_by_a_socket() {
     let server = TestServer::start();
-    server.route(
-        "/slow",
-        Reply::text(200, "ok").delay(Duration::from_secs(1)),
-    );
+    // The answer waits until the test has looked: the probe's socket is open all that time.
+    let looked = Gate::new();
+    server.route("/slow", Reply::text(200, "ok").after(&looked));
     let isitdown = sealed_command("");
     // `>&-`: descriptor 1 is closed when isitdown starts (`exec` keeps the shell's pid).
     let mut shell = StdCommand::new("sh");
@@ -581,8 +579,9 @@ fn a_stdout_closed_from_the_start_is_not_taken_by_a_socket() {
     let mut child = shell.stderr(std::process::Stdio::null()).spawn().unwrap();
     // While the probe's socket is open, descriptor 1 must still be a stand-in, not that socket:
     // the report would go to the server.
-    std::thread::sleep(Duration::from_millis(500));
+    server.wait_for_requests(1);
     let stdout = std::fs::read_link(format!("/proc/{}/fd/1", child.id()));
+    looked.open();
     let status = child.wait().unwrap();
     assert_eq!(
         stdout.ok().as_deref(),

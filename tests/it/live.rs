@@ -3,6 +3,7 @@
 //! the same runs on a pipe, where nothing changes.
 
 use std::io::{Read, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -18,6 +19,8 @@ struct Terminal {
     child: Box<dyn Child + Send + Sync>,
     screen: Arc<Mutex<vt100::Parser>>,
     bytes: Arc<Mutex<Vec<u8>>>,
+    /// Set once the terminal has nothing more to read: every program holding it has ended.
+    read_all: Arc<AtomicBool>,
 }
 
 impl Terminal {
@@ -46,8 +49,9 @@ impl Terminal {
             0,
         )));
         let bytes = Arc::new(Mutex::new(Vec::new()));
+        let read_all = Arc::new(AtomicBool::new(false));
         let mut reader = pair.master.try_clone_reader().unwrap();
-        let (into_screen, into_bytes) = (screen.clone(), bytes.clone());
+        let (into_screen, into_bytes, at_end) = (screen.clone(), bytes.clone(), read_all.clone());
         thread::spawn(move || {
             let mut buffer = [0u8; 4096];
             while let Ok(n) = reader.read(&mut buffer) {
@@ -57,6 +61,7 @@ impl Terminal {
                 into_screen.lock().unwrap().process(&buffer[..n]);
                 into_bytes.lock().unwrap().extend_from_slice(&buffer[..n]);
             }
+            at_end.store(true, Ordering::SeqCst);
         });
         let input = pair.master.take_writer().unwrap();
         Terminal {
@@ -65,6 +70,7 @@ impl Terminal {
             child,
             screen,
             bytes,
+            read_all,
         }
     }
 
@@ -72,9 +78,9 @@ impl Terminal {
         self.screen.lock().unwrap().screen().contents()
     }
 
-    /// Waits (at most 10 s) until the screen shows what `wanted` looks for.
+    /// Waits (at most PATIENCE) until the screen shows what `wanted` looks for.
     fn wait_for(&self, what: &str, wanted: impl Fn(&str) -> bool) -> String {
-        let deadline = Instant::now() + Duration::from_secs(10);
+        let deadline = Instant::now() + PATIENCE;
         loop {
             let contents = self.contents();
             if wanted(&contents) {
@@ -82,7 +88,7 @@ impl Terminal {
             }
             assert!(
                 Instant::now() < deadline,
-                "no {what} in 10 s; the screen:\n{contents}"
+                "no {what} in {PATIENCE:?}; the screen:\n{contents}"
             );
             thread::sleep(Duration::from_millis(20));
         }
@@ -109,18 +115,20 @@ impl Terminal {
         self.input.flush().unwrap();
     }
 
-    /// Waits (at most 10 s) for the program to end; its exit code.
+    /// Waits (at most PATIENCE) for the program to end and for everything it wrote to reach
+    /// the screen; its exit code.
     fn exit_code(&mut self) -> u32 {
-        let deadline = Instant::now() + Duration::from_secs(10);
+        let deadline = Instant::now() + PATIENCE;
         loop {
             if let Some(status) = self.child.try_wait().unwrap() {
-                // What it wrote last reaches the screen a moment later.
-                thread::sleep(Duration::from_millis(200));
+                eventually("the end of the terminal's output", || {
+                    self.read_all.load(Ordering::SeqCst)
+                });
                 return status.exit_code();
             }
             if Instant::now() > deadline {
                 let _ = self.child.kill();
-                panic!("still running 10 s later:\n{}", self.contents());
+                panic!("still running {PATIENCE:?} later:\n{}", self.contents());
             }
             thread::sleep(Duration::from_millis(20));
         }
@@ -275,13 +283,20 @@ fn on_a_pipe_a_repeated_run_prints_a_line_per_probe_as_before() {
 #[test]
 fn a_slow_answer_shows_a_spinner_on_a_terminal_erased_before_the_result() {
     let server = TestServer::start();
-    let slow = server.url("/delay/1200");
+    // The answer waits until the spinner has been seen, however long that takes.
+    let seen = Gate::new();
+    server.route("/slow", Reply::text(200, "ok").after(&seen));
+    let slow = server.url("/slow");
     let mut terminal = Terminal::start(&[&slow], 100, 20);
     let waiting = terminal.wait_for("spinner", |s| s.contains("probing 127.0.0.1:"));
-    assert!(
-        waiting.contains("… 0.") || waiting.contains("… 1."),
-        "{waiting}"
-    );
+    seen.open();
+    // The seconds waited so far, to a tenth: at least the 0.3 s before a spinner shows.
+    let seconds = waiting
+        .split_once("… ")
+        .and_then(|(_, rest)| rest.split_once(" s"))
+        .filter(|(number, _)| number.split_once('.').is_some_and(|(_, t)| t.len() == 1))
+        .and_then(|(number, _)| number.parse::<f64>().ok());
+    assert!(seconds.is_some_and(|s| s >= 0.3), "{waiting}");
     assert_eq!(terminal.exit_code(), 0);
     let done = terminal.contents();
     assert!(!done.contains("probing"), "erased:\n{done}");

@@ -5,13 +5,13 @@ use std::net::TcpStream;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::support::{Reply, TestCert, TestServer};
+use crate::support::{Gate, Reply, TestCert, TestServer, PATIENCE};
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, ServerName};
 
 fn connect(server: &TestServer) -> TcpStream {
     let s = TcpStream::connect(server.addr()).expect("connect");
-    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    s.set_read_timeout(Some(PATIENCE)).unwrap();
     s
 }
 
@@ -131,6 +131,8 @@ fn hang_ends_when_client_times_out() {
 #[test]
 fn delays_are_served_in_parallel() {
     let server = Arc::new(TestServer::start());
+    // Nothing is answered before all twenty wait at once.
+    server.gather(20);
     let started = Instant::now();
     let handles: Vec<_> = (0..20)
         .map(|_| {
@@ -146,8 +148,68 @@ fn delays_are_served_in_parallel() {
         );
     }
     let took = started.elapsed();
-    assert!(took < Duration::from_millis(1500), "took {took:?}");
+    assert!(took >= Duration::from_millis(500), "took {took:?}");
     assert_eq!(server.requests().len(), 20);
+    assert_eq!(server.most_in_flight(), 20);
+}
+
+#[test]
+fn gathered_requests_wait_for_each_other_and_then_not_again() {
+    let server = Arc::new(TestServer::start());
+    server.gather(2);
+    let first = {
+        let server = Arc::clone(&server);
+        std::thread::spawn(move || get(&server, "/"))
+    };
+    server.wait_for_requests(1);
+    assert_eq!(server.most_in_flight(), 1);
+    assert!(!first.is_finished(), "answered alone");
+    assert!(get(&server, "/").ends_with("\r\n\r\nhello\n"));
+    assert!(first.join().unwrap().ends_with("\r\n\r\nhello\n"));
+    // Gathered once: later requests are answered at once, alone.
+    assert!(get(&server, "/").ends_with("\r\n\r\nhello\n"));
+    assert_eq!(server.most_in_flight(), 2);
+}
+
+#[test]
+fn a_reply_waits_at_its_gate_and_can_open_another() {
+    let server = Arc::new(TestServer::start());
+    let (first_sent, opened) = (Gate::new(), Gate::new());
+    server.route("/first", Reply::text(200, "first").opening(&first_sent));
+    server.route("/second", Reply::text(200, "second").after(&first_sent));
+    server.route("/held", Reply::text(200, "held").after(&opened));
+    let held = {
+        let server = Arc::clone(&server);
+        std::thread::spawn(move || get(&server, "/held"))
+    };
+    let second = {
+        let server = Arc::clone(&server);
+        std::thread::spawn(move || get(&server, "/second"))
+    };
+    server.wait_for_requests(2);
+    assert!(!held.is_finished() && !second.is_finished());
+    assert!(get(&server, "/first").ends_with("first"));
+    assert!(second.join().unwrap().ends_with("second"));
+    assert!(!held.is_finished(), "its gate is still shut");
+    opened.open();
+    assert!(held.join().unwrap().ends_with("held"));
+}
+
+#[test]
+fn a_route_gives_its_replies_in_turn_then_the_last_again() {
+    let server = TestServer::start();
+    server.route_each(
+        "/turns",
+        vec![Reply::text(200, "one"), Reply::text(503, "two")],
+    );
+    assert!(get(&server, "/turns").ends_with("one"));
+    for _ in 0..2 {
+        let r = get(&server, "/turns");
+        assert!(
+            r.starts_with("HTTP/1.1 503 ") && r.ends_with("two"),
+            "{r:?}"
+        );
+    }
 }
 
 fn tls_get(server: &TestServer, trust_pem: &str, name: &str, path: &str) -> Result<String, String> {

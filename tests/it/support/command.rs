@@ -120,7 +120,7 @@ pub fn probe_json(command: &mut Command) -> (i32, serde_json::Value) {
 
 /// Runs isitdown with these arguments, reads the first bytes of its output and hangs up, as
 /// `| head -1` does. Returns how it ended and what it said on stderr; fails if it is still
-/// running ten seconds later.
+/// running [`super::PATIENCE`] later.
 pub fn hang_up_early(args: &[String]) -> (std::process::ExitStatus, String) {
     use std::io::Read;
     use std::process::Stdio;
@@ -143,9 +143,12 @@ pub fn hang_up_early(args: &[String]) -> (std::process::ExitStatus, String) {
         if let Some(status) = child.try_wait().expect("the child can be waited for") {
             break status;
         }
-        if hung_up.elapsed() > Duration::from_secs(10) {
+        if hung_up.elapsed() > super::PATIENCE {
             let _ = child.kill();
-            panic!("isitdown was still running 10 s after its output was closed");
+            panic!(
+                "isitdown was still running {:?} after its output was closed",
+                super::PATIENCE
+            );
         }
         std::thread::sleep(Duration::from_millis(20));
     };

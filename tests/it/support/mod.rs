@@ -8,6 +8,11 @@
 //!
 //! Query parameters are percent-decoded (`%XX` only; `+` stays a literal
 //! plus sign).
+//!
+//! A test never sleeps to let the program get somewhere: it waits for what it can see (the
+//! requests that arrived, a [`Gate`] a reply waits at, requests [gathered](TestServer::gather)
+//! in flight at once), and bounds every wait generously, so that a loaded machine is slower
+//! but never wrong.
 
 mod black_hole;
 mod command;
@@ -34,6 +39,12 @@ use rustls::{ServerConfig, ServerConnection, StreamOwned};
 
 /// Upper bound for every waiting behaviour.
 const MAX_WAIT: Duration = Duration::from_secs(20);
+/// How long a test waits for something it expects to see before it fails: long enough for a
+/// loaded machine, short enough to name a hang.
+pub const PATIENCE: Duration = Duration::from_secs(20);
+/// What a loaded machine may add to a deadline. A test checks that something ends within its
+/// deadline plus this, never that it is fast: speed is measured in `bench/`, not in tests.
+pub const SLACK: Duration = Duration::from_secs(8);
 /// Request heads larger than this get a 431.
 const MAX_HEAD: usize = 64 * 1024;
 /// Granularity of trickling and of client-gone checks.
@@ -81,6 +92,37 @@ pub fn header_in<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a 
         .map(|(_, v)| v.as_str())
 }
 
+/// Polls `done` until it holds; fails naming `what` after [`PATIENCE`].
+pub fn eventually(what: &str, mut done: impl FnMut() -> bool) {
+    let deadline = Instant::now() + PATIENCE;
+    while !done() {
+        assert!(
+            Instant::now() < deadline,
+            "{what}: not seen within {PATIENCE:?}"
+        );
+        thread::sleep(Duration::from_millis(10));
+    }
+}
+
+/// Something a reply waits for (see [`Reply::after`]): opened by the test, or by another reply
+/// once it is sent (see [`Reply::opening`]).
+#[derive(Clone, Debug, Default)]
+pub struct Gate(Arc<AtomicBool>);
+
+impl Gate {
+    pub fn new() -> Gate {
+        Gate::default()
+    }
+
+    pub fn open(&self) {
+        self.0.store(true, Ordering::SeqCst);
+    }
+
+    fn is_open(&self) -> bool {
+        self.0.load(Ordering::SeqCst)
+    }
+}
+
 /// A canned reply for a custom route.
 #[derive(Clone, Debug)]
 pub struct Reply {
@@ -89,6 +131,10 @@ pub struct Reply {
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
     pub delay: Duration,
+    /// Answered only once this gate is open.
+    after: Option<Gate>,
+    /// Opened once this reply is sent.
+    opens: Option<Gate>,
 }
 
 impl Reply {
@@ -103,6 +149,8 @@ impl Reply {
             headers: Vec::new(),
             body: Vec::new(),
             delay: Duration::ZERO,
+            after: None,
+            opens: None,
         }
     }
 
@@ -150,6 +198,19 @@ impl Reply {
         self.delay = d;
         self
     }
+
+    /// Answers only once `gate` is open (then after the delay, if any). A gate still shut
+    /// after 20 s gets a 503 that says so; a client that leaves meanwhile gets nothing.
+    pub fn after(mut self, gate: &Gate) -> Reply {
+        self.after = Some(gate.clone());
+        self
+    }
+
+    /// Opens `gate` once this reply has been sent.
+    pub fn opening(mut self, gate: &Gate) -> Reply {
+        self.opens = Some(gate.clone());
+        self
+    }
 }
 
 /// The server.  Dropping it stops accepting connections and makes every
@@ -191,6 +252,7 @@ impl TestServer {
         let shared = Arc::new(Shared {
             routes: Mutex::new(HashMap::new()),
             requests: Mutex::new(Vec::new()),
+            crowd: Mutex::new(Crowd::default()),
             stop: AtomicBool::new(false),
         });
         let is_tls = tls.is_some();
@@ -228,7 +290,28 @@ impl TestServer {
     /// Custom route: exact match on the path without the query string.
     /// Overrides built-in routes (including the misbehaving ones).
     pub fn route(&self, path: &str, reply: Reply) {
-        lock(&self.shared.routes).insert(path.to_string(), reply);
+        self.route_each(path, vec![reply]);
+    }
+
+    /// Custom route whose first request gets the first reply, the second the second, and so
+    /// on; every request after the last reply gets the last one again.
+    pub fn route_each(&self, path: &str, replies: Vec<Reply>) {
+        assert!(!replies.is_empty(), "a route needs a reply");
+        let route = Route { replies, served: 0 };
+        lock(&self.shared.routes).insert(path.to_string(), route);
+    }
+
+    /// From now on, no request is answered until `count` requests have been in flight at the
+    /// same time (see [`TestServer::most_in_flight`]): a test sees that requests are made
+    /// together however slowly they come, not by timing them. Requests that wait 20 s in vain
+    /// get a 503 that says so.
+    pub fn gather(&self, count: usize) {
+        lock(&self.shared.crowd).wanted = count;
+    }
+
+    /// The most requests that were in flight at once: received, and not yet answered.
+    pub fn most_in_flight(&self) -> usize {
+        lock(&self.shared.crowd).most
     }
 
     /// Every request received so far, in arrival order.
@@ -236,17 +319,12 @@ impl TestServer {
         lock(&self.shared.requests).clone()
     }
 
-    /// Waits until at least `count` requests have arrived (at most 10 s, then panics): a test
-    /// acts once the program is where it wants it, not after a guessed sleep.
+    /// Waits until at least `count` requests have arrived (at most [`PATIENCE`], then
+    /// panics): a test acts once the program is where it wants it, not after a guessed sleep.
     pub fn wait_for_requests(&self, count: usize) {
-        let deadline = std::time::Instant::now() + Duration::from_secs(10);
-        while lock(&self.shared.requests).len() < count {
-            assert!(
-                std::time::Instant::now() < deadline,
-                "the test server got fewer than {count} requests in 10 s"
-            );
-            thread::sleep(Duration::from_millis(5));
-        }
+        eventually(&format!("{count} requests at the test server"), || {
+            lock(&self.shared.requests).len() >= count
+        });
     }
 }
 
@@ -332,14 +410,86 @@ pub fn standard_reason(code: u16) -> &'static str {
 // ---------------------------------------------------------------------------
 
 struct Shared {
-    routes: Mutex<HashMap<String, Reply>>,
+    routes: Mutex<HashMap<String, Route>>,
     requests: Mutex<Vec<Recorded>>,
+    crowd: Mutex<Crowd>,
     stop: AtomicBool,
 }
 
 impl Shared {
     fn stopped(&self) -> bool {
         self.stop.load(Ordering::SeqCst)
+    }
+
+    /// The reply for this request to `path`, if it has a custom route.
+    fn reply_for(&self, path: &str) -> Option<Reply> {
+        let mut routes = lock(&self.routes);
+        let route = routes.get_mut(path)?;
+        let reply = route.replies[route.served.min(route.replies.len() - 1)].clone();
+        route.served += 1;
+        Some(reply)
+    }
+
+    fn gathered(&self) -> bool {
+        let crowd = lock(&self.crowd);
+        crowd.most >= crowd.wanted
+    }
+}
+
+/// The replies of a custom route, in turn.
+struct Route {
+    replies: Vec<Reply>,
+    served: usize,
+}
+
+/// The requests in flight, the most there were at once, and how many to gather.
+#[derive(Default)]
+struct Crowd {
+    in_flight: usize,
+    most: usize,
+    wanted: usize,
+}
+
+/// One request in flight, from when it was read until it is answered.
+struct InFlight<'a>(&'a Shared);
+
+impl<'a> InFlight<'a> {
+    fn enter(shared: &'a Shared) -> InFlight<'a> {
+        let mut crowd = lock(&shared.crowd);
+        crowd.in_flight += 1;
+        crowd.most = crowd.most.max(crowd.in_flight);
+        InFlight(shared)
+    }
+}
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        lock(&self.0.crowd).in_flight -= 1;
+    }
+}
+
+/// How a wait for something the test controls ended.
+enum Waited {
+    Done,
+    /// The client went away or the server was dropped: nothing more to send.
+    Gone,
+    /// Still not there after MAX_WAIT.
+    InVain,
+}
+
+/// Waits, watching the client, until `done` holds.
+fn wait_until(conn: &mut Conn, shared: &Shared, done: impl Fn() -> bool) -> Waited {
+    let deadline = Instant::now() + MAX_WAIT;
+    loop {
+        if done() {
+            return Waited::Done;
+        }
+        if Instant::now() >= deadline {
+            return Waited::InVain;
+        }
+        if !tick_client_alive(conn, shared) {
+            return Waited::Gone;
+        }
     }
 }
 
@@ -627,6 +777,8 @@ fn handle_connection(stream: TcpStream, shared: Arc<Shared>, tls: Option<Arc<Ser
         return;
     };
 
+    // Counted in flight before it shows among the requests: a test that saw it sees it counted.
+    let in_flight = InFlight::enter(&shared);
     lock(&shared.requests).push(Recorded {
         method: req.method.clone(),
         path: req.target.clone(),
@@ -637,7 +789,7 @@ fn handle_connection(stream: TcpStream, shared: Arc<Shared>, tls: Option<Arc<Ser
         Some((p, q)) => (p.to_string(), parse_query(q)),
         None => (req.target.clone(), Vec::new()),
     };
-    let custom = lock(&shared.routes).get(&path).cloned();
+    let custom = shared.reply_for(&path);
 
     if custom.is_none() && path == "/reset" {
         // Plain: part of the request is still unread in the kernel, so
@@ -656,10 +808,20 @@ fn handle_connection(stream: TcpStream, shared: Arc<Shared>, tls: Option<Arc<Ser
     read_body(&mut conn, &req.headers, extra.len(), &shared);
 
     let head_only = req.method.eq_ignore_ascii_case("HEAD");
-    let _ = match custom {
-        Some(reply) => serve_custom(&mut conn, &shared, head_only, &reply),
-        None => serve_builtin(&mut conn, &shared, head_only, &path, &query),
+    let _ = match wait_until(&mut conn, &shared, || shared.gathered()) {
+        Waited::Done => match custom {
+            Some(reply) => serve_custom(&mut conn, &shared, head_only, &reply),
+            None => serve_builtin(&mut conn, &shared, head_only, &path, &query),
+        },
+        Waited::Gone => return,
+        Waited::InVain => {
+            let wanted = lock(&shared.crowd).wanted;
+            let why =
+                format!("test server: fewer than {wanted} requests were ever in flight at once\n");
+            send_text(&mut conn, head_only, 503, &why)
+        }
     };
+    drop(in_flight);
     close_gracefully(conn, &shared);
 }
 
@@ -910,17 +1072,30 @@ fn serve_custom(
     head_only: bool,
     reply: &Reply,
 ) -> io::Result<()> {
+    if let Some(gate) = &reply.after {
+        match wait_until(conn, shared, || gate.is_open()) {
+            Waited::Done => {}
+            Waited::Gone => return Ok(()),
+            Waited::InVain => {
+                return send_text(conn, head_only, 503, "test server: the gate never opened\n")
+            }
+        }
+    }
     if !reply.delay.is_zero() && !sleep_bounded(shared, reply.delay) {
         return Ok(());
     }
-    send(
+    let sent = send(
         conn,
         head_only,
         reply.status,
         reply.reason.as_bytes(),
         &reply.headers,
         &reply.body,
-    )
+    );
+    if let Some(gate) = &reply.opens {
+        gate.open();
+    }
+    sent
 }
 
 fn serve_builtin(
