@@ -135,7 +135,64 @@ impl Transport for ApiClient<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::verdict;
+    use crate::verdict::{self, Context, Criteria};
+    use std::time::SystemTime;
+
+    /// A Globalping API that creates the measurement, then finds it finished: one place,
+    /// which got `status` from the target.
+    struct OnePlace(u16);
+
+    impl Transport for OnePlace {
+        fn send(&self, request: ApiRequest<'_>) -> Result<ApiReply, String> {
+            let (status, body) = match request.method {
+                "POST" => (202, r#"{"id": "m1", "probesCount": 1}"#.to_string()),
+                _ => (
+                    200,
+                    format!(
+                        r#"{{"id": "m1", "status": "finished", "results": [{{
+                            "probe": {{"continent": "EU", "country": "DE", "city": "Berlin",
+                                       "asn": 3320, "network": "Example"}},
+                            "result": {{"status": "finished", "statusCode": {},
+                                        "timings": {{"total": 12}}}}}}]}}"#,
+                        self.0
+                    ),
+                ),
+            };
+            Ok(ApiReply {
+                status,
+                headers: Vec::new(),
+                body: body.into_bytes(),
+            })
+        }
+    }
+
+    /// The state from elsewhere when the target answers `status` there. Its type is the one of
+    /// the state from here: the two are compared as they are.
+    fn state_elsewhere(status: u16, expect: Option<&StatusSet>) -> verdict::State {
+        let mut api = Api::new("https://api.globalping.test", None);
+        api.poll_interval = Duration::ZERO;
+        let url = Url::parse("https://shop.example.com/").unwrap();
+        let locations = Locations::parse("world:1").unwrap();
+        let request = MeasurementRequest::http(&url, HttpMethod::Get, &locations).unwrap();
+        let rules = Rules {
+            expect,
+            insecure: false,
+        };
+        let deadline = Instant::now() + Duration::from_secs(20);
+        let elsewhere = globalping::measure(&OnePlace(status), &api, &request, rules, deadline);
+        assert_eq!((elsewhere.error, elsewhere.places.len()), (None, 1));
+        elsewhere.state
+    }
+
+    /// The state from here when the target answers `status`.
+    fn state_here(status: u16, expect: Option<&StatusSet>) -> verdict::State {
+        let seen = probe::Observation::answered(status, Duration::from_millis(100));
+        let criteria = Criteria {
+            expect: expect.cloned(),
+            ..Criteria::default()
+        };
+        verdict::judge(&seen, &criteria, Context::default(), SystemTime::now()).state
+    }
 
     #[test]
     fn the_environment_wins_over_the_config_file() {
@@ -165,9 +222,25 @@ mod tests {
 
     #[test]
     fn states_are_shared_and_methods_map_one_to_one() {
-        // One type: a state from here is compared with one from elsewhere as it is.
-        assert_eq!(verdict::State::Down, globalping::State::Down);
-        assert_eq!(verdict::State::Up, globalping::State::Up);
+        // One type, and one judgement: an answer means the same state from here and from
+        // elsewhere, under the same --expect.
+        let (success, maintenance) = (
+            StatusSet::parse("2xx").unwrap(),
+            StatusSet::parse("503").unwrap(),
+        );
+        for expect in [None, Some(&success), Some(&maintenance)] {
+            for status in [200, 204, 404, 429, 503] {
+                assert_eq!(
+                    state_elsewhere(status, expect),
+                    state_here(status, expect),
+                    "{status} under --expect {expect:?}"
+                );
+            }
+        }
+        assert_eq!(state_elsewhere(503, None), verdict::State::Down);
+        assert_eq!(state_elsewhere(200, None), verdict::State::Up);
+        assert_eq!(state_elsewhere(429, None), verdict::State::Degraded);
+        assert_eq!(state_elsewhere(503, Some(&maintenance)), verdict::State::Up);
         assert_eq!(method_of(probe::Method::Head), HttpMethod::Head);
         assert_eq!(method_of(probe::Method::Get), HttpMethod::Get);
     }
