@@ -16,16 +16,18 @@ pub fn open_files_of(pid: u32) -> Option<usize> {
     Some(std::fs::read_dir(format!("/proc/{pid}/fd")).ok()?.count())
 }
 
-/// The most threads and open descriptors a running process held, sampled every 50 ms until
-/// `done` holds (at most [`super::PATIENCE`], then the test fails naming `what`).
-pub fn most_held_until(pid: u32, what: &str, mut done: impl FnMut() -> bool) -> (usize, usize) {
-    let (mut threads, mut files) = (0, 0);
+/// The threads and open descriptors of a running process, sampled every 50 ms until `done`
+/// holds (at most [`super::PATIENCE`], then the test fails naming `what`); in the order taken.
+pub fn held_until(pid: u32, what: &str, mut done: impl FnMut() -> bool) -> Vec<(usize, usize)> {
+    let mut samples = Vec::new();
     let deadline = std::time::Instant::now() + super::PATIENCE;
     loop {
-        threads = threads.max(threads_of(pid).unwrap_or(0));
-        files = files.max(open_files_of(pid).unwrap_or(0));
+        samples.push((
+            threads_of(pid).unwrap_or(0),
+            open_files_of(pid).unwrap_or(0),
+        ));
         if done() {
-            return (threads, files);
+            return samples;
         }
         assert!(
             std::time::Instant::now() < deadline,
@@ -34,4 +36,14 @@ pub fn most_held_until(pid: u32, what: &str, mut done: impl FnMut() -> bool) -> 
         );
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
+}
+
+/// The most threads and open descriptors a running process held until `done` holds (see
+/// [`held_until`]).
+pub fn most_held_until(pid: u32, what: &str, done: impl FnMut() -> bool) -> (usize, usize) {
+    held_until(pid, what, done)
+        .into_iter()
+        .fold((0, 0), |(t, f), (threads, files)| {
+            (t.max(threads), f.max(files))
+        })
 }
