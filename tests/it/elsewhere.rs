@@ -145,20 +145,14 @@ fn watch_mode_measures_at_the_start_and_on_each_change() {
     fake.set_places(vec![Outcome::Status(200); 2]);
     fake.set_in_progress_polls(0);
     let (url, pin) = target(&server, "/flip");
-    server.route("/flip", Reply::text(200, "ok"));
     // Probes 1 and 2 find it up; from the third on it answers 503.
-    let flipping = std::thread::scope(|scope| {
-        scope.spawn(|| {
-            server.wait_for_requests(2);
-            server.route("/flip", Reply::text(503, "down"));
-        });
-        run_json(
-            &fake,
-            &["-n", "4", "-i", "1s", "--resolve", &pin, &url],
-            "world:2",
-        )
-    });
-    let (code, lines, stderr) = flipping;
+    let up = Reply::text(200, "ok");
+    server.route_each("/flip", vec![up.clone(), up, Reply::text(503, "down")]);
+    let (code, lines, stderr) = run_json(
+        &fake,
+        &["-n", "4", "-i", "1s", "--resolve", &pin, &url],
+        "world:2",
+    );
     assert_eq!(code, 2, "{stderr}");
     let probes: Vec<&Value> = lines.iter().filter(|l| l["type"] == "probe").collect();
     let states: Vec<&str> = probes
