@@ -111,6 +111,62 @@ pub fn method_of(method: probe::Method) -> Option<probe::Method> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::elsewhere::globalping;
+    use crate::probe::{Request, Response};
+    use crate::verdict::{self, Context, Criteria};
+    use std::time::SystemTime;
+
+    /// A Globalping API that creates the measurement, then finds it finished: one place,
+    /// which got `status` from the target.
+    fn one_place(status: u16) -> impl Fn(&Request) -> Response {
+        move |request: &Request| {
+            let body = match request.method {
+                probe::Method::Post => r#"{"id": "m1", "probesCount": 1}"#.to_string(),
+                _ => format!(
+                    r#"{{"id": "m1", "status": "finished", "results": [{{
+                        "probe": {{"continent": "EU", "country": "DE", "city": "Berlin",
+                                   "asn": 3320, "network": "Example"}},
+                        "result": {{"status": "finished", "statusCode": {status},
+                                    "timings": {{"total": 12}}}}}}]}}"#
+                ),
+            };
+            let code = if request.method == probe::Method::Post {
+                202
+            } else {
+                200
+            };
+            let json = vec![("content-type".to_string(), "application/json".to_string())];
+            Response::of(code, json, body.into_bytes())
+        }
+    }
+
+    /// The state from elsewhere when the target answers `status` there. Its type is the one of
+    /// the state from here: the two are compared as they are.
+    fn state_elsewhere(status: u16, expect: Option<&StatusSet>) -> verdict::State {
+        let mut api = Api::new("https://api.globalping.test", None);
+        api.poll_interval = Duration::ZERO;
+        let url = Url::parse("https://shop.example.com/").unwrap();
+        let locations = Locations::parse("world:1").unwrap();
+        let request = MeasurementRequest::http(&url, probe::Method::Get, &locations).unwrap();
+        let rules = Rules {
+            expect,
+            insecure: false,
+        };
+        let deadline = Instant::now() + Duration::from_secs(20);
+        let elsewhere = globalping::measure(&one_place(status), &api, &request, rules, deadline);
+        assert_eq!((elsewhere.error, elsewhere.places.len()), (None, 1));
+        elsewhere.state
+    }
+
+    /// The state from here when the target answers `status`.
+    fn state_here(status: u16, expect: Option<&StatusSet>) -> verdict::State {
+        let seen = probe::Response::answered(status, Duration::from_millis(100));
+        let criteria = Criteria {
+            expect: expect.cloned(),
+            ..Criteria::default()
+        };
+        verdict::judge(&seen, &criteria, Context::default(), SystemTime::now()).state
+    }
 
     #[test]
     fn the_environment_wins_over_the_config_file() {
@@ -143,5 +199,28 @@ mod tests {
         assert_eq!(method_of(probe::Method::Head), Some(probe::Method::Head));
         assert_eq!(method_of(probe::Method::Get), Some(probe::Method::Get));
         assert_eq!(method_of(probe::Method::Post), None);
+    }
+
+    #[test]
+    fn an_answer_means_the_same_state_from_here_and_from_elsewhere() {
+        // One judgement: an answer means the same state from here and from elsewhere, under
+        // the same --expect.
+        let (success, maintenance) = (
+            StatusSet::parse("2xx").unwrap(),
+            StatusSet::parse("503").unwrap(),
+        );
+        for expect in [None, Some(&success), Some(&maintenance)] {
+            for status in [200, 204, 404, 429, 503] {
+                assert_eq!(
+                    state_elsewhere(status, expect),
+                    state_here(status, expect),
+                    "{status} under --expect {expect:?}"
+                );
+            }
+        }
+        assert_eq!(state_elsewhere(503, None), verdict::State::Down);
+        assert_eq!(state_elsewhere(200, None), verdict::State::Up);
+        assert_eq!(state_elsewhere(429, None), verdict::State::Degraded);
+        assert_eq!(state_elsewhere(503, Some(&maintenance)), verdict::State::Up);
     }
 }

@@ -286,6 +286,9 @@ mod tests {
     use std::sync::mpsc;
     use std::time::{Duration, Instant};
 
+    /// How long a test waits for what it expects before it fails: only a hang takes this long.
+    const PATIENCE: Duration = Duration::from_secs(20);
+
     #[test]
     fn capacity_follows_the_descriptor_limit() {
         assert_eq!(Capacity::for_open_files(256).workers, 104);
@@ -294,21 +297,31 @@ mod tests {
         assert_eq!(Capacity::for_open_files(u64::MAX).workers, MAX_WORKERS);
     }
 
-    /// How long `count` jobs handed over at once take, each sleeping `each`.
-    fn time_for_sleepers(pool: &Pool, count: usize, each: Duration) -> Duration {
+    /// Whether `count` jobs handed over at once were all running at the same time: each waits
+    /// until all of them have started, which only happens if none waits behind another. Jobs
+    /// run in turn would wait in vain, until a deadline shared by all of them.
+    fn all_run_at_once(pool: &Pool, count: usize) -> bool {
+        let started = Arc::new((Mutex::new(0usize), Condvar::new()));
+        let deadline = Instant::now() + PATIENCE;
         let (done, finished) = mpsc::channel();
-        let started = Instant::now();
         for _ in 0..count {
-            let done = done.clone();
+            let (started, done) = (started.clone(), done.clone());
             pool.execute(move || {
-                thread::sleep(each);
-                let _ = done.send(());
+                let (count_started, all_started) = &*started;
+                let mut so_far = count_started.lock().unwrap();
+                *so_far += 1;
+                all_started.notify_all();
+                while *so_far < count {
+                    let left = deadline.saturating_duration_since(Instant::now());
+                    if left.is_zero() {
+                        break;
+                    }
+                    so_far = all_started.wait_timeout(so_far, left).unwrap().0;
+                }
+                let _ = done.send(*so_far >= count);
             });
         }
-        for _ in 0..count {
-            finished.recv().unwrap();
-        }
-        started.elapsed()
+        (0..count).all(|_| finished.recv().unwrap())
     }
 
     #[test]
@@ -317,9 +330,7 @@ mod tests {
             workers: 50,
             reserve: 0,
         });
-        assert!(
-            time_for_sleepers(&pool, 50, Duration::from_millis(200)) < Duration::from_millis(1_500)
-        );
+        assert!(all_run_at_once(&pool, 50));
     }
 
     #[test]
@@ -352,12 +363,15 @@ mod tests {
             workers: 4,
             reserve: 0,
         });
-        // One worker, then idle (given the time to get there).
+        // One worker, then idle: waiting for the next job.
         pool.spawn(|| ()).join();
-        thread::sleep(Duration::from_millis(100));
-        assert!(
-            time_for_sleepers(&pool, 2, Duration::from_millis(300)) < Duration::from_millis(550)
-        );
+        let deadline = Instant::now() + PATIENCE;
+        while pool.shared.lock().idle < 1 {
+            assert!(Instant::now() < deadline, "the worker never went idle");
+            thread::sleep(Duration::from_millis(1));
+        }
+        assert_eq!(pool.shared.lock().workers, 1);
+        assert!(all_run_at_once(&pool, 2));
     }
 
     #[test]
@@ -373,9 +387,6 @@ mod tests {
             let task = inner.spawn(|| 42);
             let _ = answer.send(task.join());
         });
-        assert_eq!(
-            answered.recv_timeout(Duration::from_secs(5)).unwrap(),
-            Some(42)
-        );
+        assert_eq!(answered.recv_timeout(PATIENCE).unwrap(), Some(42));
     }
 }

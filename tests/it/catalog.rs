@@ -1,0 +1,134 @@
+//! The catalog as a whole: every probe must reach the service's own servers. A CDN's edge or
+//! cache answers `/cdn-cgi/` paths, favicons, static files and static-file hosts by itself,
+//! even while the service behind it is down, and such a probe would say UP through an outage.
+
+use crate::support::*;
+
+/// File endings of static assets: a CDN cache serves them without asking the origin.
+const STATIC_ENDINGS: &[&str] = &[
+    ".ico", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".svg", ".js", ".mjs", ".css",
+    ".map", ".woff", ".woff2", ".ttf", ".otf", ".txt", ".xml",
+];
+
+/// Hosts (and their subdomains) that only serve cached files.
+const STATIC_HOSTS: &[&str] = &[
+    "twimg.com",
+    "fbcdn.net",
+    "gstatic.com",
+    "ytimg.com",
+    "scdn.co",
+    "redditstatic.com",
+    "redditmedia.com",
+    "githubassets.com",
+    "githubusercontent.com",
+    "cloudfront.net",
+    "fastly.net",
+    "akamaihd.net",
+    "akamaized.net",
+    "azureedge.net",
+    "index.crates.io",
+];
+
+/// Why a probe URL could be answered by an edge alone, if it could.
+fn edge_only(key: &str, url: &str) -> Option<String> {
+    let parsed = url::Url::parse(url).ok()?;
+    let host = parsed.host_str().unwrap_or_default().to_ascii_lowercase();
+    let path = parsed.path().to_ascii_lowercase();
+    let last = path.rsplit('/').next().unwrap_or_default();
+    // Cloudflare's edge is the service itself.
+    if path.contains("/cdn-cgi/") && key != "cloudflare" {
+        return Some("a /cdn-cgi/ path is answered by Cloudflare's edge".into());
+    }
+    if path.contains("favicon") {
+        return Some("a favicon comes from a cache".into());
+    }
+    if let Some(ending) = STATIC_ENDINGS.iter().find(|e| last.ends_with(*e)) {
+        return Some(format!("a {ending} file is a static asset"));
+    }
+    if last == "generate_204" {
+        return Some("generate_204 is answered by a front end alone".into());
+    }
+    let labels: Vec<&str> = host.split('.').collect();
+    let first = labels.first().copied().unwrap_or_default();
+    // st1.zoom.us, static.example.com, cdn.example.com, assets-cdn.example.com
+    let numbered_static = first.starts_with("st") && first[2..].chars().all(|c| c.is_ascii_digit());
+    if numbered_static
+        || labels
+            .iter()
+            .any(|label| label.contains("static") || label.contains("cdn"))
+    {
+        return Some(format!("{host} is a static-file host"));
+    }
+    if let Some(suffix) = STATIC_HOSTS
+        .iter()
+        .find(|s| host == **s || host.ends_with(&format!(".{s}")))
+    {
+        return Some(format!("{suffix} serves cached files only"));
+    }
+    None
+}
+
+fn catalog() -> Vec<serde_json::Value> {
+    let output = isitdown().args(["--list", "--json"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let services = json_lines(&output.stdout);
+    assert!(services.len() >= 40, "only {} services", services.len());
+    services
+}
+
+#[test]
+fn no_catalog_probe_can_be_answered_by_an_edge_alone() {
+    for service in catalog() {
+        let key = service["key"].as_str().unwrap();
+        let url = service["url"].as_str().unwrap();
+        assert_eq!(edge_only(key, url), None, "{key}: {url}");
+    }
+}
+
+#[test]
+fn every_catalog_probe_says_why_it_reaches_the_origin_and_how_sure_that_is() {
+    for service in catalog() {
+        let key = service["key"].as_str().unwrap();
+        let origin = service["origin"].as_str().unwrap_or_default();
+        assert!(origin.len() > 20, "{key} does not say why: {service}");
+        assert!(
+            ["verified", "documented", "inferred"]
+                .contains(&service["confidence"].as_str().unwrap_or_default()),
+            "{key}: {service}"
+        );
+    }
+}
+
+#[test]
+fn the_rule_refuses_the_probes_an_edge_answers() {
+    let refused = [
+        ("chatgpt", "https://chatgpt.com/cdn-cgi/trace"),
+        ("claude", "https://claude.ai/favicon.ico"),
+        ("reddit", "https://www.reddit.com/favicon.ico"),
+        ("spotify", "https://open.spotify.com/favicon.ico"),
+        ("zoom", "https://st1.zoom.us/favicon.ico"),
+        ("zoom", "https://st1.zoom.us/"),
+        ("x", "https://abs.twimg.com/favicons/twitter.3.ico"),
+        ("x", "https://abs.twimg.com/"),
+        ("youtube", "https://www.youtube.com/generate_204"),
+        ("crates", "https://index.crates.io/config.json"),
+        ("svc", "https://static.example.com/"),
+        ("svc", "https://example-cdn.example.com/health"),
+        ("svc", "https://example.com/app.js"),
+        ("svc", "https://example.com/style.css"),
+        ("svc", "https://example.com/logo.svg"),
+        ("svc", "https://example.com/font.woff2"),
+    ];
+    for (key, url) in refused {
+        assert!(edge_only(key, url).is_some(), "{url} passed");
+    }
+    let allowed = [
+        ("cloudflare", "https://www.cloudflare.com/cdn-cgi/trace"),
+        ("openai", "https://api.openai.com/v1/models"),
+        ("github", "https://api.github.com/rate_limit"),
+        ("svc", "https://example.com/status.json"),
+    ];
+    for (key, url) in allowed {
+        assert_eq!(edge_only(key, url), None, "{url}");
+    }
+}

@@ -1,0 +1,35 @@
+//! The integration tests, one binary: a module per area, and `support` (the test servers, the
+//! fake Globalping API and the sealed command) shared by all of them.
+//!
+//! Every test runs the real binary or the library against servers of its own on the loopback,
+//! with a config of its own: nothing reaches the internet.
+
+mod support;
+
+mod answers;
+mod catalog;
+mod catalog_check;
+mod completion;
+mod edge;
+mod elsewhere;
+mod elsewhere_api;
+mod eyeballs;
+mod failures;
+mod fuzz_regressions;
+mod globalping_fake;
+mod hostile_input;
+mod hostile_server;
+mod input;
+mod just_me;
+mod layers;
+mod live;
+mod many;
+mod monitor;
+mod on_change;
+mod properties;
+mod provider;
+mod resolve;
+mod signals;
+mod status_sources;
+mod support_selftest;
+mod walls;

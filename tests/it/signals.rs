@@ -1,0 +1,104 @@
+//! Signals in repeated runs: termination ends a run with its summaries and the commands it
+//! started, and exits 128 + the signal's number.
+
+use std::io::Read;
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use crate::support::*;
+
+fn signal(pid: u32, name: &str) {
+    let sent = std::process::Command::new("kill")
+        .args([&format!("-{name}"), &pid.to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success(), "kill -{name} {pid}");
+}
+
+/// Waits (at most 20 s) until `ready` holds.
+fn wait_until(what: &str, ready: impl Fn() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !ready() {
+        assert!(Instant::now() < deadline, "no {what} within 20 s");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn sigterm_ends_a_watch_with_its_summaries_and_the_commands_it_started() {
+    let server = TestServer::start();
+    let dir = std::env::temp_dir().join(format!("isitdown-signals-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let pid_file = dir.join("hook.pid");
+    let _ = std::fs::remove_file(&pid_file);
+    // The command writes its own process id, then becomes a long sleep under that id.
+    let hook = format!(
+        "echo $$ > '{}.tmp' && mv '{0}.tmp' '{0}' && exec sleep 30",
+        pid_file.display()
+    );
+    let mut child = sealed_command("")
+        .args([
+            "--watch",
+            "-i",
+            "100ms",
+            "--json",
+            "--on-change-initial",
+            "--on-change",
+            &hook,
+        ])
+        .arg(server.url("/"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    wait_until("command started", || pid_file.exists());
+    let hook_pid: u32 = std::fs::read_to_string(&pid_file)
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    assert!(std::path::Path::new(&format!("/proc/{hook_pid}")).exists());
+    signal(child.id(), "TERM");
+    let mut stdout = String::new();
+    child
+        .stdout
+        .take()
+        .unwrap()
+        .read_to_string(&mut stdout)
+        .unwrap();
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(143), "{stdout}");
+    let lines = json_lines(stdout.as_bytes());
+    let summary = lines.iter().find(|l| l["type"] == "summary");
+    assert!(
+        summary.is_some_and(|s| s["probes"].as_u64() >= Some(1)),
+        "{stdout}"
+    );
+    // The command's process group was ended with the run, not left behind.
+    assert!(
+        !std::path::Path::new(&format!("/proc/{hook_pid}")).exists(),
+        "the command {hook_pid} outlived the run"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn sighup_ends_a_watch_with_its_summaries() {
+    let server = TestServer::start();
+    let mut child = sealed_command("")
+        .args(["--watch", "-i", "100ms", "--json"])
+        .arg(server.url("/"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    // The first probe's line says the run is under way.
+    let mut first = [0u8; 1];
+    stdout.read_exact(&mut first).unwrap();
+    signal(child.id(), "HUP");
+    let mut rest = String::new();
+    stdout.read_to_string(&mut rest).unwrap();
+    assert_eq!(child.wait().unwrap().code(), Some(129));
+    assert!(rest.contains("\"type\":\"summary\""), "{rest}");
+}

@@ -1,0 +1,135 @@
+//! The fake API's JSON, shaped like Globalping's documented answers.
+
+use serde_json::{json, Value};
+
+use super::super::standard_reason;
+use super::Outcome;
+
+/// Where the fake places are, in turn: city, country, continent, ASN, network.
+const PLACES: [(&str, &str, &str, u32, &str); 8] = [
+    ("Frankfurt", "DE", "EU", 3320, "Deutsche Telekom AG"),
+    ("Ashburn", "US", "NA", 14618, "Amazon.com, Inc."),
+    ("Tokyo", "JP", "AS", 2516, "KDDI CORPORATION"),
+    (
+        "São Paulo",
+        "BR",
+        "SA",
+        28573,
+        "Claro NXT Telecomunicacoes Ltda",
+    ),
+    ("Johannesburg", "ZA", "AF", 37457, "Telkom SA Ltd."),
+    ("Sydney", "AU", "OC", 1221, "Telstra Limited"),
+    ("Paris", "FR", "EU", 3215, "Orange S.A."),
+    ("Singapore", "SG", "AS", 16509, "Amazon.com, Inc."),
+];
+
+/// The city of the place at `index`, as the fake reports it.
+pub fn city_of(index: usize) -> &'static str {
+    PLACES[index % PLACES.len()].0
+}
+
+pub fn error(kind: &str, message: &str) -> String {
+    json!({
+        "error": {"type": kind, "message": message},
+        "links": {"documentation": "https://globalping.io/docs/api.globalping.io#post-/v1/measurements"}
+    })
+    .to_string()
+}
+
+pub fn validation_error(message: &str) -> String {
+    json!({
+        "error": {"type": "validation_error", "message": message,
+                  "params": {"measurement": "\"measurement\" does not match any of the allowed types"}},
+        "links": {"documentation": "https://globalping.io/docs/api.globalping.io#post-/v1/measurements"}
+    })
+    .to_string()
+}
+
+pub fn created(id: &str, probes: usize) -> String {
+    json!({"id": id, "probesCount": probes}).to_string()
+}
+
+/// The measurement after `finished_yet`: before, every place is still running.
+pub fn measurement(id: &str, target: &str, outcomes: &[Outcome], finished_yet: bool) -> String {
+    let results: Vec<Value> = outcomes
+        .iter()
+        .enumerate()
+        .map(|(i, outcome)| {
+            let result = if finished_yet {
+                result(outcome, target)
+            } else {
+                in_progress()
+            };
+            json!({"probe": probe(i), "result": result})
+        })
+        .collect();
+    let running = results
+        .iter()
+        .any(|r| r["result"]["status"] == "in-progress");
+    json!({
+        "id": id,
+        "type": "http",
+        "status": if running { "in-progress" } else { "finished" },
+        "createdAt": "2025-03-02T09:15:41.207Z",
+        "updatedAt": "2025-03-02T09:15:42.918Z",
+        "target": target,
+        "probesCount": outcomes.len(),
+        "results": results,
+    })
+    .to_string()
+}
+
+fn probe(index: usize) -> Value {
+    let (city, country, continent, asn, network) = PLACES[index % PLACES.len()];
+    json!({
+        "continent": continent, "region": "Somewhere", "country": country, "state": null,
+        "city": city, "asn": asn, "longitude": 0.0, "latitude": 0.0, "network": network,
+        "tags": ["datacenter-network"], "resolvers": ["private"],
+    })
+}
+
+fn in_progress() -> Value {
+    json!({"status": "in-progress", "rawOutput": ""})
+}
+
+fn failed(source: &str, output: String) -> Value {
+    json!({"status": "failed", "failureSource": source, "rawOutput": output})
+}
+
+fn result(outcome: &Outcome, target: &str) -> Value {
+    match outcome {
+        Outcome::Status(code) => {
+            let reason = standard_reason(*code);
+            json!({
+                "status": "finished",
+                "resolvedAddress": "192.0.2.10",
+                "headers": {"content-type": "text/plain", "set-cookie": ["a=1", "b=2"]},
+                "rawHeaders": "Content-Type: text/plain\nSet-Cookie: a=1\nSet-Cookie: b=2",
+                "rawBody": null,
+                "rawOutput": format!("HTTP/1.1 {code}\nContent-Type: text/plain"),
+                "truncated": false,
+                "statusCode": code,
+                "statusCodeName": reason,
+                "timings": {"total": 120, "dns": 10, "tcp": 20, "tls": 30, "firstByte": 50, "download": 10},
+                "tls": {"authorized": true, "protocol": "TLSv1.3", "cipherName": "TLS_AES_128_GCM_SHA256",
+                        "createdAt": "2025-01-01T00:00:00.000Z", "expiresAt": "2025-12-31T23:59:59.000Z",
+                        "issuer": {"CN": "Fake CA"}, "subject": {"CN": target}, "keyType": "EC",
+                        "keyBits": 256, "serialNumber": "01", "fingerprint256": "AA", "publicKey": null},
+            })
+        }
+        Outcome::Timeout => failed(
+            "target",
+            "Timeout awaiting 'request' for 10000ms - ETIMEDOUT".to_string(),
+        ),
+        Outcome::Dns => failed(
+            "target",
+            format!("getaddrinfo ENOTFOUND {target} - ENOTFOUND"),
+        ),
+        Outcome::Refused => failed(
+            "target",
+            "connect ECONNREFUSED 192.0.2.10:443 - ECONNREFUSED".to_string(),
+        ),
+        Outcome::Offline => json!({"status": "offline", "rawOutput": ""}),
+        Outcome::NeverFinishes => in_progress(),
+    }
+}
