@@ -225,11 +225,11 @@ echo "1,000 fast targets (curl closing each connection, as isitdown does):"
 fan_out fast "$url" 1.0 "Connection: close"
 
 # Repeated runs: peak RSS (VmHWM) after 10 s and at the end, and the most threads seen.
-watch_for() { # NAME TARGET...
-  local name=$1; shift
-  "$binary" --watch -i 0 "$@" >/dev/null &
+watch_for() { # NAME MOST_THREADS ARGUMENT...
+  local name=$1 threads=$2; shift 2
+  "$binary" --watch -i 0 "$@" >/dev/null 2>&1 &
   local pid=$!
-  python3 - "$pid" "$watch_seconds" "$name" <<'PY'
+  python3 - "$pid" "$watch_seconds" "$name" "$threads" <<'PY'
 import sys, time
 pid, seconds, name = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
 def status():
@@ -240,6 +240,7 @@ def status():
             fields[key] = value.strip()
     return fields
 start, most, at_ten = time.time(), 0, None
+limit = int(sys.argv[4]) if len(sys.argv) > 4 else 0
 while time.time() - start < seconds:
     fields = status()
     most = max(most, int(fields["Threads"]))
@@ -249,11 +250,21 @@ while time.time() - start < seconds:
 at_end = int(status()["VmHWM"].split()[0])
 at_ten = at_ten or at_end
 grew = (at_end - at_ten) / 1024
+threads = f" (at most {limit}: {'ok' if most <= limit else 'MISSED'})" if limit else ""
 print(f"  {name}: peak RSS {at_ten/1024:.1f} MB at 10 s, {at_end/1024:.1f} MB at {seconds} s "
-      f"(grew {grew:.2f} MB: {'ok' if grew <= 1 else 'MISSED'}); at most {most} threads")
+      f"(grew {grew:.2f} MB: {'ok' if grew <= 1 else 'MISSED'}); at most {most} threads{threads}")
 PY
   kill -INT "$pid"; wait "$pid" 2>/dev/null || true
 }
 echo "--watch -i 0 for $watch_seconds s:"
-watch_for "one target" "$url"
-watch_for "1,000 targets" -f "$scratch/fast.txt"
+watch_for "one target" 4 "$url"
+watch_for "one target with its status page" 4 local
+# A public name whose IPv6 address refuses: every probe races it and answers over IPv4.
+watch_for "one target with a dead IPv6 address" 4 \
+  --resolve "dual.example:$port:[::1],127.0.0.1" "http://dual.example:$port/"
+watch_for "one target with --on-change" 4 --on-change-initial --on-change true "$url"
+# The probes in flight (at most the pool's 1,024 workers) plus a handful: four hook workers,
+# the main thread, the signal thread.
+watch_for "1,000 targets" 1040 -f "$scratch/fast.txt"
+watch_for "1,000 targets, a hook on every one" 1040 --on-change-initial --on-change true \
+  -f "$scratch/fast.txt"
