@@ -15,7 +15,6 @@ pub mod just_me;
 pub mod probe;
 pub mod report;
 pub mod run;
-pub mod startup;
 pub mod state;
 pub mod status_page;
 pub mod target;
