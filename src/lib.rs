@@ -4,6 +4,8 @@
 //! [`engine`] (probe, status page, your side, elsewhere) -> [`verdict`] -> [`report`]s and an
 //! exit code.
 
+#![forbid(unsafe_code)]
+
 pub mod catalog_check;
 pub mod cli;
 pub mod elsewhere;

@@ -50,35 +50,32 @@ impl Capacity {
     }
 }
 
-/// The soft `RLIMIT_NOFILE`, raised to the hard limit when allowed; 256 when unknown.
+/// The soft `RLIMIT_NOFILE`, raised to the hard limit when allowed (macOS, say, refuses more
+/// than `OPEN_MAX` when the hard limit is infinite: the soft one then stays as it was).
+#[cfg(unix)]
 fn raise_open_files_limit() -> u64 {
-    let mut limit = libc::rlimit {
-        rlim_cur: 0,
-        rlim_max: 0,
-    };
-    // SAFETY: getrlimit and setrlimit only read and write the struct passed to them.
-    unsafe {
-        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) != 0 {
-            return 256;
-        }
-        if limit.rlim_cur < limit.rlim_max {
-            let raised = libc::rlimit {
-                rlim_cur: limit.rlim_max,
-                rlim_max: limit.rlim_max,
+    use rustix::process::{getrlimit, setrlimit, Resource, Rlimit};
+    // `None` is no limit.
+    let Rlimit { current, maximum } = getrlimit(Resource::Nofile);
+    let raised = match current {
+        Some(soft) if maximum.is_none_or(|hard| soft < hard) => {
+            let wanted = Rlimit {
+                current: maximum,
+                maximum,
             };
-            if libc::setrlimit(libc::RLIMIT_NOFILE, &raised) == 0 {
-                limit = raised;
-            }
+            setrlimit(Resource::Nofile, wanted)
+                .is_ok()
+                .then_some(maximum)
         }
-    }
-    if limit.rlim_cur == libc::RLIM_INFINITY {
-        u64::MAX
-    } else {
-        // rlim_t is not 64 bits on every target.
-        #[allow(clippy::unnecessary_cast)]
-        let open_files = limit.rlim_cur as u64;
-        open_files
-    }
+        _ => None,
+    };
+    raised.unwrap_or(current).unwrap_or(u64::MAX)
+}
+
+/// Elsewhere (Windows) sockets have no such per-process limit: the pool's own cap applies.
+#[cfg(not(unix))]
+fn raise_open_files_limit() -> u64 {
+    u64::MAX
 }
 
 type Job = Box<dyn FnOnce() + Send>;
