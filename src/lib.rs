@@ -4,6 +4,8 @@
 //! [`engine`] (probe, status page, your side, elsewhere) -> [`verdict`] -> [`report`]s and an
 //! exit code.
 
+#![forbid(unsafe_code)]
+
 pub mod cli;
 pub mod elsewhere;
 pub mod engine;
@@ -16,7 +18,6 @@ pub mod just_me;
 pub mod probe;
 pub mod report;
 pub mod run;
-pub mod startup;
 pub mod state;
 pub mod status_page;
 pub mod target;

@@ -242,12 +242,19 @@ impl Engine {
                 in_flight += 1;
                 let (job_checker, plans, events) = (checker.clone(), plans.clone(), events.clone());
                 let (progress, slots) = (progress.clone(), slots.clone());
-                checker.pool().execute(move || {
-                    let outcome = job_checker
-                        .check_noting(&plans[index], seq, ask, &|step| progress.set(index, step));
-                    slots.put(index, outcome);
-                    let _ = events.send(Event::Probed(index));
-                });
+                // The probe's worker counts as free while it reports, so that the target's next
+                // probe, due at once with `-i 0`, goes to it rather than to a new thread.
+                checker.pool().execute_then(
+                    move || {
+                        job_checker.check_noting(&plans[index], seq, ask, &|step| {
+                            progress.set(index, step)
+                        })
+                    },
+                    move |outcome| {
+                        slots.put(index, outcome);
+                        let _ = events.send(Event::Probed(index));
+                    },
+                );
             }
             if in_flight == 0 && agenda.next_at().is_none() {
                 break;

@@ -50,38 +50,38 @@ impl Capacity {
     }
 }
 
-/// The soft `RLIMIT_NOFILE`, raised to the hard limit when allowed; 256 when unknown.
+/// The soft `RLIMIT_NOFILE`, raised to the hard limit when allowed (macOS, say, refuses more
+/// than `OPEN_MAX` when the hard limit is infinite: the soft one then stays as it was).
+#[cfg(unix)]
 fn raise_open_files_limit() -> u64 {
-    let mut limit = libc::rlimit {
-        rlim_cur: 0,
-        rlim_max: 0,
-    };
-    // SAFETY: getrlimit and setrlimit only read and write the struct passed to them.
-    unsafe {
-        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) != 0 {
-            return 256;
-        }
-        if limit.rlim_cur < limit.rlim_max {
-            let raised = libc::rlimit {
-                rlim_cur: limit.rlim_max,
-                rlim_max: limit.rlim_max,
+    use rustix::process::{getrlimit, setrlimit, Resource, Rlimit};
+    // `None` is no limit.
+    let Rlimit { current, maximum } = getrlimit(Resource::Nofile);
+    let raised = match current {
+        Some(soft) if maximum.is_none_or(|hard| soft < hard) => {
+            let wanted = Rlimit {
+                current: maximum,
+                maximum,
             };
-            if libc::setrlimit(libc::RLIMIT_NOFILE, &raised) == 0 {
-                limit = raised;
-            }
+            setrlimit(Resource::Nofile, wanted)
+                .is_ok()
+                .then_some(maximum)
         }
-    }
-    if limit.rlim_cur == libc::RLIM_INFINITY {
-        u64::MAX
-    } else {
-        // rlim_t is not 64 bits on every target.
-        #[allow(clippy::unnecessary_cast)]
-        let open_files = limit.rlim_cur as u64;
-        open_files
-    }
+        _ => None,
+    };
+    raised.unwrap_or(current).unwrap_or(u64::MAX)
 }
 
-type Job = Box<dyn FnOnce() + Send>;
+/// Elsewhere (Windows) sockets have no such per-process limit: the pool's own cap applies.
+#[cfg(not(unix))]
+fn raise_open_files_limit() -> u64 {
+    u64::MAX
+}
+
+/// A job returns what is left to do once its worker counts as free again (see
+/// [`Pool::execute_then`]).
+type Job = Box<dyn FnOnce() -> Option<Report> + Send>;
+type Report = Box<dyn FnOnce() + Send>;
 
 /// The workers of one run. Dropping the pool lets idle workers end; a job in flight finishes.
 pub struct Pool {
@@ -115,7 +115,31 @@ impl Pool {
 
     /// Runs `job` on a worker, after the jobs queued before it.
     pub fn execute(&self, job: impl FnOnce() + Send + 'static) {
-        self.submit(Box::new(job), false);
+        self.submit(
+            Box::new(move || {
+                job();
+                None
+            }),
+            false,
+        );
+    }
+
+    /// Runs `job` on a worker, then `report` with its result on the same worker, which counts
+    /// as idle while it reports. Whoever hears the report and hands over the next job at once
+    /// (the next probe of a target watched with `-i 0`) then finds this worker about to take
+    /// it, instead of a pool that looks busy and starts another thread.
+    pub fn execute_then<T: Send + 'static>(
+        &self,
+        job: impl FnOnce() -> T + Send + 'static,
+        report: impl FnOnce(T) + Send + 'static,
+    ) {
+        self.submit(
+            Box::new(move || {
+                let result = job();
+                Some(Box::new(move || report(result)) as Report)
+            }),
+            false,
+        );
     }
 
     /// Runs `job` on a worker; its result is waited for with [`Task::join`].
@@ -145,7 +169,13 @@ impl Pool {
             done: Condvar::new(),
         }));
         let queued = task.clone();
-        self.submit(Box::new(move || queued.run_here()), urgent);
+        self.submit(
+            Box::new(move || {
+                queued.run_here();
+                None
+            }),
+            urgent,
+        );
         task
     }
 
@@ -184,7 +214,11 @@ impl Pool {
             if state.workers == 0 {
                 let jobs: Vec<Job> = state.queue.drain(..).collect();
                 drop(state);
-                jobs.into_iter().for_each(|job| job());
+                for job in jobs {
+                    if let Some(report) = job() {
+                        report();
+                    }
+                }
             }
         }
     }
@@ -207,8 +241,17 @@ impl Shared {
         loop {
             if let Some(job) = state.queue.pop_front() {
                 drop(state);
-                job();
+                let report = job();
                 state = self.lock();
+                if let Some(report) = report {
+                    // Idle while reporting: a job handed over meanwhile is taken right after,
+                    // by this worker or one that was waiting.
+                    state.idle += 1;
+                    drop(state);
+                    report();
+                    state = self.lock();
+                    state.idle -= 1;
+                }
                 continue;
             }
             if state.closed {
@@ -388,5 +431,28 @@ mod tests {
             let _ = answer.send(task.join());
         });
         assert_eq!(answered.recv_timeout(PATIENCE).unwrap(), Some(42));
+    }
+
+    #[test]
+    fn a_job_handed_over_on_each_report_keeps_to_one_worker() {
+        let pool = Pool::new(Capacity {
+            workers: 8,
+            reserve: 0,
+        });
+        let (reports, heard) = mpsc::channel();
+        let mut ran_on = std::collections::HashSet::new();
+        for _ in 0..100 {
+            let reports = reports.clone();
+            pool.execute_then(
+                || thread::current().id(),
+                move |worker| {
+                    let _ = reports.send(worker);
+                },
+            );
+            // As a repeated run does: the next job as soon as the last one is reported.
+            ran_on.insert(heard.recv_timeout(Duration::from_secs(5)).unwrap());
+        }
+        assert_eq!(ran_on.len(), 1, "{} workers", ran_on.len());
+        assert_eq!(pool.shared.lock().workers, 1);
     }
 }

@@ -1,18 +1,16 @@
 //! Happy Eyeballs (RFC 8305): connection attempts to a host's addresses race, so a dead address
 //! (most often a broken IPv6 path) costs a short stagger instead of the whole deadline.
 //!
-//! Each attempt runs on its own thread, bounded by the deadline: at most one thread per address.
-//! When the race is over (an attempt won, or none can), the attempts still running give up
-//! within [`GIVE_UP_WITHIN`] and close their sockets (on Linux; elsewhere they run to the
-//! deadline). Repeated probes of a host with a dead address would otherwise pile up a thread
-//! and a socket per probe until each deadline: 45 of them for one target watched with `-i 0`.
+//! On Unix the race runs on the calling thread: every attempt is a non-blocking socket, and one
+//! `poll` waits on all of them at once, and on the moment the next attempt is due. When one
+//! connects, the others are closed there and then, so that watching a host with a dead address
+//! leaves no attempt behind to run to its deadline. Elsewhere the attempts are made one after
+//! another, each but the last given the stagger (see [`race`]).
 
 use std::io;
 use std::net::{SocketAddr, TcpStream};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{self, RecvTimeoutError};
-use std::sync::Arc;
-use std::thread;
+#[cfg(unix)]
+use std::os::fd::OwnedFd;
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
@@ -21,9 +19,6 @@ use ureq::config::IpFamily;
 /// How long an attempt has before the next one starts alongside it (RFC 8305's recommended
 /// Connection Attempt Delay).
 pub const STAGGER: Duration = Duration::from_millis(250);
-
-/// How soon an attempt notices that its race is over.
-pub const GIVE_UP_WITHIN: Duration = Duration::from_millis(20);
 
 /// How one connection attempt ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -112,9 +107,6 @@ pub fn of_family(addrs: &[SocketAddr], family: IpFamily) -> Vec<SocketAddr> {
     family.keep_wanted(addrs.iter().copied()).collect()
 }
 
-/// What an attempt's thread reports: which attempt, how it went, how long it took.
-type Report = (usize, io::Result<TcpStream>, Duration);
-
 /// An attempt as the race sees it: still running until `ended` is set.
 struct Entry {
     address: SocketAddr,
@@ -139,19 +131,58 @@ fn settle(entries: Vec<Entry>, unfinished: Outcome, until: Instant) -> Vec<Attem
         .collect()
 }
 
+/// An attempt that failed with `error`, now.
+fn failed(entry: &mut Entry, error: io::Error, failures: &mut Vec<io::Error>) {
+    entry.ended = Some((Outcome::of_error(&error), entry.started.elapsed()));
+    failures.push(error);
+}
+
+/// A race won by the attempt at `index`: those still running are abandoned.
+fn won(mut entries: Vec<Entry>, index: usize, stream: TcpStream) -> Race {
+    let elapsed = entries[index].started.elapsed();
+    entries[index].ended = Some((Outcome::Connected, elapsed));
+    let address = entries[index].address;
+    Race {
+        result: Ok(Winner {
+            stream,
+            address,
+            elapsed,
+        }),
+        attempts: settle(entries, Outcome::Abandoned, Instant::now()),
+    }
+}
+
+/// A race nobody won: the error that says most, and every attempt. With addresses to try but
+/// no failure to tell, the deadline came first.
+fn lost(
+    addrs: &[SocketAddr],
+    entries: Vec<Entry>,
+    mut failures: Vec<io::Error>,
+    unfinished: Outcome,
+    until: Instant,
+) -> Race {
+    if failures.is_empty() && !addrs.is_empty() {
+        failures.push(timed_out());
+    }
+    Race {
+        result: Err(most_telling(failures)),
+        attempts: settle(entries, unfinished, until),
+    }
+}
+
 /// Races connections to `addrs` in the order given (see [`order`]): the first attempt starts at
 /// once, each next one when an attempt fails or `stagger` after the last start, whichever comes
-/// first; all run until one connects or `deadline` passes.
+/// first; all run until one connects or `deadline` passes. The winner is a blocking stream; the
+/// attempts still running when it connects are closed before this returns.
+#[cfg(unix)]
 pub fn race(addrs: &[SocketAddr], stagger: Duration, deadline: Instant) -> Race {
-    if let [address] = addrs {
-        return alone(*address, deadline);
-    }
-    let (reports, inbox) = mpsc::channel::<Report>();
-    // Set when this function returns, however it returns: the attempts still running give up.
-    let over = RaceOver::default();
+    use rustix::event::{poll, PollFd, PollFlags, Timespec};
+    use rustix::io::Errno;
+
     let mut entries: Vec<Entry> = Vec::with_capacity(addrs.len());
+    // The attempts still connecting, in start order: which entry, and its socket.
+    let mut connecting: Vec<(usize, OwnedFd)> = Vec::with_capacity(addrs.len());
     let mut failures: Vec<io::Error> = Vec::new();
-    let mut in_flight = 0usize;
     // A failure starts the next attempt at once: the stagger is for attempts still waiting.
     let mut failed_since_last_start = false;
 
@@ -160,207 +191,205 @@ pub fn race(addrs: &[SocketAddr], stagger: Duration, deadline: Instant) -> Race 
         let next_due = entries.last().map(|last| last.started + stagger);
         let more = entries.len() < addrs.len();
         let due = failed_since_last_start || next_due.is_none_or(|due| now >= due);
-        if more && now < deadline && (in_flight == 0 || due) {
+        if more && now < deadline && (connecting.is_empty() || due) {
             failed_since_last_start = false;
             let index = entries.len();
             let address = addrs[index];
-            let mut entry = Entry {
+            entries.push(Entry {
                 address,
                 started: now,
                 ended: None,
-            };
-            match start_attempt(index, address, deadline, over.flag(), reports.clone()) {
-                Ok(()) => in_flight += 1,
+            });
+            match connect_nonblocking(address) {
+                Ok(Connecting::Done(stream)) => return won(entries, index, stream),
+                Ok(Connecting::InProgress(socket)) => connecting.push((index, socket)),
                 Err(error) => {
-                    entry.ended = Some((Outcome::of_error(&error), Duration::ZERO));
-                    failures.push(error);
+                    failed(&mut entries[index], error, &mut failures);
+                    failed_since_last_start = true;
                 }
             }
-            entries.push(entry);
             continue;
         }
-        if in_flight == 0 {
-            break;
+        if connecting.is_empty() {
+            return lost(addrs, entries, failures, Outcome::Timeout, deadline);
+        }
+        if now >= deadline {
+            failures.push(timed_out());
+            return lost(addrs, entries, failures, Outcome::Timeout, deadline);
         }
         let wake = match next_due {
             Some(due) if more => due.min(deadline),
             _ => deadline,
         };
-        match inbox.recv_timeout(wake.saturating_duration_since(now)) {
-            Ok((index, Ok(stream), elapsed)) => {
-                entries[index].ended = Some((Outcome::Connected, elapsed));
-                let winner = Winner {
-                    stream,
-                    address: addrs[index],
-                    elapsed,
-                };
-                return Race {
-                    result: Ok(winner),
-                    attempts: settle(entries, Outcome::Abandoned, Instant::now()),
-                };
+        // Rounded up to whole milliseconds where poll takes no finer timeout: never early.
+        let timeout = Timespec::try_from(wake.saturating_duration_since(now)).ok();
+        let mut watched: Vec<PollFd<'_>> = connecting
+            .iter()
+            .map(|(_, socket)| PollFd::new(socket, PollFlags::OUT))
+            .collect();
+        match poll(&mut watched, timeout.as_ref()) {
+            Ok(0) | Err(Errno::INTR) => continue,
+            Ok(_) => {}
+            Err(error) => {
+                // Nothing can be waited on any more: the attempts still running are given up.
+                failures.push(error.into());
+                return lost(addrs, entries, failures, Outcome::Abandoned, Instant::now());
             }
-            Ok((index, Err(error), elapsed)) => {
-                in_flight -= 1;
-                entries[index].ended = Some((Outcome::of_error(&error), elapsed));
-                failures.push(error);
-                failed_since_last_start = true;
-            }
-            Err(RecvTimeoutError::Timeout) if Instant::now() >= deadline => {
-                failures.push(timed_out());
-                break;
-            }
-            Err(RecvTimeoutError::Timeout) => {}
-            // Every attempt holds a sender and so does this function: it cannot happen.
-            Err(RecvTimeoutError::Disconnected) => break,
         }
-    }
-    if failures.is_empty() && !addrs.is_empty() {
-        failures.push(timed_out());
-    }
-    Race {
-        result: Err(most_telling(failures)),
-        attempts: settle(entries, Outcome::Timeout, deadline),
-    }
-}
-
-/// A single address has nothing to race: it is connected to on this thread.
-fn alone(address: SocketAddr, deadline: Instant) -> Race {
-    let started = Instant::now();
-    let left = deadline.saturating_duration_since(started);
-    if left.is_zero() {
-        return Race {
-            result: Err(timed_out()),
-            attempts: Vec::new(),
-        };
-    }
-    let result = TcpStream::connect_timeout(&address, left);
-    let elapsed = started.elapsed();
-    let outcome = match &result {
-        Ok(_) => Outcome::Connected,
-        Err(error) => Outcome::of_error(error),
-    };
-    Race {
-        result: result.map(|stream| Winner {
-            stream,
-            address,
-            elapsed,
-        }),
-        attempts: vec![Attempt {
-            address,
-            outcome,
-            elapsed,
-        }],
+        let finished: Vec<bool> = watched.iter().map(|w| !w.revents().is_empty()).collect();
+        drop(watched);
+        let mut still = Vec::with_capacity(connecting.len());
+        for ((index, socket), finished) in connecting.drain(..).zip(finished) {
+            if !finished {
+                still.push((index, socket));
+                continue;
+            }
+            match connected(socket) {
+                // The attempts started after this one, and those not finished, close here.
+                Ok(stream) => return won(entries, index, stream),
+                Err(error) => {
+                    failed(&mut entries[index], error, &mut failures);
+                    failed_since_last_start = true;
+                }
+            }
+        }
+        connecting = still;
     }
 }
 
-fn timed_out() -> io::Error {
-    io::Error::new(io::ErrorKind::TimedOut, "connection timed out")
+/// A connection attempt just begun.
+#[cfg(unix)]
+enum Connecting {
+    /// Connected at once (it can happen on loopback).
+    Done(TcpStream),
+    InProgress(OwnedFd),
 }
 
-/// A connect needs next to no stack, but a thread's first allocation sets up the allocator's
-/// cache for it, several calls deep: as much as a pool worker has, and more when unoptimised.
-const CONNECT_STACK: usize = if cfg!(debug_assertions) {
-    256 * 1024
-} else {
-    128 * 1024
-};
-
-/// Tells a race's attempts that it is over, when dropped.
-#[derive(Default)]
-struct RaceOver(Arc<AtomicBool>);
-
-impl RaceOver {
-    fn flag(&self) -> Arc<AtomicBool> {
-        Arc::clone(&self.0)
-    }
-}
-
-impl Drop for RaceOver {
-    fn drop(&mut self) {
-        self.0.store(true, Ordering::Relaxed);
-    }
-}
-
-/// Starts one attempt on its own thread; it reports to `reports`, and ends by `deadline` or
-/// soon after `over` is set.
-fn start_attempt(
-    index: usize,
-    address: SocketAddr,
-    deadline: Instant,
-    over: Arc<AtomicBool>,
-    reports: mpsc::Sender<Report>,
-) -> io::Result<()> {
-    thread::Builder::new()
-        .name(format!("connect {address}"))
-        .stack_size(CONNECT_STACK)
-        .spawn(move || {
-            let started = Instant::now();
-            let result = connect_until(address, deadline, &over);
-            // Nobody listening any more means another attempt won: the stream closes here.
-            let _ = reports.send((index, result, started.elapsed()));
-        })
-        .map(drop)
-}
-
-/// `TcpStream::connect_timeout` to the deadline, except that it gives up within
-/// [`GIVE_UP_WITHIN`] once `over` is set.
-#[cfg(target_os = "linux")]
-fn connect_until(
-    address: SocketAddr,
-    deadline: Instant,
-    over: &AtomicBool,
-) -> io::Result<TcpStream> {
-    use rustix::event::{poll, PollFd, PollFlags, Timespec};
+/// Opens a non-blocking TCP socket and starts connecting it to `address`.
+#[cfg(unix)]
+fn connect_nonblocking(address: SocketAddr) -> io::Result<Connecting> {
     use rustix::io::Errno;
+
+    let socket = nonblocking_socket(address)?;
+    match rustix::net::connect(&socket, &address) {
+        Ok(()) => Ok(Connecting::Done(blocking_stream(socket)?)),
+        Err(Errno::INPROGRESS) => Ok(Connecting::InProgress(socket)),
+        Err(error) => Err(error.into()),
+    }
+}
+
+/// A TCP socket for `address`'s family that does not block and is closed on `exec` (an
+/// `--on-change` command must not inherit it).
+#[cfg(unix)]
+fn nonblocking_socket(address: SocketAddr) -> io::Result<OwnedFd> {
     use rustix::net::{ipproto, AddressFamily, SocketFlags, SocketType};
 
     let family = match address {
         SocketAddr::V4(_) => AddressFamily::INET,
         SocketAddr::V6(_) => AddressFamily::INET6,
     };
-    let flags = SocketFlags::CLOEXEC | SocketFlags::NONBLOCK;
-    let socket = rustix::net::socket_with(family, SocketType::STREAM, flags, Some(ipproto::TCP))?;
-    match rustix::net::connect(&socket, &address) {
-        Ok(()) => {}
-        Err(Errno::INPROGRESS) => loop {
-            if over.load(Ordering::Relaxed) {
-                return Err(io::Error::other("the race is over"));
-            }
-            let left = deadline.saturating_duration_since(Instant::now());
-            if left.is_zero() {
-                return Err(timed_out());
-            }
-            // Under a second (GIVE_UP_WITHIN is), so nanoseconds alone.
-            let slice = Timespec {
-                tv_sec: 0,
-                tv_nsec: left.min(GIVE_UP_WITHIN).subsec_nanos().into(),
-            };
-            let mut watched = [PollFd::new(&socket, PollFlags::OUT)];
-            match poll(&mut watched, Some(&slice)) {
-                Ok(0) | Err(Errno::INTR) => {}
-                Ok(_) => break,
-                Err(error) => return Err(error.into()),
-            }
-        },
-        Err(error) => return Err(error.into()),
-    }
-    // Writable means connected or failed: the socket's own error says which.
-    rustix::net::sockopt::socket_error(&socket)?.map_err(io::Error::from)?;
-    rustix::io::ioctl_fionbio(&socket, false)?;
-    Ok(TcpStream::from(socket))
+    // Both flags at once where `socket` takes them.
+    #[cfg(any(
+        target_os = "linux",
+        target_os = "android",
+        target_os = "freebsd",
+        target_os = "netbsd",
+        target_os = "openbsd",
+        target_os = "dragonfly"
+    ))]
+    let socket = rustix::net::socket_with(
+        family,
+        SocketType::STREAM,
+        SocketFlags::CLOEXEC | SocketFlags::NONBLOCK,
+        Some(ipproto::TCP),
+    )?;
+    // Elsewhere (macOS) in three steps.
+    #[cfg(not(any(
+        target_os = "linux",
+        target_os = "android",
+        target_os = "freebsd",
+        target_os = "netbsd",
+        target_os = "openbsd",
+        target_os = "dragonfly"
+    )))]
+    let socket = {
+        let socket = rustix::net::socket_with(
+            family,
+            SocketType::STREAM,
+            SocketFlags::empty(),
+            Some(ipproto::TCP),
+        )?;
+        rustix::io::fcntl_setfd(&socket, rustix::io::FdFlags::CLOEXEC)?;
+        rustix::io::ioctl_fionbio(&socket, true)?;
+        socket
+    };
+    Ok(socket)
 }
 
-/// Elsewhere an attempt runs to its deadline.
-#[cfg(not(target_os = "linux"))]
-fn connect_until(
-    address: SocketAddr,
-    deadline: Instant,
-    _over: &AtomicBool,
-) -> io::Result<TcpStream> {
-    match deadline.checked_duration_since(Instant::now()) {
-        Some(left) if !left.is_zero() => TcpStream::connect_timeout(&address, left),
-        _ => Err(timed_out()),
+/// The stream of an attempt that `poll` says has finished, or why it failed: the socket's own
+/// error says which.
+#[cfg(unix)]
+fn connected(socket: OwnedFd) -> io::Result<TcpStream> {
+    rustix::net::sockopt::socket_error(&socket)?.map_err(io::Error::from)?;
+    // A socket that finished without an error but is not connected (as std's own
+    // `connect_timeout` checks).
+    rustix::net::getpeername(&socket)?;
+    blocking_stream(socket)
+}
+
+/// A connected socket as the blocking stream the transport reads and writes with timeouts.
+#[cfg(unix)]
+fn blocking_stream(socket: OwnedFd) -> io::Result<TcpStream> {
+    let stream = TcpStream::from(socket);
+    stream.set_nonblocking(false)?;
+    Ok(stream)
+}
+
+/// Without `poll` (Windows), the attempts are made one after another with std's blocking
+/// connect: each but the last may take the stagger, the last what is left of the deadline. An
+/// attempt cut short by the stagger is abandoned when a later one connects, and timed out when
+/// none does.
+#[cfg(not(unix))]
+pub fn race(addrs: &[SocketAddr], stagger: Duration, deadline: Instant) -> Race {
+    let mut entries: Vec<Entry> = Vec::with_capacity(addrs.len());
+    let mut failures: Vec<io::Error> = Vec::new();
+    let mut cut_short: Vec<usize> = Vec::new();
+    for (index, &address) in addrs.iter().enumerate() {
+        let started = Instant::now();
+        let left = deadline.saturating_duration_since(started);
+        if left.is_zero() {
+            failures.push(timed_out());
+            break;
+        }
+        let last = index + 1 == addrs.len();
+        let allowed = if last { left } else { left.min(stagger) };
+        entries.push(Entry {
+            address,
+            started,
+            ended: None,
+        });
+        match TcpStream::connect_timeout(&address, allowed) {
+            Ok(stream) => {
+                for &cut in &cut_short {
+                    if let Some((outcome, _)) = entries[cut].ended.as_mut() {
+                        *outcome = Outcome::Abandoned;
+                    }
+                }
+                return won(entries, index, stream);
+            }
+            Err(error) => {
+                if Outcome::of_error(&error) == Outcome::Timeout && allowed < left {
+                    cut_short.push(index);
+                }
+                failed(&mut entries[index], error, &mut failures);
+            }
+        }
     }
+    lost(addrs, entries, failures, Outcome::Timeout, deadline)
+}
+
+fn timed_out() -> io::Error {
+    io::Error::new(io::ErrorKind::TimedOut, "connection timed out")
 }
 
 /// When every attempt failed, the error that says most: a host that refused answered, which is

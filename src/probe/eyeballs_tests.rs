@@ -290,3 +290,53 @@ fn outcomes_have_their_json_words() {
         "\"unreachable\""
     );
 }
+
+/// Sockets of this machine still trying to connect to `address` (state SYN_SENT), from
+/// `/proc/net/tcp6` or `/proc/net/tcp`.
+#[cfg(target_os = "linux")]
+fn still_connecting_to(address: SocketAddr) -> usize {
+    let table = if address.is_ipv6() {
+        "/proc/net/tcp6"
+    } else {
+        "/proc/net/tcp"
+    };
+    let text = std::fs::read_to_string(table).expect("the kernel's TCP table");
+    let port = format!(":{:04X}", address.port());
+    text.lines()
+        .skip(1)
+        .filter(|line| {
+            let fields: Vec<&str> = line.split_whitespace().collect();
+            fields.get(2).is_some_and(|remote| remote.ends_with(&port))
+                && fields.get(3) == Some(&"02")
+        })
+        .count()
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn the_attempts_left_behind_are_closed_when_the_race_is_won() {
+    let dead = black_hole(V4);
+    let (_live, live) = listening(V4);
+    let race = race(&[dead.address, live], Duration::from_millis(50), soon(3000));
+    assert_eq!(
+        race.result.as_ref().expect("the second connects").address,
+        live
+    );
+    assert_eq!(race.attempts[0].outcome, Outcome::Abandoned);
+    assert_eq!(still_connecting_to(dead.address), 0);
+}
+
+#[test]
+fn the_winner_is_a_blocking_stream() {
+    let (_live, live) = listening(V4);
+    let race = race(&[live], STAGGER, soon(3000));
+    let mut stream = race.result.expect("it connects").stream;
+    // Nothing is ever sent: a blocking read waits out its timeout, a non-blocking one would
+    // return at once.
+    let wait = Duration::from_millis(100);
+    stream.set_read_timeout(Some(wait)).expect("a read timeout");
+    let started = Instant::now();
+    let read = std::io::Read::read(&mut stream, &mut [0u8; 16]);
+    assert!(read.is_err(), "{read:?}");
+    assert!(started.elapsed() >= wait - Duration::from_millis(10));
+}

@@ -192,17 +192,45 @@ pub fn classify(error: &ureq::Error, log: &PhaseLog, timeout: Duration, stage: S
 
 /// When an error says this machine ran short of a resource, the failure that says so.
 pub fn local_shortage(error: &io::Error) -> Option<Failure> {
-    let what = match error.raw_os_error()? {
-        libc::EMFILE => "file descriptors (too many open files)",
-        libc::ENFILE => "file descriptors (too many open files in the system)",
-        libc::EADDRNOTAVAIL => "local ports (no address available for a new connection)",
-        libc::ENOMEM | libc::ENOBUFS => "memory",
-        _ => return None,
-    };
+    let what = shortage(error)?;
     Some(Failure::yours(
         ErrorKind::Local,
         format!("this machine ran out of {what}: not the service's fault"),
     ))
+}
+
+/// The resource an error says this machine ran out of.
+#[cfg(unix)]
+fn shortage(error: &io::Error) -> Option<&'static str> {
+    use rustix::io::Errno;
+    const EMFILE: i32 = Errno::MFILE.raw_os_error();
+    const ENFILE: i32 = Errno::NFILE.raw_os_error();
+    const EADDRNOTAVAIL: i32 = Errno::ADDRNOTAVAIL.raw_os_error();
+    const ENOMEM: i32 = Errno::NOMEM.raw_os_error();
+    const ENOBUFS: i32 = Errno::NOBUFS.raw_os_error();
+    Some(match error.raw_os_error()? {
+        EMFILE => "file descriptors (too many open files)",
+        ENFILE => "file descriptors (too many open files in the system)",
+        EADDRNOTAVAIL => "local ports (no address available for a new connection)",
+        ENOMEM | ENOBUFS => "memory",
+        _ => return None,
+    })
+}
+
+/// The resource an error says this machine ran out of: Winsock's codes for sockets and
+/// buffers, and std's kinds for the rest.
+#[cfg(not(unix))]
+fn shortage(error: &io::Error) -> Option<&'static str> {
+    const WSAEMFILE: i32 = 10024;
+    const WSAENOBUFS: i32 = 10055;
+    match (error.raw_os_error(), error.kind()) {
+        (Some(WSAEMFILE), _) => Some("file descriptors (too many open files)"),
+        (_, io::ErrorKind::AddrNotAvailable) => {
+            Some("local ports (no address available for a new connection)")
+        }
+        (Some(WSAENOBUFS), _) | (_, io::ErrorKind::OutOfMemory) => Some("memory"),
+        _ => None,
+    }
 }
 
 /// A local shortage anywhere in a ureq error's I/O causes.
@@ -369,8 +397,9 @@ mod tests {
     }
 
     #[test]
+    #[cfg(unix)]
     fn a_shortage_on_this_machine_is_no_fault_of_the_target() {
-        let emfile = io::Error::from_raw_os_error(libc::EMFILE);
+        let emfile = io::Error::from_raw_os_error(rustix::io::Errno::MFILE.raw_os_error());
         let failure = local_shortage(&emfile).unwrap();
         assert_eq!(failure.kind, ErrorKind::Local);
         assert_eq!(
@@ -378,7 +407,9 @@ mod tests {
             "this machine ran out of file descriptors (too many open files): not the service's fault"
         );
         let after_connecting = classify(
-            &ureq::Error::Io(io::Error::from_raw_os_error(libc::ENOMEM)),
+            &ureq::Error::Io(io::Error::from_raw_os_error(
+                rustix::io::Errno::NOMEM.raw_os_error(),
+            )),
             &PhaseLog::default(),
             Duration::from_secs(1),
             Stage::Exchange,

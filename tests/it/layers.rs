@@ -7,7 +7,7 @@ use std::path::Path;
 /// From the ground floor up. Modules on one line are peers that do not use each other.
 const LAYERS: &[&[&str]] = &[
     // The vocabulary every layer speaks: the four states, exit codes, and text made safe.
-    &["state", "exit", "text", "startup", "allocator"],
+    &["state", "exit", "text"],
     // One HTTP probe, timed per phase, and what its answer's signature says (walls, CDNs).
     &["probe"],
     // What the user typed, the catalog it names, and the statuses that count as up.

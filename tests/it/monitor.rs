@@ -317,3 +317,35 @@ fn nagios_counts_a_target_that_never_answered_as_unknown() {
     assert!(stdout.starts_with("ISITDOWN UNKNOWN - "), "{stdout}");
     assert!(stdout.contains("UNKNOWN: no probe finished"), "{stdout}");
 }
+
+#[test]
+fn watching_one_target_with_its_status_page_takes_four_threads_at_most() {
+    let server = TestServer::start();
+    server.route(
+        "/api/v2/summary.json",
+        Reply::json(
+            200,
+            r#"{"status":{"indicator":"none","description":"All Systems Operational"},"components":[],"incidents":[]}"#,
+        ),
+    );
+    let config = format!(
+        "[services.svc]\nurl = \"{}\"\nstatus_page = \"{}\"\n",
+        server.url("/"),
+        server.url("")
+    );
+    // With `-i 0` the next probe is handed over the moment the last one is reported.
+    let mut child = sealed_command(&config)
+        .args(["--watch", "-i", "0", "-q", "svc"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let (threads, _) = most_held_until(child.id(), "twenty requests", || {
+        server.requests().len() >= 20
+    });
+    let _ = child.kill();
+    let _ = child.wait();
+    let probes = server.requests().len();
+    // The main thread, the signal thread, the worker probing, and the one that read the page.
+    assert!(threads <= 4, "{threads} threads after {probes} requests");
+}
