@@ -155,8 +155,17 @@ pub fn target_among(data: &[u8], catalog: &Catalog) {
                 assert!(target.url.as_str().len() <= crate::target::MAX_URL_BYTES);
             }
             assert!(!target.name.is_empty(), "a target has a name");
-            if target.url.password().is_some() {
-                assert!(target.display_url().contains("***"), "passwords are hidden");
+            if target.url.password().is_some() || !target.url.username().is_empty() {
+                assert!(
+                    target.display_url().contains("***@"),
+                    "credentials are hidden"
+                );
+                if target.service.is_none() {
+                    assert!(
+                        target.display_input().contains("***"),
+                        "credentials are hidden"
+                    );
+                }
             }
         }
         Err(bad) => assert!(bad.0.chars().count() <= 1000, "a refusal is one sentence"),
@@ -241,10 +250,12 @@ pub fn globalping_answer(data: &[u8]) {
         None => (rest, &b""[..]),
     };
     let status = [202, 200, 400, 422, 429, 500][usize::from(pick) % 6];
+    let reset =
+        ["120", "18446744073709551615", "-1", "1e9", "86401", ""][usize::from(pick / 6) % 6];
     let reply = |status: u16, body: &[u8]| {
         let headers = vec![
             ("etag".into(), "\"1\"".into()),
-            ("x-ratelimit-reset".into(), "120".into()),
+            ("x-ratelimit-reset".into(), reset.into()),
         ];
         Response::of(status, headers, body.to_vec())
     };
@@ -266,6 +277,22 @@ pub fn globalping_answer(data: &[u8]) {
 
     let json = serde_json::to_string(&elsewhere).unwrap_or_default();
     assert!(!json.contains(TOKEN), "the token shows: {json}");
+    // Nor in another case, nor with white space put inside it.
+    let squeezed: String = json
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_lowercase();
+    assert!(
+        !squeezed.contains(TOKEN),
+        "a variant of the token shows: {json}"
+    );
+    if let Some(wait) = elsewhere.retry_after {
+        assert!(
+            wait <= Duration::from_secs(24 * 60 * 60),
+            "a reset beyond a day"
+        );
+    }
     assert!(
         elsewhere.places.len() <= globalping::MAX_PROBES as usize,
         "more places than can be asked"
@@ -294,6 +321,16 @@ pub fn globalping_answer(data: &[u8]) {
             clean_and_within(text, sanitize::SENTENCE, "a place's name");
         }
         clean_and_within(&place.reason, sanitize::SENTENCE * 2, "a place's reason");
+        let t = place.timings_ms;
+        for phase in [t.dns, t.connect, t.tls, t.first_byte, t.total]
+            .into_iter()
+            .flatten()
+        {
+            assert!(
+                (0.0..=3_600_000.0).contains(&phase),
+                "a timing of {phase} ms"
+            );
+        }
         if let Some(error) = &place.error {
             clean_and_within(&error.message, sanitize::SENTENCE * 2, "a place's error");
         }

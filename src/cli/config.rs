@@ -427,7 +427,7 @@ mod tests {
         )
         .unwrap_err();
         assert!(
-            error.0.contains("line 4") && error.0.contains("u:***@"),
+            error.0.contains("line 4") && error.0.contains("ftp://***:***@x/"),
             "{error}"
         );
         assert!(!error.0.contains("hunter2"));

@@ -6,6 +6,7 @@
 //! usual even with `-k`, which is about the target, not the API.
 
 pub mod globalping;
+pub mod pace;
 
 use std::time::{Duration, Instant};
 

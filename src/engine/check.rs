@@ -9,6 +9,7 @@ use std::thread;
 use std::time::{Duration, Instant, SystemTime};
 
 use crate::elsewhere::globalping::{self, Elsewhere};
+use crate::elsewhere::pace::{self, Pace};
 use crate::elsewhere::FromElsewhere;
 use crate::engine::pool::{Capacity, Pool, Task};
 use crate::just_me::connectivity::{self, Connectivity, Reference};
@@ -50,11 +51,13 @@ pub struct Outcome {
 /// Whether a probe is also made from elsewhere (with `--from`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Ask {
-    /// At the same time as the probe from here.
+    /// At the same time as the probe from here (a target's first probe), unless the API
+    /// refused this run for its rate limit and has not reset yet.
     Alongside,
-    /// Once the probe from here is judged, if its state is not this one any more: repeated
-    /// runs ask again on a change, not on every probe.
-    IfChangedFrom(State),
+    /// Once the probe from here is judged, if the run's [`Pace`] allows: its state changed
+    /// since the last measurement, at least [`pace::MIN_INTERVAL`] ago, and the API is not
+    /// closed by its rate limit. Repeated runs ask again on a change, not on every probe.
+    Again,
 }
 
 /// What one check is busy with.
@@ -136,6 +139,8 @@ pub struct Checker {
     pool: Pool,
     pages: Shared<Source, Task<Arc<Result<Indexed, PageError>>>>,
     connectivity: Shared<(), Connectivity>,
+    /// How often the shared Globalping service has been asked in this run.
+    pace: Mutex<Pace>,
 }
 
 /// Values computed at most once per key, by whoever asks first while later askers wait, and
@@ -183,7 +188,12 @@ impl Checker {
             checks,
             pages: Shared::new(fresh_for),
             connectivity: Shared::new(fresh_for),
+            pace: Mutex::default(),
         }
+    }
+
+    fn pace(&self) -> std::sync::MutexGuard<'_, Pace> {
+        self.pace.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// The reading of a status page, started by the first target that needs it: fetched,
@@ -258,11 +268,15 @@ impl Checker {
         let from = self.checks.from.as_ref();
         note(Step::Probing);
         let reading = plan.status_source.as_ref().map(|source| self.page(source));
-        let measuring = from.filter(|_| ask == Ask::Alongside).map(|from| {
-            let (from, plan) = (from.clone(), plan.clone());
-            self.pool
-                .spawn_urgent(move || measure_elsewhere(&from, &plan))
-        });
+        let started = Instant::now();
+        let closed = self.pace().closed_for(started);
+        let measuring = from
+            .filter(|_| ask == Ask::Alongside && closed.is_none())
+            .map(|from| {
+                let (from, plan) = (from.clone(), plan.clone());
+                self.pool
+                    .spawn_urgent(move || measure_elsewhere(&from, &plan))
+            });
         let criteria = &plan.criteria;
         let mut attempt = 0;
         let seen = loop {
@@ -303,14 +317,29 @@ impl Checker {
             host: plan.target.url.host_str().unwrap_or_default(),
         };
         let mut verdict = verdict::judge(&seen, criteria, context, SystemTime::now());
+        let key = plan.request.url.as_str();
         let elsewhere = match (from, measuring, ask) {
-            (Some(from), Some(measuring), _) => Some(measuring.join().unwrap_or_else(|| {
-                Elsewhere::failed(from.locations.probes(), "the measurement stopped early")
-            })),
-            (_, None, Ask::IfChangedFrom(before)) if before != verdict.state => {
-                from.map(|from| measure_elsewhere(from, plan))
+            (Some(from), Some(measuring), _) => {
+                let answer = measuring.join().unwrap_or_else(|| {
+                    Elsewhere::failed(from.locations.probes(), "the measurement stopped early")
+                });
+                self.pace().asked(key, verdict.state, started, &answer);
+                Some(answer)
             }
-            _ => None,
+            (Some(from), None, Ask::Alongside) => {
+                let left = closed.unwrap_or_default();
+                Some(pace::closed(from.locations.probes(), left))
+            }
+            (Some(from), None, Ask::Again) => {
+                let now = Instant::now();
+                let again = self.pace().claim(key, verdict.state, now);
+                again.then(|| {
+                    let answer = measure_elsewhere(from, plan);
+                    self.pace().asked(key, verdict.state, now, &answer);
+                    answer
+                })
+            }
+            (None, _, _) => None,
         };
         if let Some(elsewhere) = &elsewhere {
             verdict.reason.elsewhere = Some(globalping::fuse(verdict.state, elsewhere));

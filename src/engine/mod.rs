@@ -231,11 +231,11 @@ impl Engine {
         let mut stopped = None;
         loop {
             while let Some((due, index)) = agenda.next_due(Instant::now()) {
-                // From elsewhere: alongside each target's first probe, then only when its
-                // state changes.
+                // From elsewhere: alongside each target's first probe, then only as the
+                // checker's pace allows (a change of state, a few minutes apart).
                 let ask = histories[index]
                     .state()
-                    .map_or(Ask::Alongside, Ask::IfChangedFrom);
+                    .map_or(Ask::Alongside, |_| Ask::Again);
                 let seq = next_seq[index];
                 was_due[index] = due;
                 next_seq[index] += 1;

@@ -27,11 +27,12 @@ pub(super) fn lines(elsewhere: &Elsewhere) -> Vec<String> {
     let network_of = |p: &Place| for_terminal(&p.network_and_asn());
     let (place_width, network_width) = (width(&place_of), width(&network_of));
     for place in places {
+        // The reader bounds timings; a value no duration can hold is still no panic here.
         let time = place
             .timings_ms
             .total
-            .filter(|t| t.is_finite() && *t >= 0.0)
-            .map_or_else(|| "-".to_string(), |t| ms(Duration::from_secs_f64(t / 1e3)));
+            .and_then(|t| Duration::try_from_secs_f64(t / 1e3).ok())
+            .map_or_else(|| "-".to_string(), ms);
         let line = format!(
             "{PLACE_INDENT}{}  {:<place_width$}  {:<network_width$}  {}  {}",
             state_column(place.state),

@@ -382,3 +382,6 @@ mod tests {
         assert_eq!(render_with(prometheus::render, &[Some(one)]), expected);
     }
 }
+
+#[cfg(test)]
+mod numbers_from_elsewhere;

@@ -251,13 +251,18 @@ mod tests {
     }
 
     #[test]
-    fn passwords_are_redacted() {
+    fn user_names_and_passwords_are_redacted() {
         let t = target("https://user:hunter2@example.com/x").unwrap();
-        assert_eq!(t.display_url(), "https://user:***@example.com/x");
+        assert_eq!(t.display_url(), "https://***:***@example.com/x");
+        assert_eq!(t.display_input(), "https://***:***@example.com/x");
         assert!(!t.display_url().contains("hunter2"));
-        assert_eq!(
-            target("https://user@example.com/").unwrap().display_url(),
-            "https://user@example.com/"
-        );
+        // A user name alone is often a token (GitHub's `https://TOKEN@host/`).
+        let token = target("https://ghp_T0KEN@example.com/").unwrap();
+        assert_eq!(token.display_url(), "https://***@example.com/");
+        assert_eq!(token.display_input(), "https://***@example.com/");
+        assert_eq!(token.name, "example.com");
+        let bare = target("ghp_T0KEN@example.com:8443/x").unwrap();
+        assert_eq!(bare.display_input(), "***@example.com:8443/x");
+        assert_eq!(bare.url.username(), "ghp_T0KEN", "still sent");
     }
 }

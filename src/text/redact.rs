@@ -17,19 +17,26 @@ pub fn host_name(url: &Url) -> String {
     }
 }
 
-/// The URL with its password replaced by `***`: passwords are never printed.
+/// The URL with its user name and password replaced by `***` (`https://***:***@host/`): a user
+/// name is as often a token as a name (`https://ghp_TOKEN@github.com/`), so neither is printed.
 pub fn redact(url: &Url) -> String {
-    if url.password().is_none() {
+    if url.username().is_empty() && url.password().is_none() {
         return url.to_string();
     }
     let mut shown = url.clone();
-    // set_password only fails for URLs that cannot have credentials, which have none.
-    let _ = shown.set_password(Some("***"));
+    // These only fail for URLs that cannot have credentials, which have none.
+    if !url.username().is_empty() {
+        let _ = shown.set_username("***");
+    }
+    if url.password().is_some() {
+        let _ = shown.set_password(Some("***"));
+    }
     shown.to_string()
 }
 
-/// Redacts the password of a URL as typed, keeping everything else exactly as it was. The
-/// authority ends at the first `/`, so a password holding `?` or `#` is redacted too.
+/// Redacts the user name and password of a URL as typed (`***@host`, `***:***@host`), keeping
+/// everything else exactly as it was. The authority ends at the first `/`, so credentials
+/// holding `?` or `#` are redacted too.
 pub fn redact_typed(typed: &str) -> String {
     let authority_start = typed.find("://").map_or(0, |i| i + 3);
     let rest = &typed[authority_start..];
@@ -38,10 +45,105 @@ pub fn redact_typed(typed: &str) -> String {
     let Some(at) = authority.rfind('@') else {
         return typed.to_string();
     };
-    let Some(colon) = authority[..at].find(':') else {
-        return typed.to_string();
+    let credentials = &authority[..at];
+    let hidden = match credentials.split_once(':') {
+        Some(("", _)) => ":***",
+        Some(_) => "***:***",
+        None if credentials.is_empty() => "",
+        None => "***",
     };
-    let password_start = authority_start + colon + 1;
-    let password_end = authority_start + at;
-    format!("{}***{}", &typed[..password_start], &typed[password_end..])
+    format!(
+        "{}{hidden}{}",
+        &typed[..authority_start],
+        &typed[authority_start + at..]
+    )
+}
+
+/// `text` with every occurrence of `secret` replaced by `***`, found whatever its case and
+/// whatever white space sits between its characters (`TOKEN`, `to ken`, `to\nken`): an answer
+/// may echo a token changed that way. Redact before cutting a text: a cut through the secret
+/// would leave its first characters for nobody to find.
+pub fn secret(text: &str, secret: &str) -> String {
+    let wanted: Vec<char> = secret.chars().filter(|c| !c.is_whitespace()).collect();
+    if wanted.is_empty() {
+        return text.to_string();
+    }
+    let chars: Vec<char> = text.chars().collect();
+    let mut shown = String::with_capacity(text.len());
+    let mut at = 0;
+    while at < chars.len() {
+        match match_at(&chars, at, &wanted) {
+            Some(end) => {
+                shown.push_str("***");
+                at = end;
+            }
+            None => {
+                shown.push(chars[at]);
+                at += 1;
+            }
+        }
+    }
+    shown
+}
+
+/// Where a match of `wanted` starting at `start` ends, white space inside it skipped.
+fn match_at(chars: &[char], start: usize, wanted: &[char]) -> Option<usize> {
+    let mut at = start;
+    for (index, want) in wanted.iter().enumerate() {
+        if index > 0 {
+            while chars.get(at).is_some_and(|c| c.is_whitespace()) {
+                at += 1;
+            }
+        }
+        let got = chars.get(at)?;
+        if got != want && !got.to_lowercase().eq(want.to_lowercase()) {
+            return None;
+        }
+        at += 1;
+    }
+    Some(at)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn user_names_and_passwords_are_redacted_alike() {
+        let shown = |typed: &str| redact(&Url::parse(typed).unwrap());
+        assert_eq!(
+            shown("https://u:pw@h.example/x"),
+            "https://***:***@h.example/x"
+        );
+        assert_eq!(
+            shown("https://ghp_T0KEN@h.example/"),
+            "https://***@h.example/"
+        );
+        assert_eq!(shown("https://:pw@h.example/"), "https://:***@h.example/");
+        assert_eq!(shown("https://h.example/a@b"), "https://h.example/a@b");
+        assert_eq!(
+            redact_typed("https://u:pw@h.example/x"),
+            "https://***:***@h.example/x"
+        );
+        assert_eq!(
+            redact_typed("ghp_T0KEN@h.example:8443/p"),
+            "***@h.example:8443/p"
+        );
+        assert_eq!(redact_typed("https://:pw@h/"), "https://:***@h/");
+        assert_eq!(redact_typed("https://@h/"), "https://@h/");
+        assert_eq!(redact_typed("https://u:p?w#x@h/"), "https://***:***@h/");
+        assert_eq!(redact_typed("https://h/x@y"), "https://h/x@y");
+        assert_eq!(redact_typed("h.example"), "h.example");
+    }
+
+    #[test]
+    fn a_secret_is_found_in_any_case_and_with_white_space_inside() {
+        assert_eq!(secret("a gp-Tok9 b", "gp-Tok9"), "a *** b");
+        assert_eq!(secret("GP-TOK9/gp-tok9", "gp-Tok9"), "***/***");
+        assert_eq!(secret("x gp- Tok\n9 y", "gp-Tok9"), "x *** y");
+        assert_eq!(secret("gp-Tok", "gp-Tok9"), "gp-Tok");
+        assert_eq!(secret("ggp-Tok9", "gp-Tok9"), "g***");
+        assert_eq!(secret("anything", " "), "anything");
+        assert_eq!(secret("", "t"), "");
+    }
 }

@@ -258,14 +258,14 @@ fn passwords_in_urls_are_never_printed_but_are_sent() {
             String::from_utf8_lossy(&output.stderr)
         );
         assert!(
-            !all.contains("hunter2"),
-            "password printed with {format:?}: {all}"
+            !all.contains("hunter2") && !all.contains("alice"),
+            "user or password printed with {format:?}: {all}"
         );
     }
     let (_, probe) = probe_json(isitdown().arg(&url));
     assert_eq!(
         probe["url"],
-        format!("http://alice:***@127.0.0.1:{}/status/503", server.port())
+        format!("http://***:***@127.0.0.1:{}/status/503", server.port())
     );
     // "alice:hunter2" in base64: the server got the credentials.
     assert_eq!(
@@ -285,8 +285,11 @@ fn passwords_are_redacted_in_redirect_targets_too() {
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(!stdout.contains("s3cret"), "{stdout}");
-    assert!(stdout.contains("bob:***@"), "{stdout}");
+    assert!(
+        !stdout.contains("s3cret") && !stdout.contains("bob"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("***:***@"), "{stdout}");
 }
 
 #[test]
@@ -516,5 +519,44 @@ fn a_missing_reason_phrase_is_reported_as_missing() {
     assert_eq!(
         probe["reason"], "server error: 503 Service Unavailable",
         "the sentence names the status"
+    );
+}
+
+#[test]
+fn a_user_name_alone_is_a_token_and_never_printed_but_is_sent() {
+    // `https://TOKEN@host/` is how GitHub and many APIs take a token.
+    const TOKEN: &str = "ghp_Us3rT0ken";
+    let server = TestServer::start();
+    server.route("/", Reply::text(200, "ok"));
+    let url = format!("http://{TOKEN}@127.0.0.1:{}/", server.port());
+    for format in [
+        &["--json"][..],
+        &["-v"][..],
+        &["--format", "nagios"][..],
+        &["--format", "prometheus"][..],
+        &["--json", "-n", "2", "-i", "0s"][..],
+    ] {
+        let output = isitdown().args(format).arg(&url).output().unwrap();
+        let all = format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert!(!all.contains(TOKEN), "printed with {format:?}: {all}");
+        // Nagios names the target by its host alone.
+        if !format.contains(&"nagios") {
+            assert!(all.contains("***@127.0.0.1"), "{format:?}: {all}");
+        }
+    }
+    let (_, probe) = probe_json(isitdown().arg(&url));
+    let shown = format!("http://***@127.0.0.1:{}/", server.port());
+    assert_eq!(
+        (&probe["target"], &probe["url"]),
+        (&shown.clone().into(), &shown.into())
+    );
+    // "ghp_Us3rT0ken:" in base64: the server got the user name.
+    assert_eq!(
+        server.requests().last().unwrap().header("authorization"),
+        Some("Basic Z2hwX1VzM3JUMGtlbjo=")
     );
 }

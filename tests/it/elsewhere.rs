@@ -4,7 +4,7 @@
 use std::time::{Duration, Instant};
 
 use crate::support::elsewhere::{config, one_probe, reason, run_json, target, NAME};
-use crate::support::globalping::{FakeGlobalping, Outcome};
+use crate::support::globalping::{FakeGlobalping, Mode, Outcome};
 use crate::support::{isitdown_with_config, json_lines, Reply, TestServer, SLACK};
 use serde_json::Value;
 
@@ -140,7 +140,7 @@ fn the_deadline_holds_when_places_never_finish() {
 }
 
 #[test]
-fn watch_mode_measures_at_the_start_and_on_each_change() {
+fn repeated_runs_measure_at_the_start_then_not_again_within_minutes() {
     let (fake, server) = (FakeGlobalping::start(), TestServer::start());
     fake.set_places(vec![Outcome::Status(200); 2]);
     fake.set_in_progress_polls(0);
@@ -160,11 +160,13 @@ fn watch_mode_measures_at_the_start_and_on_each_change() {
         .map(|p| p["state"].as_str().unwrap())
         .collect();
     assert_eq!(states, ["up", "up", "down", "down"]);
+    // The change at the third probe is seconds after the first measurement: the shared
+    // service is not asked again so soon.
     let asked: Vec<bool> = probes.iter().map(|p| !p["elsewhere"].is_null()).collect();
-    assert_eq!(asked, [true, false, true, false]);
-    assert_eq!(fake.created().len(), 2);
-    assert!(reason(probes[2]).contains("but up from 2 of 2 places elsewhere"));
-    assert!(!reason(probes[3]).contains("elsewhere"));
+    assert_eq!(asked, [true, false, false, false]);
+    assert_eq!(fake.created().len(), 1);
+    assert!(reason(probes[0]).contains("also up from 2 of 2 places elsewhere"));
+    assert!(!reason(probes[2]).contains("elsewhere"));
 }
 
 #[test]
@@ -290,4 +292,83 @@ fn from_can_be_a_default_of_the_config_file() {
     assert_eq!(output.status.code(), Some(64));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("line 5: [defaults] from: "), "{stderr}");
+}
+
+/// Watches a target that flaps between up and down at every probe, `--watch -i 0 --from`,
+/// until it has been probed a few hundred times well after the first measurement was asked
+/// for; returns the probes' JSON lines.
+fn watch_a_flapping_target(fake: &FakeGlobalping) -> Vec<Value> {
+    use std::process::Stdio;
+    let server = TestServer::start();
+    let flapping: Vec<Reply> = (0..5000)
+        .map(|i| {
+            if i % 2 == 0 {
+                Reply::text(200, "ok")
+            } else {
+                Reply::text(503, "down")
+            }
+        })
+        .collect();
+    server.route_each("/flap", flapping);
+    let (url, pin) = target(&server, "/flap");
+    // Written to a file: a pipe nobody reads would stop the run once full.
+    let out = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!(
+        "flapping-{}-{}.jsonl",
+        std::process::id(),
+        server.port()
+    ));
+    let mut child = crate::support::sealed_command(&config(fake))
+        .args(["--json", "--watch", "-i", "0s", "--from", "world:1"])
+        .args(["--resolve", &pin, &url])
+        .stdout(Stdio::from(std::fs::File::create(&out).unwrap()))
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // The first measurement is asked for, and done with (answered or refused), then the
+    // target flaps hundreds of times more: each flap would have asked again.
+    crate::support::eventually("the first measurement", || !fake.requests().is_empty());
+    let seen = server.requests().len();
+    crate::support::eventually("a few hundred more probes", || {
+        server.requests().len() >= seen + 300
+    });
+    std::thread::sleep(Duration::from_secs(1));
+    let _ = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status();
+    child.wait().unwrap();
+    let written = std::fs::read(&out).unwrap();
+    let _ = std::fs::remove_file(&out);
+    json_lines(&written)
+}
+
+#[test]
+fn a_flapping_target_is_measured_elsewhere_once_in_minutes() {
+    let fake = FakeGlobalping::start();
+    fake.set_in_progress_polls(0);
+    let lines = watch_a_flapping_target(&fake);
+    let probes: Vec<&Value> = lines.iter().filter(|l| l["type"] == "probe").collect();
+    let changes = probes
+        .windows(2)
+        .filter(|w| w[0]["state"] != w[1]["state"])
+        .count();
+    assert!(changes >= 100, "{changes} changes of state");
+    assert_eq!(fake.created().len(), 1, "{:?}", fake.requests());
+    // The last answer from elsewhere is the one kept for the summary's target.
+    assert!(!probes[0]["elsewhere"].is_null());
+}
+
+#[test]
+fn after_a_429_nothing_more_is_asked_before_the_reset() {
+    let fake = FakeGlobalping::start();
+    fake.set_mode(Mode::RateLimited { reset_secs: 600 });
+    let lines = watch_a_flapping_target(&fake);
+    let requests = fake.requests();
+    assert_eq!(requests.len(), 1, "{requests:?}");
+    assert_eq!(requests[0].answered, 429);
+    let first = lines.iter().find(|l| l["type"] == "probe").unwrap();
+    let error = first["elsewhere"]["error"].as_str().unwrap_or_default();
+    assert!(
+        error.contains("hourly limit is reached (resets in 10 min"),
+        "{error}"
+    );
 }

@@ -2,7 +2,7 @@
 //! every way the API can refuse.
 
 use crate::support::elsewhere::{config, one_probe, reason, run_json, target, NAME};
-use crate::support::globalping::{FakeGlobalping, Mode};
+use crate::support::globalping::{FakeGlobalping, Mode, Outcome, Patch};
 use crate::support::{isitdown_with_config, json_lines, TestServer};
 use serde_json::Value;
 
@@ -267,4 +267,136 @@ fn a_bad_api_url_is_bad_input() {
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(64));
+}
+
+/// Runs `--from world:1` against `fake` with the token set, in `format` (and `-v`), and returns
+/// the exit code and everything printed.
+fn run_with_token(
+    fake: &FakeGlobalping,
+    server: &TestServer,
+    token: &str,
+    format: &str,
+) -> (i32, String) {
+    let (url, pin) = target(server, "/");
+    let output = isitdown_with_config(&config(fake))
+        .env("GLOBALPING_TOKEN", token)
+        .args([
+            "--format",
+            format,
+            "-v",
+            "--from",
+            "world:1",
+            "--resolve",
+            &pin,
+            &url,
+        ])
+        .output()
+        .unwrap();
+    let printed = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    (output.status.code().unwrap_or(-1), printed)
+}
+
+/// Whether `printed` still holds any part of the token worth hiding: its first eight
+/// characters, in any case, with white space taken out.
+fn shows(printed: &str, token: &str) -> bool {
+    let squeezed: String = printed
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_lowercase();
+    squeezed.contains(&token[..8].to_lowercase())
+}
+
+#[test]
+fn a_token_echoed_in_any_field_of_a_place_is_never_printed() {
+    const TOKEN: &str = "gpEcho-T0ken-991";
+    let (fake, server) = (FakeGlobalping::start(), TestServer::start());
+    fake.set_places(vec![Outcome::Status(503)]);
+    // Straddling where each field is cut (8 characters for codes, 80 for names, 200 for
+    // sentences and headers), in another case, and with white space inside.
+    let straddling = |max: usize| format!("{}{TOKEN}", "x".repeat(max - 4));
+    let upper = TOKEN.to_uppercase();
+    let spaced = "gpEcho-T0 ken-\n991".to_string();
+    fake.set_patch(Patch {
+        probe: Some(serde_json::json!({
+            "continent": spaced, "country": straddling(8), "city": straddling(80),
+            "network": upper,
+        })),
+        result: Some(serde_json::json!({
+            "statusCodeName": straddling(80),
+            "rawOutput": straddling(200),
+            "headers": {"server": straddling(200), TOKEN: "v"},
+            "rawBody": format!("<html>{TOKEN}</html>"),
+        })),
+    });
+    for format in ["json", "human", "nagios", "prometheus"] {
+        let (code, printed) = run_with_token(&fake, &server, TOKEN, format);
+        assert_eq!(code, 0, "{printed}");
+        assert!(!shows(&printed, TOKEN), "{format}: {printed}");
+    }
+}
+
+#[test]
+fn a_measurement_id_holding_the_token_is_refused_and_never_polled() {
+    const TOKEN: &str = "gpIdT0ken77";
+    let (fake, server) = (FakeGlobalping::start(), TestServer::start());
+    fake.set_id(&format!("m-{}-x", TOKEN.to_uppercase()));
+    for format in ["json", "human"] {
+        let (code, printed) = run_with_token(&fake, &server, TOKEN, format);
+        assert_eq!(code, 0, "{printed}");
+        assert!(!shows(&printed, TOKEN), "{format}: {printed}");
+        assert!(printed.contains("documented JSON"), "{format}: {printed}");
+        assert!(!printed.contains("globalping.io?measurement"), "{printed}");
+    }
+    let requests = fake.requests();
+    assert!(requests.iter().all(|r| r.method == "POST"), "{requests:?}");
+}
+
+#[test]
+fn a_timing_no_duration_holds_is_dropped_not_a_crash() {
+    let (fake, server) = (FakeGlobalping::start(), TestServer::start());
+    fake.set_patch(Patch {
+        probe: None,
+        result: Some(serde_json::json!({"timings": {"total": 2e22, "dns": -5, "tcp": 1e308}})),
+    });
+    let (url, pin) = target(&server, "/");
+    for format in ["human", "json"] {
+        let output = isitdown_with_config(&config(&fake))
+            .args([
+                "--format",
+                format,
+                "-v",
+                "--from",
+                "world:1",
+                "--resolve",
+                &pin,
+                &url,
+            ])
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert_eq!(output.status.code(), Some(0), "{format}: {stdout}");
+        if format == "json" {
+            let timings = &json_lines(&output.stdout)[0]["elsewhere"]["places"][0]["timings_ms"];
+            assert_eq!(timings["total"], Value::Null, "{timings}");
+            assert_eq!(timings["dns"], Value::Null, "{timings}");
+            assert_eq!(timings["connect"], Value::Null, "{timings}");
+        }
+    }
+}
+
+#[test]
+fn a_reset_no_one_can_wait_for_is_not_quoted() {
+    let (fake, server) = (FakeGlobalping::start(), TestServer::start());
+    fake.set_mode(Mode::RateLimited {
+        reset_secs: u64::MAX,
+    });
+    let (_, probe) = one_probe(&fake, &server, "/", "world:1");
+    let error = probe["elsewhere"]["error"].as_str().unwrap_or_default();
+    assert!(error.contains("resets within the hour"), "{error}");
+    assert!(!error.contains("307445734561825861"), "{error}");
 }

@@ -328,3 +328,41 @@ fn the_machines_roots_are_loaded_only_when_a_certificate_needs_them() {
         .code(64);
     assert_eq!(plain.requests().len(), 1);
 }
+
+#[test]
+fn a_password_in_a_resolver_url_is_never_printed() {
+    let resolver = public_dns(r#"{"Status":3}"#);
+    let with_password = format!(
+        "http://dohuser:D0hPass@127.0.0.1:{}/dns-query",
+        resolver.port()
+    );
+    let (code, probe) = probe_unresolvable(&with_password, &format!("\"{DEAD_REFERENCE}\""));
+    assert_eq!(code, 2, "{probe}");
+    let asked = &probe["connectivity"]["public_dns"]["asked"][0];
+    assert_eq!(
+        asked,
+        &format!("http://***:***@127.0.0.1:{}/dns-query", resolver.port())
+    );
+    let config = format!(
+        "[connectivity]\nreferences = [\"{DEAD_REFERENCE}\"]\ndns = [\"{with_password}\"]\n"
+    );
+    for format in [&["-v"][..], &["--json"][..], &["--format", "nagios"][..]] {
+        let output = isitdown_with_config(&config)
+            .args(format)
+            .arg(test_dns(""))
+            .arg("https://chatgpt.example/")
+            .output()
+            .expect("isitdown runs");
+        let all = format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert!(
+            !all.contains("D0hPass") && !all.contains("dohuser"),
+            "{format:?}: {all}"
+        );
+    }
+    // The resolver still got the question.
+    assert!(!resolver.requests().is_empty());
+}

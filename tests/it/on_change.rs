@@ -52,7 +52,7 @@ fn a_change_runs_the_command_with_every_variable() {
     assert_eq!(output.status.code(), Some(0));
     let lines = recorded(&file);
     assert_eq!(lines.len(), 1, "down to up only: {lines:?}");
-    let redacted = format!("http://watcher:***@127.0.0.1:{}/flaky", server.port());
+    let redacted = format!("http://***:***@127.0.0.1:{}/flaky", server.port());
     let line = &lines[0];
     assert_eq!(line[0], redacted, "ISITDOWN_TARGET");
     assert_eq!(
@@ -172,4 +172,38 @@ fn a_single_probe_has_no_changes_to_act_on() {
         .assert()
         .code(64)
         .stderr(predicate::str::contains("--watch, --count or --until"));
+}
+
+#[test]
+fn a_user_name_in_the_url_reaches_no_variable() {
+    const TOKEN: &str = "ghp_H00kT0ken";
+    let server = TestServer::start();
+    server.route("/", Reply::text(200, "ok"));
+    let file = scratch("user-name");
+    let url = format!("http://{TOKEN}@127.0.0.1:{}/", server.port());
+    let hook = format!(
+        "printf '%s|%s|%s\\n' \"$ISITDOWN_TARGET\" \"$ISITDOWN_URL\" \"$ISITDOWN_JSON\" >> '{}'",
+        file.display()
+    );
+    let output = sealed_command("")
+        .args([
+            "-n",
+            "2",
+            "-i",
+            "0s",
+            "--on-change-initial",
+            "--on-change",
+            &hook,
+        ])
+        .arg(&url)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let written = std::fs::read_to_string(&file).unwrap_or_default();
+    assert!(!written.contains(TOKEN), "{written}");
+    let shown = format!("http://***@127.0.0.1:{}/", server.port());
+    assert!(
+        written.starts_with(&format!("{shown}|{shown}|{{")),
+        "{written}"
+    );
 }

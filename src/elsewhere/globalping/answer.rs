@@ -1,8 +1,10 @@
 //! Reading the API's answers: the created measurement, its results, and its refusals.
 //!
 //! Everything here is untrusted: any field may be missing, of another type or hostile. Parsing
-//! never panics, keeps at most `MAX_PROBES` places, and every string it keeps is cleaned and
-//! bounded.
+//! never panics, keeps at most `MAX_PROBES` places, drops numbers outside plausible ranges, and
+//! every string it keeps has the token redacted, then is cleaned and bounded.
+
+use std::time::Duration;
 
 use serde_json::{Map, Value};
 
@@ -62,12 +64,12 @@ pub(super) struct RawPlace {
     pub body_start: Vec<u8>,
 }
 
-/// What a refusal needs to be explained well.
+/// What a refusal needs to be explained well, and the token no answer may show.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Asking<'a> {
     pub locations: &'a str,
     pub probes: u32,
-    pub with_token: bool,
+    pub token: Option<&'a str>,
 }
 
 const NOT_DOCUMENTED: &str = "Globalping answered with something other than the documented JSON";
@@ -78,6 +80,12 @@ const MAX_HEADERS: usize = 64;
 const MAX_HEADER_VALUE: usize = 200;
 /// What of a place's body the recognisers read.
 pub(super) const MAX_BODY_START: usize = 4096;
+/// The longest phase believed: an hour. Anything longer (or negative, or not a number) is the
+/// answer's mistake, and is dropped as not given.
+pub(super) const MAX_TIMING_MS: f64 = 3_600_000.0;
+/// The furthest rate-limit reset believed: a day. The API's window is an hour; further is
+/// nonsense, and is treated as not said.
+pub(super) const MAX_RESET_SECS: u64 = 24 * 60 * 60;
 
 pub(super) fn created(reply: &Response, asking: Asking) -> Result<Created, String> {
     if !reply.status().is_some_and(|s| (200..=202).contains(&s)) {
@@ -89,6 +97,16 @@ pub(super) fn created(reply: &Response, asking: Asking) -> Result<Created, Strin
         .and_then(Value::as_str)
         .filter(|id| is_measurement_id(id))
         .ok_or(NOT_DOCUMENTED)?;
+    // The id goes into the next poll's path and is printed: one that carries the token is
+    // refused, never used.
+    if asking
+        .token
+        .is_some_and(|token| crate::text::redact::secret(id, token) != id)
+    {
+        return Err(format!(
+            "{NOT_DOCUMENTED}: its measurement id holds the token"
+        ));
+    }
     let probes = json
         .get("probesCount")
         .and_then(Value::as_u64)
@@ -99,7 +117,7 @@ pub(super) fn created(reply: &Response, asking: Asking) -> Result<Created, Strin
     })
 }
 
-pub(super) fn snapshot(reply: &Response) -> Result<Snapshot, String> {
+pub(super) fn snapshot(reply: &Response, asking: Asking) -> Result<Snapshot, String> {
     let json = json_of(reply)?;
     let status = json
         .get("status")
@@ -114,7 +132,7 @@ pub(super) fn snapshot(reply: &Response) -> Result<Snapshot, String> {
         places: results
             .iter()
             .take(MAX_PROBES as usize)
-            .map(raw_place)
+            .map(|item| raw_place(item, asking.token))
             .collect(),
     })
 }
@@ -128,7 +146,7 @@ pub(super) fn refusal(reply: &Response, asking: Asking) -> String {
         .as_ref()
         .and_then(|e| e.get("message"))
         .and_then(Value::as_str)
-        .map(|m| clean(m, MAX_MESSAGE))
+        .map(|m| clean(m, MAX_MESSAGE, asking.token))
         .filter(|m| !m.is_empty());
     let kind = error
         .as_ref()
@@ -141,7 +159,7 @@ pub(super) fn refusal(reply: &Response, asking: Asking) -> String {
                 .as_ref()
                 .and_then(|e| e.get("params"))
                 .and_then(Value::as_object)
-                .map(params)
+                .map(|p| params(p, asking.token))
                 .unwrap_or_default();
             format!(
                 "Globalping refused the measurement{}{details}",
@@ -172,11 +190,11 @@ fn rate_limited(reply: &Response, kind: Option<&str>, asking: Asking) -> String 
             .header(name)
             .and_then(|v| v.trim().parse::<u64>().ok())
     };
-    let when = match number("x-ratelimit-reset").or_else(|| number("retry-after")) {
-        Some(seconds) => format!("resets in {} min", seconds.div_ceil(60).max(1)),
+    let when = match reset_after(reply) {
+        Some(wait) => format!("resets in {} min", wait.as_secs().div_ceil(60).max(1)),
         None => "resets within the hour".to_string(),
     };
-    let advice = if asking.with_token {
+    let advice = if asking.token.is_some() {
         String::new()
     } else {
         "; a free token raises the limit".to_string()
@@ -193,14 +211,28 @@ fn rate_limited(reply: &Response, kind: Option<&str>, asking: Asking) -> String 
     }
 }
 
+/// How long until a refused create may be tried again, as the API says (`X-RateLimit-Reset`,
+/// else `Retry-After`, in seconds); `None` when it says nothing believable (more than a day).
+pub(super) fn reset_after(reply: &Response) -> Option<Duration> {
+    let seconds = |name: &str| {
+        reply
+            .header(name)
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .filter(|s| *s <= MAX_RESET_SECS)
+    };
+    seconds("x-ratelimit-reset")
+        .or_else(|| seconds("retry-after"))
+        .map(Duration::from_secs)
+}
+
 /// A validation error's details: `field: problem`, a few at most.
-fn params(params: &Map<String, Value>) -> String {
+fn params(params: &Map<String, Value>, token: Option<&str>) -> String {
     let listed: Vec<String> = params
         .iter()
         .take(3)
         .filter_map(|(field, problem)| {
-            let problem = clean(problem.as_str()?, MAX_MESSAGE);
-            Some(format!("{}: {problem}", clean(field, MAX_NAME)))
+            let problem = clean(problem.as_str()?, MAX_MESSAGE, token);
+            Some(format!("{}: {problem}", clean(field, MAX_NAME, token)))
         })
         .collect();
     if listed.is_empty() {
@@ -233,8 +265,8 @@ pub(super) fn is_measurement_id(id: &str) -> bool {
 }
 
 /// A place's answer headers (`{"name": "value"}`, a repeated header as an array of values),
-/// names in lowercase, each value cleaned and cut.
-fn headers(headers: Option<&Value>) -> Vec<(String, String)> {
+/// names in lowercase, names and values cleaned and cut.
+fn headers(headers: Option<&Value>, token: Option<&str>) -> Vec<(String, String)> {
     let Some(Value::Object(headers)) = headers else {
         return Vec::new();
     };
@@ -244,20 +276,21 @@ fn headers(headers: Option<&Value>) -> Vec<(String, String)> {
             Value::Array(many) => many.iter().filter_map(Value::as_str).collect(),
             _ => Vec::new(),
         };
+        let name = clean(name, MAX_NAME, token).to_ascii_lowercase();
         values
             .into_iter()
-            .map(move |value| (name.to_ascii_lowercase(), clean(value, MAX_HEADER_VALUE)))
+            .map(move |value| (name.clone(), clean(value, MAX_HEADER_VALUE, token)))
     });
     pairs.take(MAX_HEADERS).collect()
 }
 
-fn raw_place(item: &Value) -> RawPlace {
+fn raw_place(item: &Value, token: Option<&str>) -> RawPlace {
     let probe = item.get("probe");
     let result = item.get("result");
     let text = |from: Option<&Value>, key: &str, max: usize| {
         from.and_then(|v| v.get(key))
             .and_then(Value::as_str)
-            .map(|s| clean(s, max))
+            .map(|s| clean(s, max, token))
             .filter(|s| !s.is_empty())
     };
     let run = result
@@ -294,20 +327,33 @@ fn raw_place(item: &Value) -> RawPlace {
             .and_then(|t| t.get("authorized"))
             .and_then(Value::as_bool),
         tls_error: text(tls, "error", MAX_MESSAGE),
-        headers: headers(result.and_then(|r| r.get("headers"))),
+        headers: headers(result.and_then(|r| r.get("headers")), token),
         body_start: result
             .and_then(|r| r.get("rawBody"))
             .and_then(Value::as_str)
-            .map(|body| body.as_bytes()[..body.len().min(MAX_BODY_START)].to_vec())
+            .map(|body| body_start(body, token))
             .unwrap_or_default(),
     }
+}
+
+/// The start of a body for the recognisers, the token redacted before it is cut.
+fn body_start(body: &str, token: Option<&str>) -> Vec<u8> {
+    let hidden;
+    let body = match token {
+        Some(token) => {
+            hidden = crate::text::redact::secret(body, token);
+            hidden.as_str()
+        }
+        None => body,
+    };
+    body.as_bytes()[..body.len().min(MAX_BODY_START)].to_vec()
 }
 
 fn timings(from: Option<&Value>) -> TimingsMs {
     let ms = |key: &str| {
         from.and_then(|t| t.get(key))
             .and_then(Value::as_f64)
-            .filter(|ms| ms.is_finite() && *ms >= 0.0)
+            .filter(|ms| (0.0..=MAX_TIMING_MS).contains(ms))
     };
     TimingsMs {
         dns: ms("dns"),

@@ -33,6 +33,10 @@ pub const POLL_INTERVAL: Duration = Duration::from_millis(500);
 const MAX_CALL: Duration = Duration::from_secs(10);
 /// An `ETag` longer than this is not echoed back.
 const MAX_ETAG: usize = 256;
+/// After a `429` that does not say when the limit resets (or says something unbelievable),
+/// no measurement is asked for this long. The allowance is counted per hour; a quarter of it
+/// lets a part of the window pass without hammering the API.
+pub const RATE_LIMIT_BACKOFF: Duration = Duration::from_secs(15 * 60);
 
 /// Where the API is and who asks.
 #[derive(Clone)]
@@ -60,10 +64,11 @@ impl Api {
         self.token.is_some()
     }
 
-    /// Removes the token from a text that is about to be shown.
+    /// Removes the token from a text that is about to be shown, in any case and with white
+    /// space anywhere in it.
     pub fn redact(&self, text: &str) -> String {
         match &self.token {
-            Some(token) => text.replace(token.as_str(), "***"),
+            Some(token) => crate::text::redact::secret(text, token),
             None => text.to_string(),
         }
     }
@@ -97,11 +102,23 @@ pub fn measure(
         request,
         rules,
     );
+    // Every text was redacted as it was read; this is the last look before it is shown.
     elsewhere.error = elsewhere.error.map(|e| api.redact(&e));
     for place in &mut elsewhere.places {
         place.reason = api.redact(&place.reason);
         if let Some(error) = &mut place.error {
             error.message = api.redact(&error.message);
+        }
+        for text in [
+            &mut place.continent,
+            &mut place.country,
+            &mut place.city,
+            &mut place.network,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            *text = api.redact(text);
         }
     }
     elsewhere
@@ -181,7 +198,7 @@ fn run(session: &Session<'_>, request: &MeasurementRequest, rules: Rules<'_>) ->
     let asking = Asking {
         locations: &names,
         probes: asked,
-        with_token: session.api.has_token(),
+        token: session.api.token.as_deref(),
     };
     if session
         .api
@@ -203,13 +220,21 @@ fn run(session: &Session<'_>, request: &MeasurementRequest, rules: Rules<'_>) ->
                 asked,
                 format!(
                     "the Globalping API could not be reached ({}); your own connection may be down",
-                    clean(&e.message, 200)
+                    clean(&e.message, 200, asking.token)
                 ),
             )
         }
         Some(Ok(reply)) => match answer::created(&reply, asking) {
             Ok(created) => created,
-            Err(e) => return Elsewhere::failed(asked, e),
+            Err(e) => {
+                let mut failed = Elsewhere::failed(asked, e);
+                // Over the limit: nothing more is asked until it resets.
+                if reply.status() == Some(429) {
+                    failed.retry_after =
+                        Some(answer::reset_after(&reply).unwrap_or(RATE_LIMIT_BACKOFF));
+                }
+                return failed;
+            }
         },
     };
     if created.probes == 0 {
@@ -251,7 +276,7 @@ fn poll(session: &Session<'_>, url: &str, asking: Asking) -> (Option<Snapshot>, 
         trouble = None;
         match reply.status() {
             Some(304) if last.is_some() => {}
-            Some(200) => match answer::snapshot(&reply) {
+            Some(200) => match answer::snapshot(&reply, asking) {
                 Ok(snapshot) => {
                     etag = reply
                         .header("etag")
@@ -271,7 +296,7 @@ fn poll(session: &Session<'_>, url: &str, asking: Asking) -> (Option<Snapshot>, 
         }
     }
     let stopped = trouble.filter(|_| last.is_none()).map(|e| {
-        let why = clean(&e.message, 200);
+        let why = clean(&e.message, 200, asking.token);
         format!("the Globalping API stopped answering ({why})")
     });
     (last, stopped)

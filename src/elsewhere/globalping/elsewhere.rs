@@ -28,6 +28,9 @@ pub struct Elsewhere {
     pub places: Vec<Place>,
     /// Why there is no answer from elsewhere, or only part of one: one sentence.
     pub error: Option<String>,
+    /// When the API refused for its rate limit: how long to wait before asking it again.
+    #[serde(skip)]
+    pub retry_after: Option<std::time::Duration>,
 }
 
 impl Elsewhere {
@@ -73,6 +76,7 @@ impl Elsewhere {
             unknown,
             places,
             error,
+            retry_after: None,
         }
     }
 }

@@ -13,6 +13,8 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 use url::{Host, Url};
 
+use crate::text::redact::redact_typed;
+
 use crate::probe::{Request, Response};
 use crate::text::sanitize::for_terminal;
 
@@ -112,7 +114,7 @@ impl PublicDns {
 /// A resolver URL as the config may give it: http(s), and named by IP address, since DNS is
 /// what may be failing. The error is one sentence.
 pub fn check_resolver(resolver: &str) -> Result<(), String> {
-    let shown = for_terminal(resolver);
+    let shown = for_terminal(&redact_typed(resolver));
     let url = Url::parse(resolver).map_err(|_| format!("'{shown}' is not a URL"))?;
     if !matches!(url.scheme(), "https" | "http") {
         return Err(format!("'{shown}' is not an https:// URL"));
@@ -279,7 +281,11 @@ fn either_family(a: ResolverAnswer, aaaa: ResolverAnswer) -> ResolverAnswer {
 /// All resolvers together: any addresses win, then a "no such name", then "no address".
 fn judge(resolvers: &[String], name: &str, answers: Vec<ResolverAnswer>) -> PublicDns {
     let name = for_terminal(name);
-    let asked: Vec<String> = resolvers.iter().map(|r| for_terminal(r)).collect();
+    // As configured, but never with the user name or password a resolver URL may carry.
+    let asked: Vec<String> = resolvers
+        .iter()
+        .map(|r| for_terminal(&redact_typed(r)))
+        .collect();
     let mut addresses: Vec<IpAddr> = Vec::new();
     let (mut no_such_name, mut no_address, mut failures) = (None, false, Vec::new());
     for (resolver, answer) in asked.iter().zip(answers) {

@@ -12,7 +12,7 @@
 mod answers;
 mod wire;
 
-pub use answers::city_of;
+pub use answers::{city_of, Patch};
 
 use std::collections::HashMap;
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -118,6 +118,10 @@ struct Script {
     in_progress_polls: u32,
     measurements: HashMap<String, Measurement>,
     created: u32,
+    /// Fields laid over every place of every measurement.
+    patch: Patch,
+    /// The id of the next measurements, instead of a made-up one.
+    id: Option<String>,
 }
 
 struct Measurement {
@@ -141,6 +145,8 @@ impl FakeGlobalping {
                 in_progress_polls: 1,
                 measurements: HashMap::new(),
                 created: 0,
+                patch: Patch::default(),
+                id: None,
             }),
             requests: Mutex::new(Vec::new()),
         });
@@ -167,6 +173,16 @@ impl FakeGlobalping {
         lock(&self.shared.script)
             .places_for
             .insert(target.to_string(), outcomes);
+    }
+
+    /// Fields laid over every place's `probe` and finished `result` from now on.
+    pub fn set_patch(&self, patch: Patch) {
+        lock(&self.shared.script).patch = patch;
+    }
+
+    /// The id given to measurements created from now on.
+    pub fn set_id(&self, id: &str) {
+        lock(&self.shared.script).id = Some(id.to_string());
     }
 
     pub fn set_mode(&self, mode: Mode) {
@@ -316,7 +332,10 @@ fn create(request: &Incoming, script: &mut Script) -> Answer {
         return (400, json_headers(&[]), body.into_bytes());
     };
     script.created += 1;
-    let id = format!("fake{}x{}", script.created, std::process::id());
+    let id = script
+        .id
+        .clone()
+        .unwrap_or_else(|| format!("fake{}x{}", script.created, std::process::id()));
     let outcomes = script
         .places_for
         .get(&target)
@@ -360,6 +379,12 @@ fn poll(id: &str, if_none_match: Option<String>, script: &mut Script) -> Answer 
     if if_none_match.as_deref() == Some(etag.as_str()) {
         return (304, vec![("ETag".into(), etag)], Vec::new());
     }
-    let body = answers::measurement(id, &measurement.target, &measurement.outcomes, finished_yet);
+    let body = answers::measurement(
+        id,
+        &measurement.target,
+        &measurement.outcomes,
+        finished_yet,
+        &script.patch,
+    );
     (200, json_headers(&[("ETag", etag)]), body.into_bytes())
 }

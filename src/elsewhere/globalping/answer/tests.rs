@@ -14,7 +14,7 @@ fn asking() -> Asking<'static> {
     Asking {
         locations: "Atlantis",
         probes: 10,
-        with_token: false,
+        token: None,
     }
 }
 
@@ -55,7 +55,7 @@ fn refuses_created_answers_that_are_not_documented() {
 
 #[test]
 fn reads_a_finished_http_measurement_field_by_field() {
-    let snapshot = snapshot(&reply(200, FINISHED)).unwrap();
+    let snapshot = snapshot(&reply(200, FINISHED), asking()).unwrap();
     assert!(snapshot.finished);
     assert_eq!(snapshot.places.len(), 3);
     let melbourne = &snapshot.places[0];
@@ -94,7 +94,7 @@ fn reads_a_finished_http_measurement_field_by_field() {
 
 #[test]
 fn reads_a_measurement_in_progress() {
-    let snapshot = snapshot(&reply(200, IN_PROGRESS)).unwrap();
+    let snapshot = snapshot(&reply(200, IN_PROGRESS), asking()).unwrap();
     assert!(!snapshot.finished);
     let runs: Vec<_> = snapshot.places.iter().map(|p| p.run).collect();
     assert_eq!(runs, [Some(Run::InProgress), Some(Run::Offline)]);
@@ -103,7 +103,11 @@ fn reads_a_measurement_in_progress() {
 
 #[test]
 fn any_status_but_in_progress_is_final() {
-    let done = snapshot(&reply(200, r#"{"status":"whatever","results":[]}"#)).unwrap();
+    let done = snapshot(
+        &reply(200, r#"{"status":"whatever","results":[]}"#),
+        asking(),
+    )
+    .unwrap();
     assert!(done.finished && done.places.is_empty());
 }
 
@@ -118,7 +122,7 @@ fn wrong_types_and_missing_fields_give_empty_places_not_errors() {
         {"probe": {"asn": 99999999999u64}, "result": {"status": "finished", "statusCode": 70000}},
         {"result": {"status": "finished", "statusCode": 42}},
     ]});
-    let snapshot = snapshot(&reply(200, &body.to_string())).unwrap();
+    let snapshot = snapshot(&reply(200, &body.to_string()), asking()).unwrap();
     assert_eq!(snapshot.places.len(), 9);
     for place in &snapshot.places {
         assert_eq!(place.city, None);
@@ -142,13 +146,13 @@ fn refuses_snapshots_that_are_not_documented() {
         r#"{"status":"finished","results":{}}"#,
         r#"{"status":null,"results":[]}"#,
     ] {
-        let error = snapshot(&reply(200, body)).unwrap_err();
+        let error = snapshot(&reply(200, body), asking()).unwrap_err();
         assert!(error.contains("documented JSON"), "{body}: {error}");
     }
     let deep = "[".repeat(100_000);
-    assert!(snapshot(&reply(200, &deep)).is_err());
+    assert!(snapshot(&reply(200, &deep), asking()).is_err());
     let bytes = Response::of(200, vec![], vec![0xff, 0xfe, 0x00, 0x7b]);
-    assert!(snapshot(&bytes).is_err());
+    assert!(snapshot(&bytes, asking()).is_err());
 }
 
 #[test]
@@ -157,7 +161,9 @@ fn answers_over_the_size_limit_are_refused() {
     body.resize(MAX_ANSWER_BYTES + 10, b'x');
     body.extend_from_slice(br#""}"#);
     let big = Response::of(200, vec![], body);
-    assert!(snapshot(&big).unwrap_err().contains("larger than"));
+    assert!(snapshot(&big, asking())
+        .unwrap_err()
+        .contains("larger than"));
 }
 
 #[test]
@@ -165,7 +171,7 @@ fn keeps_at_most_the_probes_one_measurement_can_have() {
     let one =
         json!({"probe": {"city": "Oslo"}, "result": {"status": "finished", "statusCode": 200}});
     let body = json!({"status": "finished", "results": vec![one; 500]});
-    let snapshot = snapshot(&reply(200, &body.to_string())).unwrap();
+    let snapshot = snapshot(&reply(200, &body.to_string()), asking()).unwrap();
     assert_eq!(snapshot.places.len(), MAX_PROBES as usize);
 }
 
@@ -177,7 +183,7 @@ fn strings_from_the_api_are_sanitized_and_bounded() {
         "result": {"status": "failed", "rawOutput": format!("boom\u{7}\r\n{}", "y".repeat(9000)),
                    "statusCodeName": "O\u{9b}K"}
     }]});
-    let snapshot = snapshot(&reply(200, &body.to_string())).unwrap();
+    let snapshot = snapshot(&reply(200, &body.to_string()), asking()).unwrap();
     let place = &snapshot.places[0];
     let texts = [
         place.city.clone().unwrap(),
@@ -222,6 +228,7 @@ fn no_probes_names_the_locations() {
 }
 
 fn limited(headers: &[(&str, &str)], kind: &str, with_token: bool) -> String {
+    let token = with_token.then_some("tok");
     let body = json!({"error": {"type": kind, "message": "over"}}).to_string();
     let mut headers: Vec<(String, String)> = headers
         .iter()
@@ -229,13 +236,7 @@ fn limited(headers: &[(&str, &str)], kind: &str, with_token: bool) -> String {
         .collect();
     headers.insert(0, ("Content-Type".into(), "application/json".into()));
     let answer = Response::of(429, headers, body.into_bytes());
-    refusal(
-        &answer,
-        Asking {
-            with_token,
-            ..asking()
-        },
-    )
+    refusal(&answer, Asking { token, ..asking() })
 }
 
 #[test]
@@ -284,10 +285,13 @@ fn a_place_keeps_its_answer_headers_and_the_start_of_its_body_bounded() {
         .collect();
     let mut headers = json!({"Server": "cloudflare", "Set-Cookie": ["a=1", "b=2"]});
     headers.as_object_mut().unwrap().extend(many);
-    let place = raw_place(&json!({
-        "probe": {},
-        "result": {"status": "finished", "statusCode": 403, "headers": headers, "rawBody": long_body}
-    }));
+    let place = raw_place(
+        &json!({
+            "probe": {},
+            "result": {"status": "finished", "statusCode": 403, "headers": headers, "rawBody": long_body}
+        }),
+        None,
+    );
     assert!(place
         .headers
         .contains(&("server".to_string(), "cloudflare".to_string())));
@@ -296,6 +300,125 @@ fn a_place_keeps_its_answer_headers_and_the_start_of_its_body_bounded() {
         .contains(&("set-cookie".to_string(), "b=2".to_string())));
     assert_eq!(place.headers.len(), MAX_HEADERS);
     assert_eq!(place.body_start.len(), MAX_BODY_START);
-    let bare = raw_place(&json!({"result": {"headers": "not an object", "rawBody": null}}));
+    let bare = raw_place(
+        &json!({"result": {"headers": "not an object", "rawBody": null}}),
+        None,
+    );
     assert!(bare.headers.is_empty() && bare.body_start.is_empty());
+}
+
+#[test]
+fn timings_outside_plausible_ranges_are_dropped() {
+    let body = json!({"status": "finished", "results": [{
+        "probe": {},
+        "result": {"status": "finished", "statusCode": 200,
+                   "timings": {"total": 2e22, "dns": -1, "tcp": 3_600_000, "tls": 3_600_000.5,
+                               "firstByte": 12.5}}
+    }]});
+    let snapshot = snapshot(&reply(200, &body.to_string()), asking()).unwrap();
+    let timings = snapshot.places[0].timings;
+    assert_eq!(timings.total, None, "2e22 ms is no timing");
+    assert_eq!(timings.dns, None);
+    assert_eq!(timings.connect, Some(3_600_000.0), "an hour is believed");
+    assert_eq!(timings.tls, None, "beyond an hour is not");
+    assert_eq!(timings.first_byte, Some(12.5));
+}
+
+#[test]
+fn a_reset_further_than_a_day_is_not_quoted() {
+    let nonsense = [("X-RateLimit-Reset", "18446744073709551615")];
+    let said = limited(&nonsense, "rate_limit_exceeded", true);
+    assert_eq!(
+        said,
+        "the Globalping hourly limit is reached (resets within the hour)"
+    );
+    let a_day = [("X-RateLimit-Reset", "86400")];
+    assert!(limited(&a_day, "rate_limit_exceeded", true).contains("resets in 1440 min"));
+    let too_far = [("Retry-After", "86401")];
+    assert!(limited(&too_far, "rate_limit_exceeded", true).contains("within the hour"));
+}
+
+const TOKEN: &str = "gpTok-5ecret-77";
+
+fn with_token() -> Asking<'static> {
+    Asking {
+        token: Some(TOKEN),
+        ..asking()
+    }
+}
+
+#[test]
+fn the_token_is_redacted_from_every_string_of_a_place() {
+    // Echoed in every field, in other cases and with white space inside, and straddling where
+    // each field is cut.
+    let variants = [
+        TOKEN.to_string(),
+        TOKEN.to_uppercase(),
+        "gpTok-5e cret-77".to_string(),
+        "gpTok-\n5ecret-77".to_string(),
+    ];
+    for variant in variants {
+        let near_cut = |max: usize| format!("{}{variant}", "x".repeat(max - 3));
+        let body = json!({"status": "finished", "results": [{
+            "probe": {"continent": variant, "country": near_cut(8), "city": near_cut(MAX_NAME),
+                      "network": format!("net {variant}")},
+            "result": {"status": "finished", "statusCode": 200,
+                       "statusCodeName": near_cut(MAX_NAME),
+                       "rawOutput": near_cut(MAX_MESSAGE),
+                       "failureSource": variant,
+                       "tls": {"authorized": false, "error": near_cut(MAX_MESSAGE)},
+                       "headers": {variant.clone(): near_cut(MAX_HEADER_VALUE)},
+                       "rawBody": format!("{}{variant}", "b".repeat(MAX_BODY_START - 3))}
+        }]});
+        let snapshot = snapshot(&reply(200, &body.to_string()), with_token()).unwrap();
+        let place = &snapshot.places[0];
+        let mut texts: Vec<String> = [
+            &place.continent,
+            &place.country,
+            &place.city,
+            &place.network,
+            &place.status_name,
+            &place.output,
+            &place.failure_source,
+            &place.tls_error,
+        ]
+        .into_iter()
+        .flatten()
+        .cloned()
+        .collect();
+        for (name, value) in &place.headers {
+            texts.push(format!("{name}: {value}"));
+        }
+        texts.push(String::from_utf8_lossy(&place.body_start).into_owned());
+        for text in texts {
+            let squeezed: String = text
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .collect::<String>()
+                .to_lowercase();
+            assert!(!squeezed.contains("gptok"), "{variant:?} left in {text:?}");
+        }
+    }
+}
+
+#[test]
+fn a_measurement_id_with_the_token_is_refused() {
+    for id in ["gpTok-5ecret-77", "xGPTOK-5ECRET-77x"] {
+        let body = json!({"id": id, "probesCount": 1}).to_string();
+        let error = created(&reply(202, &body), with_token()).unwrap_err();
+        assert!(error.contains("documented JSON"), "{error}");
+        assert!(!error.to_lowercase().contains("gptok"), "{error}");
+    }
+    let fine = created(&reply(202, r#"{"id":"abc","probesCount":1}"#), with_token());
+    assert_eq!(fine.map(|c| c.id), Ok("abc".to_string()));
+}
+
+#[test]
+fn a_refusal_echoing_the_token_does_not_show_it() {
+    let body = json!({"error": {"type": "validation_error",
+        "message": format!("{}{}", "m".repeat(MAX_MESSAGE - 3), TOKEN),
+        "params": {TOKEN: format!("bad {}", TOKEN.to_lowercase())}}});
+    let shown = refusal(&reply(400, &body.to_string()), with_token());
+    assert!(!shown.to_lowercase().contains("gptok"), "{shown}");
+    assert!(!shown.contains("gpT"), "{shown}");
 }

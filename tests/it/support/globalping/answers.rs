@@ -49,18 +49,42 @@ pub fn created(id: &str, probes: usize) -> String {
     json!({"id": id, "probesCount": probes}).to_string()
 }
 
+/// Fields laid over every place's `probe` and finished `result`, as the test sets them.
+#[derive(Clone, Debug, Default)]
+pub struct Patch {
+    pub probe: Option<Value>,
+    pub result: Option<Value>,
+}
+
+/// `base` with the fields of `patch` (an object) put over its own.
+fn patched(mut base: Value, patch: Option<&Value>) -> Value {
+    if let (Some(base), Some(Value::Object(patch))) = (base.as_object_mut(), patch) {
+        for (key, value) in patch {
+            base.insert(key.clone(), value.clone());
+        }
+    }
+    base
+}
+
 /// The measurement after `finished_yet`: before, every place is still running.
-pub fn measurement(id: &str, target: &str, outcomes: &[Outcome], finished_yet: bool) -> String {
+pub fn measurement(
+    id: &str,
+    target: &str,
+    outcomes: &[Outcome],
+    finished_yet: bool,
+    patch: &Patch,
+) -> String {
     let results: Vec<Value> = outcomes
         .iter()
         .enumerate()
         .map(|(i, outcome)| {
             let result = if finished_yet {
-                result(outcome, target)
+                patched(result(outcome, target), patch.result.as_ref())
             } else {
                 in_progress()
             };
-            json!({"probe": probe(i), "result": result})
+            let probe = patched(probe(i), patch.probe.as_ref());
+            json!({"probe": probe, "result": result})
         })
         .collect();
     let running = results
