@@ -72,18 +72,21 @@ impl Resolver for TimedResolver {
                         return Err(error);
                     }
                 }
-                let (detail, timed_out) = match &error {
-                    Error::Timeout(_) => ("the lookup did not finish".to_string(), true),
-                    Error::HostNotFound => {
-                        ("no address of the wanted IP family".to_string(), false)
-                    }
-                    Error::Io(e) => (lookup_words(e), false),
-                    other => (other.to_string(), false),
+                let (detail, timed_out, resolver_failed) = match &error {
+                    Error::Timeout(_) => ("the lookup did not finish".to_string(), true, true),
+                    Error::HostNotFound => (
+                        "no address of the wanted IP family".to_string(),
+                        false,
+                        false,
+                    ),
+                    Error::Io(e) => (lookup_words(e), false, resolver_failed(e)),
+                    other => (other.to_string(), false, false),
                 };
                 self.recorder.fail(PhaseFailure::Dns {
                     host,
                     detail,
                     timed_out,
+                    resolver_failed,
                 });
                 return Err(error);
             }
@@ -121,6 +124,9 @@ impl TimedResolver {
             return DefaultResolver::default().resolve(uri, config, timeout);
         };
         let port = port.ok_or(Error::HostNotFound)?;
+        if fixed.fails(host) {
+            return Err(Error::Io(seam_resolver_failure()));
+        }
         let answer = fixed.answer(host);
         if answer.is_empty() {
             return Err(Error::Io(io::Error::other("name or service not known")));
@@ -149,9 +155,47 @@ impl TimedResolver {
             host,
             detail: detail.into(),
             timed_out: false,
+            resolver_failed: false,
         });
         Error::HostNotFound
     }
+}
+
+/// Whether a failed lookup is the resolver's own failure (EAI_AGAIN: no server answered;
+/// EAI_FAIL; EAI_SYSTEM, which the standard library hands on as the OS error) rather than a
+/// definite answer that the name has no address. The standard library keeps only
+/// `gai_strerror`'s words of the code, so the code is recovered by asking the C library for the
+/// words of each: this is the one place that looks at them.
+fn resolver_failed(error: &io::Error) -> bool {
+    if error.raw_os_error().is_some() {
+        return true;
+    }
+    #[cfg(unix)]
+    {
+        let text = error.to_string();
+        [libc::EAI_AGAIN, libc::EAI_FAIL]
+            .into_iter()
+            .any(|code| text.ends_with(&gai_words(code)))
+    }
+    #[cfg(not(unix))]
+    false
+}
+
+/// The error the standard library gives when no DNS server answered (EAI_AGAIN).
+fn seam_resolver_failure() -> io::Error {
+    #[cfg(unix)]
+    let words = gai_words(libc::EAI_AGAIN);
+    #[cfg(not(unix))]
+    let words = "temporary failure in name resolution";
+    io::Error::other(format!("failed to lookup address information: {words}"))
+}
+
+/// The C library's words for a getaddrinfo error code.
+#[cfg(unix)]
+fn gai_words(code: i32) -> String {
+    // SAFETY: gai_strerror returns a pointer to a static NUL-terminated string for any code.
+    let words = unsafe { std::ffi::CStr::from_ptr(libc::gai_strerror(code)) };
+    words.to_string_lossy().into_owned()
 }
 
 /// getaddrinfo's message, made readable.
