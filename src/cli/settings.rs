@@ -167,8 +167,29 @@ impl Settings {
             Mode::List(Catalog::with_user_services(config.services))
         } else {
             let mut words: Vec<Word> = typed.targets.iter().map(|t| Word::typed(t)).collect();
+            if words.len() > target_list::MAX_TARGETS {
+                return Err(target_list::too_many("the command line"));
+            }
+            // Built when a word first needs it: URLs need no catalog.
+            let mut catalog: Option<Catalog> = None;
+            let user_services = config.services;
             for file in &typed.files {
-                words.extend(target_list::read_file(file, std::io::stdin().lock())?);
+                let room = target_list::MAX_TARGETS.saturating_sub(words.len());
+                let mut check = |word: &Word| {
+                    let catalog = match word.needs_catalog() {
+                        true => &*catalog.get_or_insert_with(|| {
+                            Catalog::with_user_services(user_services.clone())
+                        }),
+                        false => &Catalog::default(),
+                    };
+                    target_list::check(word, catalog)
+                };
+                words.extend(target_list::read_file(
+                    file,
+                    std::io::stdin().lock(),
+                    room,
+                    &mut check,
+                )?);
             }
             let no_words_in_files = words.is_empty() && !typed.files.is_empty();
             if no_words_in_files {
@@ -176,7 +197,7 @@ impl Settings {
                     "no target given: the target file holds none (one per line, # for comments)",
                 ));
             }
-            Mode::Probe(targets(&words, config.services, ip_family)?)
+            Mode::Probe(targets(&words, catalog, user_services, ip_family)?)
         };
 
         Ok(Settings {
@@ -294,6 +315,7 @@ fn method_and_contains(
 /// The targets as typed, each resolved; an address literal must fit `-4` or `-6`.
 fn targets(
     typed: &[Word],
+    catalog: Option<Catalog>,
     user_services: Vec<crate::target::catalog::Service>,
     ip_family: IpFamily,
 ) -> Result<Vec<Target>, BadInput> {
@@ -303,10 +325,10 @@ fn targets(
         ));
     }
     // URLs need no catalog; parsing it is most of the start-up time of a one-URL probe.
-    let catalog = if typed.iter().any(Word::needs_catalog) {
-        Catalog::with_user_services(user_services)
-    } else {
-        Catalog::default()
+    let catalog = match catalog {
+        Some(catalog) => catalog,
+        None if typed.iter().any(Word::needs_catalog) => Catalog::with_user_services(user_services),
+        None => Catalog::default(),
     };
     let targets = target_list::resolve(typed, &catalog)?;
     for target in &targets {
@@ -400,6 +422,11 @@ fn on_change(
     schedule: &Schedule,
     timeout: Duration,
 ) -> Result<Option<Hook>, BadInput> {
+    if merged.on_change_initial && merged.on_change.is_none() {
+        return Err(BadInput::new(
+            "--on-change-initial says when to run the --on-change command: give it --on-change CMD",
+        ));
+    }
     if typed.on_change.is_some() && schedule.is_one_shot() {
         return Err(BadInput::new(
             "--on-change acts on changes: give it --watch, --count or --until",
