@@ -79,6 +79,8 @@ pub struct Overrides {
 pub struct Settings {
     pub mode: Mode,
     pub output: Output,
+    /// `--output FILE`: the prometheus or nagios report goes there instead of stdout.
+    pub output_file: Option<PathBuf>,
     pub connection: Connection,
     pub overrides: Overrides,
     pub retries: u32,
@@ -156,6 +158,7 @@ impl Settings {
             }),
         };
         let on_change = on_change(&typed, &merged, &schedule, timeout)?;
+        let output_file = output_file(&merged, &output, &schedule)?;
         let mode = if let Some(what) = typed.generate {
             Mode::Generate(what)
         } else if let Some(prefix) = typed.complete_targets {
@@ -203,6 +206,7 @@ impl Settings {
         Ok(Settings {
             mode,
             output,
+            output_file,
             connection: Connection {
                 insecure: merged.insecure,
                 cacert: merged.cacert,
@@ -412,6 +416,52 @@ fn wants_color(when: ColorWhen, terminal: bool) -> bool {
             !dumb && terminal
         }
     }
+}
+
+/// `--output FILE` is for the formats written whole (prometheus, nagios), into a folder that
+/// exists. Without it, those formats cannot go with a run that repeats until stopped: they are
+/// written at the end, which such a run may never reach.
+fn output_file(
+    merged: &Cli,
+    output: &Output,
+    schedule: &Schedule,
+) -> Result<Option<PathBuf>, BadInput> {
+    let whole = match output.format {
+        Format::Prometheus => Some("prometheus"),
+        Format::Nagios => Some("nagios"),
+        Format::Human | Format::Json => None,
+    };
+    let Some(path) = &merged.output else {
+        let endless = schedule.watch || (schedule.until.is_some() && schedule.count.is_none());
+        return match whole {
+            Some(format) if endless && !output.quiet => Err(BadInput(format!(
+                "--format {format} is written once, at the end of the run, and this run repeats \
+                 until stopped: give --output FILE to have it rewritten after each round, or \
+                 --count N"
+            ))),
+            _ => Ok(None),
+        };
+    };
+    let shown = crate::text::sanitize::for_terminal(&path.display().to_string());
+    if whole.is_none() {
+        return Err(BadInput::new(
+            "--output writes the report of --format prometheus or --format nagios: give one of \
+             them (other formats go to stdout)",
+        ));
+    }
+    if path.file_name().is_none() || path.is_dir() {
+        return Err(BadInput(format!("--output {shown}: not a file name")));
+    }
+    let folder = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    if !folder.is_dir() {
+        return Err(BadInput(format!(
+            "--output {shown}: the folder it would go in does not exist"
+        )));
+    }
+    Ok(Some(path.clone()))
 }
 
 /// `--on-change` runs in repeated runs only: typed for a single probe, it is a mistake;
