@@ -286,7 +286,7 @@ fn on_change_initial_without_on_change_is_refused() {
 fn overlong_service_names_are_refused() {
     let long = "x".repeat(201);
     let stderr = refused(
-        &mut isitdown_with_config(&format!(
+        isitdown_with_config(&format!(
             "[services.{long}]\nurl = \"http://127.0.0.1:9/\"\n"
         ))
         .arg("http://127.0.0.1:9/"),
@@ -294,7 +294,7 @@ fn overlong_service_names_are_refused() {
     assert!(stderr.contains("is longer than 200 characters"), "{stderr}");
     assert!(stderr.len() < 400, "{stderr}");
     let stderr = refused(
-        &mut isitdown_with_config(&format!(
+        isitdown_with_config(&format!(
             "[services.ok]\nurl = \"http://127.0.0.1:9/\"\naliases = [\"{long}\"]\n"
         ))
         .arg("ok"),
@@ -307,7 +307,7 @@ fn overlong_service_names_are_refused() {
     let fine = "y".repeat(200);
     let server = TestServer::start();
     let (code, _) = probe_json(
-        &mut isitdown_with_config(&format!(
+        isitdown_with_config(&format!(
             "[services.{fine}]\nurl = \"{}\"\n",
             server.url("/")
         ))
