@@ -24,6 +24,7 @@ Register-ArgumentCompleter -Native -CommandName 'isitdown' -ScriptBlock {
             [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Also probe the targets in FILE, one per line (''#'' starts a comment; ''-'' reads stdin)')
             [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'Also probe the targets in FILE, one per line (''#'' starts a comment; ''-'' reads stdin)')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write the prometheus or nagios report to FILE instead of stdout, replaced whole (through a temporary file in the same folder) after each round of a repeated run')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours [default: auto]')
             [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Deadline for one whole probe, redirects and body included [default: 10s]')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Deadline for one whole probe, redirects and body included [default: 10s]')

@@ -21,6 +21,7 @@ set edit:completion:arg-completer[isitdown] = {|@words|
             cand -f 'Also probe the targets in FILE, one per line (''#'' starts a comment; ''-'' reads stdin)'
             cand --file 'Also probe the targets in FILE, one per line (''#'' starts a comment; ''-'' reads stdin)'
             cand --format 'Output format'
+            cand --output 'Write the prometheus or nagios report to FILE instead of stdout, replaced whole (through a temporary file in the same folder) after each round of a repeated run'
             cand --color 'When to use colours [default: auto]'
             cand -t 'Deadline for one whole probe, redirects and body included [default: 10s]'
             cand --timeout 'Deadline for one whole probe, redirects and body included [default: 10s]'

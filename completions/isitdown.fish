@@ -3,6 +3,7 @@ complete -c isitdown -l format -d 'Output format' -r -f -a "human\t''
 json\t''
 nagios\t''
 prometheus\t''"
+complete -c isitdown -l output -d 'Write the prometheus or nagios report to FILE instead of stdout, replaced whole (through a temporary file in the same folder) after each round of a repeated run' -r -F
 complete -c isitdown -l color -d 'When to use colours [default: auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -61,7 +62,7 @@ complete -c isitdown -s V -l version -d 'Print version'
 # Targets: catalog names and @tags, the services of your own config included.
 function __isitdown_wants_target
     set -l previous (commandline -opc)[-1]
-    not contains -- $previous -f --file --format --color -t --timeout -n --count -i --interval --until --on-change --retries --expect --contains --slow --cert-warn -X --method -H --header --cacert --from --resolve --config --generate --complete-targets
+    not contains -- $previous -f --file --format --output --color -t --timeout -n --count -i --interval --until --on-change --retries --expect --contains --slow --cert-warn -X --method -H --header --cacert --from --resolve --config --generate --complete-targets
     and not string match -q -- '-*' (commandline -ct)
 end
 function __isitdown_targets

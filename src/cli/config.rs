@@ -300,7 +300,29 @@ fn default_as_args(key: &str, value: &toml::Value) -> Result<Vec<OsString>, Stri
     }
 }
 
+/// A service's name, display name, alias or tag longer than this is not a name: it would end
+/// up in a hook's environment (`ISITDOWN_NAME`) and on every line of output.
+pub const MAX_NAME_CHARS: usize = 200;
+
 fn check_service(key: &str, service: &Service) -> Result<(), String> {
+    let too_long = |text: &str| text.chars().count() > MAX_NAME_CHARS;
+    if too_long(key) {
+        let start: String = key.chars().take(40).collect();
+        return Err(format!(
+            "the service name '{start}...' is longer than {MAX_NAME_CHARS} characters"
+        ));
+    }
+    let names = [("name", service.name.iter().collect::<Vec<_>>())]
+        .into_iter()
+        .chain([("aliases", service.aliases.iter().collect())])
+        .chain([("tags", service.tags.iter().collect())]);
+    for (what, values) in names {
+        if values.into_iter().any(|value| too_long(value)) {
+            return Err(format!(
+                "[services.{key}] {what}: a name longer than {MAX_NAME_CHARS} characters"
+            ));
+        }
+    }
     let url = url::Url::parse(&service.url).map_err(|e| {
         format!(
             "[services.{key}] url '{}' is not a URL: {e}",

@@ -56,6 +56,11 @@ pub struct Cli {
     #[arg(long, value_enum, value_name = "FORMAT")]
     pub format: Option<Format>,
 
+    /// Write the prometheus or nagios report to FILE instead of stdout, replaced whole (through
+    /// a temporary file in the same folder) after each round of a repeated run
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
     /// Print nothing: the exit code is the answer
     #[arg(short, long)]
     pub quiet: bool,

@@ -79,6 +79,8 @@ pub struct Overrides {
 pub struct Settings {
     pub mode: Mode,
     pub output: Output,
+    /// `--output FILE`: the prometheus or nagios report goes there instead of stdout.
+    pub output_file: Option<PathBuf>,
     pub connection: Connection,
     pub overrides: Overrides,
     pub retries: u32,
@@ -156,6 +158,7 @@ impl Settings {
             }),
         };
         let on_change = on_change(&typed, &merged, &schedule, timeout)?;
+        let output_file = output_file(&merged, &output, &schedule)?;
         let mode = if let Some(what) = typed.generate {
             Mode::Generate(what)
         } else if let Some(prefix) = typed.complete_targets {
@@ -167,8 +170,29 @@ impl Settings {
             Mode::List(Catalog::with_user_services(config.services))
         } else {
             let mut words: Vec<Word> = typed.targets.iter().map(|t| Word::typed(t)).collect();
+            if words.len() > target_list::MAX_TARGETS {
+                return Err(target_list::too_many("the command line"));
+            }
+            // Built when a word first needs it: URLs need no catalog.
+            let mut catalog: Option<Catalog> = None;
+            let user_services = config.services;
             for file in &typed.files {
-                words.extend(target_list::read_file(file, std::io::stdin().lock())?);
+                let room = target_list::MAX_TARGETS.saturating_sub(words.len());
+                let mut check = |word: &Word| {
+                    let catalog = match word.needs_catalog() {
+                        true => &*catalog.get_or_insert_with(|| {
+                            Catalog::with_user_services(user_services.clone())
+                        }),
+                        false => &Catalog::default(),
+                    };
+                    target_list::check(word, catalog)
+                };
+                words.extend(target_list::read_file(
+                    file,
+                    std::io::stdin().lock(),
+                    room,
+                    &mut check,
+                )?);
             }
             let no_words_in_files = words.is_empty() && !typed.files.is_empty();
             if no_words_in_files {
@@ -176,12 +200,13 @@ impl Settings {
                     "no target given: the target file holds none (one per line, # for comments)",
                 ));
             }
-            Mode::Probe(targets(&words, config.services, ip_family)?)
+            Mode::Probe(targets(&words, catalog, user_services, ip_family)?)
         };
 
         Ok(Settings {
             mode,
             output,
+            output_file,
             connection: Connection {
                 insecure: merged.insecure,
                 cacert: merged.cacert,
@@ -294,6 +319,7 @@ fn method_and_contains(
 /// The targets as typed, each resolved; an address literal must fit `-4` or `-6`.
 fn targets(
     typed: &[Word],
+    catalog: Option<Catalog>,
     user_services: Vec<crate::target::catalog::Service>,
     ip_family: IpFamily,
 ) -> Result<Vec<Target>, BadInput> {
@@ -303,10 +329,10 @@ fn targets(
         ));
     }
     // URLs need no catalog; parsing it is most of the start-up time of a one-URL probe.
-    let catalog = if typed.iter().any(Word::needs_catalog) {
-        Catalog::with_user_services(user_services)
-    } else {
-        Catalog::default()
+    let catalog = match catalog {
+        Some(catalog) => catalog,
+        None if typed.iter().any(Word::needs_catalog) => Catalog::with_user_services(user_services),
+        None => Catalog::default(),
     };
     let targets = target_list::resolve(typed, &catalog)?;
     for target in &targets {
@@ -392,6 +418,52 @@ fn wants_color(when: ColorWhen, terminal: bool) -> bool {
     }
 }
 
+/// `--output FILE` is for the formats written whole (prometheus, nagios), into a folder that
+/// exists. Without it, those formats cannot go with a run that repeats until stopped: they are
+/// written at the end, which such a run may never reach.
+fn output_file(
+    merged: &Cli,
+    output: &Output,
+    schedule: &Schedule,
+) -> Result<Option<PathBuf>, BadInput> {
+    let whole = match output.format {
+        Format::Prometheus => Some("prometheus"),
+        Format::Nagios => Some("nagios"),
+        Format::Human | Format::Json => None,
+    };
+    let Some(path) = &merged.output else {
+        let endless = schedule.watch || (schedule.until.is_some() && schedule.count.is_none());
+        return match whole {
+            Some(format) if endless && !output.quiet => Err(BadInput(format!(
+                "--format {format} is written once, at the end of the run, and this run repeats \
+                 until stopped: give --output FILE to have it rewritten after each round, or \
+                 --count N"
+            ))),
+            _ => Ok(None),
+        };
+    };
+    let shown = crate::text::sanitize::for_terminal(&path.display().to_string());
+    if whole.is_none() {
+        return Err(BadInput::new(
+            "--output writes the report of --format prometheus or --format nagios: give one of \
+             them (other formats go to stdout)",
+        ));
+    }
+    if path.file_name().is_none() || path.is_dir() {
+        return Err(BadInput(format!("--output {shown}: not a file name")));
+    }
+    let folder = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    if !folder.is_dir() {
+        return Err(BadInput(format!(
+            "--output {shown}: the folder it would go in does not exist"
+        )));
+    }
+    Ok(Some(path.clone()))
+}
+
 /// `--on-change` runs in repeated runs only: typed for a single probe, it is a mistake;
 /// configured, it waits for a run that repeats.
 fn on_change(
@@ -400,6 +472,11 @@ fn on_change(
     schedule: &Schedule,
     timeout: Duration,
 ) -> Result<Option<Hook>, BadInput> {
+    if merged.on_change_initial && merged.on_change.is_none() {
+        return Err(BadInput::new(
+            "--on-change-initial says when to run the --on-change command: give it --on-change CMD",
+        ));
+    }
     if typed.on_change.is_some() && schedule.is_one_shot() {
         return Err(BadInput::new(
             "--on-change acts on changes: give it --watch, --count or --until",

@@ -233,12 +233,14 @@ impl Checker {
             && connectivity::is_public(&plan.target.url, seen.address.map(|a| a.ip()))
     }
 
-    /// The name to ask public DNS about, when the system resolver could not resolve it and it
+    /// The name to ask public DNS about, when the system resolver could not resolve it (or
+    /// timed out) and it
     /// is a public name: a DNS filter's answer or a name pinned with `--resolve` is no question.
     fn wants_public_dns<'p>(&self, plan: &'p Plan, seen: &Response) -> Option<&'p str> {
         let failure = seen.failure.as_ref()?;
         let host = plan.target.url.host_str()?;
-        let dns_failed = failure.kind == probe::ErrorKind::Dns && !failure.on_your_side;
+        let dns_failed = (failure.kind == probe::ErrorKind::Dns || failure.resolver_failed)
+            && !failure.on_your_side;
         (dns_failed && !self.checks.dns.is_empty() && locality::is_public_name(host))
             .then_some(host)
     }

@@ -80,6 +80,9 @@ pub struct Failure {
     /// The cause is on the user's side (a DNS filter, TLS inspection): the failure says
     /// nothing about the service itself.
     pub on_your_side: bool,
+    /// This machine's DNS resolver failed (it timed out or broke) rather than saying the name
+    /// has no address: the failure says nothing about the name yet.
+    pub resolver_failed: bool,
 }
 
 impl Failure {
@@ -89,6 +92,15 @@ impl Failure {
             kind,
             message: crate::text::sanitize::text(&message.into(), crate::text::sanitize::SENTENCE),
             on_your_side: false,
+            resolver_failed: false,
+        }
+    }
+
+    /// A failure of this machine's DNS resolver itself.
+    pub fn of_resolver(kind: ErrorKind, message: impl Into<String>) -> Failure {
+        Failure {
+            resolver_failed: true,
+            ..Failure::new(kind, message)
         }
     }
 
@@ -117,14 +129,22 @@ pub fn classify(error: &ureq::Error, log: &PhaseLog, timeout: Duration, stage: S
                 host,
                 timed_out: true,
                 ..
-            } => Failure::new(
+            } => Failure::of_resolver(
                 ErrorKind::Timeout,
                 format!("{within}: the DNS lookup of {host} did not finish"),
             ),
-            PhaseFailure::Dns { host, detail, .. } => Failure::new(
-                ErrorKind::Dns,
-                format!("could not resolve {host}: {detail}"),
-            ),
+            PhaseFailure::Dns {
+                host,
+                detail,
+                resolver_failed,
+                ..
+            } => Failure {
+                resolver_failed: *resolver_failed,
+                ..Failure::new(
+                    ErrorKind::Dns,
+                    format!("could not resolve {host}: {detail}"),
+                )
+            },
             PhaseFailure::Blocked { host, answer } => {
                 Failure::yours(ErrorKind::Dns, blocked_sentence(host, *answer))
             }
@@ -386,6 +406,7 @@ mod tests {
             host: "nowhere.example".into(),
             detail: "name or service not known".into(),
             timed_out: false,
+            resolver_failed: false,
         });
         let plain_io = ureq::Error::Io(io::Error::other("failed to lookup address information"));
         let failure = classify(&plain_io, &log, Duration::from_secs(2), Stage::Exchange);

@@ -12,6 +12,7 @@ mod prometheus;
 mod spinner;
 
 use std::io::{self, Write};
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use colored::Colorize;
@@ -208,6 +209,103 @@ impl Reporter for AtTheEnd<'_> {
         self.out.write_all((self.render)(&rows).as_bytes())?;
         self.out.flush()
     }
+}
+
+/// `--output FILE`: a format written whole (prometheus, nagios) goes to a file instead of
+/// stdout, rewritten after each round (once every target has a new probe) and at the end.
+pub fn to_file(
+    format: Format,
+    targets: &[Target],
+    repeated: bool,
+    path: PathBuf,
+) -> Box<dyn Reporter + 'static> {
+    let render = match format {
+        Format::Nagios => nagios::render,
+        _ => prometheus::render,
+    };
+    Box::new(Rewritten {
+        path,
+        labels: distinct_labels(targets),
+        targets: targets.to_vec(),
+        render,
+        last: vec![None; targets.len()],
+        fresh: vec![false; targets.len()],
+        repeated,
+    })
+}
+
+/// A file rewritten whole after each round: node_exporter's textfile collector, or a
+/// monitoring agent reading the nagios line, never sees it half written.
+struct Rewritten {
+    path: PathBuf,
+    targets: Vec<Target>,
+    labels: Vec<String>,
+    render: fn(&[Row]) -> String,
+    last: Vec<Option<Outcome>>,
+    /// Which targets have a probe the file does not show yet.
+    fresh: Vec<bool>,
+    repeated: bool,
+}
+
+impl Rewritten {
+    fn write(&self, last: &[Option<Outcome>], summaries: &[Summary]) -> io::Result<()> {
+        let rows = rows(&self.targets, &self.labels, last, summaries);
+        replace_file(&self.path, (self.render)(&rows).as_bytes())
+    }
+}
+
+impl Sink for Rewritten {
+    fn judged(&mut self, plan: usize, outcome: &Outcome, histories: &[History]) -> io::Result<()> {
+        let (Some(last), Some(fresh)) = (self.last.get_mut(plan), self.fresh.get_mut(plan)) else {
+            return Ok(());
+        };
+        *last = Some(outcome.clone());
+        *fresh = true;
+        if !self.fresh.iter().all(|fresh| *fresh) {
+            return Ok(());
+        }
+        self.fresh.fill(false);
+        let summaries: Vec<Summary> = match self.repeated {
+            true => {
+                let now = std::time::SystemTime::now();
+                histories.iter().map(|h| h.summary(now)).collect()
+            }
+            false => Vec::new(),
+        };
+        self.write(&self.last, &summaries)
+    }
+}
+
+impl Reporter for Rewritten {
+    fn finish(&mut self, last: &[Option<Outcome>], summaries: &[Summary]) -> io::Result<()> {
+        self.write(last, summaries)
+    }
+}
+
+/// Replaces `path` whole: written to a temporary file in the same folder (hidden, and not
+/// ending in `.prom`, so that a textfile collector skips it), then renamed over it.
+fn replace_file(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let folder = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "--output names no file"))?;
+    let mut temporary = std::ffi::OsString::from(".");
+    temporary.push(name);
+    temporary.push(format!(".{}.tmp", std::process::id()));
+    let temporary = folder.join(temporary);
+    let written = (|| {
+        let mut file = std::fs::File::create(&temporary)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        std::fs::rename(&temporary, path)
+    })();
+    if written.is_err() {
+        let _ = std::fs::remove_file(&temporary);
+    }
+    written
 }
 
 /// How each of `targets` is named in the monitoring formats: as typed, and, when the same

@@ -1,4 +1,5 @@
-//! A node_exporter textfile: gauges per target, written once at the end.
+//! A node_exporter textfile: gauges per target, written at the end (and with `--output`, after
+//! each round of a repeated run).
 
 use std::fmt::Write as _;
 use std::time::UNIX_EPOCH;

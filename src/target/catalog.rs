@@ -135,9 +135,14 @@ impl Catalog {
         self.services.iter().find(|s| s.answers_to(word))
     }
 
-    /// The known name closest to a mistyped word, when one is close enough to be meant.
+    /// The known name closest to a mistyped word of three letters or more, when one is close
+    /// enough to be meant.
     pub fn suggest(&self, word: &str) -> Option<&str> {
         let word = word.to_lowercase();
+        // One or two letters are close to too many names to mean any of them.
+        if word.chars().count() <= 2 {
+            return None;
+        }
         self.services
             .iter()
             .flat_map(Service::names)
@@ -250,6 +255,9 @@ mod tests {
         assert_eq!(catalog.suggest("chatgtp"), Some("chatgpt"));
         assert_eq!(catalog.suggest("githib"), Some("github"));
         assert_eq!(catalog.suggest("zzzzzzzz"), None);
+        // Too short to mean anything in particular.
+        assert_eq!(catalog.suggest("x"), None);
+        assert_eq!(catalog.suggest("gx"), None);
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! with the file and line it came from.
 
 use std::collections::BTreeSet;
-use std::io::Read;
+use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
 use crate::exit::BadInput;
@@ -13,6 +13,10 @@ use crate::text::sanitize::for_terminal;
 
 /// A file of targets larger than this is not a list anybody wrote.
 const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
+/// A line longer than this holds no target (a URL is at most 8 KiB).
+const MAX_LINE_BYTES: usize = 16 * 1024;
+/// Targets in one run at most, from the command line, files and tags together.
+pub const MAX_TARGETS: usize = 10_000;
 
 /// One word that names targets, and where it was written (`None`: on the command line).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,47 +52,103 @@ impl Word {
 }
 
 /// The targets of a file, one per line; `#` starts a comment, blank lines are skipped, and
-/// `-` is standard input.
-pub fn read_file(path: &Path, stdin: impl Read) -> Result<Vec<Word>, BadInput> {
-    let (name, bytes) = if path == Path::new("-") {
-        ("standard input".to_string(), read_capped(stdin))
+/// `-` is standard input. Each line is checked by `check` as it is read, so that a bad one ends
+/// the reading there; at most `room` targets are taken.
+pub fn read_file(
+    path: &Path,
+    stdin: impl Read,
+    room: usize,
+    check: &mut dyn FnMut(&Word) -> Result<(), BadInput>,
+) -> Result<Vec<Word>, BadInput> {
+    let (name, source): (String, std::io::Result<Box<dyn Read + '_>>) = if path == Path::new("-") {
+        ("standard input".to_string(), Ok(Box::new(stdin)))
     } else {
         let name = for_terminal(&path.display().to_string());
-        let bytes = match std::fs::metadata(path) {
+        let source = match std::fs::metadata(path) {
             Ok(meta) if meta.is_dir() => {
                 return Err(BadInput(format!("the target file {name} is a directory")))
             }
-            Ok(_) => std::fs::File::open(path).and_then(read_capped),
+            Ok(_) => std::fs::File::open(path).map(|f| Box::new(f) as Box<dyn Read>),
             Err(e) => Err(e),
         };
-        (name, bytes)
+        (name, source)
     };
-    let bytes = bytes.map_err(|e| {
+    let unreadable = |e: std::io::Error| {
         BadInput(format!(
             "cannot read the target file {name}: {}",
             crate::text::words::io_error(&e)
         ))
-    })?;
-    if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(BadInput(format!(
-            "the target file {name} is larger than {} MiB",
-            MAX_FILE_BYTES / (1024 * 1024)
-        )));
-    }
+    };
+    let mut reader = BufReader::new(source.map_err(unreadable)?);
     let mut words = Vec::new();
-    for (number, line) in bytes.split(|&b| b == b'\n').enumerate() {
-        let place = format!("{name} line {}", number + 1);
-        let line =
-            std::str::from_utf8(line).map_err(|_| BadInput(format!("{place}: not UTF-8 text")))?;
-        let text = without_comment(line).trim();
-        if !text.is_empty() {
-            words.push(Word {
-                text: text.to_string(),
-                place: Some(place),
-            });
+    let mut total: u64 = 0;
+    let mut line = Vec::new();
+    for number in 1.. {
+        line.clear();
+        let read = (&mut reader)
+            .take(MAX_LINE_BYTES as u64 + 1)
+            .read_until(b'\n', &mut line)
+            .map_err(unreadable)?;
+        if read == 0 {
+            break;
         }
+        total += read as u64;
+        if total > MAX_FILE_BYTES {
+            return Err(BadInput(format!(
+                "the target file {name} is larger than {} MiB",
+                MAX_FILE_BYTES / (1024 * 1024)
+            )));
+        }
+        let place = format!("{name} line {number}");
+        if line.len() > MAX_LINE_BYTES {
+            return Err(BadInput(format!(
+                "{place}: longer than {} KiB, no target is",
+                MAX_LINE_BYTES / 1024
+            )));
+        }
+        let text =
+            std::str::from_utf8(&line).map_err(|_| BadInput(format!("{place}: not UTF-8 text")))?;
+        let text = without_comment(text).trim();
+        if text.is_empty() {
+            continue;
+        }
+        if words.len() >= room {
+            return Err(too_many(&place));
+        }
+        let word = Word {
+            text: text.to_string(),
+            place: Some(place),
+        };
+        check(&word)?;
+        words.push(word);
     }
     Ok(words)
+}
+
+/// More targets than one run probes, found at `place`.
+pub fn too_many(place: &str) -> BadInput {
+    BadInput(format!(
+        "{place}: more than {MAX_TARGETS} targets; one run probes at most {MAX_TARGETS}"
+    ))
+}
+
+/// Whether a word names targets: a tag some service has, or a target that resolves. The error
+/// names the file and line it came from.
+pub fn check(word: &Word, catalog: &Catalog) -> Result<(), BadInput> {
+    match word.tag() {
+        Some(tag) => {
+            let tagged = |s: &&crate::target::catalog::Service| {
+                tag == "all" || s.tags.iter().any(|t| t.eq_ignore_ascii_case(&tag))
+            };
+            match catalog.services().iter().any(|s| tagged(&s)) {
+                true => Ok(()),
+                false => Err(word.blame(unknown_tag(&tag, catalog))),
+            }
+        }
+        None => target::resolve(&word.text, catalog)
+            .map(drop)
+            .map_err(|e| word.blame(e)),
+    }
 }
 
 /// A `#` at the start or after a space starts a comment; one inside a URL is its fragment.
@@ -101,12 +161,6 @@ fn without_comment(line: &str) -> &str {
         previous = c;
     }
     line
-}
-
-fn read_capped(source: impl Read) -> std::io::Result<Vec<u8>> {
-    let mut bytes = Vec::new();
-    source.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)?;
-    Ok(bytes)
 }
 
 /// Every word resolved, in order; a tag stands for its services, in the order of their names,
@@ -131,6 +185,9 @@ pub fn resolve(words: &[Word], catalog: &Catalog) -> Result<Vec<Target>, BadInpu
             let named = |t: &Target| t.service.as_ref().is_some_and(|s| s.key == service.key);
             if !targets.iter().any(named) {
                 targets.push(target::resolve(&service.key, catalog).map_err(|e| word.blame(e))?);
+            }
+            if targets.len() > MAX_TARGETS {
+                return Err(too_many(&format!("'@{}'", for_terminal(&tag))));
             }
         }
     }
@@ -173,21 +230,73 @@ mod tests {
     #[test]
     fn files_skip_comments_and_blank_lines_and_number_the_rest() {
         let text = "# services\n\nhttp://127.0.0.1:1/a#top  # first\n   \n  b.example \n#x\n";
-        let words = read_file(Path::new("-"), text.as_bytes()).unwrap();
+        let words = read_file(Path::new("-"), text.as_bytes(), 10, &mut |_| Ok(())).unwrap();
         let texts: Vec<_> = words.iter().map(|w| w.text.as_str()).collect();
         assert_eq!(texts, ["http://127.0.0.1:1/a#top", "b.example"]);
         assert_eq!(words[1].place.as_deref(), Some("standard input line 5"));
-        let bad = read_file(Path::new("-"), &b"ok.example\n\xff\n"[..]).unwrap_err();
+        let bad = read_file(Path::new("-"), &b"ok.example\n\xff\n"[..], 10, &mut |_| {
+            Ok(())
+        })
+        .unwrap_err();
         assert_eq!(bad.0, "standard input line 2: not UTF-8 text");
     }
 
     #[test]
     fn a_bad_line_is_named_by_its_number() {
-        let words = read_file(Path::new("-"), &b"a.example\nftp://x\n"[..]).unwrap();
+        let words = read_file(
+            Path::new("-"),
+            &b"a.example\nftp://x\n"[..],
+            10,
+            &mut |_| Ok(()),
+        )
+        .unwrap();
         let error = resolve(&words, &Catalog::default()).unwrap_err();
         assert!(
             error.0.starts_with("standard input line 2: 'ftp://x'"),
             "{error}"
+        );
+    }
+
+    #[test]
+    fn a_bad_line_ends_the_reading_there_and_targets_are_capped() {
+        /// Lines without end: reading past the first would never finish.
+        struct Endless;
+        impl Read for Endless {
+            fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+                for pair in buf.chunks_mut(2) {
+                    pair.copy_from_slice(&b"a\n"[..pair.len()]);
+                }
+                Ok(buf.len())
+            }
+        }
+        let catalog = Catalog::default();
+        let mut checked = 0;
+        let error = read_file(Path::new("-"), Endless, MAX_TARGETS, &mut |word| {
+            checked += 1;
+            check(word, &catalog)
+        })
+        .unwrap_err();
+        assert_eq!(checked, 1);
+        assert!(
+            error
+                .0
+                .starts_with("standard input line 1: 'a' is not a known service"),
+            "{error}"
+        );
+        let many = "a.example\n".repeat(4);
+        let error = read_file(Path::new("-"), many.as_bytes(), 3, &mut |_| Ok(())).unwrap_err();
+        assert_eq!(
+            error.0,
+            format!(
+                "standard input line 4: more than {MAX_TARGETS} targets; one run probes at most \
+                 {MAX_TARGETS}"
+            )
+        );
+        let long = format!("{}\n", "a".repeat(MAX_LINE_BYTES + 1));
+        let error = read_file(Path::new("-"), long.as_bytes(), 3, &mut |_| Ok(())).unwrap_err();
+        assert_eq!(
+            error.0,
+            "standard input line 1: longer than 16 KiB, no target is"
         );
     }
 

@@ -50,10 +50,17 @@ pub fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>, Refusal> {
     if metadata.len() > limit {
         return Err(Refusal::TooLarge(limit));
     }
+    let file = open_without_waiting(path).map_err(unreadable)?;
+    // Asked again of what was opened: the path may have been swapped in between.
+    let opened = file.metadata().map_err(unreadable)?;
+    if !opened.is_file() {
+        return Err(Refusal::NotAFile(kind_of(&opened.file_type())));
+    }
+    if opened.len() > limit {
+        return Err(Refusal::TooLarge(limit));
+    }
     let mut bytes = Vec::new();
-    fs::File::open(path)
-        .map_err(unreadable)?
-        .take(limit + 1)
+    file.take(limit + 1)
         .read_to_end(&mut bytes)
         .map_err(unreadable)?;
     // It may have grown since it was measured.
@@ -61,6 +68,20 @@ pub fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>, Refusal> {
         return Err(Refusal::TooLarge(limit));
     }
     Ok(bytes)
+}
+
+/// Opens for reading without ever waiting: a file that has nothing to give yet (a pipe swapped
+/// in, `/proc/kmsg`) fails to read instead of blocking for good.
+fn open_without_waiting(path: &Path) -> std::io::Result<fs::File> {
+    let mut options = fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        // A FIFO or a device opened without blocking: it is refused below, not waited on.
+        options.custom_flags(rustix::fs::OFlags::NONBLOCK.bits() as i32);
+    }
+    options.open(path)
 }
 
 fn kind_of(kind: &fs::FileType) -> &'static str {

@@ -36,6 +36,22 @@ pub(super) fn failed(
     } else {
         match connectivity {
             Some(c) if !c.online => (State::Unknown, format!("{message}; {}", c.note)),
+            // The connection works, but this machine's resolver broke and no public resolver
+            // answered: nothing shows the name resolves for anyone, or fails for everyone.
+            Some(_) if failure.resolver_failed => {
+                let asked = match public_dns {
+                    Some(_) => "no public DNS resolver answered either",
+                    None => "no public DNS resolver was asked",
+                };
+                let host = crate::text::sanitize::for_terminal(host);
+                (
+                    State::Unknown,
+                    format!(
+                        "{message}; your DNS resolver failed and {asked}, so nothing shows \
+                         whether {host} resolves for anyone else"
+                    ),
+                )
+            }
             Some(_) => (State::Down, format!("{message} (it's not just you)")),
             None => (State::Down, message.clone()),
         }
@@ -102,6 +118,33 @@ mod tests {
             .reason
             .to_string()
             .ends_with("your connection seems down"));
+    }
+
+    #[test]
+    fn a_resolver_that_failed_with_no_public_answer_is_unknown() {
+        let failed_resolver = Failure::of_resolver(
+            ErrorKind::Dns,
+            "could not resolve chatgpt.com: temporary failure in name resolution",
+        );
+        let unanswered = connectivity(true, Some(Finding::Unanswered));
+        let verdict = failed(&failed_resolver, Some(&unanswered), "chatgpt.com");
+        assert_eq!(verdict.state, State::Unknown);
+        assert_eq!(
+            verdict.reason.to_string(),
+            "could not resolve chatgpt.com: temporary failure in name resolution; your DNS \
+             resolver failed and no public DNS resolver answered either, so nothing shows \
+             whether chatgpt.com resolves for anyone else"
+        );
+        // A definite "no such name" from the same resolver, with the connection working, is
+        // still the service's.
+        let no_such_name = Failure::new(ErrorKind::Dns, "could not resolve chatgpt.com");
+        let verdict = failed(&no_such_name, Some(&unanswered), "chatgpt.com");
+        assert_eq!(verdict.state, State::Down);
+        // Public DNS that resolves it still says whose DNS it is.
+        let resolved = connectivity(true, Some(Finding::Resolved));
+        let verdict = failed(&failed_resolver, Some(&resolved), "chatgpt.com");
+        assert_eq!(verdict.state, State::Unknown);
+        assert!(verdict.reason.to_string().ends_with("it is your DNS"));
     }
 
     #[test]

@@ -214,3 +214,104 @@ fn echoed_values_cannot_steer_the_terminal() {
         );
     }
 }
+
+#[test]
+fn a_target_file_is_checked_line_by_line_and_capped() {
+    use std::process::Stdio;
+    // Endless one-letter lines: the first is refused without reading the rest.
+    let mut child = sealed_command("")
+        .args(["-f", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("isitdown starts");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let writer = std::thread::spawn(move || {
+        let chunk = "a\n".repeat(4096);
+        while stdin.write_all(chunk.as_bytes()).is_ok() {}
+    });
+    let output = child.wait_with_output().expect("isitdown ends");
+    writer
+        .join()
+        .expect("the writer stops when isitdown is gone");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(64), "{stderr}");
+    assert!(
+        stderr.starts_with("isitdown: standard input line 1: 'a' is not a known service"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("did you mean"), "{stderr}");
+
+    let many = "http://127.0.0.1:9/\n".repeat(10_001);
+    let stderr = refused(isitdown().args(["-f", "-"]).write_stdin(many));
+    assert_eq!(
+        stderr,
+        "isitdown: standard input line 10001: more than 10000 targets; one run probes at most 10000\n"
+    );
+}
+
+#[test]
+fn one_and_two_letter_words_get_no_suggestion() {
+    for word in ["q", "gq"] {
+        let stderr = refused(isitdown().arg(word));
+        assert!(stderr.contains("is not a known service"), "{stderr}");
+        assert!(!stderr.contains("did you mean"), "{stderr}");
+    }
+    let stderr = refused(isitdown().arg("chatgtp"));
+    assert!(stderr.contains("did you mean 'chatgpt'"), "{stderr}");
+}
+
+#[test]
+fn pins_that_could_never_match_are_refused() {
+    for (pin, words) in [
+        ("a b.test:443:127.0.0.1", "holds a space"),
+        ("*.a.test:443:127.0.0.1", "would never match"),
+        ("https://a.test:443:127.0.0.1", "leave out the scheme"),
+        ("[]:443:127.0.0.1", "expected HOST:PORT"),
+    ] {
+        let stderr = refused(isitdown().args(["--resolve", pin, "http://a.test/"]));
+        assert!(stderr.contains(words), "{pin}: {stderr}");
+    }
+}
+
+#[test]
+fn on_change_initial_without_on_change_is_refused() {
+    let stderr =
+        refused(isitdown().args(["--on-change-initial", "-n", "2", "http://127.0.0.1:9/"]));
+    assert!(stderr.contains("give it --on-change CMD"), "{stderr}");
+}
+
+#[test]
+fn overlong_service_names_are_refused() {
+    let long = "x".repeat(201);
+    let stderr = refused(
+        isitdown_with_config(&format!(
+            "[services.{long}]\nurl = \"http://127.0.0.1:9/\"\n"
+        ))
+        .arg("http://127.0.0.1:9/"),
+    );
+    assert!(stderr.contains("is longer than 200 characters"), "{stderr}");
+    assert!(stderr.len() < 400, "{stderr}");
+    let stderr = refused(
+        isitdown_with_config(&format!(
+            "[services.ok]\nurl = \"http://127.0.0.1:9/\"\naliases = [\"{long}\"]\n"
+        ))
+        .arg("ok"),
+    );
+    assert!(
+        stderr.contains("[services.ok] aliases: a name longer than 200 characters"),
+        "{stderr}"
+    );
+    // 200 is still a name.
+    let fine = "y".repeat(200);
+    let server = TestServer::start();
+    let (code, _) = probe_json(
+        isitdown_with_config(&format!(
+            "[services.{fine}]\nurl = \"{}\"\n",
+            server.url("/")
+        ))
+        .arg(&fine),
+    );
+    assert_eq!(code, 0);
+}

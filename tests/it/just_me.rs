@@ -289,12 +289,17 @@ fn a_certificate_from_an_inspection_product_is_not_the_services_fault() {
 
 #[test]
 fn the_machines_roots_are_loaded_only_when_a_certificate_needs_them() {
-    // A bundle with no certificate in it fails only when something is checked against it.
+    // A certificate directory with no certificate in it fails only when something is checked
+    // against it (a bad SSL_CERT_FILE is read at the start: see the next test).
     let dir = tempfile::tempdir().expect("a scratch folder");
-    let empty = dir.path().join("empty.pem");
-    std::fs::write(&empty, "no certificates here\n").expect("a file");
+    let empty = tempfile::tempdir().expect("an empty folder");
+    std::fs::write(empty.path().join("notes.pem"), "no certificates here\n").expect("a file");
     let plain = TestServer::start();
-    let (code, probe) = probe_json(isitdown().env("SSL_CERT_FILE", &empty).arg(plain.url("/")));
+    let (code, probe) = probe_json(
+        isitdown()
+            .env("SSL_CERT_DIR", empty.path())
+            .arg(plain.url("/")),
+    );
     assert_eq!(code, 0, "plain HTTP checks no certificate: {probe}");
 
     // A server that --cacert vouches for needs nothing more.
@@ -302,21 +307,25 @@ fn the_machines_roots_are_loaded_only_when_a_certificate_needs_them() {
     let ca = cert.write_ca(dir.path());
     let (code, probe) = probe_json(
         isitdown()
-            .env("SSL_CERT_FILE", &empty)
+            .env("SSL_CERT_DIR", empty.path())
             .args(["--cacert".as_ref(), ca.as_os_str()])
             .arg(server.url("/")),
     );
     assert_eq!(code, 0, "--cacert is enough: {probe}");
 
-    // Anything else is checked against the machine's roots, and this bundle is no store.
+    // Anything else is checked against the machine's roots, and this directory is no store.
     let other = TestServer::start_tls(&TestCert::signed_by_ca_named(&["127.0.0.1"], 365, "Other"));
-    let (code, probe) = probe_json(isitdown().env("SSL_CERT_FILE", &empty).arg(other.url("/")));
+    let (code, probe) = probe_json(
+        isitdown()
+            .env("SSL_CERT_DIR", empty.path())
+            .arg(other.url("/")),
+    );
     assert_eq!(code, 2, "{probe}");
     assert_eq!(probe["error"]["kind"], "tls", "{probe}");
     assert!(
         probe["error"]["message"]
             .as_str()
-            .is_some_and(|m| m.contains("SSL_CERT_FILE")),
+            .is_some_and(|m| m.contains("SSL_CERT_DIR")),
         "{probe}"
     );
 
@@ -365,4 +374,87 @@ fn a_password_in_a_resolver_url_is_never_printed() {
     }
     // The resolver still got the question.
     assert!(!resolver.requests().is_empty());
+}
+
+#[test]
+fn a_failing_resolver_with_no_public_answer_is_unknown_not_down() {
+    let reference = TestServer::start();
+    reference.route("/204", Reply::new(204));
+    let references = format!("\"{}\"", reference.url("/204"));
+    let servfail = public_dns(r#"{"Status":2}"#);
+    let broken = TestServer::start();
+    broken.route("/dns-query", Reply::json(200, "{not json"));
+    let failing = TestServer::start();
+    failing.route("/dns-query", Reply::new(500));
+    for resolver in [&servfail, &broken, &failing] {
+        let config = format!(
+            "[connectivity]\nreferences = [{references}]\ndns = [\"{}\"]\n",
+            resolver.url("/dns-query")
+        );
+        let (code, probe) = probe_json(
+            isitdown_with_config(&config)
+                .arg(test_dns("chatgpt.example=fail"))
+                .arg("https://chatgpt.example/"),
+        );
+        assert_eq!(code, 3, "{probe}");
+        assert_eq!(probe["state"], "unknown");
+        assert_eq!(probe["error"]["kind"], "dns");
+        let reason = probe["reason"].as_str().unwrap_or_default();
+        assert!(
+            reason.ends_with(
+                "your DNS resolver failed and no public DNS resolver answered either, so \
+                 nothing shows whether chatgpt.example resolves for anyone else"
+            ),
+            "{probe}"
+        );
+        assert!(!reason.contains("it's not just you"), "{probe}");
+        assert_eq!(probe["connectivity"]["online"], true, "{probe}");
+    }
+    // A definite "no such name" from the same resolver stays the service's.
+    let config = format!(
+        "[connectivity]\nreferences = [{references}]\ndns = [\"{}\"]\n",
+        failing.url("/dns-query")
+    );
+    let (code, probe) = probe_json(
+        isitdown_with_config(&config)
+            .arg(test_dns(""))
+            .arg("https://chatgpt.example/"),
+    );
+    assert_eq!(code, 2, "{probe}");
+}
+
+#[test]
+fn a_bad_ssl_cert_file_is_bad_input_at_the_start() {
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().expect("a scratch folder");
+    let junk = dir.path().join("junk.pem");
+    std::fs::write(&junk, "junk\n").expect("write");
+    let key = dir.path().join("key.pem");
+    std::fs::write(
+        &key,
+        "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIA==\n-----END PRIVATE KEY-----\n",
+    )
+    .expect("write");
+    let huge = dir.path().join("huge.pem");
+    std::fs::File::create(&huge)
+        .and_then(|f| f.set_len(100 * 1024 * 1024))
+        .expect("a sparse file");
+    for (file, problem) in [
+        (&junk, "no certificate in the file"),
+        (&key, "no certificate in the file"),
+        (&huge, "is larger than 8 MiB, too large to be read"),
+    ] {
+        let output = isitdown()
+            .env("SSL_CERT_FILE", file)
+            .arg(server.url("/"))
+            .output()
+            .expect("isitdown runs");
+        assert_eq!(output.status.code(), Some(64), "{output:?}");
+        assert!(output.stdout.is_empty(), "{output:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(
+            stderr,
+            format!("isitdown: SSL_CERT_FILE {}: {problem}\n", file.display())
+        );
+    }
 }

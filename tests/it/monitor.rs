@@ -301,9 +301,15 @@ fn a_slow_probe_is_not_made_up_for_with_a_burst() {
 fn nagios_counts_a_target_that_never_answered_as_unknown() {
     let server = TestServer::start();
     let hang = server.url("/hang");
+    // A watch writes nagios to a file (on stdout it would wait for an end that may not come).
+    let dir = tempfile::tempdir().expect("a scratch folder");
+    let file = dir.path().join("nagios.txt");
+    let file_arg = file.display().to_string();
     let args = [
         "--format",
         "nagios",
+        "--output",
+        file_arg.as_str(),
         "--watch",
         "-t",
         "20s",
@@ -313,6 +319,8 @@ fn nagios_counts_a_target_that_never_answered_as_unknown() {
     ];
     // Three requests: the hanging one, and two of the other target, one of which finished.
     let (code, stdout, _) = interrupt_after(&args, &server, "/", 3);
+    assert!(stdout.is_empty(), "{stdout}");
+    let stdout = std::fs::read_to_string(&file).expect("written at the end");
     assert_eq!(code, Some(3), "{stdout}");
     assert!(stdout.starts_with("ISITDOWN UNKNOWN - "), "{stdout}");
     assert!(stdout.contains("UNKNOWN: no probe finished"), "{stdout}");
@@ -348,4 +356,118 @@ fn watching_one_target_with_its_status_page_takes_four_threads_at_most() {
     let probes = server.requests().len();
     // The main thread, the signal thread, the worker probing, and the one that read the page.
     assert!(threads <= 4, "{threads} threads after {probes} requests");
+}
+
+/// Whether a textfile read back is whole: every metric has its HELP, TYPE and series, and it ends
+/// with a line ending.
+fn whole_textfile(text: &str) -> bool {
+    text.ends_with('\n')
+        && text.starts_with("# HELP isitdown_up ")
+        && text.contains("isitdown_up{")
+        && text.contains("isitdown_duration_seconds{")
+}
+
+#[test]
+fn watch_with_output_rewrites_the_textfile_after_each_round() {
+    let server = TestServer::start();
+    server.route("/", Reply::new(200));
+    let dir = tempfile::tempdir().expect("a scratch folder");
+    let path = dir.path().join("isitdown.prom");
+    let mut child = sealed_command("")
+        .args([
+            "--watch",
+            "-i",
+            "20ms",
+            "--format",
+            "prometheus",
+            "--output",
+        ])
+        .arg(&path)
+        .arg(server.url("/"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("isitdown starts");
+    let mut reads = 0;
+    let mut read = |wanted: &str| {
+        eventually(wanted, || match std::fs::read_to_string(&path) {
+            Ok(text) => {
+                reads += 1;
+                assert!(whole_textfile(&text), "a partial file: {text:?}");
+                text.contains(wanted)
+            }
+            Err(_) => false,
+        })
+    };
+    read("state=\"up\"} 1");
+    server.route("/", Reply::new(503));
+    read("state=\"down\"} 1");
+    server.route("/", Reply::new(200));
+    read("state=\"up\"} 1");
+    // Read on while it runs: never a partial file.
+    for _ in 0..200 {
+        read("isitdown_http_status{");
+    }
+    assert!(reads >= 203);
+    child.kill().expect("stop isitdown");
+    let output = child.wait_with_output().expect("isitdown ends");
+    assert!(output.stdout.is_empty(), "the report goes to the file only");
+    let names: Vec<_> = std::fs::read_dir(dir.path())
+        .expect("list")
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name())
+        .collect();
+    assert!(names.iter().any(|n| n == "isitdown.prom"), "{names:?}");
+}
+
+#[test]
+fn output_writes_a_one_shot_report_to_the_file() {
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().expect("a scratch folder");
+    let path = dir.path().join("check.txt");
+    let output = isitdown()
+        .args(["--format", "nagios", "--output"])
+        .arg(&path)
+        .arg(server.url("/"))
+        .output()
+        .expect("isitdown runs");
+    assert_eq!(output.status.code(), Some(0));
+    assert!(output.stdout.is_empty());
+    let text = std::fs::read_to_string(&path).expect("the file is there");
+    assert!(text.starts_with("ISITDOWN OK - "), "{text}");
+}
+
+#[test]
+fn endless_runs_of_the_formats_written_at_the_end_need_output() {
+    for format in ["prometheus", "nagios"] {
+        let output = isitdown()
+            .args(["--watch", "--format", format, "http://127.0.0.1:9/"])
+            .output()
+            .expect("isitdown runs");
+        assert_eq!(output.status.code(), Some(64), "{output:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+        assert!(
+            stderr.contains(&format!("--format {format} is written once"))
+                && stderr.contains("--output FILE")
+                && stderr.contains("--count N"),
+            "{stderr}"
+        );
+    }
+    let output = isitdown()
+        .args([
+            "--output",
+            "/nonexistent-folder/x.prom",
+            "--format",
+            "prometheus",
+        ])
+        .arg("http://127.0.0.1:9/")
+        .output()
+        .expect("isitdown runs");
+    assert_eq!(output.status.code(), Some(64), "{output:?}");
+    let output = isitdown()
+        .args(["--output", "x.prom", "--json", "http://127.0.0.1:9/"])
+        .output()
+        .expect("isitdown runs");
+    assert_eq!(output.status.code(), Some(64), "{output:?}");
 }

@@ -35,10 +35,28 @@ impl FromStr for Pin {
             )));
         }
         let rest = spec.strip_prefix('+').unwrap_or(spec);
+        // A pin that could never match is a mistake: said now, not silently never used.
+        if rest.contains("://") {
+            return Err(wrong(
+                "HOST is a host name alone: leave out the scheme (such as https://)".into(),
+            ));
+        }
         let (host, rest) = split_host(rest).ok_or_else(unshaped)?;
         let (port, addrs) = rest.split_once(':').ok_or_else(unshaped)?;
-        if host.is_empty() || addrs.is_empty() {
+        if host.trim().is_empty() || addrs.is_empty() {
             return Err(unshaped());
+        }
+        if host.chars().any(char::is_whitespace) {
+            return Err(wrong(format!(
+                "'{}' holds a space, which no host name does",
+                for_terminal(host)
+            )));
+        }
+        if host != "*" && host.contains('*') {
+            return Err(wrong(format!(
+                "'*' pins every host only on its own; '{}' would never match",
+                for_terminal(host)
+            )));
         }
         let host = normalize(host)
             .ok_or_else(|| wrong(format!("'{}' is not a host name", for_terminal(host))))?;
@@ -121,7 +139,11 @@ fn normalize(host: &str) -> Option<String> {
         return Some(ip.to_string());
     }
     let ascii = idna::domain_to_ascii(host).ok()?;
-    (!ascii.is_empty()).then_some(ascii)
+    // Only a name a URL can hold can ever be looked up.
+    match url::Host::parse(&ascii) {
+        Ok(url::Host::Domain(domain)) if !domain.is_empty() && domain == ascii => Some(ascii),
+        _ => None,
+    }
 }
 
 /// An address as curl takes it: IPv4, or IPv6 with or without brackets.
@@ -200,6 +222,22 @@ mod tests {
         assert!(error("a.test:443:127.0.0.1,").contains("'' is not an IP address"));
         assert!(error("-a.test:443").contains("removing a pin"));
         assert!(!error("a\x1b[2J.test:443").contains('\x1b'));
+        // Pins that could never match are refused, each with its reason.
+        assert_eq!(
+            error("a b.test:443:127.0.0.1"),
+            "--resolve 'a b.test:443:127.0.0.1': 'a b.test' holds a space, which no host name does"
+        );
+        assert_eq!(
+            error("*.a.test:443:127.0.0.1"),
+            "--resolve '*.a.test:443:127.0.0.1': '*' pins every host only on its own; \
+             '*.a.test' would never match"
+        );
+        assert!(error("https://a.test:443:127.0.0.1").contains("leave out the scheme"));
+        assert!(error("[https://a.test]:443:127.0.0.1").contains("leave out the scheme"));
+        assert!(error(" :443:127.0.0.1").contains("expected HOST:PORT"));
+        assert!(error("[]:443:127.0.0.1").contains("expected HOST:PORT"));
+        assert!(error(".:443:127.0.0.1").contains("is not a host name"));
+        assert!(error("a/b.test:443:127.0.0.1").contains("is not a host name"));
         for message in [error("x"), error("a.test:1:x"), error("[::1:80:1.2.3.4")] {
             assert_eq!(message.lines().count(), 1);
         }

@@ -12,13 +12,14 @@
 //! help, the completion scripts, the man page and `[defaults]` (see `cli::command`).
 //!
 //! The value: `NAME=ADDR[,ADDR...]` entries separated by `;`; `NAME=` (no address) is a name
-//! that does not exist; an empty value: no name exists.
+//! that does not exist; `NAME=fail` is a name the resolver itself fails on (as getaddrinfo's
+//! EAI_AGAIN: no server answered); an empty value: no name exists.
 
 use std::net::IpAddr;
 
-/// Fixed answers, by name (lowercase, no trailing dot).
+/// Fixed answers, by name (lowercase, no trailing dot); `None`: the resolver fails on it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct FixedDns(Vec<(String, Vec<IpAddr>)>);
+pub struct FixedDns(Vec<(String, Option<Vec<IpAddr>>)>);
 
 impl FixedDns {
     pub fn parse(text: &str) -> Result<FixedDns, String> {
@@ -31,13 +32,17 @@ impl FixedDns {
                 )
             };
             let (name, addrs) = entry.split_once('=').ok_or_else(wrong)?;
+            if addrs.trim() == "fail" {
+                answers.push((normal(name), None));
+                continue;
+            }
             let addrs = addrs
                 .split(',')
                 .map(str::trim)
                 .filter(|a| !a.is_empty())
                 .map(|a| a.parse::<IpAddr>().map_err(|_| wrong()))
                 .collect::<Result<Vec<_>, _>>()?;
-            answers.push((normal(name), addrs));
+            answers.push((normal(name), Some(addrs)));
         }
         Ok(FixedDns(answers))
     }
@@ -48,8 +53,16 @@ impl FixedDns {
         self.0
             .iter()
             .find(|(name, _)| *name == host)
-            .map(|(_, addrs)| addrs.clone())
+            .and_then(|(_, addrs)| addrs.clone())
             .unwrap_or_default()
+    }
+
+    /// Whether the resolver itself fails on `host`, rather than answering.
+    pub fn fails(&self, host: &str) -> bool {
+        let host = normal(host);
+        self.0
+            .iter()
+            .any(|(name, addrs)| *name == host && addrs.is_none())
     }
 }
 
@@ -72,5 +85,9 @@ mod tests {
         assert!(dns.answer("other.example").is_empty());
         assert!(FixedDns::parse("x.example=nope").is_err());
         assert!(FixedDns::parse("x.example").is_err());
+        let failing = FixedDns::parse("down.example=fail").expect("valid");
+        assert!(failing.fails("down.example"));
+        assert!(failing.answer("down.example").is_empty());
+        assert!(!dns.fails("gone.example"));
     }
 }

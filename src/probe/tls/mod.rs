@@ -16,7 +16,7 @@ use rustls::pki_types::CertificateDer;
 use rustls::ClientConfig;
 
 pub use trust::TrustError;
-use trust::{check_environment, Cacert};
+use trust::{Cacert, Environment};
 use verify::Verifier;
 pub use verify::{untrusted_issuer, Trusted};
 pub use words::words;
@@ -56,7 +56,7 @@ pub fn certificate_of(der: &CertificateDer<'_>) -> Option<Certificate> {
 
 /// The client configuration every probe shares: built once, HTTP/1.1 only. With it comes the
 /// trust it checks certificates against (`None` with `insecure`: nothing is checked), which
-/// `-v` describes. The `SSL_CERT_*` variables are checked here, so that bad input is found
+/// `-v` describes. `SSL_CERT_FILE` is read and the `SSL_CERT_DIR` directories checked here, so that bad input is found
 /// before any probe; the machine's roots are loaded when a certificate first needs them.
 pub fn client_config(
     insecure: bool,
@@ -69,8 +69,12 @@ pub fn client_config(
     let trusted = if insecure {
         None
     } else {
-        check_environment()?;
-        Some(Arc::new(Trusted::new(provider.clone(), cacert)?))
+        let environment = Environment::from_process()?;
+        Some(Arc::new(Trusted::new(
+            provider.clone(),
+            cacert,
+            environment,
+        )?))
     };
     let verifier = Verifier {
         trusted: trusted.clone(),

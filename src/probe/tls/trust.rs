@@ -12,6 +12,7 @@ use std::ffi::OsString;
 use std::fmt;
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::time::Instant;
 
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::CertificateDer;
@@ -21,8 +22,15 @@ use crate::text::words::io_error as io_words;
 
 /// No CA bundle is this large (the whole Mozilla store is about 250 KiB).
 pub const MAX_BUNDLE_BYTES: u64 = 8 * 1024 * 1024;
-/// Files read from one certificate directory at most.
-const MAX_DIR_FILES: usize = 10_000;
+/// A file in a certificate directory larger than this is skipped (one certificate is a few KiB;
+/// a whole bundle, as some systems keep beside the hashed links, a few hundred).
+pub const MAX_DIR_FILE_BYTES: u64 = 1024 * 1024;
+/// Bytes read from all the certificate directories together, at most.
+pub const MAX_DIR_TOTAL_BYTES: u64 = 16 * 1024 * 1024;
+/// Files read from all the certificate directories together, at most.
+pub const MAX_DIR_FILES: usize = 4_000;
+/// Directory entries looked at (read or not), at most.
+const MAX_DIR_ENTRIES: usize = 50_000;
 
 /// `SSL_CERT_FILE` and `SSL_CERT_DIR`, as the environment gives them.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -87,6 +95,28 @@ pub struct TrustSource {
     pub roots: usize,
     /// The `--cacert` file and how many certificates it added.
     pub cacert: Option<(PathBuf, usize)>,
+    /// Why `SSL_CERT_DIR` was not read to its end, when it was not.
+    pub stopped: Option<Stopped>,
+}
+
+/// Why reading the certificate directories stopped early: a bound was met.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stopped {
+    Deadline,
+    Files,
+    Bytes,
+    Entries,
+}
+
+impl fmt::Display for Stopped {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Stopped::Deadline => f.write_str("at the probe's deadline"),
+            Stopped::Files => write!(f, "after {MAX_DIR_FILES} files"),
+            Stopped::Bytes => write!(f, "after {} MiB", MAX_DIR_TOTAL_BYTES >> 20),
+            Stopped::Entries => write!(f, "after {MAX_DIR_ENTRIES} directory entries"),
+        }
+    }
 }
 
 impl fmt::Display for TrustSource {
@@ -102,6 +132,9 @@ impl fmt::Display for TrustSource {
         if let Some((path, added)) = &self.cacert {
             let added = plural(*added, "certificate");
             write!(f, ", plus {added} from --cacert {}", path.display())?;
+        }
+        if let Some(stopped) = self.stopped {
+            write!(f, " (stopped reading SSL_CERT_DIR {stopped})")?;
         }
         Ok(())
     }
@@ -164,25 +197,48 @@ fn at<'a>(named_by: &'static str, path: &'a Path) -> impl Fn(FileProblem) -> Tru
     }
 }
 
-/// Checks, without reading them, that the files and directories `SSL_CERT_FILE` and
-/// `SSL_CERT_DIR` name are there; the error is one sentence naming the variable at fault.
-pub fn check_environment() -> Result<(), TrustError> {
-    let env = CertEnv::from_process();
-    if let Some(file) = &env.file {
-        match fs::metadata(file) {
-            Ok(meta) if meta.is_file() => {}
-            Ok(_) => return Err(at(FILE, file)(FileProblem::NotAFile)),
-            Err(e) => return Err(at(FILE, file)(FileProblem::Unreadable(io_words(&e)))),
-        }
+/// What the environment names, read at the start: the certificates of `SSL_CERT_FILE` (read
+/// once and checked as `--cacert` is), and the `SSL_CERT_DIR` directories, checked to be there
+/// and read when a certificate first needs them.
+#[derive(Debug, Clone, Default)]
+pub struct Environment {
+    pub env: CertEnv,
+    file: Vec<CertificateDer<'static>>,
+}
+
+impl Environment {
+    /// `SSL_CERT_FILE` and `SSL_CERT_DIR` of this process; the error is one sentence naming
+    /// the variable at fault.
+    pub fn from_process() -> Result<Environment, TrustError> {
+        Environment::read(CertEnv::from_process())
     }
-    for dir in &env.dirs {
-        match fs::metadata(dir) {
-            Ok(meta) if meta.is_dir() => {}
-            Ok(_) => return Err(at(DIR, dir)(FileProblem::NotADirectory)),
-            Err(e) => return Err(at(DIR, dir)(FileProblem::Unreadable(io_words(&e)))),
+
+    /// Reads `SSL_CERT_FILE` (a readable PEM bundle with at least one certificate authority
+    /// in it) and checks, without reading them, that the `SSL_CERT_DIR` directories are there.
+    pub fn read(env: CertEnv) -> Result<Environment, TrustError> {
+        let mut file = Vec::new();
+        if let Some(path) = &env.file {
+            let problem = at(FILE, path);
+            file = pem_certificates(&read_bundle(path).map_err(&problem)?).map_err(&problem)?;
+            let mut usable = RootCertStore::empty();
+            let (_, refused) = usable.add_parsable_certificates(file.iter().cloned());
+            if usable.is_empty() {
+                let why = match refused {
+                    1 => "its certificate is not one TLS can use".to_string(),
+                    _ => format!("none of its {refused} certificates is one TLS can use"),
+                };
+                return Err(problem(FileProblem::Refused(why)));
+            }
         }
+        for dir in &env.dirs {
+            match fs::metadata(dir) {
+                Ok(meta) if meta.is_dir() => {}
+                Ok(_) => return Err(at(DIR, dir)(FileProblem::NotADirectory)),
+                Err(e) => return Err(at(DIR, dir)(FileProblem::Unreadable(io_words(&e)))),
+            }
+        }
+        Ok(Environment { env, file })
     }
-    Ok(())
 }
 
 /// The `--cacert` file, read and parsed once: its certificates become roots of every store
@@ -214,23 +270,43 @@ impl Cacert {
     }
 }
 
-/// Builds the trust store from this process's environment and the machine, plus `--cacert`;
-/// the error is one sentence naming the file or variable at fault.
-pub fn trust_store(cacert: Option<&Cacert>) -> Result<TrustStore, TrustError> {
-    trust_store_from(&CertEnv::from_process(), cacert, &|| {
-        rustls_native_certs::load_native_certs().certs
-    })
+/// Builds the trust store from the environment read at the start and the machine, plus
+/// `--cacert`, reading directories until `until` at the latest; the error is one sentence
+/// naming the file or variable at fault.
+pub fn trust_store(
+    environment: &Environment,
+    cacert: Option<&Cacert>,
+    until: Option<Instant>,
+) -> Result<TrustStore, TrustError> {
+    trust_store_from(
+        environment,
+        cacert,
+        &|| rustls_native_certs::load_native_certs().certs,
+        until,
+    )
 }
 
-/// [`trust_store`] with the environment and the operating system's store given.
+/// [`trust_store`] with the operating system's store given.
 fn trust_store_from(
-    env: &CertEnv,
+    environment: &Environment,
     cacert: Option<&Cacert>,
     system: &dyn Fn() -> Vec<CertificateDer<'static>>,
+    until: Option<Instant>,
 ) -> Result<TrustStore, TrustError> {
+    let env = &environment.env;
     let mut roots = RootCertStore::empty();
+    let mut stopped = None;
     let from = if env.is_set() {
-        roots.add_parsable_certificates(certificates_named_by(env)?);
+        let mut certs = environment.file.clone();
+        let mut budget = Budget::new(until);
+        for dir in &env.dirs {
+            certificates_in(dir, &mut budget, &mut certs)?;
+        }
+        stopped = budget.stopped;
+        // The same certificate is often there twice: as a file and as its hash-named link.
+        certs.sort_unstable_by(|a, b| a.as_ref().cmp(b.as_ref()));
+        certs.dedup();
+        roots.add_parsable_certificates(certs);
         if roots.is_empty() {
             return Err(TrustError::NoAuthority(env.clone()));
         }
@@ -254,34 +330,97 @@ fn trust_store_from(
             from,
             roots: from_base,
             cacert: cacert.map(|c| (c.path.clone(), c.certs.len())),
+            stopped,
         },
     })
 }
 
-/// The certificates of `SSL_CERT_FILE` (which must be a readable PEM bundle) and of every file in
-/// the `SSL_CERT_DIR` directories (which must exist; files in them that are not certificates are
-/// skipped, as OpenSSL does).
-fn certificates_named_by(env: &CertEnv) -> Result<Vec<CertificateDer<'static>>, TrustError> {
-    let mut certs = Vec::new();
-    if let Some(file) = &env.file {
-        let problem = at(FILE, file);
-        certs.extend(pem_certificates(&read_bundle(file).map_err(&problem)?).map_err(&problem)?);
-    }
-    for dir in &env.dirs {
-        let entries =
-            fs::read_dir(dir).map_err(|e| at(DIR, dir)(FileProblem::Unreadable(io_words(&e))))?;
-        for entry in entries.take(MAX_DIR_FILES).flatten() {
-            let read = read_bundle(&entry.path()).ok();
-            certs.extend(
-                read.and_then(|bytes| pem_certificates(&bytes).ok())
-                    .unwrap_or_default(),
-            );
+/// What reading the certificate directories may still take: files, bytes, entries and time.
+struct Budget {
+    files: usize,
+    bytes: u64,
+    entries: usize,
+    until: Option<Instant>,
+    stopped: Option<Stopped>,
+}
+
+impl Budget {
+    fn new(until: Option<Instant>) -> Budget {
+        Budget {
+            files: MAX_DIR_FILES,
+            bytes: MAX_DIR_TOTAL_BYTES,
+            entries: MAX_DIR_ENTRIES,
+            until,
+            stopped: None,
         }
     }
-    // The same certificate is often there twice: as a file and as its hash-named link.
-    certs.sort_unstable_by(|a, b| a.as_ref().cmp(b.as_ref()));
-    certs.dedup();
-    Ok(certs)
+
+    /// Whether another entry may be looked at; the first bound met is remembered.
+    fn next_entry(&mut self) -> bool {
+        let stop = if self.stopped.is_some() {
+            return false;
+        } else if self.entries == 0 {
+            Some(Stopped::Entries)
+        } else if self.files == 0 {
+            Some(Stopped::Files)
+        } else if self.bytes == 0 {
+            Some(Stopped::Bytes)
+        } else if self.until.is_some_and(|until| Instant::now() >= until) {
+            Some(Stopped::Deadline)
+        } else {
+            None
+        };
+        self.stopped = stop;
+        self.entries = self.entries.saturating_sub(1);
+        stop.is_none()
+    }
+}
+
+/// Whether OpenSSL would look at a file of this name in a certificate directory: `*.pem`,
+/// `*.crt`, and the hash-named links (`5ad8a5d6.0`, eight hex digits, a dot, a number).
+fn is_certificate_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    if lower.ends_with(".pem") || lower.ends_with(".crt") {
+        return true;
+    }
+    match name.split_once('.') {
+        Some((hash, n)) => {
+            hash.len() == 8
+                && hash.bytes().all(|b| b.is_ascii_hexdigit())
+                && !n.is_empty()
+                && n.bytes().all(|b| b.is_ascii_digit())
+        }
+        None => false,
+    }
+}
+
+/// The certificates of the files in `dir` that have a certificate's name and are regular files
+/// small enough, within the budget: other files are skipped, as OpenSSL does.
+fn certificates_in(
+    dir: &Path,
+    budget: &mut Budget,
+    certs: &mut Vec<CertificateDer<'static>>,
+) -> Result<(), TrustError> {
+    let entries =
+        fs::read_dir(dir).map_err(|e| at(DIR, dir)(FileProblem::Unreadable(io_words(&e))))?;
+    for entry in entries {
+        if !budget.next_entry() {
+            break;
+        }
+        let Ok(entry) = entry else { continue };
+        let named = entry.file_name().to_str().is_some_and(is_certificate_name);
+        if !named {
+            continue;
+        }
+        budget.files -= 1;
+        let cap = MAX_DIR_FILE_BYTES.min(budget.bytes);
+        let Ok(bytes) = crate::text::file::read_bounded(&entry.path(), cap) else {
+            continue;
+        };
+        budget.bytes = budget.bytes.saturating_sub(bytes.len() as u64);
+        certs.extend(pem_certificates(&bytes).unwrap_or_default());
+    }
+    Ok(())
 }
 
 /// A regular file of at most [`MAX_BUNDLE_BYTES`].

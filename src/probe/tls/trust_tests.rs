@@ -14,6 +14,15 @@ fn ca_pem(name: &str) -> String {
     params.self_signed(&key).expect("self-sign").pem()
 }
 
+/// The store as a run builds it: the environment read first, then the directories.
+fn store_of(
+    env: &CertEnv,
+    cacert: Option<&Cacert>,
+    system: &dyn Fn() -> Vec<CertificateDer<'static>>,
+) -> Result<TrustStore, TrustError> {
+    trust_store_from(&Environment::read(env.clone())?, cacert, system, None)
+}
+
 fn no_system() -> Vec<CertificateDer<'static>> {
     Vec::new()
 }
@@ -43,7 +52,7 @@ fn ssl_cert_file_alone_is_the_trust() {
         file: Some(bundle.clone()),
         dirs: Vec::new(),
     };
-    let store = trust_store_from(&env, None, &not_asked).expect("a valid bundle");
+    let store = store_of(&env, None, &not_asked).expect("a valid bundle");
     assert_eq!(store.roots.len(), 2);
     assert_eq!(store.source.cacert, None);
     assert_eq!(store.source.from, RootsFrom::Environment(env));
@@ -70,7 +79,7 @@ fn ssl_cert_dir_reads_every_certificate_once_and_skips_the_rest() {
         file: None,
         dirs: vec![dir.path().to_path_buf(), other.path().to_path_buf()],
     };
-    let store = trust_store_from(&env, None, &not_asked).expect("a valid directory");
+    let store = store_of(&env, None, &not_asked).expect("a valid directory");
     assert_eq!(store.roots.len(), 2);
     assert!(store.source.to_string().contains(&format!(
         "from SSL_CERT_DIR {}:{}",
@@ -88,7 +97,7 @@ fn what_the_environment_names_must_be_there() {
         dirs: Vec::new(),
     };
     let error = |env: &CertEnv| {
-        trust_store_from(env, None, &not_asked)
+        store_of(env, None, &not_asked)
             .expect_err("refused")
             .to_string()
     };
@@ -153,7 +162,7 @@ fn a_bundle_over_8_mib_is_refused() {
 
 #[test]
 fn the_system_store_comes_first_and_built_in_roots_only_without_one() {
-    let system = trust_store_from(&CertEnv::default(), None, &system_with_two).expect("system");
+    let system = store_of(&CertEnv::default(), None, &system_with_two).expect("system");
     assert_eq!(system.source.from, RootsFrom::System);
     assert_eq!(system.roots.len(), 2);
     assert_eq!(
@@ -161,7 +170,7 @@ fn the_system_store_comes_first_and_built_in_roots_only_without_one() {
         "trusting 2 roots from the operating system"
     );
 
-    let bare = trust_store_from(&CertEnv::default(), None, &no_system).expect("built in");
+    let bare = store_of(&CertEnv::default(), None, &no_system).expect("built in");
     assert_eq!(bare.source.from, RootsFrom::BuiltIn);
     assert_eq!(bare.roots.len(), webpki_roots::TLS_SERVER_ROOTS.len());
     assert!(bare
@@ -178,8 +187,7 @@ fn cacert_adds_to_whichever_store_and_is_pinned() {
     assert_eq!(read.certs.len(), 1);
     // Read once, up front: the stores built later do not go back to the file.
     fs::remove_file(&cacert).expect("remove the file");
-    let store =
-        trust_store_from(&CertEnv::default(), Some(&read), &system_with_two).expect("valid");
+    let store = store_of(&CertEnv::default(), Some(&read), &system_with_two).expect("valid");
     assert_eq!(store.roots.len(), 3);
     assert_eq!(store.source.cacert, Some((cacert.clone(), 1)));
     assert_eq!(
@@ -190,7 +198,7 @@ fn cacert_adds_to_whichever_store_and_is_pinned() {
         )
     );
 
-    let bare = trust_store_from(&CertEnv::default(), Some(&read), &no_system).expect("valid");
+    let bare = store_of(&CertEnv::default(), Some(&read), &no_system).expect("valid");
     assert_eq!(bare.roots.len(), webpki_roots::TLS_SERVER_ROOTS.len() + 1);
 }
 
@@ -237,4 +245,131 @@ fn ssl_cert_dir_lists_directories_as_paths_do() {
     let listed = CertEnv::from_values(None, Some("/a::/b".into()));
     assert_eq!(listed.dirs, vec![PathBuf::from("/a"), PathBuf::from("/b")]);
     assert_eq!(listed.to_string(), "SSL_CERT_DIR /a:/b");
+}
+
+#[test]
+fn ssl_cert_dir_reads_only_certificate_names_and_regular_files_of_bounded_size() {
+    assert!(is_certificate_name("ca.pem"));
+    assert!(is_certificate_name("Root.CRT"));
+    assert!(is_certificate_name("5ad8a5d6.0"));
+    assert!(is_certificate_name("5AD8A5D6.12"));
+    assert!(!is_certificate_name("5ad8a5d6."));
+    assert!(!is_certificate_name("5ad8a5d.0"));
+    assert!(!is_certificate_name("5ad8a5dg.0"));
+    assert!(!is_certificate_name("kmsg"));
+    assert!(!is_certificate_name("README"));
+
+    let dir = TempDir::new().expect("temp dir");
+    write(&dir, "ca.pem", &ca_pem("Named CA"));
+    // A certificate under another name is not looked at, as OpenSSL would not.
+    write(&dir, "notes", &ca_pem("Unnamed CA"));
+    // Too large to be a certificate: skipped without being read.
+    File::create(dir.path().join("0123abcd.0"))
+        .and_then(|f| f.set_len(MAX_DIR_FILE_BYTES + 1))
+        .expect("a sparse file");
+    #[cfg(unix)]
+    {
+        let fifo = dir.path().join("ffffffff.0");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        assert!(made.is_ok_and(|s| s.success()), "mkfifo {}", fifo.display());
+    }
+    let env = CertEnv {
+        file: None,
+        dirs: vec![dir.path().to_path_buf()],
+    };
+    let store = store_of(&env, None, &not_asked).expect("one CA");
+    assert_eq!(store.roots.len(), 1);
+    assert_eq!(store.source.stopped, None);
+}
+
+#[test]
+fn ssl_cert_dir_stops_at_its_budget_of_files_and_at_the_deadline() {
+    let dir = TempDir::new().expect("temp dir");
+    let pem = ca_pem("Many CA");
+    for n in 0..=MAX_DIR_FILES {
+        write(&dir, &format!("{n:08x}.0"), &pem);
+    }
+    let env = CertEnv {
+        file: None,
+        dirs: vec![dir.path().to_path_buf()],
+    };
+    let many = store_of(&env, None, &not_asked).expect("the same CA");
+    assert_eq!(many.roots.len(), 1);
+    assert_eq!(many.source.stopped, Some(Stopped::Files));
+    assert!(many.source.to_string().ends_with(&format!(
+        "(stopped reading SSL_CERT_DIR after {MAX_DIR_FILES} files)"
+    )));
+
+    // At the deadline nothing more is read: the file read at the start is what there is.
+    let file = TempDir::new().expect("temp dir");
+    let bundle = write(&file, "bundle.pem", &ca_pem("File CA"));
+    let env = CertEnv {
+        file: Some(bundle),
+        dirs: vec![dir.path().to_path_buf()],
+    };
+    let environment = Environment::read(env).expect("a valid file");
+    let late = trust_store_from(&environment, None, &not_asked, Some(Instant::now()))
+        .expect("the file's CA");
+    assert_eq!(late.roots.len(), 1);
+    assert_eq!(late.source.stopped, Some(Stopped::Deadline));
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn ssl_cert_dir_of_proc_ends_at_once() {
+    let env = CertEnv {
+        file: None,
+        dirs: vec![PathBuf::from("/proc")],
+    };
+    let error = store_of(&env, None, &not_asked).expect_err("no certificates in /proc");
+    assert_eq!(
+        error.to_string(),
+        "SSL_CERT_DIR /proc: no certificate authority in it"
+    );
+}
+
+#[test]
+fn ssl_cert_file_is_read_at_the_start_and_checked_as_cacert_is() {
+    let dir = TempDir::new().expect("temp dir");
+    let file = |path: &Path| CertEnv {
+        file: Some(path.to_path_buf()),
+        dirs: Vec::new(),
+    };
+    let error = |path: &Path| {
+        Environment::read(file(path))
+            .expect_err("refused")
+            .to_string()
+    };
+    let junk = write(&dir, "junk.pem", "junk\n");
+    assert_eq!(
+        error(&junk),
+        format!(
+            "SSL_CERT_FILE {}: no certificate in the file",
+            junk.display()
+        )
+    );
+    let key = write(
+        &dir,
+        "key.pem",
+        &KeyPair::generate().expect("key").serialize_pem(),
+    );
+    assert!(error(&key).ends_with(": no certificate in the file"));
+    let huge = dir.path().join("huge.pem");
+    File::create(&huge)
+        .and_then(|f| f.set_len(100 * 1024 * 1024))
+        .expect("a sparse file");
+    assert!(error(&huge).ends_with(": is larger than 8 MiB, too large to be read"));
+    let not_der = write(
+        &dir,
+        "not-der.pem",
+        "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n",
+    );
+    assert!(error(&not_der).ends_with(": its certificate is not one TLS can use"));
+
+    // Read once: the store built later does not go back to the file.
+    let good = write(&dir, "good.pem", &ca_pem("Good CA"));
+    let environment = Environment::read(file(&good)).expect("valid");
+    fs::remove_file(&good).expect("remove");
+    let store = trust_store_from(&environment, None, &not_asked, None).expect("from memory");
+    assert_eq!(store.roots.len(), 1);
 }

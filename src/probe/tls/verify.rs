@@ -4,6 +4,7 @@
 
 use std::fmt;
 use std::sync::{Arc, OnceLock};
+use std::time::Instant;
 
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::client::{verify_server_name, WebPkiServerVerifier};
@@ -13,7 +14,7 @@ use rustls::server::ParsedCertificate;
 use rustls::{CertificateError, DigitallySignedStruct, OtherError, SignatureScheme};
 
 use super::inspection::{issuer_of, Issuer};
-use super::trust::{trust_store, Cacert, TrustError, TrustSource};
+use super::trust::{trust_store, Cacert, Environment, TrustError, TrustSource};
 
 /// Whom certificates are checked against: `--cacert` alone first (read up front, and enough
 /// for a server it vouches for), then the machine's roots plus `--cacert`, loaded on first use:
@@ -23,6 +24,8 @@ pub struct Trusted {
     provider: Arc<CryptoProvider>,
     /// A verifier over `--cacert` alone, and its certificates (trusted as themselves too).
     cacert: Option<(Arc<WebPkiServerVerifier>, Cacert)>,
+    /// `SSL_CERT_FILE` as read at the start, and the directories to read.
+    environment: Environment,
     machine: OnceLock<Result<(Arc<WebPkiServerVerifier>, TrustSource), TrustError>>,
 }
 
@@ -31,6 +34,7 @@ impl Trusted {
     pub(super) fn new(
         provider: Arc<CryptoProvider>,
         cacert: Option<&Cacert>,
+        environment: Environment,
     ) -> Result<Trusted, TrustError> {
         let cacert = match cacert {
             Some(cacert) => {
@@ -45,14 +49,29 @@ impl Trusted {
         Ok(Trusted {
             provider,
             cacert,
+            environment,
             machine: OnceLock::new(),
         })
     }
 
+    /// Loads the machine's roots now if they were not yet, reading certificate directories
+    /// until `until` at the latest: a probe calls this before its handshake with its deadline.
+    pub fn load_within(&self, until: Option<Instant>) {
+        let _ = self.machine_within(until);
+    }
+
     /// The machine's roots plus `--cacert`, loaded now if they were not yet.
     fn machine(&self) -> &Result<(Arc<WebPkiServerVerifier>, TrustSource), TrustError> {
+        self.machine_within(None)
+    }
+
+    fn machine_within(
+        &self,
+        until: Option<Instant>,
+    ) -> &Result<(Arc<WebPkiServerVerifier>, TrustSource), TrustError> {
         self.machine.get_or_init(|| {
-            let store = trust_store(self.cacert.as_ref().map(|(_, cacert)| cacert))?;
+            let cacert = self.cacert.as_ref().map(|(_, cacert)| cacert);
+            let store = trust_store(&self.environment, cacert, until)?;
             let webpki = WebPkiServerVerifier::builder_with_provider(
                 Arc::new(store.roots),
                 self.provider.clone(),

@@ -43,6 +43,9 @@ pub enum PhaseFailure {
         host: String,
         detail: String,
         timed_out: bool,
+        /// The resolver itself failed (no server answered in time, or it broke), rather than
+        /// saying the name has no address: nothing was learnt about the name.
+        resolver_failed: bool,
     },
     /// DNS answered a public name with nothing but addresses no service has: a DNS filter.
     Blocked { host: String, answer: IpAddr },

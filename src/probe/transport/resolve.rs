@@ -72,18 +72,21 @@ impl Resolver for TimedResolver {
                         return Err(error);
                     }
                 }
-                let (detail, timed_out) = match &error {
-                    Error::Timeout(_) => ("the lookup did not finish".to_string(), true),
-                    Error::HostNotFound => {
-                        ("no address of the wanted IP family".to_string(), false)
-                    }
-                    Error::Io(e) => (lookup_words(e), false),
-                    other => (other.to_string(), false),
+                let (detail, timed_out, resolver_failed) = match &error {
+                    Error::Timeout(_) => ("the lookup did not finish".to_string(), true, true),
+                    Error::HostNotFound => (
+                        "no address of the wanted IP family".to_string(),
+                        false,
+                        false,
+                    ),
+                    Error::Io(e) => (lookup_words(e), false, resolver_failed(e)),
+                    other => (other.to_string(), false, false),
                 };
                 self.recorder.fail(PhaseFailure::Dns {
                     host,
                     detail,
                     timed_out,
+                    resolver_failed,
                 });
                 return Err(error);
             }
@@ -121,6 +124,9 @@ impl TimedResolver {
             return DefaultResolver::default().resolve(uri, config, timeout);
         };
         let port = port.ok_or(Error::HostNotFound)?;
+        if fixed.fails(host) {
+            return Err(Error::Io(seam_resolver_failure()));
+        }
         let answer = fixed.answer(host);
         if answer.is_empty() {
             return Err(Error::Io(io::Error::other("name or service not known")));
@@ -149,9 +155,37 @@ impl TimedResolver {
             host,
             detail: detail.into(),
             timed_out: false,
+            resolver_failed: false,
         });
         Error::HostNotFound
     }
+}
+
+/// Whether a failed lookup is the resolver's own failure (EAI_AGAIN: no server answered;
+/// EAI_FAIL; EAI_SYSTEM, which the standard library hands on as the OS error) rather than a
+/// definite answer that the name has no address. The standard library keeps only
+/// `gai_strerror`'s words of the code, so this is the one place that looks at them: the words
+/// glibc, musl and the BSDs (macOS) give those two codes.
+fn resolver_failed(error: &io::Error) -> bool {
+    if error.raw_os_error().is_some() {
+        return true;
+    }
+    let text = error.to_string().to_lowercase();
+    RESOLVER_FAILURES.iter().any(|words| text.ends_with(words))
+}
+
+/// `gai_strerror(EAI_AGAIN)` and `gai_strerror(EAI_FAIL)`, in lower case.
+const RESOLVER_FAILURES: [&str; 2] = [
+    "temporary failure in name resolution",
+    "non-recoverable failure in name resolution",
+];
+
+/// The error the standard library gives when no DNS server answered (EAI_AGAIN).
+fn seam_resolver_failure() -> io::Error {
+    io::Error::other(format!(
+        "failed to lookup address information: {}",
+        "Temporary failure in name resolution"
+    ))
 }
 
 /// getaddrinfo's message, made readable.

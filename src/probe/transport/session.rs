@@ -158,6 +158,7 @@ fn agent_for(client: &Client, timeout: Duration, recorder: &Recorder) -> Agent {
         .chain(TimedTlsConnector {
             recorder: recorder.clone(),
             config: client.tls.clone(),
+            trust: client.trust.clone(),
         })
         .chain(FirstByteConnector {
             recorder: recorder.clone(),

@@ -23,6 +23,8 @@ use crate::probe::tls;
 pub struct TimedTlsConnector {
     pub recorder: Recorder,
     pub config: Arc<ClientConfig>,
+    /// The roots to load, within the deadline, before the first handshake needs them.
+    pub trust: Option<Arc<tls::Trusted>>,
 }
 
 impl<In: Transport> Connector<In> for TimedTlsConnector {
@@ -53,6 +55,9 @@ impl<In: Transport> Connector<In> for TimedTlsConnector {
             Error::Tls("invalid server name")
         })?;
         let started = Instant::now();
+        if let Some(trust) = &self.trust {
+            trust.load_within(details.timeout.not_zero().map(|left| started + *left));
+        }
         let mut connection = ClientConnection::new(self.config.clone(), name).map_err(|e| {
             self.recorder.fail(PhaseFailure::Tls {
                 detail: tls::words(&e),
