@@ -4,7 +4,7 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use super::eyeballs::{Attempt, Outcome};
+use super::eyeballs::{Attempt, AttemptOutcome};
 
 /// The family that answered, and what the other one did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,7 +30,7 @@ pub fn diagnose(attempts: &[Attempt], winner: SocketAddr) -> Option<DualStack> {
     if attempts
         .iter()
         .filter(other)
-        .any(|a| a.outcome == Outcome::Connected)
+        .any(|a| a.outcome == AttemptOutcome::Connected)
     {
         return None;
     }
@@ -38,9 +38,9 @@ pub fn diagnose(attempts: &[Attempt], winner: SocketAddr) -> Option<DualStack> {
     let them = family(failed.address);
     let path = format!("(your {them} path may be broken)");
     let what = match failed.outcome {
-        Outcome::Refused => "refused the connection".to_string(),
-        Outcome::Unreachable => format!("is unreachable {path}"),
-        Outcome::Timeout | Outcome::Abandoned | Outcome::Connected => format!(
+        AttemptOutcome::Refused => "refused the connection".to_string(),
+        AttemptOutcome::Unreachable => format!("is unreachable {path}"),
+        AttemptOutcome::Timeout | AttemptOutcome::Abandoned | AttemptOutcome::Connected => format!(
             "did not answer within {} ms {path}",
             whole_tens(failed.elapsed)
         ),
@@ -60,7 +60,7 @@ fn whole_tens(elapsed: Duration) -> u128 {
 mod tests {
     use super::*;
 
-    fn attempt(address: &str, outcome: Outcome, millis: u64) -> Attempt {
+    fn attempt(address: &str, outcome: AttemptOutcome, millis: u64) -> Attempt {
         Attempt {
             address: address.parse().expect("test address"),
             outcome,
@@ -71,8 +71,8 @@ mod tests {
     #[test]
     fn a_dead_ipv6_address_is_named_next_to_the_ipv4_answer() {
         let attempts = [
-            attempt("[2606:4700::1]:443", Outcome::Abandoned, 253),
-            attempt("104.18.32.47:443", Outcome::Connected, 12),
+            attempt("[2606:4700::1]:443", AttemptOutcome::Abandoned, 253),
+            attempt("104.18.32.47:443", AttemptOutcome::Connected, 12),
         ];
         let found = diagnose(&attempts, attempts[1].address).expect("a note");
         assert_eq!(found.answered_over, "IPv4");
@@ -84,18 +84,18 @@ mod tests {
 
     #[test]
     fn nothing_to_say_when_the_other_family_also_works_or_was_not_tried() {
-        let one = [attempt("127.0.0.1:80", Outcome::Connected, 1)];
+        let one = [attempt("127.0.0.1:80", AttemptOutcome::Connected, 1)];
         assert_eq!(diagnose(&one, one[0].address), None);
         // A redirect to another host: its IPv4 address answered where the first one's did not.
         let both = [
-            attempt("127.0.0.1:80", Outcome::Abandoned, 250),
-            attempt("[::1]:80", Outcome::Connected, 1),
-            attempt("127.0.0.2:80", Outcome::Connected, 1),
+            attempt("127.0.0.1:80", AttemptOutcome::Abandoned, 250),
+            attempt("[::1]:80", AttemptOutcome::Connected, 1),
+            attempt("127.0.0.2:80", AttemptOutcome::Connected, 1),
         ];
         assert_eq!(diagnose(&both, both[1].address), None);
         let refused = [
-            attempt("127.0.0.1:80", Outcome::Refused, 0),
-            attempt("[::1]:80", Outcome::Connected, 1),
+            attempt("127.0.0.1:80", AttemptOutcome::Refused, 0),
+            attempt("[::1]:80", AttemptOutcome::Connected, 1),
         ];
         let found = diagnose(&refused, refused[1].address).expect("a note");
         assert_eq!(found.note, "IPv4 127.0.0.1:80 refused the connection");

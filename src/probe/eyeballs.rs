@@ -23,7 +23,7 @@ pub const STAGGER: Duration = Duration::from_millis(250);
 /// How one connection attempt ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Outcome {
+pub enum AttemptOutcome {
     Connected,
     /// The host answered that nothing listens on the port.
     Refused,
@@ -35,24 +35,24 @@ pub enum Outcome {
     Abandoned,
 }
 
-impl Outcome {
+impl AttemptOutcome {
     /// The word used in JSON and with `-v`.
     pub fn as_str(self) -> &'static str {
         match self {
-            Outcome::Connected => "connected",
-            Outcome::Refused => "refused",
-            Outcome::Unreachable => "unreachable",
-            Outcome::Timeout => "timeout",
-            Outcome::Abandoned => "abandoned",
+            AttemptOutcome::Connected => "connected",
+            AttemptOutcome::Refused => "refused",
+            AttemptOutcome::Unreachable => "unreachable",
+            AttemptOutcome::Timeout => "timeout",
+            AttemptOutcome::Abandoned => "abandoned",
         }
     }
 
     /// How an attempt that failed with `error` ended.
-    pub fn of_error(error: &io::Error) -> Outcome {
+    pub fn of_error(error: &io::Error) -> AttemptOutcome {
         match error.kind() {
-            io::ErrorKind::ConnectionRefused => Outcome::Refused,
-            io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock => Outcome::Timeout,
-            _ => Outcome::Unreachable,
+            io::ErrorKind::ConnectionRefused => AttemptOutcome::Refused,
+            io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock => AttemptOutcome::Timeout,
+            _ => AttemptOutcome::Unreachable,
         }
     }
 }
@@ -61,7 +61,7 @@ impl Outcome {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Attempt {
     pub address: SocketAddr,
-    pub outcome: Outcome,
+    pub outcome: AttemptOutcome,
     pub elapsed: Duration,
 }
 
@@ -111,11 +111,11 @@ pub fn of_family(addrs: &[SocketAddr], family: IpFamily) -> Vec<SocketAddr> {
 struct Entry {
     address: SocketAddr,
     started: Instant,
-    ended: Option<(Outcome, Duration)>,
+    ended: Option<(AttemptOutcome, Duration)>,
 }
 
 /// The attempts in start order; those still running end as `unfinished`, timed until `until`.
-fn settle(entries: Vec<Entry>, unfinished: Outcome, until: Instant) -> Vec<Attempt> {
+fn settle(entries: Vec<Entry>, unfinished: AttemptOutcome, until: Instant) -> Vec<Attempt> {
     entries
         .into_iter()
         .map(|entry| {
@@ -133,14 +133,14 @@ fn settle(entries: Vec<Entry>, unfinished: Outcome, until: Instant) -> Vec<Attem
 
 /// An attempt that failed with `error`, now.
 fn failed(entry: &mut Entry, error: io::Error, failures: &mut Vec<io::Error>) {
-    entry.ended = Some((Outcome::of_error(&error), entry.started.elapsed()));
+    entry.ended = Some((AttemptOutcome::of_error(&error), entry.started.elapsed()));
     failures.push(error);
 }
 
 /// A race won by the attempt at `index`: those still running are abandoned.
 fn won(mut entries: Vec<Entry>, index: usize, stream: TcpStream) -> Race {
     let elapsed = entries[index].started.elapsed();
-    entries[index].ended = Some((Outcome::Connected, elapsed));
+    entries[index].ended = Some((AttemptOutcome::Connected, elapsed));
     let address = entries[index].address;
     Race {
         result: Ok(Winner {
@@ -148,7 +148,7 @@ fn won(mut entries: Vec<Entry>, index: usize, stream: TcpStream) -> Race {
             address,
             elapsed,
         }),
-        attempts: settle(entries, Outcome::Abandoned, Instant::now()),
+        attempts: settle(entries, AttemptOutcome::Abandoned, Instant::now()),
     }
 }
 
@@ -158,7 +158,7 @@ fn lost(
     addrs: &[SocketAddr],
     entries: Vec<Entry>,
     mut failures: Vec<io::Error>,
-    unfinished: Outcome,
+    unfinished: AttemptOutcome,
     until: Instant,
 ) -> Race {
     if failures.is_empty() && !addrs.is_empty() {
@@ -211,11 +211,11 @@ pub fn race(addrs: &[SocketAddr], stagger: Duration, deadline: Instant) -> Race 
             continue;
         }
         if connecting.is_empty() {
-            return lost(addrs, entries, failures, Outcome::Timeout, deadline);
+            return lost(addrs, entries, failures, AttemptOutcome::Timeout, deadline);
         }
         if now >= deadline {
             failures.push(timed_out());
-            return lost(addrs, entries, failures, Outcome::Timeout, deadline);
+            return lost(addrs, entries, failures, AttemptOutcome::Timeout, deadline);
         }
         let wake = match next_due {
             Some(due) if more => due.min(deadline),
@@ -233,7 +233,13 @@ pub fn race(addrs: &[SocketAddr], stagger: Duration, deadline: Instant) -> Race 
             Err(error) => {
                 // Nothing can be waited on any more: the attempts still running are given up.
                 failures.push(error.into());
-                return lost(addrs, entries, failures, Outcome::Abandoned, Instant::now());
+                return lost(
+                    addrs,
+                    entries,
+                    failures,
+                    AttemptOutcome::Abandoned,
+                    Instant::now(),
+                );
             }
         }
         let finished: Vec<bool> = watched.iter().map(|w| !w.revents().is_empty()).collect();
@@ -372,20 +378,20 @@ pub fn race(addrs: &[SocketAddr], stagger: Duration, deadline: Instant) -> Race 
             Ok(stream) => {
                 for &cut in &cut_short {
                     if let Some((outcome, _)) = entries[cut].ended.as_mut() {
-                        *outcome = Outcome::Abandoned;
+                        *outcome = AttemptOutcome::Abandoned;
                     }
                 }
                 return won(entries, index, stream);
             }
             Err(error) => {
-                if Outcome::of_error(&error) == Outcome::Timeout && allowed < left {
+                if AttemptOutcome::of_error(&error) == AttemptOutcome::Timeout && allowed < left {
                     cut_short.push(index);
                 }
                 failed(&mut entries[index], error, &mut failures);
             }
         }
     }
-    lost(addrs, entries, failures, Outcome::Timeout, deadline)
+    lost(addrs, entries, failures, AttemptOutcome::Timeout, deadline)
 }
 
 fn timed_out() -> io::Error {
@@ -395,9 +401,9 @@ fn timed_out() -> io::Error {
 /// When every attempt failed, the error that says most: a host that refused answered, which is
 /// more than a timeout says, which is more than "no route".
 fn most_telling(failures: Vec<io::Error>) -> io::Error {
-    let rank = |error: &io::Error| match Outcome::of_error(error) {
-        Outcome::Refused => 3,
-        Outcome::Timeout => 2,
+    let rank = |error: &io::Error| match AttemptOutcome::of_error(error) {
+        AttemptOutcome::Refused => 3,
+        AttemptOutcome::Timeout => 2,
         _ => 1,
     };
     let mut best: Option<io::Error> = None;

@@ -69,7 +69,7 @@ fn black_hole(ip: IpAddr) -> BlackHole {
     panic!("the backlog of {address} never filled up");
 }
 
-fn outcomes(race: &Race) -> Vec<(SocketAddr, Outcome)> {
+fn outcomes(race: &Race) -> Vec<(SocketAddr, AttemptOutcome)> {
     race.attempts
         .iter()
         .map(|a| (a.address, a.outcome))
@@ -106,8 +106,8 @@ fn a_dead_ipv6_address_costs_the_stagger_and_ipv4_wins() {
     assert_eq!(
         outcomes(&race),
         vec![
-            (dead.address, Outcome::Abandoned),
-            (live, Outcome::Connected)
+            (dead.address, AttemptOutcome::Abandoned),
+            (live, AttemptOutcome::Connected)
         ]
     );
     assert!(race.attempts[0].elapsed >= STAGGER);
@@ -128,8 +128,8 @@ fn a_dead_ipv4_address_next_to_a_working_ipv6_one() {
     assert_eq!(
         outcomes(&race),
         vec![
-            (dead.address, Outcome::Abandoned),
-            (live, Outcome::Connected)
+            (dead.address, AttemptOutcome::Abandoned),
+            (live, AttemptOutcome::Connected)
         ]
     );
 }
@@ -138,7 +138,7 @@ fn a_dead_ipv4_address_next_to_a_working_ipv6_one() {
 fn the_first_address_working_is_the_only_attempt() {
     let (_live, live) = listening(V4);
     let race = race(&[live, closed(V4)], STAGGER, soon(3000));
-    assert_eq!(outcomes(&race), vec![(live, Outcome::Connected)]);
+    assert_eq!(outcomes(&race), vec![(live, AttemptOutcome::Connected)]);
 }
 
 #[test]
@@ -151,7 +151,10 @@ fn a_refusal_starts_the_next_attempt_at_once() {
     assert!(started.elapsed() < Duration::from_millis(200));
     assert_eq!(
         outcomes(&race),
-        vec![(refused, Outcome::Refused), (live, Outcome::Connected)]
+        vec![
+            (refused, AttemptOutcome::Refused),
+            (live, AttemptOutcome::Connected)
+        ]
     );
 }
 
@@ -168,9 +171,9 @@ fn a_refusal_while_another_attempt_hangs_starts_the_next_at_once() {
     assert_eq!(
         outcomes(&race),
         vec![
-            (dead.address, Outcome::Abandoned),
-            (refused, Outcome::Refused),
-            (live, Outcome::Connected)
+            (dead.address, AttemptOutcome::Abandoned),
+            (refused, AttemptOutcome::Refused),
+            (live, AttemptOutcome::Connected)
         ]
     );
 }
@@ -188,7 +191,7 @@ fn both_families_refused_fail_quickly_with_both_recorded() {
     assert_eq!(error.kind(), io::ErrorKind::ConnectionRefused);
     assert_eq!(
         outcomes(&race),
-        vec![(v6, Outcome::Refused), (v4, Outcome::Refused)]
+        vec![(v6, AttemptOutcome::Refused), (v4, AttemptOutcome::Refused)]
     );
 }
 
@@ -205,7 +208,10 @@ fn a_deadline_shorter_than_the_stagger_ends_the_race_in_time() {
     );
     let error = race.result.as_ref().expect_err("the deadline comes first");
     assert_eq!(error.kind(), io::ErrorKind::TimedOut);
-    assert_eq!(outcomes(&race), vec![(dead.address, Outcome::Timeout)]);
+    assert_eq!(
+        outcomes(&race),
+        vec![(dead.address, AttemptOutcome::Timeout)]
+    );
     assert!(race.attempts[0].elapsed >= Duration::from_millis(95));
 }
 
@@ -225,8 +231,8 @@ fn a_refusal_outranks_a_timeout_when_everything_fails() {
     assert_eq!(
         outcomes(&race),
         vec![
-            (dead.address, Outcome::Timeout),
-            (refused, Outcome::Refused)
+            (dead.address, AttemptOutcome::Timeout),
+            (refused, AttemptOutcome::Refused)
         ]
     );
 }
@@ -284,9 +290,9 @@ fn family_filters_keep_one_family_in_order() {
 
 #[test]
 fn outcomes_have_their_json_words() {
-    assert_eq!(Outcome::Abandoned.as_str(), "abandoned");
+    assert_eq!(AttemptOutcome::Abandoned.as_str(), "abandoned");
     assert_eq!(
-        serde_json::to_string(&Outcome::Unreachable).expect("serializes"),
+        serde_json::to_string(&AttemptOutcome::Unreachable).expect("serializes"),
         "\"unreachable\""
     );
 }
@@ -322,7 +328,7 @@ fn the_attempts_left_behind_are_closed_when_the_race_is_won() {
         race.result.as_ref().expect("the second connects").address,
         live
     );
-    assert_eq!(race.attempts[0].outcome, Outcome::Abandoned);
+    assert_eq!(race.attempts[0].outcome, AttemptOutcome::Abandoned);
     assert_eq!(still_connecting_to(dead.address), 0);
 }
 

@@ -41,7 +41,7 @@ use ureq::config::IpFamily;
 
 pub use answer::Answer;
 pub use body::MAX_BODY;
-pub use eyeballs::{Attempt, Outcome as AttemptOutcome};
+pub use eyeballs::{Attempt, AttemptOutcome};
 pub use failure::{ErrorKind, Failure};
 pub use proxy::ProxyEnv;
 pub use request::{BadUrl, ReadBody, Request};

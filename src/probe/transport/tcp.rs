@@ -14,7 +14,7 @@ use ureq::Error;
 
 use super::buffers::ProbeBuffers;
 use super::phase_log::{PhaseFailure, Recorder};
-use crate::probe::eyeballs::{self, Outcome, STAGGER};
+use crate::probe::eyeballs::{self, AttemptOutcome, STAGGER};
 
 /// Without a deadline of its own, a connection attempt gives up after this long.
 const NO_DEADLINE: Duration = Duration::from_secs(3600);
@@ -68,7 +68,7 @@ impl<In: Transport> Connector<In> for TimedTcpConnector {
                     return Err(Error::Io(error));
                 }
                 // The address named is one whose attempt ended the way the race reports.
-                let reported = Outcome::of_error(&error);
+                let reported = AttemptOutcome::of_error(&error);
                 let address = race
                     .attempts
                     .iter()
