@@ -336,3 +336,27 @@ pub fn globalping_answer(data: &[u8]) {
         }
     }
 }
+
+/// What a hook command printed, handed over in chunks of the sizes the first byte picks: at
+/// most the bounded number of lines plus one line counting the rest, each cut to its bound and
+/// safe to show, and the same lines however the pipe happened to split the bytes.
+pub fn hook_output(data: &[u8]) {
+    use crate::report::hook::{passed_on, PASSED_ON_BOUNDS};
+
+    let Some((&chunk, output)) = data.split_first() else {
+        return;
+    };
+    let (max_lines, max_line_bytes) = PASSED_ON_BOUNDS;
+    let chunk = usize::from(chunk).max(1);
+    let lines = passed_on(output.chunks(chunk));
+    assert!(lines.len() <= max_lines + 1, "{} lines passed on", lines.len());
+    for line in &lines {
+        // Each byte read becomes at most one character; a cut line gains its ellipsis.
+        clean_and_within(line, max_line_bytes + 1, "a line of a hook's output");
+    }
+    if lines.len() == max_lines + 1 {
+        let last = &lines[max_lines];
+        assert!(last.starts_with("… ") && last.contains(" more line"), "{last:?}");
+    }
+    assert_eq!(lines, passed_on([output]), "the lines depend on how the pipe split them");
+}

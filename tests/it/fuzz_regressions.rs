@@ -13,6 +13,7 @@ const TARGETS: &[(&str, Check)] = &[
     ("config", isitdown::invariants::config),
     ("timestamp", isitdown::invariants::timestamp),
     ("globalping_answer", isitdown::invariants::globalping_answer),
+    ("hook_output", isitdown::invariants::hook_output),
 ];
 
 #[test]
@@ -69,4 +70,5 @@ fn the_checks_hold_for_ordinary_inputs() {
     isitdown::invariants::expect_and_duration(b"200-299,301");
     isitdown::invariants::config(b"[defaults]\ntimeout = \"5s\"\n");
     isitdown::invariants::timestamp(b"2020-06-16T13:27:41.521-07:00");
+    isitdown::invariants::hook_output(b"\x03sent \x1b[31mred\x1b[0m\r\nsecond line\nno newline at the end");
 }

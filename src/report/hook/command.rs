@@ -290,6 +290,24 @@ impl<'l> Printed<'l> {
     }
 }
 
+/// What a command's output becomes, chunk by chunk as the pipe hands it over: the lines passed
+/// on. Open to the invariant checks, which feed it arbitrary bytes.
+#[cfg(any(test, fuzzing, feature = "testing"))]
+pub fn passed_on<'c>(chunks: impl IntoIterator<Item = &'c [u8]>) -> Vec<String> {
+    let (sender, receiver) = std::sync::mpsc::channel();
+    let mut printed = Printed::new(&sender);
+    for chunk in chunks {
+        printed.take(chunk);
+    }
+    printed.finish();
+    drop(sender);
+    receiver.into_iter().collect()
+}
+
+/// The bounds a command's output is held to, for the invariant checks.
+#[cfg(any(test, fuzzing, feature = "testing"))]
+pub const PASSED_ON_BOUNDS: (usize, usize) = (MAX_LINES, MAX_LINE_BYTES);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,6 +6,9 @@
 
 mod command;
 
+#[cfg(any(test, fuzzing, feature = "testing"))]
+pub use command::{passed_on, PASSED_ON_BOUNDS};
+
 use std::collections::VecDeque;
 use std::io;
 use std::sync::mpsc::{self, Receiver, Sender};
