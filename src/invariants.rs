@@ -349,14 +349,25 @@ pub fn hook_output(data: &[u8]) {
     let (max_lines, max_line_bytes) = PASSED_ON_BOUNDS;
     let chunk = usize::from(chunk).max(1);
     let lines = passed_on(output.chunks(chunk));
-    assert!(lines.len() <= max_lines + 1, "{} lines passed on", lines.len());
+    assert!(
+        lines.len() <= max_lines + 1,
+        "{} lines passed on",
+        lines.len()
+    );
     for line in &lines {
         // Each byte read becomes at most one character; a cut line gains its ellipsis.
         clean_and_within(line, max_line_bytes + 1, "a line of a hook's output");
     }
     if lines.len() == max_lines + 1 {
         let last = &lines[max_lines];
-        assert!(last.starts_with("… ") && last.contains(" more line"), "{last:?}");
+        assert!(
+            last.starts_with("… ") && last.contains(" more line"),
+            "{last:?}"
+        );
     }
-    assert_eq!(lines, passed_on([output]), "the lines depend on how the pipe split them");
+    assert_eq!(
+        lines,
+        passed_on([output]),
+        "the lines depend on how the pipe split them"
+    );
 }

@@ -486,6 +486,7 @@ fn on_change(
         command,
         initial: merged.on_change_initial,
         timeout,
+        launcher: crate::report::hook::Launcher::Shell,
     }))
 }
 

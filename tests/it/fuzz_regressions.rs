@@ -70,5 +70,7 @@ fn the_checks_hold_for_ordinary_inputs() {
     isitdown::invariants::expect_and_duration(b"200-299,301");
     isitdown::invariants::config(b"[defaults]\ntimeout = \"5s\"\n");
     isitdown::invariants::timestamp(b"2020-06-16T13:27:41.521-07:00");
-    isitdown::invariants::hook_output(b"\x03sent \x1b[31mred\x1b[0m\r\nsecond line\nno newline at the end");
+    isitdown::invariants::hook_output(
+        b"\x03sent \x1b[31mred\x1b[0m\r\nsecond line\nno newline at the end",
+    );
 }

@@ -102,3 +102,41 @@ fn sighup_ends_a_watch_with_its_summaries() {
     assert_eq!(child.wait().unwrap().code(), Some(129));
     assert!(rest.contains("\"type\":\"summary\""), "{rest}");
 }
+
+#[test]
+fn a_command_ends_when_isitdown_is_killed_outright() {
+    let server = TestServer::start();
+    let dir = std::env::temp_dir().join(format!("isitdown-sigkill-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let pid_file = dir.join("hook.pid");
+    let _ = std::fs::remove_file(&pid_file);
+    let hook = format!(
+        "echo $$ > '{}.tmp' && mv '{0}.tmp' '{0}' && exec sleep 30",
+        pid_file.display()
+    );
+    let mut child = sealed_command("")
+        .args(["--watch", "-i", "100ms", "--json", "--on-change-initial"])
+        .args(["--on-change", &hook])
+        .arg(server.url("/"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    wait_until("command started", || pid_file.exists());
+    let hook_pid: u32 = std::fs::read_to_string(&pid_file)
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    // SIGKILL: no handler runs, so only the parent-death signal can end the command.
+    signal(child.id(), "KILL");
+    child.wait().unwrap();
+    let proc_entry = format!("/proc/{hook_pid}");
+    wait_until("the command's end", || {
+        // Gone, or a zombie waiting to be reaped: it has ended either way.
+        std::fs::read_to_string(format!("{proc_entry}/stat"))
+            .map(|stat| stat.contains(") Z "))
+            .unwrap_or(true)
+    });
+    let _ = std::fs::remove_dir_all(&dir);
+}

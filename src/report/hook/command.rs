@@ -102,11 +102,53 @@ pub fn run(hook: &Hook, change: &ChangeNotice, lines: &Sender<String>, running: 
     say(format!("isitdown: {about} {failure}"));
 }
 
+/// How a command is started: `sh -c COMMAND`, behind `setpriv --pdeathsig KILL` where
+/// util-linux's setpriv can do that, so that the shell also ends when isitdown is killed
+/// outright (SIGKILL, which no handler sees; the other signals end the whole group). The crate
+/// forbids `unsafe`, which calling `prctl` itself between fork and exec would need.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Launcher {
+    Shell,
+    ShellEndingWithIsitdown,
+}
+
+impl Launcher {
+    /// Asks setpriv once whether it knows `--pdeathsig` (util-linux 2.33 and later).
+    pub fn find() -> Launcher {
+        if !cfg!(target_os = "linux") {
+            return Launcher::Shell;
+        }
+        let works = Command::new("setpriv")
+            .args(["--pdeathsig", "KILL", "--", "true"])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|status| status.success());
+        match works {
+            true => Launcher::ShellEndingWithIsitdown,
+            false => Launcher::Shell,
+        }
+    }
+
+    fn command(self) -> Command {
+        match self {
+            Launcher::Shell => Command::new("sh"),
+            Launcher::ShellEndingWithIsitdown => {
+                let mut command = Command::new("setpriv");
+                command.args(["--pdeathsig", "KILL", "--", "sh"]);
+                command
+            }
+        }
+    }
+}
+
 /// Starts `sh -c COMMAND` with the change in its environment, its stdout and stderr on one
-/// pipe, in its own process group.
+/// pipe, in its own process group. The signal that `--pdeathsig` sets is sent when the thread
+/// that started the command ends: that thread waits for the command, so it is isitdown's end.
 fn start(hook: &Hook, change: &ChangeNotice) -> io::Result<(Child, PipeReader)> {
     let (output, input) = io::pipe()?;
-    let mut command = Command::new("sh");
+    let mut command = hook.launcher.command();
     command
         .arg("-c")
         .arg(&hook.command)
@@ -330,6 +372,7 @@ mod tests {
             command: command.into(),
             initial: false,
             timeout,
+            launcher: Launcher::find(),
         }
     }
 

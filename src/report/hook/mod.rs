@@ -22,7 +22,7 @@ use crate::engine::{Sink, Stop};
 use crate::text::sanitize::for_terminal;
 use crate::verdict::State;
 
-pub use command::{ChangeNotice, Running};
+pub use command::{ChangeNotice, Launcher, Running};
 
 /// What to run, and when.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,6 +33,8 @@ pub struct Hook {
     pub initial: bool,
     /// A command still running this long is killed.
     pub timeout: Duration,
+    /// How commands are started: found when the hook is set up to run (see [`Launcher::find`]).
+    pub launcher: Launcher,
 }
 
 /// At most this many commands run at once, whatever the number of targets.
@@ -109,7 +111,8 @@ impl Queue {
 }
 
 impl<'s> OnChange<'s> {
-    pub fn new(hook: Hook, targets: usize, inner: &'s mut dyn Sink) -> OnChange<'s> {
+    pub fn new(mut hook: Hook, targets: usize, inner: &'s mut dyn Sink) -> OnChange<'s> {
+        hook.launcher = Launcher::find();
         let (line_sender, lines) = mpsc::channel();
         let waiting = Waiting {
             latest: vec![None; targets],
