@@ -309,3 +309,30 @@ fn watching_a_host_with_a_dead_ipv6_address_keeps_threads_and_sockets_bounded() 
         "{files} descriptors open after {probes} probes: {samples:?}"
     );
 }
+
+#[test]
+fn a_long_answer_of_one_family_cannot_push_the_other_out_of_the_race() {
+    if !ipv6_works() {
+        return;
+    }
+    let (server, _hole) = dead_ipv6_live_ipv4();
+    let port = server.port();
+    // Sixteen copies of the dead IPv6 address, then the live IPv4 one: more than the sixteen
+    // addresses a connection keeps, unless duplicates go and the families interleave first.
+    let answer = format!("{}127.0.0.1", "::1,".repeat(16));
+    let (code, probe) = probe_json(isitdown().args([
+        "-t".to_string(),
+        "5s".to_string(),
+        "--test-dns".to_string(),
+        // A name of the local network: answers on loopback are not a DNS filter's there.
+        format!("dual.lan={answer}"),
+        format!("http://dual.lan:{port}/"),
+    ]));
+    assert_eq!(code, 0, "{probe}");
+    let tried: Vec<String> = attempts(&probe).into_iter().map(|(a, _)| a).collect();
+    assert_eq!(
+        tried,
+        [format!("[::1]:{port}"), format!("127.0.0.1:{port}")],
+        "{probe}"
+    );
+}

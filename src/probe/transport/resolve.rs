@@ -4,13 +4,15 @@
 //! filter: it is named, never connected to (see `dns::blocked`).
 
 use std::io;
-use std::net::{IpAddr, SocketAddr};
+use std::net::{IpAddr, SocketAddr, ToSocketAddrs};
+use std::sync::mpsc::{self, RecvTimeoutError};
 use std::sync::Arc;
+use std::thread;
 use std::time::Instant;
 
 use ureq::config::Config;
 use ureq::http::Uri;
-use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
+use ureq::unversioned::resolver::{ResolvedSocketAddrs, Resolver};
 use ureq::unversioned::transport::NextTimeout;
 use ureq::Error;
 
@@ -20,6 +22,7 @@ use crate::probe::dns::blocked::{blocked_answer, is_blocking_address};
 use crate::probe::dns::locality::is_public_name;
 use crate::probe::dns::pins::Pins;
 use crate::probe::dns::seam::FixedDns;
+use crate::probe::eyeballs;
 
 /// The ureq resolver, timed, with the run's pins. IP literals and pinned names need no lookup,
 /// so they get no DNS time.
@@ -59,7 +62,7 @@ impl Resolver for TimedResolver {
             return Ok(self.listed(wanted));
         }
         let started = Instant::now();
-        let result = self.ask_dns(&host, port, uri, config, timeout);
+        let result = self.ask_dns(&host, port, config, timeout);
         Recorder::add(&mut self.recorder.log().dns, started.elapsed());
         let addresses = match result {
             Ok(addresses) => addresses,
@@ -116,12 +119,17 @@ impl TimedResolver {
         &self,
         host: &str,
         port: Option<u16>,
-        uri: &Uri,
         config: &Config,
         timeout: NextTimeout,
     ) -> Result<ResolvedSocketAddrs, Error> {
         let Some(fixed) = &self.fixed_dns else {
-            return DefaultResolver::default().resolve(uri, config, timeout);
+            let port = port.ok_or(Error::HostNotFound)?;
+            let found = system_lookup(host, port, timeout)?;
+            let wanted: Vec<SocketAddr> = config.ip_family().keep_wanted(found).collect();
+            if wanted.is_empty() {
+                return Err(Error::HostNotFound);
+            }
+            return Ok(self.listed(wanted));
         };
         let port = port.ok_or(Error::HostNotFound)?;
         if fixed.fails(host) {
@@ -139,9 +147,13 @@ impl TimedResolver {
         Ok(self.listed(wanted))
     }
 
+    /// The addresses as they will be tried: duplicates dropped and the families interleaved
+    /// (RFC 8305) before ureq's fixed number is kept, so that a long answer of one family
+    /// cannot push every address of the other out of the race.
     fn listed(&self, addresses: impl IntoIterator<Item = SocketAddr>) -> ResolvedSocketAddrs {
+        let addresses: Vec<SocketAddr> = addresses.into_iter().collect();
         let mut listed = self.empty();
-        for address in addresses {
+        for address in eyeballs::order(&addresses) {
             // ureq keeps a fixed number of addresses; the rest would not be tried anyway.
             if listed.try_push(address).is_err() {
                 break;
@@ -158,6 +170,29 @@ impl TimedResolver {
             resolver_failed: false,
         });
         Error::HostNotFound
+    }
+}
+
+/// The system resolver's whole answer (ureq's own resolver keeps only its first 16
+/// addresses), on a thread of its own when the lookup has a deadline: getaddrinfo cannot be
+/// stopped, so past the deadline it is left to finish alone.
+fn system_lookup(
+    host: &str,
+    port: u16,
+    timeout: NextTimeout,
+) -> Result<std::vec::IntoIter<SocketAddr>, Error> {
+    let name = (host.to_string(), port);
+    if timeout.after.is_not_happening() {
+        return Ok(name.to_socket_addrs()?);
+    }
+    let (answer, answered) = mpsc::sync_channel(1);
+    thread::Builder::new().spawn(move || answer.send(name.to_socket_addrs()))?;
+    match answered.recv_timeout(*timeout.after) {
+        Ok(found) => Ok(found?),
+        Err(RecvTimeoutError::Timeout) => Err(Error::Timeout(timeout.reason)),
+        Err(RecvTimeoutError::Disconnected) => Err(Error::Io(io::Error::other(
+            "the lookup ended without an answer",
+        ))),
     }
 }
 
