@@ -373,3 +373,30 @@ fn ssl_cert_file_is_read_at_the_start_and_checked_as_cacert_is() {
     let store = trust_store_from(&environment, None, &not_asked, None).expect("from memory");
     assert_eq!(store.roots.len(), 1);
 }
+
+#[test]
+fn a_bundle_is_read_by_its_certificate_sections_alone() {
+    let (one, two) = (ca_pem("One"), ca_pem("Two"));
+    let key = "-----BEGIN PRIVATE KEY-----\nTm90IGEga2V5\n-----END PRIVATE KEY-----\n";
+    // Other sections and text between sections are skipped; CRLF line ends are fine.
+    let bundle = format!("# roots\r\n{one}\r\n{key}comment\n{two}");
+    let certs = pem_certificates(bundle.as_bytes()).expect("two certificates");
+    assert_eq!(certs.len(), 2);
+    let alone = pem_certificates(one.as_bytes()).expect("one certificate");
+    assert_eq!(certs[0], alone[0]);
+    assert!(matches!(
+        pem_certificates(key.as_bytes()),
+        Err(FileProblem::NoCertificate)
+    ));
+    // A section that never ends, or base64 that is not, is not PEM.
+    let unended = one.replace("-----END CERTIFICATE-----", "");
+    assert!(matches!(
+        pem_certificates(unended.as_bytes()),
+        Err(FileProblem::NotPem)
+    ));
+    let garbled = one.replacen('\n', "\n!!", 2);
+    assert!(matches!(
+        pem_certificates(garbled.as_bytes()),
+        Err(FileProblem::NotPem)
+    ));
+}
