@@ -24,28 +24,20 @@ fn wait_until(what: &str, ready: impl Fn() -> bool) {
     }
 }
 
-#[test]
-fn sigterm_ends_a_watch_with_its_summaries_and_the_commands_it_started() {
-    let server = TestServer::start();
-    let dir = std::env::temp_dir().join(format!("isitdown-signals-{}", std::process::id()));
+/// A watch of a local server whose hook writes its own process id to a file, then becomes a
+/// long sleep under that id: the watch, and the id of the command it started.
+fn watch_with_a_long_hook(server: &TestServer, name: &str) -> (std::process::Child, u32) {
+    let dir = std::env::temp_dir().join(format!("isitdown-{name}-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let pid_file = dir.join("hook.pid");
     let _ = std::fs::remove_file(&pid_file);
-    // The command writes its own process id, then becomes a long sleep under that id.
     let hook = format!(
         "echo $$ > '{}.tmp' && mv '{0}.tmp' '{0}' && exec sleep 30",
         pid_file.display()
     );
-    let mut child = sealed_command("")
-        .args([
-            "--watch",
-            "-i",
-            "100ms",
-            "--json",
-            "--on-change-initial",
-            "--on-change",
-            &hook,
-        ])
+    let child = sealed_command("")
+        .args(["--watch", "-i", "100ms", "--json", "--on-change-initial"])
+        .args(["--on-change", &hook])
         .arg(server.url("/"))
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -57,6 +49,14 @@ fn sigterm_ends_a_watch_with_its_summaries_and_the_commands_it_started() {
         .trim()
         .parse()
         .unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    (child, hook_pid)
+}
+
+#[test]
+fn sigterm_ends_a_watch_with_its_summaries_and_the_commands_it_started() {
+    let server = TestServer::start();
+    let (mut child, hook_pid) = watch_with_a_long_hook(&server, "sigterm");
     assert!(std::path::Path::new(&format!("/proc/{hook_pid}")).exists());
     signal(child.id(), "TERM");
     let mut stdout = String::new();
@@ -79,7 +79,6 @@ fn sigterm_ends_a_watch_with_its_summaries_and_the_commands_it_started() {
         !std::path::Path::new(&format!("/proc/{hook_pid}")).exists(),
         "the command {hook_pid} outlived the run"
     );
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -106,28 +105,7 @@ fn sighup_ends_a_watch_with_its_summaries() {
 #[test]
 fn a_command_ends_when_isitdown_is_killed_outright() {
     let server = TestServer::start();
-    let dir = std::env::temp_dir().join(format!("isitdown-sigkill-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let pid_file = dir.join("hook.pid");
-    let _ = std::fs::remove_file(&pid_file);
-    let hook = format!(
-        "echo $$ > '{}.tmp' && mv '{0}.tmp' '{0}' && exec sleep 30",
-        pid_file.display()
-    );
-    let mut child = sealed_command("")
-        .args(["--watch", "-i", "100ms", "--json", "--on-change-initial"])
-        .args(["--on-change", &hook])
-        .arg(server.url("/"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    wait_until("command started", || pid_file.exists());
-    let hook_pid: u32 = std::fs::read_to_string(&pid_file)
-        .unwrap()
-        .trim()
-        .parse()
-        .unwrap();
+    let (mut child, hook_pid) = watch_with_a_long_hook(&server, "sigkill");
     // SIGKILL: no handler runs, so only the parent-death signal can end the command.
     signal(child.id(), "KILL");
     child.wait().unwrap();
@@ -138,5 +116,4 @@ fn a_command_ends_when_isitdown_is_killed_outright() {
             .map(|stat| stat.contains(") Z "))
             .unwrap_or(true)
     });
-    let _ = std::fs::remove_dir_all(&dir);
 }
