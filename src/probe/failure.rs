@@ -396,7 +396,7 @@ mod tests {
         );
         assert_eq!(
             connect(io::ErrorKind::TimedOut).message,
-            "no answer within 2s: connecting to 192.0.2.1:443 did not finish"
+            "no answer within 2 s: connecting to 192.0.2.1:443 did not finish"
         );
     }
 

@@ -203,7 +203,7 @@ pub fn since(start: SystemTime, now: SystemTime) -> String {
         format!("{} {} UTC", &stamp[..10], &stamp[11..16])
     };
     match now.duration_since(start) {
-        Ok(age) => format!("since {when}, {}", age_words(age)),
+        Ok(age) => format!("since {when}, {}", crate::text::words::age(age)),
         Err(_) => format!("from {when}"),
     }
 }
@@ -212,18 +212,8 @@ pub fn since(start: SystemTime, now: SystemTime) -> String {
 pub fn ago(when: SystemTime, now: SystemTime) -> String {
     match now.duration_since(when) {
         Ok(age) if age.as_secs() < 60 => "just now".into(),
-        Ok(age) => format!("{} ago", age_words(age)),
+        Ok(age) => format!("{} ago", crate::text::words::age(age)),
         Err(_) => rfc3339(when),
-    }
-}
-
-fn age_words(age: Duration) -> String {
-    let minutes = age.as_secs() / 60;
-    match minutes {
-        0 => "just now".into(),
-        1..=59 => format!("{minutes} min"),
-        60..=2879 => format!("{} h {} min", minutes / 60, minutes % 60),
-        _ => format!("{} days", minutes / 1440),
     }
 }
 

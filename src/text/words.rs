@@ -1,4 +1,8 @@
-//! Errors from the operating system, in the words a sentence for people needs.
+//! Errors from the operating system and durations, in the words a sentence for people needs.
+//! Every duration a person reads is written here: in a sentence ([`duration`]), as an age
+//! ([`age`]) and in a table's narrow column ([`compact`]).
+
+use std::time::Duration;
 
 /// An I/O error in words, without Rust's "(os error 2)".
 pub fn io_error(error: &std::io::Error) -> String {
@@ -9,30 +13,98 @@ pub fn io_error(error: &std::io::Error) -> String {
     }
 }
 
-/// A duration for a sentence, rounded as people say it: "250ms", "7s", "2m 30s"; never
-/// humantime's nanoseconds ("6s 999ms 959us").
-pub fn duration(duration: std::time::Duration) -> String {
-    use std::time::Duration;
-    let rounded = if duration < Duration::from_secs(10) {
-        Duration::from_millis(duration.as_millis().try_into().unwrap_or(u64::MAX))
-            + Duration::from_millis(u64::from(duration.subsec_micros() % 1000 >= 500))
-    } else {
-        Duration::from_secs(duration.as_secs() + u64::from(duration.subsec_millis() >= 500))
-    };
-    humantime::format_duration(rounded).to_string()
+const MINUTE: u64 = 60;
+const HOUR: u64 = 60 * MINUTE;
+const DAY: u64 = 24 * HOUR;
+/// From here on, a duration is told in days.
+const TWO_DAYS: u64 = 2 * DAY;
+
+/// A duration for a sentence, rounded as people say it: "250 ms", "1.5 s", "7 s", "2 min 30 s",
+/// "1 h 4 min", "3 days"; never the nanoseconds of a clock ("6s 999ms 959us").
+pub fn duration(duration: Duration) -> String {
+    // To the millisecond below 10 s, where a deadline or a threshold may have been typed so.
+    let millis = duration.as_millis() + u128::from(duration.subsec_nanos() % 1_000_000 >= 500_000);
+    if millis < 1000 {
+        return format!("{millis} ms");
+    }
+    if millis < 10_000 {
+        let (whole, thousandths) = (millis / 1000, millis % 1000);
+        let fraction = format!("{thousandths:03}");
+        let fraction = fraction.trim_end_matches('0');
+        return match fraction.is_empty() {
+            true => format!("{whole} s"),
+            false => format!("{whole}.{fraction} s"),
+        };
+    }
+    let secs = duration.as_secs() + u64::from(duration.subsec_millis() >= 500);
+    match secs {
+        0..MINUTE => format!("{secs} s"),
+        MINUTE..HOUR => match secs % MINUTE {
+            0 => format!("{} min", secs / MINUTE),
+            s => format!("{} min {s} s", secs / MINUTE),
+        },
+        HOUR..TWO_DAYS => match secs % HOUR / MINUTE {
+            0 => format!("{} h", secs / HOUR),
+            m => format!("{} h {m} min", secs / HOUR),
+        },
+        _ => format!("{} days", secs / DAY),
+    }
+}
+
+/// How old something is, to the minute: "just now", "37 min", "1 h 4 min", "3 days".
+pub fn age(age: Duration) -> String {
+    let minutes = age.as_secs() / MINUTE;
+    match minutes {
+        0 => "just now".into(),
+        _ => duration(Duration::from_secs(minutes * MINUTE)),
+    }
+}
+
+/// A duration for a narrow column, two units at most: "12s", "3m12s", "1h04m", "2d03h".
+pub fn compact(duration: Duration) -> String {
+    let s = duration.as_secs();
+    match s {
+        0..MINUTE => format!("{s}s"),
+        MINUTE..HOUR => format!("{}m{:02}s", s / MINUTE, s % MINUTE),
+        HOUR..DAY => format!("{}h{:02}m", s / HOUR, s % HOUR / MINUTE),
+        _ => format!("{}d{:02}h", s / DAY, s % DAY / HOUR),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::time::Duration;
 
     #[test]
     fn durations_are_rounded_for_people() {
-        assert_eq!(duration(Duration::from_nanos(6_999_959_420)), "7s");
-        assert_eq!(duration(Duration::from_millis(300)), "300ms");
-        assert_eq!(duration(Duration::from_millis(1500)), "1s 500ms");
-        assert_eq!(duration(Duration::from_millis(150_400)), "2m 30s");
-        assert_eq!(duration(Duration::from_secs(10)), "10s");
+        assert_eq!(duration(Duration::from_nanos(1_999_997_717)), "2 s");
+        assert_eq!(duration(Duration::from_nanos(6_999_959_420)), "7 s");
+        assert_eq!(duration(Duration::from_millis(300)), "300 ms");
+        assert_eq!(duration(Duration::from_micros(249_600)), "250 ms");
+        assert_eq!(duration(Duration::ZERO), "0 ms");
+        assert_eq!(duration(Duration::from_millis(1500)), "1.5 s");
+        assert_eq!(duration(Duration::from_millis(1250)), "1.25 s");
+        assert_eq!(duration(Duration::from_millis(10_400)), "10 s");
+        assert_eq!(duration(Duration::from_millis(150_400)), "2 min 30 s");
+        assert_eq!(duration(Duration::from_secs(120)), "2 min");
+        assert_eq!(duration(Duration::from_secs(3_840)), "1 h 4 min");
+        assert_eq!(duration(Duration::from_secs(3 * DAY)), "3 days");
+    }
+
+    #[test]
+    fn ages_are_told_to_the_minute() {
+        assert_eq!(age(Duration::from_secs(59)), "just now");
+        assert_eq!(age(Duration::from_secs(37 * 60 + 59)), "37 min");
+        assert_eq!(age(Duration::from_secs(60 * 60)), "1 h");
+        assert_eq!(age(Duration::from_secs(64 * 60 + 30)), "1 h 4 min");
+        assert_eq!(age(Duration::from_secs(2 * DAY + 5)), "2 days");
+    }
+
+    #[test]
+    fn columns_get_two_units_at_most() {
+        assert_eq!(compact(Duration::from_secs(7)), "7s");
+        assert_eq!(compact(Duration::from_secs(192)), "3m12s");
+        assert_eq!(compact(Duration::from_secs(3_840)), "1h04m");
+        assert_eq!(compact(Duration::from_secs(2 * DAY + 3 * HOUR)), "2d03h");
     }
 }

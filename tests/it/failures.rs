@@ -61,7 +61,7 @@ fn a_silent_server_times_out_within_the_deadline() {
     assert!(probe["error"]["message"]
         .as_str()
         .unwrap()
-        .contains("no answer within 1s"));
+        .contains("no answer within 1 s"));
     let total = probe["timings_ms"]["total"].as_f64().unwrap();
     let limit = (DEADLINE + SLACK).as_millis() as f64;
     assert!((900.0..limit).contains(&total), "total {total}");

@@ -58,7 +58,7 @@ fn huge_page() -> String {
 /// Whether `text` says the page's 2 s ran out: while it was read, while it arrived, or before.
 fn out_of_time(text: &str) -> bool {
     [
-        "took longer than 2s",
+        "took longer than 2 s",
         "no answer within",
         "no time was left",
     ]

@@ -142,7 +142,7 @@ fn a_hanging_command_is_stopped_and_a_failing_one_changes_nothing() {
         .stderr(predicate::str::contains(
             "isitdown: --on-change for 127.0.0.1:",
         ))
-        .stderr(predicate::str::contains("(UP) was stopped after 1s"));
+        .stderr(predicate::str::contains("(UP) was stopped after 1 s"));
     // Stopped after its 1 s, not left to sleep its 30 s.
     assert!(started.elapsed() < Duration::from_secs(1) + SLACK);
 

@@ -416,7 +416,7 @@ mod tests {
         assert!(took < Duration::from_secs(5));
         assert_eq!(
             lines,
-            ["isitdown: --on-change for ChatGPT (DOWN) was stopped after 300ms"]
+            ["isitdown: --on-change for ChatGPT (DOWN) was stopped after 300 ms"]
         );
     }
 

@@ -196,6 +196,6 @@ fn change_line(history: &History, change: &Change) -> Option<String> {
         for_terminal(&history.target.name),
         state_word(change.from?),
         state_word(change.to),
-        render::since(change.after)
+        crate::text::words::compact(change.after)
     ))
 }

@@ -9,6 +9,7 @@ use super::super::human::{ms, STATE_WIDTH};
 use super::super::{sparkline, state_word};
 use crate::engine::history::Mark;
 use crate::text::columns::{count, cut, pad};
+use crate::text::words::compact;
 use crate::verdict::State;
 
 /// Two spaces between columns.
@@ -221,7 +222,7 @@ fn line(row: &LiveRow, w: &Widths, width: usize) -> String {
 /// "DOWN for 3m12s", or only "DOWN"; "-" for a target not yet probed.
 fn state_text(row: &LiveRow, with_time: bool) -> String {
     match row.state {
-        Some(state) if with_time => format!("{} for {}", state.word(), since(row.for_how_long)),
+        Some(state) if with_time => format!("{} for {}", state.word(), compact(row.for_how_long)),
         Some(state) => state.word().to_string(),
         None => "-".to_string(),
     }
@@ -233,17 +234,6 @@ fn percent(pct: f64) -> String {
         "100%".into()
     } else {
         format!("{pct:.1}%")
-    }
-}
-
-/// "12s", "3m12s", "1h04m", "2d03h".
-pub fn since(d: Duration) -> String {
-    let s = d.as_secs();
-    match s {
-        0..60 => format!("{s}s"),
-        60..3_600 => format!("{}m{:02}s", s / 60, s % 60),
-        3_600..86_400 => format!("{}h{:02}m", s / 3_600, s % 3_600 / 60),
-        _ => format!("{}d{:02}h", s / 86_400, s % 86_400 / 3_600),
     }
 }
 

@@ -134,14 +134,6 @@ fn a_target_not_yet_probed_says_so() {
 }
 
 #[test]
-fn durations_in_a_state_are_short() {
-    assert_eq!(since(Duration::from_secs(7)), "7s");
-    assert_eq!(since(Duration::from_secs(192)), "3m12s");
-    assert_eq!(since(Duration::from_secs(3_840)), "1h04m");
-    assert_eq!(since(Duration::from_secs(2 * 86_400 + 3 * 3_600)), "2d03h");
-}
-
-#[test]
 fn wide_characters_are_measured_in_columns_not_characters() {
     let mut wide = row(
         "服务状态监控服务状态监控服务状态监控",
