@@ -223,11 +223,12 @@ impl Checker {
     /// Whether a failed probe should ask if the user's own connection works.
     fn wants_connectivity(&self, plan: &Plan, seen: &Response) -> bool {
         // Every failure a probe reports is the network's (answers it disliked are the
-        // verdict's), but for a shortage of this machine's own, which says nothing about it.
+        // verdict's), but for a shortage of this machine's own and a failure of the user's
+        // proxy, which say nothing about it.
         let network_failure = seen
             .failure
             .as_ref()
-            .is_some_and(|f| f.kind != probe::ErrorKind::Local);
+            .is_some_and(|f| !matches!(f.kind, probe::ErrorKind::Local | probe::ErrorKind::Proxy));
         !self.checks.references.is_empty()
             && network_failure
             && connectivity::is_public(&plan.target.url, seen.address.map(|a| a.ip()))

@@ -8,7 +8,9 @@ use std::io;
 use std::time::Duration;
 
 use super::dns::blocked::blocked_sentence;
+use super::proxy::ProxyUsed;
 use super::transport::phase_log::{PhaseFailure, PhaseLog};
+use crate::text::words;
 
 /// Why a target is not up, in one word for scripts (`error.kind`), wherever it was seen: the
 /// ways the network can fail a probe, and the judge's objections to an answer.
@@ -31,6 +33,9 @@ pub enum ErrorKind {
     Content,
     /// A bot wall answered instead of the service.
     Blocked,
+    /// The user's proxy refused, did not answer, or would not open the tunnel: no fault of
+    /// the target.
+    Proxy,
     /// A failure elsewhere whose words name none of the kinds above.
     Unknown,
 }
@@ -50,6 +55,7 @@ impl ErrorKind {
             ErrorKind::Status => "status",
             ErrorKind::Content => "content",
             ErrorKind::Blocked => "blocked",
+            ErrorKind::Proxy => "proxy",
             ErrorKind::Unknown => "unknown",
         }
     }
@@ -66,6 +72,7 @@ impl ErrorKind {
             ErrorKind::Protocol => "not a valid HTTP answer",
             ErrorKind::Redirects => "too many redirects",
             ErrorKind::Local => "this machine ran short",
+            ErrorKind::Proxy => "your proxy failed",
             ErrorKind::Status | ErrorKind::Content | ErrorKind::Blocked | ErrorKind::Unknown => {
                 "failed"
             }
@@ -208,6 +215,64 @@ pub fn classify(error: &ureq::Error, log: &PhaseLog, timeout: Duration, stage: S
         ),
         other => Failure::new(ErrorKind::Protocol, other.to_string()),
     }
+}
+
+/// A failure on the way to the proxy `used`, before the tunnel to `url` was up: "your proxy
+/// 127.0.0.1:3 (from HTTPS_PROXY) refused the connection: not the service's fault". `seen` is
+/// the same failure as told of a server.
+pub fn through_proxy(
+    used: &ProxyUsed,
+    error: &ureq::Error,
+    log: &PhaseLog,
+    timeout: Duration,
+    seen: &Failure,
+    url: &url::Url,
+) -> Failure {
+    let not_theirs = "not the service's fault";
+    let within = || format!("did not answer within {}", words::duration(timeout));
+    let refused = |kind: io::ErrorKind| kind == io::ErrorKind::ConnectionRefused;
+    let (what, tail) = match (&log.failure, error) {
+        (Some(PhaseFailure::Connect { kind, .. }), _) if refused(*kind) => {
+            ("refused the connection".to_string(), not_theirs)
+        }
+        (_, ureq::Error::Io(e)) if refused(e.kind()) => {
+            ("refused the connection".to_string(), not_theirs)
+        }
+        (Some(PhaseFailure::Dns { detail, .. }), _) => {
+            (format!("cannot be resolved: {detail}"), not_theirs)
+        }
+        (_, ureq::Error::ConnectProxyFailed(_)) => {
+            let target = format!(
+                "{}:{}",
+                url.host_str().unwrap_or_default(),
+                url.port_or_known_default().unwrap_or_default()
+            );
+            match log.proxy_answer.as_deref().and_then(status_of) {
+                // The proxy could not reach the service, or says so: the service is not
+                // known to be down either.
+                Some((code, line)) if (502..=504).contains(&code) => (
+                    format!("answered {line} to CONNECT {target}"),
+                    "the service itself is unverified",
+                ),
+                Some((_, line)) => (format!("answered {line} to CONNECT {target}"), not_theirs),
+                None => (
+                    format!("closed the connection without answering CONNECT {target}"),
+                    not_theirs,
+                ),
+            }
+        }
+        (_, _) if seen.kind == ErrorKind::Timeout => (within(), not_theirs),
+        (_, _) => (format!("failed: {}", seen.message), not_theirs),
+    };
+    Failure::yours(ErrorKind::Proxy, format!("{} {what}: {tail}", used.yours()))
+}
+
+/// The code of a status line and the line's words after the version ("403 Forbidden").
+fn status_of(line: &[u8]) -> Option<(u16, String)> {
+    let text = String::from_utf8_lossy(line);
+    let after_version = text.trim_end().split_once(' ')?.1.trim();
+    let code = after_version.get(..3)?.parse().ok()?;
+    Some((code, after_version.to_string()))
 }
 
 /// When an error says this machine ran short of a resource, the failure that says so.

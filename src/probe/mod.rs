@@ -43,7 +43,7 @@ pub use answer::Answer;
 pub use body::MAX_BODY;
 pub use eyeballs::{Attempt, AttemptOutcome};
 pub use failure::{ErrorKind, Failure};
-pub use proxy::ProxyEnv;
+pub use proxy::{ProxyEnv, ProxyUsed};
 pub use request::{BadUrl, ReadBody, Request};
 pub use response::{Redirect, Response, Timings};
 pub use send::send;

@@ -14,10 +14,59 @@ use crate::text::redact::redact_typed;
 /// What the environment says about proxies, read and checked once.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ProxyEnv {
-    https: Option<Proxy>,
-    http: Option<Proxy>,
-    all: Option<Proxy>,
+    https: Option<NamedProxy>,
+    http: Option<NamedProxy>,
+    all: Option<NamedProxy>,
     no_proxy: Option<String>,
+}
+
+/// A proxy and the variable that named it: a failure of the proxy is told as the user's own,
+/// by that name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NamedProxy {
+    pub proxy: Proxy,
+    pub variable: &'static str,
+}
+
+/// Which proxy carried a request, in the words a report shows: its address and the variable
+/// that named it, never its credentials.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProxyUsed {
+    /// `host:port`, an IPv6 address in brackets.
+    pub address: String,
+    pub variable: &'static str,
+    pub socks: bool,
+}
+
+impl NamedProxy {
+    pub fn used(&self) -> ProxyUsed {
+        let host = self.proxy.host();
+        let address = if host.contains(':') && !host.starts_with('[') {
+            format!("[{host}]:{}", self.proxy.port())
+        } else {
+            format!("{host}:{}", self.proxy.port())
+        };
+        ProxyUsed {
+            address: crate::text::sanitize::text(&address, crate::text::sanitize::SHORT),
+            variable: self.variable,
+            socks: is_socks(&self.proxy),
+        }
+    }
+}
+
+/// "127.0.0.1:3128 (from HTTPS_PROXY)": what `-v` and JSON's `proxy` say.
+impl std::fmt::Display for ProxyUsed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} (from {})", self.address, self.variable)
+    }
+}
+
+impl ProxyUsed {
+    /// "your proxy 127.0.0.1:3 (from HTTPS_PROXY)", the start of a proxy's failure.
+    pub fn yours(&self) -> String {
+        let kind = if self.socks { "SOCKS5 proxy" } else { "proxy" };
+        format!("your {kind} {self}")
+    }
 }
 
 /// The variables, each name lowercase first as curl reads them.
@@ -35,12 +84,12 @@ impl ProxyEnv {
     /// Reads the variables through `lookup`, checking every one that is set.
     pub fn from_vars(lookup: impl Fn(&str) -> Option<String>) -> Result<ProxyEnv, String> {
         let set = |name: &&str| lookup(name).filter(|v| !v.trim().is_empty());
-        let read = |names: &[&'static str]| -> Result<Option<Proxy>, String> {
+        let read = |names: &[&'static str]| -> Result<Option<NamedProxy>, String> {
             let mut chosen = None;
-            for name in names {
-                if let Some(value) = set(name) {
-                    let proxy = usable(name, value.trim())?;
-                    chosen = chosen.or(Some(proxy));
+            for &variable in names {
+                if let Some(value) = set(&variable) {
+                    let proxy = usable(variable, value.trim())?;
+                    chosen = chosen.or(Some(NamedProxy { proxy, variable }));
                 }
             }
             Ok(chosen)
@@ -54,7 +103,7 @@ impl ProxyEnv {
     }
 
     /// The proxy for this URL, if any.
-    pub fn for_url(&self, url: &Url) -> Option<Proxy> {
+    pub fn for_url(&self, url: &Url) -> Option<NamedProxy> {
         let proxy = match url.scheme() {
             "https" => self.https.as_ref().or(self.all.as_ref()),
             _ => self.http.as_ref().or(self.all.as_ref()),
@@ -160,7 +209,7 @@ mod tests {
 
     fn proxied(env: &ProxyEnv, url: &str) -> Option<String> {
         env.for_url(&Url::parse(url).unwrap())
-            .map(|p| format!("{}:{}", p.host(), p.port()))
+            .map(|p| p.used().address)
     }
 
     #[test]
@@ -180,10 +229,25 @@ mod tests {
         );
         let only_http = env(&[("http_proxy", "http://plain:3128")]).unwrap();
         assert_eq!(proxied(&only_http, "https://example.com/"), None);
-        let all = env(&[("ALL_PROXY", "socks5h://u:p@every:1080")]).unwrap();
+        let all = env(&[("ALL_PROXY", "socks5h://u:hunter2@every:1080")]).unwrap();
         assert_eq!(
             proxied(&all, "https://example.com/").as_deref(),
             Some("every:1080")
+        );
+        // Named by the variable that chose it, never with its credentials.
+        let used = all
+            .for_url(&Url::parse("https://example.com/").unwrap())
+            .unwrap()
+            .used();
+        assert_eq!(used.to_string(), "every:1080 (from ALL_PROXY)");
+        assert_eq!(
+            used.yours(),
+            "your SOCKS5 proxy every:1080 (from ALL_PROXY)"
+        );
+        let v6 = env(&[("https_proxy", "http://[::1]:3128")]).unwrap();
+        assert_eq!(
+            proxied(&v6, "https://example.com/").as_deref(),
+            Some("[::1]:3128")
         );
     }
 

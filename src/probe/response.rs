@@ -8,6 +8,7 @@ use std::time::{Duration, SystemTime};
 use super::answer::Answer;
 use super::eyeballs::Attempt;
 use super::failure::{ErrorKind, Failure};
+use super::proxy::ProxyUsed;
 use super::tls::{Certificate, Trusted};
 
 /// Everything one request saw: the answer and as much of its body as asked, or why there is
@@ -35,6 +36,8 @@ pub struct Response {
     pub body_contains: Option<bool>,
     /// The vendor of the bot wall that answered instead of the service, if one did.
     pub bot_wall: Option<&'static str>,
+    /// The proxy that carried the last request, if one did.
+    pub proxy: Option<ProxyUsed>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -69,6 +72,7 @@ impl Response {
             redirects: Vec::new(),
             body_contains: None,
             bot_wall: None,
+            proxy: None,
         }
     }
 

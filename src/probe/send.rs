@@ -99,5 +99,6 @@ pub fn send(client: &Client, request: &Request) -> Response {
     seen.certificate = log.certificate;
     seen.address = log.address;
     seen.attempts = log.attempts;
+    seen.proxy = log.proxy_used;
     seen
 }

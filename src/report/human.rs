@@ -86,6 +86,9 @@ impl Sink for Human<'_> {
         let seen = &outcome.seen;
         if self.verbose {
             self.detail("url", &outcome.target.display_url())?;
+            if let Some(proxy) = &seen.proxy {
+                self.detail("proxy", &proxy.to_string())?;
+            }
             if let Some(address) = seen.address {
                 self.detail("address", &address.to_string())?;
             }

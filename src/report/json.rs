@@ -165,6 +165,8 @@ struct ProbeLine<'a> {
     /// With `--from`, on the probes the places elsewhere were asked; `null` otherwise.
     elsewhere: Option<&'a Elsewhere>,
     attempts: Vec<AttemptJson>,
+    /// The proxy that carried the probe: "127.0.0.1:3128 (from HTTPS_PROXY)"; `null` direct.
+    proxy: Option<String>,
 }
 
 /// One connection attempt: where to, how it ended, its own time.
@@ -333,6 +335,7 @@ impl<'a> ProbeLine<'a> {
                     ms: millis(a.elapsed),
                 })
                 .collect(),
+            proxy: seen.proxy.as_ref().map(ToString::to_string),
         }
     }
 }

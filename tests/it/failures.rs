@@ -307,8 +307,8 @@ fn https_goes_through_https_proxy_and_no_proxy_goes_direct() {
             .args(["--no-connectivity-check", "-t", "2s"])
             .arg("https://example.com/"),
     );
-    assert_eq!(code, 2, "{probe}");
-    assert_eq!(probe["error"]["kind"], "protocol");
+    assert_eq!(code, 3, "{probe}");
+    assert_eq!(probe["error"]["kind"], "proxy");
     let asked = proxy.requests();
     assert_eq!(asked.len(), 1);
     assert_eq!(
@@ -334,57 +334,25 @@ fn https_goes_through_https_proxy_and_no_proxy_goes_direct() {
     assert_eq!(proxy.requests().len(), 1, "neither went through the proxy");
 }
 
-/// A CONNECT proxy that tunnels to whatever it is asked for, for one connection.
-fn tunnelling_proxy() -> (String, std::thread::JoinHandle<String>) {
-    use std::io::{Read, Write};
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://127.0.0.1:{}", listener.local_addr().unwrap().port());
-    let handle = std::thread::spawn(move || {
-        let (mut client, _) = listener.accept().unwrap();
-        let mut head = Vec::new();
-        let mut byte = [0u8; 1];
-        while !head.ends_with(b"\r\n\r\n") && client.read(&mut byte).unwrap() == 1 {
-            head.push(byte[0]);
-        }
-        let head = String::from_utf8_lossy(&head).into_owned();
-        let target = head.split(' ').nth(1).unwrap().to_string();
-        let server = std::net::TcpStream::connect(&target).unwrap();
-        client
-            .write_all(b"HTTP/1.1 200 Connection established\r\n\r\n")
-            .unwrap();
-        let (mut up_from, mut up_to) = (client.try_clone().unwrap(), server.try_clone().unwrap());
-        let up = std::thread::spawn(move || {
-            let _ = std::io::copy(&mut up_from, &mut up_to);
-            let _ = up_to.shutdown(std::net::Shutdown::Write);
-        });
-        let (mut down_from, mut down_to) = (server, client);
-        let _ = std::io::copy(&mut down_from, &mut down_to);
-        let _ = down_to.shutdown(std::net::Shutdown::Write);
-        let _ = up.join();
-        head
-    });
-    (url, handle)
-}
-
 #[test]
 fn https_through_a_tunnelling_proxy_is_timed_once() {
     let cert = TestCert::signed_by_test_ca(&["localhost"], 90);
     let server = TestServer::start_tls(&cert);
     let dir = tempfile::tempdir().unwrap();
     let ca = cert.write_ca(dir.path());
-    let (proxy, asked) = tunnelling_proxy();
+    let proxy = TunnellingProxy::start();
     let (code, probe) = probe_json(
         isitdown()
-            .env("HTTPS_PROXY", &proxy)
+            .env("HTTPS_PROXY", proxy.url())
             .arg("--cacert")
             .arg(&ca)
             .arg(format!("https://localhost:{}/delay/200", server.port())),
     );
     assert_eq!(code, 0, "{probe}");
-    assert!(asked
-        .join()
-        .unwrap()
-        .starts_with(&format!("CONNECT localhost:{} ", server.port())));
+    assert_eq!(
+        proxy.asked(),
+        vec![format!("CONNECT localhost:{} HTTP/1.1", server.port())]
+    );
     let timings = &probe["timings_ms"];
     let first_byte = timings["first_byte"].as_f64().unwrap();
     let (connect, tls) = (

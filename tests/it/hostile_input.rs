@@ -119,15 +119,21 @@ fn a_socks5_proxy_that_refuses_says_so() {
             )
             .arg(format!("http://localhost:{}/", server.port())),
     );
-    assert_eq!(code, 2, "{probe}");
+    assert_eq!(code, 3, "{probe}");
+    assert_eq!(probe["error"]["kind"], "proxy");
     let message = probe["error"]["message"].as_str().unwrap();
-    assert!(message.contains("SOCKS5 proxy"), "{message}");
+    assert!(
+        message.starts_with(&format!(
+            "your SOCKS5 proxy 127.0.0.1:{proxy} (from ALL_PROXY) failed"
+        )),
+        "{message}"
+    );
     assert!(!message.contains("s3cret"), "{message}");
     assert!(server.requests().is_empty());
 }
 
 #[test]
-fn a_socks5_proxy_nobody_runs_is_a_refusal_by_the_proxy() {
+fn a_socks5_proxy_nobody_runs_is_named_not_the_service() {
     let server = TestServer::start();
     let (code, probe) = probe_json(
         isitdown()
@@ -135,12 +141,13 @@ fn a_socks5_proxy_nobody_runs_is_a_refusal_by_the_proxy() {
             .env("http_proxy", "socks5h://me:s3cret@127.0.0.1:9")
             .arg(format!("http://localhost:{}/", server.port())),
     );
-    assert_eq!(code, 2, "{probe}");
-    assert_eq!(probe["error"]["kind"], "refused");
+    assert_eq!(code, 3, "{probe}");
+    assert_eq!(probe["error"]["kind"], "proxy");
     let message = probe["error"]["message"].as_str().unwrap();
     assert_eq!(
         message,
-        "connection refused by the SOCKS5 proxy 127.0.0.1:9"
+        "your SOCKS5 proxy 127.0.0.1:9 (from http_proxy) refused the connection: not the \
+         service's fault"
     );
     assert!(server.requests().is_empty());
 }

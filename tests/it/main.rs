@@ -28,6 +28,7 @@ mod monitor;
 mod on_change;
 mod properties;
 mod provider;
+mod proxies;
 mod resolve;
 mod signals;
 mod status_sources;

@@ -12,6 +12,7 @@ use ureq::Error;
 use super::buffers::ProbeBuffers;
 
 use super::phase_log::Recorder;
+use super::tunnel::ProxyAnswer;
 use crate::probe::head::{final_status_line, HeadEnd, Sniff};
 
 /// The last link of the chain: wraps every connection to time the first byte of each answer,
@@ -22,7 +23,7 @@ pub struct FirstByteConnector {
 }
 
 impl<In: Transport> Connector<In> for FirstByteConnector {
-    type Out = Either<In, FirstByteTransport>;
+    type Out = Either<ProxyAnswer, FirstByteTransport>;
 
     fn connect(
         &self,
@@ -30,9 +31,15 @@ impl<In: Transport> Connector<In> for FirstByteConnector {
         chained: Option<In>,
     ) -> Result<Option<Self::Out>, Error> {
         // ureq reaches a CONNECT proxy through this same chain: that connection only carries
-        // the tunnel, whose own wrapper will time the answer.
+        // the tunnel, whose own wrapper will time the answer; the proxy's answer is kept.
         if self.recorder.is_proxy(details.uri) {
-            return Ok(chained.map(Either::A));
+            return Ok(chained.map(|inner| {
+                Either::A(ProxyAnswer {
+                    inner: inner.boxed(),
+                    recorder: self.recorder.clone(),
+                    sniffing: true,
+                })
+            }));
         }
         let config = details.config;
         Ok(chained.map(|inner| {

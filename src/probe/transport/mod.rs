@@ -31,6 +31,7 @@
 //! - `tls`: the handshake with our own rustls configuration, timed, the certificate kept;
 //! - `first_byte`: the first byte of each answer timed, its raw status line kept, its head
 //!   made parseable;
+//! - `tunnel`: how far a connection through a proxy got, and the proxy's answer to CONNECT;
 //! - `buffers`: buffers sized for a probe rather than ureq's 128 KiB each way;
 //! - `phase_log`: what the seams saw, read back when the request ends.
 
@@ -42,3 +43,4 @@ mod resolve;
 pub(super) mod session;
 mod tcp;
 mod tls;
+mod tunnel;

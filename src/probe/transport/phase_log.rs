@@ -13,6 +13,7 @@ use ureq::http::Uri;
 
 use super::port::port_of;
 use crate::probe::eyeballs::Attempt;
+use crate::probe::proxy::{NamedProxy, ProxyUsed};
 use crate::probe::tls::Certificate;
 
 /// What one probe learned about its phases. Durations add up over redirect hops.
@@ -34,6 +35,13 @@ pub struct PhaseLog {
     pub failure: Option<PhaseFailure>,
     /// The proxy (host, port) the current request goes through, if any.
     pub proxy: Option<(String, u16)>,
+    /// The same proxy as a report names it.
+    pub proxy_used: Option<ProxyUsed>,
+    /// The current request is still on its way to its proxy: reaching it, or waiting for the
+    /// tunnel through it (see `tunnel`). A failure now is the proxy's.
+    pub reaching_proxy: bool,
+    /// The raw status line of the proxy's answer to CONNECT.
+    pub proxy_answer: Option<Vec<u8>>,
 }
 
 /// A failure seen inside a phase, in words, before ureq turns it into a generic error.
@@ -89,9 +97,13 @@ impl Recorder {
     }
 
     /// Says which proxy the next request goes through, so that the tunnel to it is not taken
-    /// for the answer.
-    pub fn set_proxy(&self, proxy: Option<(String, u16)>) {
-        self.log().proxy = proxy;
+    /// for the answer, and a failure on the way to it is told as the proxy's.
+    pub fn set_proxy(&self, proxy: Option<&NamedProxy>) {
+        let mut log = self.log();
+        log.proxy = proxy.map(|p| (p.proxy.host().to_string(), p.proxy.port()));
+        log.proxy_used = proxy.map(NamedProxy::used);
+        log.reaching_proxy = false;
+        log.proxy_answer = None;
     }
 
     pub(super) fn is_proxy(&self, uri: &Uri) -> bool {

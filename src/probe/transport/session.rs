@@ -1,7 +1,6 @@
 //! One request's way out: an agent whose seams report to the request's phase log, and what is
 //! left of its deadline.
 
-use std::io;
 use std::time::{Duration, Instant};
 
 use ureq::unversioned::transport::{ConnectProxyConnector, Connector, SocksConnector};
@@ -13,6 +12,7 @@ use super::phase_log::Recorder;
 use super::resolve::TimedResolver;
 use super::tcp::TimedTcpConnector;
 use super::tls::TimedTlsConnector;
+use super::tunnel::{Mark, TunnelMark};
 use crate::probe::failure::{self, ErrorKind, Failure, Stage};
 use crate::probe::{Client, Method};
 
@@ -80,8 +80,7 @@ impl<'c> Session<'c> {
         }
         let request = request.map_err(|e| self.classify(&ureq::Error::Http(e), Stage::Exchange))?;
         let proxy = self.client.proxies.for_url(url);
-        self.recorder
-            .set_proxy(proxy.as_ref().map(|p| (p.host().to_string(), p.port())));
+        self.recorder.set_proxy(proxy.as_ref());
         // Sized for this request: twice its URL (a redirect may lengthen it on the same
         // connection) and the headers.
         let head_size = REQUEST_HEAD_ROOM
@@ -91,31 +90,22 @@ impl<'c> Session<'c> {
                 .iter()
                 .map(|(n, v)| n.as_str().len() + v.len() + 4)
                 .sum::<usize>();
-        let socks = proxy
-            .as_ref()
-            .filter(|p| crate::probe::proxy::is_socks(p))
-            .map(|p| format!("{}:{}", p.host(), p.port()));
         let request = self
             .agent
             .configure_request(request)
             .output_buffer_size(head_size)
             .timeout_global(Some(left))
-            .proxy(proxy)
+            .proxy(proxy.as_ref().map(|p| p.proxy.clone()))
             .build();
         self.agent.run(request).map_err(|e| {
-            let failure = self.classify(&e, Stage::Exchange);
-            let refused =
-                matches!(&e, ureq::Error::Io(io) if io.kind() == io::ErrorKind::ConnectionRefused);
-            match socks {
-                Some(proxy) if refused => Failure::new(
-                    ErrorKind::Refused,
-                    format!("connection refused by the SOCKS5 proxy {proxy}"),
-                ),
-                // The SOCKS handshake happens before any phase of ours: say whose it was.
-                Some(proxy) if self.recorder.snapshot().first_byte.is_none() => Failure::new(
-                    failure.kind,
-                    format!("through the SOCKS5 proxy {proxy}: {}", failure.message),
-                ),
+            let log = self.recorder.snapshot();
+            let failure = failure::classify(&e, &log, self.timeout, Stage::Exchange);
+            // Before the tunnel was up, the proxy failed, not the service: unless this machine
+            // ran short, which is no one's fault but its own.
+            match (&log.proxy_used, log.reaching_proxy) {
+                (Some(used), true) if failure.kind != ErrorKind::Local => {
+                    failure::through_proxy(used, &e, &log, self.timeout, &failure, url)
+                }
                 _ => failure,
             }
         })
@@ -150,8 +140,16 @@ fn agent_for(client: &Client, timeout: Duration, recorder: &Recorder) -> Agent {
         .build();
     // A SOCKS proxy connects on its own; an HTTP proxy is reached through our TCP.
     let connector = ()
+        .chain(TunnelMark {
+            recorder: recorder.clone(),
+            at: Mark::SettingOut,
+        })
         .chain(SocksConnector::default())
         .chain(ConnectProxyConnector::default())
+        .chain(TunnelMark {
+            recorder: recorder.clone(),
+            at: Mark::TunnelUp,
+        })
         .chain(TimedTcpConnector {
             recorder: recorder.clone(),
         })

@@ -19,12 +19,14 @@ mod command;
 pub mod elsewhere;
 pub mod globalping;
 mod process;
+mod proxy;
 mod shape;
 mod tls;
 
 pub use black_hole::*;
 pub use command::*;
 pub use process::*;
+pub use proxy::TunnellingProxy;
 pub use tls::TestCert;
 
 use std::collections::HashMap;

@@ -29,6 +29,7 @@ const KINDS: &[&str] = &[
     "status",
     "content",
     "blocked",
+    "proxy",
 ];
 
 fn keys(value: &Value, expected: &[&str], what: &str) {
@@ -98,8 +99,15 @@ pub fn check_probe(probe: &Value) {
             "connectivity",
             "elsewhere",
             "attempts",
+            "proxy",
         ],
         "probe",
+    );
+    // "127.0.0.1:3128 (from HTTPS_PROXY)": an address and the variable that named it.
+    let proxy = &probe["proxy"];
+    assert!(
+        proxy.is_null() || proxy.as_str().is_some_and(|p| p.contains(" (from ")),
+        "proxy: {probe}"
     );
     assert_eq!(probe["type"], "probe");
     for field in ["target", "name", "url", "reason"] {
