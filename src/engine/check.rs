@@ -11,8 +11,10 @@ use std::time::{Duration, Instant, SystemTime};
 use crate::elsewhere::globalping::{self, Elsewhere};
 use crate::elsewhere::pace::{self, Pace};
 use crate::elsewhere::FromElsewhere;
+use crate::engine::alarm::{Alarm, Alarms};
 use crate::engine::pool::{Capacity, Pool, Task};
-use crate::just_me::connectivity::{self, Connectivity, Reference};
+use crate::just_me::connectivity::{self, Asking, Connectivity, Reference};
+use crate::just_me::public_dns::PublicDns;
 use crate::probe::dns::locality;
 use crate::probe::{self, Client, Response};
 use crate::status_page::{self, Indexed, PageError, Source};
@@ -21,6 +23,12 @@ use crate::verdict::{self, Context, Criteria, State, Verdict};
 
 /// The first pause before a retry; each further one is twice as long, up to eight times.
 const RETRY_PAUSE: Duration = Duration::from_millis(250);
+/// A connection check left less time than this before the verdict is due is not begun: it
+/// could only find its own silence and call the connection down.
+const LEAST_FOR_A_CHECK: Duration = Duration::from_millis(100);
+/// What a task that gave up at its own deadline may need to hand over its words (a page's
+/// "no answer within 2 s"), past the verdict's deadline.
+const HAND_OVER: Duration = Duration::from_millis(50);
 
 /// One target's probe and the rules to judge it by.
 #[derive(Debug, Clone)]
@@ -138,9 +146,33 @@ pub struct Checker {
     checks: Arc<Checks>,
     pool: Pool,
     pages: Shared<Source, Task<Arc<Result<Indexed, PageError>>>>,
-    connectivity: Shared<(), Connectivity>,
+    connectivity: Shared<(), Arc<Asking>>,
     /// How often the shared Globalping service has been asked in this run.
     pace: Mutex<Pace>,
+    /// When a probe is still silent late into its deadline, its user's side is asked early.
+    alarms: Alarms,
+}
+
+/// What a silent probe's alarm started on the user's side before the probe ended.
+#[derive(Default)]
+enum Early {
+    #[default]
+    NotYet,
+    /// The probe ended first: too late to start anything early.
+    Over,
+    Started {
+        asking: Arc<Asking>,
+        public_dns: Option<Task<Option<PublicDns>>>,
+    },
+}
+
+/// How long a probe may stay silent before its connection check starts anyway: long enough
+/// that almost every answer has begun, and early enough that the references get their own
+/// deadline before the verdict is due (half the probe's deadline when it is short).
+fn early_mark(timeout: Duration) -> Duration {
+    timeout
+        .saturating_sub(connectivity::REFERENCE_DEADLINE)
+        .max(timeout / 2)
 }
 
 /// Values computed at most once per key, by whoever asks first while later askers wait, and
@@ -189,6 +221,7 @@ impl Checker {
             pages: Shared::new(fresh_for),
             connectivity: Shared::new(fresh_for),
             pace: Mutex::default(),
+            alarms: Alarms::new(),
         }
     }
 
@@ -206,12 +239,22 @@ impl Checker {
         })
     }
 
-    fn connectivity(&self) -> Connectivity {
+    /// The references' answers, asked once for every target that needs them (within `until`
+    /// when this one is the first to ask).
+    fn asking(&self, until: Instant) -> Arc<Asking> {
         let checks = &self.checks;
         self.connectivity.get((), || {
-            connectivity::check(&checks.client, &checks.references, &|job| {
+            connectivity::ask_references(&checks.client, &checks.references, until, &|job| {
                 self.pool.spawn_urgent(job);
             })
+        })
+    }
+
+    /// Public DNS asked about `host` within `until`, on a worker.
+    fn public_dns(&self, host: &str, until: Instant) -> Task<Option<PublicDns>> {
+        let (checks, host) = (self.checks.clone(), host.to_string());
+        self.pool.spawn_urgent(move || {
+            connectivity::ask_public_dns(&checks.client, &checks.dns, &host, until)
         })
     }
 
@@ -246,28 +289,92 @@ impl Checker {
             .then_some(host)
     }
 
-    /// The connection check, with public DNS asked at the same time when it has a question.
-    fn your_side(&self, plan: &Plan, seen: &Response) -> Connectivity {
-        let asking = self.wants_public_dns(plan, seen).map(|host| {
-            let (checks, host) = (self.checks.clone(), host.to_string());
-            self.pool.spawn_urgent(move || {
-                connectivity::ask_public_dns(&checks.client, &checks.dns, &host)
-            })
-        });
-        let mut connectivity = self.connectivity();
-        connectivity.public_dns = asking.and_then(|a| a.join()).flatten();
-        connectivity
+    /// The connection check, with public DNS asked at the same time when it has a question,
+    /// both done by `due`: begun now, or taken over from what the probe's alarm began early.
+    /// `None` when too little time is left to begin.
+    fn your_side(
+        &self,
+        plan: &Plan,
+        seen: &Response,
+        early: Early,
+        due: Instant,
+    ) -> Option<Connectivity> {
+        let until = connectivity::until(due);
+        let (asking, early_dns) = match early {
+            Early::Started { asking, public_dns } => (asking, public_dns),
+            _ if until < Instant::now() + LEAST_FOR_A_CHECK => return None,
+            _ => (self.asking(until), None),
+        };
+        let public_dns = match (self.wants_public_dns(plan, seen), early_dns) {
+            (Some(_), Some(asked)) => Some(asked),
+            (Some(host), None) => Some(self.public_dns(host, until)),
+            (None, _) => None,
+        };
+        let mut connectivity = asking.wait(due);
+        connectivity.public_dns = public_dns
+            .and_then(|asked| asked.join_by(due + HAND_OVER))
+            .flatten();
+        Some(connectivity)
+    }
+
+    /// Sets the alarm that begins the user's side early if the probe watched by `watch` is
+    /// still silent at its mark; `None` when no connection check could be wanted.
+    fn alarm_for(
+        self: &Arc<Self>,
+        plan: &Plan,
+        watch: &probe::Watch,
+        early: &Arc<Mutex<Early>>,
+        timeout: Duration,
+    ) -> Option<Alarm> {
+        let url = &plan.target.url;
+        if self.checks.references.is_empty() || !connectivity::is_public(url, None) {
+            return None;
+        }
+        let started = Instant::now();
+        let due = started + timeout;
+        let host = url
+            .host_str()
+            .filter(|host| !self.checks.dns.is_empty() && locality::is_public_name(host))
+            .map(str::to_string);
+        let (checker, watch, early) = (Arc::downgrade(self), watch.clone(), early.clone());
+        Some(self.alarms.set(started + early_mark(timeout), move || {
+            let Some(checker) = checker.upgrade() else {
+                return;
+            };
+            let mut early = early.lock().unwrap_or_else(|p| p.into_inner());
+            if !matches!(*early, Early::NotYet) || !watch.silent() {
+                return;
+            }
+            let until = connectivity::until(due);
+            let public_dns = host
+                .filter(|_| watch.resolving())
+                .map(|host| checker.public_dns(&host, until));
+            *early = Early::Started {
+                asking: checker.asking(until),
+                public_dns,
+            };
+        }))
     }
 
     /// Probes a target (again up to `retries` times while it is down) with its status page
     /// read at the same time, checks the connection if it failed, and judges it; with
     /// `--from`, asks from elsewhere as `ask` says.
-    pub fn check(&self, plan: &Plan, seq: u32, ask: Ask) -> Outcome {
+    ///
+    /// Everything the verdict waits for is done by the probe's deadline (`-t`): the status
+    /// page, and the connection check, which begins early when the probe is still silent late
+    /// into its deadline. Only the places elsewhere have a window of their own.
+    pub fn check(self: &Arc<Self>, plan: &Plan, seq: u32, ask: Ask) -> Outcome {
         self.check_noting(plan, seq, ask, &|_| {})
     }
 
     /// [`Checker::check`], telling `note` each step as it begins.
-    pub fn check_noting(&self, plan: &Plan, seq: u32, ask: Ask, note: &dyn Fn(Step)) -> Outcome {
+    pub fn check_noting(
+        self: &Arc<Self>,
+        plan: &Plan,
+        seq: u32,
+        ask: Ask,
+        note: &dyn Fn(Step),
+    ) -> Outcome {
         let from = self.checks.from.as_ref();
         note(Step::Probing);
         let reading = plan.status_source.as_ref().map(|source| self.page(source));
@@ -281,23 +388,36 @@ impl Checker {
                     .spawn_urgent(move || measure_elsewhere(&from, &plan))
             });
         let criteria = &plan.criteria;
+        let timeout = plan.request.timeout.unwrap_or(self.checks.client.timeout);
         let mut attempt = 0;
-        let seen = loop {
-            let seen = probe::send(&self.checks.client, &plan.request);
+        // Each attempt has the whole deadline; the last one's is the verdict's.
+        let (seen, early, due) = loop {
+            let due = Instant::now() + timeout;
+            let (watch, early) = (probe::Watch::default(), Arc::default());
+            let alarm = self.alarm_for(plan, &watch, &early, timeout);
+            let seen = probe::send_watched(&self.checks.client, &plan.request, &watch);
+            drop(alarm);
+            let early = std::mem::replace(
+                &mut *early.lock().unwrap_or_else(|p| p.into_inner()),
+                Early::Over,
+            );
             let judged = verdict::judge(&seen, criteria, Context::default(), SystemTime::now());
             if judged.state != State::Down || attempt >= self.checks.retries {
-                break seen;
+                break (seen, early, due);
             }
             // A blip gets a moment to pass: 250 ms, then twice as long each time, at most 2 s.
             thread::sleep(RETRY_PAUSE.saturating_mul(1 << attempt.min(3)));
             attempt += 1;
         };
-        // The connection check runs while the page is still being read: each has its own
-        // short deadline, and together they take the longer of the two, not the sum.
-        let connectivity = self.wants_connectivity(plan, &seen).then(|| {
-            note(Step::CheckingConnection);
-            self.your_side(plan, &seen)
-        });
+        // The connection check runs while the page is still being read, and both are done by
+        // the deadline.
+        let connectivity = match self.wants_connectivity(plan, &seen) {
+            true => {
+                note(Step::CheckingConnection);
+                self.your_side(plan, &seen, early, due)
+            }
+            false => None,
+        };
         if reading.is_some() {
             note(Step::ReadingStatusPage);
         }
@@ -308,8 +428,8 @@ impl Checker {
             .zip(plan.target.service.as_ref())
             .map(|((source, reading), service)| {
                 let page = reading
-                    .join()
-                    .unwrap_or_else(|| Arc::new(Err(PageError::Lost)));
+                    .join_by(due + HAND_OVER)
+                    .unwrap_or_else(|| Arc::new(Err(PageError::Late(timeout))));
                 // Narrowed once per page read and service, however many probes ask.
                 status_page::report(source, &page, service)
             });

@@ -3,6 +3,7 @@
 //! pool; each outcome is judged, folded into the target's [`History`], and handed to the
 //! sinks, which read the same histories.
 
+mod alarm;
 pub mod check;
 pub mod history;
 mod order;

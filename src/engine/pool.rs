@@ -8,6 +8,7 @@
 use std::collections::VecDeque;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::thread;
+use std::time::Instant;
 
 /// More workers than this bring nothing but memory: a thousand targets are in flight at once.
 const MAX_WORKERS: usize = 1024;
@@ -300,6 +301,27 @@ impl<T: Clone> Task<T> {
         }
     }
 
+    /// The result, if it is there by `deadline`; `None` if not, or if the job panicked. A job
+    /// no worker has started yet is run here, as by [`Task::join`].
+    pub fn join_by(&self, deadline: Instant) -> Option<T> {
+        self.run_here();
+        let mut state = self.lock();
+        loop {
+            if let TaskState::Done(result) = &*state {
+                return result.clone();
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return None;
+            }
+            state = self
+                .0
+                .done
+                .wait_timeout(state, left)
+                .map_or_else(|poisoned| poisoned.into_inner().0, |(state, _)| state);
+        }
+    }
+
     /// Runs the job on this thread unless it is running or done already.
     fn run_here(&self) {
         let job = {
@@ -327,7 +349,7 @@ mod tests {
     use super::*;
     use std::sync::atomic::{AtomicUsize, Ordering};
     use std::sync::mpsc;
-    use std::time::{Duration, Instant};
+    use std::time::Duration;
 
     /// How long a test waits for what it expects before it fails: only a hang takes this long.
     const PATIENCE: Duration = Duration::from_secs(20);
@@ -431,6 +453,26 @@ mod tests {
             let _ = answer.send(task.join());
         });
         assert_eq!(answered.recv_timeout(PATIENCE).unwrap(), Some(42));
+    }
+
+    #[test]
+    fn a_task_is_waited_for_until_a_deadline_only() {
+        let pool = Pool::new(Capacity {
+            workers: 2,
+            reserve: 0,
+        });
+        let (release, released) = mpsc::channel::<()>();
+        let slow = pool.spawn(move || released.recv_timeout(PATIENCE).is_ok());
+        // Started on a worker, so that the join below waits for it rather than running it.
+        while matches!(*slow.lock(), TaskState::Pending(_)) {
+            thread::sleep(Duration::from_millis(1));
+        }
+        assert_eq!(
+            slow.join_by(Instant::now() + Duration::from_millis(20)),
+            None
+        );
+        release.send(()).unwrap();
+        assert_eq!(slow.join_by(Instant::now() + PATIENCE), Some(true));
     }
 
     #[test]

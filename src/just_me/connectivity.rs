@@ -2,18 +2,16 @@
 //! endpoints of several vendors are asked at once, each for its exact expected answer; and when
 //! DNS could not resolve its name, public DNS is asked beside them (see `public_dns`).
 
-use std::sync::mpsc;
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use crate::just_me::public_dns::{self, PublicDns};
 use crate::probe::dns::locality;
 use crate::probe::{self, Client, Request};
 
-/// References get this long at most, and never longer than the probe's own deadline: "a second
-/// or two" is what a person waits for.
-const REFERENCE_DEADLINE: Duration = Duration::from_secs(2);
-/// Beyond its deadline, a reference's own thread may need a moment to say it gave up.
-const GRACE: Duration = Duration::from_millis(100);
+/// References get this long at most, and never past the verdict's own deadline: "a second or
+/// two" is what a person waits for.
+pub const REFERENCE_DEADLINE: Duration = Duration::from_secs(2);
 /// Expected bodies are short; anything longer is not the expected answer.
 const MAX_REFERENCE_BODY: usize = 4096;
 
@@ -111,52 +109,98 @@ enum ReferenceAnswer {
 /// A job to run beside the others; the engine decides on which worker.
 pub type Job = Box<dyn FnOnce() + Send>;
 
-/// Asks every reference at once (each as a job given to `spawn`), and stops at the first right
-/// answer: one is enough to know the connection works. Otherwise it waits for all of them,
-/// within the deadline.
-pub fn check(client: &Client, references: &[Reference], spawn: &dyn Fn(Job)) -> Connectivity {
-    let deadline = client.timeout.min(REFERENCE_DEADLINE);
-    let (answered, answers_in) = mpsc::channel();
+/// When a check that starts now must be done: [`REFERENCE_DEADLINE`] from now, and never after
+/// the verdict it is for is due.
+pub fn until(verdict_due: Instant) -> Instant {
+    (Instant::now() + REFERENCE_DEADLINE).min(verdict_due)
+}
+
+/// The references being asked: their answers gathered as they come, for whoever waits.
+#[derive(Debug)]
+pub struct Asking {
+    answers: Mutex<Vec<ReferenceAnswer>>,
+    came: Condvar,
+    asked: usize,
+    until: Instant,
+}
+
+/// Asks every reference at once, each as a job given to `spawn` and each within `until`, and
+/// returns at once: [`Asking::wait`] gathers the answers.
+pub fn ask_references(
+    client: &Client,
+    references: &[Reference],
+    until: Instant,
+    spawn: &dyn Fn(Job),
+) -> Arc<Asking> {
+    let asking = Arc::new(Asking {
+        answers: Mutex::new(Vec::with_capacity(references.len())),
+        came: Condvar::new(),
+        asked: references.len(),
+        until,
+    });
+    let deadline = until.saturating_duration_since(Instant::now());
     for reference in references {
-        let (client, reference, answered) = (client.clone(), reference.clone(), answered.clone());
+        let (client, reference, asking) = (client.clone(), reference.clone(), asking.clone());
         // Not joined: a reference still asking when the answer is known is simply not waited for.
         spawn(Box::new(move || {
-            let _ = answered.send(ask(&client, &reference, deadline));
+            let answer = ask(&client, &reference, deadline);
+            asking.lock().push(answer);
+            asking.came.notify_all();
         }));
     }
-    drop(answered);
-    let until = Instant::now() + deadline + GRACE;
-    let mut answers = Vec::with_capacity(references.len());
-    while answers.len() < references.len() && !answers.contains(&ReferenceAnswer::Right) {
-        match answers_in.recv_timeout(until.saturating_duration_since(Instant::now())) {
-            Ok(answer) => answers.push(answer),
-            Err(_) => break,
-        }
+    asking
+}
+
+impl Asking {
+    fn lock(&self) -> MutexGuard<'_, Vec<ReferenceAnswer>> {
+        self.answers.lock().unwrap_or_else(|p| p.into_inner())
     }
-    let ok = answers
-        .iter()
-        .filter(|&&a| a == ReferenceAnswer::Right)
-        .count();
-    let note = if ok > 0 {
-        Note::Works
-    } else if answers.contains(&ReferenceAnswer::Wrong) {
-        Note::Intercepted
-    } else {
-        Note::Down
-    };
-    Connectivity {
-        online: ok > 0,
-        checked: references.len(),
-        ok,
-        note,
-        public_dns: None,
+
+    /// What the references said by `by`, or by their own deadline if it comes sooner: the first
+    /// right answer ends the wait, since one is enough to know the connection works.
+    pub fn wait(&self, by: Instant) -> Connectivity {
+        let until = by.min(self.until);
+        let mut answers = self.lock();
+        while answers.len() < self.asked && !answers.contains(&ReferenceAnswer::Right) {
+            let left = until.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                break;
+            }
+            answers = self
+                .came
+                .wait_timeout(answers, left)
+                .map_or_else(|p| p.into_inner().0, |(a, _)| a);
+        }
+        let ok = answers
+            .iter()
+            .filter(|&&a| a == ReferenceAnswer::Right)
+            .count();
+        let note = if ok > 0 {
+            Note::Works
+        } else if answers.contains(&ReferenceAnswer::Wrong) {
+            Note::Intercepted
+        } else {
+            Note::Down
+        };
+        Connectivity {
+            online: ok > 0,
+            checked: self.asked,
+            ok,
+            note,
+            public_dns: None,
+        }
     }
 }
 
-/// Asks the public DNS-over-HTTPS `resolvers` for `name`, each question with its own short
-/// deadline; `None` when there are none to ask.
-pub fn ask_public_dns(client: &Client, resolvers: &[String], name: &str) -> Option<PublicDns> {
-    let deadline = client.timeout.min(REFERENCE_DEADLINE);
+/// Asks the public DNS-over-HTTPS `resolvers` for `name`, every question within `until`;
+/// `None` when there are none to ask.
+pub fn ask_public_dns(
+    client: &Client,
+    resolvers: &[String],
+    name: &str,
+    until: Instant,
+) -> Option<PublicDns> {
+    let deadline = until.saturating_duration_since(Instant::now());
     public_dns::ask(resolvers, name, deadline, &|request| {
         probe::send(client, request)
     })

@@ -46,8 +46,9 @@ pub use failure::{ErrorKind, Failure};
 pub use proxy::{ProxyEnv, ProxyUsed};
 pub use request::{BadUrl, ReadBody, Request};
 pub use response::{Redirect, Response, Timings};
-pub use send::send;
+pub use send::{send, send_watched};
 pub use tls::Certificate;
+pub use transport::phase_log::Watch;
 
 /// How every request of a run goes out: TLS trust, the deadline, the IP family, proxies, and
 /// where names lead. What to ask is the request's.

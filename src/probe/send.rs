@@ -10,6 +10,7 @@ use super::failure::Stage;
 use super::redirect::{self, Arrival, Route};
 use super::request::{ReadBody, Request};
 use super::response::{Response, Timings};
+use super::transport::phase_log::Watch;
 use super::transport::session::{self, Session};
 use super::{Client, Method};
 
@@ -17,8 +18,14 @@ use super::{Client, Method};
 /// as asked, all within the request's deadline. Never fails: whatever happens is in the
 /// response.
 pub fn send(client: &Client, request: &Request) -> Response {
+    send_watched(client, request, &Watch::default())
+}
+
+/// [`send`], with `watch` showing how far it got while it runs.
+pub fn send_watched(client: &Client, request: &Request, watch: &Watch) -> Response {
     let started_at = SystemTime::now();
-    let session = Session::new(client, request.timeout.unwrap_or(client.timeout));
+    let timeout = request.timeout.unwrap_or(client.timeout);
+    let session = Session::new(client, timeout, watch.0.clone());
     let first = match request.send_credentials {
         true => request.url.clone(),
         false => session::bare(&request.url),

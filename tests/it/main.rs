@@ -10,6 +10,7 @@ mod answers;
 mod catalog;
 mod catalog_check;
 mod completion;
+mod deadline;
 mod edge;
 mod elsewhere;
 mod elsewhere_api;

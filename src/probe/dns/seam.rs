@@ -13,13 +13,24 @@
 //!
 //! The value: `NAME=ADDR[,ADDR...]` entries separated by `;`; `NAME=` (no address) is a name
 //! that does not exist; `NAME=fail` is a name the resolver itself fails on (as getaddrinfo's
-//! EAI_AGAIN: no server answered); an empty value: no name exists.
+//! EAI_AGAIN: no server answered); `NAME=hang` is a name whose lookup never ends (a resolver
+//! that drops the question); an empty value: no name exists.
 
 use std::net::IpAddr;
 
-/// Fixed answers, by name (lowercase, no trailing dot); `None`: the resolver fails on it.
+/// Fixed answers, by name (lowercase, no trailing dot).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct FixedDns(Vec<(String, Option<Vec<IpAddr>>)>);
+pub struct FixedDns(Vec<(String, Fixed)>);
+
+/// What the seam does for one name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Fixed {
+    Addresses(Vec<IpAddr>),
+    /// The resolver itself fails.
+    Fails,
+    /// The lookup never ends.
+    Hangs,
+}
 
 impl FixedDns {
     pub fn parse(text: &str) -> Result<FixedDns, String> {
@@ -32,9 +43,16 @@ impl FixedDns {
                 )
             };
             let (name, addrs) = entry.split_once('=').ok_or_else(wrong)?;
-            if addrs.trim() == "fail" {
-                answers.push((normal(name), None));
-                continue;
+            match addrs.trim() {
+                "fail" => {
+                    answers.push((normal(name), Fixed::Fails));
+                    continue;
+                }
+                "hang" => {
+                    answers.push((normal(name), Fixed::Hangs));
+                    continue;
+                }
+                _ => {}
             }
             let addrs = addrs
                 .split(',')
@@ -42,7 +60,7 @@ impl FixedDns {
                 .filter(|a| !a.is_empty())
                 .map(|a| a.parse::<IpAddr>().map_err(|_| wrong()))
                 .collect::<Result<Vec<_>, _>>()?;
-            answers.push((normal(name), Some(addrs)));
+            answers.push((normal(name), Fixed::Addresses(addrs)));
         }
         Ok(FixedDns(answers))
     }
@@ -52,17 +70,28 @@ impl FixedDns {
         let host = normal(host);
         self.0
             .iter()
-            .find(|(name, _)| *name == host)
-            .and_then(|(_, addrs)| addrs.clone())
+            .find_map(|(name, fixed)| match fixed {
+                Fixed::Addresses(addrs) if *name == host => Some(addrs.clone()),
+                _ => None,
+            })
             .unwrap_or_default()
     }
 
     /// Whether the resolver itself fails on `host`, rather than answering.
     pub fn fails(&self, host: &str) -> bool {
+        self.is(host, &Fixed::Fails)
+    }
+
+    /// Whether the lookup of `host` never ends.
+    pub fn hangs(&self, host: &str) -> bool {
+        self.is(host, &Fixed::Hangs)
+    }
+
+    fn is(&self, host: &str, what: &Fixed) -> bool {
         let host = normal(host);
         self.0
             .iter()
-            .any(|(name, addrs)| *name == host && addrs.is_none())
+            .any(|(name, fixed)| *name == host && fixed == what)
     }
 }
 
@@ -89,5 +118,8 @@ mod tests {
         assert!(failing.fails("down.example"));
         assert!(failing.answer("down.example").is_empty());
         assert!(!dns.fails("gone.example"));
+        let hanging = FixedDns::parse("slow.example=hang").expect("valid");
+        assert!(hanging.hangs("slow.example") && !hanging.fails("slow.example"));
+        assert!(!failing.hangs("down.example"));
     }
 }

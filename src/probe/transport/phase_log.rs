@@ -42,6 +42,8 @@ pub struct PhaseLog {
     pub reaching_proxy: bool,
     /// The raw status line of the proxy's answer to CONNECT.
     pub proxy_answer: Option<Vec<u8>>,
+    /// DNS is being asked for the target's name right now.
+    pub resolving: bool,
 }
 
 /// A failure seen inside a phase, in words, before ureq turns it into a generic error.
@@ -114,5 +116,22 @@ impl Recorder {
         uri.host()
             .is_some_and(|h| h.trim_matches(['[', ']']) == host.trim_matches(['[', ']']))
             && port_of(uri) == Some(*port)
+    }
+}
+
+/// A probe in flight, seen from outside while it runs (see `probe::send_watched`): whether it
+/// is waiting for DNS, and whether anything has answered it yet.
+#[derive(Debug, Clone, Default)]
+pub struct Watch(pub(in crate::probe) Recorder);
+
+impl Watch {
+    /// No answer has begun to arrive: no first byte of one.
+    pub fn silent(&self) -> bool {
+        self.0.log().first_byte.is_none()
+    }
+
+    /// DNS has not yet answered for the target's name.
+    pub fn resolving(&self) -> bool {
+        self.0.log().resolving
     }
 }

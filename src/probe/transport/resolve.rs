@@ -62,8 +62,14 @@ impl Resolver for TimedResolver {
             return Ok(self.listed(wanted));
         }
         let started = Instant::now();
+        // Whoever watches the probe may ask public DNS meanwhile; a proxy's name is not theirs.
+        let target = !self.recorder.is_proxy(uri);
+        self.recorder.log().resolving = target;
         let result = self.ask_dns(&host, port, config, timeout);
-        Recorder::add(&mut self.recorder.log().dns, started.elapsed());
+        let mut log = self.recorder.log();
+        log.resolving = false;
+        Recorder::add(&mut log.dns, started.elapsed());
+        drop(log);
         let addresses = match result {
             Ok(addresses) => addresses,
             Err(error) => {
@@ -132,6 +138,15 @@ impl TimedResolver {
             return Ok(self.listed(wanted));
         };
         let port = port.ok_or(Error::HostNotFound)?;
+        if fixed.hangs(host) {
+            // As a resolver that drops the question: the lookup's thread never hears back.
+            let never = || -> io::Result<std::vec::IntoIter<SocketAddr>> {
+                loop {
+                    thread::park();
+                }
+            };
+            return lookup_on_a_thread(never, timeout).map(|found| self.listed(found));
+        }
         if fixed.fails(host) {
             return Err(Error::Io(seam_resolver_failure()));
         }
@@ -185,8 +200,17 @@ fn system_lookup(
     if timeout.after.is_not_happening() {
         return Ok(name.to_socket_addrs()?);
     }
+    lookup_on_a_thread(move || name.to_socket_addrs(), timeout)
+}
+
+/// Runs `lookup` on a thread of its own and waits for it within `timeout`; past it, the thread
+/// is left to finish alone.
+fn lookup_on_a_thread(
+    lookup: impl FnOnce() -> io::Result<std::vec::IntoIter<SocketAddr>> + Send + 'static,
+    timeout: NextTimeout,
+) -> Result<std::vec::IntoIter<SocketAddr>, Error> {
     let (answer, answered) = mpsc::sync_channel(1);
-    thread::Builder::new().spawn(move || answer.send(name.to_socket_addrs()))?;
+    thread::Builder::new().spawn(move || answer.send(lookup()))?;
     match answered.recv_timeout(*timeout.after) {
         Ok(found) => Ok(found?),
         Err(RecvTimeoutError::Timeout) => Err(Error::Timeout(timeout.reason)),

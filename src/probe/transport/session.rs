@@ -32,8 +32,8 @@ pub(in crate::probe) struct Session<'c> {
 }
 
 impl<'c> Session<'c> {
-    pub fn new(client: &'c Client, timeout: Duration) -> Session<'c> {
-        let recorder = Recorder::default();
+    /// A session whose phases are written to `recorder`, which others may be watching.
+    pub fn new(client: &'c Client, timeout: Duration, recorder: Recorder) -> Session<'c> {
         let agent = agent_for(client, timeout, &recorder);
         Session {
             client,
