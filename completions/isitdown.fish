@@ -7,7 +7,7 @@ complete -c isitdown -l output -d 'Write the prometheus or nagios report to FILE
 complete -c isitdown -l color -d 'When to use colours [default: auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c isitdown -s t -l timeout -d 'Deadline for one whole probe, redirects and body included [default: 10s]' -r
+complete -c isitdown -s t -l timeout -d 'Deadline for a verdict: the probe (redirects and body included), its status page and connection check [default: 10s]' -r
 complete -c isitdown -s n -l count -d 'Probes per target [default: 1]' -r
 complete -c isitdown -s i -l interval -d 'Time between the starts of two probes of a target [default: 1s]' -r
 complete -c isitdown -l until -d 'Repeat until every target is in this state (bounded by --count when given)' -r -f -a "up\t''

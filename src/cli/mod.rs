@@ -77,7 +77,8 @@ pub struct Cli {
     #[arg(long, value_enum, value_name = "WHEN")]
     pub color: Option<ColorWhen>,
 
-    /// Deadline for one whole probe, redirects and body included [default: 10s]
+    /// Deadline for a verdict: the probe (redirects and body included), its status page and
+    /// connection check [default: 10s]
     #[arg(short = 't', long, value_name = "DURATION", value_parser = parse_duration)]
     pub timeout: Option<Duration>,
 
