@@ -14,6 +14,7 @@ use std::ffi::OsString;
 use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::{ArgAction, Command, CommandFactory, FromArgMatches, Parser, ValueEnum};
 
+use crate::exit::BadInput;
 use crate::probe::dns::seam::FixedDns;
 use crate::probe::Method;
 use crate::report::Format;
@@ -362,19 +363,25 @@ pub fn error_words(error: &clap::Error) -> String {
 }
 
 /// A humantime duration (`500ms`, `1.5s`, `2m`); a bare number means seconds, as in curl.
-pub fn parse_duration(text: &str) -> Result<Duration, String> {
+pub fn parse_duration(text: &str) -> Result<Duration, BadInput> {
     let text = text.trim();
     if let Ok(seconds) = text.parse::<f64>() {
         if (0.0..1e9).contains(&seconds) {
             return Ok(Duration::from_secs_f64(seconds));
         }
-        return Err(format!("'{text}' is not a duration"));
+        return Err(BadInput(format!("'{text}' is not a duration")));
     }
     let duration = parse_fractional(text)
         .or_else(|| humantime::parse_duration(text).ok())
-        .ok_or_else(|| format!("'{text}' is not a duration (try 500ms, 1.5s or 2m)"))?;
+        .ok_or_else(|| {
+            BadInput(format!(
+                "'{text}' is not a duration (try 500ms, 1.5s or 2m)"
+            ))
+        })?;
     if duration.as_secs_f64() >= 1e9 {
-        return Err(format!("'{text}' is longer than any deadline needs to be"));
+        return Err(BadInput(format!(
+            "'{text}' is longer than any deadline needs to be"
+        )));
     }
     Ok(duration)
 }

@@ -113,7 +113,7 @@ impl Settings {
             (false, true) => IpFamily::Ipv6Only,
             (false, false) => IpFamily::Any,
         };
-        let pins = Pins::parse(&merged.resolve).map_err(BadInput)?;
+        let pins = Pins::parse(&merged.resolve)?;
         let from = match &merged.from {
             Some(text) => {
                 let layer = if typed.from.is_some() {
