@@ -11,7 +11,6 @@ use crate::engine::history::History;
 use crate::engine::history::Summary;
 use crate::engine::Sink;
 use crate::status_page;
-use crate::target::catalog::{Catalog, StatusFormat};
 use crate::target::Target;
 use crate::text::redact::redact_typed;
 use crate::text::sanitize::for_terminal;
@@ -25,8 +24,6 @@ pub(super) const STATE_WIDTH: usize = 8;
 pub(super) const TIME_WIDTH: usize = 8;
 /// Labels of `-v` detail lines ("redirect ", "address  ").
 const LABEL_WIDTH: usize = 9;
-/// The probe column of `--list`: long enough for most probe URLs.
-const PROBE_WIDTH: usize = 60;
 /// A status page's incidents and troubled components shown before "and N more".
 const SHOWN_PER_PAGE: usize = 5;
 /// The latest changes a summary shows; the earlier ones are counted.
@@ -345,65 +342,6 @@ impl Human<'_> {
         let label = format!("{label:<LABEL_WIDTH$}").dimmed();
         writeln!(self.out, "{INDENT}{label}{value}")
     }
-}
-
-/// `--list` for people.
-pub fn list(catalog: &Catalog, out: &mut dyn Write) -> io::Result<()> {
-    let mut rows: Vec<_> = catalog.services().iter().collect();
-    rows.sort_by(|a, b| a.key.cmp(&b.key));
-    let names = |s: &crate::target::catalog::Service| s.names().collect::<Vec<_>>().join(", ");
-    let width = rows
-        .iter()
-        .map(|s| names(s).chars().count())
-        .max()
-        .unwrap_or(0);
-    let title = rows
-        .iter()
-        .map(|s| s.display_name().chars().count())
-        .max()
-        .unwrap_or(0);
-    let tags = |s: &crate::target::catalog::Service| match s.tags.as_slice() {
-        [] => "-".to_string(),
-        tags => tags.join(","),
-    };
-    let tags_width = rows
-        .iter()
-        .map(|s| tags(s).chars().count())
-        .max()
-        .unwrap_or(0)
-        .max("TAGS".len());
-    writeln!(
-        out,
-        "{}",
-        format!(
-            "{:<width$}  {:<title$}  {:<PROBE_WIDTH$}  {:<tags_width$}  STATUS PAGE",
-            "NAMES", "SERVICE", "PROBE", "TAGS"
-        )
-        .bold()
-    )?;
-    for service in rows {
-        let page = match (&service.status_page, service.status_format) {
-            (Some(page), Some(StatusFormat::None)) => {
-                format!("{} (not readable)", redact_typed(page))
-            }
-            (Some(page), _) => redact_typed(page),
-            (None, _) => "-".into(),
-        };
-        let method = match service.method {
-            Some(crate::probe::Method::Head) => "HEAD ",
-            _ => "",
-        };
-        writeln!(
-            out,
-            "{:<width$}  {:<title$}  {:<PROBE_WIDTH$}  {:<tags_width$}  {}",
-            for_terminal(&names(service)),
-            for_terminal(service.display_name()),
-            for_terminal(&format!("{method}{}", redact_typed(&service.url))),
-            for_terminal(&tags(service)),
-            for_terminal(&page)
-        )?;
-    }
-    out.flush()
 }
 
 /// The verdict word, coloured and padded to the width of the longest.

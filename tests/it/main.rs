@@ -15,6 +15,7 @@ mod elsewhere;
 mod elsewhere_api;
 mod eyeballs;
 mod failures;
+mod first_minutes;
 mod fuzz_regressions;
 mod globalping_fake;
 mod hostile_input;
