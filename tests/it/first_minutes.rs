@@ -152,3 +152,41 @@ fn a_count_of_zero_is_said_in_words() {
     assert!(err.contains("at least one probe is needed"), "{err}");
     assert!(!err.contains("4294967295"), "{err}");
 }
+
+#[test]
+fn a_port_on_this_machine_is_plain_http_and_a_hang_up_on_tls_says_so() {
+    let server = TestServer::start();
+    server.route("/health", Reply::text(200, "ok"));
+    let port = server.port();
+    for typed in [
+        format!("localhost:{port}/health"),
+        format!(":{port}/health"),
+    ] {
+        let output = sealed_command("")
+            .args([typed.as_str(), "--json"])
+            .output()
+            .unwrap();
+        let line = &json_lines(&output.stdout)[0];
+        assert_eq!(output.status.code(), Some(0), "{typed}: {line}");
+        assert_eq!(line["state"], "up", "{typed}");
+        assert_eq!(line["url"], format!("http://localhost:{port}/health"));
+    }
+
+    // A server that reads the TLS hello and hangs up, as many plain HTTP servers do.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let hang_up = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let mut stream = stream;
+            let mut hello = [0u8; 64];
+            let _ = std::io::Read::read(&mut stream, &mut hello);
+        }
+    });
+    let output = sealed_command("")
+        .arg(format!("https://127.0.0.1:{hang_up}/"))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(2), "{stdout}");
+    assert!(stdout.contains("plain HTTP on this port?"), "{stdout}");
+}
