@@ -10,6 +10,8 @@ use crate::engine::check::Outcome;
 use crate::engine::history::History;
 use crate::engine::history::Summary;
 use crate::engine::Sink;
+use crate::just_me::connectivity::Note;
+use crate::just_me::public_dns::PublicDns;
 use crate::status_page;
 use crate::target::Target;
 use crate::text::redact::redact_typed;
@@ -39,6 +41,8 @@ pub struct Human<'w> {
     repeated: bool,
     /// With more than one target, the run ends with a line of counts.
     counts: bool,
+    /// The connection check's evidence last shown: not shown again while it is the same.
+    connection_shown: Option<(Note, usize, usize)>,
 }
 
 impl<'w> Human<'w> {
@@ -54,6 +58,7 @@ impl<'w> Human<'w> {
             show_phases: output.verbose || (targets.len() == 1 && !repeated),
             repeated,
             counts: targets.len() > 1,
+            connection_shown: None,
             name_width: targets
                 .iter()
                 .map(|t| for_terminal(&t.name).chars().count())
@@ -136,17 +141,20 @@ impl Sink for Human<'_> {
             self.provider_lines(page)?;
         }
         if let Some(connectivity) = &outcome.connectivity {
-            // When the cause is on this side after all (its DNS, say), it is not "not just you".
-            let note = match state {
-                State::Down => connectivity.note.to_string(),
-                _ => connectivity.note.finding().to_string(),
-            };
-            let line = format!(
-                "{note} ({} of {} reference endpoints answered right)",
-                connectivity.ok, connectivity.checked
-            );
-            writeln!(self.out, "{INDENT}{line}")?;
-            if let Some(public_dns) = &connectivity.public_dns {
+            // The reason already says what the check found; this line is its evidence, once
+            // per run while it stays the same (a hundred targets, one connection).
+            let evidence = (connectivity.note, connectivity.ok, connectivity.checked);
+            if self.connection_shown != Some(evidence) {
+                self.connection_shown = Some(evidence);
+                let line = format!(
+                    "{} of {} reference endpoints answered right",
+                    connectivity.ok, connectivity.checked
+                );
+                writeln!(self.out, "{INDENT}{}", line.dimmed())?;
+            }
+            // With the whole connection down, that public DNS did not answer either is no news.
+            let no_news = |p: &&PublicDns| p.resolved.is_none() && connectivity.note == Note::Down;
+            if let Some(public_dns) = connectivity.public_dns.as_ref().filter(|p| !no_news(p)) {
                 writeln!(self.out, "{INDENT}{}", for_terminal(&public_dns.note))?;
             }
         }
