@@ -29,6 +29,7 @@ mod monitor;
 mod on_change;
 mod properties;
 mod provider;
+mod readme;
 mod resolve;
 mod signals;
 mod status_sources;
