@@ -111,9 +111,7 @@ impl Sink for Human<'_> {
             }
             if let Some(answer) = &seen.answer {
                 self.detail("http", &answer.version)?;
-                let edge =
-                    crate::probe::edge::recognise(answer.status, &answer.reason, &answer.headers);
-                if let Some(edge) = edge {
+                if let Some(edge) = seen.edge.clone() {
                     let id = edge.id.map(|id| format!(" ({})", for_terminal(&id)));
                     self.detail("edge", &format!("{}{}", edge.cdn, id.unwrap_or_default()))?;
                 }

@@ -290,15 +290,12 @@ impl<'a> ProbeLine<'a> {
             at: rfc3339(seen.started_at),
             state: outcome.verdict.state,
             reason: outcome.verdict.reason.to_string(),
-            http: seen.answer.as_ref().map(|a| {
-                let edge = crate::probe::edge::recognise(a.status, &a.reason, &a.headers);
-                Http {
-                    status: a.status,
-                    reason: &a.reason,
-                    version: &a.version,
-                    edge: edge.as_ref().map(|e| e.cdn),
-                    edge_error: edge.is_some_and(|e| e.error),
-                }
+            http: seen.answer.as_ref().map(|a| Http {
+                status: a.status,
+                reason: &a.reason,
+                version: &a.version,
+                edge: seen.edge.as_ref().map(|e| e.cdn),
+                edge_error: seen.edge.as_ref().is_some_and(|e| e.error),
             }),
             error: outcome.verdict.error.as_ref().map(|e| Error {
                 kind: e.kind,
