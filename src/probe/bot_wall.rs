@@ -141,6 +141,7 @@ pub static WALLS: &[Wall] = &[
     wall("Cloudflare", Block, "access denied (... used Cloudflare to restrict access)", &[Body("used cloudflare to restrict access")]),
     wall("Cloudflare", Block, "WAF block (Sorry, you have been blocked)", &[Body("sorry, you have been blocked"), Body("cloudflare")]),
     wall("Cloudflare", Block, "error details of an access denied", &[Body("cf-error-details"), Body("access denied")]),
+    wall("Cloudflare", Block, "error code of an access denied", &[Body("cf-error-code"), Body("access denied")]),
     wall("Cloudflare", Block, "access denied, by its error details header", &[HeaderPresent("cf-error-details")]),
     wall("Cloudflare", Block, "access denied, in one line of text", &[BodyAny(&[
         "error code: 1020", "error code: 1010", "error code: 1012", "error code: 1005",
