@@ -94,6 +94,11 @@ pub fn status_page(data: &[u8]) {
         assert!(report.incidents.len() <= MAX_LISTED);
         assert!(report.components.len() <= report.components_total);
         assert!(report.incidents.len() <= report.incidents_total);
+        assert_eq!(
+            report.applies.len(),
+            report.incidents.len(),
+            "each incident listed says why it counts"
+        );
         let summary = report.summary();
         assert!(is_clean(&summary), "summary not safe: {summary:?}");
         assert!(

@@ -179,9 +179,10 @@ fn probe_problems(client: &Client, service: &Service) -> Vec<String> {
     let Some(answer) = &seen.answer else {
         return problems;
     };
-    if let Some(vendor) = seen.bot_wall {
+    if let Some(wall) = seen.bot_wall {
         problems.push(format!(
-            "a {vendor} bot wall answers the probe ({})",
+            "{} answers the probe ({})",
+            wall.named(),
             answer.status
         ));
     } else if answer.status >= 500 {

@@ -14,7 +14,7 @@ use crate::engine::Sink;
 use crate::just_me::public_dns::PublicDns;
 use crate::probe::AttemptOutcome;
 use crate::status_page;
-use crate::target::catalog::{Catalog, Confidence, Service, StatusFormat};
+use crate::target::catalog::{Confidence, Service, StatusFormat};
 use crate::text::redact::redact_typed;
 use crate::verdict::{ErrorKind, State};
 
@@ -292,15 +292,12 @@ impl<'a> ProbeLine<'a> {
             at: rfc3339(seen.started_at),
             state: outcome.verdict.state,
             reason: outcome.verdict.reason.to_string(),
-            http: seen.answer.as_ref().map(|a| {
-                let edge = crate::probe::edge::recognise(a.status, &a.reason, &a.headers);
-                Http {
-                    status: a.status,
-                    reason: &a.reason,
-                    version: &a.version,
-                    edge: edge.as_ref().map(|e| e.cdn),
-                    edge_error: edge.is_some_and(|e| e.error),
-                }
+            http: seen.answer.as_ref().map(|a| Http {
+                status: a.status,
+                reason: &a.reason,
+                version: &a.version,
+                edge: seen.edge.as_ref().map(|e| e.cdn),
+                edge_error: seen.edge.as_ref().is_some_and(|e| e.error),
             }),
             error: outcome.verdict.error.as_ref().map(|e| Error {
                 kind: e.kind,
@@ -361,9 +358,7 @@ struct ServiceLine<'a> {
 }
 
 /// `--list --json`: one object per service.
-pub fn list(catalog: &Catalog, out: &mut dyn Write) -> io::Result<()> {
-    let mut services: Vec<&Service> = catalog.services().iter().collect();
-    services.sort_by(|a, b| a.key.cmp(&b.key));
+pub fn list(services: &[&Service], out: &mut dyn Write) -> io::Result<()> {
     for service in services {
         let url = redact_typed(&service.url);
         write_line(

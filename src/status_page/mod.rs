@@ -22,7 +22,7 @@ use crate::target::catalog::{Service, StatusFormat};
 
 pub use fetch::{parse, read, read_indexed, PageError};
 pub use narrow::Indexed;
-pub use report::{Report, MAX_LISTED};
+pub use report::{Applies, Report, MAX_LISTED};
 
 /// How bad things are, by the page's own words, mildest first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]

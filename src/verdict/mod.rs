@@ -9,6 +9,7 @@ use std::time::{Duration, SystemTime};
 use serde::Serialize;
 
 use crate::just_me::connectivity::Connectivity;
+use crate::probe::bot_wall::Wall;
 use crate::probe::{Failure, Response};
 use crate::status_page::{self, Severity};
 use crate::target::expect::{StatusRule, StatusSet};
@@ -73,8 +74,9 @@ pub fn judge(seen: &Response, criteria: &Criteria, context: Context, now: System
     if let Some(failure) = &seen.failure {
         return your_side::failed(failure, context.connectivity, context.host);
     }
-    if let (Some(vendor), Some(answer)) = (seen.bot_wall, &seen.answer) {
-        return behind_a_wall(vendor, answer.status, readable_page, context.page.is_some());
+    // A wall is judged as a wall whatever the status, and whatever `expect` says of it.
+    if let (Some(wall), Some(answer)) = (seen.bot_wall, &seen.answer) {
+        return behind_a_wall(wall, answer.status, readable_page, context.page.is_some());
     }
     let mut verdict = judge_answer(seen, criteria, context.name, now);
     // One family answered, the other did not: say which, and what the other did.
@@ -97,15 +99,15 @@ pub fn judge(seen: &Response, criteria: &Criteria, context: Context, now: System
     verdict
 }
 
-/// A bot wall proves only that the edge answers: the status page decides, and without one
-/// there is no verdict.
+/// A wall (a challenge, a proof-of-work page, a block page) proves only that the edge
+/// answers: the status page decides, and without one there is no verdict.
 fn behind_a_wall(
-    vendor: &str,
+    wall: &Wall,
     status: u16,
     page: Option<&status_page::Report>,
     had_page: bool,
 ) -> Verdict {
-    let wall = format!("a {vendor} bot wall answered {status} instead of the service");
+    let wall = format!("{} answered {status} instead of the service", wall.named());
     let error = Some(Error::new(
         ErrorKind::Blocked,
         format!("{wall}: the service itself is unverified"),
@@ -166,18 +168,25 @@ fn judge_answer(seen: &Response, criteria: &Criteria, name: &str, now: SystemTim
     match rule {
         StatusRule::Fine => {}
         StatusRule::ServerError => {
-            // A CDN's own error page: the edge is up, the service behind it is not.
-            let edge =
-                crate::probe::edge::recognise(answer.status, &answer.reason, &answer.headers);
-            let reason = match edge.filter(|edge| edge.error) {
-                Some(edge) => {
-                    edge.sentence(&crate::text::sanitize::for_terminal(name), answer.status)
-                }
+            // A CDN's own error page: the edge is up, the service behind it is not. Or the
+            // service's own gateway failed, and the CDN only carried its answer.
+            let name = crate::text::sanitize::for_terminal(name);
+            let reason = match &seen.edge {
+                Some(edge) if edge.error => edge.sentence(&name, answer.status),
+                Some(edge) => edge
+                    .carried(&name, &status)
+                    .unwrap_or_else(|| format!("server error: {status}")),
                 None => format!("server error: {status}"),
             };
             return down(ErrorKind::Status, reason);
         }
-        StatusRule::RateLimited | StatusRule::Unexpected(_) => {
+        StatusRule::NotHttp(_) => {
+            return down(
+                ErrorKind::Protocol,
+                rule.sentence(&status).unwrap_or_default(),
+            );
+        }
+        StatusRule::RateLimited | StatusRule::Refused | StatusRule::Unexpected(_) => {
             let reason = rule.sentence(&status).unwrap_or_default();
             return Verdict {
                 state: rule.state(),

@@ -15,8 +15,24 @@ fn state(seen: &Response, criteria: &Criteria) -> State {
 fn statuses_follow_the_rules() {
     let plain = Criteria::default();
     assert_eq!(state(&answered(200), &plain), State::Up);
-    assert_eq!(state(&answered(404), &plain), State::Up);
+    assert_eq!(state(&answered(302), &plain), State::Up);
+    assert_eq!(
+        state(&answered(404), &plain),
+        State::Degraded,
+        "any 4xx but 429 refuses this request"
+    );
+    assert_eq!(state(&answered(401), &plain), State::Degraded);
     assert_eq!(state(&answered(503), &plain), State::Down);
+    let not_http = judge(
+        &answered(999),
+        &plain,
+        Context::default(),
+        SystemTime::now(),
+    );
+    assert_eq!(
+        (not_http.state, not_http.error.map(|e| e.kind)),
+        (State::Down, Some(ErrorKind::Protocol))
+    );
     assert_eq!(state(&answered(429), &plain), State::Degraded);
     let expect = Criteria {
         expect: Some(StatusSet::parse("2xx").unwrap()),
@@ -24,6 +40,11 @@ fn statuses_follow_the_rules() {
     };
     assert_eq!(state(&answered(404), &expect), State::Down);
     assert_eq!(state(&answered(204), &expect), State::Up);
+    let with_404 = Criteria {
+        expect: Some(StatusSet::parse("2xx,404").unwrap()),
+        ..plain.clone()
+    };
+    assert_eq!(state(&answered(404), &with_404), State::Up);
     let maintenance = Criteria {
         expect: Some(StatusSet::parse("503").unwrap()),
         ..plain
@@ -93,7 +114,7 @@ mod context {
     fn seen(
         status: Option<u16>,
         failure: Option<ErrorKind>,
-        wall: Option<&'static str>,
+        wall: Option<&'static crate::probe::bot_wall::Wall>,
     ) -> Response {
         let mut seen = Response::answered(status.unwrap_or(0), Duration::ZERO);
         seen.answer = seen.answer.filter(|_| status.is_some());
@@ -143,7 +164,7 @@ mod context {
 
     #[test]
     fn behind_a_bot_wall_the_page_decides() {
-        let wall = seen(Some(403), None, Some("Cloudflare"));
+        let wall = seen(Some(403), None, crate::probe::bot_wall::WALLS.first());
         assert_eq!(state(&wall, None, None), State::Unknown);
         assert_eq!(
             state(
@@ -172,6 +193,19 @@ mod context {
             SystemTime::now(),
         );
         assert_eq!(verdict.error.map(|e| e.kind), Some(ErrorKind::Blocked));
+    }
+
+    #[test]
+    fn an_expected_status_never_turns_a_wall_into_up() {
+        let expect = Criteria {
+            expect: Some(StatusSet::parse("2xx,3xx,401,403,404,405").unwrap()),
+            ..Criteria::default()
+        };
+        for status in [200, 401, 403, 999] {
+            let wall = seen(Some(status), None, crate::probe::bot_wall::WALLS.first());
+            let verdict = judge(&wall, &expect, Context::default(), SystemTime::now());
+            assert_eq!(verdict.state, State::Unknown, "{status}");
+        }
     }
 
     #[test]
