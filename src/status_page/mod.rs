@@ -223,6 +223,7 @@ mod tests {
             origin: None,
             confidence: None,
             tags: vec![],
+            also: vec![],
         }
     }
 

@@ -45,6 +45,10 @@ pub struct Service {
     /// Groups the service belongs to (`ai`, `dev`, `cloud`...), for `@tag` targets.
     #[serde(default)]
     pub tags: Vec<String>,
+    /// Sibling probes of the same provider that a script can reach (its API, say), made
+    /// alongside the main probe: when a bot wall answers the main probe, they decide.
+    #[serde(default)]
+    pub also: Vec<String>,
 }
 
 /// How a catalog row's probe is known to reach the origin.
@@ -216,6 +220,11 @@ mod tests {
             }
             let url = url::Url::parse(&service.url).expect("probe URL parses");
             assert!(matches!(url.scheme(), "http" | "https"), "{}", service.key);
+            for sibling in &service.also {
+                let sibling = url::Url::parse(sibling).expect("sibling URL parses");
+                assert_eq!(sibling.scheme(), "https", "{}", service.key);
+                assert_ne!(sibling.as_str(), url.as_str(), "{}", service.key);
+            }
             if let Some(expect) = &service.expect {
                 StatusSet::parse(expect).expect("expect parses");
             }
@@ -278,6 +287,7 @@ mod tests {
             origin: None,
             confidence: None,
             tags: vec![],
+            also: vec![],
         };
         let catalog = Catalog::with_user_services(vec![mine]);
         let github = catalog.find("github").unwrap();
