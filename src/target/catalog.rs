@@ -195,7 +195,7 @@ mod tests {
     fn the_embedded_catalog_is_complete_and_consistent() {
         let parsed: CatalogFile = toml::from_str(EMBEDDED).expect("catalog.toml parses");
         let services = keyed(parsed.services);
-        assert!(services.len() >= 95, "only {} services", services.len());
+        assert!(services.len() >= 140, "only {} services", services.len());
         let mut seen = HashSet::new();
         for service in &services {
             assert!(
@@ -256,6 +256,24 @@ mod tests {
         assert!(chat.components.contains(&"Conversations".to_string()));
         assert!(api.components.contains(&"Chat Completions".to_string()));
         assert!(chat.components.iter().all(|c| !api.components.contains(c)));
+    }
+
+    #[test]
+    fn web_apps_behind_walls_have_a_sibling_their_provider_answers() {
+        let catalog = Catalog::builtin();
+        for (key, sibling) in [
+            ("chatgpt", "https://api.openai.com/v1/models"),
+            ("claude", "https://api.anthropic.com/v1/models"),
+        ] {
+            let service = catalog.find(key).unwrap();
+            assert_eq!(service.also, [sibling], "{key}");
+        }
+    }
+
+    #[test]
+    fn amazon_is_not_aws() {
+        let catalog = Catalog::builtin();
+        assert!(catalog.find("amazon").is_none_or(|s| s.key != "aws"));
     }
 
     #[test]
