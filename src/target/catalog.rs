@@ -88,6 +88,8 @@ pub enum StatusFormat {
     Heroku,
     Statusio,
     Betterstack,
+    /// Instatus's public `summary.json`.
+    Instatus,
     GoogleCloud,
     GoogleWorkspace,
     Aws,
