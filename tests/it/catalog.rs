@@ -84,6 +84,11 @@ fn no_catalog_probe_can_be_answered_by_an_edge_alone() {
         let key = service["key"].as_str().unwrap();
         let url = service["url"].as_str().unwrap();
         assert_eq!(edge_only(key, url), None, "{key}: {url}");
+        // A sibling probe decides when the main one is walled: an edge must not answer it either.
+        for sibling in service["also"].as_array().unwrap() {
+            let sibling = sibling.as_str().unwrap();
+            assert_eq!(edge_only(key, sibling), None, "{key}: also {sibling}");
+        }
     }
 }
 
