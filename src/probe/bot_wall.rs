@@ -189,6 +189,9 @@ pub static WALLS: &[Wall] = &[
     wall("Reddit", Block, "network policy (whoa there, pardner!)", &[Body("whoa there, pardner!")]),
     wall("Reddit", Block, "network policy, in its words", &[Body("blocked due to a network policy"), Body("reddit")]),
     wall("LinkedIn", Block, "999 Request denied, sending the reader to its authwall", &[Body("/authwall?trk="), Body("trkinfo")]),
+    // A region the service refuses: claude.ai sends such visitors to /app-unavailable-in-region,
+    // a page that answers 200 and says nothing of whether the service works.
+    wall("Anthropic", Block, "region block (App unavailable)", &[Body("<title>app unavailable</title>"), Body("only available in certain regions")]),
 ];
 
 /// Whether a HEAD answered with this status is asked again with GET, to see the page: the

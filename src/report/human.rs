@@ -137,6 +137,16 @@ impl Sink for Human<'_> {
             if let Some(error) = &outcome.verdict.error {
                 self.detail("error", error.kind.as_str())?;
             }
+            for sibling in &outcome.also {
+                let line = format!(
+                    "{} {}: {} ({})",
+                    sibling.verdict.state.word(),
+                    redact_typed(&sibling.url),
+                    sibling.verdict.reason,
+                    ms(sibling.seen.timings.total)
+                );
+                self.detail("also", &for_terminal(&line))?;
+            }
         }
         if let Some(page) = &outcome.status_page {
             self.provider_lines(page)?;

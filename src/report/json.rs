@@ -167,6 +167,18 @@ struct ProbeLine<'a> {
     attempts: Vec<AttemptJson>,
     /// The proxy that carried the probe: "127.0.0.1:3128 (from HTTPS_PROXY)"; `null` direct.
     proxy: Option<String>,
+    /// The row's sibling probes, each judged on its own.
+    also: Vec<AlsoJson>,
+}
+
+/// One sibling probe: where it went and what it found.
+#[derive(Serialize)]
+struct AlsoJson {
+    url: String,
+    state: State,
+    status: Option<u16>,
+    reason: String,
+    timings_ms: Timings,
 }
 
 /// One connection attempt: where to, how it ended, its own time.
@@ -278,11 +290,22 @@ struct Tls {
     days_left: i64,
 }
 
+impl Timings {
+    fn of(t: &crate::probe::Timings) -> Timings {
+        let ms = |d: Option<Duration>| d.map(millis);
+        Timings {
+            dns: ms(t.dns),
+            connect: ms(t.connect),
+            tls: ms(t.tls),
+            first_byte: ms(t.first_byte),
+            total: millis(t.total),
+        }
+    }
+}
+
 impl<'a> ProbeLine<'a> {
     fn of(outcome: &'a Outcome) -> Self {
         let seen = &outcome.seen;
-        let t = &seen.timings;
-        let ms = |d: Option<Duration>| d.map(millis);
         ProbeLine {
             kind: "probe",
             target: outcome.target.display_input(),
@@ -303,13 +326,7 @@ impl<'a> ProbeLine<'a> {
                 kind: e.kind,
                 message: &e.message,
             }),
-            timings_ms: Timings {
-                dns: ms(t.dns),
-                connect: ms(t.connect),
-                tls: ms(t.tls),
-                first_byte: ms(t.first_byte),
-                total: millis(t.total),
-            },
+            timings_ms: Timings::of(&seen.timings),
             tls: seen.certificate.as_ref().map(|c| Tls {
                 expires_at: rfc3339(c.expires_at),
                 days_left: c.days_left(seen.started_at),
@@ -333,6 +350,17 @@ impl<'a> ProbeLine<'a> {
                 })
                 .collect(),
             proxy: seen.proxy.as_ref().map(ToString::to_string),
+            also: outcome
+                .also
+                .iter()
+                .map(|sibling| AlsoJson {
+                    url: sibling.url.clone(),
+                    state: sibling.verdict.state,
+                    status: sibling.seen.status(),
+                    reason: sibling.verdict.reason.to_string(),
+                    timings_ms: Timings::of(&sibling.seen.timings),
+                })
+                .collect(),
         }
     }
 }
@@ -355,6 +383,7 @@ struct ServiceLine<'a> {
     origin: Option<&'a str>,
     confidence: Option<Confidence>,
     tags: &'a [String],
+    also: Vec<String>,
 }
 
 /// `--list --json`: one object per service.
@@ -382,6 +411,7 @@ pub fn list(services: &[&Service], out: &mut dyn Write) -> io::Result<()> {
                 origin: service.origin.as_deref(),
                 confidence: service.confidence,
                 tags: &service.tags,
+                also: service.also.iter().map(|u| redact_typed(u)).collect(),
             },
         )?;
     }

@@ -10,6 +10,7 @@ mod feed;
 mod fetch;
 mod google;
 mod heroku;
+mod instatus;
 mod narrow;
 mod report;
 mod slack;
@@ -61,6 +62,7 @@ impl Source {
             (None, StatusFormat::Slack) => derived("/api/v2.0.0/current"),
             (None, StatusFormat::Heroku) => derived("/api/v4/current-status"),
             (None, StatusFormat::Betterstack) => derived("/index.json"),
+            (None, StatusFormat::Instatus) => derived("/summary.json"),
             (None, _) => None,
         }?;
         Some(Source {
@@ -223,6 +225,7 @@ mod tests {
             origin: None,
             confidence: None,
             tags: vec![],
+            also: vec![],
         }
     }
 

@@ -142,6 +142,7 @@ mod context {
                 connectivity,
                 name: "",
                 host: "",
+                also: &[],
             },
             SystemTime::now(),
         )
@@ -193,6 +194,77 @@ mod context {
             SystemTime::now(),
         );
         assert_eq!(verdict.error.map(|e| e.kind), Some(ErrorKind::Blocked));
+    }
+
+    /// A sibling probe that saw `seen`, judged as the engine judges it.
+    fn sibling(seen: Response) -> Sibling {
+        let verdict = judge(
+            &seen,
+            &Criteria::default(),
+            Context::default(),
+            SystemTime::now(),
+        );
+        Sibling {
+            url: "https://api.example.com/v1/models".into(),
+            host: "api.example.com".into(),
+            seen,
+            verdict,
+        }
+    }
+
+    fn walled_with(also: &[Sibling], page: Option<&Report>) -> Verdict {
+        let wall = seen(Some(403), None, crate::probe::bot_wall::WALLS.first());
+        let context = Context {
+            page,
+            also,
+            ..Context::default()
+        };
+        judge(&wall, &Criteria::default(), context, SystemTime::now())
+    }
+
+    #[test]
+    fn behind_a_bot_wall_a_sibling_decides_before_the_page() {
+        let calm = page(Severity::Operational, None);
+        let failing = sibling(seen(Some(503), None, None));
+        let verdict = walled_with(&[failing], Some(&calm));
+        assert_eq!(verdict.state, State::Down);
+        let reason = verdict.reason.to_string();
+        assert!(
+            reason.contains("api.example.com fails too: 503"),
+            "{reason}"
+        );
+        let unreachable = sibling(seen(None, Some(ErrorKind::Refused), None));
+        let verdict = walled_with(&[unreachable], None);
+        assert_eq!(verdict.state, State::Down);
+        assert_eq!(verdict.error.map(|e| e.kind), Some(ErrorKind::Refused));
+
+        let answering = sibling(seen(Some(401), None, None));
+        let verdict = walled_with(std::slice::from_ref(&answering), None);
+        assert_eq!(verdict.state, State::Up);
+        assert!(verdict
+            .reason
+            .to_string()
+            .contains("api.example.com answers (401"));
+        let trouble = page(Severity::Minor, None);
+        let verdict = walled_with(&[answering], Some(&trouble));
+        assert_eq!(verdict.state, State::Degraded, "the page may admit more");
+
+        let walled_too = sibling(seen(Some(403), None, crate::probe::bot_wall::WALLS.first()));
+        let verdict = walled_with(&[walled_too], None);
+        assert_eq!(verdict.state, State::Unknown);
+        assert!(verdict.reason.to_string().contains("walled too"));
+    }
+
+    #[test]
+    fn siblings_never_change_an_answer_the_service_gave() {
+        let failing = sibling(seen(Some(503), None, None));
+        let context = Context {
+            also: std::slice::from_ref(&failing),
+            ..Context::default()
+        };
+        let up = seen(Some(200), None, None);
+        let verdict = judge(&up, &Criteria::default(), context, SystemTime::now());
+        assert_eq!(verdict.state, State::Up);
     }
 
     #[test]
