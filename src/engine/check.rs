@@ -321,21 +321,21 @@ impl Checker {
         Some(connectivity)
     }
 
-    /// Sets the alarm that begins the user's side early if the probe watched by `watch` is
-    /// still silent at its mark; `None` when no connection check could be wanted.
+    /// Sets the alarm that begins the user's side early if the probe watched by `watch`, due
+    /// by `due` after `timeout`, is still silent at its mark; `None` when no connection check
+    /// could be wanted.
     fn alarm_for(
         self: &Arc<Self>,
         plan: &Plan,
         watch: &probe::Watch,
         early: &Arc<Mutex<Early>>,
-        timeout: Duration,
+        (due, timeout): (Instant, Duration),
     ) -> Option<Alarm> {
         let url = &plan.target.url;
         if self.checks.references.is_empty() || !connectivity::is_public(url, None) {
             return None;
         }
-        let started = Instant::now();
-        let due = started + timeout;
+        let started = due - timeout;
         let host = url
             .host_str()
             .filter(|host| !self.checks.dns.is_empty() && locality::is_public_name(host))
@@ -408,7 +408,7 @@ impl Checker {
         let (seen, early, due) = loop {
             let due = Instant::now() + timeout;
             let (watch, early) = (probe::Watch::default(), Arc::default());
-            let alarm = self.alarm_for(plan, &watch, &early, timeout);
+            let alarm = self.alarm_for(plan, &watch, &early, (due, timeout));
             let seen = probe::send_watched(&self.checks.client, &plan.request, &watch);
             drop(alarm);
             let early = std::mem::replace(
