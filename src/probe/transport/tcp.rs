@@ -18,6 +18,10 @@ use crate::probe::eyeballs::{self, AttemptOutcome, STAGGER};
 
 /// Without a deadline of its own, a connection attempt gives up after this long.
 const NO_DEADLINE: Duration = Duration::from_secs(3600);
+/// The longest a read waits before it looks at the deadline again. The kernel times a socket's
+/// own timeout coarsely, the more so the longer it is (a 10 s one ends up to a quarter of a
+/// second late); one of at most half a second ends within a few milliseconds of its time.
+const WAIT_SLICE: Duration = Duration::from_millis(500);
 
 /// Connects over TCP to the resolved addresses, IPv6 and IPv4 interleaved and racing.
 #[derive(Debug)]
@@ -147,16 +151,16 @@ impl Transport for TcpTransport {
             if left == Some(Duration::ZERO) {
                 return Err(Error::Timeout(timeout.reason));
             }
-            self.stream.set_read_timeout(left)?;
+            self.stream
+                .set_read_timeout(left.map(|left| left.min(WAIT_SLICE)))?;
             let input = self.buffers.input_append_buf();
             match self.stream.read(input) {
                 Ok(amount) => {
                     self.buffers.input_appended(amount);
                     return Ok(amount > 0);
                 }
-                // A signal is no reason to give up; the deadline still holds.
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) if timed_out(&e) => return Err(Error::Timeout(timeout.reason)),
+                // A signal is no reason to give up, nor the end of a slice: the deadline holds.
+                Err(e) if e.kind() == io::ErrorKind::Interrupted || timed_out(&e) => continue,
                 Err(e) => return Err(e.into()),
             }
         }
