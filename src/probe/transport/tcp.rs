@@ -20,8 +20,20 @@ use crate::probe::eyeballs::{self, AttemptOutcome, STAGGER};
 const NO_DEADLINE: Duration = Duration::from_secs(3600);
 /// The longest a read waits before it looks at the deadline again. The kernel times a socket's
 /// own timeout coarsely, the more so the longer it is (a 10 s one ends up to a quarter of a
-/// second late); one of at most half a second ends within a few milliseconds of its time.
+/// second late, one of half a second some 30 ms late)...
 const WAIT_SLICE: Duration = Duration::from_millis(500);
+/// ...and one this short within a few milliseconds: the last stretch before the deadline is
+/// waited in one piece no longer than this.
+const LAST_STRETCH: Duration = Duration::from_millis(100);
+
+/// How long the next wait of a read may be, with `left` until the deadline: slices that end
+/// before the last stretch, however late the kernel wakes them, then the last stretch.
+fn next_wait(left: Duration) -> Duration {
+    match left.checked_sub(LAST_STRETCH) {
+        Some(before_the_last) if !before_the_last.is_zero() => before_the_last.min(WAIT_SLICE),
+        _ => left,
+    }
+}
 
 /// Connects over TCP to the resolved addresses, IPv6 and IPv4 interleaved and racing.
 #[derive(Debug)]
@@ -151,8 +163,7 @@ impl Transport for TcpTransport {
             if left == Some(Duration::ZERO) {
                 return Err(Error::Timeout(timeout.reason));
             }
-            self.stream
-                .set_read_timeout(left.map(|left| left.min(WAIT_SLICE)))?;
+            self.stream.set_read_timeout(left.map(next_wait))?;
             let input = self.buffers.input_append_buf();
             match self.stream.read(input) {
                 Ok(amount) => {
@@ -175,5 +186,19 @@ impl Transport for TcpTransport {
         let open =
             matches!(self.stream.peek(&mut byte), Err(e) if e.kind() == io::ErrorKind::WouldBlock);
         self.stream.set_nonblocking(false).is_ok() && open
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_long_wait_is_cut_so_that_the_last_stretch_is_short() {
+        let ms = Duration::from_millis;
+        assert_eq!(next_wait(ms(10_000)), WAIT_SLICE);
+        assert_eq!(next_wait(ms(450)), ms(350));
+        assert_eq!(next_wait(ms(100)), ms(100));
+        assert_eq!(next_wait(ms(30)), ms(30));
     }
 }
