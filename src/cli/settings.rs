@@ -399,6 +399,11 @@ fn output(typed: &Cli, merged: &Cli) -> Result<Output, BadInput> {
             && std::io::stdout().is_terminal(),
         // stderr is judged on its own: `isitdown --json x | jq` still shows progress.
         progress: !merged.quiet && !dumb && std::io::stderr().is_terminal(),
+        limits: crate::report::Limits {
+            slow: merged.slow,
+            timeout: merged.timeout.unwrap_or(DEFAULT_TIMEOUT),
+            cert_warn: merged.cert_warn.unwrap_or(DEFAULT_CERT_WARN),
+        },
     })
 }
 

@@ -70,6 +70,7 @@ fn report_everywhere(elsewhere: Elsewhere) {
                 color: false,
                 live: false,
                 progress: false,
+                limits: Default::default(),
             };
             let mut written = Vec::new();
             {

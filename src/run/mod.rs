@@ -124,7 +124,7 @@ fn run() -> anyhow::Result<u8> {
     let plans: Vec<_> = targets.iter().map(|t| settings.plan(t)).collect();
     let repeated = !settings.schedule.is_one_shot();
     let mut reporter = match &settings.output_file {
-        Some(path) => report::to_file(settings.output.format, targets, repeated, path.clone()),
+        Some(path) => report::to_file(settings.output, targets, repeated, path.clone()),
         None => report::reporter(settings.output, targets, repeated, Box::new(stdout.lock())),
     };
     let engine = Engine::new(checks);

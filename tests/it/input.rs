@@ -426,7 +426,7 @@ fn nagios_and_prometheus_formats() {
         .code(0)
         .stdout(
             predicate::str::is_match(
-                r"^ISITDOWN OK - .* is up: answered 200 OK \| 'time'=[0-9.]+s;;;0 'status'=200\n$",
+                r"^ISITDOWN OK - .* is up: answered 200 OK \| 'time'=[0-9.]+s;;10;0;10 'status'=200\n$",
             )
             .unwrap(),
         );

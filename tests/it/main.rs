@@ -26,6 +26,7 @@ mod live;
 mod many;
 mod monitor;
 mod on_change;
+mod plugin_formats;
 mod properties;
 mod provider;
 mod resolve;
