@@ -34,6 +34,7 @@ Register-ArgumentCompleter -Native -CommandName 'isitdown' -ScriptBlock {
             [CompletionResult]::new('--interval', '--interval', [CompletionResultType]::ParameterName, 'Time between the starts of two probes of a target [default: 1s]')
             [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'Repeat until every target is in this state (bounded by --count when given)')
             [CompletionResult]::new('--on-change', '--on-change', [CompletionResultType]::ParameterName, 'In repeated runs, run CMD with `sh -c` on every state change of a target (ISITDOWN_* variables say which), one at a time per target, killed after --timeout')
+            [CompletionResult]::new('--confirm', '--confirm', [CompletionResultType]::ParameterName, 'A change of state counts for --on-change once N probes in a row agree [default: 1]')
             [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Re-probe a failed target up to N times before calling it down [default: 0]')
             [CompletionResult]::new('--expect', '--expect', [CompletionResultType]::ParameterName, 'Statuses that count as up, e.g. 200, 2xx, 200-299,301')
             [CompletionResult]::new('--contains', '--contains', [CompletionResultType]::ParameterName, 'The body must contain TEXT (at most 1 MiB is read)')

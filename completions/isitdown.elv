@@ -31,6 +31,7 @@ set edit:completion:arg-completer[isitdown] = {|@words|
             cand --interval 'Time between the starts of two probes of a target [default: 1s]'
             cand --until 'Repeat until every target is in this state (bounded by --count when given)'
             cand --on-change 'In repeated runs, run CMD with `sh -c` on every state change of a target (ISITDOWN_* variables say which), one at a time per target, killed after --timeout'
+            cand --confirm 'A change of state counts for --on-change once N probes in a row agree [default: 1]'
             cand --retries 'Re-probe a failed target up to N times before calling it down [default: 0]'
             cand --expect 'Statuses that count as up, e.g. 200, 2xx, 200-299,301'
             cand --contains 'The body must contain TEXT (at most 1 MiB is read)'

@@ -13,6 +13,7 @@ complete -c isitdown -s i -l interval -d 'Time between the starts of two probes 
 complete -c isitdown -l until -d 'Repeat until every target is in this state (bounded by --count when given)' -r -f -a "up\t''
 down\t''"
 complete -c isitdown -l on-change -d 'In repeated runs, run CMD with `sh -c` on every state change of a target (ISITDOWN_* variables say which), one at a time per target, killed after --timeout' -r
+complete -c isitdown -l confirm -d 'A change of state counts for --on-change once N probes in a row agree [default: 1]' -r
 complete -c isitdown -l retries -d 'Re-probe a failed target up to N times before calling it down [default: 0]' -r
 complete -c isitdown -l expect -d 'Statuses that count as up, e.g. 200, 2xx, 200-299,301' -r
 complete -c isitdown -l contains -d 'The body must contain TEXT (at most 1 MiB is read)' -r
@@ -62,7 +63,7 @@ complete -c isitdown -s V -l version -d 'Print version'
 # Targets: catalog names and @tags, the services of your own config included.
 function __isitdown_wants_target
     set -l previous (commandline -opc)[-1]
-    not contains -- $previous -f --file --format --output --color -t --timeout -n --count -i --interval --until --on-change --retries --expect --contains --slow --cert-warn -X --method -H --header --cacert --from --resolve --config --generate --complete-targets
+    not contains -- $previous -f --file --format --output --color -t --timeout -n --count -i --interval --until --on-change --confirm --retries --expect --contains --slow --cert-warn -X --method -H --header --cacert --from --resolve --config --generate --complete-targets
     and not string match -q -- '-*' (commandline -ct)
 end
 function __isitdown_targets

@@ -148,7 +148,7 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, BadInput> {
         BadInput(format!("config file {}{place}: {what}", path.display()))
     };
     let file: ConfigFile =
-        toml::from_str(text).map_err(|e| at(e.span(), first_line(e.message())))?;
+        toml::from_str(text).map_err(|e| at(e.span(), did_you_mean(&first_line(e.message()))))?;
 
     let mut argv: Vec<OsString> = vec!["isitdown".into()];
     for (key, value) in &file.defaults {
@@ -278,7 +278,16 @@ fn default_as_args(key: &str, value: &toml::Value) -> Result<Vec<OsString>, Stri
     let arg = command
         .get_arguments()
         .find(|a| a.get_long() == Some(long.as_str()))
-        .ok_or_else(|| "not an isitdown option".to_string())?;
+        .ok_or_else(|| {
+            let longs = command.get_arguments().filter(|a| !a.is_hide_set());
+            let longs = longs
+                .filter_map(|a| a.get_long())
+                .filter(|l| !l.starts_with("no-"));
+            match crate::text::words::closest(&long, longs) {
+                Some(meant) => format!("not an isitdown option; did you mean `{meant}`?"),
+                None => "not an isitdown option".to_string(),
+            }
+        })?;
     let flag = format!("--{long}");
     let is_switch = matches!(arg.get_action(), ArgAction::SetTrue);
     let scalar = |v: &toml::Value| -> Result<String, String> {
@@ -351,6 +360,22 @@ fn check_service(key: &str, service: &Service) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// serde's "unknown field `timout`, expected one of `timeout`, ..." with the one that was
+/// probably meant.
+fn did_you_mean(message: &str) -> String {
+    let Some(rest) = message.strip_prefix("unknown field `") else {
+        return message.to_string();
+    };
+    let Some((typed, expected)) = rest.split_once('`') else {
+        return message.to_string();
+    };
+    let known = expected.split('`').skip(1).step_by(2);
+    match crate::text::words::closest(typed, known) {
+        Some(meant) => format!("unknown field `{typed}`; did you mean `{meant}`?"),
+        None => message.to_string(),
+    }
 }
 
 fn first_line(text: &str) -> String {

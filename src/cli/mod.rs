@@ -82,7 +82,7 @@ pub struct Cli {
     pub timeout: Option<Duration>,
 
     /// Probes per target [default: 1]
-    #[arg(short = 'n', long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    #[arg(short = 'n', long, value_name = "N", value_parser = at_least_one)]
     pub count: Option<u32>,
 
     /// Time between the starts of two probes of a target [default: 1s]
@@ -105,6 +105,10 @@ pub struct Cli {
     /// Also run --on-change for each target's first state
     #[arg(long)]
     pub on_change_initial: bool,
+
+    /// A change of state counts for --on-change once N probes in a row agree [default: 1]
+    #[arg(long, value_name = "N", value_parser = at_least_one)]
+    pub confirm: Option<u32>,
 
     /// Re-probe a failed target up to N times before calling it down [default: 0]
     #[arg(long, value_name = "N")]
@@ -362,6 +366,18 @@ pub fn error_words(error: &clap::Error) -> String {
 }
 
 /// A humantime duration (`500ms`, `1.5s`, `2m`); a bare number means seconds, as in curl.
+/// A number of probes: a whole number, 1 or more.
+fn at_least_one(text: &str) -> Result<u32, String> {
+    match text.trim().parse::<u32>() {
+        Ok(0) => Err("it counts probes, so it must be 1 or more".into()),
+        Ok(n) => Ok(n),
+        Err(_) if text.trim().parse::<u64>().is_ok() => {
+            Err(format!("'{text}' is more than {} probes", u32::MAX))
+        }
+        Err(_) => Err(format!("'{text}' is not a whole number")),
+    }
+}
+
 pub fn parse_duration(text: &str) -> Result<Duration, String> {
     let text = text.trim();
     if let Ok(seconds) = text.parse::<f64>() {

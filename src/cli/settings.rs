@@ -482,15 +482,22 @@ fn on_change(
             "--on-change-initial says when to run the --on-change command: give it --on-change CMD",
         ));
     }
+    if typed.confirm.is_some() && merged.on_change.is_none() {
+        return Err(BadInput::new(
+            "--confirm says when a change counts for --on-change: give it --on-change CMD",
+        ));
+    }
     if typed.on_change.is_some() && schedule.is_one_shot() {
         return Err(BadInput::new(
-            "--on-change acts on changes: give it --watch, --count or --until",
+            "--on-change runs on changes, and one probe cannot change: add --watch, --until, \
+             or --count with 2 or more probes",
         ));
     }
     Ok(merged.on_change.clone().map(|command| Hook {
         command,
         initial: merged.on_change_initial,
         timeout,
+        confirm: merged.confirm.unwrap_or(1),
         launcher: crate::report::hook::Launcher::Shell,
     }))
 }

@@ -1,4 +1,5 @@
-//! Errors from the operating system, in the words a sentence for people needs.
+//! Errors from the operating system, in the words a sentence for people needs, and the
+//! closest of a few known words for "did you mean".
 
 /// An I/O error in words, without Rust's "(os error 2)".
 pub fn io_error(error: &std::io::Error) -> String {
@@ -20,6 +21,27 @@ pub fn duration(duration: std::time::Duration) -> String {
         Duration::from_secs(duration.as_secs() + u64::from(duration.subsec_millis() >= 500))
     };
     humantime::format_duration(rounded).to_string()
+}
+
+/// The name closest to a mistyped word of three letters or more, when one is close enough to
+/// be meant (at most a third of its letters wrong, or one).
+pub fn closest<'a>(word: &str, names: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let word = word.to_lowercase();
+    // One or two letters are close to too many names to mean any of them.
+    if word.chars().count() <= 2 {
+        return None;
+    }
+    names
+        .into_iter()
+        .map(|name| {
+            (
+                strsim::damerau_levenshtein(&word, &name.to_lowercase()),
+                name,
+            )
+        })
+        .filter(|&(distance, name)| distance <= (name.chars().count() / 3).max(1))
+        .min_by_key(|&(distance, _)| distance)
+        .map(|(_, name)| name)
 }
 
 #[cfg(test)]

@@ -31,6 +31,7 @@ mod properties;
 mod provider;
 mod resolve;
 mod signals;
+mod small_words;
 mod status_sources;
 mod support_selftest;
 mod walls;

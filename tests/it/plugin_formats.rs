@@ -280,11 +280,7 @@ fn check_prometheus(text: &str) -> Vec<Sample> {
 }
 
 /// The value of the one sample of `name` whose labels include `with`.
-fn sample(
-    samples: &[Sample],
-    name: &str,
-    with: &[(&str, &str)],
-) -> Option<f64> {
+fn sample(samples: &[Sample], name: &str, with: &[(&str, &str)]) -> Option<f64> {
     let matching: Vec<f64> = samples
         .iter()
         .filter(|(n, labels, _)| {
