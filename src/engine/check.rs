@@ -38,6 +38,8 @@ pub struct Outcome {
     pub target: Target,
     /// 1-based, per target.
     pub seq: u32,
+    /// Probes sent for this outcome: 1, plus the `--retries` used while it was down.
+    pub tries: u32,
     pub seen: Response,
     /// What the provider's status page says about it, when it was read.
     pub status_page: Option<status_page::Report>,
@@ -349,6 +351,7 @@ impl Checker {
         let outcome = Outcome {
             target: plan.target.clone(),
             seq,
+            tries: attempt + 1,
             seen,
             status_page,
             connectivity,
@@ -374,6 +377,7 @@ impl Outcome {
             target: crate::target::resolve(url, &crate::target::catalog::Catalog::default())
                 .unwrap(),
             seq: 1,
+            tries: 1,
             seen: crate::probe::Response::answered(status, Duration::from_millis(millis)),
             status_page: None,
             connectivity: None,

@@ -97,6 +97,7 @@ pub fn send(client: &Client, request: &Request) -> Response {
     };
     seen.trust = client.trust.clone().filter(|_| log.tls.is_some());
     seen.certificate = log.certificate;
+    seen.handshake = log.handshake;
     seen.address = log.address;
     seen.attempts = log.attempts;
     seen

@@ -77,11 +77,18 @@ impl Sink for Human<'_> {
             let seq = format!("#{:<4}", outcome.seq).dimmed();
             write!(self.out, "{seq}")?;
         }
+        let retries = outcome.tries.saturating_sub(1);
+        let retried = match retries {
+            0 => String::new(),
+            1 => " (after 1 retry)".to_string(),
+            n => format!(" (after {n} retries)"),
+        };
         writeln!(
             self.out,
-            "{word}  {}{pad}  {time}  {}",
+            "{word}  {}{pad}  {time}  {}{}",
             name.bold(),
-            for_terminal(&outcome.verdict.reason.to_string())
+            for_terminal(&outcome.verdict.reason.to_string()),
+            retried.dimmed()
         )?;
         let seen = &outcome.seen;
         if self.verbose {
@@ -122,6 +129,22 @@ impl Sink for Human<'_> {
                         value.clone()
                     };
                     self.detail("header", &format!("{name}: {}", for_terminal(&value)))?;
+                }
+            }
+            if let Some(handshake) = &seen.handshake {
+                let session: Vec<&str> = [&handshake.version, &handshake.cipher]
+                    .into_iter()
+                    .flatten()
+                    .map(String::as_str)
+                    .collect();
+                if !session.is_empty() {
+                    self.detail("tls", &for_terminal(&session.join(" ")))?;
+                }
+                if let Some(subject) = &handshake.subject {
+                    self.detail("subject", &for_terminal(subject))?;
+                }
+                if let Some(issuer) = &handshake.issuer {
+                    self.detail("issuer", &for_terminal(issuer))?;
                 }
             }
             if let Some(certificate) = &seen.certificate {
@@ -202,8 +225,8 @@ pub(super) fn write_summary(out: &mut dyn Write, s: &Summary) -> io::Result<()> 
     let plural = if s.probes == 1 { "" } else { "s" };
     let counts = match s.availability_pct {
         Some(pct) => format!(
-            "{pct}% available ({} up, {} degraded, {} down, {} unknown)",
-            s.up, s.degraded, s.down, s.unknown
+            "{pct}% available ({})",
+            counted([s.up, s.degraded, s.down, s.unknown].map(|n| n as usize))
         ),
         None => "no probe finished".to_string(),
     };
@@ -412,21 +435,27 @@ pub(super) fn state_column(state: State) -> String {
     format!("{}{pad}", state_word(state))
 }
 
-/// "57 checked: 54 up, 2 degraded, 1 down": up always, the others when there are any.
+/// "57 checked: 54 up, 2 degraded, 1 down".
 fn count_line(states: &[State]) -> String {
     let count = |wanted: State| states.iter().filter(|&&s| s == wanted).count();
-    let mut parts = vec![format!("{} up", count(State::Up))];
-    for (state, word) in [
-        (State::Degraded, "degraded"),
-        (State::Down, "down"),
-        (State::Unknown, "unknown"),
-    ] {
-        let n = count(state);
-        if n > 0 {
-            parts.push(format!("{n} {word}"));
-        }
+    let counts = [State::Up, State::Degraded, State::Down, State::Unknown].map(count);
+    format!("{} checked: {}", states.len(), counted(counts))
+}
+
+/// Up, degraded, down and unknown counts in words, the zeros left out (all of them but up's
+/// when everything is zero, so that there is always a figure).
+fn counted(counts: [usize; 4]) -> String {
+    let words = ["up", "degraded", "down", "unknown"];
+    let parts: Vec<String> = counts
+        .iter()
+        .zip(words)
+        .filter(|(n, _)| **n > 0)
+        .map(|(n, word)| format!("{n} {word}"))
+        .collect();
+    match parts.is_empty() {
+        true => "0 up".to_string(),
+        false => parts.join(", "),
     }
-    format!("{} checked: {}", states.len(), parts.join(", "))
 }
 
 /// "143 ms", "4.2 ms", "2.31 s".
@@ -456,6 +485,9 @@ mod tests {
     fn the_count_line_names_what_there_is() {
         let states = [State::Up, State::Down, State::Up, State::Degraded];
         assert_eq!(count_line(&states), "4 checked: 2 up, 1 degraded, 1 down");
-        assert_eq!(count_line(&[State::Unknown]), "1 checked: 0 up, 1 unknown");
+        assert_eq!(count_line(&[State::Unknown]), "1 checked: 1 unknown");
+        assert_eq!(count_line(&[State::Down, State::Down]), "2 checked: 2 down");
+        assert_eq!(count_line(&[]), "0 checked: 0 up");
+        assert_eq!(counted([0, 0, 5, 0]), "5 down");
     }
 }

@@ -248,7 +248,7 @@ fn people_get_numbered_probes_and_a_summary() {
             predicate::str::contains("#1   UP")
                 .and(predicate::str::contains("#3   UP"))
                 .and(predicate::str::contains(
-                    "3 probes, 100% available (3 up, 0 degraded, 0 down, 0 unknown), now UP",
+                    "3 probes, 100% available (3 up), now UP",
                 ))
                 .and(predicate::str::contains("latency  min"))
                 .and(predicate::str::is_match("recent   [▁▂▃▄▅▆▇█]{3}").unwrap()),

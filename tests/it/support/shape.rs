@@ -35,11 +35,9 @@ fn keys(value: &Value, expected: &[&str], what: &str) {
     let object = value
         .as_object()
         .unwrap_or_else(|| panic!("{what} is not an object: {value}"));
-    let mut got: Vec<&str> = object.keys().map(String::as_str).collect();
-    let mut want = expected.to_vec();
-    got.sort_unstable();
-    want.sort_unstable();
-    assert_eq!(got, want, "{what} keys: {value}");
+    // In the documented order, which is the order they are printed in.
+    let got: Vec<&str> = object.keys().map(String::as_str).collect();
+    assert_eq!(got, expected, "{what} keys: {value}");
 }
 
 fn string(value: &Value, what: &str) {
@@ -87,6 +85,7 @@ pub fn check_probe(probe: &Value) {
             "name",
             "url",
             "seq",
+            "tries",
             "at",
             "state",
             "reason",
@@ -108,6 +107,10 @@ pub fn check_probe(probe: &Value) {
     assert!(
         probe["seq"].as_u64().is_some_and(|s| s >= 1),
         "seq: {probe}"
+    );
+    assert!(
+        probe["tries"].as_u64().is_some_and(|t| t >= 1),
+        "tries: {probe}"
     );
     timestamp(&probe["at"], "at");
     state(&probe["state"], "state");
