@@ -334,7 +334,8 @@ fn targets(
         None if typed.iter().any(Word::needs_catalog) => Catalog::with_user_services(user_services),
         None => Catalog::default(),
     };
-    let targets = target_list::resolve(typed, &catalog)?;
+    let mut targets = target_list::resolve(typed, &catalog)?;
+    with_distinguishing_queries(&mut targets);
     for target in &targets {
         let conflict = match (target.url.host(), ip_family) {
             (Some(url::Host::Ipv4(_)), IpFamily::Ipv6Only) => Some(("IPv4", "-6")),
@@ -349,6 +350,27 @@ fn targets(
         }
     }
     Ok(targets)
+}
+
+/// A URL's name leaves its query out (`host/path`), unless another target of the run has the
+/// same name and another query: then both names keep their query (`api/x?region=eu` and
+/// `api/x?region=us`), or the two rows could not be told apart.
+fn with_distinguishing_queries(targets: &mut [Target]) {
+    let query_of = |t: &Target| t.url.query().map(str::to_string);
+    let mut queries: std::collections::HashMap<String, std::collections::HashSet<Option<String>>> =
+        std::collections::HashMap::new();
+    for target in targets.iter().filter(|t| t.service.is_none()) {
+        queries
+            .entry(target.name.clone())
+            .or_default()
+            .insert(query_of(target));
+    }
+    for target in targets.iter_mut().filter(|t| t.service.is_none()) {
+        let told_apart_by_query = queries.get(&target.name).is_some_and(|q| q.len() > 1);
+        if let (true, Some(query)) = (told_apart_by_query, query_of(target)) {
+            target.name = format!("{}?{query}", target.name);
+        }
+    }
 }
 
 /// `Name: value`, checked without ever echoing the value (headers carry secrets).

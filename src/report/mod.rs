@@ -384,11 +384,12 @@ fn state_word(state: State) -> colored::ColoredString {
 
 /// Bars of the sparkline, from the fastest answer to the slowest.
 const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
-/// A probe that got no answer.
-const NO_ANSWER: char = '✗';
+/// A probe that failed: no answer, or an answer judged down or unknown.
+const FAILED: char = '✗';
 
-/// One bar per probe scaled from the fastest to the slowest, a cross for no answer; probes
-/// judged down or unknown in red, degraded in yellow.
+/// One bar per probe scaled from the fastest to the slowest, a cross for a probe that failed
+/// (whether or not it got an answer: without colour, a 503 must not look like a 200); failed
+/// probes in red, degraded ones in yellow.
 pub(crate) fn sparkline(marks: &[Mark]) -> String {
     let answered = || marks.iter().filter_map(|m| m.latency);
     let low = answered().min().unwrap_or_default();
@@ -396,8 +397,10 @@ pub(crate) fn sparkline(marks: &[Mark]) -> String {
     marks
         .iter()
         .map(|mark| {
+            let failed = matches!(mark.state, State::Down | State::Unknown);
             let symbol = match mark.latency {
-                None => NO_ANSWER,
+                _ if failed => FAILED,
+                None => FAILED,
                 Some(_) if span.is_zero() => BARS[0],
                 Some(d) => {
                     let at = (d - low).as_secs_f64() / span.as_secs_f64();
@@ -439,6 +442,34 @@ mod tests {
         let targets: Vec<Target> = last.iter().flatten().map(|o| o.target.clone()).collect();
         let labels = distinct_labels(&targets);
         render(&rows(&targets, &labels, last, &[]), &Limits::default())
+    }
+
+    #[test]
+    fn failed_probes_are_marked_without_colour() {
+        let mark = |millis: Option<u64>, state| Mark {
+            latency: millis.map(Duration::from_millis),
+            state,
+        };
+        let marks = [
+            mark(Some(100), State::Up),
+            mark(Some(100), State::Down),
+            mark(None, State::Down),
+            mark(Some(300), State::Degraded),
+            mark(Some(100), State::Unknown),
+        ];
+        let line = sparkline(&marks);
+        // What a terminal without colour shows: the escape sequences left out.
+        let mut plain = String::new();
+        let mut in_escape = false;
+        for c in line.chars() {
+            match c {
+                '\x1b' => in_escape = true,
+                'm' if in_escape => in_escape = false,
+                _ if in_escape => {}
+                _ => plain.push(c),
+            }
+        }
+        assert_eq!(plain, "▁✗✗█✗", "{line:?}");
     }
 
     #[test]

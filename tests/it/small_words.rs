@@ -116,3 +116,56 @@ fn retries_are_said_in_words_and_counted_in_json() {
         .unwrap();
     assert_eq!(json_lines(&output.stdout)[0]["tries"], 1);
 }
+
+#[test]
+fn names_keep_the_query_that_tells_two_targets_apart() {
+    let server = TestServer::start();
+    let (eu, us, alone) = (
+        server.url("/status/200?region=eu"),
+        server.url("/status/200?region=us"),
+        server.url("/status/204?region=eu"),
+    );
+    let output = isitdown()
+        .args(["--json", &eu, &us, &alone])
+        .output()
+        .unwrap();
+    let names: Vec<String> = json_lines(&output.stdout)
+        .iter()
+        .map(|p| p["name"].as_str().unwrap().to_string())
+        .collect();
+    let port = server.port();
+    assert_eq!(
+        names,
+        [
+            format!("127.0.0.1:{port}/status/200?region=eu"),
+            format!("127.0.0.1:{port}/status/200?region=us"),
+            // Alone on its path, it needs no query to be told apart.
+            format!("127.0.0.1:{port}/status/204"),
+        ]
+    );
+}
+
+#[test]
+fn without_colour_a_failed_probe_is_marked_in_the_sparkline() {
+    let server = TestServer::start();
+    server.route_each(
+        "/flaky",
+        vec![Reply::new(200), Reply::new(503), Reply::new(200)],
+    );
+    let output = isitdown()
+        .env("NO_COLOR", "1")
+        .args(["-n", "3", "-i", "0s"])
+        .arg(server.url("/flaky"))
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(!text.contains('\x1b'), "{text}");
+    let recent = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("recent"))
+        .unwrap_or_else(|| panic!("a sparkline in\n{text}"));
+    let marks: String = recent.chars().filter(|c| !c.is_ascii()).collect();
+    assert_eq!(marks.chars().count(), 3, "{recent}");
+    assert_eq!(marks.chars().nth(1), Some('✗'), "{recent}");
+    assert!(marks.chars().nth(0) != Some('✗') && marks.chars().nth(2) != Some('✗'));
+}
