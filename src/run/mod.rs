@@ -128,8 +128,14 @@ fn run() -> anyhow::Result<u8> {
         None => report::reporter(settings.output, targets, repeated, Box::new(stdout.lock())),
     };
     let engine = Engine::new(checks);
-    let progress = settings.output.progress && !repeated;
-    let mut spinner = report::Spinner::new(reporter.as_mut(), targets, progress);
+    // `-n N` counts its probes on stderr, unless the live table on the terminal shows them.
+    let counted = match settings.schedule {
+        schedule if !repeated || schedule.watch => None,
+        _ if settings.output.format == report::Format::Human && settings.output.live => None,
+        schedule => schedule.count,
+    };
+    let progress = settings.output.progress && (!repeated || counted.is_some());
+    let mut spinner = report::Spinner::new(reporter.as_mut(), targets, progress, counted);
     let (ending, reported) = match settings.on_change.clone() {
         Some(hook) => {
             let mut on_change = OnChange::new(hook, plans.len(), &mut spinner);

@@ -408,6 +408,30 @@ fn a_slow_answer_shows_a_spinner_on_a_terminal_erased_before_the_result() {
 }
 
 #[test]
+fn a_count_of_probes_says_how_far_it_has_got() {
+    let server = TestServer::start();
+    // The second probe's answer waits until the progress line has been seen.
+    let seen = Gate::new();
+    server.route_each(
+        "/slow",
+        vec![
+            Reply::new(200),
+            Reply::new(200).after(&seen),
+            Reply::new(200),
+        ],
+    );
+    let url = server.url("/slow");
+    // Without colour there is no live table: a line per probe, and the count on stderr.
+    let mut terminal = Terminal::start(&["-n", "3", "-i", "0s", "--color", "never", &url], 100, 20);
+    terminal.wait_for("progress", |s| s.contains("probe 2 of 3"));
+    seen.open();
+    assert_eq!(terminal.exit_code(), 0);
+    let done = terminal.contents();
+    assert!(!done.contains("probe 2 of 3"), "erased:\n{done}");
+    assert!(done.contains("#3"), "{done}");
+}
+
+#[test]
 fn no_spinner_on_a_pipe_or_when_quiet() {
     let server = TestServer::start();
     let slow = server.url("/delay/600");
