@@ -204,9 +204,7 @@ impl Sink for Human<'_> {
 
 impl Reporter for Human<'_> {
     fn finish(&mut self, last: &[Option<Outcome>], summaries: &[Summary]) -> io::Result<()> {
-        for summary in summaries {
-            write_summary(&mut self.out, summary)?;
-        }
+        write_summaries(&mut self.out, summaries)?;
         if self.counts {
             let states: Vec<State> = last.iter().flatten().map(|o| o.verdict.state).collect();
             let gap = if self.repeated { "\n" } else { "" };
@@ -216,8 +214,74 @@ impl Reporter for Human<'_> {
     }
 }
 
+/// More targets than this get one compact summary instead of one each: a run over a whole
+/// list ended with Ctrl-C would otherwise fill screens.
+const MANY: usize = 6;
+/// The most targets the compact summary names.
+const NAMED: usize = 10;
+
+/// How each target did over a repeated run, or, for many targets, those not up now, worst
+/// first, in one line each (the counts line that follows says how many are up).
+pub(super) fn write_summaries(out: &mut dyn Write, summaries: &[Summary]) -> io::Result<()> {
+    if summaries.len() <= MANY {
+        for summary in summaries {
+            write_summary(out, summary)?;
+        }
+        return Ok(());
+    }
+    let probes: u64 = summaries.iter().map(|s| u64::from(s.probes)).sum();
+    let mut troubled: Vec<&Summary> = summaries
+        .iter()
+        .filter(|s| s.state != Some(State::Up))
+        .collect();
+    troubled.sort_by_key(|s| std::cmp::Reverse(s.state.unwrap_or(State::Unknown)));
+    let heading = match troubled.len() {
+        0 => "every one is up now".to_string(),
+        n => format!("{n} not up now:"),
+    };
+    writeln!(
+        out,
+        "\n{} targets, {probes} probes; {heading}",
+        summaries.len()
+    )?;
+    for s in troubled.iter().take(NAMED) {
+        let state = s
+            .state
+            .map_or_else(|| format!("{:<STATE_WIDTH$}", "-"), state_column);
+        let available = s
+            .availability_pct
+            .map_or("no probe finished".to_string(), |pct| {
+                format!("{pct}% available")
+            });
+        let changes = match s.transitions_total {
+            0 => String::new(),
+            1 => ", 1 change".to_string(),
+            n => format!(", {n} changes"),
+        };
+        writeln!(
+            out,
+            "{INDENT}{state}  {}  {available}{changes}",
+            for_terminal(&s.target.name).bold()
+        )?;
+    }
+    if troubled.len() > NAMED {
+        writeln!(out, "{INDENT}and {} more", troubled.len() - NAMED)?;
+    }
+    writeln!(
+        out,
+        "{INDENT}{}",
+        "(--json has every target's summary)".dimmed()
+    )
+}
+
+/// The counts line of the targets' states now, after a compact summary (see [`MANY`]).
+pub(super) fn counts_after_compact(summaries: &[Summary]) -> Option<String> {
+    let states: Vec<State> = summaries.iter().filter_map(|s| s.state).collect();
+    (summaries.len() > MANY).then(|| count_line(&states))
+}
+
 /// How a target did over a repeated run.
-pub(super) fn write_summary(out: &mut dyn Write, s: &Summary) -> io::Result<()> {
+fn write_summary(out: &mut dyn Write, s: &Summary) -> io::Result<()> {
     let now = s
         .state
         .map(|state| format!(", now {}", state_word(state)))

@@ -173,8 +173,9 @@ impl Reporter for Live<'_> {
         self.draw(&[])?;
         self.drawn = 0;
         self.show_cursor()?;
-        for summary in summaries {
-            human::write_summary(&mut self.out, summary)?;
+        human::write_summaries(&mut self.out, summaries)?;
+        if let Some(counts) = human::counts_after_compact(summaries) {
+            writeln!(self.out, "\n{counts}")?;
         }
         self.out.flush()
     }
