@@ -325,7 +325,7 @@ fn write_summary(out: &mut dyn Write, s: &Summary) -> io::Result<()> {
             .iter()
             .map(|t| {
                 format!(
-                    "{} UTC {} → {}",
+                    "{} {} → {}",
                     crate::text::timestamp::clock(t.at),
                     t.from.as_str(),
                     t.to.as_str()

@@ -41,6 +41,7 @@ impl Terminal {
         command.env("ISITDOWN_CONFIG", &config);
         command.env("XDG_CONFIG_HOME", config.with_extension("none"));
         command.env("TERM", "xterm-256color");
+        command.env("TZ", "UTC");
         let child = pair.slave.spawn_command(command).unwrap();
         drop(pair.slave);
         let screen = Arc::new(Mutex::new(vt100::Parser::new(
@@ -265,7 +266,7 @@ fn a_resize_in_tmux_leaves_no_fragments() {
     let config = sealed_config("");
     let unset: String = UNSEALED_ENV.iter().map(|n| format!("-u {n} ")).collect();
     let command = format!(
-        "echo a line above; env {unset} ISITDOWN_CONFIG='{}' XDG_CONFIG_HOME=/nonexistent TERM=xterm-256color '{}' \
+        "echo a line above; env {unset} TZ=UTC ISITDOWN_CONFIG='{}' XDG_CONFIG_HOME=/nonexistent TERM=xterm-256color '{}' \
          --watch -i 100ms '{}' '{}' '{}'; sleep 30",
         config.display(),
         assert_cmd::cargo::cargo_bin("isitdown").display(),

@@ -173,3 +173,33 @@ fn without_colour_a_failed_probe_is_marked_in_the_sparkline() {
     let marks: Vec<char> = marks.chars().collect();
     assert!(marks[0] != FAILED && marks[2] != FAILED, "{recent}");
 }
+
+#[test]
+fn people_read_times_in_their_own_zone_and_json_stays_utc() {
+    let server = TestServer::start();
+    server.route_each("/back", vec![Reply::new(503), Reply::new(200)]);
+    // A POSIX zone three hours east of UTC, named XST: no zone database needed.
+    let run = |args: &[&str]| {
+        let output = isitdown()
+            .env("TZ", "XST-3")
+            .args(["-n", "2", "-i", "0s", "--color", "never"])
+            .args(args)
+            .arg(server.url("/back"))
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    let text = run(&[]);
+    let change = text
+        .lines()
+        .find(|l| l.contains("down → up"))
+        .unwrap_or_else(|| panic!("the change in\n{text}"));
+    assert!(change.contains(" XST down → up"), "{change}");
+    assert!(!text.contains("UTC"), "{text}");
+    server.route_each("/back", vec![Reply::new(503), Reply::new(200)]);
+    let json = run(&["--json"]);
+    for line in json_lines(json.as_bytes()) {
+        let at = line["at"].as_str().or(line["started_at"].as_str()).unwrap();
+        assert!(at.ends_with('Z'), "{line}");
+    }
+}

@@ -204,10 +204,10 @@ fn row(history: &History, now: Instant) -> render::LiveRow {
     }
 }
 
-/// "10:07:40 UTC  ChatGPT  DOWN → UP after 4m28s"; nothing for a target's first state.
+/// "10:07:40 CET  ChatGPT  DOWN → UP after 4m28s" (the reader's time zone); nothing for a target's first state.
 fn change_line(history: &History, change: &Change) -> Option<String> {
     Some(format!(
-        "{} UTC  {}  {} → {} after {}",
+        "{}  {}  {} → {} after {}",
         crate::text::timestamp::clock(change.at),
         for_terminal(&history.target.name),
         state_word(change.from?),

@@ -35,7 +35,9 @@ pub fn sealed_command(toml: &str) -> std::process::Command {
     command
         .env("ISITDOWN_CONFIG", &path)
         .env("XDG_CONFIG_HOME", path.with_extension("none"))
-        .env("TERM", "xterm-256color");
+        .env("TERM", "xterm-256color")
+        // People read times in their own zone: the tests' is UTC, whatever this machine's is.
+        .env("TZ", "UTC");
     command
 }
 
