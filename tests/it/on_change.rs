@@ -273,3 +273,29 @@ fn confirm_needs_on_change_and_a_count() {
         .stderr(predicate::str::contains("must be 1 or more"))
         .stderr(predicate::str::contains("4294967295").not());
 }
+
+#[test]
+fn confirm_is_a_default_like_every_option() {
+    let server = TestServer::start();
+    server.route_each(
+        "/blip",
+        vec![Reply::new(200), Reply::new(503), Reply::new(200)],
+    );
+    let file = scratch("confirmed-by-default");
+    let config = format!(
+        "[defaults]\nconfirm = 2\non_change = \"{}\"\n",
+        recorder(&file).replace('\\', "\\\\").replace('"', "\\\"")
+    );
+    isitdown_with_config(&config)
+        .args(["-n", "3", "-i", "0s"])
+        .arg(server.url("/blip"))
+        .assert()
+        .code(0);
+    // One 503 between two 200s is no change once two probes must agree.
+    assert_eq!(recorded(&file), Vec::<Vec<String>>::new());
+    // Without a command to run, a configured --confirm is no error.
+    isitdown_with_config("[defaults]\nconfirm = 2\n")
+        .arg(server.url("/status/200"))
+        .assert()
+        .code(0);
+}
