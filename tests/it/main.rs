@@ -6,6 +6,7 @@
 
 mod support;
 
+mod also;
 mod answers;
 mod catalog;
 mod catalog_check;
@@ -15,6 +16,7 @@ mod elsewhere;
 mod elsewhere_api;
 mod eyeballs;
 mod failures;
+mod first_minutes;
 mod fuzz_regressions;
 mod globalping_fake;
 mod hostile_input;
@@ -29,6 +31,7 @@ mod on_change;
 mod plugin_formats;
 mod properties;
 mod provider;
+mod readme;
 mod resolve;
 mod signals;
 mod small_words;

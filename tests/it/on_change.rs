@@ -270,7 +270,7 @@ fn confirm_needs_on_change_and_a_count() {
         ])
         .assert()
         .code(64)
-        .stderr(predicate::str::contains("must be 1 or more"))
+        .stderr(predicate::str::contains("at least one probe is needed"))
         .stderr(predicate::str::contains("4294967295").not());
 }
 

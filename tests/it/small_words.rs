@@ -43,7 +43,7 @@ fn a_count_of_zero_is_said_in_words() {
         .assert()
         .code(64)
         .stderr(predicate::str::contains(
-            "invalid value '0' for '--count <N>': it counts probes, so it must be 1 or more",
+            "invalid value '0' for '--count <N>': at least one probe is needed",
         ))
         .stderr(predicate::str::contains("..=").not());
 }

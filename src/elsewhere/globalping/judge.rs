@@ -9,7 +9,7 @@ use super::answer::{RawPlace, Run};
 use super::State;
 use std::time::{Duration, SystemTime};
 
-use crate::probe::{bot_wall, Failure, Response};
+use crate::probe::{Failure, Response};
 use crate::target::expect::StatusSet;
 use crate::verdict::{self, Context, Criteria, Reason, Verdict};
 use crate::verdict::{Error, ErrorKind};
@@ -128,7 +128,7 @@ fn answered(raw: &RawPlace, code: u16, rules: Rules) -> Verdict {
             answer.reason = raw.status_name.clone().unwrap_or_default();
             answer.headers.clone_from(&raw.headers);
         }
-        seen.bot_wall = bot_wall::vendor(code, &raw.headers, &raw.body_start);
+        seen.recognise(&raw.body_start);
         seen
     };
     let criteria = Criteria {
