@@ -198,6 +198,11 @@ pub struct Cli {
     /// [`command`] knows that flag: no help, completion script, man page or `[defaults]` does.
     #[arg(skip)]
     pub test_dns: Option<FixedDns>,
+
+    /// The hidden `--test-globalping-margin`: how long past a measurement's own timeout its
+    /// results are waited for (tests shorten it; see `elsewhere::FromElsewhere::margin`).
+    #[arg(skip)]
+    pub test_globalping_margin: Option<std::time::Duration>,
 }
 
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -225,18 +230,29 @@ pub enum Generate {
 
 /// The id and long name of the resolver's test seam.
 const TEST_DNS: &str = "test-dns";
+/// The id and long name of the test seam for the time given to Globalping's results.
+const TEST_GLOBALPING_MARGIN: &str = "test-globalping-margin";
 
 /// The command line that is parsed: [`public_command`] and the hidden test seam
 /// `--test-dns NAME=ADDR[,ADDR...];...` (see `probe::dns::seam`).
 pub fn command() -> Command {
-    public_command().arg(
-        clap::Arg::new(TEST_DNS)
-            .long(TEST_DNS)
-            .value_name("SPEC")
-            .help("Test seam: these names and addresses are the whole DNS")
-            .value_parser(FixedDns::parse)
-            .hide(true),
-    )
+    public_command()
+        .arg(
+            clap::Arg::new(TEST_DNS)
+                .long(TEST_DNS)
+                .value_name("SPEC")
+                .help("Test seam: these names and addresses are the whole DNS")
+                .value_parser(FixedDns::parse)
+                .hide(true),
+        )
+        .arg(
+            clap::Arg::new(TEST_GLOBALPING_MARGIN)
+                .long(TEST_GLOBALPING_MARGIN)
+                .value_name("DURATION")
+                .help("Test seam: how long past a measurement's timeout Globalping is waited for")
+                .value_parser(parse_duration)
+                .hide(true),
+        )
 }
 
 /// The command as users see it (help, completion scripts, man page, `[defaults]`), plus a
@@ -287,6 +303,7 @@ pub fn parse(words: impl IntoIterator<Item = OsString>) -> Result<Cli, clap::Err
 fn from_matches(matches: &mut clap::ArgMatches) -> Result<Cli, clap::Error> {
     let mut cli = Cli::from_arg_matches_mut(matches)?;
     cli.test_dns = matches.remove_one::<FixedDns>(TEST_DNS);
+    cli.test_globalping_margin = matches.remove_one::<std::time::Duration>(TEST_GLOBALPING_MARGIN);
     Ok(cli)
 }
 

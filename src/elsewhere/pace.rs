@@ -23,6 +23,10 @@ pub struct Pace {
     /// Per target: when it was last measured, and its state from here then (`None` when that
     /// measurement gave no answer).
     last: HashMap<String, (Instant, Option<State>)>,
+    /// Per target: the latest measurement that had places, whose probes are asked again so
+    /// that a change compares like with like (they are the first measurement's, unless
+    /// Globalping forgot it and new ones were picked).
+    probes_of: HashMap<String, String>,
 }
 
 impl Pace {
@@ -48,6 +52,11 @@ impl Pace {
         }
     }
 
+    /// The measurement whose probes `target` is measured on again, if it had one.
+    pub fn first_measurement(&self, target: &str) -> Option<String> {
+        self.probes_of.get(target).cloned()
+    }
+
     /// [`Pace::again`], and if so, takes the turn at once: another probe of the same target
     /// asking meanwhile waits its interval too.
     pub fn claim(&mut self, target: &str, state: State, now: Instant) -> bool {
@@ -62,6 +71,13 @@ impl Pace {
     /// answered; a refusal for the rate limit closes the API for as long as it said.
     pub fn asked(&mut self, target: &str, state: State, at: Instant, answer: &Elsewhere) {
         let answered = answer.error.is_none() || !answer.places.is_empty();
+        if let Some(id) = answer
+            .measurement
+            .as_ref()
+            .filter(|_| !answer.places.is_empty())
+        {
+            self.probes_of.insert(target.to_string(), id.clone());
+        }
         self.last
             .insert(target.to_string(), (at, answered.then_some(state)));
         if let Some(wait) = answer.retry_after {

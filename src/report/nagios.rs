@@ -96,6 +96,15 @@ pub fn render(rows: &[Row]) -> String {
                     elsewhere.up
                 ));
                 items.push(format!("'{prefix}elsewhere_asked'={asked}"));
+                // `--from near`: where it breaks, as a number (0 this machine, 1 its network,
+                // 2 its country, 3 the world), when the places tell.
+                if let Some(level) = elsewhere.near.as_ref().and_then(|n| n.level) {
+                    let rank = crate::elsewhere::near::LEVELS
+                        .iter()
+                        .position(|l| *l == level)
+                        .unwrap_or_default();
+                    items.push(format!("'{prefix}near_level'={rank};;;0;3"));
+                }
             }
             items.join(" ")
         })

@@ -162,6 +162,22 @@ pub fn render(rows: &[Row]) -> String {
                 .collect(),
         );
     }
+    if finished
+        .iter()
+        .any(|(_, o, _)| o.elsewhere.as_ref().is_some_and(|e| e.near.is_some()))
+    {
+        metric(
+            "elsewhere_near_level",
+            "With --from near: 1 for the level at which the target breaks (machine, network, country or world).",
+            finished
+                .iter()
+                .filter_map(|(labels, o, _)| {
+                    let level = o.elsewhere.as_ref()?.near.as_ref()?.level?;
+                    Some((format!("{labels},level=\"{level}\""), "1".to_string()))
+                })
+                .collect(),
+        );
+    }
     if rows.iter().any(|r| r.summary.is_some()) {
         metric(
             "availability_ratio",
