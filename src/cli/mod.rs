@@ -203,6 +203,11 @@ pub struct Cli {
     /// results are waited for (tests shorten it; see `elsewhere::FromElsewhere::margin`).
     #[arg(skip)]
     pub test_globalping_margin: Option<std::time::Duration>,
+
+    /// The hidden `--test-globalping-interval`: how often repeated runs may measure a target
+    /// again from elsewhere (see `elsewhere::pace`).
+    #[arg(skip)]
+    pub test_globalping_interval: Option<std::time::Duration>,
 }
 
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -232,6 +237,8 @@ pub enum Generate {
 const TEST_DNS: &str = "test-dns";
 /// The id and long name of the test seam for the time given to Globalping's results.
 const TEST_GLOBALPING_MARGIN: &str = "test-globalping-margin";
+/// The id and long name of the test seam for how often a target is measured again.
+const TEST_GLOBALPING_INTERVAL: &str = "test-globalping-interval";
 
 /// The command line that is parsed: [`public_command`] and the hidden test seam
 /// `--test-dns NAME=ADDR[,ADDR...];...` (see `probe::dns::seam`).
@@ -250,6 +257,14 @@ pub fn command() -> Command {
                 .long(TEST_GLOBALPING_MARGIN)
                 .value_name("DURATION")
                 .help("Test seam: how long past a measurement's timeout Globalping is waited for")
+                .value_parser(parse_duration)
+                .hide(true),
+        )
+        .arg(
+            clap::Arg::new(TEST_GLOBALPING_INTERVAL)
+                .long(TEST_GLOBALPING_INTERVAL)
+                .value_name("DURATION")
+                .help("Test seam: how often repeated runs may measure a target again elsewhere")
                 .value_parser(parse_duration)
                 .hide(true),
         )
@@ -304,6 +319,8 @@ fn from_matches(matches: &mut clap::ArgMatches) -> Result<Cli, clap::Error> {
     let mut cli = Cli::from_arg_matches_mut(matches)?;
     cli.test_dns = matches.remove_one::<FixedDns>(TEST_DNS);
     cli.test_globalping_margin = matches.remove_one::<std::time::Duration>(TEST_GLOBALPING_MARGIN);
+    cli.test_globalping_interval =
+        matches.remove_one::<std::time::Duration>(TEST_GLOBALPING_INTERVAL);
     Ok(cli)
 }
 

@@ -68,6 +68,8 @@ pub struct FromSettings {
     pub globalping: GlobalpingConfig,
     /// The hidden `--test-globalping-margin`.
     pub margin: Option<Duration>,
+    /// The hidden `--test-globalping-interval`.
+    pub min_interval: Option<Duration>,
 }
 
 /// `--from near`: whom to ask where this machine is.
@@ -164,6 +166,7 @@ impl Settings {
                     near,
                     globalping: config.globalping.clone(),
                     margin: typed.test_globalping_margin,
+                    min_interval: typed.test_globalping_interval,
                 })
             }
             None => None,

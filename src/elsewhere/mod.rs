@@ -43,6 +43,9 @@ pub struct FromElsewhere {
     /// Hidden `--test-globalping-margin`: how long past the measurement's timeout its results
     /// are waited for; [`MARGIN`] in real use.
     pub margin: Duration,
+    /// Hidden `--test-globalping-interval`: how often a target may be measured again in
+    /// repeated runs; [`pace::MIN_INTERVAL`] in real use.
+    pub min_interval: Duration,
 }
 
 /// What to measure from elsewhere, and how to judge it.
@@ -106,6 +109,7 @@ impl FromElsewhere {
             private_ca: false,
             ip_version: None,
             margin: MARGIN,
+            min_interval: pace::MIN_INTERVAL,
         }
     }
 

@@ -185,10 +185,15 @@ impl Checker {
     pub fn new(checks: Arc<Checks>, fresh_for: Option<Duration>) -> Checker {
         Checker {
             pool: Pool::new(checks.capacity),
-            checks,
             pages: Shared::new(fresh_for),
             connectivity: Shared::new(fresh_for),
-            pace: Mutex::default(),
+            pace: Mutex::new(
+                checks
+                    .from
+                    .as_ref()
+                    .map_or_else(Pace::default, |from| Pace::every(from.min_interval)),
+            ),
+            checks,
         }
     }
 

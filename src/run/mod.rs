@@ -226,6 +226,9 @@ fn from_elsewhere(
     if let Some(margin) = from.margin {
         elsewhere.margin = margin;
     }
+    if let Some(interval) = from.min_interval {
+        elsewhere.min_interval = interval;
+    }
     Ok(Some(elsewhere))
 }
 
