@@ -412,3 +412,24 @@ fn cert_warn_applies_to_the_certificate_seen_elsewhere() {
     );
     assert_eq!(lines[0]["elsewhere"]["up"], 1, "{}", lines[0]);
 }
+
+#[test]
+fn answers_come_compressed_and_stay_bounded_once_decompressed() {
+    let (fake, server) = (FakeGlobalping::start(), TestServer::start());
+    let (code, probe) = one_probe(&fake, &server, "/", "world:1");
+    assert_eq!((code, &probe["elsewhere"]["up"]), (0, &json!(1)), "{probe}");
+    assert!(fake
+        .requests()
+        .iter()
+        .all(|r| r.header("accept-encoding") == Some("gzip")));
+    // A few kilobytes on the wire that grow to 5 MiB are read no further than the limit.
+    fake.set_padding(5 * 1024 * 1024);
+    let (_, probe) = one_probe(&fake, &server, "/", "world:1");
+    let error = probe["elsewhere"]["error"].as_str().unwrap_or_default();
+    assert!(error.contains("larger than the 4 MiB accepted"), "{probe}");
+    // The target itself is asked for no compression.
+    assert!(server
+        .requests()
+        .iter()
+        .all(|r| r.header("accept-encoding").is_none()));
+}

@@ -159,6 +159,8 @@ impl Session<'_> {
         let mut headers = vec![
             ("User-Agent", USER_AGENT.to_string()),
             ("Accept", "application/json".to_string()),
+            // Up to ~10 kB of body per place, twice per measurement: worth compressing.
+            ("Accept-Encoding", "gzip".to_string()),
         ];
         if let Some(token) = &self.api.token {
             headers.push(("Authorization", format!("Bearer {token}")));

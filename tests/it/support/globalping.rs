@@ -147,6 +147,8 @@ struct Script {
     patch: Patch,
     /// The id of the next measurements, instead of a made-up one.
     id: Option<String>,
+    /// Spaces put in every poll answer before its end, to make it this large once decompressed.
+    padding: usize,
     /// Earlier measurements are forgotten at once: asking for their probes is a 422.
     forgetful: bool,
 }
@@ -186,6 +188,7 @@ impl FakeGlobalping {
                 patch: Patch::default(),
                 id: None,
                 forgetful: false,
+                padding: 0,
             }),
             requests: Mutex::new(Vec::new()),
         });
@@ -220,6 +223,11 @@ impl FakeGlobalping {
         lock(&self.shared.script)
             .places_at
             .insert(magic.to_string(), places);
+    }
+
+    /// Pads every poll answer with white space to `bytes` (a tiny answer once compressed).
+    pub fn set_padding(&self, bytes: usize) {
+        lock(&self.shared.script).padding = bytes;
     }
 
     /// Forgets every measurement for reuse: asking for its probes again is a 422, as once it
@@ -296,7 +304,15 @@ fn serve(mut stream: TcpStream, shared: &Shared) {
     let Some(request) = read_request(&mut stream) else {
         return;
     };
-    let (status, headers, body) = answer(&request, shared);
+    let (status, mut headers, mut body) = answer(&request, shared);
+    let gzip = request
+        .headers
+        .iter()
+        .any(|(k, v)| k == "accept-encoding" && v.contains("gzip"));
+    if gzip && !body.is_empty() {
+        body = wire::gzip(&body);
+        headers.push(("Content-Encoding".into(), "gzip".into()));
+    }
     lock(&shared.requests).push(ApiRecorded {
         method: request.method,
         path: request.path,
@@ -530,6 +546,10 @@ fn poll(id: &str, if_none_match: Option<String>, script: &mut Script) -> Answer 
         timed,
         &script.patch,
     );
+    let body = match script.padding {
+        0 => body,
+        bytes => format!("{body}{}", " ".repeat(bytes)),
+    };
     // Weak, as the API's are: the same answer has the same tag.
     let etag = format!("W/\"{:x}\"", fnv(&body));
     if if_none_match.as_deref() == Some(etag.as_str()) {
