@@ -41,7 +41,7 @@ set edit:completion:arg-completer[isitdown] = {|@words|
             cand -H 'Extra request header ''Name: value'' (repeatable; never printed back)'
             cand --header 'Extra request header ''Name: value'' (repeatable; never printed back)'
             cand --cacert 'Also trust the CA certificates in this PEM file'
-            cand --from 'Also probe from other places through Globalping: world, world:10, Germany:2,AS3320... (comma-separated, :N probes each, at most 50 in all)'
+            cand --from 'Also probe from other places through Globalping: world, world:10, Germany:2,AS3320... (comma-separated, :N probes each, at most 50 in all), or near: your network, your country and the world, to tell where it breaks'
             cand --resolve 'Use these addresses for HOST and PORT instead of asking DNS, as curl does (repeatable; IPv6 in brackets)'
             cand --config 'Config file [default: $XDG_CONFIG_HOME/isitdown/config.toml; env: ISITDOWN_CONFIG]'
             cand --generate 'Print a shell completion script or the man page'

@@ -22,7 +22,7 @@ complete -c isitdown -s X -l method -d 'Request method [default: GET]' -r -f -a 
 HEAD\t''"
 complete -c isitdown -s H -l header -d 'Extra request header \'Name: value\' (repeatable; never printed back)' -r
 complete -c isitdown -l cacert -d 'Also trust the CA certificates in this PEM file' -r -F
-complete -c isitdown -l from -d 'Also probe from other places through Globalping: world, world:10, Germany:2,AS3320... (comma-separated, :N probes each, at most 50 in all)' -r
+complete -c isitdown -l from -d 'Also probe from other places through Globalping: world, world:10, Germany:2,AS3320... (comma-separated, :N probes each, at most 50 in all), or near: your network, your country and the world, to tell where it breaks' -r
 complete -c isitdown -l resolve -d 'Use these addresses for HOST and PORT instead of asking DNS, as curl does (repeatable; IPv6 in brackets)' -r
 complete -c isitdown -l config -d 'Config file [default: $XDG_CONFIG_HOME/isitdown/config.toml; env: ISITDOWN_CONFIG]' -r -F
 complete -c isitdown -l generate -d 'Print a shell completion script or the man page' -r -f -a "bash\t''

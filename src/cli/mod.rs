@@ -157,7 +157,8 @@ pub struct Cli {
     pub ipv6: bool,
 
     /// Also probe from other places through Globalping: world, world:10, Germany:2,AS3320...
-    /// (comma-separated, :N probes each, at most 50 in all)
+    /// (comma-separated, :N probes each, at most 50 in all), or near: your network, your
+    /// country and the world, to tell where it breaks
     #[arg(long, value_name = "LOCATIONS", overrides_with = "no_from")]
     pub from: Option<String>,
 

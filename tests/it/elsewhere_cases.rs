@@ -433,3 +433,31 @@ fn answers_come_compressed_and_stay_bounded_once_decompressed() {
         .iter()
         .all(|r| r.header("accept-encoding").is_none()));
 }
+
+#[test]
+fn verbose_shows_each_places_address_and_failure_source() {
+    let (fake, server) = (FakeGlobalping::start(), TestServer::start());
+    fake.set_places(vec![Outcome::Status(200), Outcome::Refused]);
+    let (url, pin) = target(&server, "/");
+    let run = |verbose: bool| {
+        let output = isitdown_with_config(&config(&fake))
+            .args([
+                "--color",
+                "never",
+                "--from",
+                "world:2",
+                "--resolve",
+                &pin,
+                &url,
+            ])
+            .args(verbose.then_some("-v"))
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    let verbose = run(true);
+    assert!(verbose.contains("address 192.0.2.10"), "{verbose}");
+    assert!(verbose.contains("failure source target"), "{verbose}");
+    let plain = run(false);
+    assert!(!plain.contains("failure source"), "{plain}");
+}
