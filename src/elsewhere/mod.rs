@@ -126,6 +126,16 @@ impl FromElsewhere {
     /// first measurement's probes are asked again; if Globalping no longer knows it, new
     /// ones are picked, and the answer says so. Never fails: what went wrong is in `error`.
     pub fn ask(&self, job: &Job<'_>) -> Elsewhere {
+        // Nothing is asked, not even where this machine is, for a target that cannot be.
+        if let Err(why) = globalping::reachable_from_internet(job.url) {
+            return Elsewhere::failed(self.probes(), why);
+        }
+        let Some(method) = method_of(job.method) else {
+            return Elsewhere::failed(
+                self.probes(),
+                "only GET and HEAD can be checked from elsewhere",
+            );
+        };
         let send = |request: &probe::Request| probe::send(&self.client, request);
         let whereabouts = self.near.as_ref().map(|near| near.whereabouts(&send));
         let locations = match &whereabouts {
@@ -133,12 +143,6 @@ impl FromElsewhere {
             None => self.locations.clone(),
         };
         let asked = locations.probes();
-        if let Err(why) = globalping::reachable_from_internet(job.url) {
-            return Elsewhere::failed(asked, why);
-        }
-        let Some(method) = method_of(job.method) else {
-            return Elsewhere::failed(asked, "only GET and HEAD can be checked from elsewhere");
-        };
         let fresh = match MeasurementRequest::http(job.url, method, &locations) {
             Ok(request) => request
                 .with_timeout(self.timeout)

@@ -274,3 +274,26 @@ fn without_a_whoami_answer_only_the_world_is_asked() {
     );
     let _ = NAME;
 }
+
+#[test]
+fn a_target_that_cannot_be_asked_learns_nothing_about_this_machine() {
+    let (fake, near, site) = (
+        FakeGlobalping::start(),
+        whereabouts(true),
+        TestServer::start(),
+    );
+    let output = isitdown_with_config(&config(&fake, &near))
+        .args(["--json", "--from", "near", &site.url("/")])
+        .output()
+        .unwrap();
+    let probe = &json_lines(&output.stdout)[0];
+    assert!(
+        probe["elsewhere"]["error"]
+            .as_str()
+            .unwrap()
+            .contains("loopback"),
+        "{probe}"
+    );
+    assert!(near.requests().is_empty(), "{:?}", near.requests());
+    assert!(fake.requests().is_empty());
+}
