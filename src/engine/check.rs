@@ -353,7 +353,12 @@ impl Checker {
         };
         if let Some(elsewhere) = &mut elsewhere {
             if let Some(near) = &mut elsewhere.near {
-                near.decide(verdict.state, &plan.target.name);
+                // A service by its name ("not ChatGPT"), a URL by its host.
+                let name = match &plan.target.service {
+                    Some(_) => plan.target.name.as_str(),
+                    None => plan.target.url.host_str().unwrap_or(&plan.target.name),
+                };
+                near.decide(verdict.state, name);
             }
             verdict.reason.elsewhere = Some(globalping::fuse(verdict.state, elsewhere));
         }

@@ -37,11 +37,8 @@ pub(super) fn lines(elsewhere: &Elsewhere, verbose: bool) -> Vec<String> {
                 format!("{} {} of {answered} up", l.level, l.up + l.degraded)
             })
             .collect();
-        let level = near
-            .level
-            .map_or(String::new(), |level| format!(": {level}"));
         lines.push(for_terminal(&format!(
-            "near you ({}): {}{level}",
+            "near you ({}): {}",
             whereabouts.join(", "),
             levels.join(", ")
         )));

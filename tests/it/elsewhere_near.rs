@@ -272,7 +272,6 @@ fn without_a_whoami_answer_only_the_world_is_asked() {
             .contains("but up from 4 of 4 places elsewhere"),
         "{probe}"
     );
-    let _ = NAME;
 }
 
 #[test]
@@ -296,4 +295,31 @@ fn a_target_that_cannot_be_asked_learns_nothing_about_this_machine() {
     );
     assert!(near.requests().is_empty(), "{:?}", near.requests());
     assert!(fake.requests().is_empty());
+}
+
+#[test]
+fn a_service_is_named_by_its_name() {
+    let (fake, near, site) = (
+        FakeGlobalping::start(),
+        whereabouts(true),
+        TestServer::start(),
+    );
+    places(&fake, 503, 200, 200);
+    let port = site.port();
+    let service = format!(
+        "{}\n[services.chatgpt]\nurl = \"http://{NAME}:{port}/status/503\"\nname = \"ChatGPT\"\n",
+        config(&fake, &near)
+    );
+    let output = isitdown_with_config(&service)
+        .args(["--json", "--from", "near", "--resolve"])
+        .arg(format!("{NAME}:{port}:127.0.0.1"))
+        .arg("chatgpt")
+        .output()
+        .unwrap();
+    let probe = &json_lines(&output.stdout)[0];
+    let said = probe["reason"].as_str().unwrap();
+    assert!(
+        said.ends_with("it is your network (AS3269 Telecom Italia), not ChatGPT"),
+        "{said}"
+    );
 }
