@@ -161,6 +161,17 @@ impl Settings {
                         Locations::parse(text).map_err(|why| BadInput(format!("{layer}: {why}")))?
                     }
                 };
+                if near.is_none()
+                    && locations
+                        .as_slice()
+                        .iter()
+                        .any(|l| l.magic.eq_ignore_ascii_case("near"))
+                {
+                    return Err(BadInput(format!(
+                        "{layer}: near picks its own places (your network, your country, the \
+                         world) and is given alone"
+                    )));
+                }
                 Some(FromSettings {
                     locations,
                     near,
