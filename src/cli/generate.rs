@@ -22,7 +22,7 @@ pub fn write(what: Generate, catalog: &Catalog, out: &mut dyn Write) -> io::Resu
     };
     // clap_complete panics on a failed write; into memory first, then out like everything else.
     let mut script = Vec::new();
-    clap_complete::generate(shell, &mut cli::public_command(), "isitdown", &mut script);
+    clap_complete::generate(shell, &mut visible_command(), "isitdown", &mut script);
     let script = String::from_utf8_lossy(&script);
     let mut words = target_words(catalog, "");
     words.extend(target_words(catalog, "@"));
@@ -35,6 +35,20 @@ pub fn write(what: Generate, catalog: &Catalog, out: &mut dyn Write) -> io::Resu
         _ => script.into_owned(),
     };
     out.write_all(script.as_bytes())
+}
+
+/// The command as the help shows it: without the hidden `--no-` twins and completion helpers,
+/// which a completion script would otherwise offer beside the options people use.
+fn visible_command() -> clap::Command {
+    let full = cli::public_command();
+    // Overrides name the hidden twins; a script needs none of them.
+    let visible = full.get_arguments().filter(|a| !a.is_hide_set()).map(|a| {
+        a.clone()
+            .overrides_with(clap::builder::Resettable::<clap::Id>::Reset)
+    });
+    clap::Command::new("isitdown")
+        .version(full.get_version().unwrap_or_default().to_string())
+        .args(visible)
 }
 
 /// The targets that start with `prefix`, case-insensitively: `@tags` (and `@all`) when it
@@ -172,7 +186,9 @@ complete -c isitdown -f -n __isitdown_wants_target -a '(__isitdown_targets)'
 /// clap's page without its help epilogue, and with EXIT STATUS, ENVIRONMENT, FILES and
 /// EXAMPLES before VERSION.
 fn man(out: &mut dyn Write) -> io::Result<()> {
-    let command = cli::public_command().after_help(None::<&str>);
+    let command = cli::public_command()
+        .after_help(None::<&str>)
+        .after_long_help(None::<&str>);
     let mut page = Vec::new();
     clap_mangen::Man::new(command).render(&mut page)?;
     let page = String::from_utf8_lossy(&page);

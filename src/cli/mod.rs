@@ -14,181 +14,259 @@ use std::ffi::OsString;
 use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::{ArgAction, Command, CommandFactory, FromArgMatches, Parser, ValueEnum};
 
+use crate::exit::BadInput;
 use crate::probe::dns::seam::FixedDns;
 use crate::probe::Method;
 use crate::report::Format;
 use crate::target::expect::StatusSet;
 
+/// Shown after `-h`: a few lines to start from.
+const EXAMPLES_SHORT: &str = "\
+Examples:
+  isitdown chatgpt                    is ChatGPT down, or is it just me?
+  isitdown @ai --only-problems        every service tagged ai that is not up
+  isitdown --watch localhost:8080     a live table until Ctrl-C
+
+Exit codes: 0 up, 1 degraded, 2 down, 3 unknown, 64 bad input. More: --help.";
+
+/// Shown after `--help`.
 const EXAMPLES: &str = "\
 Examples:
   isitdown chatgpt                      is ChatGPT down, or is it just me?
   isitdown github slack https://example.com/health
-  isitdown @ai                          every service tagged ai (see --list)
+  isitdown @ai                          every service tagged ai (see --list @ai)
+  isitdown localhost:8080               a local server, over plain HTTP
   isitdown -f targets.txt --only-problems
   if isitdown -q chatgpt; then echo up; fi
   isitdown --json chatgpt github | jq -r 'select(.state != \"up\") | .target'
   isitdown --expect 200 --contains ok --slow 500ms api.example.com/health
+  isitdown --watch --on-change 'notify-send \"$ISITDOWN_NAME is $ISITDOWN_STATE\"' chatgpt
+  isitdown --format nagios chatgpt      a Nagios/Icinga check
   isitdown --from world chatgpt         down here, and from where else?
 
-Exit codes: 0 up, 1 degraded, 2 down, 3 unknown (no verdict possible), 64 bad input.";
+Exit codes: 0 up, 1 degraded, 2 down, 3 unknown (no verdict possible), 64 bad input.
+With several targets the worst state wins.";
+
+/// The headings of `--help`, in the order they are shown.
+const TARGETS: &str = "Targets";
+const OUTPUT: &str = "Output";
+const JUDGING: &str = "Judging";
+const REPEATING: &str = "Repeating";
+const NETWORK: &str = "Network";
+const ELSEWHERE: &str = "Elsewhere";
+const CONFIG: &str = "Config";
 
 /// Is it down for everyone, or just me?
 ///
 /// Probes each TARGET over HTTP(S), times every phase, reads the provider's status page and,
 /// when a target fails, checks your own connection.
 #[derive(Parser, Debug, Default, Clone)]
-#[command(name = "isitdown", version, after_help = EXAMPLES, max_term_width = 100)]
+#[command(
+    name = "isitdown",
+    version,
+    after_help = EXAMPLES_SHORT,
+    after_long_help = EXAMPLES,
+    max_term_width = 100
+)]
 pub struct Cli {
-    /// A service name from the catalog (see --list), a URL, a host[:port][/path], or @TAG for
-    /// every service with that tag (@all: the whole catalog)
-    #[arg(value_name = "TARGET")]
+    /// A catalog service (see --list), a URL, host[:port][/path], or @TAG
+    ///
+    /// A name or alias from the catalog; @all is the whole catalog. localhost, loopback and
+    /// private addresses given as host:port are probed over plain HTTP; ':8080' is localhost.
+    #[arg(value_name = "TARGET", help_heading = TARGETS)]
     pub targets: Vec<String>,
 
-    /// Also probe the targets in FILE, one per line ('#' starts a comment; '-' reads stdin)
-    #[arg(short = 'f', long = "file", value_name = "FILE")]
+    /// Also probe the targets in FILE ('-' reads stdin)
+    ///
+    /// One target per line; '#' starts a comment.
+    #[arg(short = 'f', long = "file", value_name = "FILE", help_heading = TARGETS)]
     pub files: Vec<PathBuf>,
 
-    /// JSON Lines on stdout, one object per probe (same as --format json)
-    #[arg(long)]
+    /// Print the catalog of known services, or those matching @TAG or words
+    ///
+    /// Rows are cut to the terminal's width; -v shows every column in full, --json one object
+    /// per service. Targets filter it: @TAG, or words found in a name, alias or tag.
+    #[arg(long, help_heading = TARGETS)]
+    pub list: bool,
+
+    /// JSON Lines on stdout, one object per probe
+    ///
+    /// The same as --format json.
+    #[arg(long, help_heading = OUTPUT)]
     pub json: bool,
 
     /// Output format
-    #[arg(long, value_enum, value_name = "FORMAT")]
+    #[arg(long, value_enum, value_name = "FORMAT", help_heading = OUTPUT)]
     pub format: Option<Format>,
 
-    /// Write the prometheus or nagios report to FILE instead of stdout, replaced whole (through
-    /// a temporary file in the same folder) after each round of a repeated run
-    #[arg(long, value_name = "FILE")]
+    /// Write the prometheus or nagios report to FILE
+    ///
+    /// Instead of stdout; the file is replaced whole (through a temporary file in the same
+    /// folder) after each round of a repeated run.
+    #[arg(long, value_name = "FILE", help_heading = OUTPUT)]
     pub output: Option<PathBuf>,
 
     /// Print nothing: the exit code is the answer
-    #[arg(short, long)]
+    #[arg(short, long, help_heading = OUTPUT)]
     pub quiet: bool,
 
-    /// Show only targets that are not up (the count line still counts them all)
-    #[arg(long)]
+    /// Show only targets that are not up
+    ///
+    /// The count line still counts them all.
+    #[arg(long, help_heading = OUTPUT)]
     pub only_problems: bool,
 
-    /// Also print phase timings, the resolved address, redirects and response headers of note
-    #[arg(short, long)]
+    /// Also print timings, addresses, redirects, TLS and headers
+    ///
+    /// Phase timings, the address connected to, each redirect, the TLS version, cipher and
+    /// certificate, and response headers of note.
+    #[arg(short, long, help_heading = OUTPUT)]
     pub verbose: bool,
 
     /// When to use colours [default: auto]
-    #[arg(long, value_enum, value_name = "WHEN")]
+    #[arg(long, value_enum, value_name = "WHEN", help_heading = OUTPUT)]
     pub color: Option<ColorWhen>,
 
-    /// Deadline for one whole probe, redirects and body included [default: 10s]
-    #[arg(short = 't', long, value_name = "DURATION", value_parser = parse_duration)]
-    pub timeout: Option<Duration>,
-
-    /// Probes per target [default: 1]
-    #[arg(short = 'n', long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
-    pub count: Option<u32>,
-
-    /// Time between the starts of two probes of a target [default: 1s]
-    #[arg(short = 'i', long, value_name = "DURATION", value_parser = parse_duration)]
-    pub interval: Option<Duration>,
-
-    /// Probe until interrupted
-    #[arg(short = 'w', long)]
-    pub watch: bool,
-
-    /// Repeat until every target is in this state (bounded by --count when given)
-    #[arg(long, value_enum, value_name = "STATE")]
-    pub until: Option<UntilArg>,
-
-    /// In repeated runs, run CMD with `sh -c` on every state change of a target (ISITDOWN_*
-    /// variables say which), one at a time per target, killed after --timeout
-    #[arg(long, value_name = "CMD")]
-    pub on_change: Option<String>,
-
-    /// Also run --on-change for each target's first state
-    #[arg(long)]
-    pub on_change_initial: bool,
-
-    /// Re-probe a failed target up to N times before calling it down [default: 0]
-    #[arg(long, value_name = "N")]
-    pub retries: Option<u32>,
-
     /// Statuses that count as up, e.g. 200, 2xx, 200-299,301
-    #[arg(long, value_name = "CODES", value_parser = StatusSet::parse)]
+    ///
+    /// Without it, 2xx and 3xx are up, 429 and other 4xx are degraded, 5xx are down; catalog
+    /// services keep their own list. A bot wall is never up, whatever the status.
+    #[arg(long, value_name = "CODES", value_parser = StatusSet::parse, help_heading = JUDGING)]
     pub expect: Option<StatusSet>,
 
-    /// The body must contain TEXT (at most 1 MiB is read)
-    #[arg(long, value_name = "TEXT")]
+    /// The body must contain TEXT
+    ///
+    /// At most 1 MiB of the body is read.
+    #[arg(long, value_name = "TEXT", help_heading = JUDGING)]
     pub contains: Option<String>,
 
     /// An answer slower than this is DEGRADED
-    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, help_heading = JUDGING)]
     pub slow: Option<Duration>,
 
-    /// A TLS certificate expiring sooner than this is DEGRADED [default: 14 days]
-    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    /// A certificate expiring sooner is DEGRADED [default: 14 days]
+    ///
+    /// Applies to the certificate of the server probed.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, help_heading = JUDGING)]
     pub cert_warn: Option<Duration>,
 
-    /// Request method [default: GET]
+    /// Probes per target [default: 1]
+    #[arg(short = 'n', long, value_name = "N", value_parser = count, help_heading = REPEATING)]
+    pub count: Option<u32>,
+
+    /// Time between two probes of a target [default: 1s]
+    ///
+    /// From the start of one probe to the start of the next.
+    #[arg(short = 'i', long, value_name = "DURATION", value_parser = parse_duration, help_heading = REPEATING)]
+    pub interval: Option<Duration>,
+
+    /// Probe until interrupted, in a live table
+    #[arg(short = 'w', long, help_heading = REPEATING)]
+    pub watch: bool,
+
+    /// Repeat until every target is in this state
+    ///
+    /// Bounded by --count when given.
+    #[arg(long, value_enum, value_name = "STATE", help_heading = REPEATING)]
+    pub until: Option<UntilArg>,
+
+    /// Run CMD when a target changes state
+    ///
+    /// In repeated runs, CMD runs with `sh -c` on every state change of a target; ISITDOWN_*
+    /// variables and ISITDOWN_JSON say which. At most four run at once, each killed after
+    /// --timeout.
+    #[arg(long, value_name = "CMD", help_heading = REPEATING)]
+    pub on_change: Option<String>,
+
+    /// Also run --on-change for each target's first state
+    #[arg(long, help_heading = REPEATING)]
+    pub on_change_initial: bool,
+
+    /// Re-probe a failed target up to N times [default: 0]
+    ///
+    /// Only the last try's answer counts.
+    #[arg(long, value_name = "N", help_heading = REPEATING)]
+    pub retries: Option<u32>,
+
+    /// Deadline for the whole check [default: 10s]
+    ///
+    /// It bounds the probe with its redirects and body, the status page and the check of your
+    /// own connection.
+    #[arg(short = 't', long, value_name = "DURATION", value_parser = parse_duration, help_heading = NETWORK)]
+    pub timeout: Option<Duration>,
+
+    /// Request method: GET or HEAD [default: GET]
     #[arg(
         short = 'X',
         long,
         value_enum,
         ignore_case = true,
-        value_name = "METHOD"
+        hide_possible_values = true,
+        value_name = "METHOD",
+        help_heading = NETWORK
     )]
     pub method: Option<Method>,
 
-    /// Extra request header 'Name: value' (repeatable; never printed back)
-    #[arg(short = 'H', long = "header", value_name = "HEADER")]
+    /// Extra header 'Name: value' (repeatable)
+    ///
+    /// Its value is never printed back.
+    #[arg(short = 'H', long = "header", value_name = "HEADER", help_heading = NETWORK)]
     pub headers: Vec<String>,
 
     /// Skip TLS certificate verification
-    #[arg(short = 'k', long)]
+    #[arg(short = 'k', long, help_heading = NETWORK)]
     pub insecure: bool,
 
-    /// Also trust the CA certificates in this PEM file
-    #[arg(long, value_name = "FILE")]
+    /// Also trust the CAs in this PEM file
+    #[arg(long, value_name = "FILE", help_heading = NETWORK)]
     pub cacert: Option<PathBuf>,
 
     /// IPv4 only
-    #[arg(short = '4', long = "ipv4", conflicts_with = "ipv6")]
+    #[arg(short = '4', long = "ipv4", conflicts_with = "ipv6", help_heading = NETWORK)]
     pub ipv4: bool,
 
     /// IPv6 only
-    #[arg(short = '6', long = "ipv6")]
+    #[arg(short = '6', long = "ipv6", help_heading = NETWORK)]
     pub ipv6: bool,
 
-    /// Also probe from other places through Globalping: world, world:10, Germany:2,AS3320...
-    /// (comma-separated, :N probes each, at most 50 in all), or near: your network, your
-    /// country and the world, to tell where it breaks
-    #[arg(long, value_name = "LOCATIONS", overrides_with = "no_from")]
+    /// Connect HOST:PORT to ADDR, as curl does
+    ///
+    /// Instead of asking DNS. ADDR is one address or several separated by commas, IPv6 in
+    /// brackets; repeatable.
+    #[arg(long = "resolve", value_name = "HOST:PORT:ADDR", help_heading = NETWORK)]
+    pub resolve: Vec<String>,
+
+    /// Do not read the provider's status page
+    #[arg(long, help_heading = NETWORK)]
+    pub no_status_page: bool,
+
+    /// No check of your connection on failure
+    #[arg(long, help_heading = NETWORK)]
+    pub no_connectivity_check: bool,
+
+    /// Also probe from elsewhere: world, Germany:2, near...
+    ///
+    /// Through Globalping: a comma-separated list of places, :N probes each, at most 50 in
+    /// all; 'near' asks your own network, your country and the world.
+    #[arg(long, value_name = "LOCATIONS", overrides_with = "no_from", help_heading = ELSEWHERE)]
     pub from: Option<String>,
 
     /// Do not probe from elsewhere, whatever `[defaults] from` says
     #[arg(long, hide = true, overrides_with = "from")]
     pub no_from: bool,
 
-    /// Use these addresses for HOST and PORT instead of asking DNS, as curl does (repeatable;
-    /// IPv6 in brackets)
-    #[arg(long = "resolve", value_name = "HOST:PORT:ADDR[,ADDR...]")]
-    pub resolve: Vec<String>,
-
-    /// Do not read the provider's status page
-    #[arg(long)]
-    pub no_status_page: bool,
-
-    /// Do not check your own connection when a target fails
-    #[arg(long)]
-    pub no_connectivity_check: bool,
-
-    /// Config file [default: $XDG_CONFIG_HOME/isitdown/config.toml; env: ISITDOWN_CONFIG]
-    #[arg(long, value_name = "FILE")]
+    /// Config file [default: ~/.config/isitdown/config.toml]
+    ///
+    /// The default is $XDG_CONFIG_HOME/isitdown/config.toml; the environment variable
+    /// ISITDOWN_CONFIG names another.
+    #[arg(long, value_name = "FILE", help_heading = CONFIG)]
     pub config: Option<PathBuf>,
 
-    /// Print the catalog of known services (with --json: one object per service)
-    #[arg(long)]
-    pub list: bool,
-
     /// Print a shell completion script or the man page
-    #[arg(long, value_enum, hide = true, value_name = "WHAT")]
+    ///
+    /// For example `isitdown --generate bash > ~/.local/share/bash-completion/completions/isitdown`
+    /// or `isitdown --generate man > ~/.local/share/man/man1/isitdown.1`.
+    #[arg(long, value_enum, value_name = "WHAT", help_heading = CONFIG)]
     pub generate: Option<Generate>,
 
     /// Print the targets that start with PREFIX, one a line (for completion scripts)
@@ -209,6 +287,15 @@ pub struct Cli {
     /// again from elsewhere (see `elsewhere::pace`).
     #[arg(skip)]
     pub test_globalping_interval: Option<std::time::Duration>,
+}
+
+/// `-n`: a count of probes, at least one.
+fn count(text: &str) -> Result<u32, BadInput> {
+    match text.trim().parse::<u64>() {
+        Ok(0) => Err(BadInput("at least one probe is needed".into())),
+        Ok(n) => u32::try_from(n).map_err(|_| BadInput(format!("'{text}' probes are too many"))),
+        Err(_) => Err(BadInput(format!("'{text}' is not a number of probes"))),
+    }
 }
 
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -397,19 +484,25 @@ pub fn error_words(error: &clap::Error) -> String {
 }
 
 /// A humantime duration (`500ms`, `1.5s`, `2m`); a bare number means seconds, as in curl.
-pub fn parse_duration(text: &str) -> Result<Duration, String> {
+pub fn parse_duration(text: &str) -> Result<Duration, BadInput> {
     let text = text.trim();
     if let Ok(seconds) = text.parse::<f64>() {
         if (0.0..1e9).contains(&seconds) {
             return Ok(Duration::from_secs_f64(seconds));
         }
-        return Err(format!("'{text}' is not a duration"));
+        return Err(BadInput(format!("'{text}' is not a duration")));
     }
     let duration = parse_fractional(text)
         .or_else(|| humantime::parse_duration(text).ok())
-        .ok_or_else(|| format!("'{text}' is not a duration (try 500ms, 1.5s or 2m)"))?;
+        .ok_or_else(|| {
+            BadInput(format!(
+                "'{text}' is not a duration (try 500ms, 1.5s or 2m)"
+            ))
+        })?;
     if duration.as_secs_f64() >= 1e9 {
-        return Err(format!("'{text}' is longer than any deadline needs to be"));
+        return Err(BadInput(format!(
+            "'{text}' is longer than any deadline needs to be"
+        )));
     }
     Ok(duration)
 }

@@ -36,7 +36,14 @@ const DEFAULT_CERT_WARN: Duration = Duration::from_secs(14 * 86_400);
 #[derive(Debug, Clone)]
 pub enum Mode {
     Probe(Vec<Target>),
-    List(Catalog),
+    /// `--list`, with the words that filter it and the columns a row may take.
+    List {
+        catalog: Catalog,
+        filters: Vec<String>,
+        width: usize,
+    },
+    /// `isitdown help`, when no service is called that: the long help.
+    Help,
     Generate(Generate),
     /// The targets that start with a prefix, for completion scripts.
     Complete {
@@ -130,7 +137,7 @@ impl Settings {
             (false, true) => IpFamily::Ipv6Only,
             (false, false) => IpFamily::Any,
         };
-        let pins = Pins::parse(&merged.resolve).map_err(BadInput)?;
+        let pins = Pins::parse(&merged.resolve)?;
         let from = match &merged.from {
             Some(text) => {
                 let layer = if typed.from.is_some() {
@@ -219,7 +226,13 @@ impl Settings {
                 prefix,
             }
         } else if typed.list {
-            Mode::List(Catalog::with_user_services(config.services))
+            Mode::List {
+                catalog: Catalog::with_user_services(config.services),
+                filters: typed.targets.clone(),
+                width: list_width(),
+            }
+        } else if is_help(&typed, &config.services) {
+            Mode::Help
         } else {
             let mut words: Vec<Word> = typed.targets.iter().map(|t| Word::typed(t)).collect();
             if words.len() > target_list::MAX_TARGETS {
@@ -425,6 +438,28 @@ fn parse_header(text: &str) -> Result<(String, String), BadInput> {
         )));
     }
     Ok((name.to_string(), value.to_string()))
+}
+
+/// The columns `--list` fits its rows in: the terminal's, else `COLUMNS`, else 80.
+fn list_width() -> usize {
+    let terminal = std::io::stdout()
+        .is_terminal()
+        .then(|| crossterm::terminal::size().ok())
+        .flatten()
+        .map(|(columns, _)| usize::from(columns));
+    let variable = || std::env::var("COLUMNS").ok()?.trim().parse::<usize>().ok();
+    terminal
+        .or_else(variable)
+        .filter(|&w| w >= 20)
+        .unwrap_or(80)
+}
+
+/// `isitdown help` asks for help, unless the user named a service "help".
+fn is_help(typed: &Cli, services: &[crate::target::catalog::Service]) -> bool {
+    let [word] = typed.targets.as_slice() else {
+        return false;
+    };
+    word == "help" && typed.files.is_empty() && !services.iter().any(|s| s.answers_to(word))
 }
 
 /// The format, and what the terminal allows. Whether to paint is decided here, once; `run`

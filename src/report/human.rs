@@ -10,8 +10,9 @@ use crate::engine::check::Outcome;
 use crate::engine::history::History;
 use crate::engine::history::Summary;
 use crate::engine::Sink;
+use crate::just_me::connectivity::Note;
+use crate::just_me::public_dns::PublicDns;
 use crate::status_page;
-use crate::target::catalog::{Catalog, StatusFormat};
 use crate::target::Target;
 use crate::text::redact::redact_typed;
 use crate::text::sanitize::for_terminal;
@@ -25,8 +26,6 @@ pub(super) const STATE_WIDTH: usize = 8;
 pub(super) const TIME_WIDTH: usize = 8;
 /// Labels of `-v` detail lines ("redirect ", "address  ").
 const LABEL_WIDTH: usize = 9;
-/// The probe column of `--list`: long enough for most probe URLs.
-const PROBE_WIDTH: usize = 60;
 /// A status page's incidents and troubled components shown before "and N more".
 const SHOWN_PER_PAGE: usize = 5;
 /// The latest changes a summary shows; the earlier ones are counted.
@@ -42,6 +41,8 @@ pub struct Human<'w> {
     repeated: bool,
     /// With more than one target, the run ends with a line of counts.
     counts: bool,
+    /// The connection check's evidence last shown: not shown again while it is the same.
+    connection_shown: Option<(Note, usize, usize)>,
 }
 
 impl<'w> Human<'w> {
@@ -57,6 +58,7 @@ impl<'w> Human<'w> {
             show_phases: output.verbose || (targets.len() == 1 && !repeated),
             repeated,
             counts: targets.len() > 1,
+            connection_shown: None,
             name_width: targets
                 .iter()
                 .map(|t| for_terminal(&t.name).chars().count())
@@ -139,17 +141,20 @@ impl Sink for Human<'_> {
             self.provider_lines(page)?;
         }
         if let Some(connectivity) = &outcome.connectivity {
-            // When the cause is on this side after all (its DNS, say), it is not "not just you".
-            let note = match state {
-                State::Down => connectivity.note.to_string(),
-                _ => connectivity.note.finding().to_string(),
-            };
-            let line = format!(
-                "{note} ({} of {} reference endpoints answered right)",
-                connectivity.ok, connectivity.checked
-            );
-            writeln!(self.out, "{INDENT}{line}")?;
-            if let Some(public_dns) = &connectivity.public_dns {
+            // The reason already says what the check found; this line is its evidence, once
+            // per run while it stays the same (a hundred targets, one connection).
+            let evidence = (connectivity.note, connectivity.ok, connectivity.checked);
+            if self.connection_shown != Some(evidence) {
+                self.connection_shown = Some(evidence);
+                let line = format!(
+                    "{} of {} reference endpoints answered right",
+                    connectivity.ok, connectivity.checked
+                );
+                writeln!(self.out, "{INDENT}{}", line.dimmed())?;
+            }
+            // With the whole connection down, that public DNS did not answer either is no news.
+            let no_news = |p: &&PublicDns| p.resolved.is_none() && connectivity.note == Note::Down;
+            if let Some(public_dns) = connectivity.public_dns.as_ref().filter(|p| !no_news(p)) {
                 writeln!(self.out, "{INDENT}{}", for_terminal(&public_dns.note))?;
             }
         }
@@ -345,65 +350,6 @@ impl Human<'_> {
         let label = format!("{label:<LABEL_WIDTH$}").dimmed();
         writeln!(self.out, "{INDENT}{label}{value}")
     }
-}
-
-/// `--list` for people.
-pub fn list(catalog: &Catalog, out: &mut dyn Write) -> io::Result<()> {
-    let mut rows: Vec<_> = catalog.services().iter().collect();
-    rows.sort_by(|a, b| a.key.cmp(&b.key));
-    let names = |s: &crate::target::catalog::Service| s.names().collect::<Vec<_>>().join(", ");
-    let width = rows
-        .iter()
-        .map(|s| names(s).chars().count())
-        .max()
-        .unwrap_or(0);
-    let title = rows
-        .iter()
-        .map(|s| s.display_name().chars().count())
-        .max()
-        .unwrap_or(0);
-    let tags = |s: &crate::target::catalog::Service| match s.tags.as_slice() {
-        [] => "-".to_string(),
-        tags => tags.join(","),
-    };
-    let tags_width = rows
-        .iter()
-        .map(|s| tags(s).chars().count())
-        .max()
-        .unwrap_or(0)
-        .max("TAGS".len());
-    writeln!(
-        out,
-        "{}",
-        format!(
-            "{:<width$}  {:<title$}  {:<PROBE_WIDTH$}  {:<tags_width$}  STATUS PAGE",
-            "NAMES", "SERVICE", "PROBE", "TAGS"
-        )
-        .bold()
-    )?;
-    for service in rows {
-        let page = match (&service.status_page, service.status_format) {
-            (Some(page), Some(StatusFormat::None)) => {
-                format!("{} (not readable)", redact_typed(page))
-            }
-            (Some(page), _) => redact_typed(page),
-            (None, _) => "-".into(),
-        };
-        let method = match service.method {
-            Some(crate::probe::Method::Head) => "HEAD ",
-            _ => "",
-        };
-        writeln!(
-            out,
-            "{:<width$}  {:<title$}  {:<PROBE_WIDTH$}  {:<tags_width$}  {}",
-            for_terminal(&names(service)),
-            for_terminal(service.display_name()),
-            for_terminal(&format!("{method}{}", redact_typed(&service.url))),
-            for_terminal(&tags(service)),
-            for_terminal(&page)
-        )?;
-    }
-    out.flush()
 }
 
 /// The verdict word, coloured and padded to the width of the longest.

@@ -14,7 +14,7 @@ use crate::engine::Sink;
 use crate::just_me::public_dns::PublicDns;
 use crate::probe::AttemptOutcome;
 use crate::status_page;
-use crate::target::catalog::{Catalog, Confidence, Service, StatusFormat};
+use crate::target::catalog::{Confidence, Service, StatusFormat};
 use crate::text::redact::redact_typed;
 use crate::verdict::{ErrorKind, State};
 
@@ -358,9 +358,7 @@ struct ServiceLine<'a> {
 }
 
 /// `--list --json`: one object per service.
-pub fn list(catalog: &Catalog, out: &mut dyn Write) -> io::Result<()> {
-    let mut services: Vec<&Service> = catalog.services().iter().collect();
-    services.sort_by(|a, b| a.key.cmp(&b.key));
+pub fn list(services: &[&Service], out: &mut dyn Write) -> io::Result<()> {
     for service in services {
         let url = redact_typed(&service.url);
         write_line(

@@ -6,6 +6,7 @@ pub mod hook;
 mod human;
 mod human_elsewhere;
 mod json;
+pub mod list;
 mod live;
 mod nagios;
 mod prometheus;
@@ -21,7 +22,6 @@ use crate::engine::check::Outcome;
 use crate::engine::history::History;
 use crate::engine::history::{Mark, Summary};
 use crate::engine::{Sink, Stop};
-use crate::target::catalog::Catalog;
 use crate::target::Target;
 use crate::verdict::State;
 
@@ -326,15 +326,6 @@ pub fn distinct_labels<'a>(targets: impl IntoIterator<Item = &'a Target>) -> Vec
             }
         })
         .collect()
-}
-
-/// `--list`: the catalog as a table, or one JSON object per service.
-pub fn list(catalog: &Catalog, output: Output, out: &mut dyn Write) -> io::Result<()> {
-    if output.format == Format::Json {
-        json::list(catalog, out)
-    } else {
-        human::list(catalog, out)
-    }
 }
 
 /// The verdict word in its colour (when colours are on).

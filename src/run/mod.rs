@@ -22,6 +22,7 @@ use crate::probe::{self, Client, ProxyEnv};
 use crate::report;
 use crate::report::hook::{OnChange, Running};
 use crate::target::catalog::Catalog;
+use crate::text::sanitize::for_terminal;
 use crate::verdict::State;
 
 /// The longest error sentence shown: it may quote a whole config value or path.
@@ -29,6 +30,9 @@ const MAX_ERROR_CHARS: usize = 2000;
 
 /// The exit code of a run that answered what was asked (help, a list, all targets up).
 const SUCCESS: u8 = 0;
+
+/// `--list` with filters that match no service: nothing found, as grep says it.
+const NO_MATCH: u8 = 1;
 
 /// Runs isitdown and says how it ended. Errors are one sentence on stderr, made safe to show:
 /// they quote config values, paths, URLs and names that may hold escape sequences.
@@ -99,8 +103,25 @@ fn run() -> anyhow::Result<u8> {
             }
             return Ok(SUCCESS);
         }
-        Mode::List(ref catalog) => {
-            report::list(catalog, settings.output, &mut stdout.lock())?;
+        Mode::List {
+            ref catalog,
+            ref filters,
+            width,
+        } => {
+            let services = crate::target::list::matching(filters, catalog)?;
+            if services.is_empty() {
+                let words = filters.join(" ");
+                eprintln!(
+                    "isitdown: no service in the catalog matches '{}'",
+                    for_terminal(&words)
+                );
+                return Ok(NO_MATCH);
+            }
+            report::list::write(&services, settings.output, width, &mut stdout.lock())?;
+            return Ok(SUCCESS);
+        }
+        Mode::Help => {
+            cli::public_command().print_long_help()?;
             return Ok(SUCCESS);
         }
         Mode::Probe(ref targets) => targets,

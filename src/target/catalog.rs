@@ -69,7 +69,7 @@ impl Service {
         std::iter::once(self.key.as_str()).chain(self.aliases.iter().map(String::as_str))
     }
 
-    fn answers_to(&self, word: &str) -> bool {
+    pub fn answers_to(&self, word: &str) -> bool {
         self.names().any(|name| name.eq_ignore_ascii_case(word))
     }
 }

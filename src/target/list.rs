@@ -7,7 +7,7 @@ use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
 use crate::exit::BadInput;
-use crate::target::catalog::Catalog;
+use crate::target::catalog::{Catalog, Service};
 use crate::target::{self, Target};
 use crate::text::sanitize::for_terminal;
 
@@ -137,9 +137,8 @@ pub fn too_many(place: &str) -> BadInput {
 pub fn check(word: &Word, catalog: &Catalog) -> Result<(), BadInput> {
     match word.tag() {
         Some(tag) => {
-            let tagged = |s: &&crate::target::catalog::Service| {
-                tag == "all" || s.tags.iter().any(|t| t.eq_ignore_ascii_case(&tag))
-            };
+            let tagged =
+                |s: &&Service| tag == "all" || s.tags.iter().any(|t| t.eq_ignore_ascii_case(&tag));
             match catalog.services().iter().any(|s| tagged(&s)) {
                 true => Ok(()),
                 false => Err(word.blame(unknown_tag(&tag, catalog))),
@@ -194,6 +193,42 @@ pub fn resolve(words: &[Word], catalog: &Catalog) -> Result<Vec<Target>, BadInpu
     Ok(targets)
 }
 
+/// `--list`'s filters: the services of a `@tag` (`@all`: every one), or those whose key,
+/// display name, an alias or a tag contains a word, case-insensitively. No filter: every
+/// service. Sorted by key, each once; an unknown tag is bad input, as it is for a probe.
+pub fn matching<'c>(
+    filters: &[String],
+    catalog: &'c Catalog,
+) -> Result<Vec<&'c Service>, BadInput> {
+    let mut services: Vec<&Service> = Vec::new();
+    for filter in filters {
+        let word = Word::typed(filter);
+        let wanted: Box<dyn Fn(&Service) -> bool> = match word.tag() {
+            Some(tag) if tag == "all" => Box::new(|_| true),
+            Some(tag) => {
+                check(&word, catalog)?;
+                Box::new(move |s: &Service| s.tags.iter().any(|t| t.eq_ignore_ascii_case(&tag)))
+            }
+            None => {
+                let needle = filter.trim().to_lowercase();
+                Box::new(move |s: &Service| {
+                    s.names()
+                        .chain([s.display_name()])
+                        .chain(s.tags.iter().map(String::as_str))
+                        .any(|name| name.to_lowercase().contains(&needle))
+                })
+            }
+        };
+        services.extend(catalog.services().iter().filter(|s| wanted(s)));
+    }
+    if filters.is_empty() {
+        services.extend(catalog.services());
+    }
+    services.sort_by(|a, b| a.key.cmp(&b.key));
+    services.dedup_by(|a, b| a.key == b.key);
+    Ok(services)
+}
+
 fn unknown_tag(tag: &str, catalog: &Catalog) -> BadInput {
     let known: BTreeSet<&str> = catalog
         .services()
@@ -216,7 +251,6 @@ fn unknown_tag(tag: &str, catalog: &Catalog) -> BadInput {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::target::catalog::Service;
 
     fn service(key: &str, tags: &[&str]) -> Service {
         let text = format!(

@@ -84,13 +84,24 @@ pub fn resolve(input: &str, catalog: &Catalog) -> Result<Target, BadInput> {
             "is not an http:// or https:// URL: isitdown probes web services only".to_string()
         };
         return Err(BadInput(format!("'{}' {why}", shown(typed))));
+    } else if let Some(port_and_path) = typed
+        .strip_prefix(':')
+        .filter(|rest| rest.starts_with(|c: char| c.is_ascii_digit()))
+    {
+        // `:8080` is this machine, as in xh.
+        parse_url(&format!("http://localhost:{port_and_path}"), typed)?
     } else if looks_like_host(typed) {
         let bare = if typed.parse::<Ipv6Addr>().is_ok() {
             format!("https://[{typed}]")
         } else {
             format!("https://{typed}")
         };
-        parse_url(&bare, typed)?
+        let url = parse_url(&bare, typed)?;
+        match own_machine_with_port(&url) {
+            // A development server on a port of its own speaks plain HTTP, as xh assumes.
+            true => parse_url(&bare.replacen("https://", "http://", 1), typed)?,
+            false => url,
+        }
     } else {
         return Err(unknown_word(typed, catalog));
     };
@@ -111,6 +122,23 @@ fn scheme_of(typed: &str) -> Option<&str> {
         && letters.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
     let is_port = rest.chars().next().is_some_and(|c| c.is_ascii_digit());
     (is_scheme && !is_port).then_some(scheme)
+}
+
+/// A bare `host:port` on the user's own machines: localhost, a loopback or private address.
+fn own_machine_with_port(url: &Url) -> bool {
+    use crate::probe::dns::locality::local_address_kind;
+    if url.port().is_none() {
+        return false;
+    }
+    match url.host() {
+        Some(url::Host::Domain(name)) => {
+            let name = name.trim_end_matches('.').to_ascii_lowercase();
+            name == "localhost" || name.ends_with(".localhost")
+        }
+        Some(url::Host::Ipv4(ip)) => local_address_kind(ip.into()).is_some(),
+        Some(url::Host::Ipv6(ip)) => local_address_kind(ip.into()).is_some(),
+        None => false,
+    }
 }
 
 fn looks_like_host(typed: &str) -> bool {
@@ -216,10 +244,21 @@ mod tests {
         assert_eq!(v6.url.host_str(), Some("[::1]"));
         assert_eq!(v6.name, "[::1]:8080/x");
         assert_eq!(target("::1").unwrap().url.as_str(), "https://[::1]/");
-        assert_eq!(
-            target("localhost:3000").unwrap().url.as_str(),
-            "https://localhost:3000/"
-        );
+        // A port on the user's own machines is plain HTTP, as xh assumes; `:8080` is localhost.
+        for (typed, url) in [
+            ("localhost:3000", "http://localhost:3000/"),
+            ("127.0.0.1:8080/health", "http://127.0.0.1:8080/health"),
+            ("192.168.1.10:8080", "http://192.168.1.10:8080/"),
+            ("[::1]:8080", "http://[::1]:8080/"),
+            ("app.localhost:5173", "http://app.localhost:5173/"),
+            (":8080", "http://localhost:8080/"),
+            (":8080/health", "http://localhost:8080/health"),
+            ("localhost", "https://localhost/"),
+            ("10.0.0.1", "https://10.0.0.1/"),
+            ("example.com:8080", "https://example.com:8080/"),
+        ] {
+            assert_eq!(target(typed).unwrap().url.as_str(), url, "{typed}");
+        }
         let idn = target("https://münchen.de/").unwrap();
         assert_eq!(idn.url.host_str(), Some("xn--mnchen-3ya.de"));
         assert_eq!(idn.name, "münchen.de");

@@ -458,3 +458,47 @@ fn a_bad_ssl_cert_file_is_bad_input_at_the_start() {
         );
     }
 }
+
+#[test]
+fn with_the_connection_down_its_evidence_is_said_once_for_many_targets() {
+    let resolver = TestServer::start();
+    resolver.route("/dns-query", Reply::new(500));
+    let config = format!(
+        "[connectivity]\nreferences = [\"{DEAD_REFERENCE}\"]\ndns = [\"{}\"]\n",
+        resolver.url("/dns-query")
+    );
+    let output = isitdown_with_config(&config)
+        .arg(test_dns(""))
+        .args([
+            "https://one.example/",
+            "https://two.example/",
+            "https://three.example/",
+        ])
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(3), "{stdout}");
+    let verdicts = stdout.lines().filter(|l| l.starts_with("UNKNOWN")).count();
+    assert_eq!(verdicts, 3, "{stdout}");
+    assert!(
+        stdout
+            .lines()
+            .all(|l| !l.starts_with("UNKNOWN") || l.ends_with("your connection seems down")),
+        "each verdict says why: {stdout}"
+    );
+    assert_eq!(
+        stdout.matches("reference endpoints answered right").count(),
+        1,
+        "the evidence once: {stdout}"
+    );
+    assert_eq!(
+        stdout.matches("your connection seems down").count(),
+        3,
+        "{stdout}"
+    );
+    assert!(
+        !stdout.contains("public DNS"),
+        "no public-DNS line with the connection down: {stdout}"
+    );
+}

@@ -10,6 +10,9 @@ use std::time::Duration;
 
 use crate::support::*;
 
+/// The bars of a sparkline, whose heights follow the latencies of the moment.
+const SPARK: &str = "▁▂▃▄▅▆▇█";
+
 /// The port the README's examples use for the local server.
 const README_PORT: &str = "8080";
 
@@ -54,6 +57,12 @@ fn examples(readme: &str) -> Vec<Example> {
             panic!("README.md:{}: output before any command", index + 1);
         }
     }
+    // A blank line between two commands of one block belongs to neither.
+    for example in &mut examples {
+        while example.shown.last().is_some_and(|l| l.trim().is_empty()) {
+            example.shown.pop();
+        }
+    }
     examples
 }
 
@@ -80,6 +89,15 @@ fn comparable(line: &str) -> String {
             }
             out.push_str(number);
             rest = after;
+            continue;
+        }
+        // A sparkline's bars are scaled to the probes' own latencies.
+        if SPARK.contains(c) {
+            let bars_end = rest
+                .find(|c: char| !SPARK.contains(c))
+                .unwrap_or(rest.len());
+            out.push_str("<bars>");
+            rest = &rest[bars_end..];
             continue;
         }
         out.push(c);
@@ -134,7 +152,10 @@ impl Stage {
     fn new() -> Stage {
         let site = TestServer::start();
         site.route("/health", Reply::text(200, "ok"));
-        site.route("/down", Reply::text(503, "down").reason("Service Temporarily Unavailable"));
+        site.route(
+            "/down",
+            Reply::text(503, "down").reason("Service Temporarily Unavailable"),
+        );
         site.route(
             "/slow",
             Reply::text(200, "ok").delay(Duration::from_millis(400)),
@@ -165,9 +186,10 @@ dns = []
 
     /// The README's command with the test's port in place of the README's.
     fn command(&self, example: &Example) -> String {
-        example
-            .command
-            .replace(&format!(":{README_PORT}"), &format!(":{}", self.site.port()))
+        example.command.replace(
+            &format!(":{README_PORT}"),
+            &format!(":{}", self.site.port()),
+        )
     }
 
     /// What the command prints, stdout and stderr together, with the README's port again.
@@ -198,7 +220,12 @@ dns = []
         let output = command.output().expect("sh runs");
         String::from_utf8_lossy(&output.stdout)
             .lines()
-            .map(|line| line.replace(&format!(":{}", self.site.port()), &format!(":{README_PORT}")))
+            .map(|line| {
+                line.replace(
+                    &format!(":{}", self.site.port()),
+                    &format!(":{README_PORT}"),
+                )
+            })
             .collect()
     }
 }
@@ -220,7 +247,10 @@ fn every_readme_example_prints_what_the_readme_shows() {
     for example in &examples {
         let printed = stage.run(example);
         let shown: Vec<String> = example.shown.iter().map(|l| comparable(l)).collect();
-        let got: Vec<String> = printed.iter().map(|l| comparable(l)).collect();
+        let mut got: Vec<String> = printed.iter().map(|l| comparable(l)).collect();
+        while got.last().is_some_and(|l| l.is_empty()) {
+            got.pop();
+        }
         if shown != got {
             wrong.push(format!(
                 "README.md:{}: $ {}\n--- the README shows:\n{}\n--- it prints:\n{}",
@@ -253,4 +283,5 @@ fn placeholders_cover_what_changes_and_only_that() {
         r#"{"at":"<when>","seq":1}"#
     );
     assert_eq!(comparable("57 checked: 54 up"), "57 checked: 54 up");
+    assert_eq!(comparable("  recent   █▂✗▁"), "recent <bars>✗<bars>");
 }

@@ -8,6 +8,7 @@
 use std::net::{IpAddr, Ipv6Addr, SocketAddr};
 use std::str::FromStr;
 
+use crate::exit::BadInput;
 use crate::text::sanitize::for_terminal;
 
 const SHAPE: &str = "HOST:PORT:ADDR[,ADDR...]";
@@ -23,11 +24,11 @@ pub struct Pin {
 }
 
 impl FromStr for Pin {
-    type Err = String;
+    type Err = BadInput;
 
     /// Errors are one sentence naming the value, ready for the user.
-    fn from_str(spec: &str) -> Result<Pin, String> {
-        let wrong = |why: String| format!("--resolve '{}': {why}", for_terminal(spec));
+    fn from_str(spec: &str) -> Result<Pin, BadInput> {
+        let wrong = |why: String| BadInput(format!("--resolve '{}': {why}", for_terminal(spec)));
         let unshaped = || wrong(format!("expected {SHAPE}"));
         if spec.starts_with('-') {
             return Err(wrong(format!(
@@ -75,7 +76,7 @@ impl FromStr for Pin {
                 address(text.trim())
                     .ok_or_else(|| wrong(format!("'{}' is not an IP address", for_terminal(text))))
             })
-            .collect::<Result<Vec<IpAddr>, String>>()?;
+            .collect::<Result<Vec<IpAddr>, BadInput>>()?;
         Ok(Pin { host, port, addrs })
     }
 }
@@ -86,11 +87,11 @@ pub struct Pins(Vec<Pin>);
 
 impl Pins {
     /// Parses every value; the first wrong one is the error.
-    pub fn parse<S: AsRef<str>>(specs: &[S]) -> Result<Pins, String> {
+    pub fn parse<S: AsRef<str>>(specs: &[S]) -> Result<Pins, BadInput> {
         specs
             .iter()
             .map(|spec| spec.as_ref().parse())
-            .collect::<Result<Vec<Pin>, String>>()
+            .collect::<Result<Vec<Pin>, BadInput>>()
             .map(Pins)
     }
 
@@ -201,7 +202,7 @@ mod tests {
 
     #[test]
     fn wrong_values_are_one_sentence_naming_them() {
-        let error = |spec: &str| spec.parse::<Pin>().expect_err("invalid");
+        let error = |spec: &str| spec.parse::<Pin>().expect_err("invalid").0;
         assert_eq!(
             error("example.com:443"),
             "--resolve 'example.com:443': expected HOST:PORT:ADDR[,ADDR...]"
@@ -266,6 +267,6 @@ mod tests {
     #[test]
     fn the_first_wrong_value_is_the_error() {
         let error = Pins::parse(&["a.test:443:127.0.0.1", "bad", "worse"]).expect_err("bad");
-        assert!(error.starts_with("--resolve 'bad'"));
+        assert!(error.0.starts_with("--resolve 'bad'"));
     }
 }

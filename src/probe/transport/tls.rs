@@ -98,13 +98,7 @@ impl<In: Transport> Connector<In> for TimedTlsConnector {
                             .is_some_and(|issuer| issuer.inspector.is_some());
                         (tls::words(tls_error), false)
                     }
-                    None => (
-                        format!(
-                            "the connection failed during the handshake: {}",
-                            crate::text::words::io_error(e)
-                        ),
-                        false,
-                    ),
+                    None => (handshake_cut(e, host), false),
                 },
                 other => (other.to_string(), false),
             };
@@ -163,5 +157,28 @@ impl Transport for TlsTransport {
 
     fn is_tls(&self) -> bool {
         true
+    }
+}
+
+/// A handshake the server ended. On a machine of the user's own (localhost, a private address),
+/// a server that hangs up on TLS is most often plain HTTP on that port: say so.
+fn handshake_cut(error: &io::Error, host: &str) -> String {
+    use crate::probe::dns::locality::{local_address_kind, local_name, LocalName};
+    let words = crate::text::words::io_error(error);
+    let hung_up = matches!(
+        error.kind(),
+        io::ErrorKind::UnexpectedEof
+            | io::ErrorKind::ConnectionReset
+            | io::ErrorKind::ConnectionAborted
+    );
+    let own_machine = match host.parse::<std::net::IpAddr>() {
+        Ok(ip) => local_address_kind(ip).is_some(),
+        Err(_) => local_name(host) == Some(LocalName::LocalSuffix) || host == "localhost",
+    };
+    match hung_up && own_machine {
+        true => format!(
+            "the server hung up during the TLS handshake ({words}): plain HTTP on this port?"
+        ),
+        false => format!("the connection failed during the handshake: {words}"),
     }
 }
