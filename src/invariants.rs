@@ -16,7 +16,7 @@ use crate::target::catalog::{Catalog, Service, StatusFormat};
 use crate::text::sanitize::{self, is_clean};
 
 /// The status page formats, in the order the first input byte picks them.
-const FORMATS: [StatusFormat; 9] = [
+const FORMATS: [StatusFormat; 10] = [
     StatusFormat::Statuspage,
     StatusFormat::Slack,
     StatusFormat::Heroku,
@@ -26,6 +26,7 @@ const FORMATS: [StatusFormat; 9] = [
     StatusFormat::GoogleWorkspace,
     StatusFormat::Aws,
     StatusFormat::Feed,
+    StatusFormat::Instatus,
 ];
 
 fn clean_and_within(text: &str, max_chars: usize, what: &str) {
@@ -94,6 +95,11 @@ pub fn status_page(data: &[u8]) {
         assert!(report.incidents.len() <= MAX_LISTED);
         assert!(report.components.len() <= report.components_total);
         assert!(report.incidents.len() <= report.incidents_total);
+        assert_eq!(
+            report.applies.len(),
+            report.incidents.len(),
+            "each incident listed says why it counts"
+        );
         let summary = report.summary();
         assert!(is_clean(&summary), "summary not safe: {summary:?}");
         assert!(

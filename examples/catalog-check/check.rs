@@ -1,7 +1,8 @@
-//! The catalog's own check, for its maintainers: probes every service and reads every status
-//! page, and names the rows that have rotted. A probe that lands on another host, meets a bot
-//! wall or a 5xx; a page that moved, is not in its declared format, or no longer lists the
-//! components a row names (the closest names are suggested).
+//! The catalog's own check, for its maintainers: probes every service (its sibling probes
+//! too) and reads every status page, and names the rows that have rotted. A probe that lands
+//! on another host, meets a bot wall or a 5xx; a page that moved, whose API now redirects to
+//! another host or answers a web page (its platform changed), is not in its declared format,
+//! or no longer lists the components a row names (the closest names are suggested).
 //!
 //! Run on a connected machine with `cargo run --release --example catalog-check`. A maintainer's
 //! tool, not part of isitdown: it lives beside the example that runs it, and
@@ -153,53 +154,86 @@ pub fn check(client: &Client, service: &Service) -> Finding {
 }
 
 fn probe_problems(client: &Client, service: &Service) -> Vec<String> {
-    let Ok(url) = Url::parse(&service.url) else {
-        return vec![format!("the probe URL {} does not parse", service.url)];
+    let expect = service
+        .expect
+        .as_deref()
+        .and_then(|e| StatusSet::parse(e).ok());
+    let main = Door {
+        what: "the probe".into(),
+        url: &service.url,
+        method: service.method.unwrap_or(Method::Get),
+        contains: service.contains.clone(),
+        expect,
     };
-    let method = service.method.unwrap_or(Method::Get);
+    let mut problems = door_problems(client, main);
+    for sibling in &service.also {
+        let door = Door {
+            what: format!("the sibling probe {sibling}"),
+            url: sibling,
+            method: Method::Get,
+            contains: None,
+            expect: None,
+        };
+        problems.extend(door_problems(client, door));
+    }
+    problems
+}
+
+/// One URL a row probes, and what its answer must be.
+struct Door<'a> {
+    /// How a problem names it: "the probe".
+    what: String,
+    url: &'a str,
+    method: Method,
+    contains: Option<String>,
+    expect: Option<StatusSet>,
+}
+
+fn door_problems(client: &Client, door: Door) -> Vec<String> {
+    let what = &door.what;
+    let Ok(url) = Url::parse(door.url) else {
+        return vec![format!("{what}'s URL {} does not parse", door.url)];
+    };
     let seen = probe::send(
         client,
         &Request {
-            head_falls_back_to_get: method == Method::Head,
-            read: service
+            head_falls_back_to_get: door.method == Method::Head,
+            read: door
                 .contains
                 .clone()
                 .map_or(ReadBody::Start, ReadBody::Find),
-            ..Request::probe(method, url.clone(), vec![])
+            ..Request::probe(door.method, url.clone(), vec![])
         },
     );
     let mut problems = Vec::new();
     if let Some(moved) = moved_to(&url, &seen) {
-        problems.push(format!("the probe is sent to another host: {moved}"));
+        problems.push(format!("{what} is sent to another host: {moved}"));
     }
     if let Some(failure) = &seen.failure {
-        problems.push(format!("the probe failed: {}", failure.message));
+        problems.push(format!("{what} failed: {}", failure.message));
         return problems;
     }
     let Some(answer) = &seen.answer else {
         return problems;
     };
-    if let Some(vendor) = seen.bot_wall {
+    if let Some(wall) = seen.bot_wall {
         problems.push(format!(
-            "a {vendor} bot wall answers the probe ({})",
+            "{} answers {what} ({})",
+            wall.named(),
             answer.status
         ));
     } else if answer.status >= 500 {
-        problems.push(format!("the probe answered {}", answer.status));
-    } else if let Some(expect) = service
-        .expect
-        .as_deref()
-        .and_then(|e| StatusSet::parse(e).ok())
-    {
+        problems.push(format!("{what} answered {}", answer.status));
+    } else if let Some(expect) = &door.expect {
         if !expect.contains(answer.status) {
             problems.push(format!(
-                "the probe answered {}, which is not in expect",
+                "{what} answered {}, which is not in expect",
                 answer.status
             ));
         }
     }
     if seen.body_contains == Some(false) {
-        problems.push("the probe's answer lacks the text it should contain".into());
+        problems.push(format!("{what}'s answer lacks the text it should contain"));
     }
     problems
 }
@@ -228,6 +262,7 @@ fn page_problems(client: &Client, service: &Service) -> Vec<String> {
     let Some(source) = Source::of(service) else {
         return problems;
     };
+    problems.extend(platform_problems(client, &source));
     let page = match status_page::read(client, &source) {
         Ok(page) => page,
         Err(error) => {
@@ -263,6 +298,50 @@ fn page_problems(client: &Client, service: &Service) -> Vec<String> {
         ));
     }
     problems
+}
+
+/// Signs that a page moved to another platform: its API now redirects to another host (a
+/// provider bought, a page folded into another), or a JSON API answers a web page.
+fn platform_problems(client: &Client, source: &Source) -> Vec<String> {
+    let Ok(url) = Url::parse(&source.api_url) else {
+        return vec![format!(
+            "the status API URL {} does not parse",
+            source.api_url
+        )];
+    };
+    let request = Request {
+        follow_redirects: false,
+        ..Request::probe(Method::Get, url.clone(), vec![])
+    };
+    let seen = probe::send(client, &request);
+    let Some(answer) = seen.answer.as_ref().filter(|_| seen.failure.is_none()) else {
+        return vec![];
+    };
+    let format = format_name(source.format);
+    if (300..400).contains(&answer.status) {
+        let to = answer.header("location").and_then(|l| url.join(l).ok());
+        let elsewhere = to.as_ref().filter(|to| {
+            to.host_str() != url.host_str()
+                || to.port_or_known_default() != url.port_or_known_default()
+        });
+        return match elsewhere {
+            Some(to) => vec![format!(
+                "the status API redirects to another host, {to}: the page may have moved to \
+                 another platform"
+            )],
+            None => vec![],
+        };
+    }
+    let html = answer
+        .header("content-type")
+        .is_some_and(|t| t.to_ascii_lowercase().contains("html"));
+    if answer.status < 500 && html && source.format != StatusFormat::Feed {
+        return vec![format!(
+            "the status API answers a web page, not {format}: the page may have moved to \
+             another platform"
+        )];
+    }
+    vec![]
 }
 
 /// Up to three names most like `wanted`, best first.

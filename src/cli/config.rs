@@ -312,6 +312,9 @@ fn default_as_args(key: &str, value: &toml::Value) -> Result<Vec<OsString>, Stri
 /// up in a hook's environment (`ISITDOWN_NAME`) and on every line of output.
 pub const MAX_NAME_CHARS: usize = 200;
 
+/// Sibling probes a service may list: each is one more request per probe.
+pub const MAX_ALSO: usize = 4;
+
 fn check_service(key: &str, service: &Service) -> Result<(), String> {
     let too_long = |text: &str| text.chars().count() > MAX_NAME_CHARS;
     if too_long(key) {
@@ -344,6 +347,25 @@ fn check_service(key: &str, service: &Service) -> Result<(), String> {
     }
     if let Some(expect) = &service.expect {
         StatusSet::parse(expect).map_err(|e| format!("[services.{key}] expect: {e}"))?;
+    }
+    if service.also.len() > MAX_ALSO {
+        return Err(format!(
+            "[services.{key}] also: at most {MAX_ALSO} sibling probes"
+        ));
+    }
+    for sibling in &service.also {
+        let parsed = url::Url::parse(sibling).map_err(|e| {
+            format!(
+                "[services.{key}] also '{}' is not a URL: {e}",
+                redact_typed(sibling)
+            )
+        })?;
+        if !matches!(parsed.scheme(), "http" | "https") {
+            return Err(format!(
+                "[services.{key}] also '{}' must start with http:// or https://",
+                redact_typed(sibling)
+            ));
+        }
     }
     for (what, page) in [
         ("status_page", &service.status_page),

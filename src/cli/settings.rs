@@ -333,6 +333,14 @@ impl Settings {
             status_source: service
                 .filter(|_| self.status_page)
                 .and_then(status_page::Source::of),
+            // A sibling is another door of the provider: the target's own headers (tokens,
+            // cookies) are not for it.
+            also: service
+                .iter()
+                .flat_map(|s| &s.also)
+                .filter_map(|url| url::Url::parse(url).ok())
+                .map(|url| probe::Request::probe(Method::Get, url, Vec::new()))
+                .collect(),
         }
     }
 }

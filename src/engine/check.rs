@@ -17,7 +17,7 @@ use crate::probe::dns::locality;
 use crate::probe::{self, Client, Response};
 use crate::status_page::{self, Indexed, PageError, Source};
 use crate::target::Target;
-use crate::verdict::{self, Context, Criteria, State, Verdict};
+use crate::verdict::{self, Context, Criteria, Sibling, State, Verdict};
 
 /// The first pause before a retry; each further one is twice as long, up to eight times.
 const RETRY_PAUSE: Duration = Duration::from_millis(250);
@@ -30,6 +30,8 @@ pub struct Plan {
     pub criteria: Criteria,
     /// Where its provider reports its status, when it has a readable page and it is wanted.
     pub status_source: Option<status_page::Source>,
+    /// Sibling probes of the same provider (the row's `also`), made alongside the probe.
+    pub also: Vec<probe::Request>,
 }
 
 /// One probe of one target, judged.
@@ -41,6 +43,8 @@ pub struct Outcome {
     pub seen: Response,
     /// What the provider's status page says about it, when it was read.
     pub status_page: Option<status_page::Report>,
+    /// The row's sibling probes, each judged on its own, in the row's order.
+    pub also: Vec<Sibling>,
     /// What the reference endpoints said, when the target failed and the check ran.
     pub connectivity: Option<Connectivity>,
     pub verdict: Verdict,
@@ -284,6 +288,16 @@ impl Checker {
                 self.pool
                     .spawn_urgent(move || measure_elsewhere(&from, &plan, None))
             });
+        // Siblings go at the same time as the probe: they are needed when a wall answers it.
+        let siblings: Vec<_> = plan
+            .also
+            .iter()
+            .map(|request| {
+                let (checks, request) = (self.checks.clone(), request.clone());
+                self.pool
+                    .spawn_urgent(move || probe::send(&checks.client, &request))
+            })
+            .collect();
         let criteria = &plan.criteria;
         let mut attempt = 0;
         let seen = loop {
@@ -317,11 +331,21 @@ impl Checker {
                 // Narrowed once per page read and service, however many probes ask.
                 status_page::report(source, &page, service)
             });
+        let also: Vec<Sibling> = plan
+            .also
+            .iter()
+            .zip(siblings)
+            .map(|(request, sent)| {
+                let seen = sent.join().unwrap_or_else(lost);
+                sibling(request, seen, criteria)
+            })
+            .collect();
         let context = Context {
             page: status_page.as_ref(),
             connectivity: connectivity.as_ref(),
             name: &plan.target.name,
             host: plan.target.url.host_str().unwrap_or_default(),
+            also: &also,
         };
         let mut verdict = verdict::judge(&seen, criteria, context, SystemTime::now());
         let key = plan.request.url.as_str();
@@ -367,6 +391,7 @@ impl Checker {
             seq,
             seen,
             status_page,
+            also,
             connectivity,
             verdict,
             elsewhere,
@@ -374,6 +399,38 @@ impl Checker {
         note(Step::Done);
         outcome
     }
+}
+
+/// A sibling probe judged on its own: by the row's rules of speed and certificates, but not its
+/// `expect` or `contains`, which are the main probe's (any answer a sibling gives is its
+/// servers answering).
+fn sibling(request: &probe::Request, seen: Response, criteria: &Criteria) -> Sibling {
+    let criteria = Criteria {
+        expect: None,
+        contains: None,
+        ..criteria.clone()
+    };
+    let host = request.url.host_str().unwrap_or_default().to_string();
+    let context = Context {
+        host: &host,
+        ..Context::default()
+    };
+    let verdict = verdict::judge(&seen, &criteria, context, SystemTime::now());
+    Sibling {
+        url: crate::text::redact::redact(&request.url),
+        host,
+        seen,
+        verdict,
+    }
+}
+
+/// What a sibling probe whose worker was lost saw: nothing, said as much (a shortage of this
+/// machine's, which is never the service's fault).
+fn lost() -> Response {
+    Response::failed(probe::Failure::yours(
+        probe::ErrorKind::Local,
+        "the sibling probe stopped early",
+    ))
 }
 
 /// Measures the plan's request from elsewhere, judged as from here. A catalog row that
@@ -445,6 +502,7 @@ impl Outcome {
             seq: 1,
             seen: crate::probe::Response::answered(status, Duration::from_millis(millis)),
             status_page: None,
+            also: Vec::new(),
             connectivity: None,
             elsewhere: None,
             verdict: Verdict {

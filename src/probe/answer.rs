@@ -23,6 +23,11 @@ const HEADERS_OF_NOTE: &[&str] = &[
     "x-amz-cf-id",
     "x-fastly-request-id",
     "akamai-grn",
+    "akamai-cache-status",
+    "cf-error-details",
+    "x-amzn-errortype",
+    "x-amz-apigw-id",
+    "x-amzn-requestid",
     "cache-control",
 ];
 

@@ -16,6 +16,9 @@ pub struct Edge {
     pub error: bool,
     /// What the CDN's error means, when it is one.
     pub detail: Option<&'static str>,
+    /// The service's own gateway behind the CDN, when its marks show it made the answer and
+    /// the CDN only carried it ("Amazon API Gateway").
+    pub gateway: Option<&'static str>,
     /// The header that names this request at the CDN (and often the edge location), as
     /// "name value": what the CDN's support asks for.
     pub id: Option<String>,
@@ -25,7 +28,7 @@ impl Edge {
     /// "Cloudflare answers, but ChatGPT's servers behind it do not (522: connection to the
     /// origin timed out)".
     pub fn sentence(&self, service: &str, status: u16) -> String {
-        let servers = servers_of(service);
+        let servers = owned_by(service, "servers");
         let why = match self.detail {
             Some(detail) => format!(" ({status}: {detail})"),
             None => format!(" ({status})"),
@@ -35,33 +38,47 @@ impl Edge {
             self.vendor
         )
     }
-}
 
-/// "ChatGPT's servers", "Microsoft Teams' servers", "the servers of example.com/health".
-fn servers_of(service: &str) -> String {
-    let service = service.trim();
-    if service.is_empty() {
-        "the service's servers".to_string()
-    } else if service.contains(['/', ':']) {
-        format!("the servers of {service}")
-    } else if service.ends_with(['s', 'S']) {
-        format!("{service}' servers")
-    } else {
-        format!("{service}'s servers")
+    /// An error the service's own gateway made and the CDN carried: "ChatGPT's own gateway
+    /// (Amazon API Gateway) failed: 502 Bad Gateway; CloudFront only carried its answer".
+    /// `status` is the status as shown.
+    pub fn carried(&self, service: &str, status: &str) -> Option<String> {
+        let gateway = self.gateway?;
+        Some(format!(
+            "{} ({gateway}) failed: {status}; {} only carried its answer",
+            owned_by(service, "own gateway"),
+            self.vendor
+        ))
     }
 }
 
-/// A test on one response header; names are lowercase, values compared ignoring case.
+/// "ChatGPT's servers", "Microsoft Teams' servers", "the servers of example.com/health".
+fn owned_by(service: &str, what: &str) -> String {
+    let service = service.trim();
+    if service.is_empty() {
+        format!("the service's {what}")
+    } else if service.contains(['/', ':']) {
+        format!("the {what} of {service}")
+    } else if service.ends_with(['s', 'S']) {
+        format!("{service}' {what}")
+    } else {
+        format!("{service}'s {what}")
+    }
+}
+
+/// A test on one response header (names lowercase, values compared ignoring case), or on
+/// the start of the body (lowercase, compared ignoring case).
 #[derive(Debug, Clone, Copy)]
 enum Test {
     Present(&'static str),
     Equals(&'static str, &'static str),
     StartsWith(&'static str, &'static str),
     Contains(&'static str, &'static str),
+    Body(&'static str),
 }
 
 impl Test {
-    fn holds(self, headers: &[(String, String)]) -> bool {
+    fn holds(self, headers: &[(String, String)], body: &str) -> bool {
         let value = |name: &str| {
             headers
                 .iter()
@@ -73,6 +90,7 @@ impl Test {
             Test::Equals(name, want) => value(name).is_some_and(|v| v == want),
             Test::StartsWith(name, prefix) => value(name).is_some_and(|v| v.starts_with(prefix)),
             Test::Contains(name, needle) => value(name).is_some_and(|v| v.contains(needle)),
+            Test::Body(mark) => body.contains(mark),
         }
     }
 }
@@ -106,12 +124,29 @@ struct Cdn {
     vendor: &'static str,
     /// Any of these: the answer came through this CDN.
     served: &'static [Test],
-    /// All of these: the CDN's own error pages always carry them.
-    own_pages: &'static [Test],
+    /// Any of these sets, each whole: the CDN made the answer itself. A CDN is named as the
+    /// author of an error only when its own marks say so.
+    own_pages: &'static [&'static [Test]],
     errors: &'static [OwnError],
     /// Headers naming the request at the CDN, the first one present is shown.
     ids: &'static [&'static str],
 }
+
+/// A gateway of the service's own that a CDN may carry answers from: when any of its marks
+/// shows, the gateway made the answer, not the CDN in front of it.
+struct Gateway {
+    name: &'static str,
+    marks: &'static [Test],
+}
+
+const GATEWAYS: &[Gateway] = &[Gateway {
+    name: "Amazon API Gateway",
+    marks: &[
+        Test::Present("x-amzn-errortype"),
+        Test::Present("x-amz-apigw-id"),
+        Test::Present("x-amzn-requestid"),
+    ],
+}];
 
 /// Values are lowercase: answers are compared ignoring case.
 const CDNS: &[Cdn] = &[
@@ -124,10 +159,10 @@ const CDNS: &[Cdn] = &[
         ],
         // Cloudflare puts its name in `server` on every answer it proxies, the origin's 5xx
         // included; only the 52x family and 530 are its own.
-        own_pages: &[
+        own_pages: &[&[
             Test::Equals("server", "cloudflare"),
             Test::Present("cf-ray"),
-        ],
+        ]],
         errors: &[
             error(520, "the origin sent an empty or unexpected answer"),
             error(521, "the origin refused the connection"),
@@ -149,10 +184,16 @@ const CDNS: &[Cdn] = &[
             Test::Contains("x-cache", "cloudfront"),
             Test::Present("x-amz-cf-id"),
             Test::Present("x-amz-cf-pop"),
+            Test::Body("generated by cloudfront (cloudfront)"),
         ],
+        // CloudFront says "Error from cloudfront" in `x-cache` on every error it passes on;
+        // its own pages also carry its name in `server`, or say that it generated them.
         own_pages: &[
-            Test::Contains("x-cache", "error from cloudfront"),
-            Test::Contains("via", "(cloudfront)"),
+            &[
+                Test::Contains("x-cache", "error from cloudfront"),
+                Test::Equals("server", "cloudfront"),
+            ],
+            &[Test::Body("generated by cloudfront (cloudfront)")],
         ],
         errors: &[
             error(
@@ -171,7 +212,7 @@ const CDNS: &[Cdn] = &[
             Test::StartsWith("x-served-by", "cache-"),
             Test::Present("x-fastly-request-id"),
         ],
-        own_pages: &[Test::StartsWith("x-served-by", "cache-")],
+        own_pages: &[&[Test::StartsWith("x-served-by", "cache-")]],
         // Fastly answers 503 for every failure of the origin and says which in the reason
         // phrase; a 503 with any other phrase is the origin's own.
         errors: &[
@@ -179,6 +220,11 @@ const CDNS: &[Cdn] = &[
                 503,
                 "backend read error",
                 "the origin's answer could not be read",
+            ),
+            error_saying(
+                503,
+                "backend write error",
+                "the request could not be sent to the origin",
             ),
             error_saying(
                 503,
@@ -207,6 +253,31 @@ const CDNS: &[Cdn] = &[
             ),
             error_saying(503, "no healthy backends", "no origin server is healthy"),
             error_saying(503, "backend is unhealthy", "no origin server is healthy"),
+            error_saying(
+                503,
+                "no healthy ip available for the backend",
+                "no address of the origin is healthy",
+            ),
+            error_saying(
+                503,
+                "backend.max_conn reached",
+                "the origin's connection limit is reached",
+            ),
+            error_saying(
+                503,
+                "ssl handshake error",
+                "the TLS handshake with the origin failed",
+            ),
+            error_saying(
+                503,
+                "hostname doesn't match against certificate",
+                "the origin's TLS certificate is for another name",
+            ),
+            error_saying(
+                503,
+                "certificate has expired",
+                "the origin's TLS certificate has expired",
+            ),
         ],
         ids: &["x-served-by"],
     },
@@ -216,10 +287,17 @@ const CDNS: &[Cdn] = &[
         served: &[
             Test::StartsWith("server", "akamaighost"),
             Test::Present("akamai-grn"),
+            Test::Present("akamai-cache-status"),
+            Test::Body("reference&#32;&#35;"),
         ],
-        // Akamai's own error pages come from AkamaiGHost with a reference number (also sent
-        // as `akamai-grn`); an origin's answer keeps the origin's `server`.
-        own_pages: &[Test::StartsWith("server", "akamaighost")],
+        // Akamai's own error pages come from AkamaiGHost, or, where that header is
+        // rewritten, carry its reference number written with HTML entities
+        // ("Reference&#32;&#35;18..."); an origin's answer keeps the origin's `server` and
+        // its own page.
+        own_pages: &[
+            &[Test::StartsWith("server", "akamaighost")],
+            &[Test::Body("reference&#32;&#35;")],
+        ],
         errors: &[
             error(500, "the edge could not process the origin's answer"),
             error(
@@ -233,12 +311,27 @@ const CDNS: &[Cdn] = &[
     },
 ];
 
-/// The CDN that served this answer, if one shows, and whether the answer is its own error.
-/// `reason` is the reason phrase as sent; `headers` need not be complete, only those of note.
-pub fn recognise(status: u16, reason: &str, headers: &[(String, String)]) -> Option<Edge> {
+/// The CDN that served this answer, if one shows, whether the answer is its own error, and
+/// whether the service's own gateway behind it made the answer. `reason` is the reason
+/// phrase as sent; `headers` need not be complete, only those of note; `body_start` is the
+/// first bytes of the body, as much as was read.
+pub fn recognise(
+    status: u16,
+    reason: &str,
+    headers: &[(String, String)],
+    body_start: &[u8],
+) -> Option<Edge> {
     let reason = reason.to_ascii_lowercase();
+    let body = String::from_utf8_lossy(body_start).to_lowercase();
+    let gateway = GATEWAYS
+        .iter()
+        .find(|gateway| gateway.marks.iter().any(|test| test.holds(headers, &body)))
+        .map(|gateway| gateway.name);
     let own_error = CDNS.iter().find_map(|cdn| {
-        let carries_its_marks = cdn.own_pages.iter().all(|test| test.holds(headers));
+        let carries_its_marks = cdn
+            .own_pages
+            .iter()
+            .any(|marks| marks.iter().all(|test| test.holds(headers, &body)));
         let error = cdn
             .errors
             .iter()
@@ -248,15 +341,21 @@ pub fn recognise(status: u16, reason: &str, headers: &[(String, String)]) -> Opt
             .flatten()
             .map(|e| (cdn, e))
     });
-    if let Some((cdn, error)) = own_error {
-        return Some(edge(cdn, Some(error.means), headers));
+    // A gateway's marks say who made the answer: the CDN in front of it only carried it.
+    if let (Some((cdn, error)), None) = (own_error, gateway) {
+        return Some(edge(cdn, Some(error.means), None, headers));
     }
     CDNS.iter()
-        .find(|cdn| cdn.served.iter().any(|test| test.holds(headers)))
-        .map(|cdn| edge(cdn, None, headers))
+        .find(|cdn| cdn.served.iter().any(|test| test.holds(headers, &body)))
+        .map(|cdn| edge(cdn, None, gateway, headers))
 }
 
-fn edge(cdn: &Cdn, error: Option<&'static str>, headers: &[(String, String)]) -> Edge {
+fn edge(
+    cdn: &Cdn,
+    error: Option<&'static str>,
+    gateway: Option<&'static str>,
+    headers: &[(String, String)],
+) -> Edge {
     let id = cdn.ids.iter().find_map(|&name| {
         headers
             .iter()
@@ -268,6 +367,7 @@ fn edge(cdn: &Cdn, error: Option<&'static str>, headers: &[(String, String)]) ->
         vendor: cdn.vendor,
         error: error.is_some(),
         detail: error,
+        gateway,
         id,
     }
 }
@@ -339,7 +439,7 @@ mod tests {
             (503, "Service Unavailable", &akamai, "akamai", "unavailable"),
         ];
         for (status, reason, answer, cdn, meaning) in cases {
-            let edge = recognise(status, reason, answer).expect("an edge");
+            let edge = recognise(status, reason, answer, b"").expect("an edge");
             assert_eq!((edge.cdn, edge.error), (cdn, true), "{status} {reason}");
             assert!(
                 edge.detail.is_some_and(|d| d.contains(meaning)),
@@ -347,7 +447,7 @@ mod tests {
             );
             assert!(edge.id.is_some(), "{edge:?}");
         }
-        let ray = recognise(522, "", &cloudflare).and_then(|e| e.id);
+        let ray = recognise(522, "", &cloudflare, b"").and_then(|e| e.id);
         assert_eq!(ray.as_deref(), Some("cf-ray 8f1c2b3d4e5f6789-MXP"));
     }
 
@@ -355,18 +455,18 @@ mod tests {
     fn a_cdn_passing_on_the_origins_own_answer_serves_it_without_an_error() {
         let cloudflare = headers(&[("server", "cloudflare"), ("cf-ray", "8f1c-AMS")]);
         for status in [200, 500, 502, 503] {
-            let edge = recognise(status, "", &cloudflare).expect("cloudflare served it");
+            let edge = recognise(status, "", &cloudflare, b"").expect("cloudflare served it");
             assert_eq!((edge.cdn, edge.error), ("cloudflare", false), "{status}");
         }
         let fastly = headers(&[("x-served-by", "cache-fra-etou8220000-FRA")]);
-        let passed_on = recognise(503, "Service Unavailable", &fastly).expect("fastly");
+        let passed_on = recognise(503, "Service Unavailable", &fastly, b"").expect("fastly");
         assert!(!passed_on.error);
         let cloudfront = headers(&[
             ("x-cache", "Hit from cloudfront"),
             ("via", "1.1 x (CloudFront)"),
         ]);
         assert_eq!(
-            recognise(200, "OK", &cloudfront).map(|e| (e.cdn, e.error)),
+            recognise(200, "OK", &cloudfront, b"").map(|e| (e.cdn, e.error)),
             Some(("cloudfront", false))
         );
     }
@@ -375,10 +475,10 @@ mod tests {
     fn the_same_statuses_without_the_marks_are_nobodys_edge() {
         let plain = headers(&[("server", "nginx"), ("content-type", "text/html")]);
         for status in [502, 503, 504, 520, 522, 530] {
-            assert_eq!(recognise(status, "first byte timeout", &plain), None);
+            assert_eq!(recognise(status, "first byte timeout", &plain, b""), None);
         }
         let only_ray = headers(&[("cf-ray", "8f1c-AMS"), ("server", "nginx")]);
-        let edge = recognise(522, "", &only_ray).expect("served through cloudflare");
+        let edge = recognise(522, "", &only_ray, b"").expect("served through cloudflare");
         assert!(
             !edge.error,
             "a 522 without server: cloudflare is not its page"
@@ -391,6 +491,7 @@ mod tests {
             522,
             "",
             &headers(&[("server", "cloudflare"), ("cf-ray", "1-MXP")]),
+            b"",
         )
         .unwrap();
         assert_eq!(
@@ -405,5 +506,84 @@ mod tests {
             .sentence("127.0.0.1:8080/x", 522)
             .contains("the servers of 127.0.0.1:8080/x"));
         assert!(edge.sentence("", 522).contains("the service's servers"));
+    }
+
+    #[test]
+    fn fastly_names_a_backend_without_a_healthy_address() {
+        let fastly = headers(&[("x-served-by", "cache-mxp6932-MXP")]);
+        let edge = recognise(503, "No healthy IP available for the backend", &fastly, b"")
+            .expect("fastly");
+        assert!(edge.error);
+        assert_eq!(edge.detail, Some("no address of the origin is healthy"));
+    }
+
+    #[test]
+    fn a_gateway_of_the_services_own_made_the_error_cloudfront_carried() {
+        let carried = headers(&[
+            ("content-type", "application/json"),
+            ("x-cache", "Error from cloudfront"),
+            ("via", "1.1 0d5c.cloudfront.net (CloudFront)"),
+            ("x-amz-cf-pop", "MXP64-P1"),
+            ("x-amzn-requestid", "3f1c2b3d-0000-4e5f-8789-aabbccddeeff"),
+            ("x-amzn-errortype", "InternalServerErrorException"),
+            ("x-amz-apigw-id", "Q3Xb1w9PZl0="),
+        ]);
+        for status in [502, 503, 504] {
+            let edge = recognise(
+                status,
+                "",
+                &carried,
+                br#"{"message": "Internal server error"}"#,
+            )
+            .expect("cloudfront carried it");
+            assert_eq!((edge.cdn, edge.error), ("cloudfront", false), "{status}");
+            assert_eq!(edge.gateway, Some("Amazon API Gateway"));
+        }
+        let edge = recognise(502, "", &carried, b"").unwrap();
+        assert_eq!(
+            edge.carried("ChatGPT", "502 Bad Gateway").as_deref(),
+            Some(
+                "ChatGPT's own gateway (Amazon API Gateway) failed: 502 Bad Gateway; \
+                 CloudFront only carried its answer"
+            )
+        );
+        // An origin's error CloudFront passes on says "Error from cloudfront" too, but not
+        // its name in `server`: not CloudFront's own.
+        let passed_on = headers(&[
+            ("x-cache", "Error from cloudfront"),
+            ("via", "1.1 0d5c.cloudfront.net (CloudFront)"),
+        ]);
+        let edge = recognise(502, "", &passed_on, b"<h1>Bad Gateway</h1>").unwrap();
+        assert_eq!(
+            (edge.cdn, edge.error, edge.gateway),
+            ("cloudfront", false, None)
+        );
+        let own = recognise(502, "", &passed_on, b"Generated by cloudfront (CloudFront)").unwrap();
+        assert!(own.error);
+    }
+
+    #[test]
+    fn akamai_is_named_by_its_headers_and_its_page_without_akamaighost() {
+        let page = b"<HTML><HEAD><TITLE>Service Unavailable</TITLE></HEAD><BODY>\
+            An error occurred while processing your request.<p>\
+            Reference&#32;&#35;18&#46;6f5e1602&#46;1760000000&#46;1a2b3c4d</BODY></HTML>";
+        for marks in [
+            headers(&[
+                ("server", "nginx"),
+                ("akamai-grn", "0.6f5e1602.1760000000.1a2b3c4d"),
+            ]),
+            headers(&[("akamai-cache-status", "Error from child")]),
+            headers(&[]),
+        ] {
+            let edge = recognise(503, "Service Unavailable", &marks, page).expect("akamai");
+            assert_eq!((edge.cdn, edge.error), ("akamai", true), "{marks:?}");
+        }
+        let origin = headers(&[("server", "nginx"), ("akamai-grn", "0.6f5e1602.1.2")]);
+        let edge = recognise(503, "", &origin, b"<h1>Service Unavailable</h1>").unwrap();
+        assert_eq!(
+            (edge.cdn, edge.error),
+            ("akamai", false),
+            "the origin's own page"
+        );
     }
 }

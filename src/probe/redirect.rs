@@ -70,20 +70,16 @@ pub(super) fn walk(session: &Session, route: Route) -> Walk {
             Ok(response) => response,
             Err(failure) => break Err(failure),
         };
+        // A status HTTP does not have (LinkedIn's 999) is an answer all the same: the judge
+        // tells a refusal page from a protocol error.
         let status = response.status().as_u16();
-        // HTTP's statuses are 1xx to 5xx; ureq takes any three digits.
-        if !(100..600).contains(&status) {
-            break Err(Failure::new(
-                ErrorKind::Protocol,
-                format!("the answer is not valid HTTP: status {status} does not exist"),
-            ));
-        }
         let answer = Answer::of(&response, &session.recorder.snapshot(), all_headers);
         // A HEAD refused, or answered by what may be a challenge page, is asked again with
         // GET: the page is what tells a challenge from a refusal.
         let refused = matches!(status, 405 | 501);
-        let may_be_a_wall = crate::probe::bot_wall::vendor(status, &answer.headers, b"").is_none()
-            && crate::probe::bot_wall::may_be_a_wall(status);
+        let may_be_a_wall = crate::probe::bot_wall::recognise(status, &answer.headers, b"")
+            .is_none()
+            && crate::probe::bot_wall::worth_a_look(status);
         if method == Method::Head && head_may_fall_back && (refused || may_be_a_wall) {
             method = Method::Get;
             head_may_fall_back = false;

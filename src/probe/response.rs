@@ -6,6 +6,8 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use super::answer::Answer;
+use super::bot_wall::{self, Wall};
+use super::edge::{self, Edge};
 use super::eyeballs::Attempt;
 use super::failure::{ErrorKind, Failure};
 use super::tls::{Certificate, Trusted};
@@ -33,8 +35,10 @@ pub struct Response {
     pub redirects: Vec<Redirect>,
     /// Whether the `--contains` text was found; `None` when not looked for or not reached.
     pub body_contains: Option<bool>,
-    /// The vendor of the bot wall that answered instead of the service, if one did.
-    pub bot_wall: Option<&'static str>,
+    /// The bot wall that answered instead of the service, if one did.
+    pub bot_wall: Option<&'static Wall>,
+    /// The CDN the answer came through, and who made it (see `edge`).
+    pub edge: Option<Edge>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -69,6 +73,7 @@ impl Response {
             redirects: Vec::new(),
             body_contains: None,
             bot_wall: None,
+            edge: None,
         }
     }
 
@@ -103,6 +108,17 @@ impl Response {
     /// The first value of header `name` (any case), if an answer came with it.
     pub fn header(&self, name: &str) -> Option<&str> {
         self.answer.as_ref()?.header(name)
+    }
+
+    /// Recognises who answered, from the answer and the first bytes of its body: a bot wall
+    /// instead of the service, the CDN it came through. Every answer judged is recognised here,
+    /// from this machine or from elsewhere.
+    pub fn recognise(&mut self, body_start: &[u8]) {
+        let Some(answer) = &self.answer else {
+            return;
+        };
+        self.bot_wall = bot_wall::recognise(answer.status, &answer.headers, body_start);
+        self.edge = edge::recognise(answer.status, &answer.reason, &answer.headers, body_start);
     }
 
     /// The status and the whole body of a document read with [`super::ReadBody::Upto`]`(limit)`,

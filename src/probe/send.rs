@@ -50,7 +50,10 @@ pub fn send(client: &Client, request: &Request) -> Response {
             answer,
         }) => {
             let status = answer.status;
-            let could_be_a_wall = bot_wall::may_be_a_wall(status);
+            // Walls come with any status, 200 included: the start of a document is read to
+            // look for one.
+            let look = method == Method::Get
+                && bot_wall::worth_reading(status, answer.header("content-type"));
             let reader = response.body_mut().as_reader();
             let read = match &request.read {
                 ReadBody::Upto(limit) => reader
@@ -62,7 +65,7 @@ pub fn send(client: &Client, request: &Request) -> Response {
                     body_has(reader, needle.as_bytes(), &mut seen.body)
                         .map(|found| seen.body_contains = Some(found))
                 }
-                _ if could_be_a_wall && method == Method::Get => {
+                _ if look => {
                     answered_after = Some(session.start.elapsed());
                     // The answer stands whatever the body does; a broken body only leaves
                     // less to look at.
@@ -74,16 +77,15 @@ pub fn send(client: &Client, request: &Request) -> Response {
             if let Err(error) = read {
                 seen.failure = Some(session.classify(&error, Stage::Body));
             }
-            if could_be_a_wall {
-                let start = seen.body.len().min(WALL_SNIFF_BYTES as usize);
-                seen.bot_wall = bot_wall::vendor(status, &answer.headers, &seen.body[..start]);
-            }
-            // A probe's reading only decides the wall and `--contains`; the response may be
-            // kept a while (the last of every target), its body need not.
-            if !matches!(request.read, ReadBody::Upto(_)) {
-                seen.body = Vec::new();
-            }
+            let start = seen.body.len().min(WALL_SNIFF_BYTES as usize);
+            let body = std::mem::take(&mut seen.body);
             seen.answer = Some(answer);
+            seen.recognise(&body[..start]);
+            // A probe's reading only decides the wall, the edge and `--contains`; the
+            // response may be kept a while (the last of every target), its body need not.
+            if matches!(request.read, ReadBody::Upto(_)) {
+                seen.body = body;
+            }
         }
     }
 

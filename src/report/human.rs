@@ -111,9 +111,7 @@ impl Sink for Human<'_> {
             }
             if let Some(answer) = &seen.answer {
                 self.detail("http", &answer.version)?;
-                let edge =
-                    crate::probe::edge::recognise(answer.status, &answer.reason, &answer.headers);
-                if let Some(edge) = edge {
+                if let Some(edge) = seen.edge.clone() {
                     let id = edge.id.map(|id| format!(" ({})", for_terminal(&id)));
                     self.detail("edge", &format!("{}{}", edge.cdn, id.unwrap_or_default()))?;
                 }
@@ -135,6 +133,16 @@ impl Sink for Human<'_> {
             }
             if let Some(error) = &outcome.verdict.error {
                 self.detail("error", error.kind.as_str())?;
+            }
+            for sibling in &outcome.also {
+                let line = format!(
+                    "{} {}: {} ({})",
+                    sibling.verdict.state.word(),
+                    redact_typed(&sibling.url),
+                    sibling.verdict.reason,
+                    ms(sibling.seen.timings.total)
+                );
+                self.detail("also", &for_terminal(&line))?;
             }
         }
         if let Some(page) = &outcome.status_page {

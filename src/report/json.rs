@@ -165,6 +165,18 @@ struct ProbeLine<'a> {
     /// With `--from`, on the probes the places elsewhere were asked; `null` otherwise.
     elsewhere: Option<&'a Elsewhere>,
     attempts: Vec<AttemptJson>,
+    /// The row's sibling probes, each judged on its own.
+    also: Vec<AlsoJson>,
+}
+
+/// One sibling probe: where it went and what it found.
+#[derive(Serialize)]
+struct AlsoJson {
+    url: String,
+    state: State,
+    status: Option<u16>,
+    reason: String,
+    timings_ms: Timings,
 }
 
 /// One connection attempt: where to, how it ended, its own time.
@@ -276,11 +288,22 @@ struct Tls {
     days_left: i64,
 }
 
+impl Timings {
+    fn of(t: &crate::probe::Timings) -> Timings {
+        let ms = |d: Option<Duration>| d.map(millis);
+        Timings {
+            dns: ms(t.dns),
+            connect: ms(t.connect),
+            tls: ms(t.tls),
+            first_byte: ms(t.first_byte),
+            total: millis(t.total),
+        }
+    }
+}
+
 impl<'a> ProbeLine<'a> {
     fn of(outcome: &'a Outcome) -> Self {
         let seen = &outcome.seen;
-        let t = &seen.timings;
-        let ms = |d: Option<Duration>| d.map(millis);
         ProbeLine {
             kind: "probe",
             target: outcome.target.display_input(),
@@ -290,27 +313,18 @@ impl<'a> ProbeLine<'a> {
             at: rfc3339(seen.started_at),
             state: outcome.verdict.state,
             reason: outcome.verdict.reason.to_string(),
-            http: seen.answer.as_ref().map(|a| {
-                let edge = crate::probe::edge::recognise(a.status, &a.reason, &a.headers);
-                Http {
-                    status: a.status,
-                    reason: &a.reason,
-                    version: &a.version,
-                    edge: edge.as_ref().map(|e| e.cdn),
-                    edge_error: edge.is_some_and(|e| e.error),
-                }
+            http: seen.answer.as_ref().map(|a| Http {
+                status: a.status,
+                reason: &a.reason,
+                version: &a.version,
+                edge: seen.edge.as_ref().map(|e| e.cdn),
+                edge_error: seen.edge.as_ref().is_some_and(|e| e.error),
             }),
             error: outcome.verdict.error.as_ref().map(|e| Error {
                 kind: e.kind,
                 message: &e.message,
             }),
-            timings_ms: Timings {
-                dns: ms(t.dns),
-                connect: ms(t.connect),
-                tls: ms(t.tls),
-                first_byte: ms(t.first_byte),
-                total: millis(t.total),
-            },
+            timings_ms: Timings::of(&seen.timings),
             tls: seen.certificate.as_ref().map(|c| Tls {
                 expires_at: rfc3339(c.expires_at),
                 days_left: c.days_left(seen.started_at),
@@ -331,6 +345,17 @@ impl<'a> ProbeLine<'a> {
                     address: a.address.to_string(),
                     outcome: a.outcome,
                     ms: millis(a.elapsed),
+                })
+                .collect(),
+            also: outcome
+                .also
+                .iter()
+                .map(|sibling| AlsoJson {
+                    url: sibling.url.clone(),
+                    state: sibling.verdict.state,
+                    status: sibling.seen.status(),
+                    reason: sibling.verdict.reason.to_string(),
+                    timings_ms: Timings::of(&sibling.seen.timings),
                 })
                 .collect(),
         }
@@ -355,6 +380,7 @@ struct ServiceLine<'a> {
     origin: Option<&'a str>,
     confidence: Option<Confidence>,
     tags: &'a [String],
+    also: Vec<String>,
 }
 
 /// `--list --json`: one object per service.
@@ -382,6 +408,7 @@ pub fn list(services: &[&Service], out: &mut dyn Write) -> io::Result<()> {
                 origin: service.origin.as_deref(),
                 confidence: service.confidence,
                 tags: &service.tags,
+                also: service.also.iter().map(|u| redact_typed(u)).collect(),
             },
         )?;
     }

@@ -5,7 +5,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use serde_json::Value;
 
-use super::{aws, betterstack, feed, google, heroku, slack, statusio, statuspage};
+use super::{aws, betterstack, feed, google, heroku, instatus, slack, statusio, statuspage};
 use super::{Indexed, Page, Source};
 use crate::probe::{self, BadUrl, Client, Failure, Request, Response};
 use crate::target::catalog::StatusFormat;
@@ -120,6 +120,7 @@ fn parse_and_tell(
         StatusFormat::Heroku => heroku::read(&json),
         StatusFormat::Statusio => statusio::read(&json),
         StatusFormat::Betterstack => betterstack::read(&json),
+        StatusFormat::Instatus => instatus::read(&json),
         StatusFormat::GoogleCloud | StatusFormat::GoogleWorkspace => {
             google::read(&json, &source.page_url)
         }

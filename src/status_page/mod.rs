@@ -10,6 +10,7 @@ mod feed;
 mod fetch;
 mod google;
 mod heroku;
+mod instatus;
 mod narrow;
 mod report;
 mod slack;
@@ -22,7 +23,7 @@ use crate::target::catalog::{Service, StatusFormat};
 
 pub use fetch::{parse, read, read_indexed, PageError};
 pub use narrow::Indexed;
-pub use report::{Report, MAX_LISTED};
+pub use report::{Applies, Report, MAX_LISTED};
 
 /// How bad things are, by the page's own words, mildest first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
@@ -61,6 +62,7 @@ impl Source {
             (None, StatusFormat::Slack) => derived("/api/v2.0.0/current"),
             (None, StatusFormat::Heroku) => derived("/api/v4/current-status"),
             (None, StatusFormat::Betterstack) => derived("/index.json"),
+            (None, StatusFormat::Instatus) => derived("/summary.json"),
             (None, _) => None,
         }?;
         Some(Source {
@@ -223,6 +225,7 @@ mod tests {
             origin: None,
             confidence: None,
             tags: vec![],
+            also: vec![],
         }
     }
 

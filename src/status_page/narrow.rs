@@ -5,7 +5,7 @@
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::Mutex;
 
-use super::report::{bounded, Report, MAX_LISTED};
+use super::report::{bounded, Applies, Report, MAX_LISTED};
 use super::{Component, Page, Severity, Source};
 use crate::target::catalog::Service;
 
@@ -76,27 +76,46 @@ impl Indexed {
                 } else {
                     !components.is_empty()
                 });
-        // An incident is ours when it touches a component we depend on, a group's members
-        // included; on a page that cannot be narrowed, every open incident is.
+        // An open incident is ours when it touches a component we depend on (a group's
+        // members included), when its title names the service or one of its components, or
+        // when it names no component and its title names no other part of the page; on a
+        // page that cannot be narrowed, every open incident is.
         let ours: HashSet<String> = components
             .iter()
             .map(|c| key(&c.name))
             .chain(wanted.iter().cloned())
             .collect();
-        let incidents: Vec<_> = page
+        let others: Vec<String> = page
+            .components
+            .iter()
+            .map(|c| key(&c.name))
+            .filter(|name| !ours.contains(name))
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let (incidents, applies): (Vec<_>, Vec<_>) = page
             .incidents
             .iter()
-            .filter(|i| match &product {
-                Some(product) => i
-                    .components
-                    .iter()
-                    .any(|c| c.to_lowercase().contains(product.as_str())),
-                // incident.io's incidents name no component; their titles often name the service.
-                None if narrowed && i.components.is_empty() => mentions(&i.name, service, &wanted),
-                None if narrowed => i.components.iter().any(|c| ours.contains(&key(c))),
-                None => true,
+            .filter_map(|i| {
+                let applies = match &product {
+                    Some(product) => i
+                        .components
+                        .iter()
+                        .any(|c| c.to_lowercase().contains(product.as_str()))
+                        .then_some(Applies::Components),
+                    None if !narrowed => Some(Applies::Page),
+                    None if i.components.iter().any(|c| ours.contains(&key(c))) => {
+                        Some(Applies::Components)
+                    }
+                    None if mentions(&i.name, service, &wanted) => Some(Applies::Title),
+                    None if i.components.is_empty() && !names_any(&i.name, &others) => {
+                        Some(Applies::NoComponent)
+                    }
+                    None => None,
+                };
+                applies.map(|applies| (i, applies))
             })
-            .collect();
+            .unzip();
         let listed = components
             .iter()
             .map(|c| c.severity)
@@ -123,6 +142,7 @@ impl Indexed {
             description: page.description.clone(),
             incidents_total: incidents.len(),
             incidents: incidents.into_iter().take(MAX_LISTED).cloned().collect(),
+            applies: applies.into_iter().take(MAX_LISTED).collect(),
             components_total: components.len(),
             troubled_total,
             components: bounded(&components, MAX_LISTED),
@@ -142,14 +162,30 @@ fn key(name: &str) -> String {
 
 /// Whether an incident's title names the service or one of the components it depends on.
 fn mentions(title: &str, service: &Service, wanted: &[String]) -> bool {
-    let title = title.to_lowercase();
-    let names = service
+    let names: Vec<String> = service
         .names()
         .map(str::to_lowercase)
-        .chain(service.name.iter().map(|n| n.to_lowercase()));
-    names
+        .chain(service.name.iter().map(|n| n.to_lowercase()))
         .chain(wanted.iter().cloned())
-        .any(|name| name.len() >= 3 && title.contains(&name))
+        .collect();
+    names_any(title, &names)
+}
+
+/// Whether a title names any of these (lowercase) names, as words: "API" is named in "the
+/// API is slow", not in "rapid".
+fn names_any(title: &str, names: &[String]) -> bool {
+    let title = title.to_lowercase();
+    names
+        .iter()
+        .filter(|name| name.chars().count() >= 3)
+        .any(|name| {
+            title.match_indices(name.as_str()).any(|(at, _)| {
+                let before = title[..at].chars().next_back();
+                let after = title[at + name.len()..].chars().next();
+                !before.is_some_and(char::is_alphanumeric)
+                    && !after.is_some_and(char::is_alphanumeric)
+            })
+        })
 }
 
 #[cfg(test)]
@@ -196,5 +232,64 @@ mod tests {
         assert_eq!(first.severity, Severity::Critical);
         assert_eq!(indexed.report(&source, &service), first);
         assert_eq!(indexed.reports.lock().unwrap().len(), 1, "worked out once");
+    }
+
+    #[test]
+    fn an_incident_applies_by_components_title_or_naming_nothing() {
+        let component = |name: &str| Component {
+            name: name.into(),
+            status: "operational".into(),
+            severity: Severity::Operational,
+            id: None,
+            group_id: None,
+        };
+        let incident = |name: &str, components: &[&str]| crate::status_page::Incident {
+            name: name.into(),
+            impact: Some("minor".into()),
+            status: Some("investigating".into()),
+            started_at: None,
+            url: None,
+            components: components.iter().map(|c| c.to_string()).collect(),
+            severity: Severity::Minor,
+        };
+        let source = Source {
+            format: StatusFormat::Statuspage,
+            page_url: "https://status.example.com".into(),
+            api_url: "https://status.example.com/api/v2/summary.json".into(),
+        };
+        let service = Service {
+            key: "api".into(),
+            name: Some("Example API".into()),
+            components: vec!["API".into()],
+            ..Service::default()
+        };
+        let cases = [
+            (
+                incident("Slow answers", &["API"]),
+                Some(Applies::Components),
+            ),
+            (
+                incident("Files and the API are slow", &["Files"]),
+                Some(Applies::Title),
+            ),
+            (
+                incident("Some services are slow", &[]),
+                Some(Applies::NoComponent),
+            ),
+            (incident("Files are slow", &[]), None),
+            (incident("Slow answers", &["Files"]), None),
+            (incident("Rapid uploads fail", &["Files"]), None),
+        ];
+        for (incident, applies) in cases {
+            let name = incident.name.clone();
+            let page = Page {
+                components: vec![component("API"), component("Files")],
+                incidents: vec![incident],
+                ..Page::default()
+            };
+            let report = Indexed::new(page).report(&source, &service);
+            assert_eq!(report.applies.first().copied(), applies, "{name}");
+            assert_eq!(report.incidents.len(), report.applies.len());
+        }
     }
 }

@@ -10,6 +10,19 @@ pub const MAX_LISTED: usize = 50;
 /// How many troubled components one sentence names before "and N more".
 const NAMED_IN_A_SENTENCE: usize = 3;
 
+/// Why an open incident counts for a service.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Applies {
+    /// The page cannot be narrowed to the service: every open incident is its.
+    Page,
+    /// It touches one of the service's components.
+    Components,
+    /// Its title names the service or one of its components.
+    Title,
+    /// It names no component, and its title names no other part of the page.
+    NoComponent,
+}
+
 /// What the page says about one service: what the JSON `status_page` object carries.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Report {
@@ -19,6 +32,8 @@ pub struct Report {
     pub description: Option<String>,
     /// The first [`MAX_LISTED`] of the open incidents that touch the service.
     pub incidents: Vec<Incident>,
+    /// Why each of `incidents` counts for the service, in the same order.
+    pub applies: Vec<Applies>,
     pub incidents_total: usize,
     /// At most [`MAX_LISTED`] of the service's components in page order, troubled ones kept
     /// first when some must go.
@@ -104,9 +119,16 @@ impl Report {
                 .unwrap_or_else(|| format!("{} has no posts", self.who()));
         }
         let what = if let Some(first) = self.incidents.first() {
+            // An incident that names nothing of the service says why it counts.
+            let name = match self.applies.first() {
+                Some(Applies::NoComponent) => {
+                    format!("an incident on the page names no component: {}", first.name)
+                }
+                _ => first.name.clone(),
+            };
             match self.incidents_total.max(self.incidents.len()) {
-                1 => first.name.clone(),
-                n => format!("{} (and {} more)", first.name, n - 1),
+                1 => name,
+                n => format!("{name} (and {} more)", n - 1),
             }
         } else if self.severity > Severity::Operational {
             let troubled: Vec<String> = self

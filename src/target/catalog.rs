@@ -45,6 +45,10 @@ pub struct Service {
     /// Groups the service belongs to (`ai`, `dev`, `cloud`...), for `@tag` targets.
     #[serde(default)]
     pub tags: Vec<String>,
+    /// Sibling probes of the same provider that a script can reach (its API, say), made
+    /// alongside the main probe: when a bot wall answers the main probe, they decide.
+    #[serde(default)]
+    pub also: Vec<String>,
 }
 
 /// How a catalog row's probe is known to reach the origin.
@@ -84,6 +88,8 @@ pub enum StatusFormat {
     Heroku,
     Statusio,
     Betterstack,
+    /// Instatus's public `summary.json`.
+    Instatus,
     GoogleCloud,
     GoogleWorkspace,
     Aws,
@@ -191,7 +197,7 @@ mod tests {
     fn the_embedded_catalog_is_complete_and_consistent() {
         let parsed: CatalogFile = toml::from_str(EMBEDDED).expect("catalog.toml parses");
         let services = keyed(parsed.services);
-        assert!(services.len() >= 95, "only {} services", services.len());
+        assert!(services.len() >= 140, "only {} services", services.len());
         let mut seen = HashSet::new();
         for service in &services {
             assert!(
@@ -216,6 +222,11 @@ mod tests {
             }
             let url = url::Url::parse(&service.url).expect("probe URL parses");
             assert!(matches!(url.scheme(), "http" | "https"), "{}", service.key);
+            for sibling in &service.also {
+                let sibling = url::Url::parse(sibling).expect("sibling URL parses");
+                assert_eq!(sibling.scheme(), "https", "{}", service.key);
+                assert_ne!(sibling.as_str(), url.as_str(), "{}", service.key);
+            }
             if let Some(expect) = &service.expect {
                 StatusSet::parse(expect).expect("expect parses");
             }
@@ -250,6 +261,24 @@ mod tests {
     }
 
     #[test]
+    fn web_apps_behind_walls_have_a_sibling_their_provider_answers() {
+        let catalog = Catalog::builtin();
+        for (key, sibling) in [
+            ("chatgpt", "https://api.openai.com/v1/models"),
+            ("claude", "https://api.anthropic.com/v1/models"),
+        ] {
+            let service = catalog.find(key).unwrap();
+            assert_eq!(service.also, [sibling], "{key}");
+        }
+    }
+
+    #[test]
+    fn amazon_is_not_aws() {
+        let catalog = Catalog::builtin();
+        assert!(catalog.find("amazon").is_none_or(|s| s.key != "aws"));
+    }
+
+    #[test]
     fn close_misspellings_get_a_suggestion() {
         let catalog = Catalog::builtin();
         assert_eq!(catalog.suggest("chatgtp"), Some("chatgpt"));
@@ -278,6 +307,7 @@ mod tests {
             origin: None,
             confidence: None,
             tags: vec![],
+            also: vec![],
         };
         let catalog = Catalog::with_user_services(vec![mine]);
         let github = catalog.find("github").unwrap();

@@ -40,7 +40,9 @@ impl fmt::Display for StatusSet {
     }
 }
 
-/// What an HTTP status alone says about the service.
+/// What an HTTP status alone says about the service. Without `--expect` (or a row's
+/// `expect`), as peers judge: 2xx and 3xx serve, 429 sheds load, any other 4xx refuses this
+/// request, 5xx is down.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StatusRule<'a> {
     /// Expected, or nothing against it.
@@ -49,18 +51,26 @@ pub enum StatusRule<'a> {
     ServerError,
     /// 429, unless `--expect` names it: degraded, the service sheds load.
     RateLimited,
+    /// Another 4xx, without `--expect`: degraded, the service answers but refuses this request
+    /// (a mistyped path, a missing credential).
+    Refused,
     /// Outside the `--expect` set: down.
     Unexpected(&'a StatusSet),
+    /// A status HTTP does not have (600 and over): a protocol error, down.
+    NotHttp(u16),
 }
 
 impl StatusRule<'_> {
-    /// `--expect` decides first; without it (or outside it) 5xx is down and 429 degraded.
+    /// `--expect` decides first; without it (or outside it) 5xx is down, 429 and any other
+    /// 4xx degraded.
     pub fn of(status: u16, expect: Option<&StatusSet>) -> StatusRule<'_> {
         match expect {
+            _ if !(100..600).contains(&status) => StatusRule::NotHttp(status),
             Some(set) if set.contains(status) => StatusRule::Fine,
             _ if (500..600).contains(&status) => StatusRule::ServerError,
             _ if status == 429 => StatusRule::RateLimited,
             Some(set) => StatusRule::Unexpected(set),
+            None if (400..500).contains(&status) => StatusRule::Refused,
             None => StatusRule::Fine,
         }
     }
@@ -69,8 +79,10 @@ impl StatusRule<'_> {
     pub fn state(self) -> State {
         match self {
             StatusRule::Fine => State::Up,
-            StatusRule::RateLimited => State::Degraded,
-            StatusRule::ServerError | StatusRule::Unexpected(_) => State::Down,
+            StatusRule::RateLimited | StatusRule::Refused => State::Degraded,
+            StatusRule::ServerError | StatusRule::Unexpected(_) | StatusRule::NotHttp(_) => {
+                State::Down
+            }
         }
     }
 
@@ -82,7 +94,11 @@ impl StatusRule<'_> {
             StatusRule::RateLimited => {
                 Some(format!("rate limited: {status} (the service sheds load)"))
             }
+            StatusRule::Refused => Some(format!("answers, but refuses this request: {status}")),
             StatusRule::Unexpected(set) => Some(format!("answered {status}, expected {set}")),
+            StatusRule::NotHttp(code) => Some(format!(
+                "the answer is not valid HTTP: status {code} does not exist"
+            )),
         }
     }
 }
@@ -110,11 +126,20 @@ mod tests {
     use super::*;
 
     #[test]
-    fn expect_decides_first_then_5xx_is_down_and_429_degraded() {
+    fn expect_decides_first_then_5xx_is_down_and_4xx_degraded() {
         let only_200 = StatusSet::parse("200").expect("valid");
         let with_503 = StatusSet::parse("2xx,503").expect("valid");
         assert_eq!(StatusRule::of(200, None), StatusRule::Fine);
-        assert_eq!(StatusRule::of(404, None), StatusRule::Fine);
+        assert_eq!(StatusRule::of(404, None), StatusRule::Refused);
+        assert_eq!(StatusRule::of(302, None), StatusRule::Fine);
+        assert_eq!(StatusRule::of(999, None), StatusRule::NotHttp(999));
+        assert_eq!(StatusRule::of(404, None).state(), State::Degraded);
+        assert_eq!(
+            StatusRule::of(404, None).sentence("404 Not Found"),
+            Some("answers, but refuses this request: 404 Not Found".to_string())
+        );
+        let with_404 = StatusSet::parse("2xx,404").expect("valid");
+        assert_eq!(StatusRule::of(404, Some(&with_404)), StatusRule::Fine);
         assert_eq!(StatusRule::of(503, None), StatusRule::ServerError);
         assert_eq!(StatusRule::of(429, None), StatusRule::RateLimited);
         assert_eq!(StatusRule::of(503, Some(&with_503)), StatusRule::Fine);

@@ -9,6 +9,7 @@ use std::time::{Duration, SystemTime};
 use serde::Serialize;
 
 use crate::just_me::connectivity::Connectivity;
+use crate::probe::bot_wall::Wall;
 use crate::probe::{Failure, Response};
 use crate::status_page::{self, Severity};
 use crate::target::expect::{StatusRule, StatusSet};
@@ -65,6 +66,37 @@ pub struct Context<'a> {
     pub name: &'a str,
     /// The target's host, for a sentence about its name.
     pub host: &'a str,
+    /// The row's sibling probes (`also`), each judged on its own: they decide when a bot wall
+    /// answers the probe.
+    pub also: &'a [Sibling],
+}
+
+/// A sibling probe of the same provider (a catalog row's `also`): a door a script can reach,
+/// judged by this same judge on its own.
+#[derive(Debug, Clone)]
+pub struct Sibling {
+    /// Where it went, password redacted.
+    pub url: String,
+    /// Its host, for sentences ("api.openai.com fails too").
+    pub host: String,
+    pub seen: Response,
+    pub verdict: Verdict,
+}
+
+impl Sibling {
+    /// What it saw in a few words: its status ("503 Service Unavailable") or its failure.
+    fn what(&self) -> String {
+        match (&self.seen.answer, &self.seen.failure) {
+            (Some(answer), None) => format!(
+                "{} {}",
+                answer.status,
+                crate::text::sanitize::for_terminal(answer.phrase())
+            )
+            .trim_end()
+            .to_string(),
+            _ => self.verdict.reason.to_string(),
+        }
+    }
 }
 
 /// Judges one probe in its context.
@@ -73,8 +105,15 @@ pub fn judge(seen: &Response, criteria: &Criteria, context: Context, now: System
     if let Some(failure) = &seen.failure {
         return your_side::failed(failure, context.connectivity, context.host);
     }
-    if let (Some(vendor), Some(answer)) = (seen.bot_wall, &seen.answer) {
-        return behind_a_wall(vendor, answer.status, readable_page, context.page.is_some());
+    // A wall is judged as a wall whatever the status, and whatever `expect` says of it.
+    if let (Some(wall), Some(answer)) = (seen.bot_wall, &seen.answer) {
+        return behind_a_wall(
+            wall,
+            answer.status,
+            readable_page,
+            context.page.is_some(),
+            context.also,
+        );
     }
     let mut verdict = judge_answer(seen, criteria, context.name, now);
     // One family answered, the other did not: say which, and what the other did.
@@ -97,19 +136,74 @@ pub fn judge(seen: &Response, criteria: &Criteria, context: Context, now: System
     verdict
 }
 
-/// A bot wall proves only that the edge answers: the status page decides, and without one
-/// there is no verdict.
+/// A wall (a challenge, a proof-of-work page, a block page) proves only that the edge
+/// answers. The row's sibling probes decide first: one that fails makes the service DOWN, one
+/// that answers keeps it UP (unless the status page admits more). Without a sibling that
+/// tells, the status page decides, and without one there is no verdict.
 fn behind_a_wall(
-    vendor: &str,
+    wall: &Wall,
     status: u16,
     page: Option<&status_page::Report>,
     had_page: bool,
+    also: &[Sibling],
 ) -> Verdict {
-    let wall = format!("a {vendor} bot wall answered {status} instead of the service");
-    let error = Some(Error::new(
-        ErrorKind::Blocked,
-        format!("{wall}: the service itself is unverified"),
-    ));
+    let wall = format!("{} answered {status} instead of the service", wall.named());
+    let blocked = |sentence: &str| {
+        Some(Error::new(
+            ErrorKind::Blocked,
+            format!("{sentence}: the service itself is unverified"),
+        ))
+    };
+    // A sibling that fails speaks for the provider: its servers are in trouble.
+    if let Some(failing) = also.iter().find(|s| s.verdict.state == State::Down) {
+        let sentence = format!("{wall}; {} fails too: {}", failing.host, failing.what());
+        let kind = failing
+            .verdict
+            .error
+            .as_ref()
+            .map_or(ErrorKind::Status, |e| e.kind);
+        return Verdict {
+            state: State::Down,
+            error: Some(Error::new(kind, &sentence)),
+            reason: Reason::said(sentence),
+        };
+    }
+    let answering = also
+        .iter()
+        .find(|s| matches!(s.verdict.state, State::Up | State::Degraded));
+    if let Some(answering) = answering {
+        let sentence = format!(
+            "{wall}; {} answers ({}), so the provider's servers are up, though the service \
+             itself was not seen",
+            answering.host,
+            answering.what()
+        );
+        let error = blocked(&wall);
+        let mut verdict = Verdict {
+            state: State::Up,
+            reason: Reason::said(sentence),
+            error,
+        };
+        // The provider may admit more than a sibling can show.
+        if let Some(page) = page.filter(|page| page.admits_trouble()) {
+            verdict.state = verdict.state.max(state_of(page.severity));
+            verdict.reason.page = Some(PageNote {
+                summary: page.summary(),
+                made_it_worse: true,
+            });
+        }
+        return verdict;
+    }
+    let walled_too: Vec<&str> = also
+        .iter()
+        .filter(|s| s.seen.bot_wall.is_some())
+        .map(|s| s.host.as_str())
+        .collect();
+    let wall = match walled_too.as_slice() {
+        [] => wall,
+        hosts => format!("{wall} ({} walled too)", hosts.join(", ")),
+    };
+    let error = blocked(&wall);
     let Some(page) = page else {
         let why = if had_page {
             "its status page is unreadable"
@@ -122,13 +216,8 @@ fn behind_a_wall(
             error,
         };
     };
-    let state = match page.severity {
-        Severity::Operational => State::Up,
-        Severity::Maintenance | Severity::Minor => State::Degraded,
-        Severity::Major | Severity::Critical => State::Down,
-    };
     Verdict {
-        state,
+        state: state_of(page.severity),
         reason: Reason {
             page: Some(PageNote {
                 summary: page.summary(),
@@ -137,6 +226,15 @@ fn behind_a_wall(
             ..Reason::said(wall)
         },
         error,
+    }
+}
+
+/// What a status page's word means for a service no probe could see.
+fn state_of(severity: Severity) -> State {
+    match severity {
+        Severity::Operational => State::Up,
+        Severity::Maintenance | Severity::Minor => State::Degraded,
+        Severity::Major | Severity::Critical => State::Down,
     }
 }
 
@@ -166,18 +264,25 @@ fn judge_answer(seen: &Response, criteria: &Criteria, name: &str, now: SystemTim
     match rule {
         StatusRule::Fine => {}
         StatusRule::ServerError => {
-            // A CDN's own error page: the edge is up, the service behind it is not.
-            let edge =
-                crate::probe::edge::recognise(answer.status, &answer.reason, &answer.headers);
-            let reason = match edge.filter(|edge| edge.error) {
-                Some(edge) => {
-                    edge.sentence(&crate::text::sanitize::for_terminal(name), answer.status)
-                }
+            // A CDN's own error page: the edge is up, the service behind it is not. Or the
+            // service's own gateway failed, and the CDN only carried its answer.
+            let name = crate::text::sanitize::for_terminal(name);
+            let reason = match &seen.edge {
+                Some(edge) if edge.error => edge.sentence(&name, answer.status),
+                Some(edge) => edge
+                    .carried(&name, &status)
+                    .unwrap_or_else(|| format!("server error: {status}")),
                 None => format!("server error: {status}"),
             };
             return down(ErrorKind::Status, reason);
         }
-        StatusRule::RateLimited | StatusRule::Unexpected(_) => {
+        StatusRule::NotHttp(_) => {
+            return down(
+                ErrorKind::Protocol,
+                rule.sentence(&status).unwrap_or_default(),
+            );
+        }
+        StatusRule::RateLimited | StatusRule::Refused | StatusRule::Unexpected(_) => {
             let reason = rule.sentence(&status).unwrap_or_default();
             return Verdict {
                 state: rule.state(),

@@ -15,8 +15,24 @@ fn state(seen: &Response, criteria: &Criteria) -> State {
 fn statuses_follow_the_rules() {
     let plain = Criteria::default();
     assert_eq!(state(&answered(200), &plain), State::Up);
-    assert_eq!(state(&answered(404), &plain), State::Up);
+    assert_eq!(state(&answered(302), &plain), State::Up);
+    assert_eq!(
+        state(&answered(404), &plain),
+        State::Degraded,
+        "any 4xx but 429 refuses this request"
+    );
+    assert_eq!(state(&answered(401), &plain), State::Degraded);
     assert_eq!(state(&answered(503), &plain), State::Down);
+    let not_http = judge(
+        &answered(999),
+        &plain,
+        Context::default(),
+        SystemTime::now(),
+    );
+    assert_eq!(
+        (not_http.state, not_http.error.map(|e| e.kind)),
+        (State::Down, Some(ErrorKind::Protocol))
+    );
     assert_eq!(state(&answered(429), &plain), State::Degraded);
     let expect = Criteria {
         expect: Some(StatusSet::parse("2xx").unwrap()),
@@ -24,6 +40,11 @@ fn statuses_follow_the_rules() {
     };
     assert_eq!(state(&answered(404), &expect), State::Down);
     assert_eq!(state(&answered(204), &expect), State::Up);
+    let with_404 = Criteria {
+        expect: Some(StatusSet::parse("2xx,404").unwrap()),
+        ..plain.clone()
+    };
+    assert_eq!(state(&answered(404), &with_404), State::Up);
     let maintenance = Criteria {
         expect: Some(StatusSet::parse("503").unwrap()),
         ..plain
@@ -93,7 +114,7 @@ mod context {
     fn seen(
         status: Option<u16>,
         failure: Option<ErrorKind>,
-        wall: Option<&'static str>,
+        wall: Option<&'static crate::probe::bot_wall::Wall>,
     ) -> Response {
         let mut seen = Response::answered(status.unwrap_or(0), Duration::ZERO);
         seen.answer = seen.answer.filter(|_| status.is_some());
@@ -121,6 +142,7 @@ mod context {
                 connectivity,
                 name: "",
                 host: "",
+                also: &[],
             },
             SystemTime::now(),
         )
@@ -143,7 +165,7 @@ mod context {
 
     #[test]
     fn behind_a_bot_wall_the_page_decides() {
-        let wall = seen(Some(403), None, Some("Cloudflare"));
+        let wall = seen(Some(403), None, crate::probe::bot_wall::WALLS.first());
         assert_eq!(state(&wall, None, None), State::Unknown);
         assert_eq!(
             state(
@@ -172,6 +194,90 @@ mod context {
             SystemTime::now(),
         );
         assert_eq!(verdict.error.map(|e| e.kind), Some(ErrorKind::Blocked));
+    }
+
+    /// A sibling probe that saw `seen`, judged as the engine judges it.
+    fn sibling(seen: Response) -> Sibling {
+        let verdict = judge(
+            &seen,
+            &Criteria::default(),
+            Context::default(),
+            SystemTime::now(),
+        );
+        Sibling {
+            url: "https://api.example.com/v1/models".into(),
+            host: "api.example.com".into(),
+            seen,
+            verdict,
+        }
+    }
+
+    fn walled_with(also: &[Sibling], page: Option<&Report>) -> Verdict {
+        let wall = seen(Some(403), None, crate::probe::bot_wall::WALLS.first());
+        let context = Context {
+            page,
+            also,
+            ..Context::default()
+        };
+        judge(&wall, &Criteria::default(), context, SystemTime::now())
+    }
+
+    #[test]
+    fn behind_a_bot_wall_a_sibling_decides_before_the_page() {
+        let calm = page(Severity::Operational, None);
+        let failing = sibling(seen(Some(503), None, None));
+        let verdict = walled_with(&[failing], Some(&calm));
+        assert_eq!(verdict.state, State::Down);
+        let reason = verdict.reason.to_string();
+        assert!(
+            reason.contains("api.example.com fails too: 503"),
+            "{reason}"
+        );
+        let unreachable = sibling(seen(None, Some(ErrorKind::Refused), None));
+        let verdict = walled_with(&[unreachable], None);
+        assert_eq!(verdict.state, State::Down);
+        assert_eq!(verdict.error.map(|e| e.kind), Some(ErrorKind::Refused));
+
+        let answering = sibling(seen(Some(401), None, None));
+        let verdict = walled_with(std::slice::from_ref(&answering), None);
+        assert_eq!(verdict.state, State::Up);
+        assert!(verdict
+            .reason
+            .to_string()
+            .contains("api.example.com answers (401"));
+        let trouble = page(Severity::Minor, None);
+        let verdict = walled_with(&[answering], Some(&trouble));
+        assert_eq!(verdict.state, State::Degraded, "the page may admit more");
+
+        let walled_too = sibling(seen(Some(403), None, crate::probe::bot_wall::WALLS.first()));
+        let verdict = walled_with(&[walled_too], None);
+        assert_eq!(verdict.state, State::Unknown);
+        assert!(verdict.reason.to_string().contains("walled too"));
+    }
+
+    #[test]
+    fn siblings_never_change_an_answer_the_service_gave() {
+        let failing = sibling(seen(Some(503), None, None));
+        let context = Context {
+            also: std::slice::from_ref(&failing),
+            ..Context::default()
+        };
+        let up = seen(Some(200), None, None);
+        let verdict = judge(&up, &Criteria::default(), context, SystemTime::now());
+        assert_eq!(verdict.state, State::Up);
+    }
+
+    #[test]
+    fn an_expected_status_never_turns_a_wall_into_up() {
+        let expect = Criteria {
+            expect: Some(StatusSet::parse("2xx,3xx,401,403,404,405").unwrap()),
+            ..Criteria::default()
+        };
+        for status in [200, 401, 403, 999] {
+            let wall = seen(Some(status), None, crate::probe::bot_wall::WALLS.first());
+            let verdict = judge(&wall, &expect, Context::default(), SystemTime::now());
+            assert_eq!(verdict.state, State::Unknown, "{status}");
+        }
     }
 
     #[test]

@@ -71,14 +71,37 @@ fn rate_limiting_is_degraded() {
 }
 
 #[test]
-fn other_statuses_are_up_unless_expect_says_otherwise() {
+fn a_4xx_is_degraded_unless_expect_says_otherwise() {
     let server = TestServer::start();
     let (code, probe) = probe_json(isitdown().arg(server.url("/status/404")));
     assert_eq!(
         (code, probe["state"].as_str()),
-        (0, Some("up")),
-        "a 404 still proves the server answers"
+        (1, Some("degraded")),
+        "a 404 proves the server answers, but not what was asked: {probe}"
     );
+    assert_eq!(
+        probe["reason"],
+        "answers, but refuses this request: 404 Not Found"
+    );
+    assert_eq!(probe["error"]["kind"], "status");
+    for status in [400, 401, 403, 418] {
+        let (code, probe) = probe_json(isitdown().arg(server.url(&format!("/status/{status}"))));
+        assert_eq!(
+            (code, probe["state"].as_str()),
+            (1, Some("degraded")),
+            "{probe}"
+        );
+    }
+    for status in [200, 204] {
+        let (code, probe) = probe_json(isitdown().arg(server.url(&format!("/status/{status}"))));
+        assert_eq!((code, probe["state"].as_str()), (0, Some("up")), "{probe}");
+    }
+    let (code, probe) = probe_json(
+        isitdown()
+            .args(["--expect", "404"])
+            .arg(server.url("/status/404")),
+    );
+    assert_eq!((code, probe["state"].as_str()), (0, Some("up")), "{probe}");
 
     let (code, probe) = probe_json(
         isitdown()
@@ -373,9 +396,11 @@ fn quiet_prints_nothing() {
 #[test]
 fn head_is_asked_again_with_get_when_a_catalog_service_refuses_it() {
     let server = TestServer::start();
+    // Refused as HEAD, served as GET.
+    server.route_each("/picky", vec![Reply::new(405), Reply::new(200)]);
     let config = format!(
         "[services.picky]\nurl = \"{}\"\nmethod = \"HEAD\"\n",
-        server.url("/status/405")
+        server.url("/picky")
     );
     isitdown_with_config(&config).arg("picky").assert().code(0);
     let methods: Vec<String> = server.requests().iter().map(|r| r.method.clone()).collect();
@@ -448,6 +473,7 @@ fn headers_and_credentials_stay_with_the_target_across_redirects() {
     let second = TestServer::start();
     let elsewhere = format!("http://localhost:{}/landed", second.port());
     first.route("/go", Reply::new(302).header("Location", &elsewhere));
+    second.route("/landed", Reply::new(200));
     let url = format!("http://me:pw@127.0.0.1:{}/go", first.port());
     isitdown()
         .args(["-4", "-H", "X-Api-Key: topsecret"])

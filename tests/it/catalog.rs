@@ -1,6 +1,8 @@
 //! The catalog as a whole: every probe must reach the service's own servers. A CDN's edge or
 //! cache answers `/cdn-cgi/` paths, favicons, static files and static-file hosts by itself,
 //! even while the service behind it is down, and such a probe would say UP through an outage.
+//! And a row whose `expect` counts 403 as an answer must see an edge's block page as a wall
+//! first: 403 in `expect` never turns a block page into UP.
 
 use crate::support::*;
 
@@ -82,6 +84,11 @@ fn no_catalog_probe_can_be_answered_by_an_edge_alone() {
         let key = service["key"].as_str().unwrap();
         let url = service["url"].as_str().unwrap();
         assert_eq!(edge_only(key, url), None, "{key}: {url}");
+        // A sibling probe decides when the main one is walled: an edge must not answer it either.
+        for sibling in service["also"].as_array().unwrap() {
+            let sibling = sibling.as_str().unwrap();
+            assert_eq!(edge_only(key, sibling), None, "{key}: also {sibling}");
+        }
     }
 }
 
@@ -131,4 +138,93 @@ fn the_rule_refuses_the_probes_an_edge_answers() {
     for (key, url) in allowed {
         assert_eq!(edge_only(key, url), None, "{url}");
     }
+}
+
+fn page(name: &str) -> String {
+    let path = format!(
+        "{}/tests/fixtures/catalog/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// Every `expect` the catalog uses that counts 403 as an answer: such a row must see a wall
+/// before its expected status.
+fn expects_with_403() -> Vec<String> {
+    let mut expects: Vec<String> = catalog()
+        .iter()
+        .filter_map(|s| s["expect"].as_str())
+        .filter(|e| {
+            isitdown::target::expect::StatusSet::parse(e).is_ok_and(|set| set.contains(403))
+        })
+        .map(str::to_string)
+        .collect();
+    expects.sort();
+    expects.dedup();
+    assert!(!expects.is_empty());
+    expects
+}
+
+/// A row with this `expect` whose probe meets `reply`: its state and reason.
+fn row_meeting(expect: &str, reply: Reply) -> (String, String) {
+    let server = TestServer::start();
+    server.route("/api", reply);
+    let config = format!(
+        "[services.row]\nurl = \"{}\"\nexpect = \"{expect}\"\n",
+        server.url("/api")
+    );
+    let (_, probe) = probe_json(isitdown_with_config(&config).arg("row"));
+    let state = probe["state"].as_str().unwrap_or_default().to_string();
+    (
+        state,
+        probe["reason"].as_str().unwrap_or_default().to_string(),
+    )
+}
+
+#[test]
+fn an_expected_403_never_turns_a_cloudflare_block_page_into_up() {
+    for expect in expects_with_403() {
+        let reply = Reply::html(403, &page("cloudflare-1020-access-denied.html"))
+            .header("Server", "cloudflare")
+            .header("CF-RAY", "8f0e1d2c3b4a5968-FRA");
+        let (state, reason) = row_meeting(&expect, reply);
+        assert_ne!(state, "up", "expect {expect}: {reason}");
+    }
+}
+
+#[test]
+fn an_expected_403_never_turns_reddits_network_policy_page_into_up() {
+    for expect in expects_with_403() {
+        let reply = Reply::html(403, &page("reddit-network-policy.html"));
+        let (state, reason) = row_meeting(&expect, reply);
+        assert_ne!(state, "up", "expect {expect}: {reason}");
+    }
+}
+
+#[test]
+fn a_redirect_to_a_region_block_page_is_not_up() {
+    let server = TestServer::start();
+    server.route(
+        "/api",
+        Reply::new(302).header("location", "/app-unavailable-in-region"),
+    );
+    server.route(
+        "/app-unavailable-in-region",
+        Reply::html(200, &page("region-unavailable.html")),
+    );
+    let config = format!(
+        "[services.row]\nurl = \"{}\"\nexpect = \"2xx,3xx,401,403,404,405\"\n",
+        server.url("/api")
+    );
+    let (code, probe) = probe_json(isitdown_with_config(&config).arg("row"));
+    assert_eq!(code, 3, "{probe}");
+    assert_eq!(probe["state"], "unknown", "{probe}");
+    assert_eq!(probe["error"]["kind"], "blocked", "{probe}");
+    assert!(
+        probe["reason"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("an Anthropic block page"),
+        "{probe}"
+    );
 }

@@ -1,6 +1,7 @@
 //! The catalog checker against local fakes of rows that rotted: a probe that moved to another
-//! host, one behind a bot wall, one that fails with 5xx, a status page that moved, one in
-//! another format than declared, and a component renamed.
+//! host, one behind a bot wall, one that fails with 5xx, a sibling probe that rotted, a status
+//! page that moved, one in another format than declared, one whose platform changed (its API
+//! redirects to another host, or answers a web page), and a component renamed.
 //!
 //! The checker is a maintainer's tool that lives with its example; its source is included here.
 
@@ -224,4 +225,81 @@ fn the_command_line_reads_a_catalog_file_and_exits_by_what_it_found() {
     assert_eq!(code, 0, "only the services named are checked");
     let (code, _) = run("not toml [", &[]);
     assert_eq!(code, 64);
+}
+
+#[test]
+fn a_page_whose_platform_changed_is_named() {
+    let fakes = Fakes::start();
+    // Folded into another provider's page: the old API redirects there.
+    fakes.elsewhere.route(
+        "/folded/api/v2/summary.json",
+        Reply::new(301).header(
+            "location",
+            "https://www.cloudflarestatus.com/services?search=replicate",
+        ),
+    );
+    // Moved to a platform without this API: a web page answers, with 200.
+    fakes.elsewhere.route(
+        "/replatformed/api/v2/summary.json",
+        Reply::html(200, "<!doctype html><html><body>Not found</body></html>"),
+    );
+    let text = row(
+        "folded",
+        &fakes.service.url("/ok"),
+        &fakes.elsewhere.url("/folded"),
+        "",
+    ) + &row(
+        "replatformed",
+        &fakes.service.url("/ok"),
+        &fakes.elsewhere.url("/replatformed"),
+        "",
+    );
+    let found = findings(&text);
+    let folded = problems_of(&found, "folded");
+    assert!(
+        folded.iter().any(|p| p.starts_with(
+            "the status API redirects to another host, https://www.cloudflarestatus.com/services"
+        )),
+        "{folded:?}"
+    );
+    let replatformed = problems_of(&found, "replatformed");
+    assert!(
+        replatformed
+            .iter()
+            .any(|p| p.starts_with("the status API answers a web page, not statuspage")),
+        "{replatformed:?}"
+    );
+}
+
+#[test]
+fn a_sibling_probe_behind_a_wall_or_failing_is_named() {
+    let fakes = Fakes::start();
+    fakes.elsewhere.route(
+        "/walled-api",
+        Reply::html(403, "<html><title>Just a moment...</title></html>")
+            .header("cf-mitigated", "challenge"),
+    );
+    fakes
+        .elsewhere
+        .route("/broken-api", Reply::text(502, "bad gateway"));
+    let walled = fakes.elsewhere.url("/walled-api");
+    let broken = fakes.elsewhere.url("/broken-api");
+    let text = row(
+        "chat",
+        &fakes.service.url("/ok"),
+        &fakes.service.url(""),
+        &format!("also = [\"{walled}\", \"{broken}\"]"),
+    );
+    let found = findings(&text);
+    let problems = problems_of(&found, "chat");
+    assert!(
+        problems.contains(&format!(
+            "a Cloudflare bot wall answers the sibling probe {walled} (403)"
+        )),
+        "{problems:?}"
+    );
+    assert!(
+        problems.contains(&format!("the sibling probe {broken} answered 502")),
+        "{problems:?}"
+    );
 }

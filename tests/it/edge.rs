@@ -266,3 +266,186 @@ fn the_cdn_sentence_is_what_a_person_reads() {
     );
     assert!(shown.contains("edge     cloudflare (cf-ray"), "{shown}");
 }
+
+#[test]
+fn fastly_names_a_backend_without_a_healthy_address() {
+    let server = TestServer::start();
+    server.route("/", fastly("No healthy IP available for the backend"));
+    let (code, probe) = probe(&server, "/");
+    assert_eq!(
+        (code, probe["state"].as_str()),
+        (2, Some("down")),
+        "{probe}"
+    );
+    assert_eq!(
+        probe["reason"],
+        "Fastly answers, but ChatGPT's servers behind it do not \
+         (503: no address of the origin is healthy)"
+    );
+    assert_eq!(probe["http"]["edge"], "fastly");
+    assert_eq!(probe["http"]["edge_error"], true);
+}
+
+/// API Gateway's answer, carried by the CloudFront distribution in front of it.
+fn api_gateway(status: u16, reason: &str, error_type: &str) -> Reply {
+    Reply::json(status, r#"{"message": "Internal server error"}"#)
+        .reason(reason)
+        .header("X-Cache", "Error from cloudfront")
+        .header(
+            "Via",
+            "1.1 0d5c1f8a3e2b7a9c4d6e8f0a1b2c3d4e.cloudfront.net (CloudFront)",
+        )
+        .header("X-Amz-Cf-Pop", "MXP64-P1")
+        .header(
+            "X-Amz-Cf-Id",
+            "q3Xb1w9PZl0u2Vj8QnHc_7sYtK4eRmA5dGfLhJ6iOpUzNvWxEyB1C==",
+        )
+        .header("x-amzn-RequestId", "3f1c2b3d-0000-4e5f-8789-aabbccddeeff")
+        .header("x-amzn-ErrorType", error_type)
+        .header("x-amz-apigw-id", "Q3Xb1w9PZl0FvXg=")
+}
+
+#[test]
+fn an_api_gateway_error_carried_by_cloudfront_is_the_services_own() {
+    let server = TestServer::start();
+    server.route(
+        "/502",
+        api_gateway(502, "Bad Gateway", "InternalServerErrorException"),
+    );
+    server.route(
+        "/504",
+        api_gateway(504, "Gateway Timeout", "IntegrationTimeoutException"),
+    );
+    for (path, status) in [("/502", "502 Bad Gateway"), ("/504", "504 Gateway Timeout")] {
+        let (code, probe) = probe(&server, path);
+        assert_eq!(
+            (code, probe["state"].as_str()),
+            (2, Some("down")),
+            "{probe}"
+        );
+        assert_eq!(
+            probe["reason"],
+            format!(
+                "ChatGPT's own gateway (Amazon API Gateway) failed: {status}; \
+                 CloudFront only carried its answer"
+            )
+        );
+        assert_eq!(probe["http"]["edge"], "cloudfront", "carried by CloudFront");
+        assert_eq!(probe["http"]["edge_error"], false, "not CloudFront's error");
+        assert_eq!(probe["error"]["kind"], "status");
+    }
+    // With -v, the gateway's headers show.
+    let output = isitdown_with_config(&chatgpt(&server, "/502"))
+        .args(["-v", "--color", "never", "chatgpt"])
+        .output()
+        .unwrap();
+    let shown = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        shown.contains("x-amzn-errortype: InternalServerErrorException"),
+        "{shown}"
+    );
+}
+
+/// Akamai's own error page, with only some of its marks: no `Server: AkamaiGHost`.
+fn akamai_without_ghost(status: u16) -> Reply {
+    Reply::html(
+        status,
+        "<HTML><HEAD><TITLE>Service Unavailable</TITLE></HEAD><BODY><H1>Service Unavailable</H1>\
+         An error occurred while processing your request.<p>\
+         Reference&#32;&#35;18&#46;6f5e1602&#46;1760000000&#46;1a2b3c4d\
+         <P>https&#58;&#47;&#47;errors&#46;edgesuite&#46;net&#47;18&#46;6f5e1602</P></BODY></HTML>",
+    )
+}
+
+#[test]
+fn akamai_is_named_without_akamaighost() {
+    let server = TestServer::start();
+    server.route(
+        "/grn",
+        akamai_without_ghost(503).header("Akamai-GRN", "0.6f5e1602.1760000000.1a2b3c4d"),
+    );
+    server.route(
+        "/cache-status",
+        akamai_without_ghost(504).header("Akamai-Cache-Status", "Error from child"),
+    );
+    server.route(
+        "/page",
+        akamai_without_ghost(502).header("Server", "Apache"),
+    );
+    for (path, meaning) in [
+        ("/grn", "(503: the origin is unavailable)"),
+        ("/cache-status", "(504: the origin did not answer in time)"),
+        ("/page", "(502: the origin could not be reached"),
+    ] {
+        let (code, probe) = probe(&server, path);
+        assert_eq!(
+            (code, probe["state"].as_str()),
+            (2, Some("down")),
+            "{probe}"
+        );
+        let reason = probe["reason"].as_str().unwrap();
+        assert!(
+            reason.starts_with("Akamai answers, but ChatGPT's servers behind it do not")
+                && reason.contains(meaning),
+            "{path}: {reason}"
+        );
+        assert_eq!(probe["http"]["edge"], "akamai", "{path}");
+        assert_eq!(probe["http"]["edge_error"], true, "{path}");
+    }
+}
+
+#[test]
+fn the_new_attributions_need_their_marks() {
+    let server = TestServer::start();
+    let plain = |status: u16, reason: &str| {
+        Reply::html(status, "<h1>Service Unavailable</h1>")
+            .reason(reason)
+            .header("Server", "nginx")
+    };
+    // Fastly's phrase, without Fastly.
+    server.route(
+        "/phrase",
+        plain(503, "No healthy IP available for the backend"),
+    );
+    // API Gateway's headers, without a CDN: the service's own error, nobody's edge.
+    server.route(
+        "/gateway",
+        Reply::json(502, r#"{"message": "Internal server error"}"#)
+            .header("x-amzn-RequestId", "3f1c2b3d-0000-4e5f-8789-aabbccddeeff")
+            .header("x-amzn-ErrorType", "InternalServerErrorException"),
+    );
+    // Akamai's header on an origin's own page: served by Akamai, made by the origin.
+    server.route(
+        "/origin",
+        plain(503, "Service Unavailable").header("Akamai-GRN", "0.6f5e1602.1.2"),
+    );
+    // CloudFront passing an origin's error on: "Error from cloudfront", but not its page.
+    server.route(
+        "/passed-on",
+        plain(502, "Bad Gateway")
+            .header("X-Cache", "Error from cloudfront")
+            .header("Via", "1.1 0d5c.cloudfront.net (CloudFront)"),
+    );
+    for (path, edge) in [
+        ("/phrase", None),
+        ("/gateway", None),
+        ("/origin", Some("akamai")),
+        ("/passed-on", Some("cloudfront")),
+    ] {
+        let (code, probe) = probe(&server, path);
+        assert_eq!(
+            (code, probe["state"].as_str()),
+            (2, Some("down")),
+            "{probe}"
+        );
+        assert!(
+            probe["reason"]
+                .as_str()
+                .unwrap()
+                .starts_with("server error: "),
+            "{path}: {probe}"
+        );
+        assert_eq!(probe["http"]["edge"].as_str(), edge, "{path}");
+        assert_eq!(probe["http"]["edge_error"], false, "{path}");
+    }
+}

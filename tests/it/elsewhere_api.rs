@@ -3,12 +3,13 @@
 
 use crate::support::elsewhere::{config, one_probe, reason, run_json, target, NAME};
 use crate::support::globalping::{FakeGlobalping, Mode, Outcome, Patch};
-use crate::support::{isitdown_with_config, json_lines, TestServer};
+use crate::support::{isitdown_with_config, json_lines, Reply, TestServer};
 use serde_json::Value;
 
 #[test]
 fn only_the_resource_reaches_the_api() {
     let (fake, server) = (FakeGlobalping::start(), TestServer::start());
+    server.route("/health", Reply::new(200));
     let port = server.port();
     let url = format!("http://alice:s3cret-pw@{NAME}:{port}/health?x=1#top");
     let pin = format!("{NAME}:{port}:127.0.0.1");

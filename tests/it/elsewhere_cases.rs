@@ -199,6 +199,7 @@ fn walls_elsewhere_are_judged_as_from_here() {
 #[test]
 fn a_url_ending_in_a_question_mark_sends_no_query() {
     let (fake, server) = (FakeGlobalping::start(), TestServer::start());
+    server.route("/search", Reply::new(200));
     let (code, probe) = one_probe(&fake, &server, "/search?", "world:1");
     assert_eq!(code, 0, "{probe}");
     assert_eq!(probe["elsewhere"]["error"], Value::Null, "{probe}");

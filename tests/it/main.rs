@@ -6,6 +6,7 @@
 
 mod support;
 
+mod also;
 mod answers;
 mod catalog;
 mod catalog_check;

@@ -172,6 +172,8 @@ fn targets_can_come_from_standard_input() {
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
+    server.route("/a", Reply::new(200));
+    server.route("/b", Reply::new(204));
     let text = format!("{}\n#\n{}\n", server.url("/a"), server.url("/b"));
     child
         .stdin
@@ -292,6 +294,7 @@ fn several_targets_end_with_a_line_of_counts() {
     let server = TestServer::start();
     // Degraded by its status, not by a time a loaded machine could make every answer take.
     server.route("/degraded", Reply::new(429));
+    server.route("/other", Reply::new(204));
     isitdown()
         .args([
             server.url("/"),
@@ -315,6 +318,7 @@ fn several_targets_end_with_a_line_of_counts() {
 #[test]
 fn only_problems_hides_what_is_up() {
     let server = TestServer::start();
+    server.route("/up", Reply::new(200));
     let targets = [server.url("/up"), server.url("/status/500")];
     let output = isitdown()
         .arg("--only-problems")

@@ -447,6 +447,16 @@ fn other_status_page_formats_are_read_behind_the_same_interface() {
             incident: Some("Slow downloads from the hub"),
         },
         Case {
+            format: "instatus",
+            path: "/summary.json",
+            fixture: "instatus-issues.json",
+            content_type: "application/json; charset=utf-8",
+            components: &[],
+            product: None,
+            code: 1,
+            incident: Some("Deploys stuck in the build queue"),
+        },
+        Case {
             format: "google-workspace",
             path: "/incidents.json",
             fixture: "google-incidents.json",

@@ -250,3 +250,172 @@ fn a_feed_served_as_html_is_unreadable_and_changes_nothing() {
     let error = probe["status_page"]["error"].as_str().unwrap();
     assert!(error.contains("not XML"), "{error}");
 }
+
+/// A Statuspage summary of a page with three services, and these open incidents (JSON).
+fn statuspage_with(incidents: &str) -> String {
+    format!(
+        r#"{{
+  "page": {{"id": "p1", "name": "Example Cloud", "url": "https://status.cloud.example", "time_zone": "Etc/UTC"}},
+  "components": [
+    {{"id": "c1", "name": "API", "status": "operational", "group_id": null, "group": false, "position": 1}},
+    {{"id": "c2", "name": "Files", "status": "operational", "group_id": null, "group": false, "position": 2}},
+    {{"id": "c3", "name": "Dashboard", "status": "operational", "group_id": null, "group": false, "position": 3}}
+  ],
+  "incidents": [{incidents}],
+  "scheduled_maintenances": [],
+  "status": {{"indicator": "minor", "description": "Minor Service Outage"}}
+}}"#
+    )
+}
+
+fn statuspage_incident(name: &str, components: &[&str]) -> String {
+    let components: Vec<String> = components
+        .iter()
+        .map(|c| format!(r#"{{"id": "x", "name": "{c}", "status": "degraded_performance"}}"#))
+        .collect();
+    format!(
+        r#"{{"id": "i1", "name": "{name}", "status": "investigating", "impact": "minor",
+            "shortlink": "https://stspg.io/i1", "started_at": "2026-12-06T18:02:11.000Z",
+            "components": [{}]}}"#,
+        components.join(", ")
+    )
+}
+
+/// A service named API on the page, depending on its API component.
+fn narrowed_service(server: &TestServer) -> String {
+    format!(
+        "[connectivity]\nreferences = []\n[services.api]\nname = \"Example API\"\nurl = \"{}\"\nstatus_page = \"{}\"\ncomponents = [\"API\"]\n",
+        server.url("/"),
+        server.url(""),
+    )
+}
+
+fn page_says(server: &TestServer, summary: &str) -> (i32, serde_json::Value) {
+    server.route("/", Reply::new(200));
+    server.route("/api/v2/summary.json", Reply::json(200, summary));
+    probe_json(isitdown_with_config(&narrowed_service(server)).arg("api"))
+}
+
+#[test]
+fn an_incident_counts_for_a_narrowed_service_by_its_components() {
+    let server = TestServer::start();
+    let incident = statuspage_incident("Elevated latency", &["API"]);
+    let (code, probe) = page_says(&server, &statuspage_with(&incident));
+    assert_eq!(
+        (code, probe["state"].as_str()),
+        (1, Some("degraded")),
+        "{probe}"
+    );
+    assert_eq!(
+        probe["reason"],
+        "answered 200 OK, but Example Cloud reports: Elevated latency"
+    );
+    assert_eq!(
+        probe["status_page"]["incidents"][0]["name"],
+        "Elevated latency"
+    );
+}
+
+#[test]
+fn an_incident_counts_when_its_title_names_the_service_whatever_its_components() {
+    let server = TestServer::start();
+    let incident = statuspage_incident("Degraded uploads in Files and the API", &["Files"]);
+    let (code, probe) = page_says(&server, &statuspage_with(&incident));
+    assert_eq!(
+        (code, probe["state"].as_str()),
+        (1, Some("degraded")),
+        "{probe}"
+    );
+    assert!(
+        probe["reason"]
+            .as_str()
+            .unwrap()
+            .ends_with("Example Cloud reports: Degraded uploads in Files and the API"),
+        "{probe}"
+    );
+    // The same incident, on another part of the page only: not this service's.
+    let server = TestServer::start();
+    let incident = statuspage_incident("Degraded uploads", &["Files"]);
+    let (code, probe) = page_says(&server, &statuspage_with(&incident));
+    assert_eq!((code, probe["state"].as_str()), (0, Some("up")), "{probe}");
+    assert_eq!(probe["status_page"]["incidents"], serde_json::json!([]));
+}
+
+#[test]
+fn an_incident_that_names_no_component_counts_unless_its_title_names_another_part() {
+    let server = TestServer::start();
+    let incident = statuspage_incident("Intermittent availability issues on some services", &[]);
+    let (code, probe) = page_says(&server, &statuspage_with(&incident));
+    assert_eq!(
+        (code, probe["state"].as_str()),
+        (1, Some("degraded")),
+        "{probe}"
+    );
+    assert_eq!(
+        probe["reason"],
+        "answered 200 OK, but Example Cloud reports: an incident on the page names no \
+         component: Intermittent availability issues on some services"
+    );
+    // "the API" is not named by "rapid", nor this service by a title about the dashboard.
+    let server = TestServer::start();
+    let incident = statuspage_incident("Rapid errors on the Dashboard", &[]);
+    let (code, probe) = page_says(&server, &statuspage_with(&incident));
+    assert_eq!((code, probe["state"].as_str()), (0, Some("up")), "{probe}");
+}
+
+/// incident.io's compatible summary: its incidents never name components.
+const INCIDENT_IO: &str = r#"{
+  "page": {"id": "01JMBBD3CHTM0X6CSA7EF4RHDR", "name": "Example AI", "url": "https://status.ai.example"},
+  "status": {"indicator": "minor", "description": "Partially Degraded Service"},
+  "components": [
+    {"id": "01JMXBNJXGV1T5GT2M9XA83XNG", "name": "Conversations", "status": "operational"},
+    {"id": "01JMXBRMFE6N2NNT7DG6XZQ6PW", "name": "Video generation", "status": "operational"}
+  ],
+  "incidents": [
+    {"id": "01K5W3B6YJ4M2D3A6Q7K8S9T0V", "name": "Intermittent availability issues on some services",
+     "status": "investigating", "impact": "minor", "created_at": "2026-12-06T18:02:11.836Z",
+     "started_at": "2026-12-06T18:02:11.836Z", "shortlink": null, "components": null},
+    {"id": "01K5W3B6YJ4M2D3A6Q7K8S9T0W", "name": "Slow video generation",
+     "status": "investigating", "impact": "major", "created_at": "2026-12-06T17:02:11.836Z",
+     "started_at": "2026-12-06T17:02:11.836Z", "shortlink": null, "components": null}
+  ]
+}"#;
+
+#[test]
+fn on_an_incident_io_page_an_incident_naming_nothing_counts_for_every_service() {
+    let server = TestServer::start();
+    server.route("/", Reply::new(200));
+    server.route("/api/v2/summary.json", Reply::json(200, INCIDENT_IO));
+    let config = format!(
+        "[connectivity]\nreferences = []\n[services.chat]\nname = \"Chat\"\nurl = \"{url}\"\nstatus_page = \"{page}\"\ncomponents = [\"Conversations\"]\n\
+         [services.video]\nname = \"Video\"\nurl = \"{url}\"\nstatus_page = \"{page}\"\ncomponents = [\"Video generation\"]\n",
+        url = server.url("/"),
+        page = server.url("")
+    );
+    let output = isitdown_with_config(&config)
+        .args(["--json", "chat", "video"])
+        .output()
+        .unwrap();
+    let lines = json_lines(&output.stdout);
+    // Chat: only the incident that names nothing; the slow video generation is another part.
+    let chat = &lines[0];
+    assert_eq!(chat["state"], "degraded", "{chat}");
+    let names: Vec<&str> = chat["status_page"]["incidents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["Intermittent availability issues on some services"]);
+    assert!(chat["reason"]
+        .as_str()
+        .unwrap()
+        .contains("an incident on the page names no component: Intermittent availability"));
+    // Video: both, one by its title.
+    let video = &lines[1];
+    assert_eq!(video["state"], "degraded", "{video}");
+    assert_eq!(
+        video["status_page"]["incidents"].as_array().unwrap().len(),
+        2
+    );
+}

@@ -9,7 +9,7 @@ use super::answer::{RawPlace, Run};
 use super::State;
 use std::time::{Duration, SystemTime};
 
-use crate::probe::{bot_wall, Failure, Response};
+use crate::probe::{Failure, Response};
 use crate::target::expect::StatusSet;
 use crate::verdict::{self, Context, Criteria, Reason, Verdict};
 use crate::verdict::{Error, ErrorKind};
@@ -181,7 +181,7 @@ fn answered(raw: &RawPlace, code: u16, rules: Rules, note: &mut Option<Note>) ->
             answer.reason = raw.status_name.clone().unwrap_or_default();
             answer.headers.clone_from(&raw.headers);
         }
-        seen.bot_wall = bot_wall::vendor(code, &raw.headers, &raw.body_start);
+        seen.recognise(&raw.body_start);
         seen.certificate = raw
             .tls_expires_at
             .map(|expires_at| crate::probe::tls::Certificate { expires_at });

@@ -78,6 +78,28 @@ fn timestamp(value: &Value, what: &str) {
     );
 }
 
+/// `timings_ms` of a probe or a sibling probe: each phase its own share of the whole.
+fn check_timings(timings: &Value, whole: &Value) {
+    keys(
+        timings,
+        &["dns", "connect", "tls", "first_byte", "total"],
+        "timings_ms",
+    );
+    for phase in ["dns", "connect", "tls", "first_byte"] {
+        number_or_null(&timings[phase], phase);
+    }
+    assert!(timings["total"].is_f64(), "total: {whole}");
+    // Each phase is its own share of the probe: together they never exceed the whole.
+    let phases: f64 = ["dns", "connect", "tls", "first_byte"]
+        .iter()
+        .filter_map(|p| timings[*p].as_f64())
+        .sum();
+    assert!(
+        phases <= timings["total"].as_f64().unwrap_or_default() + 1.0,
+        "phases exceed the total: {whole}"
+    );
+}
+
 pub fn check_probe(probe: &Value) {
     keys(
         probe,
@@ -98,6 +120,7 @@ pub fn check_probe(probe: &Value) {
             "connectivity",
             "elsewhere",
             "attempts",
+            "also",
         ],
         "probe",
     );
@@ -142,25 +165,23 @@ pub fn check_probe(probe: &Value) {
         );
         string(&probe["error"]["message"], "error.message");
     }
-    let timings = &probe["timings_ms"];
-    keys(
-        timings,
-        &["dns", "connect", "tls", "first_byte", "total"],
-        "timings_ms",
-    );
-    for phase in ["dns", "connect", "tls", "first_byte"] {
-        number_or_null(&timings[phase], phase);
+    check_timings(&probe["timings_ms"], probe);
+    let also = probe["also"].as_array().expect("also is an array");
+    for sibling in also {
+        keys(
+            sibling,
+            &["url", "state", "status", "reason", "timings_ms"],
+            "also",
+        );
+        string(&sibling["url"], "also.url");
+        state(&sibling["state"], "also.state");
+        assert!(
+            sibling["status"].is_u64() || sibling["status"].is_null(),
+            "also.status: {sibling}"
+        );
+        string(&sibling["reason"], "also.reason");
+        check_timings(&sibling["timings_ms"], sibling);
     }
-    assert!(timings["total"].is_f64(), "total: {probe}");
-    // Each phase is its own share of the probe: together they never exceed the whole.
-    let phases: f64 = ["dns", "connect", "tls", "first_byte"]
-        .iter()
-        .filter_map(|p| timings[*p].as_f64())
-        .sum();
-    assert!(
-        phases <= timings["total"].as_f64().unwrap_or_default() + 1.0,
-        "phases exceed the total: {probe}"
-    );
     if !probe["tls"].is_null() {
         keys(&probe["tls"], &["expires_at", "days_left"], "tls");
         timestamp(&probe["tls"]["expires_at"], "tls.expires_at");

@@ -42,11 +42,18 @@ fn statuses_are_judged_as_from_here() {
         reason,
         "rate limited: 429 Too Many Requests (the service sheds load)"
     );
-    for (code, name) in [(200, "OK"), (404, "Not Found")] {
-        let (state, reason, kind) = judged(&finished(code, name));
-        assert_eq!((state, kind), (State::Up, None));
-        assert_eq!(reason, format!("answered {code} {name}"));
-    }
+    let (state, reason, kind) = judged(&finished(200, "OK"));
+    assert_eq!((state, kind), (State::Up, None));
+    assert_eq!(reason, "answered 200 OK");
+    let (state, reason, kind) = judged(&finished(404, "Not Found"));
+    assert_eq!(
+        (state, reason.as_str(), kind),
+        (
+            State::Degraded,
+            "answers, but refuses this request: 404 Not Found",
+            Some(ErrorKind::Status)
+        )
+    );
     let nameless = judge(
         &RawPlace {
             status_name: None,
@@ -209,6 +216,21 @@ fn a_wall_elsewhere_is_judged_as_a_wall_from_here() {
     assert_eq!(place.state, State::Unknown, "{}", place.reason);
     assert_eq!(place.error.map(|e| e.kind), Some(ErrorKind::Blocked));
     assert!(place.reason.contains("Cloudflare"), "{}", place.reason);
+
+    let refused = RawPlace {
+        body_start: b"<h1>whoa there, pardner!</h1>".to_vec(),
+        ..finished(200, "OK")
+    };
+    let place = judge(&refused, Rules::default());
+    assert_eq!(place.state, State::Unknown, "{}", place.reason);
+    assert!(
+        place.reason.contains("a Reddit block page answered 200"),
+        "{}",
+        place.reason
+    );
+    let not_http = judge(&finished(999, "Request denied"), Rules::default());
+    assert_eq!(not_http.state, State::Down);
+    assert_eq!(not_http.error.map(|e| e.kind), Some(ErrorKind::Protocol));
 }
 
 #[test]
