@@ -210,7 +210,14 @@ fn a_redirect_to_a_region_block_page_is_not_up() {
     );
     server.route(
         "/app-unavailable-in-region",
-        Reply::html(200, &page("region-unavailable.html")),
+        Reply::html(
+            200,
+            &std::fs::read_to_string(format!(
+                "{}/tests/fixtures/walls/anthropic-region-unavailable.html",
+                env!("CARGO_MANIFEST_DIR")
+            ))
+            .unwrap(),
+        ),
     );
     let config = format!(
         "[services.row]\nurl = \"{}\"\nexpect = \"2xx,3xx,401,403,404,405\"\n",

@@ -47,6 +47,10 @@ const PAGES: &[(&str, &str)] = &[
     ("go-away-proof-of-work.html", "a go-away proof-of-work wall"),
     ("reddit-network-policy.html", "a Reddit block page"),
     ("linkedin-request-denied.html", "a LinkedIn block page"),
+    (
+        "anthropic-region-unavailable.html",
+        "an Anthropic block page",
+    ),
 ];
 
 /// An Access Denied of Akamai's edge that lost its reference number and its `Server:
