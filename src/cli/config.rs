@@ -40,6 +40,8 @@ pub struct Config {
 pub struct GlobalpingConfig {
     pub url: Option<String>,
     pub token: Option<String>,
+    /// `--from near`: the endpoint that tells this machine's public address and country.
+    pub whoami: Option<String>,
 }
 
 /// Never shows the token.
@@ -48,6 +50,7 @@ impl std::fmt::Debug for GlobalpingConfig {
         f.debug_struct("GlobalpingConfig")
             .field("url", &self.url)
             .field("token", &self.token.as_ref().map(|_| "***"))
+            .field("whoami", &self.whoami)
             .finish()
     }
 }
@@ -199,7 +202,12 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, BadInput> {
             let span = table.span();
             let table = table.into_inner();
             if let Some(url) = &table.url {
-                check_base(url).map_err(|why| at(Some(span), format!("[globalping] url {why}")))?;
+                check_base(url)
+                    .map_err(|why| at(Some(span.clone()), format!("[globalping] url {why}")))?;
+            }
+            if let Some(url) = &table.whoami {
+                check_base(url)
+                    .map_err(|why| at(Some(span), format!("[globalping] whoami {why}")))?;
             }
             table
         }

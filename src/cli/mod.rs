@@ -283,6 +283,16 @@ pub struct Cli {
     /// [`command`] knows that flag: no help, completion script, man page or `[defaults]` does.
     #[arg(skip)]
     pub test_dns: Option<FixedDns>,
+
+    /// The hidden `--test-globalping-margin`: how long past a measurement's own timeout its
+    /// results are waited for (tests shorten it; see `elsewhere::FromElsewhere::margin`).
+    #[arg(skip)]
+    pub test_globalping_margin: Option<std::time::Duration>,
+
+    /// The hidden `--test-globalping-interval`: how often repeated runs may measure a target
+    /// again from elsewhere (see `elsewhere::pace`).
+    #[arg(skip)]
+    pub test_globalping_interval: Option<std::time::Duration>,
 }
 
 /// `-n`: a count of probes, at least one.
@@ -319,18 +329,39 @@ pub enum Generate {
 
 /// The id and long name of the resolver's test seam.
 const TEST_DNS: &str = "test-dns";
+/// The id and long name of the test seam for the time given to Globalping's results.
+const TEST_GLOBALPING_MARGIN: &str = "test-globalping-margin";
+/// The id and long name of the test seam for how often a target is measured again.
+const TEST_GLOBALPING_INTERVAL: &str = "test-globalping-interval";
 
 /// The command line that is parsed: [`public_command`] and the hidden test seam
 /// `--test-dns NAME=ADDR[,ADDR...];...` (see `probe::dns::seam`).
 pub fn command() -> Command {
-    public_command().arg(
-        clap::Arg::new(TEST_DNS)
-            .long(TEST_DNS)
-            .value_name("SPEC")
-            .help("Test seam: these names and addresses are the whole DNS")
-            .value_parser(FixedDns::parse)
-            .hide(true),
-    )
+    public_command()
+        .arg(
+            clap::Arg::new(TEST_DNS)
+                .long(TEST_DNS)
+                .value_name("SPEC")
+                .help("Test seam: these names and addresses are the whole DNS")
+                .value_parser(FixedDns::parse)
+                .hide(true),
+        )
+        .arg(
+            clap::Arg::new(TEST_GLOBALPING_MARGIN)
+                .long(TEST_GLOBALPING_MARGIN)
+                .value_name("DURATION")
+                .help("Test seam: how long past a measurement's timeout Globalping is waited for")
+                .value_parser(parse_duration)
+                .hide(true),
+        )
+        .arg(
+            clap::Arg::new(TEST_GLOBALPING_INTERVAL)
+                .long(TEST_GLOBALPING_INTERVAL)
+                .value_name("DURATION")
+                .help("Test seam: how often repeated runs may measure a target again elsewhere")
+                .value_parser(parse_duration)
+                .hide(true),
+        )
 }
 
 /// The command as users see it (help, completion scripts, man page, `[defaults]`), plus a
@@ -381,6 +412,9 @@ pub fn parse(words: impl IntoIterator<Item = OsString>) -> Result<Cli, clap::Err
 fn from_matches(matches: &mut clap::ArgMatches) -> Result<Cli, clap::Error> {
     let mut cli = Cli::from_arg_matches_mut(matches)?;
     cli.test_dns = matches.remove_one::<FixedDns>(TEST_DNS);
+    cli.test_globalping_margin = matches.remove_one::<std::time::Duration>(TEST_GLOBALPING_MARGIN);
+    cli.test_globalping_interval =
+        matches.remove_one::<std::time::Duration>(TEST_GLOBALPING_INTERVAL);
     Ok(cli)
 }
 

@@ -11,6 +11,7 @@ use ureq::config::IpFamily;
 use crate::cli::config::{Config, GlobalpingConfig};
 use crate::cli::{Cli, ColorWhen, Generate, UntilArg};
 use crate::elsewhere::globalping::Locations;
+use crate::elsewhere::near;
 use crate::engine::check::Plan;
 use crate::engine::Schedule;
 use crate::exit::BadInput;
@@ -69,7 +70,23 @@ pub struct Connection {
 #[derive(Debug, Clone)]
 pub struct FromSettings {
     pub locations: Locations,
+    /// `--from near`: places around this machine, learnt at run time.
+    pub near: Option<NearPlaces>,
     pub globalping: GlobalpingConfig,
+    /// The hidden `--test-globalping-margin`.
+    pub margin: Option<Duration>,
+    /// The hidden `--test-globalping-interval`.
+    pub min_interval: Option<Duration>,
+}
+
+/// `--from near`: whom to ask where this machine is.
+#[derive(Debug, Clone)]
+pub struct NearPlaces {
+    /// `[globalping] whoami`, or Cloudflare's trace.
+    pub whoami: String,
+    /// `[connectivity] dns`, or the default resolvers (even without the connectivity check:
+    /// they are asked for `--from near`, not for it).
+    pub resolvers: Vec<String>,
 }
 
 /// Options that apply to every target, on top of what its catalog entry says.
@@ -128,11 +145,46 @@ impl Settings {
                 } else {
                     "[defaults] from"
                 };
-                let locations =
-                    Locations::parse(text).map_err(|why| BadInput(format!("{layer}: {why}")))?;
+                let near = text
+                    .trim()
+                    .eq_ignore_ascii_case("near")
+                    .then(|| NearPlaces {
+                        whoami: config
+                            .globalping
+                            .whoami
+                            .clone()
+                            .unwrap_or_else(|| near::DEFAULT_WHOAMI.to_string()),
+                        resolvers: config
+                            .connectivity
+                            .as_ref()
+                            .and_then(|c| c.dns.clone())
+                            .unwrap_or_else(|| {
+                                public_dns::DEFAULT_RESOLVERS.map(String::from).to_vec()
+                            }),
+                    });
+                let locations = match near {
+                    Some(_) => Locations::parse("world").map_err(BadInput)?,
+                    None => {
+                        Locations::parse(text).map_err(|why| BadInput(format!("{layer}: {why}")))?
+                    }
+                };
+                if near.is_none()
+                    && locations
+                        .as_slice()
+                        .iter()
+                        .any(|l| l.magic.eq_ignore_ascii_case("near"))
+                {
+                    return Err(BadInput(format!(
+                        "{layer}: near picks its own places (your network, your country, the \
+                         world) and is given alone"
+                    )));
+                }
                 Some(FromSettings {
                     locations,
+                    near,
                     globalping: config.globalping.clone(),
+                    margin: typed.test_globalping_margin,
+                    min_interval: typed.test_globalping_interval,
                 })
             }
             None => None,

@@ -207,7 +207,7 @@ impl Sink for Human<'_> {
             }
         }
         if let Some(elsewhere) = &outcome.elsewhere {
-            for line in super::human_elsewhere::lines(elsewhere) {
+            for line in super::human_elsewhere::lines(elsewhere, self.verbose) {
                 writeln!(self.out, "{INDENT}{line}")?;
             }
         }

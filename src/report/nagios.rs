@@ -153,6 +153,19 @@ pub fn render(rows: &[Row], limits: &Limits) -> String {
                     &asked.to_string(),
                     Default::default(),
                 ));
+                // `--from near`: where it breaks, as a number (0 this machine, 1 its network,
+                // 2 its country, 3 the world), when the places tell.
+                if let Some(level) = elsewhere.near.as_ref().and_then(|n| n.level) {
+                    let rank = crate::elsewhere::near::LEVELS
+                        .iter()
+                        .position(|l| *l == level)
+                        .unwrap_or_default();
+                    items.push(perfdata(
+                        &format!("{prefix}near_level"),
+                        &rank.to_string(),
+                        [None, None, Some("0".into()), Some("3".into())],
+                    ));
+                }
             }
             items.join(" ")
         })

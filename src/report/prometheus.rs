@@ -165,6 +165,20 @@ pub fn render(rows: &[Row], _limits: &Limits) -> String {
                 .collect(),
         );
     }
+    let near_level = |o: &Outcome| from_elsewhere(o)?.near.as_ref()?.level;
+    if finished.iter().any(|(_, o, _)| near_level(o).is_some()) {
+        metric(
+            "elsewhere_near_level",
+            "With --from near: 1 for the level at which the target breaks (machine, network, country or world).",
+            finished
+                .iter()
+                .filter_map(|(labels, o, _)| {
+                    let level = near_level(o)?;
+                    Some((format!("{labels},level=\"{level}\""), "1".to_string()))
+                })
+                .collect(),
+        );
+    }
     if rows.iter().any(|r| r.summary.is_some()) {
         metric(
             "availability_ratio",

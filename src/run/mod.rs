@@ -11,6 +11,7 @@ use crate::cli;
 use crate::cli::config;
 use crate::cli::generate;
 use crate::cli::settings::{Connection, Mode, Settings};
+use crate::elsewhere::near::NearSettings;
 use crate::elsewhere::{self, FromElsewhere};
 use crate::engine::check::Checks;
 use crate::engine::pool::Capacity;
@@ -235,12 +236,27 @@ fn from_elsewhere(
             probe::tls::client_config(false, cacert).map_err(|e| BadInput(e.to_string()))?;
     }
     client.ip_family = ureq::config::IpFamily::Any;
-    Ok(Some(FromElsewhere {
-        locations: from.locations.clone(),
-        api,
-        client,
-        insecure: settings.connection.insecure,
-    }))
+    let connection = &settings.connection;
+    let mut elsewhere = FromElsewhere::new(from.locations.clone(), api, client);
+    elsewhere.near = from
+        .near
+        .as_ref()
+        .map(|near| NearSettings::new(&near.whoami, near.resolvers.clone()));
+    elsewhere.insecure = connection.insecure;
+    elsewhere.private_ca = cacert.is_some() && !connection.insecure;
+    elsewhere.ip_version = match connection.ip_family {
+        ureq::config::IpFamily::Ipv4Only => Some(4),
+        ureq::config::IpFamily::Ipv6Only => Some(6),
+        ureq::config::IpFamily::Any => None,
+    };
+    elsewhere.timeout = connection.timeout;
+    if let Some(margin) = from.margin {
+        elsewhere.margin = margin;
+    }
+    if let Some(interval) = from.min_interval {
+        elsewhere.min_interval = interval;
+    }
+    Ok(Some(elsewhere))
 }
 
 /// clap's help and version are answers (exit 0); its usage errors are bad input (exit 64).

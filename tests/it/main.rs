@@ -14,6 +14,8 @@ mod completion;
 mod edge;
 mod elsewhere;
 mod elsewhere_api;
+mod elsewhere_cases;
+mod elsewhere_near;
 mod eyeballs;
 mod failures;
 mod first_minutes;

@@ -307,6 +307,7 @@ const PLACE_KINDS: &[&str] = &[
     "reset",
     "protocol",
     "status",
+    "blocked",
     "unknown",
 ];
 
@@ -336,9 +337,20 @@ pub fn check_elsewhere(elsewhere: &Value) {
             "unknown",
             "places",
             "error",
+            "measured_url",
+            "notes",
+            "near",
         ],
         "elsewhere",
     );
+    string_or_null(&elsewhere["measured_url"], "elsewhere.measured_url");
+    for note in elsewhere["notes"]
+        .as_array()
+        .expect("elsewhere.notes is an array")
+    {
+        string(note, "elsewhere.notes[]");
+    }
+    check_near(&elsewhere["near"]);
     assert_eq!(elsewhere["source"], "globalping");
     string_or_null(&elsewhere["measurement"], "elsewhere.measurement");
     string_or_null(&elsewhere["url"], "elsewhere.url");
@@ -380,8 +392,18 @@ pub fn check_elsewhere(elsewhere: &Value) {
                 "reason",
                 "error",
                 "timings_ms",
+                "address",
+                "failure_source",
             ],
             "place",
+        );
+        string_or_null(&place["address"], "place.address");
+        assert!(
+            place["failure_source"].is_null()
+                || ["target", "resolver", "internal"]
+                    .iter()
+                    .any(|s| place["failure_source"] == *s),
+            "place.failure_source: {place}"
         );
         for field in ["continent", "country", "city", "network"] {
             string_or_null(&place[field], field);
@@ -411,6 +433,49 @@ pub fn check_elsewhere(elsewhere: &Value) {
         );
         for phase in ["dns", "connect", "tls", "first_byte", "total"] {
             number_or_null(&place["timings_ms"][phase], phase);
+        }
+    }
+}
+
+/// `elsewhere.near`, with `--from near`: where this machine is and the level it breaks at.
+fn check_near(near: &Value) {
+    if near.is_null() {
+        return;
+    }
+    keys(
+        near,
+        &["address", "country", "asn", "network", "levels", "level"],
+        "elsewhere.near",
+    );
+    for field in ["address", "country", "network"] {
+        string_or_null(&near[field], field);
+    }
+    assert!(
+        near["asn"].is_null() || near["asn"].is_u64(),
+        "near.asn: {near}"
+    );
+    let level = &near["level"];
+    assert!(
+        level.is_null()
+            || ["machine", "network", "country", "world"]
+                .iter()
+                .any(|l| level == *l),
+        "near.level: {near}"
+    );
+    for entry in near["levels"].as_array().expect("near.levels is an array") {
+        keys(
+            entry,
+            &["level", "asked", "up", "degraded", "down", "unknown"],
+            "near.levels[]",
+        );
+        assert!(
+            ["network", "country", "world"]
+                .iter()
+                .any(|l| entry["level"] == *l),
+            "near.levels[].level: {entry}"
+        );
+        for field in ["asked", "up", "degraded", "down", "unknown"] {
+            count(&entry[field], field);
         }
     }
 }
