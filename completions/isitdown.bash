@@ -23,7 +23,7 @@ _isitdown() {
 
     case "${cmd}" in
         isitdown)
-            opts="-f -t -n -i -X -H -q -v -w -k -4 -6 -h -V --file --format --output --color --timeout --count --interval --until --on-change --retries --expect --contains --slow --cert-warn --method --header --cacert --from --no-from --resolve --config --list --generate --complete-targets --json --no-json --quiet --no-quiet --only-problems --no-only-problems --verbose --no-verbose --watch --no-watch --on-change-initial --no-on-change-initial --insecure --no-insecure --ipv4 --no-ipv4 --ipv6 --no-ipv6 --no-status-page --status-page --no-connectivity-check --connectivity-check --help --version"
+            opts="-f -t -n -i -X -H -q -v -w -k -4 -6 -h -V --file --format --output --color --timeout --count --interval --until --on-change --retries --expect --contains --slow --cert-warn --method --header --cacert --from --no-from --resolve --since --config --list --generate --complete-targets --json --no-json --quiet --no-quiet --only-problems --no-only-problems --verbose --no-verbose --watch --no-watch --on-change-initial --no-on-change-initial --insecure --no-insecure --ipv4 --no-ipv4 --ipv6 --no-ipv6 --no-status-page --status-page --no-connectivity-check --connectivity-check --no-record --record --history --no-history --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -129,6 +129,10 @@ _isitdown() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -160,7 +164,7 @@ fi
 # Targets: catalog names and @tags. isitdown itself is asked first, so that the services of
 # your own config are offered too; the names below answer when it cannot be.
 _isitdown_known_targets='11labs 1password 1pw airtable akamai amazon anthropic apple apple-icloud asana atlas atlassian auth0 aws azure bitbucket bitwarden box canva cargo chatgpt claude cloudflare codeium cohere confluence copilot crates crates.io cursor datadog dd deepseek digitalocean discord do docker dockerhub drive dropbox egs elevenlabs epic epicgames exchange facebook fastly fb figma firebase fireworks fireworks-ai fly fly.io flyio fortnite gcp gdrive gem gemini gh github gitlab gmail gmeet google google-cloud google-drive google-meet groq hashicorp hcp heroku hf hotmail huggingface icloud ig instagram jira linear m365 mailgun meet microsoft365 miro mistral monday monday.com mongodb mongodb-atlas msteams netflix netlify notion npm office office365 okta onepassword openai openrouter outlook outlook.com pagerduty paypal perplexity pip playstation ps4 ps5 psn pypi railway reddit render replicate roblox rubygems rubygems.org sendgrid sentry shopify slack spotify steam stripe supabase teams terraform terraform-cloud together together-ai togetherai trello twilio twitch twitter vercel whatsapp windsurf x xai xbl xbox xbox-live xboxlive youtube zapier zoom @ai @all @apple @atlassian @automation @cdn @cloud @commerce @communication @database @design @dev @email @gaming @google @meta @microsoft @monitoring @payments @productivity @registry @search @security @social @storage @streaming'
-_isitdown_options_taking_values=' -f --file --format --output --color -t --timeout -n --count -i --interval --until --on-change --retries --expect --contains --slow --cert-warn -X --method -H --header --cacert --from --resolve --config --generate --complete-targets '
+_isitdown_options_taking_values=' -f --file --format --output --color -t --timeout -n --count -i --interval --until --on-change --retries --expect --contains --slow --cert-warn -X --method -H --header --cacert --from --resolve --since --config --generate --complete-targets '
 eval "$(declare -f _isitdown | sed '1s/^_isitdown /_isitdown_options /')"
 _isitdown() {
     local cur="${COMP_WORDS[COMP_CWORD]}" prev=""

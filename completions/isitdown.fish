@@ -24,6 +24,7 @@ complete -c isitdown -s H -l header -d 'Extra request header \'Name: value\' (re
 complete -c isitdown -l cacert -d 'Also trust the CA certificates in this PEM file' -r -F
 complete -c isitdown -l from -d 'Also probe from other places through Globalping: world, world:10, Germany:2,AS3320... (comma-separated, :N probes each, at most 50 in all)' -r
 complete -c isitdown -l resolve -d 'Use these addresses for HOST and PORT instead of asking DNS, as curl does (repeatable; IPv6 in brackets)' -r
+complete -c isitdown -l since -d 'With --history: how far back to look [default: 7d]' -r
 complete -c isitdown -l config -d 'Config file [default: $XDG_CONFIG_HOME/isitdown/config.toml; env: ISITDOWN_CONFIG]' -r -F
 complete -c isitdown -l generate -d 'Print a shell completion script or the man page' -r -f -a "bash\t''
 zsh\t''
@@ -56,13 +57,17 @@ complete -c isitdown -l no-status-page -d 'Do not read the provider\'s status pa
 complete -c isitdown -l status-page -d 'Undo --no-status-page set in the config file'
 complete -c isitdown -l no-connectivity-check -d 'Do not check your own connection when a target fails'
 complete -c isitdown -l connectivity-check -d 'Undo --no-connectivity-check set in the config file'
+complete -c isitdown -l no-record -d 'Do not record this run\'s probes in the history database'
+complete -c isitdown -l record -d 'Undo --no-record set in the config file'
+complete -c isitdown -l history -d 'Show what was seen here and what the status pages admitted over --since, for the targets given (none: every target recorded)'
+complete -c isitdown -l no-history -d 'Undo --history set in the config file'
 complete -c isitdown -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c isitdown -s V -l version -d 'Print version'
 
 # Targets: catalog names and @tags, the services of your own config included.
 function __isitdown_wants_target
     set -l previous (commandline -opc)[-1]
-    not contains -- $previous -f --file --format --output --color -t --timeout -n --count -i --interval --until --on-change --retries --expect --contains --slow --cert-warn -X --method -H --header --cacert --from --resolve --config --generate --complete-targets
+    not contains -- $previous -f --file --format --output --color -t --timeout -n --count -i --interval --until --on-change --retries --expect --contains --slow --cert-warn -X --method -H --header --cacert --from --resolve --since --config --generate --complete-targets
     and not string match -q -- '-*' (commandline -ct)
 end
 function __isitdown_targets

@@ -29,6 +29,7 @@ Examples:
   isitdown --json chatgpt github | jq -r 'select(.state != \"up\") | .target'
   isitdown --expect 200 --contains ok --slow 500ms api.example.com/health
   isitdown --from world chatgpt         down here, and from where else?
+  isitdown --history chatgpt            its outages this week, beside its status page
 
 Exit codes: 0 up, 1 degraded, 2 down, 3 unknown (no verdict possible), 64 bad input.";
 
@@ -177,6 +178,19 @@ pub struct Cli {
     /// Do not check your own connection when a target fails
     #[arg(long)]
     pub no_connectivity_check: bool,
+
+    /// Do not record this run's probes in the history database
+    #[arg(long)]
+    pub no_record: bool,
+
+    /// Show what was seen here and what the status pages admitted over --since, for the
+    /// targets given (none: every target recorded)
+    #[arg(long)]
+    pub history: bool,
+
+    /// With --history: how far back to look [default: 7d]
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub since: Option<Duration>,
 
     /// Config file [default: $XDG_CONFIG_HOME/isitdown/config.toml; env: ISITDOWN_CONFIG]
     #[arg(long, value_name = "FILE")]

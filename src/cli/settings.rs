@@ -14,6 +14,7 @@ use crate::elsewhere::globalping::Locations;
 use crate::engine::check::Plan;
 use crate::engine::Schedule;
 use crate::exit::BadInput;
+use crate::history;
 use crate::just_me::connectivity::{self, Reference};
 use crate::just_me::public_dns;
 use crate::probe::dns::pins::Pins;
@@ -31,10 +32,18 @@ use crate::verdict::{Criteria, State};
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
 const DEFAULT_INTERVAL: Duration = Duration::from_secs(1);
 const DEFAULT_CERT_WARN: Duration = Duration::from_secs(14 * 86_400);
+const DEFAULT_SINCE: Duration = Duration::from_secs(7 * 86_400);
 
 #[derive(Debug, Clone)]
 pub enum Mode {
     Probe(Vec<Target>),
+    /// `--history`: the targets' past over this long (no targets: every one recorded).
+    History {
+        targets: Vec<Target>,
+        since: Duration,
+        /// To name the targets found in the database, when none are given.
+        catalog: Catalog,
+    },
     List(Catalog),
     Generate(Generate),
     /// The targets that start with a prefix, for completion scripts.
@@ -94,6 +103,8 @@ pub struct Settings {
     pub on_change: Option<Hook>,
     /// Public DNS-over-HTTPS resolvers asked when DNS fails a public name; none: never.
     pub dns: Vec<String>,
+    /// Where probes are recorded, and whether they are.
+    pub history: history::Settings,
 }
 
 impl Settings {
@@ -157,6 +168,24 @@ impl Settings {
                 UntilArg::Down => State::Down,
             }),
         };
+        if merged.since.is_some() && !typed.history {
+            return Err(BadInput::new(
+                "--since says how far back --history looks: give it --history",
+            ));
+        }
+        if typed.history && !schedule.is_one_shot() {
+            return Err(BadInput::new(
+                "--history reads what was recorded: it cannot go with --watch, --count or --until",
+            ));
+        }
+        let history = history::Settings {
+            record: !merged.no_record && config.history.record.unwrap_or(true),
+            path: config.history.path.clone().or_else(history::default_path),
+            limits: history::Limits {
+                keep: config.history.keep.unwrap_or(history::DEFAULT_KEEP),
+                max_bytes: config.history.max_mb.unwrap_or(history::DEFAULT_MAX_MB) * 1024 * 1024,
+            },
+        };
         let on_change = on_change(&typed, &merged, &schedule, timeout)?;
         let output_file = output_file(&merged, &output, &schedule)?;
         let mode = if let Some(what) = typed.generate {
@@ -194,13 +223,32 @@ impl Settings {
                     &mut check,
                 )?);
             }
-            let no_words_in_files = words.is_empty() && !typed.files.is_empty();
-            if no_words_in_files {
-                return Err(BadInput::new(
-                    "no target given: the target file holds none (one per line, # for comments)",
-                ));
+            if typed.history {
+                let since = merged.since.unwrap_or(DEFAULT_SINCE);
+                if since.is_zero() {
+                    return Err(BadInput::new("--since must be longer than zero"));
+                }
+                let (targets, catalog) = match words.is_empty() {
+                    true => (Vec::new(), Catalog::with_user_services(user_services)),
+                    false => (
+                        targets(&words, catalog, user_services.clone(), ip_family)?,
+                        Catalog::default(),
+                    ),
+                };
+                Mode::History {
+                    targets,
+                    since,
+                    catalog,
+                }
+            } else {
+                let no_words_in_files = words.is_empty() && !typed.files.is_empty();
+                if no_words_in_files {
+                    return Err(BadInput::new(
+                        "no target given: the target file holds none (one per line, # for comments)",
+                    ));
+                }
+                Mode::Probe(targets(&words, catalog, user_services, ip_family)?)
             }
-            Mode::Probe(targets(&words, catalog, user_services, ip_family)?)
         };
 
         Ok(Settings {
@@ -230,6 +278,7 @@ impl Settings {
             from,
             on_change,
             dns,
+            history,
         })
     }
 

@@ -338,7 +338,7 @@ pub fn list(catalog: &Catalog, output: Output, out: &mut dyn Write) -> io::Resul
 }
 
 /// The verdict word in its colour (when colours are on).
-fn state_word(state: State) -> colored::ColoredString {
+pub(crate) fn state_word(state: State) -> colored::ColoredString {
     use colored::Colorize;
     let word = state.word();
     match state {

@@ -11,6 +11,7 @@ mod fetch;
 mod google;
 mod heroku;
 mod narrow;
+pub mod past;
 mod report;
 mod slack;
 mod statusio;
