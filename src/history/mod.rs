@@ -265,11 +265,7 @@ pub fn earlier_trouble(path: &Path, targets: &[Target], now: SystemTime) -> Vec<
         let Ok(Some((state, since))) = view::trouble_since(&store, &key) else {
             continue;
         };
-        let how_long = crate::text::words::duration(
-            now.duration_since(since)
-                .map(|d| Duration::from_secs(d.as_secs() / 60 * 60))
-                .unwrap_or_default(),
-        );
+        let how_long = timeline::span_words(now.duration_since(since).unwrap_or_default());
         lines.push(format!(
             "{}: {} since {}, {how_long}, seen by an earlier run",
             target.name,

@@ -65,8 +65,9 @@ fn used_bytes(c: &Connection) -> rusqlite::Result<u64> {
     Ok(u64::try_from((pages - free).max(0) * size).unwrap_or(0))
 }
 
-/// Gives some free pages back to the disk, after the write's transaction.
-pub fn shrink(c: &Connection, limits: &Limits) -> rusqlite::Result<()> {
+/// Gives some free pages back to the disk, after the write's transaction; past the cap, the
+/// file itself is cut to the pages in use.
+pub fn shrink(c: &Connection, limits: &Limits, path: &std::path::Path) -> rusqlite::Result<()> {
     let free: i64 = c.query_row("PRAGMA freelist_count", [], |r| r.get(0))?;
     let size: i64 = c.query_row("PRAGMA page_size", [], |r| r.get(0))?;
     // A few free pages are kept for the next writes; many, or any beyond the cap, go.
@@ -75,11 +76,15 @@ pub fn shrink(c: &Connection, limits: &Limits) -> rusqlite::Result<()> {
         u64::try_from(pages * size).unwrap_or(0) > limits.max_bytes
     };
     if free > 0 && (over_cap || free > PAGES_PER_SHRINK) {
-        c.execute_batch(&format!("PRAGMA incremental_vacuum({PAGES_PER_SHRINK})"))?;
-        // The log holds the pages moved; folding it in now lets the file's size be the cap's.
-        if over_cap {
-            c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
-        }
+        // Each step of the pragma frees one page: it is run to its end.
+        let mut vacuum = c.prepare(&format!("PRAGMA incremental_vacuum({PAGES_PER_SHRINK})"))?;
+        let mut steps = vacuum.query([])?;
+        while steps.next()?.is_some() {}
+    }
+    // The log holds the pages moved; folding it in cuts the file to them.
+    let file_bytes = std::fs::metadata(path).map_or(0, |m| m.len());
+    if file_bytes > limits.max_bytes {
+        c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
     }
     Ok(())
 }

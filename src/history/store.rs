@@ -252,7 +252,7 @@ impl Store {
         }
         super::prune::prune(&transaction, limits, SystemTime::now())?;
         transaction.commit()?;
-        super::prune::shrink(&self.connection, limits)?;
+        super::prune::shrink(&self.connection, limits, &self.path)?;
         Ok(())
     }
 }

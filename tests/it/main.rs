@@ -17,6 +17,7 @@ mod eyeballs;
 mod failures;
 mod fuzz_regressions;
 mod globalping_fake;
+mod history;
 mod hostile_input;
 mod hostile_server;
 mod input;
