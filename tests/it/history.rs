@@ -484,7 +484,7 @@ fn a_watch_says_what_an_earlier_run_saw_still_down() {
     let path = dir.join("h.sqlite3");
     let now = this_second();
     let (mut store, _) = Store::open_for_writing(&path).unwrap();
-    let key = format!("{}", server.url("/status/503"));
+    let key = server.url("/status/503");
     let rows = [
         row(&key, now - MINUTE * 200, State::Up, "answered 200 OK"),
         row(&key, now - MINUTE * 133, State::Down, "answered 503"),
