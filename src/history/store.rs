@@ -6,11 +6,13 @@
 //! few thousand rows rather than millions. The schema's version is SQLite's `user_version`:
 //! one read per open, and the migrations below run once, when it is behind.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use rusqlite::{params, Connection, ErrorCode, OpenFlags, OptionalExtension};
 
+use super::latency::Buckets;
 use super::record::Row;
 use super::Limits;
 
@@ -206,6 +208,8 @@ impl Store {
                      unknown = unknown + excluded.unknown, down = down + excluded.down,
                      latencies = excluded.latencies",
             )?;
+            // The hours are summed in memory first: one update per target and hour.
+            let mut hours: BTreeMap<(&str, i64), ([i64; 4], Buckets)> = BTreeMap::new();
             for row in rows {
                 let counts = row.elsewhere.map(|e| e.map(i64::from));
                 insert.execute(params![
@@ -224,28 +228,27 @@ impl Store {
                     counts.map(|c| c[3]),
                 ])?;
                 let hour = millis_of(row.at).div_euclid(HOUR_MS);
-                let mut latencies = super::latency::Buckets::default();
-                if let Some(blob) = hour_of
-                    .query_row(params![row.target, hour], |r| {
-                        r.get::<_, Option<Vec<u8>>>(0)
-                    })
-                    .optional()?
-                    .flatten()
-                {
-                    latencies = super::latency::Buckets::from_bytes(&blob);
-                }
+                let (states, latencies) = hours.entry((&row.target, hour)).or_default();
+                states[super::state_index(row.state)] += 1;
                 if let Some(latency) = row.latency {
                     latencies.add(latency);
                 }
-                let mut one = [0i64; 4];
-                one[super::state_index(row.state)] = 1;
+            }
+            for ((target, hour), (states, mut latencies)) in hours {
+                if let Some(blob) = hour_of
+                    .query_row(params![target, hour], |r| r.get::<_, Option<Vec<u8>>>(0))
+                    .optional()?
+                    .flatten()
+                {
+                    latencies.merge(&Buckets::from_bytes(&blob));
+                }
                 sum.execute(params![
-                    row.target,
+                    target,
                     hour,
-                    one[0],
-                    one[1],
-                    one[2],
-                    one[3],
+                    states[0],
+                    states[1],
+                    states[2],
+                    states[3],
                     latencies.to_bytes()
                 ])?;
             }
