@@ -168,7 +168,8 @@ impl Settings {
                 UntilArg::Down => State::Down,
             }),
         };
-        if merged.since.is_some() && !typed.history {
+        // A configured `since` waits for a --history; a typed one without it is a mistake.
+        if typed.since.is_some() && !typed.history {
             return Err(BadInput::new(
                 "--since says how far back --history looks: give it --history",
             ));

@@ -157,7 +157,10 @@ fn one_page(
             let within = |i: &PastIncident| {
                 i.started_at <= now && i.resolved_at.is_none_or(|end| end >= from)
             };
-            Admitted::Incidents(url, incidents.into_iter().filter(within).collect())
+            let mut incidents: Vec<_> = incidents.into_iter().filter(within).collect();
+            // Oldest first, as the outages are.
+            incidents.sort_by_key(|i| i.started_at);
+            Admitted::Incidents(url, incidents)
         }
         Err(error) => Admitted::Unreadable(url, error.to_string()),
     }

@@ -424,10 +424,10 @@ fn outages_are_merged_and_lined_up_with_the_incidents_of_statuspage_and_incident
         assert_eq!(outage["probes"], 13);
         // The page first spoke two hours into the outage.
         assert_eq!(outage["provider_silent_s"], 7200);
-        let login = &lines[2];
+        let login = &lines[3];
         assert_eq!(login["title"], "Login failures");
         assert_eq!(login["seen_here"], false, "up here all along: {login}");
-        let errors = &lines[3];
+        let errors = &lines[2];
         assert_eq!(errors["seen_here"], true);
         assert_eq!(errors["impact"], "major");
 
@@ -502,4 +502,48 @@ fn a_watch_says_what_an_earlier_run_saw_still_down() {
         stderr.contains("down since") && stderr.contains("2 h 13 min, seen by an earlier run"),
         "{stderr}"
     );
+}
+
+#[test]
+fn history_options_and_settings_that_make_no_sense_are_bad_input() {
+    let server = TestServer::start();
+    let url = server.url("/");
+    for (toml, args, says) in [
+        ("", vec!["--since", "1d", url.as_str()], "give it --history"),
+        (
+            "",
+            vec!["--history", "--watch", url.as_str()],
+            "cannot go with --watch",
+        ),
+        ("", vec!["--history", "--since", "0s"], "longer than zero"),
+        (
+            "[history]\nmax_mb = 0\n",
+            vec![url.as_str()],
+            "[history] max_mb",
+        ),
+        (
+            "[history]\nkeep = \"soon\"\n",
+            vec![url.as_str()],
+            "[history] keep",
+        ),
+        (
+            "[history]\npath = \"\"\n",
+            vec![url.as_str()],
+            "[history] path is empty",
+        ),
+        ("[history]\ncolour = 1\n", vec![url.as_str()], "colour"),
+    ] {
+        let output = run(toml, &args);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(64), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains(says),
+            "{args:?} should say {says}: {stderr}"
+        );
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    }
+    assert!(server.requests().is_empty());
+    // A configured `since` waits for a --history.
+    let output = run("[defaults]\nsince = \"30d\"\n", &["--no-record", &url]);
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
 }
