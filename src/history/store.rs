@@ -130,9 +130,12 @@ impl Store {
             ));
         }
         if write {
+            // In WAL mode NORMAL syncs at checkpoints, not at each commit: a crash may lose the
+            // last writes, never the file. The cache is small: a writer touches the ends of
+            // the indexes only, and a long watch's memory stays flat.
             store
                 .connection
-                .execute_batch("PRAGMA synchronous = NORMAL")?;
+                .execute_batch("PRAGMA synchronous = NORMAL; PRAGMA cache_size = -1024")?;
             if version < SCHEMA_VERSION {
                 store.migrate()?;
             }
