@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use rusqlite::config::DbConfig;
 use rusqlite::{params, Connection, ErrorCode, OpenFlags, OptionalExtension};
 
 use super::latency::Buckets;
@@ -136,6 +137,11 @@ impl Store {
             store
                 .connection
                 .execute_batch("PRAGMA synchronous = NORMAL; PRAGMA cache_size = -1024")?;
+            // The log is folded into the file every thousand pages or so (SQLite's own
+            // checkpoints), not at every close: a one-shot run does not wait for a disk sync.
+            store
+                .connection
+                .set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, true)?;
             if version < SCHEMA_VERSION {
                 store.migrate()?;
             }
