@@ -30,8 +30,11 @@ use store::{Store, Trouble};
 pub const DEFAULT_KEEP: Duration = Duration::from_secs(90 * 86_400);
 /// `[history] max_mb` when not given.
 pub const DEFAULT_MAX_MB: u64 = 256;
-/// A repeated run writes what it saw at most this often, in one transaction.
+/// A repeated run writes what it saw at most this often, in one transaction...
 const BATCH_EVERY: Duration = Duration::from_secs(1);
+/// ...or as soon as this many probes wait, so that the rows waiting take little memory however
+/// many targets a watch has.
+const BATCH_ROWS: usize = 1000;
 /// Rows waiting to be written at most; past it (a database that keeps failing) the newest wait
 /// and the count of those dropped is told.
 const MAX_PENDING: usize = 50_000;
@@ -121,6 +124,11 @@ impl Writer {
         }
     }
 
+    /// How many rows wait to be written.
+    pub fn waiting(&self) -> usize {
+        self.pending.len()
+    }
+
     pub fn add(&mut self, row: Row) {
         if self.given_up {
             return;
@@ -198,7 +206,8 @@ impl<'a> Recording<'a> {
     }
 
     fn write_if_due(&mut self) -> io::Result<()> {
-        if !self.batched || self.written_at.elapsed() < BATCH_EVERY {
+        let due = self.written_at.elapsed() >= BATCH_EVERY || self.writer.waiting() >= BATCH_ROWS;
+        if !self.batched || !due {
             return Ok(());
         }
         self.written_at = Instant::now();

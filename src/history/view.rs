@@ -192,16 +192,17 @@ pub fn read(
             });
         }
     }
+    // The probes that were not UP, from the index alone; a period's reason is read once.
     let troubles = {
         let mut statement = c.prepare_cached(
-            "SELECT at_ms, state, reason FROM probes
+            "SELECT at_ms, state FROM probes
              WHERE target = ?1 AND state <> 'up' AND at_ms >= ?2 AND at_ms <= ?3 ORDER BY at_ms",
         )?;
         let rows = statement.query_map(params![key, millis_of(since), millis_of(now)], |r| {
             Ok(Trouble {
                 at: time_of(r.get(0)?),
                 state: state_of(&r.get::<_, String>(1)?),
-                reason: r.get(2)?,
+                reason: String::new(),
             })
         })?;
         rows.collect::<rusqlite::Result<Vec<_>>>()?
@@ -209,7 +210,7 @@ pub fn read(
     let mut next_up = c.prepare_cached(
         "SELECT min(at_ms) FROM probes WHERE target = ?1 AND state = 'up' AND at_ms > ?2",
     )?;
-    let periods = periods::merge(troubles, |after| {
+    let mut periods = periods::merge(troubles, |after| {
         next_up
             .query_row(params![key, millis_of(after)], |r| {
                 r.get::<_, Option<i64>>(0)
@@ -218,6 +219,15 @@ pub fn read(
             .flatten()
             .map(time_of)
     });
+    let mut reason = c.prepare_cached(
+        "SELECT reason FROM probes WHERE target = ?1 AND at_ms = ?2 AND state <> 'up' LIMIT 1",
+    )?;
+    for period in &mut periods {
+        period.reason = reason
+            .query_row(params![key, millis_of(period.started_at)], |r| r.get(0))
+            .optional()?
+            .unwrap_or_default();
+    }
     Ok(TargetPast {
         key,
         name: named.name,
