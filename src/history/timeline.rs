@@ -86,13 +86,11 @@ pub fn write(
     )?;
     let legend = format!(
         "one mark per {}: {} up {} degraded {} unknown {} down {} not probed",
-        if span_h % 24 == 0 {
-            match span_h / 24 {
-                1 => "day".to_string(),
-                days => format!("{days} days"),
-            }
-        } else {
-            span_words(span)
+        match span_h {
+            1 => "hour".to_string(),
+            24 => "day".to_string(),
+            h if h % 24 == 0 => format!("{} days", h / 24),
+            _ => span_words(span),
         },
         mark(Some(State::Up)),
         mark(Some(State::Degraded)),
