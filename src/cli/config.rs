@@ -1,6 +1,7 @@
 //! The config file: TOML with `[defaults]` (any long option), `[services.NAME]` (targets of the
 //! user's own), `[connectivity]` (the reference endpoints and the public DNS resolvers) and
-//! `[globalping]` (the API that `--from` asks).
+//! `[globalping]` (the API that `--from` asks) and `[history]` (where probes are recorded, and
+//! for how long).
 //!
 //! Missing is fine; malformed is bad input, named by file and line.
 
@@ -31,6 +32,25 @@ pub struct Config {
     pub services: Vec<Service>,
     pub connectivity: Option<ConnectivityConfig>,
     pub globalping: GlobalpingConfig,
+    pub history: HistoryConfig,
+}
+
+/// `[history]`, checked: what it leaves out keeps its default.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct HistoryConfig {
+    pub record: Option<bool>,
+    pub path: Option<PathBuf>,
+    pub keep: Option<std::time::Duration>,
+    pub max_mb: Option<u64>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct HistoryTable {
+    record: Option<bool>,
+    path: Option<Spanned<String>>,
+    keep: Option<Spanned<String>>,
+    max_mb: Option<Spanned<i64>>,
 }
 
 /// `[globalping]`: where the API is and the token to send it. The environment wins over both
@@ -91,6 +111,7 @@ struct ConfigFile {
     services: BTreeMap<String, Spanned<Service>>,
     connectivity: Option<ConnectivityTable>,
     globalping: Option<Spanned<GlobalpingConfig>>,
+    history: Option<HistoryTable>,
 }
 
 /// A config file larger than this is not one.
@@ -105,6 +126,7 @@ const NOT_DEFAULTS: &[&str] = &[
     "help",
     "version",
     "targets",
+    "history",
 ];
 
 /// Where the config file is: `--config`, then `ISITDOWN_CONFIG`, then the XDG location.
@@ -214,11 +236,56 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, BadInput> {
         None => GlobalpingConfig::default(),
     };
 
+    let history = match file.history {
+        Some(table) => history(table, &at)?,
+        None => HistoryConfig::default(),
+    };
+
     Ok(Config {
         default_words,
         services: catalog::keyed(services),
         connectivity,
         globalping,
+        history,
+    })
+}
+
+/// `[history]`: a path that is not empty, a duration to keep rows for, a cap of at least 1 MB.
+fn history(table: HistoryTable, at: &At) -> Result<HistoryConfig, BadInput> {
+    let path = match table.path {
+        Some(path) if path.get_ref().trim().is_empty() => {
+            return Err(at(Some(path.span()), "[history] path is empty".into()))
+        }
+        Some(path) => Some(PathBuf::from(path.into_inner())),
+        None => None,
+    };
+    let keep = match table.keep {
+        Some(keep) => {
+            let span = keep.span();
+            let duration = cli::parse_duration(keep.get_ref())
+                .map_err(|why| at(Some(span.clone()), format!("[history] keep: {why}")))?;
+            if duration.as_secs() < 3600 {
+                return Err(at(Some(span), "[history] keep: at least 1h".into()));
+            }
+            Some(duration)
+        }
+        None => None,
+    };
+    let max_mb = match table.max_mb {
+        Some(mb) if *mb.get_ref() < 1 || *mb.get_ref() > 1_000_000 => {
+            return Err(at(
+                Some(mb.span()),
+                "[history] max_mb: a number of megabytes, from 1 to 1000000".into(),
+            ))
+        }
+        Some(mb) => u64::try_from(mb.into_inner()).ok(),
+        None => None,
+    };
+    Ok(HistoryConfig {
+        record: table.record,
+        path,
+        keep,
+        max_mb,
     })
 }
 

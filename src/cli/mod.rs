@@ -43,6 +43,7 @@ Examples:
   isitdown --watch --on-change 'notify-send \"$ISITDOWN_NAME is $ISITDOWN_STATE\"' chatgpt
   isitdown --format nagios chatgpt      a Nagios/Icinga check
   isitdown --from world chatgpt         down here, and from where else?
+  isitdown --history chatgpt            its outages this week, beside its status page
 
 Exit codes: 0 up, 1 degraded, 2 down, 3 unknown (no verdict possible), 64 bad input.
 With several targets the worst state wins.";
@@ -54,6 +55,7 @@ const JUDGING: &str = "Judging";
 const REPEATING: &str = "Repeating";
 const NETWORK: &str = "Network";
 const ELSEWHERE: &str = "Elsewhere";
+const HISTORY: &str = "History";
 const CONFIG: &str = "Config";
 
 /// Is it down for everyone, or just me?
@@ -260,6 +262,21 @@ pub struct Cli {
     /// Do not probe from elsewhere, whatever `[defaults] from` says
     #[arg(long, hide = true, overrides_with = "from")]
     pub no_from: bool,
+
+    /// Do not record this run's probes in the history database
+    #[arg(long, help_heading = HISTORY)]
+    pub no_record: bool,
+
+    /// Show what was seen here and what the status pages admitted
+    ///
+    /// For the targets given (none: every target recorded), over --since: outages seen by this
+    /// machine, availability and latency, beside the incidents the status pages admitted.
+    #[arg(long, help_heading = HISTORY)]
+    pub history: bool,
+
+    /// With --history: how far back to look [default: 7d]
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, help_heading = HISTORY)]
+    pub since: Option<Duration>,
 
     /// Config file [default: ~/.config/isitdown/config.toml]
     ///

@@ -15,6 +15,7 @@ use crate::elsewhere::near;
 use crate::engine::check::Plan;
 use crate::engine::Schedule;
 use crate::exit::BadInput;
+use crate::history;
 use crate::just_me::connectivity::{self, Reference};
 use crate::just_me::public_dns;
 use crate::probe::dns::pins::Pins;
@@ -32,10 +33,18 @@ use crate::verdict::{Criteria, State};
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
 const DEFAULT_INTERVAL: Duration = Duration::from_secs(1);
 const DEFAULT_CERT_WARN: Duration = Duration::from_secs(14 * 86_400);
+const DEFAULT_SINCE: Duration = Duration::from_secs(7 * 86_400);
 
 #[derive(Debug, Clone)]
 pub enum Mode {
     Probe(Vec<Target>),
+    /// `--history`: the targets' past over this long (no targets: every one recorded).
+    History {
+        targets: Vec<Target>,
+        since: Duration,
+        /// To name the targets found in the database, when none are given.
+        catalog: Catalog,
+    },
     /// `--list`, with the words that filter it and the columns a row may take.
     List {
         catalog: Catalog,
@@ -118,6 +127,8 @@ pub struct Settings {
     pub on_change: Option<Hook>,
     /// Public DNS-over-HTTPS resolvers asked when DNS fails a public name; none: never.
     pub dns: Vec<String>,
+    /// Where probes are recorded, and whether they are.
+    pub history: history::Settings,
 }
 
 impl Settings {
@@ -216,6 +227,25 @@ impl Settings {
                 UntilArg::Down => State::Down,
             }),
         };
+        // A configured `since` waits for a --history; a typed one without it is a mistake.
+        if typed.since.is_some() && !typed.history {
+            return Err(BadInput::new(
+                "--since says how far back --history looks: give it --history",
+            ));
+        }
+        if typed.history && !schedule.is_one_shot() {
+            return Err(BadInput::new(
+                "--history reads what was recorded: it cannot go with --watch, --count or --until",
+            ));
+        }
+        let history = history::Settings {
+            record: !merged.no_record && config.history.record.unwrap_or(true),
+            path: config.history.path.clone().or_else(history::default_path),
+            limits: history::Limits {
+                keep: config.history.keep.unwrap_or(history::DEFAULT_KEEP),
+                max_bytes: config.history.max_mb.unwrap_or(history::DEFAULT_MAX_MB) * 1024 * 1024,
+            },
+        };
         let on_change = on_change(&typed, &merged, &schedule, timeout)?;
         let output_file = output_file(&merged, &output, &schedule)?;
         let mode = if let Some(what) = typed.generate {
@@ -259,13 +289,32 @@ impl Settings {
                     &mut check,
                 )?);
             }
-            let no_words_in_files = words.is_empty() && !typed.files.is_empty();
-            if no_words_in_files {
-                return Err(BadInput::new(
-                    "no target given: the target file holds none (one per line, # for comments)",
-                ));
+            if typed.history {
+                let since = merged.since.unwrap_or(DEFAULT_SINCE);
+                if since.is_zero() {
+                    return Err(BadInput::new("--since must be longer than zero"));
+                }
+                let (targets, catalog) = match words.is_empty() {
+                    true => (Vec::new(), Catalog::with_user_services(user_services)),
+                    false => (
+                        targets(&words, catalog, user_services.clone(), ip_family)?,
+                        Catalog::default(),
+                    ),
+                };
+                Mode::History {
+                    targets,
+                    since,
+                    catalog,
+                }
+            } else {
+                let no_words_in_files = words.is_empty() && !typed.files.is_empty();
+                if no_words_in_files {
+                    return Err(BadInput::new(
+                        "no target given: the target file holds none (one per line, # for comments)",
+                    ));
+                }
+                Mode::Probe(targets(&words, catalog, user_services, ip_family)?)
             }
-            Mode::Probe(targets(&words, catalog, user_services, ip_family)?)
         };
 
         Ok(Settings {
@@ -295,6 +344,7 @@ impl Settings {
             from,
             on_change,
             dns,
+            history,
         })
     }
 
@@ -489,7 +539,10 @@ fn is_help(typed: &Cli, services: &[crate::target::catalog::Service]) -> bool {
     let [word] = typed.targets.as_slice() else {
         return false;
     };
-    word == "help" && typed.files.is_empty() && !services.iter().any(|s| s.answers_to(word))
+    word == "help"
+        && typed.files.is_empty()
+        && !typed.history
+        && !services.iter().any(|s| s.answers_to(word))
 }
 
 /// The format, and what the terminal allows. Whether to paint is decided here, once; `run`

@@ -362,7 +362,7 @@ pub fn distinct_labels<'a>(targets: impl IntoIterator<Item = &'a Target>) -> Vec
 }
 
 /// The verdict word in its colour (when colours are on).
-fn state_word(state: State) -> colored::ColoredString {
+pub(crate) fn state_word(state: State) -> colored::ColoredString {
     use colored::Colorize;
     let word = state.word();
     match state {

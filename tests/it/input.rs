@@ -322,8 +322,9 @@ fn auto_colour_on_a_terminal_respects_no_color_and_dumb_terminals() {
     ));
     let run = |env: &str| {
         let command = format!(
-            "{env} ISITDOWN_CONFIG={} {} {}",
+            "{env} ISITDOWN_CONFIG={} XDG_STATE_HOME={} {} {}",
             config.display(),
+            config.with_extension("state").display(),
             binary.display(),
             server.url("/")
         );

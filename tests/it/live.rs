@@ -40,6 +40,7 @@ impl Terminal {
         }
         command.env("ISITDOWN_CONFIG", &config);
         command.env("XDG_CONFIG_HOME", config.with_extension("none"));
+        command.env("XDG_STATE_HOME", config.with_extension("state"));
         command.env("TERM", "xterm-256color");
         command.env("TZ", "UTC");
         let child = pair.slave.spawn_command(command).unwrap();

@@ -21,6 +21,7 @@ mod failures;
 mod first_minutes;
 mod fuzz_regressions;
 mod globalping_fake;
+mod history;
 mod hostile_input;
 mod hostile_server;
 mod input;

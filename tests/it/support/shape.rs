@@ -573,6 +573,126 @@ pub fn check_line(line: &Value) {
         Some("probe") => check_probe(line),
         Some("summary") => check_summary(line),
         Some("service") => {}
+        Some("history") => check_history(line),
+        Some("outage") => check_outage(line),
+        Some("incident") => check_incident(line),
         other => panic!("unknown line type {other:?}: {line}"),
     }
+}
+
+/// `--history --json`: a `history` line per target (see doc/history.md).
+fn check_history(line: &Value) {
+    keys(
+        line,
+        &[
+            "type",
+            "target",
+            "name",
+            "url",
+            "since",
+            "until",
+            "probes",
+            "up",
+            "degraded",
+            "unknown",
+            "down",
+            "availability_pct",
+            "latency_ms",
+            "outages",
+            "incidents",
+            "status_page",
+            "status_page_error",
+        ],
+        "history",
+    );
+    for key in ["target", "name", "url", "since", "until"] {
+        string(&line[key], key);
+    }
+    for key in [
+        "probes",
+        "up",
+        "degraded",
+        "unknown",
+        "down",
+        "outages",
+        "incidents",
+    ] {
+        assert!(line[key].is_u64(), "{key} is not a count: {line}");
+    }
+    let total: u64 = ["up", "degraded", "unknown", "down"]
+        .iter()
+        .map(|k| line[k].as_u64().unwrap())
+        .sum();
+    assert_eq!(line["probes"].as_u64(), Some(total), "{line}");
+    number_or_null(&line["availability_pct"], "availability_pct");
+    if !line["latency_ms"].is_null() {
+        keys(&line["latency_ms"], &["p50", "p95"], "latency_ms");
+    }
+    string_or_null(&line["status_page"], "status_page");
+    string_or_null(&line["status_page_error"], "status_page_error");
+}
+
+/// An outage seen here: a period from the first probe not UP to the next UP.
+fn check_outage(line: &Value) {
+    keys(
+        line,
+        &[
+            "type",
+            "target",
+            "name",
+            "started_at",
+            "ended_at",
+            "last_seen_at",
+            "duration_s",
+            "state",
+            "reason",
+            "probes",
+            "provider_silent_s",
+        ],
+        "outage",
+    );
+    for key in ["target", "name", "started_at", "last_seen_at", "reason"] {
+        string(&line[key], key);
+    }
+    string_or_null(&line["ended_at"], "ended_at");
+    assert!(
+        STATES.contains(&line["state"].as_str().unwrap_or_default()) && line["state"] != "up",
+        "{line}"
+    );
+    assert!(
+        line["duration_s"].is_u64() && line["probes"].as_u64() >= Some(1),
+        "{line}"
+    );
+    number_or_null(&line["provider_silent_s"], "provider_silent_s");
+}
+
+/// An incident the provider published.
+fn check_incident(line: &Value) {
+    keys(
+        line,
+        &[
+            "type",
+            "target",
+            "name",
+            "title",
+            "impact",
+            "started_at",
+            "resolved_at",
+            "url",
+            "post",
+            "seen_here",
+        ],
+        "incident",
+    );
+    for key in ["target", "name", "title", "started_at"] {
+        string(&line[key], key);
+    }
+    for key in ["impact", "resolved_at", "url"] {
+        string_or_null(&line[key], key);
+    }
+    assert!(line["post"].is_boolean(), "{line}");
+    assert!(
+        line["seen_here"].is_boolean() || line["seen_here"].is_null(),
+        "{line}"
+    );
 }
