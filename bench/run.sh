@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # isitdown against the C tools and curl, each in the same hyperfine run as its comparison:
 # one probe (check_http, curl, a C floor), HTTPS (curl --cacert), a thousand slow and a
-# thousand fast targets (curl -Z), and repeated runs for a minute (peak RSS, threads).
+# thousand fast targets (curl -Z), repeated runs for a minute (peak RSS, threads), and the history
+# (recording's cost, a recording watch's memory, reading ten million probes back).
 #
 #   bench/run.sh                        # everything; the repeated runs take two minutes
 #   BENCH_WATCH_SECONDS=20 bench/run.sh # shorter repeated runs
@@ -85,6 +86,8 @@ for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$port/" && break; 
 url="http://127.0.0.1:$port/"
 config="$scratch/config.toml"
 export ISITDOWN_CONFIG="$config"
+# Every run records its probes (the history): here, in the scratch folder, never in your home.
+export XDG_STATE_HOME="$scratch/state"
 # No reference endpoints: a failure must never send the connection check out to the internet.
 local_only='[connectivity]\nreferences = []\n'
 # A service whose status page is on the same local server: the page is read alongside the probe.
@@ -224,6 +227,11 @@ PY
 echo "1,000 fast targets (curl closing each connection, as isitdown does):"
 fan_out fast "$url" 1.0 "Connection: close"
 
+# The history: one probe recorded against the same probe with --no-record, in the same runs.
+echo "One probe, recorded in the history or not (5 rounds of 100 runs):"
+in_rounds 5 100 recorded "$binary -q $url" "not recorded" "$binary -q --no-record $url"
+report "$round_files" "recorded|not recorded|1.1"
+
 # Repeated runs: peak RSS (VmHWM) after 10 s and at the end, and the most threads seen.
 watch_for() { # NAME MOST_THREADS ARGUMENT...
   local name=$1 threads=$2; shift 2
@@ -268,3 +276,25 @@ watch_for "one target with --on-change" 4 --on-change-initial --on-change true "
 watch_for "1,000 targets" 1040 -f "$scratch/fast.txt"
 watch_for "1,000 targets, a hook on every one" 1040 --on-change-initial --on-change true \
   -f "$scratch/fast.txt"
+# A watch of 100 targets records some hundreds of probes a second, written once a second.
+head -n 100 "$scratch/fast.txt" > "$scratch/hundred.txt"
+watch_for "100 targets, every probe recorded" 0 -f "$scratch/hundred.txt"
+
+# A month of ten million probes of the whole catalog, read back: the hours are summed as rows are
+# written, and outages found through an index of the rows that were not UP.
+cargo build --release --locked --quiet --example history-fill
+big="$scratch/big.sqlite3"
+echo "--history over ten million probes (target: under 200 ms):"
+target/release/examples/history-fill "$big" 10000000 30 | sed 's/^/  /'
+printf "$local_only"'[history]\npath = "%s"\n' "$big" > "$config"
+timed --warmup 2 --runs 10 -N --export-json "$config.json" \
+  -n "--history @all --since 30d" "$binary --history @all --since 30d --no-status-page" \
+  -n "--history chatgpt --since 30d" "$binary --history chatgpt --since 30d --no-status-page"
+report "$config.json"
+python3 - "$config.json" <<'PY'
+import json, sys
+median = {r["command"]: r["median"] for r in json.load(open(sys.argv[1]))["results"]}["--history @all --since 30d"]
+print(f"  --history @all: {median*1000:.0f} ms (target under 200 ms: {'ok' if median < 0.2 else 'MISSED'})")
+PY
+echo "  on disk: $(du -b "$big"* | awk '{s += $1} END {printf "%.0f MB", s/1e6}')"
+printf "$local_only" > "$config"

@@ -16,6 +16,7 @@ complete -c isitdown -s i -l interval -d 'Time between two probes of a target [d
 complete -c isitdown -l until -d 'Repeat until every target is in this state' -r -f -a "up\t''
 down\t''"
 complete -c isitdown -l on-change -d 'Run CMD when a target changes state' -r
+complete -c isitdown -l confirm -d 'A change counts for --on-change once N probes agree [default: 1]' -r
 complete -c isitdown -l retries -d 'Re-probe a failed target up to N times [default: 0]' -r
 complete -c isitdown -s t -l timeout -d 'Deadline for the whole check [default: 10s]' -r
 complete -c isitdown -s X -l method -d 'Request method: GET or HEAD [default: GET]' -r -f -a "GET\t''
@@ -24,6 +25,7 @@ complete -c isitdown -s H -l header -d 'Extra header \'Name: value\' (repeatable
 complete -c isitdown -l cacert -d 'Also trust the CAs in this PEM file' -r -F
 complete -c isitdown -l resolve -d 'Connect HOST:PORT to ADDR, as curl does' -r
 complete -c isitdown -l from -d 'Also probe from elsewhere: world, Germany:2, near...' -r
+complete -c isitdown -l since -d 'With --history: how far back to look [default: 7d]' -r
 complete -c isitdown -l config -d 'Config file [default: ~/.config/isitdown/config.toml]' -r -F
 complete -c isitdown -l generate -d 'Print a shell completion script or the man page' -r -f -a "bash\t''
 zsh\t''
@@ -43,13 +45,15 @@ complete -c isitdown -s 4 -l ipv4 -d 'IPv4 only'
 complete -c isitdown -s 6 -l ipv6 -d 'IPv6 only'
 complete -c isitdown -l no-status-page -d 'Do not read the provider\'s status page'
 complete -c isitdown -l no-connectivity-check -d 'No check of your connection on failure'
+complete -c isitdown -l no-record -d 'Do not record this run\'s probes in the history database'
+complete -c isitdown -l history -d 'Show what was seen here and what the status pages admitted'
 complete -c isitdown -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c isitdown -s V -l version -d 'Print version'
 
 # Targets: catalog names and @tags, the services of your own config included.
 function __isitdown_wants_target
     set -l previous (commandline -opc)[-1]
-    not contains -- $previous -f --file --format --output --color --expect --contains --slow --cert-warn -n --count -i --interval --until --on-change --retries -t --timeout -X --method -H --header --cacert --resolve --from --config --generate --complete-targets
+    not contains -- $previous -f --file --format --output --color --expect --contains --slow --cert-warn -n --count -i --interval --until --on-change --confirm --retries -t --timeout -X --method -H --header --cacert --resolve --from --since --config --generate --complete-targets
     and not string match -q -- '-*' (commandline -ct)
 end
 function __isitdown_targets

@@ -314,12 +314,17 @@ pub fn globalping_answer(data: &[u8]) {
     {
         clean_and_within(text, sanitize::URL, "a measurement's id or link");
     }
+    for note in &elsewhere.notes {
+        clean_and_within(note, sanitize::SENTENCE * 2, "a note");
+    }
     for place in &elsewhere.places {
         for text in [
             &place.continent,
             &place.country,
             &place.city,
             &place.network,
+            &place.address,
+            &place.failure_source,
         ]
         .into_iter()
         .flatten()

@@ -10,6 +10,7 @@ pub mod cli;
 pub mod elsewhere;
 pub mod engine;
 pub mod exit;
+pub mod history;
 /// Checks for the fuzz targets and the tests, never in a user's build.
 #[cfg(any(test, fuzzing, feature = "testing"))]
 #[doc(hidden)]

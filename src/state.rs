@@ -23,6 +23,12 @@ impl State {
         }
     }
 
+    /// Whether the target answers its users: UP, or DEGRADED (slow, rate limited, a
+    /// certificate to renew), as availability counts it.
+    pub fn serves(self) -> bool {
+        matches!(self, State::Up | State::Degraded)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             State::Up => "up",

@@ -1,6 +1,7 @@
 //! The config file: TOML with `[defaults]` (any long option), `[services.NAME]` (targets of the
 //! user's own), `[connectivity]` (the reference endpoints and the public DNS resolvers) and
-//! `[globalping]` (the API that `--from` asks).
+//! `[globalping]` (the API that `--from` asks) and `[history]` (where probes are recorded, and
+//! for how long).
 //!
 //! Missing is fine; malformed is bad input, named by file and line.
 
@@ -31,6 +32,25 @@ pub struct Config {
     pub services: Vec<Service>,
     pub connectivity: Option<ConnectivityConfig>,
     pub globalping: GlobalpingConfig,
+    pub history: HistoryConfig,
+}
+
+/// `[history]`, checked: what it leaves out keeps its default.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct HistoryConfig {
+    pub record: Option<bool>,
+    pub path: Option<PathBuf>,
+    pub keep: Option<std::time::Duration>,
+    pub max_mb: Option<u64>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct HistoryTable {
+    record: Option<bool>,
+    path: Option<Spanned<String>>,
+    keep: Option<Spanned<String>>,
+    max_mb: Option<Spanned<i64>>,
 }
 
 /// `[globalping]`: where the API is and the token to send it. The environment wins over both
@@ -40,6 +60,8 @@ pub struct Config {
 pub struct GlobalpingConfig {
     pub url: Option<String>,
     pub token: Option<String>,
+    /// `--from near`: the endpoint that tells this machine's public address and country.
+    pub whoami: Option<String>,
 }
 
 /// Never shows the token.
@@ -48,6 +70,7 @@ impl std::fmt::Debug for GlobalpingConfig {
         f.debug_struct("GlobalpingConfig")
             .field("url", &self.url)
             .field("token", &self.token.as_ref().map(|_| "***"))
+            .field("whoami", &self.whoami)
             .finish()
     }
 }
@@ -88,6 +111,7 @@ struct ConfigFile {
     services: BTreeMap<String, Spanned<Service>>,
     connectivity: Option<ConnectivityTable>,
     globalping: Option<Spanned<GlobalpingConfig>>,
+    history: Option<HistoryTable>,
 }
 
 /// A config file larger than this is not one.
@@ -102,6 +126,7 @@ const NOT_DEFAULTS: &[&str] = &[
     "help",
     "version",
     "targets",
+    "history",
 ];
 
 /// Where the config file is: `--config`, then `ISITDOWN_CONFIG`, then the XDG location.
@@ -148,7 +173,7 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, BadInput> {
         BadInput(format!("config file {}{place}: {what}", path.display()))
     };
     let file: ConfigFile =
-        toml::from_str(text).map_err(|e| at(e.span(), first_line(e.message())))?;
+        toml::from_str(text).map_err(|e| at(e.span(), did_you_mean(&first_line(e.message()))))?;
 
     let mut argv: Vec<OsString> = vec!["isitdown".into()];
     for (key, value) in &file.defaults {
@@ -199,11 +224,21 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, BadInput> {
             let span = table.span();
             let table = table.into_inner();
             if let Some(url) = &table.url {
-                check_base(url).map_err(|why| at(Some(span), format!("[globalping] url {why}")))?;
+                check_base(url)
+                    .map_err(|why| at(Some(span.clone()), format!("[globalping] url {why}")))?;
+            }
+            if let Some(url) = &table.whoami {
+                check_base(url)
+                    .map_err(|why| at(Some(span), format!("[globalping] whoami {why}")))?;
             }
             table
         }
         None => GlobalpingConfig::default(),
+    };
+
+    let history = match file.history {
+        Some(table) => history(table, &at)?,
+        None => HistoryConfig::default(),
     };
 
     Ok(Config {
@@ -211,6 +246,46 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, BadInput> {
         services: catalog::keyed(services),
         connectivity,
         globalping,
+        history,
+    })
+}
+
+/// `[history]`: a path that is not empty, a duration to keep rows for, a cap of at least 1 MB.
+fn history(table: HistoryTable, at: &At) -> Result<HistoryConfig, BadInput> {
+    let path = match table.path {
+        Some(path) if path.get_ref().trim().is_empty() => {
+            return Err(at(Some(path.span()), "[history] path is empty".into()))
+        }
+        Some(path) => Some(PathBuf::from(path.into_inner())),
+        None => None,
+    };
+    let keep = match table.keep {
+        Some(keep) => {
+            let span = keep.span();
+            let duration = cli::parse_duration(keep.get_ref())
+                .map_err(|why| at(Some(span.clone()), format!("[history] keep: {why}")))?;
+            if duration.as_secs() < 3600 {
+                return Err(at(Some(span), "[history] keep: at least 1h".into()));
+            }
+            Some(duration)
+        }
+        None => None,
+    };
+    let max_mb = match table.max_mb {
+        Some(mb) if *mb.get_ref() < 1 || *mb.get_ref() > 1_000_000 => {
+            return Err(at(
+                Some(mb.span()),
+                "[history] max_mb: a number of megabytes, from 1 to 1000000".into(),
+            ))
+        }
+        Some(mb) => u64::try_from(mb.into_inner()).ok(),
+        None => None,
+    };
+    Ok(HistoryConfig {
+        record: table.record,
+        path,
+        keep,
+        max_mb,
     })
 }
 
@@ -278,7 +353,16 @@ fn default_as_args(key: &str, value: &toml::Value) -> Result<Vec<OsString>, Stri
     let arg = command
         .get_arguments()
         .find(|a| a.get_long() == Some(long.as_str()))
-        .ok_or_else(|| "not an isitdown option".to_string())?;
+        .ok_or_else(|| {
+            let longs = command.get_arguments().filter(|a| !a.is_hide_set());
+            let longs = longs
+                .filter_map(|a| a.get_long())
+                .filter(|l| !l.starts_with("no-"));
+            match crate::text::words::closest(&long, longs) {
+                Some(meant) => format!("not an isitdown option; did you mean `{meant}`?"),
+                None => "not an isitdown option".to_string(),
+            }
+        })?;
     let flag = format!("--{long}");
     let is_switch = matches!(arg.get_action(), ArgAction::SetTrue);
     let scalar = |v: &toml::Value| -> Result<String, String> {
@@ -373,6 +457,22 @@ fn check_service(key: &str, service: &Service) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// serde's "unknown field `timout`, expected one of `timeout`, ..." with the one that was
+/// probably meant.
+fn did_you_mean(message: &str) -> String {
+    let Some(rest) = message.strip_prefix("unknown field `") else {
+        return message.to_string();
+    };
+    let Some((typed, expected)) = rest.split_once('`') else {
+        return message.to_string();
+    };
+    let known = expected.split('`').skip(1).step_by(2);
+    match crate::text::words::closest(typed, known) {
+        Some(meant) => format!("unknown field `{typed}`; did you mean `{meant}`?"),
+        None => message.to_string(),
+    }
 }
 
 fn first_line(text: &str) -> String {

@@ -43,6 +43,7 @@ Examples:
   isitdown --watch --on-change 'notify-send \"$ISITDOWN_NAME is $ISITDOWN_STATE\"' chatgpt
   isitdown --format nagios chatgpt      a Nagios/Icinga check
   isitdown --from world chatgpt         down here, and from where else?
+  isitdown --history chatgpt            its outages this week, beside its status page
 
 Exit codes: 0 up, 1 degraded, 2 down, 3 unknown (no verdict possible), 64 bad input.
 With several targets the worst state wins.";
@@ -54,6 +55,7 @@ const JUDGING: &str = "Judging";
 const REPEATING: &str = "Repeating";
 const NETWORK: &str = "Network";
 const ELSEWHERE: &str = "Elsewhere";
+const HISTORY: &str = "History";
 const CONFIG: &str = "Config";
 
 /// Is it down for everyone, or just me?
@@ -182,6 +184,12 @@ pub struct Cli {
     #[arg(long, help_heading = REPEATING)]
     pub on_change_initial: bool,
 
+    /// A change counts for --on-change once N probes agree [default: 1]
+    ///
+    /// N probes in a row must find the new state, so that one flapping probe runs nothing.
+    #[arg(long, value_name = "N", value_parser = count, help_heading = REPEATING)]
+    pub confirm: Option<u32>,
+
     /// Re-probe a failed target up to N times [default: 0]
     ///
     /// Only the last try's answer counts.
@@ -255,6 +263,21 @@ pub struct Cli {
     #[arg(long, hide = true, overrides_with = "from")]
     pub no_from: bool,
 
+    /// Do not record this run's probes in the history database
+    #[arg(long, help_heading = HISTORY)]
+    pub no_record: bool,
+
+    /// Show what was seen here and what the status pages admitted
+    ///
+    /// For the targets given (none: every target recorded), over --since: outages seen by this
+    /// machine, availability and latency, beside the incidents the status pages admitted.
+    #[arg(long, help_heading = HISTORY)]
+    pub history: bool,
+
+    /// With --history: how far back to look [default: 7d]
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, help_heading = HISTORY)]
+    pub since: Option<Duration>,
+
     /// Config file [default: ~/.config/isitdown/config.toml]
     ///
     /// The default is $XDG_CONFIG_HOME/isitdown/config.toml; the environment variable
@@ -277,6 +300,16 @@ pub struct Cli {
     /// [`command`] knows that flag: no help, completion script, man page or `[defaults]` does.
     #[arg(skip)]
     pub test_dns: Option<FixedDns>,
+
+    /// The hidden `--test-globalping-margin`: how long past a measurement's own timeout its
+    /// results are waited for (tests shorten it; see `elsewhere::FromElsewhere::margin`).
+    #[arg(skip)]
+    pub test_globalping_margin: Option<std::time::Duration>,
+
+    /// The hidden `--test-globalping-interval`: how often repeated runs may measure a target
+    /// again from elsewhere (see `elsewhere::pace`).
+    #[arg(skip)]
+    pub test_globalping_interval: Option<std::time::Duration>,
 }
 
 /// `-n`: a count of probes, at least one.
@@ -313,18 +346,39 @@ pub enum Generate {
 
 /// The id and long name of the resolver's test seam.
 const TEST_DNS: &str = "test-dns";
+/// The id and long name of the test seam for the time given to Globalping's results.
+const TEST_GLOBALPING_MARGIN: &str = "test-globalping-margin";
+/// The id and long name of the test seam for how often a target is measured again.
+const TEST_GLOBALPING_INTERVAL: &str = "test-globalping-interval";
 
 /// The command line that is parsed: [`public_command`] and the hidden test seam
 /// `--test-dns NAME=ADDR[,ADDR...];...` (see `probe::dns::seam`).
 pub fn command() -> Command {
-    public_command().arg(
-        clap::Arg::new(TEST_DNS)
-            .long(TEST_DNS)
-            .value_name("SPEC")
-            .help("Test seam: these names and addresses are the whole DNS")
-            .value_parser(FixedDns::parse)
-            .hide(true),
-    )
+    public_command()
+        .arg(
+            clap::Arg::new(TEST_DNS)
+                .long(TEST_DNS)
+                .value_name("SPEC")
+                .help("Test seam: these names and addresses are the whole DNS")
+                .value_parser(FixedDns::parse)
+                .hide(true),
+        )
+        .arg(
+            clap::Arg::new(TEST_GLOBALPING_MARGIN)
+                .long(TEST_GLOBALPING_MARGIN)
+                .value_name("DURATION")
+                .help("Test seam: how long past a measurement's timeout Globalping is waited for")
+                .value_parser(parse_duration)
+                .hide(true),
+        )
+        .arg(
+            clap::Arg::new(TEST_GLOBALPING_INTERVAL)
+                .long(TEST_GLOBALPING_INTERVAL)
+                .value_name("DURATION")
+                .help("Test seam: how often repeated runs may measure a target again elsewhere")
+                .value_parser(parse_duration)
+                .hide(true),
+        )
 }
 
 /// The command as users see it (help, completion scripts, man page, `[defaults]`), plus a
@@ -375,6 +429,9 @@ pub fn parse(words: impl IntoIterator<Item = OsString>) -> Result<Cli, clap::Err
 fn from_matches(matches: &mut clap::ArgMatches) -> Result<Cli, clap::Error> {
     let mut cli = Cli::from_arg_matches_mut(matches)?;
     cli.test_dns = matches.remove_one::<FixedDns>(TEST_DNS);
+    cli.test_globalping_margin = matches.remove_one::<std::time::Duration>(TEST_GLOBALPING_MARGIN);
+    cli.test_globalping_interval =
+        matches.remove_one::<std::time::Duration>(TEST_GLOBALPING_INTERVAL);
     Ok(cli)
 }
 

@@ -11,9 +11,11 @@ use ureq::config::IpFamily;
 use crate::cli::config::{Config, GlobalpingConfig};
 use crate::cli::{Cli, ColorWhen, Generate, UntilArg};
 use crate::elsewhere::globalping::Locations;
+use crate::elsewhere::near;
 use crate::engine::check::Plan;
 use crate::engine::Schedule;
 use crate::exit::BadInput;
+use crate::history;
 use crate::just_me::connectivity::{self, Reference};
 use crate::just_me::public_dns;
 use crate::probe::dns::pins::Pins;
@@ -31,10 +33,18 @@ use crate::verdict::{Criteria, State};
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
 const DEFAULT_INTERVAL: Duration = Duration::from_secs(1);
 const DEFAULT_CERT_WARN: Duration = Duration::from_secs(14 * 86_400);
+const DEFAULT_SINCE: Duration = Duration::from_secs(7 * 86_400);
 
 #[derive(Debug, Clone)]
 pub enum Mode {
     Probe(Vec<Target>),
+    /// `--history`: the targets' past over this long (no targets: every one recorded).
+    History {
+        targets: Vec<Target>,
+        since: Duration,
+        /// To name the targets found in the database, when none are given.
+        catalog: Catalog,
+    },
     /// `--list`, with the words that filter it and the columns a row may take.
     List {
         catalog: Catalog,
@@ -69,7 +79,23 @@ pub struct Connection {
 #[derive(Debug, Clone)]
 pub struct FromSettings {
     pub locations: Locations,
+    /// `--from near`: places around this machine, learnt at run time.
+    pub near: Option<NearPlaces>,
     pub globalping: GlobalpingConfig,
+    /// The hidden `--test-globalping-margin`.
+    pub margin: Option<Duration>,
+    /// The hidden `--test-globalping-interval`.
+    pub min_interval: Option<Duration>,
+}
+
+/// `--from near`: whom to ask where this machine is.
+#[derive(Debug, Clone)]
+pub struct NearPlaces {
+    /// `[globalping] whoami`, or Cloudflare's trace.
+    pub whoami: String,
+    /// `[connectivity] dns`, or the default resolvers (even without the connectivity check:
+    /// they are asked for `--from near`, not for it).
+    pub resolvers: Vec<String>,
 }
 
 /// Options that apply to every target, on top of what its catalog entry says.
@@ -101,6 +127,8 @@ pub struct Settings {
     pub on_change: Option<Hook>,
     /// Public DNS-over-HTTPS resolvers asked when DNS fails a public name; none: never.
     pub dns: Vec<String>,
+    /// Where probes are recorded, and whether they are.
+    pub history: history::Settings,
 }
 
 impl Settings {
@@ -128,11 +156,46 @@ impl Settings {
                 } else {
                     "[defaults] from"
                 };
-                let locations =
-                    Locations::parse(text).map_err(|why| BadInput(format!("{layer}: {why}")))?;
+                let near = text
+                    .trim()
+                    .eq_ignore_ascii_case("near")
+                    .then(|| NearPlaces {
+                        whoami: config
+                            .globalping
+                            .whoami
+                            .clone()
+                            .unwrap_or_else(|| near::DEFAULT_WHOAMI.to_string()),
+                        resolvers: config
+                            .connectivity
+                            .as_ref()
+                            .and_then(|c| c.dns.clone())
+                            .unwrap_or_else(|| {
+                                public_dns::DEFAULT_RESOLVERS.map(String::from).to_vec()
+                            }),
+                    });
+                let locations = match near {
+                    Some(_) => Locations::parse("world").map_err(BadInput)?,
+                    None => {
+                        Locations::parse(text).map_err(|why| BadInput(format!("{layer}: {why}")))?
+                    }
+                };
+                if near.is_none()
+                    && locations
+                        .as_slice()
+                        .iter()
+                        .any(|l| l.magic.eq_ignore_ascii_case("near"))
+                {
+                    return Err(BadInput(format!(
+                        "{layer}: near picks its own places (your network, your country, the \
+                         world) and is given alone"
+                    )));
+                }
                 Some(FromSettings {
                     locations,
+                    near,
                     globalping: config.globalping.clone(),
+                    margin: typed.test_globalping_margin,
+                    min_interval: typed.test_globalping_interval,
                 })
             }
             None => None,
@@ -163,6 +226,25 @@ impl Settings {
                 UntilArg::Up => State::Up,
                 UntilArg::Down => State::Down,
             }),
+        };
+        // A configured `since` waits for a --history; a typed one without it is a mistake.
+        if typed.since.is_some() && !typed.history {
+            return Err(BadInput::new(
+                "--since says how far back --history looks: give it --history",
+            ));
+        }
+        if typed.history && !schedule.is_one_shot() {
+            return Err(BadInput::new(
+                "--history reads what was recorded: it cannot go with --watch, --count or --until",
+            ));
+        }
+        let history = history::Settings {
+            record: !merged.no_record && config.history.record.unwrap_or(true),
+            path: config.history.path.clone().or_else(history::default_path),
+            limits: history::Limits {
+                keep: config.history.keep.unwrap_or(history::DEFAULT_KEEP),
+                max_bytes: config.history.max_mb.unwrap_or(history::DEFAULT_MAX_MB) * 1024 * 1024,
+            },
         };
         let on_change = on_change(&typed, &merged, &schedule, timeout)?;
         let output_file = output_file(&merged, &output, &schedule)?;
@@ -207,13 +289,32 @@ impl Settings {
                     &mut check,
                 )?);
             }
-            let no_words_in_files = words.is_empty() && !typed.files.is_empty();
-            if no_words_in_files {
-                return Err(BadInput::new(
-                    "no target given: the target file holds none (one per line, # for comments)",
-                ));
+            if typed.history {
+                let since = merged.since.unwrap_or(DEFAULT_SINCE);
+                if since.is_zero() {
+                    return Err(BadInput::new("--since must be longer than zero"));
+                }
+                let (targets, catalog) = match words.is_empty() {
+                    true => (Vec::new(), Catalog::with_user_services(user_services)),
+                    false => (
+                        targets(&words, catalog, user_services.clone(), ip_family)?,
+                        Catalog::default(),
+                    ),
+                };
+                Mode::History {
+                    targets,
+                    since,
+                    catalog,
+                }
+            } else {
+                let no_words_in_files = words.is_empty() && !typed.files.is_empty();
+                if no_words_in_files {
+                    return Err(BadInput::new(
+                        "no target given: the target file holds none (one per line, # for comments)",
+                    ));
+                }
+                Mode::Probe(targets(&words, catalog, user_services, ip_family)?)
             }
-            Mode::Probe(targets(&words, catalog, user_services, ip_family)?)
         };
 
         Ok(Settings {
@@ -243,6 +344,7 @@ impl Settings {
             from,
             on_change,
             dns,
+            history,
         })
     }
 
@@ -355,7 +457,8 @@ fn targets(
         None if typed.iter().any(Word::needs_catalog) => Catalog::with_user_services(user_services),
         None => Catalog::default(),
     };
-    let targets = target_list::resolve(typed, &catalog)?;
+    let mut targets = target_list::resolve(typed, &catalog)?;
+    with_distinguishing_queries(&mut targets);
     for target in &targets {
         let conflict = match (target.url.host(), ip_family) {
             (Some(url::Host::Ipv4(_)), IpFamily::Ipv6Only) => Some(("IPv4", "-6")),
@@ -370,6 +473,27 @@ fn targets(
         }
     }
     Ok(targets)
+}
+
+/// A URL's name leaves its query out (`host/path`), unless another target of the run has the
+/// same name and another query: then both names keep their query (`api/x?region=eu` and
+/// `api/x?region=us`), or the two rows could not be told apart.
+fn with_distinguishing_queries(targets: &mut [Target]) {
+    let query_of = |t: &Target| t.url.query().map(str::to_string);
+    let mut queries: std::collections::HashMap<String, std::collections::HashSet<Option<String>>> =
+        std::collections::HashMap::new();
+    for target in targets.iter().filter(|t| t.service.is_none()) {
+        queries
+            .entry(target.name.clone())
+            .or_default()
+            .insert(query_of(target));
+    }
+    for target in targets.iter_mut().filter(|t| t.service.is_none()) {
+        let told_apart_by_query = queries.get(&target.name).is_some_and(|q| q.len() > 1);
+        if let (true, Some(query)) = (told_apart_by_query, query_of(target)) {
+            target.name = format!("{}?{query}", target.name);
+        }
+    }
 }
 
 /// `Name: value`, checked without ever echoing the value (headers carry secrets).
@@ -415,7 +539,10 @@ fn is_help(typed: &Cli, services: &[crate::target::catalog::Service]) -> bool {
     let [word] = typed.targets.as_slice() else {
         return false;
     };
-    word == "help" && typed.files.is_empty() && !services.iter().any(|s| s.answers_to(word))
+    word == "help"
+        && typed.files.is_empty()
+        && !typed.history
+        && !services.iter().any(|s| s.answers_to(word))
 }
 
 /// The format, and what the terminal allows. Whether to paint is decided here, once; `run`
@@ -442,6 +569,11 @@ fn output(typed: &Cli, merged: &Cli) -> Result<Output, BadInput> {
             && std::io::stdout().is_terminal(),
         // stderr is judged on its own: `isitdown --json x | jq` still shows progress.
         progress: !merged.quiet && !dumb && std::io::stderr().is_terminal(),
+        limits: crate::report::Limits {
+            slow: merged.slow,
+            timeout: merged.timeout.unwrap_or(DEFAULT_TIMEOUT),
+            cert_warn: merged.cert_warn.unwrap_or(DEFAULT_CERT_WARN),
+        },
     })
 }
 
@@ -520,15 +652,22 @@ fn on_change(
             "--on-change-initial says when to run the --on-change command: give it --on-change CMD",
         ));
     }
+    if typed.confirm.is_some() && merged.on_change.is_none() {
+        return Err(BadInput::new(
+            "--confirm says when a change counts for --on-change: give it --on-change CMD",
+        ));
+    }
     if typed.on_change.is_some() && schedule.is_one_shot() {
         return Err(BadInput::new(
-            "--on-change acts on changes: give it --watch, --count or --until",
+            "--on-change runs on changes, and one probe cannot change: add --watch, --until, \
+             or --count with 2 or more probes",
         ));
     }
     Ok(merged.on_change.clone().map(|command| Hook {
         command,
         initial: merged.on_change_initial,
         timeout,
+        confirm: merged.confirm.unwrap_or(1),
         launcher: crate::report::hook::Launcher::Shell,
     }))
 }

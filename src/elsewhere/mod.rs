@@ -6,6 +6,7 @@
 //! usual even with `-k`, which is about the target, not the API.
 
 pub mod globalping;
+pub mod near;
 pub mod pace;
 
 use std::time::{Duration, Instant};
@@ -13,25 +14,49 @@ use std::time::{Duration, Instant};
 use url::Url;
 
 use crate::elsewhere::globalping::{
-    Api, Elsewhere, Locations, MeasurementRequest, Rules, DEFAULT_API,
+    Api, Elsewhere, Locations, MeasurementRequest, Rules, DEFAULT_API, MARGIN,
 };
+use crate::elsewhere::near::NearSettings;
 use crate::probe::{self, Client};
 use crate::target::expect::StatusSet;
 use crate::text::redact::redact_typed;
 
-/// The places elsewhere get this much longer than the probe from here: they start later (the
-/// API first hands the measurement out) and report through the API.
-const GRACE: Duration = Duration::from_secs(5);
-
 /// Where to ask from, and how to reach the API.
 #[derive(Debug, Clone)]
 pub struct FromElsewhere {
+    /// The places `--from` names (with `--from near`, only until this machine's are learnt).
     pub locations: Locations,
+    /// `--from near`: the places are picked around this machine.
+    pub near: Option<NearSettings>,
     pub api: Api,
     /// For the API alone: verified TLS, no target headers, the probe's timeout.
     pub client: Client,
     /// `-k`: a certificate the places did not trust is no failure, as from here.
     pub insecure: bool,
+    /// `--cacert`: a certificate the places did not trust may be from a CA only this machine
+    /// knows, and is not judged there.
+    pub private_ca: bool,
+    /// `-4`/`-6`: the IP version the places use for a name.
+    pub ip_version: Option<u8>,
+    /// The probe's timeout, sent as the measurement's (within the API's range).
+    pub timeout: Duration,
+    /// Hidden `--test-globalping-margin`: how long past the measurement's timeout its results
+    /// are waited for; [`MARGIN`] in real use.
+    pub margin: Duration,
+    /// Hidden `--test-globalping-interval`: how often a target may be measured again in
+    /// repeated runs; [`pace::MIN_INTERVAL`] in real use.
+    pub min_interval: Duration,
+}
+
+/// What to measure from elsewhere, and how to judge it.
+#[derive(Debug, Clone, Copy)]
+pub struct Job<'a> {
+    pub url: &'a Url,
+    pub method: probe::Method,
+    pub expect: Option<&'a StatusSet>,
+    pub cert_warn: Duration,
+    /// In repeated runs: the first measurement, whose probes are asked again.
+    pub same_probes_as: Option<&'a str>,
 }
 
 /// Where the API is and its token: the environment over the config file over the public API.
@@ -72,32 +97,100 @@ pub fn check_base(url: &str) -> Result<(), String> {
 }
 
 impl FromElsewhere {
-    /// Measures `url` from the places asked for, judged by `expect` as from here, within the
-    /// probe's timeout plus a grace. Never fails: what went wrong is in `error`.
-    pub fn ask(&self, url: &Url, method: probe::Method, expect: Option<&StatusSet>) -> Elsewhere {
-        let asked = self.locations.probes();
-        if let Err(why) = globalping::reachable_from_internet(url) {
-            return Elsewhere::failed(asked, why);
+    /// A `FromElsewhere` for `locations` with the defaults of a plain run.
+    pub fn new(locations: Locations, api: Api, client: Client) -> FromElsewhere {
+        FromElsewhere {
+            locations,
+            near: None,
+            api,
+            timeout: client.timeout,
+            client,
+            insecure: false,
+            private_ca: false,
+            ip_version: None,
+            margin: MARGIN,
+            min_interval: pace::MIN_INTERVAL,
         }
-        let Some(method) = method_of(method) else {
-            return Elsewhere::failed(asked, "only GET and HEAD can be checked from elsewhere");
+    }
+
+    /// Probes asked for, before any is (with `--from near`, the most it may ask).
+    pub fn probes(&self) -> u32 {
+        match &self.near {
+            Some(_) => near::NETWORK_PROBES + near::COUNTRY_PROBES + near::WORLD_PROBES,
+            None => self.locations.probes(),
+        }
+    }
+
+    /// Measures the job's URL from the places asked for, judged as from here. The results
+    /// are waited for until the measurement's timeout plus the margin. In repeated runs the
+    /// first measurement's probes are asked again; if Globalping no longer knows it, new
+    /// ones are picked, and the answer says so. Never fails: what went wrong is in `error`.
+    pub fn ask(&self, job: &Job<'_>) -> Elsewhere {
+        // Nothing is asked, not even where this machine is, for a target that cannot be.
+        if let Err(why) = globalping::reachable_from_internet(job.url) {
+            return Elsewhere::failed(self.probes(), why);
+        }
+        let Some(method) = method_of(job.method) else {
+            return Elsewhere::failed(
+                self.probes(),
+                "only GET and HEAD can be checked from elsewhere",
+            );
         };
-        let request = match MeasurementRequest::http(url, method, &self.locations) {
-            Ok(request) => request,
+        let send = |request: &probe::Request| probe::send(&self.client, request);
+        let whereabouts = self.near.as_ref().map(|near| near.whereabouts(&send));
+        let locations = match &whereabouts {
+            Some(found) => found.locations(),
+            None => self.locations.clone(),
+        };
+        let asked = locations.probes();
+        let fresh = match MeasurementRequest::http(job.url, method, &locations) {
+            Ok(request) => request
+                .with_timeout(self.timeout)
+                .with_ip_version(self.ip_version),
             Err(why) => return Elsewhere::failed(asked, why),
         };
         let rules = Rules {
-            expect,
+            expect: job.expect,
             insecure: self.insecure,
+            private_ca: self.private_ca,
+            cert_warn: job.cert_warn,
         };
-        let deadline = Instant::now() + self.client.timeout + GRACE;
-        globalping::measure(
-            &|request| probe::send(&self.client, request),
-            &self.api,
-            &request,
-            rules,
-            deadline,
-        )
+        let measure = |request: &MeasurementRequest| {
+            let deadline = Instant::now() + request.timeout() + self.margin;
+            globalping::measure(&send, &self.api, request, rules, deadline)
+        };
+        let mut answer = match job.same_probes_as {
+            Some(id) => {
+                let again = measure(&fresh.clone().on_probes_of(id));
+                if again.refused_with == Some(422) {
+                    // The API keeps a measurement for a while only: its probes are gone.
+                    let mut answer = measure(&fresh);
+                    answer.notes.push(format!(
+                        "the probes of measurement {id} could not be asked again \
+                         (Globalping no longer knows it): new ones were picked"
+                    ));
+                    answer
+                } else {
+                    let mut again = again;
+                    again
+                        .notes
+                        .push(format!("measured again on the probes of measurement {id}"));
+                    again
+                }
+            }
+            None => measure(&fresh),
+        };
+        if let Some(found) = &whereabouts {
+            answer.notes.extend(found.missing.iter().cloned());
+            if found.asn.is_none() || found.country.is_none() {
+                answer.notes.push(
+                    "asked from what could be learnt of this machine's place, and the world"
+                        .to_string(),
+                );
+            }
+            answer.near = Some(near::levels(found, &answer.places));
+        }
+        answer
     }
 }
 
@@ -152,6 +245,7 @@ mod tests {
         let rules = Rules {
             expect,
             insecure: false,
+            ..Rules::default()
         };
         let deadline = Instant::now() + Duration::from_secs(20);
         let elsewhere = globalping::measure(&one_place(status), &api, &request, rules, deadline);

@@ -16,16 +16,38 @@ use crate::verdict::State;
 pub const MIN_INTERVAL: Duration = Duration::from_secs(5 * 60);
 
 /// What a run remembers of its measurements elsewhere.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Pace {
+    /// [`MIN_INTERVAL`]; shorter only under the hidden `--test-globalping-interval`.
+    min_interval: Duration,
     /// After the API refused for its rate limit: nothing is asked before then.
     closed_until: Option<Instant>,
     /// Per target: when it was last measured, and its state from here then (`None` when that
     /// measurement gave no answer).
     last: HashMap<String, (Instant, Option<State>)>,
+    /// Per target: the latest measurement that had places, whose probes are asked again so
+    /// that a change compares like with like (they are the first measurement's, unless
+    /// Globalping forgot it and new ones were picked).
+    probes_of: HashMap<String, String>,
+}
+
+impl Default for Pace {
+    fn default() -> Pace {
+        Pace::every(MIN_INTERVAL)
+    }
 }
 
 impl Pace {
+    /// A pace that measures a target again at most once in `min_interval`.
+    pub fn every(min_interval: Duration) -> Pace {
+        Pace {
+            min_interval,
+            closed_until: None,
+            last: HashMap::new(),
+            probes_of: HashMap::new(),
+        }
+    }
+
     /// How long the API is still closed to this run after a refusal for its rate limit.
     pub fn closed_for(&self, now: Instant) -> Option<Duration> {
         self.closed_until
@@ -43,9 +65,14 @@ impl Pace {
         match self.last.get(target) {
             None => true,
             Some((at, then)) => {
-                now.saturating_duration_since(*at) >= MIN_INTERVAL && *then != Some(state)
+                now.saturating_duration_since(*at) >= self.min_interval && *then != Some(state)
             }
         }
+    }
+
+    /// The measurement whose probes `target` is measured on again, if it had one.
+    pub fn first_measurement(&self, target: &str) -> Option<String> {
+        self.probes_of.get(target).cloned()
     }
 
     /// [`Pace::again`], and if so, takes the turn at once: another probe of the same target
@@ -62,6 +89,13 @@ impl Pace {
     /// answered; a refusal for the rate limit closes the API for as long as it said.
     pub fn asked(&mut self, target: &str, state: State, at: Instant, answer: &Elsewhere) {
         let answered = answer.error.is_none() || !answer.places.is_empty();
+        if let Some(id) = answer
+            .measurement
+            .as_ref()
+            .filter(|_| !answer.places.is_empty())
+        {
+            self.probes_of.insert(target.to_string(), id.clone());
+        }
         self.last
             .insert(target.to_string(), (at, answered.then_some(state)));
         if let Some(wait) = answer.retry_after {

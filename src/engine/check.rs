@@ -10,7 +10,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use crate::elsewhere::globalping::{self, Elsewhere};
 use crate::elsewhere::pace::{self, Pace};
-use crate::elsewhere::FromElsewhere;
+use crate::elsewhere::{FromElsewhere, Job};
 use crate::engine::alarm::{Alarm, Alarms};
 use crate::engine::pool::{Capacity, Pool, Task};
 use crate::just_me::connectivity::{self, Asking, Connectivity, Reference};
@@ -48,6 +48,8 @@ pub struct Outcome {
     pub target: Target,
     /// 1-based, per target.
     pub seq: u32,
+    /// Probes sent for this outcome: 1, plus the `--retries` used while it was down.
+    pub tries: u32,
     pub seen: Response,
     /// What the provider's status page says about it, when it was read.
     pub status_page: Option<status_page::Report>,
@@ -221,11 +223,16 @@ impl Checker {
     pub fn new(checks: Arc<Checks>, fresh_for: Option<Duration>) -> Checker {
         Checker {
             pool: Pool::new(checks.capacity),
-            checks,
             pages: Shared::new(fresh_for),
             connectivity: Shared::new(fresh_for),
-            pace: Mutex::default(),
+            pace: Mutex::new(
+                checks
+                    .from
+                    .as_ref()
+                    .map_or_else(Pace::default, |from| Pace::every(from.min_interval)),
+            ),
             alarms: Alarms::new(),
+            checks,
         }
     }
 
@@ -389,7 +396,7 @@ impl Checker {
             .map(|from| {
                 let (from, plan) = (from.clone(), plan.clone());
                 self.pool
-                    .spawn_urgent(move || measure_elsewhere(&from, &plan))
+                    .spawn_urgent(move || measure_elsewhere(&from, &plan, None))
             });
         // Siblings go at the same time as the probe: they are needed when a wall answers it.
         let siblings: Vec<_> = plan
@@ -465,35 +472,47 @@ impl Checker {
         };
         let mut verdict = verdict::judge(&seen, criteria, context, SystemTime::now());
         let key = plan.request.url.as_str();
-        let elsewhere = match (from, measuring, ask) {
+        let mut elsewhere = match (from, measuring, ask) {
             (Some(from), Some(measuring), _) => {
                 let answer = measuring.join().unwrap_or_else(|| {
-                    Elsewhere::failed(from.locations.probes(), "the measurement stopped early")
+                    Elsewhere::failed(from.probes(), "the measurement stopped early")
                 });
+                let answer = follow_redirects(from, plan, &seen, answer);
                 self.pace().asked(key, verdict.state, started, &answer);
                 Some(answer)
             }
             (Some(from), None, Ask::Alongside) => {
                 let left = closed.unwrap_or_default();
-                Some(pace::closed(from.locations.probes(), left))
+                Some(pace::closed(from.probes(), left))
             }
             (Some(from), None, Ask::Again) => {
                 let now = Instant::now();
                 let again = self.pace().claim(key, verdict.state, now);
+                let first = self.pace().first_measurement(key);
                 again.then(|| {
-                    let answer = measure_elsewhere(from, plan);
+                    let answer = measure_elsewhere(from, plan, first.as_deref());
+                    let answer = follow_redirects(from, plan, &seen, answer);
                     self.pace().asked(key, verdict.state, now, &answer);
                     answer
                 })
             }
             (None, _, _) => None,
         };
-        if let Some(elsewhere) = &elsewhere {
+        if let Some(elsewhere) = &mut elsewhere {
+            if let Some(near) = &mut elsewhere.near {
+                // A service by its name ("not ChatGPT"), a URL by its host.
+                let name = match &plan.target.service {
+                    Some(_) => plan.target.name.as_str(),
+                    None => plan.target.url.host_str().unwrap_or(&plan.target.name),
+                };
+                near.decide(verdict.state, name);
+            }
             verdict.reason.elsewhere = Some(globalping::fuse(verdict.state, elsewhere));
         }
         let outcome = Outcome {
             target: plan.target.clone(),
             seq,
+            tries: attempt + 1,
             seen,
             status_page,
             also,
@@ -538,10 +557,63 @@ fn lost() -> Response {
     ))
 }
 
-/// Measures the plan's request from elsewhere, judged as from here.
-fn measure_elsewhere(from: &FromElsewhere, plan: &Plan) -> Elsewhere {
+/// Measures the plan's request from elsewhere, judged as from here. A catalog row that
+/// prefers HEAD falls back to GET from here when HEAD is refused or walled; elsewhere it is
+/// asked with GET at once (the probes read at most the body's first 10 kB), so that one
+/// measurement gives the answer the probe from here ends with.
+fn measure_elsewhere(from: &FromElsewhere, plan: &Plan, same_probes_as: Option<&str>) -> Elsewhere {
+    measure_url(from, plan, &plan.request.url, same_probes_as)
+}
+
+fn measure_url(
+    from: &FromElsewhere,
+    plan: &Plan,
+    url: &url::Url,
+    same_probes_as: Option<&str>,
+) -> Elsewhere {
     let request = &plan.request;
-    from.ask(&request.url, request.method, plan.criteria.expect.as_ref())
+    let method = match request.head_falls_back_to_get {
+        true => probe::Method::Get,
+        false => request.method,
+    };
+    from.ask(&Job {
+        url,
+        method,
+        expect: plan.criteria.expect.as_ref(),
+        cert_warn: plan.criteria.cert_warn,
+        same_probes_as,
+    })
+}
+
+/// Probes elsewhere never follow redirects; the probe from here does. When places got a
+/// redirect and the probe from here went on to another URL, that URL is measured there too,
+/// on the same probes, and is the answer from elsewhere (`measured_url` says which it is).
+fn follow_redirects(
+    from: &FromElsewhere,
+    plan: &Plan,
+    seen: &Response,
+    first: Elsewhere,
+) -> Elsewhere {
+    let Some(id) = first.measurement.clone().filter(|_| first.redirected()) else {
+        return first;
+    };
+    let ended_on = seen
+        .redirects
+        .last()
+        .and_then(|hop| url::Url::parse(&hop.to).ok())
+        .filter(|url| *url != plan.request.url);
+    let Some(ended_on) = ended_on else {
+        return first;
+    };
+    let mut then = measure_url(from, plan, &ended_on, Some(&id));
+    if then.places.is_empty() {
+        return first;
+    }
+    // The probes are the first measurement's, picked for this very question: no note on it.
+    then.notes
+        .retain(|note| !note.starts_with("measured again on the probes"));
+    then.measured_url = Some(crate::text::redact::redact_typed(ended_on.as_str()));
+    then
 }
 
 #[cfg(test)]
@@ -552,6 +624,7 @@ impl Outcome {
             target: crate::target::resolve(url, &crate::target::catalog::Catalog::default())
                 .unwrap(),
             seq: 1,
+            tries: 1,
             seen: crate::probe::Response::answered(status, Duration::from_millis(millis)),
             status_page: None,
             also: Vec::new(),

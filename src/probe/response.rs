@@ -28,6 +28,8 @@ pub struct Response {
     pub failure: Option<Failure>,
     pub timings: Timings,
     pub certificate: Option<Certificate>,
+    /// The TLS protocol, cipher suite, subject and issuer, when the request spoke TLS.
+    pub handshake: Option<crate::probe::tls::Handshake>,
     pub address: Option<SocketAddr>,
     /// Every connection attempt, in the order started (see `eyeballs`).
     pub attempts: Vec<Attempt>,
@@ -70,6 +72,7 @@ impl Response {
             failure: None,
             timings: Timings::default(),
             certificate: None,
+            handshake: None,
             address: None,
             attempts: Vec::new(),
             trust: None,

@@ -106,6 +106,7 @@ pub fn send_watched(client: &Client, request: &Request, watch: &Watch) -> Respon
     };
     seen.trust = client.trust.clone().filter(|_| log.tls.is_some());
     seen.certificate = log.certificate;
+    seen.handshake = log.handshake;
     seen.address = log.address;
     seen.attempts = log.attempts;
     seen.proxy = log.proxy_used;

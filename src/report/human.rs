@@ -79,11 +79,18 @@ impl Sink for Human<'_> {
             let seq = format!("#{:<4}", outcome.seq).dimmed();
             write!(self.out, "{seq}")?;
         }
+        let retries = outcome.tries.saturating_sub(1);
+        let retried = match retries {
+            0 => String::new(),
+            1 => " (after 1 retry)".to_string(),
+            n => format!(" (after {n} retries)"),
+        };
         writeln!(
             self.out,
-            "{word}  {}{pad}  {time}  {}",
+            "{word}  {}{pad}  {time}  {}{}",
             name.bold(),
-            for_terminal(&outcome.verdict.reason.to_string())
+            for_terminal(&outcome.verdict.reason.to_string()),
+            retried.dimmed()
         )?;
         let seen = &outcome.seen;
         if self.verbose {
@@ -125,6 +132,22 @@ impl Sink for Human<'_> {
                         value.clone()
                     };
                     self.detail("header", &format!("{name}: {}", for_terminal(&value)))?;
+                }
+            }
+            if let Some(handshake) = &seen.handshake {
+                let session: Vec<&str> = [&handshake.version, &handshake.cipher]
+                    .into_iter()
+                    .flatten()
+                    .map(String::as_str)
+                    .collect();
+                if !session.is_empty() {
+                    self.detail("tls", &for_terminal(&session.join(" ")))?;
+                }
+                if let Some(subject) = &handshake.subject {
+                    self.detail("subject", &for_terminal(subject))?;
+                }
+                if let Some(issuer) = &handshake.issuer {
+                    self.detail("issuer", &for_terminal(issuer))?;
                 }
             }
             if let Some(certificate) = &seen.certificate {
@@ -187,7 +210,7 @@ impl Sink for Human<'_> {
             }
         }
         if let Some(elsewhere) = &outcome.elsewhere {
-            for line in super::human_elsewhere::lines(elsewhere) {
+            for line in super::human_elsewhere::lines(elsewhere, self.verbose) {
                 writeln!(self.out, "{INDENT}{line}")?;
             }
         }
@@ -197,9 +220,7 @@ impl Sink for Human<'_> {
 
 impl Reporter for Human<'_> {
     fn finish(&mut self, last: &[Option<Outcome>], summaries: &[Summary]) -> io::Result<()> {
-        for summary in summaries {
-            write_summary(&mut self.out, summary)?;
-        }
+        write_summaries(&mut self.out, summaries)?;
         if self.counts {
             let states: Vec<State> = last.iter().flatten().map(|o| o.verdict.state).collect();
             let gap = if self.repeated { "\n" } else { "" };
@@ -209,8 +230,74 @@ impl Reporter for Human<'_> {
     }
 }
 
+/// More targets than this get one compact summary instead of one each: a run over a whole
+/// list ended with Ctrl-C would otherwise fill screens.
+const MANY: usize = 6;
+/// The most targets the compact summary names.
+const NAMED: usize = 10;
+
+/// How each target did over a repeated run, or, for many targets, those not up now, worst
+/// first, in one line each (the counts line that follows says how many are up).
+pub(super) fn write_summaries(out: &mut dyn Write, summaries: &[Summary]) -> io::Result<()> {
+    if summaries.len() <= MANY {
+        for summary in summaries {
+            write_summary(out, summary)?;
+        }
+        return Ok(());
+    }
+    let probes: u64 = summaries.iter().map(|s| u64::from(s.probes)).sum();
+    let mut troubled: Vec<&Summary> = summaries
+        .iter()
+        .filter(|s| s.state != Some(State::Up))
+        .collect();
+    troubled.sort_by_key(|s| std::cmp::Reverse(s.state.unwrap_or(State::Unknown)));
+    let heading = match troubled.len() {
+        0 => "every one is up now".to_string(),
+        n => format!("{n} not up now:"),
+    };
+    writeln!(
+        out,
+        "\n{} targets, {probes} probes; {heading}",
+        summaries.len()
+    )?;
+    for s in troubled.iter().take(NAMED) {
+        let state = s
+            .state
+            .map_or_else(|| format!("{:<STATE_WIDTH$}", "-"), state_column);
+        let available = s
+            .availability_pct
+            .map_or("no probe finished".to_string(), |pct| {
+                format!("{pct}% available")
+            });
+        let changes = match s.transitions_total {
+            0 => String::new(),
+            1 => ", 1 change".to_string(),
+            n => format!(", {n} changes"),
+        };
+        writeln!(
+            out,
+            "{INDENT}{state}  {}  {available}{changes}",
+            for_terminal(&s.target.name).bold()
+        )?;
+    }
+    if troubled.len() > NAMED {
+        writeln!(out, "{INDENT}and {} more", troubled.len() - NAMED)?;
+    }
+    writeln!(
+        out,
+        "{INDENT}{}",
+        "(--json has every target's summary)".dimmed()
+    )
+}
+
+/// The counts line of the targets' states now, after a compact summary (see [`MANY`]).
+pub(super) fn counts_after_compact(summaries: &[Summary]) -> Option<String> {
+    let states: Vec<State> = summaries.iter().filter_map(|s| s.state).collect();
+    (summaries.len() > MANY).then(|| count_line(&states))
+}
+
 /// How a target did over a repeated run.
-pub(super) fn write_summary(out: &mut dyn Write, s: &Summary) -> io::Result<()> {
+fn write_summary(out: &mut dyn Write, s: &Summary) -> io::Result<()> {
     let now = s
         .state
         .map(|state| format!(", now {}", state_word(state)))
@@ -218,8 +305,8 @@ pub(super) fn write_summary(out: &mut dyn Write, s: &Summary) -> io::Result<()> 
     let plural = if s.probes == 1 { "" } else { "s" };
     let counts = match s.availability_pct {
         Some(pct) => format!(
-            "{pct}% available ({} up, {} degraded, {} down, {} unknown)",
-            s.up, s.degraded, s.down, s.unknown
+            "{pct}% available ({})",
+            counted([s.up, s.degraded, s.down, s.unknown].map(|n| n as usize))
         ),
         None => "no probe finished".to_string(),
     };
@@ -254,7 +341,7 @@ pub(super) fn write_summary(out: &mut dyn Write, s: &Summary) -> io::Result<()> 
             .iter()
             .map(|t| {
                 format!(
-                    "{} UTC {} → {}",
+                    "{} {} → {}",
                     crate::text::timestamp::clock(t.at),
                     t.from.as_str(),
                     t.to.as_str()
@@ -369,21 +456,27 @@ pub(super) fn state_column(state: State) -> String {
     format!("{}{pad}", state_word(state))
 }
 
-/// "57 checked: 54 up, 2 degraded, 1 down": up always, the others when there are any.
+/// "57 checked: 54 up, 2 degraded, 1 down".
 fn count_line(states: &[State]) -> String {
     let count = |wanted: State| states.iter().filter(|&&s| s == wanted).count();
-    let mut parts = vec![format!("{} up", count(State::Up))];
-    for (state, word) in [
-        (State::Degraded, "degraded"),
-        (State::Down, "down"),
-        (State::Unknown, "unknown"),
-    ] {
-        let n = count(state);
-        if n > 0 {
-            parts.push(format!("{n} {word}"));
-        }
+    let counts = [State::Up, State::Degraded, State::Down, State::Unknown].map(count);
+    format!("{} checked: {}", states.len(), counted(counts))
+}
+
+/// Up, degraded, down and unknown counts in words, the zeros left out (all of them but up's
+/// when everything is zero, so that there is always a figure).
+fn counted(counts: [usize; 4]) -> String {
+    let words = ["up", "degraded", "down", "unknown"];
+    let parts: Vec<String> = counts
+        .iter()
+        .zip(words)
+        .filter(|(n, _)| **n > 0)
+        .map(|(n, word)| format!("{n} {word}"))
+        .collect();
+    match parts.is_empty() {
+        true => "0 up".to_string(),
+        false => parts.join(", "),
     }
-    format!("{} checked: {}", states.len(), parts.join(", "))
 }
 
 /// "143 ms", "4.2 ms", "2.31 s".
@@ -413,6 +506,9 @@ mod tests {
     fn the_count_line_names_what_there_is() {
         let states = [State::Up, State::Down, State::Up, State::Degraded];
         assert_eq!(count_line(&states), "4 checked: 2 up, 1 degraded, 1 down");
-        assert_eq!(count_line(&[State::Unknown]), "1 checked: 0 up, 1 unknown");
+        assert_eq!(count_line(&[State::Unknown]), "1 checked: 1 unknown");
+        assert_eq!(count_line(&[State::Down, State::Down]), "2 checked: 2 down");
+        assert_eq!(count_line(&[]), "0 checked: 0 up");
+        assert_eq!(counted([0, 0, 5, 0]), "5 down");
     }
 }

@@ -12,9 +12,43 @@ use crate::text::sanitize::for_terminal;
 /// Places are indented a little more than the other detail lines: they belong together.
 const PLACE_INDENT: &str = "  ";
 
-/// The lines to print under the target's, without the common indent.
-pub(super) fn lines(elsewhere: &Elsewhere) -> Vec<String> {
+/// The lines to print under the target's, without the common indent. `verbose` adds each
+/// place's address and where Globalping puts its failure.
+pub(super) fn lines(elsewhere: &Elsewhere, verbose: bool) -> Vec<String> {
     let mut lines = Vec::new();
+    if let Some(near) = &elsewhere.near {
+        let mut whereabouts: Vec<String> = Vec::new();
+        if let Some(address) = &near.address {
+            whereabouts.push(address.clone());
+        }
+        match (near.asn, &near.network) {
+            (Some(asn), Some(name)) => whereabouts.push(format!("AS{asn} {name}")),
+            (Some(asn), None) => whereabouts.push(format!("AS{asn}")),
+            _ => {}
+        }
+        if let Some(country) = &near.country {
+            whereabouts.push(crate::elsewhere::near::country_name(country));
+        }
+        let levels: Vec<String> = near
+            .levels
+            .iter()
+            .map(|l| {
+                let answered = l.up + l.degraded + l.down;
+                format!("{} {} of {answered} up", l.level, l.up + l.degraded)
+            })
+            .collect();
+        lines.push(for_terminal(&format!(
+            "near you ({}): {}",
+            whereabouts.join(", "),
+            levels.join(", ")
+        )));
+    }
+    if let Some(url) = &elsewhere.measured_url {
+        lines.push(format!(
+            "measured elsewhere at {} (where the probe from here ended after its redirects)",
+            for_terminal(url)
+        ));
+    }
     let places = &elsewhere.places;
     let width = |column: &dyn Fn(&Place) -> String| {
         places
@@ -42,6 +76,25 @@ pub(super) fn lines(elsewhere: &Elsewhere) -> Vec<String> {
             for_terminal(&place.reason),
         );
         lines.push(line.trim_end().to_string());
+        if verbose {
+            let mut details = Vec::new();
+            if let Some(address) = &place.address {
+                details.push(format!("address {}", for_terminal(address)));
+            }
+            if let Some(source) = &place.failure_source {
+                details.push(format!("failure source {}", for_terminal(source)));
+            }
+            if !details.is_empty() {
+                lines.push(
+                    format!("{PLACE_INDENT}    {}", details.join(" · "))
+                        .dimmed()
+                        .to_string(),
+                );
+            }
+        }
+    }
+    for note in &elsewhere.notes {
+        lines.push(format!("from elsewhere: {}", for_terminal(note)));
     }
     // With no answer at all, the target's reason already says why; with part of one, it does not.
     if let Some(error) = elsewhere

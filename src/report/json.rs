@@ -153,6 +153,8 @@ struct ProbeLine<'a> {
     name: &'a str,
     url: String,
     seq: u32,
+    /// Probes sent: 1, plus the `--retries` used while the target was down.
+    tries: u32,
     at: String,
     state: State,
     reason: String,
@@ -312,6 +314,7 @@ impl<'a> ProbeLine<'a> {
             name: &outcome.target.name,
             url: outcome.target.display_url(),
             seq: outcome.seq,
+            tries: outcome.tries,
             at: rfc3339(seen.started_at),
             state: outcome.verdict.state,
             reason: outcome.verdict.reason.to_string(),

@@ -48,6 +48,30 @@ pub struct Output {
     pub live: bool,
     /// stderr is a terminal where a one-shot run can say what it waits for.
     pub progress: bool,
+    /// The thresholds the verdict used, for the monitoring formats to state.
+    pub limits: Limits,
+}
+
+/// The thresholds a verdict is judged with, as monitoring systems want them stated next to
+/// the figures (Nagios perfdata's warn, crit and max).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// `--slow`: slower is DEGRADED.
+    pub slow: Option<Duration>,
+    /// `--timeout`: the probe is cut there, DOWN.
+    pub timeout: Duration,
+    /// `--cert-warn`: a certificate expiring sooner is DEGRADED.
+    pub cert_warn: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            slow: None,
+            timeout: Duration::from_secs(10),
+            cert_warn: Duration::from_secs(14 * 86_400),
+        }
+    }
 }
 
 /// A report: each outcome as it is judged (as a [`Sink`]), then the end of the run.
@@ -94,11 +118,13 @@ fn every_format<'w>(
         Format::Nagios => Box::new(AtTheEnd {
             out,
             targets: targets.to_vec(),
+            limits: output.limits,
             render: nagios::render,
         }),
         Format::Prometheus => Box::new(AtTheEnd {
             out,
             targets: targets.to_vec(),
+            limits: output.limits,
             render: prometheus::render,
         }),
     }
@@ -193,8 +219,12 @@ pub fn rows<'a>(
 struct AtTheEnd<'w> {
     out: Box<dyn Write + 'w>,
     targets: Vec<Target>,
-    render: fn(&[Row]) -> String,
+    limits: Limits,
+    render: Render,
 }
+
+/// A format written whole: the rows, and the thresholds they were judged with.
+type Render = fn(&[Row], &Limits) -> String;
 
 impl Sink for AtTheEnd<'_> {
     fn judged(&mut self, _: usize, _: &Outcome, _: &[History]) -> io::Result<()> {
@@ -206,7 +236,8 @@ impl Reporter for AtTheEnd<'_> {
     fn finish(&mut self, last: &[Option<Outcome>], summaries: &[Summary]) -> io::Result<()> {
         let labels = distinct_labels(&self.targets);
         let rows = rows(&self.targets, &labels, last, summaries);
-        self.out.write_all((self.render)(&rows).as_bytes())?;
+        self.out
+            .write_all((self.render)(&rows, &self.limits).as_bytes())?;
         self.out.flush()
     }
 }
@@ -214,12 +245,12 @@ impl Reporter for AtTheEnd<'_> {
 /// `--output FILE`: a format written whole (prometheus, nagios) goes to a file instead of
 /// stdout, rewritten after each round (once every target has a new probe) and at the end.
 pub fn to_file(
-    format: Format,
+    output: Output,
     targets: &[Target],
     repeated: bool,
     path: PathBuf,
 ) -> Box<dyn Reporter + 'static> {
-    let render = match format {
+    let render: Render = match output.format {
         Format::Nagios => nagios::render,
         _ => prometheus::render,
     };
@@ -227,6 +258,7 @@ pub fn to_file(
         path,
         labels: distinct_labels(targets),
         targets: targets.to_vec(),
+        limits: output.limits,
         render,
         last: vec![None; targets.len()],
         fresh: vec![false; targets.len()],
@@ -240,7 +272,8 @@ struct Rewritten {
     path: PathBuf,
     targets: Vec<Target>,
     labels: Vec<String>,
-    render: fn(&[Row]) -> String,
+    limits: Limits,
+    render: Render,
     last: Vec<Option<Outcome>>,
     /// Which targets have a probe the file does not show yet.
     fresh: Vec<bool>,
@@ -250,7 +283,7 @@ struct Rewritten {
 impl Rewritten {
     fn write(&self, last: &[Option<Outcome>], summaries: &[Summary]) -> io::Result<()> {
         let rows = rows(&self.targets, &self.labels, last, summaries);
-        replace_file(&self.path, (self.render)(&rows).as_bytes())
+        replace_file(&self.path, (self.render)(&rows, &self.limits).as_bytes())
     }
 }
 
@@ -329,7 +362,7 @@ pub fn distinct_labels<'a>(targets: impl IntoIterator<Item = &'a Target>) -> Vec
 }
 
 /// The verdict word in its colour (when colours are on).
-fn state_word(state: State) -> colored::ColoredString {
+pub(crate) fn state_word(state: State) -> colored::ColoredString {
     use colored::Colorize;
     let word = state.word();
     match state {
@@ -342,11 +375,12 @@ fn state_word(state: State) -> colored::ColoredString {
 
 /// Bars of the sparkline, from the fastest answer to the slowest.
 const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
-/// A probe that got no answer.
-const NO_ANSWER: char = '✗';
+/// A probe that failed: no answer, or an answer judged down or unknown.
+const FAILED: char = '✗';
 
-/// One bar per probe scaled from the fastest to the slowest, a cross for no answer; probes
-/// judged down or unknown in red, degraded in yellow.
+/// One bar per probe scaled from the fastest to the slowest, a cross for a probe that failed
+/// (whether or not it got an answer: without colour, a 503 must not look like a 200); failed
+/// probes in red, degraded ones in yellow.
 pub(crate) fn sparkline(marks: &[Mark]) -> String {
     let answered = || marks.iter().filter_map(|m| m.latency);
     let low = answered().min().unwrap_or_default();
@@ -354,8 +388,10 @@ pub(crate) fn sparkline(marks: &[Mark]) -> String {
     marks
         .iter()
         .map(|mark| {
+            let failed = matches!(mark.state, State::Down | State::Unknown);
             let symbol = match mark.latency {
-                None => NO_ANSWER,
+                _ if failed => FAILED,
+                None => FAILED,
                 Some(_) if span.is_zero() => BARS[0],
                 Some(d) => {
                     let at = (d - low).as_secs_f64() / span.as_secs_f64();
@@ -372,6 +408,13 @@ pub(crate) fn sparkline(marks: &[Mark]) -> String {
         .collect()
 }
 
+/// Whether any place elsewhere judged the target (up, degraded or down): places that gave no
+/// result, and a measurement that never happened, say nothing about the target, so the
+/// monitoring formats print no figure for them (a zero would read as "down everywhere").
+fn gave_results(elsewhere: &crate::elsewhere::globalping::Elsewhere) -> bool {
+    elsewhere.up + elsewhere.degraded + elsewhere.down > 0
+}
+
 /// Milliseconds as a float with microsecond precision, for JSON and perfdata.
 pub fn millis(duration: Duration) -> f64 {
     (duration.as_secs_f64() * 1e6).round() / 1e3
@@ -386,10 +429,38 @@ mod tests {
         Outcome::sample(url, status, millis, state)
     }
 
-    fn render_with(render: fn(&[Row]) -> String, last: &[Option<Outcome>]) -> String {
+    fn render_with(render: Render, last: &[Option<Outcome>]) -> String {
         let targets: Vec<Target> = last.iter().flatten().map(|o| o.target.clone()).collect();
         let labels = distinct_labels(&targets);
-        render(&rows(&targets, &labels, last, &[]))
+        render(&rows(&targets, &labels, last, &[]), &Limits::default())
+    }
+
+    #[test]
+    fn failed_probes_are_marked_without_colour() {
+        let mark = |millis: Option<u64>, state| Mark {
+            latency: millis.map(Duration::from_millis),
+            state,
+        };
+        let marks = [
+            mark(Some(100), State::Up),
+            mark(Some(100), State::Down),
+            mark(None, State::Down),
+            mark(Some(300), State::Degraded),
+            mark(Some(100), State::Unknown),
+        ];
+        let line = sparkline(&marks);
+        // What a terminal without colour shows: the escape sequences left out.
+        let mut plain = String::new();
+        let mut in_escape = false;
+        for c in line.chars() {
+            match c {
+                '\x1b' => in_escape = true,
+                'm' if in_escape => in_escape = false,
+                _ if in_escape => {}
+                _ => plain.push(c),
+            }
+        }
+        assert_eq!(plain, "▁✗✗█✗", "{line:?}");
     }
 
     #[test]
@@ -399,12 +470,12 @@ mod tests {
         assert_eq!(
             render_with(nagios::render, &[Some(a.clone()), Some(b)]),
             "ISITDOWN CRITICAL - 1 of 2 up; 127.0.0.1:9 DOWN: answered 503 | \
-             'http://127.0.0.1:9/_time'=0.012000s;;;0 'http://127.0.0.1:9/_status'=200 \
-             'http://127.0.0.1:9/ #2_time'=0.007000s;;;0 'http://127.0.0.1:9/ #2_status'=503\n"
+             'http://127.0.0.1:9/_time'=0.012s;;10;0;10 'http://127.0.0.1:9/_status'=200 \
+             'http://127.0.0.1:9/ #2_time'=0.007s;;10;0;10 'http://127.0.0.1:9/ #2_status'=503\n"
         );
         assert_eq!(
             render_with(nagios::render, &[Some(a)]),
-            "ISITDOWN OK - 127.0.0.1:9 is up: answered 200 | 'time'=0.012000s;;;0 'status'=200\n"
+            "ISITDOWN OK - 127.0.0.1:9 is up: answered 200 | 'time'=0.012s;;10;0;10 'status'=200\n"
         );
     }
 
@@ -417,7 +488,7 @@ mod tests {
         let second =
             r#"target="http://127.0.0.1:9/ #2",name="127.0.0.1:9",url="http://127.0.0.1:9/""#;
         let expected = format!(
-            "# HELP isitdown_up 1 if the target is up, 0 otherwise.\n\
+            "# HELP isitdown_up 1 if the target serves (up or degraded), 0 if it is down or unknown.\n\
              # TYPE isitdown_up gauge\n\
              isitdown_up{{{first}}} 1\n\
              isitdown_up{{{second}}} 0\n"
@@ -443,7 +514,7 @@ mod tests {
         let one = outcome("http://127.0.0.1:9/", 200, 12, State::Up);
         let labels = r#"target="http://127.0.0.1:9/",name="127.0.0.1:9",url="http://127.0.0.1:9/""#;
         let expected = [
-            "# HELP isitdown_up 1 if the target is up, 0 otherwise.",
+            "# HELP isitdown_up 1 if the target serves (up or degraded), 0 if it is down or unknown.",
             "# TYPE isitdown_up gauge",
             &format!("isitdown_up{{{labels}}} 1"),
             "# HELP isitdown_state 1 for the target's current state (up, degraded, down, unknown).",

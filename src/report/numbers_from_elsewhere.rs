@@ -70,6 +70,7 @@ fn report_everywhere(elsewhere: Elsewhere) {
                 color: false,
                 live: false,
                 progress: false,
+                limits: Default::default(),
             };
             let mut written = Vec::new();
             {
@@ -126,6 +127,6 @@ fn a_timing_of_2e22_ms_is_reported_as_none() {
     // Even a place built with one (not through the reader) is no panic in the human report.
     let mut forged = elsewhere;
     forged.places[0].timings_ms.total = Some(2e22);
-    let lines = super::human_elsewhere::lines(&forged);
+    let lines = super::human_elsewhere::lines(&forged, true);
     assert!(lines[0].contains(" - "), "{lines:?}");
 }

@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 use std::time::UNIX_EPOCH;
 
-use super::Row;
+use super::{Limits, Row};
 use crate::engine::check::Outcome;
 use crate::verdict::State;
 
@@ -18,8 +18,8 @@ fn escape(value: &str) -> String {
 
 /// The textfile: one series per target and metric. Targets are told apart by their `target`
 /// label, numbered when the same target was given twice. A target whose probe never finished
-/// has no series.
-pub fn render(rows: &[Row]) -> String {
+/// has no series. The thresholds are not series: they are the run's settings, not measurements.
+pub fn render(rows: &[Row], _limits: &Limits) -> String {
     let finished: Vec<(String, &Outcome, &Row)> = rows
         .iter()
         .filter_map(|row| {
@@ -48,10 +48,13 @@ pub fn render(rows: &[Row]) -> String {
             .filter_map(|(labels, outcome, _)| Some((labels.clone(), value(outcome)?)))
             .collect()
     };
+    // Serving counts as up: a DEGRADED target (slow, a 429, a certificate to renew) still
+    // answers its users, so an alert on `isitdown_up == 0` pages for outages only. Alerts on
+    // degradation read `isitdown_state{state="degraded"}`.
     metric(
         "up",
-        "1 if the target is up, 0 otherwise.",
-        each(&|o| Some(u8::from(o.verdict.state == State::Up).to_string())),
+        "1 if the target serves (up or degraded), 0 if it is down or unknown.",
+        each(&|o| Some(u8::from(o.verdict.state.serves()).to_string())),
     );
     metric(
         "state",
@@ -141,13 +144,13 @@ pub fn render(rows: &[Row]) -> String {
             })
             .collect(),
     );
-    if finished.iter().any(|(_, o, _)| o.elsewhere.is_some()) {
+    if finished.iter().any(|(_, o, _)| from_elsewhere(o).is_some()) {
         metric(
             "elsewhere_places",
             "Places elsewhere (Globalping probes) that found the target in each state.",
             finished
                 .iter()
-                .filter_map(|(labels, o, _)| Some((labels, o.elsewhere.as_ref()?)))
+                .filter_map(|(labels, o, _)| Some((labels, from_elsewhere(o)?)))
                 .flat_map(|(labels, e)| {
                     [
                         ("up", e.up),
@@ -158,6 +161,20 @@ pub fn render(rows: &[Row]) -> String {
                     .map(|(state, count)| {
                         (format!("{labels},state=\"{state}\""), count.to_string())
                     })
+                })
+                .collect(),
+        );
+    }
+    let near_level = |o: &Outcome| from_elsewhere(o)?.near.as_ref()?.level;
+    if finished.iter().any(|(_, o, _)| near_level(o).is_some()) {
+        metric(
+            "elsewhere_near_level",
+            "With --from near: 1 for the level at which the target breaks (machine, network, country or world).",
+            finished
+                .iter()
+                .filter_map(|(labels, o, _)| {
+                    let level = near_level(o)?;
+                    Some((format!("{labels},level=\"{level}\""), "1".to_string()))
                 })
                 .collect(),
         );
@@ -176,4 +193,12 @@ pub fn render(rows: &[Row]) -> String {
         );
     }
     text
+}
+
+/// What the places elsewhere found, when any of them judged the target.
+fn from_elsewhere(outcome: &Outcome) -> Option<&crate::elsewhere::globalping::Elsewhere> {
+    outcome
+        .elsewhere
+        .as_ref()
+        .filter(|e| super::gave_results(e))
 }

@@ -1,8 +1,9 @@
 //! While a one-shot run waits on a terminal: one line on stderr saying what for, redrawn in
-//! place and erased before each result is printed.
+//! place and erased before each result is printed. A run of `-n N` probes that is not drawn
+//! as a live table says how far it has got instead ("probe 3 of 10").
 
 use std::io::{self, Write};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crossterm::cursor::MoveToColumn;
 use crossterm::terminal::{self, Clear, ClearType};
@@ -28,10 +29,21 @@ pub struct Spinner<'s> {
     enabled: bool,
     shown: bool,
     frame: usize,
+    /// `-n N` in a repeated run: the probes each target gets, and how many of each are done.
+    count: Option<u32>,
+    done: Vec<u32>,
+    started: Instant,
 }
 
 impl<'s> Spinner<'s> {
-    pub fn new(inner: &'s mut dyn Sink, targets: &[Target], enabled: bool) -> Spinner<'s> {
+    /// `count`: a repeated run's `-n N`, to count its probes instead of naming what a one-shot
+    /// run waits for.
+    pub fn new(
+        inner: &'s mut dyn Sink,
+        targets: &[Target],
+        enabled: bool,
+        count: Option<u32>,
+    ) -> Spinner<'s> {
         Spinner {
             inner,
             hosts: targets
@@ -41,6 +53,9 @@ impl<'s> Spinner<'s> {
             enabled,
             shown: false,
             frame: 0,
+            count,
+            done: vec![0; targets.len()],
+            started: Instant::now(),
         }
     }
 
@@ -57,7 +72,11 @@ impl<'s> Spinner<'s> {
     }
 
     fn draw(&mut self, progress: &Progress) -> io::Result<()> {
-        let Some(text) = waiting_for(&self.hosts, &progress.steps(), progress.elapsed()) else {
+        let text = match self.count {
+            Some(count) => Some(probe_of(&self.done, count)),
+            None => waiting_for(&self.hosts, &progress.steps(), progress.elapsed()),
+        };
+        let Some(text) = text else {
             return self.erase();
         };
         let frame = FRAMES[self.frame % FRAMES.len()];
@@ -77,12 +96,19 @@ impl<'s> Spinner<'s> {
 impl Sink for Spinner<'_> {
     fn judged(&mut self, plan: usize, outcome: &Outcome, histories: &[History]) -> io::Result<()> {
         self.erase()?;
+        if let Some(done) = self.done.get_mut(plan) {
+            *done = (*done).max(outcome.seq);
+        }
         self.inner.judged(plan, outcome, histories)
     }
 
     fn idle(&mut self, progress: &Progress, histories: &[History]) -> io::Result<()> {
+        let waited = match self.count {
+            Some(_) => self.started.elapsed(),
+            None => progress.elapsed(),
+        };
         // A spinner that cannot be drawn is no reason to stop the run.
-        if self.enabled && progress.elapsed() >= DELAY {
+        if self.enabled && waited >= DELAY {
             let _ = self.draw(progress);
         }
         self.inner.idle(progress, histories)
@@ -112,6 +138,18 @@ impl Drop for Spinner<'_> {
     }
 }
 
+/// "probe 3 of 10": the probe under way of the target furthest behind; with several targets,
+/// how many have had all their probes.
+fn probe_of(done: &[u32], count: u32) -> String {
+    let behind = done.iter().copied().min().unwrap_or(0);
+    let mut text = format!("probe {} of {count}", (behind + 1).min(count));
+    if done.len() > 1 {
+        let finished = done.iter().filter(|d| **d >= count).count();
+        text.push_str(&format!(" · {finished} of {} targets done", done.len()));
+    }
+    text
+}
+
 /// "probing chatgpt.com… 2.1 s · status page · 2 of 3 done": the first target whose result
 /// is not printed yet, what its check is busy with, and how far the whole run has got.
 fn waiting_for(hosts: &[String], steps: &[Step], elapsed: Duration) -> Option<String> {
@@ -139,6 +177,16 @@ fn waiting_for(hosts: &[String], steps: &[Step], elapsed: Duration) -> Option<St
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn repeated_runs_count_their_probes() {
+        assert_eq!(probe_of(&[2], 10), "probe 3 of 10");
+        assert_eq!(probe_of(&[10], 10), "probe 10 of 10");
+        assert_eq!(
+            probe_of(&[3, 2, 5], 5),
+            "probe 3 of 5 · 1 of 3 targets done"
+        );
+    }
 
     #[test]
     fn the_line_names_the_first_target_still_awaited() {

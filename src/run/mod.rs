@@ -1,5 +1,6 @@
 //! The program from start to end: arguments and config in, a report and an exit code out.
 
+mod history_view;
 mod signals;
 
 use std::io::{self, Write};
@@ -11,11 +12,14 @@ use crate::cli;
 use crate::cli::config;
 use crate::cli::generate;
 use crate::cli::settings::{Connection, Mode, Settings};
+use crate::elsewhere::near::NearSettings;
 use crate::elsewhere::{self, FromElsewhere};
 use crate::engine::check::Checks;
 use crate::engine::pool::Capacity;
+use crate::engine::Sink;
 use crate::engine::{Engine, Stop};
 use crate::exit::{BadInput, BAD_INPUT};
+use crate::history;
 use crate::probe::tls::trust::Cacert;
 use crate::probe::{self, Client, ProxyEnv};
 use crate::report;
@@ -123,15 +127,18 @@ fn run() -> anyhow::Result<u8> {
             cli::public_command().print_long_help()?;
             return Ok(SUCCESS);
         }
+        Mode::History {
+            ref targets,
+            since,
+            ref catalog,
+        } => {
+            let cacert = cacert(&settings)?;
+            let client = client(&settings.connection, cacert.as_ref())?;
+            return history_view::show(&settings, &client, targets, since, catalog);
+        }
         Mode::Probe(ref targets) => targets,
     };
-    // Under -k nothing is checked against --cacert, except by --from's client.
-    let cacert = match &settings.connection.cacert {
-        Some(path) if !settings.connection.insecure || settings.from.is_some() => {
-            Some(Cacert::read(path).map_err(|e| BadInput(e.to_string()))?)
-        }
-        _ => None,
-    };
+    let cacert = cacert(&settings)?;
     let client = client(&settings.connection, cacert.as_ref())?;
     let from = from_elsewhere(&settings, &client, cacert.as_ref())?;
     let checks = Arc::new(Checks {
@@ -145,17 +152,43 @@ fn run() -> anyhow::Result<u8> {
     let plans: Vec<_> = targets.iter().map(|t| settings.plan(t)).collect();
     let repeated = !settings.schedule.is_one_shot();
     let mut reporter = match &settings.output_file {
-        Some(path) => report::to_file(settings.output.format, targets, repeated, path.clone()),
+        Some(path) => report::to_file(settings.output, targets, repeated, path.clone()),
         None => report::reporter(settings.output, targets, repeated, Box::new(stdout.lock())),
     };
     let engine = Engine::new(checks);
-    let progress = settings.output.progress && !repeated;
-    let mut spinner = report::Spinner::new(reporter.as_mut(), targets, progress);
+    // `-n N` counts its probes on stderr, unless the live table on the terminal shows them.
+    let counted = match settings.schedule {
+        schedule if !repeated || schedule.watch => None,
+        _ if settings.output.format == report::Format::Human && settings.output.live => None,
+        schedule => schedule.count,
+    };
+    let progress = settings.output.progress && (!repeated || counted.is_some());
+    let mut spinner = report::Spinner::new(reporter.as_mut(), targets, progress, counted);
+    let recording_to = match &settings.history.path {
+        Some(path) if settings.history.record => Some(path.clone()),
+        _ => None,
+    };
+    // A watch starts with what earlier runs saw: a target still in trouble since then.
+    if let Some(path) = recording_to.as_ref().filter(|_| settings.schedule.watch) {
+        for line in history::earlier_trouble(path, targets, std::time::SystemTime::now()) {
+            let _ = spinner.aside(&line);
+        }
+    }
+    let mut writer_left = None;
     let (ending, reported) = match settings.on_change.clone() {
         Some(hook) => {
             let mut on_change = OnChange::new(hook, plans.len(), &mut spinner);
             signals::watch(engine.interrupter(), on_change.running());
-            let (ending, reported) = engine.run(settings.schedule, plans, &mut on_change);
+            let (ending, reported) = match &recording_to {
+                Some(path) => {
+                    let writer = history::Writer::new(path.clone(), settings.history.limits);
+                    let mut recording = history::Recording::new(&mut on_change, writer, repeated);
+                    let ran = engine.run(settings.schedule, plans, &mut recording);
+                    writer_left = Some(recording.into_writer());
+                    ran
+                }
+                None => engine.run(settings.schedule, plans, &mut on_change),
+            };
             // Commands still running are waited for: their output belongs before the summary.
             (ending, reported.and(on_change.finish()))
         }
@@ -163,7 +196,16 @@ fn run() -> anyhow::Result<u8> {
             if repeated {
                 signals::watch(engine.interrupter(), Running::default());
             }
-            engine.run(settings.schedule, plans, &mut spinner)
+            match &recording_to {
+                Some(path) => {
+                    let writer = history::Writer::new(path.clone(), settings.history.limits);
+                    let mut recording = history::Recording::new(&mut spinner, writer, repeated);
+                    let ran = engine.run(settings.schedule, plans, &mut recording);
+                    writer_left = Some(recording.into_writer());
+                    ran
+                }
+                None => engine.run(settings.schedule, plans, &mut spinner),
+            }
         }
     };
     drop(spinner);
@@ -185,7 +227,21 @@ fn run() -> anyhow::Result<u8> {
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {}
         other => other?,
     }
+    // Recorded once the report is out: a slow database never holds up the answer.
+    if let Some(mut writer) = writer_left {
+        history::tell(&writer.flush());
+    }
     Ok(exit_code)
+}
+
+/// Under -k nothing is checked against --cacert, except by --from's client.
+fn cacert(settings: &Settings) -> Result<Option<Cacert>, BadInput> {
+    match &settings.connection.cacert {
+        Some(path) if !settings.connection.insecure || settings.from.is_some() => Ok(Some(
+            Cacert::read(path).map_err(|e| BadInput(e.to_string()))?,
+        )),
+        _ => Ok(None),
+    }
 }
 
 /// The way out for every probe, page and reference: trust, deadline, family, and the proxies
@@ -229,12 +285,27 @@ fn from_elsewhere(
             probe::tls::client_config(false, cacert).map_err(|e| BadInput(e.to_string()))?;
     }
     client.ip_family = ureq::config::IpFamily::Any;
-    Ok(Some(FromElsewhere {
-        locations: from.locations.clone(),
-        api,
-        client,
-        insecure: settings.connection.insecure,
-    }))
+    let connection = &settings.connection;
+    let mut elsewhere = FromElsewhere::new(from.locations.clone(), api, client);
+    elsewhere.near = from
+        .near
+        .as_ref()
+        .map(|near| NearSettings::new(&near.whoami, near.resolvers.clone()));
+    elsewhere.insecure = connection.insecure;
+    elsewhere.private_ca = cacert.is_some() && !connection.insecure;
+    elsewhere.ip_version = match connection.ip_family {
+        ureq::config::IpFamily::Ipv4Only => Some(4),
+        ureq::config::IpFamily::Ipv6Only => Some(6),
+        ureq::config::IpFamily::Any => None,
+    };
+    elsewhere.timeout = connection.timeout;
+    if let Some(margin) = from.margin {
+        elsewhere.margin = margin;
+    }
+    if let Some(interval) = from.min_interval {
+        elsewhere.min_interval = interval;
+    }
+    Ok(Some(elsewhere))
 }
 
 /// clap's help and version are answers (exit 0); its usage errors are bad input (exit 64).

@@ -148,6 +148,12 @@ fn unresolved(client: &Client, source: &Source, deadline: Instant) -> Vec<super:
         .unwrap_or_default()
 }
 
+/// A JSON document by GET, within the deadline.
+pub(super) fn get_json(client: &Client, url: &str, deadline: Instant) -> Result<Value, PageError> {
+    let fetched = get(client, url, deadline)?;
+    json(&fetched.body, &content_type(&fetched))
+}
+
 /// A GET, redirects followed, that must answer 2xx with at most [`MAX_PAGE_BYTES`] before the
 /// deadline.
 fn get(client: &Client, url: &str, deadline: Instant) -> Result<Response, PageError> {

@@ -12,6 +12,7 @@ mod google;
 mod heroku;
 mod instatus;
 mod narrow;
+pub mod past;
 mod report;
 mod slack;
 mod statusio;

@@ -144,18 +144,7 @@ impl Catalog {
     /// The known name closest to a mistyped word of three letters or more, when one is close
     /// enough to be meant.
     pub fn suggest(&self, word: &str) -> Option<&str> {
-        let word = word.to_lowercase();
-        // One or two letters are close to too many names to mean any of them.
-        if word.chars().count() <= 2 {
-            return None;
-        }
-        self.services
-            .iter()
-            .flat_map(Service::names)
-            .map(|name| (strsim::damerau_levenshtein(&word, name), name))
-            .filter(|&(distance, name)| distance <= (name.chars().count() / 3).max(1))
-            .min_by_key(|&(distance, _)| distance)
-            .map(|(_, name)| name)
+        crate::text::words::closest(word, self.services.iter().flat_map(Service::names))
     }
 }
 

@@ -1,5 +1,6 @@
 //! Timestamps as status pages write them (RFC 3339 with any offset, or Unix seconds), read into
-//! `SystemTime` and written back in UTC.
+//! `SystemTime` and written back in UTC for JSON; and times for people, in their own time zone
+//! (`TZ`, else the system's), with the zone named.
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -174,11 +175,27 @@ pub fn rfc3339_millis(time: SystemTime) -> String {
         .unwrap_or_default()
 }
 
-/// The time of day in UTC, to the second: "10:07:40".
+/// The reader's time zone: `TZ`, else the system's, else UTC.
+pub fn local_zone() -> jiff::tz::TimeZone {
+    jiff::tz::TimeZone::try_system().unwrap_or(jiff::tz::TimeZone::UTC)
+}
+
+/// The time of day in the reader's zone, to the second, the zone named: "10:07:40 CET".
 pub fn clock(time: SystemTime) -> String {
-    utc(time)
-        .format(format_description!("[hour]:[minute]:[second]"))
-        .unwrap_or_default()
+    clock_in(time, &local_zone())
+}
+
+fn clock_in(time: SystemTime, zone: &jiff::tz::TimeZone) -> String {
+    in_zone(time, zone, "%H:%M:%S %Z")
+}
+
+/// `time` written with a strftime `pattern` in `zone`; in UTC when jiff cannot hold it.
+fn in_zone(time: SystemTime, zone: &jiff::tz::TimeZone, pattern: &str) -> String {
+    let stamp = jiff::Timestamp::try_from(time).unwrap_or(jiff::Timestamp::UNIX_EPOCH);
+    stamp
+        .to_zoned_datetime(zone.clone())
+        .strftime(pattern)
+        .to_string()
 }
 
 /// The moment in UTC, clamped to the years RFC 3339 can write.
@@ -193,14 +210,17 @@ fn utc(time: SystemTime) -> OffsetDateTime {
         .unwrap_or(OffsetDateTime::UNIX_EPOCH)
 }
 
-/// "since 10:05 UTC, 37 min" (or "since 2026-09-20 10:05 UTC" when it is not today).
+/// "since 10:05 CET, 37 min" (or "since 2026-09-20 10:05 CET" when it is not today), in the
+/// reader's time zone.
 pub fn since(start: SystemTime, now: SystemTime) -> String {
-    let stamp = rfc3339(start);
-    let same_day = stamp.get(..10) == Some(&rfc3339(now)[..10]);
-    let when = if same_day {
-        format!("{} UTC", &stamp[11..16])
-    } else {
-        format!("{} {} UTC", &stamp[..10], &stamp[11..16])
+    since_in(start, now, &local_zone())
+}
+
+fn since_in(start: SystemTime, now: SystemTime, zone: &jiff::tz::TimeZone) -> String {
+    let same_day = in_zone(start, zone, "%F") == in_zone(now, zone, "%F");
+    let when = match same_day {
+        true => in_zone(start, zone, "%H:%M %Z"),
+        false => in_zone(start, zone, "%F %H:%M %Z"),
     };
     match now.duration_since(start) {
         Ok(age) => format!("since {when}, {}", crate::text::words::age(age)),
@@ -311,20 +331,42 @@ mod tests {
         );
         let round_trip = parse("2026-11-27T09:59:01Z").unwrap();
         assert_eq!(rfc3339(round_trip), "2026-11-27T09:59:01Z");
-        assert_eq!(clock(round_trip), "09:59:01");
-        assert_eq!(clock(UNIX_EPOCH - Duration::from_millis(500)), "23:59:59");
+        let utc = jiff::tz::TimeZone::UTC;
+        assert_eq!(clock_in(round_trip, &utc), "09:59:01 UTC");
+        assert_eq!(
+            clock_in(UNIX_EPOCH - Duration::from_millis(500), &utc),
+            "23:59:59 UTC"
+        );
     }
 
     #[test]
     fn since_reads_like_a_status_line() {
         let now = parse("2026-09-23T10:42:00Z").unwrap();
+        let utc = jiff::tz::TimeZone::UTC;
         assert_eq!(
-            since(parse("2026-09-23T10:05:00Z").unwrap(), now),
+            since_in(parse("2026-09-23T10:05:00Z").unwrap(), now, &utc),
             "since 10:05 UTC, 37 min"
         );
         assert_eq!(
-            since(parse("2026-09-21T08:00:00Z").unwrap(), now),
+            since_in(parse("2026-09-21T08:00:00Z").unwrap(), now, &utc),
             "since 2026-09-21 08:00 UTC, 2 days"
+        );
+    }
+
+    #[test]
+    fn people_read_their_own_zone() {
+        // A POSIX TZ string: no zone database needed.
+        let east = jiff::tz::TimeZone::posix("XST-3").unwrap();
+        let now = parse("2026-09-23T22:42:00Z").unwrap();
+        assert_eq!(clock_in(now, &east), "01:42:00 XST");
+        // 01:42 there is the next day: the start, on the day before, is given its date.
+        assert_eq!(
+            since_in(parse("2026-09-23T20:05:00Z").unwrap(), now, &east),
+            "since 2026-09-23 23:05 XST, 2 h 37 min"
+        );
+        assert_eq!(
+            since_in(parse("2026-09-23T22:05:00Z").unwrap(), now, &east),
+            "since 01:05 XST, 37 min"
         );
     }
 }

@@ -1,6 +1,7 @@
-//! Errors from the operating system and durations, in the words a sentence for people needs.
-//! Every duration a person reads is written here: in a sentence ([`duration`]), as an age
-//! ([`age`]) and in a table's narrow column ([`compact`]).
+//! Errors from the operating system and durations, in the words a sentence for people needs,
+//! and the closest of a few known words for "did you mean". Every duration a person reads is
+//! written here: in a sentence ([`duration`]), as an age ([`age`]) and in a table's narrow
+//! column ([`compact`]).
 
 use std::time::Duration;
 
@@ -69,6 +70,27 @@ pub fn compact(duration: Duration) -> String {
         HOUR..DAY => format!("{}h{:02}m", s / HOUR, s % HOUR / MINUTE),
         _ => format!("{}d{:02}h", s / DAY, s % DAY / HOUR),
     }
+}
+
+/// The name closest to a mistyped word of three letters or more, when one is close enough to
+/// be meant (at most a third of its letters wrong, or one).
+pub fn closest<'a>(word: &str, names: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let word = word.to_lowercase();
+    // One or two letters are close to too many names to mean any of them.
+    if word.chars().count() <= 2 {
+        return None;
+    }
+    names
+        .into_iter()
+        .map(|name| {
+            (
+                strsim::damerau_levenshtein(&word, &name.to_lowercase()),
+                name,
+            )
+        })
+        .filter(|&(distance, name)| distance <= (name.chars().count() / 3).max(1))
+        .min_by_key(|&(distance, _)| distance)
+        .map(|(_, name)| name)
 }
 
 #[cfg(test)]

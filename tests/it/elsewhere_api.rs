@@ -238,6 +238,8 @@ fn a_bad_from_is_bad_input() {
         "world:51",
         "world:30,Japan:21",
         "Germany,,Japan",
+        "near,world",
+        "near:3",
     ] {
         let output = isitdown_with_config("[connectivity]\nreferences = []\n")
             .args(["--from", value, "http://127.0.0.1:9/"])

@@ -322,8 +322,9 @@ fn auto_colour_on_a_terminal_respects_no_color_and_dumb_terminals() {
     ));
     let run = |env: &str| {
         let command = format!(
-            "{env} ISITDOWN_CONFIG={} {} {}",
+            "{env} ISITDOWN_CONFIG={} XDG_STATE_HOME={} {} {}",
             config.display(),
+            config.with_extension("state").display(),
             binary.display(),
             server.url("/")
         );
@@ -430,7 +431,7 @@ fn nagios_and_prometheus_formats() {
         .code(0)
         .stdout(
             predicate::str::is_match(
-                r"^ISITDOWN OK - .* is up: answered 200 OK \| 'time'=[0-9.]+s;;;0 'status'=200\n$",
+                r"^ISITDOWN OK - .* is up: answered 200 OK \| 'time'=[0-9.]+s;;10;0;10 'status'=200\n$",
             )
             .unwrap(),
         );

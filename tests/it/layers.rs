@@ -22,6 +22,8 @@ const LAYERS: &[&[&str]] = &[
     &["engine"],
     // What people, scripts and monitoring systems read, and the commands run on a change.
     &["report"],
+    // Every probe recorded, and read back beside what the status pages admitted.
+    &["history"],
     // The command line and the config file, resolved into settings.
     &["cli"],
     &["run"],

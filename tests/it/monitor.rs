@@ -248,7 +248,7 @@ fn people_get_numbered_probes_and_a_summary() {
             predicate::str::contains("#1   UP")
                 .and(predicate::str::contains("#3   UP"))
                 .and(predicate::str::contains(
-                    "3 probes, 100% available (3 up, 0 degraded, 0 down, 0 unknown), now UP",
+                    "3 probes, 100% available (3 up), now UP",
                 ))
                 .and(predicate::str::contains("latency  min"))
                 .and(predicate::str::is_match("recent   [▁▂▃▄▅▆▇█]{3}").unwrap()),
@@ -470,4 +470,60 @@ fn endless_runs_of_the_formats_written_at_the_end_need_output() {
         .output()
         .expect("isitdown runs");
     assert_eq!(output.status.code(), Some(64), "{output:?}");
+}
+
+#[test]
+fn ctrl_c_on_many_targets_ends_with_a_compact_summary() {
+    let server = TestServer::start();
+    let mut urls: Vec<String> = (0..9)
+        .map(|n| server.url(&format!("/status/200?n={n}")))
+        .collect();
+    urls.push(server.url("/status/503"));
+    urls.push(server.url("/status/429"));
+    let mut child = sealed_command("")
+        .args(["--watch", "-i", "100ms", "--color", "never"])
+        .args(&urls)
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Two rounds of every target.
+    server.wait_for_requests(2 * urls.len());
+    let killed = StdCommand::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let mut stdout = String::new();
+    child
+        .stdout
+        .take()
+        .unwrap()
+        .read_to_string(&mut stdout)
+        .unwrap();
+    assert_eq!(child.wait().unwrap().code(), Some(2), "{stdout}");
+    let (_, end) = stdout
+        .split_once("\n\n11 targets, ")
+        .unwrap_or_else(|| panic!("a compact summary in:\n{stdout}"));
+    let lines: Vec<&str> = end.lines().collect();
+    assert!(lines[0].ends_with("probes; 2 not up now:"), "{end}");
+    assert!(
+        lines[1].trim_start().starts_with("DOWN"),
+        "worst first: {end}"
+    );
+    assert!(lines[1].contains("/status/503"), "{end}");
+    assert!(lines[2].trim_start().starts_with("DEGRADED"), "{end}");
+    assert!(
+        lines[3].contains("--json has every target's summary"),
+        "{end}"
+    );
+    assert_eq!(
+        lines.last(),
+        Some(&"11 checked: 9 up, 1 degraded, 1 down"),
+        "{end}"
+    );
+    assert!(lines.len() <= 6, "compact: {end}");
+    assert!(
+        !stdout.contains("latency  "),
+        "no summary per target: {stdout}"
+    );
 }

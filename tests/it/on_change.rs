@@ -171,7 +171,14 @@ fn a_single_probe_has_no_changes_to_act_on() {
         .args(["--on-change", "true", "http://127.0.0.1:9/"])
         .assert()
         .code(64)
-        .stderr(predicate::str::contains("--watch, --count or --until"));
+        .stderr(predicate::str::contains("one probe cannot change"));
+    isitdown()
+        .args(["-n", "1", "--on-change", "true", "http://127.0.0.1:9/"])
+        .assert()
+        .code(64)
+        .stderr(predicate::str::contains(
+            "add --watch, --until, or --count with 2 or more probes",
+        ));
 }
 
 #[test]
@@ -206,4 +213,89 @@ fn a_user_name_in_the_url_reaches_no_variable() {
         written.starts_with(&format!("{shown}|{shown}|{{")),
         "{written}"
     );
+}
+
+#[test]
+fn confirm_waits_for_probes_that_agree() {
+    let server = TestServer::start();
+    let states = [200, 503, 200, 503, 503, 200, 200, 200];
+    server.route_each("/flaky", states.map(Reply::new).to_vec());
+    let file = scratch("confirmed");
+    let output = isitdown()
+        .args(["--json", "-n", "8", "-i", "0s", "--confirm", "2"])
+        .args(["--on-change", &recorder(&file)])
+        .arg(server.url("/flaky"))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let lines = json_lines(&output.stdout);
+    let summary = lines.last().unwrap();
+    // Every probe's state is still reported and counted: --confirm only holds back the command.
+    assert_eq!(
+        summary["transitions"].as_array().unwrap().len(),
+        4,
+        "{summary}"
+    );
+    let changes: Vec<(String, String)> = recorded(&file)
+        .into_iter()
+        .map(|line| (line[4].clone(), line[3].clone()))
+        .collect();
+    // The single 503 is not a change; two in a row are. A change still waiting when the next
+    // comes is replaced by it, so the command may see only the last.
+    let allowed = [
+        ("up".to_string(), "down".to_string()),
+        ("down".to_string(), "up".to_string()),
+    ];
+    assert!(!changes.is_empty() && changes.len() <= 2, "{changes:?}");
+    assert!(changes.iter().all(|c| allowed.contains(c)), "{changes:?}");
+    assert_eq!(changes.last(), Some(&allowed[1]), "{changes:?}");
+}
+
+#[test]
+fn confirm_needs_on_change_and_a_count() {
+    isitdown()
+        .args(["--confirm", "2", "-n", "3", "127.0.0.1:9"])
+        .assert()
+        .code(64)
+        .stderr(predicate::str::contains("give it --on-change CMD"));
+    isitdown()
+        .args([
+            "--confirm",
+            "0",
+            "--on-change",
+            "true",
+            "-n",
+            "3",
+            "127.0.0.1:9",
+        ])
+        .assert()
+        .code(64)
+        .stderr(predicate::str::contains("at least one probe is needed"))
+        .stderr(predicate::str::contains("4294967295").not());
+}
+
+#[test]
+fn confirm_is_a_default_like_every_option() {
+    let server = TestServer::start();
+    server.route_each(
+        "/blip",
+        vec![Reply::new(200), Reply::new(503), Reply::new(200)],
+    );
+    let file = scratch("confirmed-by-default");
+    let config = format!(
+        "[defaults]\nconfirm = 2\non_change = \"{}\"\n",
+        recorder(&file).replace('\\', "\\\\").replace('"', "\\\"")
+    );
+    isitdown_with_config(&config)
+        .args(["-n", "3", "-i", "0s"])
+        .arg(server.url("/blip"))
+        .assert()
+        .code(0);
+    // One 503 between two 200s is no change once two probes must agree.
+    assert_eq!(recorded(&file), Vec::<Vec<String>>::new());
+    // Without a command to run, a configured --confirm is no error.
+    isitdown_with_config("[defaults]\nconfirm = 2\n")
+        .arg(server.url("/status/200"))
+        .assert()
+        .code(0);
 }

@@ -55,9 +55,13 @@ pub(super) struct RawPlace {
     /// For a failure, the probe's error text (Globalping's `rawOutput`).
     pub output: Option<String>,
     pub timings: TimingsMs,
+    /// The address the probe connected to (Globalping's `resolvedAddress`).
+    pub resolved_address: Option<String>,
     /// For HTTPS: whether the probe trusted the certificate, and why not.
     pub tls_trusted: Option<bool>,
     pub tls_error: Option<String>,
+    /// For HTTPS: when the certificate expires (`tls.expiresAt`).
+    pub tls_expires_at: Option<std::time::SystemTime>,
     /// The answer's headers (names in lowercase), bounded, for the wall and edge recognisers.
     pub headers: Vec<(String, String)>,
     /// The start of the answer's body (Globalping's `rawBody`, at most [`MAX_BODY_START`]).
@@ -166,8 +170,17 @@ pub(super) fn refusal(reply: &Response, asking: Asking) -> String {
                 said(&message)
             )
         }
-        Some(status @ (401 | 403)) => format!(
+        // A blocked client is not a token problem, and without a token there is none to blame.
+        Some(403) if kind == Some("access_forbidden") => format!(
+            "Globalping refuses requests from this address or client (403 access_forbidden){}",
+            said(&message)
+        ),
+        Some(status @ (401 | 403)) if asking.token.is_some() => format!(
             "Globalping did not accept the token ({status}){}",
+            said(&message)
+        ),
+        Some(status @ (401 | 403)) => format!(
+            "Globalping refused access ({status}), though no token was sent{}",
             said(&message)
         ),
         Some(404) => "Globalping no longer knows this measurement".to_string(),
@@ -199,15 +212,21 @@ fn rate_limited(reply: &Response, kind: Option<&str>, asking: Asking) -> String 
     } else {
         "; a free token raises the limit".to_string()
     };
+    let credits = match (number("x-credits-remaining"), number("x-request-cost")) {
+        (Some(left), Some(cost)) => format!("; {left} credits left, this measurement costs {cost}"),
+        (Some(left), None) => format!("; {left} credits left"),
+        (None, Some(cost)) => format!("; this measurement costs {cost}"),
+        (None, None) => String::new(),
+    };
     if kind == Some("insufficient_credits") {
-        return format!("Globalping credits are used up ({when}{advice})");
+        return format!("Globalping credits are used up ({when}{credits}{advice})");
     }
     match number("x-ratelimit-remaining") {
         Some(left) if left > 0 && left < u64::from(asking.probes) => format!(
-            "the Globalping hourly limit has {left} tests left, {} asked ({when}{advice})",
+            "the Globalping hourly limit has {left} tests left, {} asked ({when}{credits}{advice})",
             asking.probes
         ),
-        _ => format!("the Globalping hourly limit is reached ({when}{advice})"),
+        _ => format!("the Globalping hourly limit is reached ({when}{credits}{advice})"),
     }
 }
 
@@ -323,10 +342,15 @@ fn raw_place(item: &Value, token: Option<&str>) -> RawPlace {
         failure_source: text(result, "failureSource", 16),
         output: text(result, "rawOutput", MAX_MESSAGE),
         timings: timings(result.and_then(|r| r.get("timings"))),
+        resolved_address: text(result, "resolvedAddress", MAX_NAME),
         tls_trusted: tls
             .and_then(|t| t.get("authorized"))
             .and_then(Value::as_bool),
         tls_error: text(tls, "error", MAX_MESSAGE),
+        tls_expires_at: tls
+            .and_then(|t| t.get("expiresAt"))
+            .and_then(Value::as_str)
+            .and_then(crate::text::timestamp::parse),
         headers: headers(result.and_then(|r| r.get("headers")), token),
         body_start: result
             .and_then(|r| r.get("rawBody"))

@@ -31,6 +31,10 @@ pub const MAX_ANSWER_BYTES: usize = 4 * 1024 * 1024;
 pub const POLL_INTERVAL: Duration = Duration::from_millis(500);
 /// One call never waits longer than this, whatever the deadline.
 const MAX_CALL: Duration = Duration::from_secs(10);
+/// How much longer than a measurement's own timeout its results are waited for: the API
+/// finalises a measurement at its timeout plus 5 s, and asks clients to allow at least 10 s
+/// for the probes to report and the measurement to be finalised.
+pub const MARGIN: Duration = Duration::from_secs(10);
 /// An `ETag` longer than this is not echoed back.
 const MAX_ETAG: usize = 256;
 /// After a `429` that does not say when the limit resets (or says something unbelievable),
@@ -85,7 +89,7 @@ impl fmt::Debug for Api {
 }
 
 /// Runs one measurement until its results are final or `deadline` passes (the caller gives
-/// now + timeout + 5 s). Never fails: what went wrong is in [`Elsewhere::error`].
+/// now + the measurement's timeout + [`MARGIN`]). Never fails: what went wrong is in [`Elsewhere::error`].
 pub fn measure(
     send: &dyn Fn(&Request) -> Response,
     api: &Api,
@@ -155,6 +159,8 @@ impl Session<'_> {
         let mut headers = vec![
             ("User-Agent", USER_AGENT.to_string()),
             ("Accept", "application/json".to_string()),
+            // Up to ~10 kB of body per place, twice per measurement: worth compressing.
+            ("Accept-Encoding", "gzip".to_string()),
         ];
         if let Some(token) = &self.api.token {
             headers.push(("Authorization", format!("Bearer {token}")));
@@ -194,7 +200,7 @@ impl Session<'_> {
 
 fn run(session: &Session<'_>, request: &MeasurementRequest, rules: Rules<'_>) -> Elsewhere {
     let asked = request.probes();
-    let names = request.locations().names();
+    let names = request.place_names();
     let asking = Asking {
         locations: &names,
         probes: asked,
@@ -228,6 +234,7 @@ fn run(session: &Session<'_>, request: &MeasurementRequest, rules: Rules<'_>) ->
             Ok(created) => created,
             Err(e) => {
                 let mut failed = Elsewhere::failed(asked, e);
+                failed.refused_with = reply.status();
                 // Over the limit: nothing more is asked until it resets.
                 if reply.status() == Some(429) {
                     failed.retry_after =

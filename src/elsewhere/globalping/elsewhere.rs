@@ -3,8 +3,9 @@
 
 use serde::Serialize;
 
-use super::judge::Place;
+use super::judge::{Note, Place};
 use super::State;
+use crate::elsewhere::near::Near;
 
 /// The `elsewhere` object of a probe.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -28,9 +29,21 @@ pub struct Elsewhere {
     pub places: Vec<Place>,
     /// Why there is no answer from elsewhere, or only part of one: one sentence.
     pub error: Option<String>,
+    /// The URL measured there when it is not the one typed: where the probe from here ended
+    /// after its redirects (probes elsewhere never follow them).
+    pub measured_url: Option<String>,
+    /// What the places' results mean beyond their states, one sentence each: why they say
+    /// nothing (the name resolves to private addresses, their resolvers failed), what was not
+    /// compared (redirects, a private CA), how the probes were picked.
+    pub notes: Vec<String>,
+    /// With `--from near`: where this machine is, and the level at which the target breaks.
+    pub near: Option<Near>,
     /// When the API refused for its rate limit: how long to wait before asking it again.
     #[serde(skip)]
     pub retry_after: Option<std::time::Duration>,
+    /// The status of the API's refusal to create the measurement, if it refused.
+    #[serde(skip)]
+    pub refused_with: Option<u16>,
 }
 
 impl Elsewhere {
@@ -54,16 +67,8 @@ impl Elsewhere {
             count(State::Down),
             count(State::Unknown),
         );
-        let with_result = up + degraded + down;
-        let state = if with_result == 0 {
-            State::Unknown
-        } else if down * 2 >= with_result {
-            State::Down
-        } else if down > 0 || degraded > 0 {
-            State::Degraded
-        } else {
-            State::Up
-        };
+        let state = summary_state(up, degraded, down);
+        let notes = notes_of(&places);
         Elsewhere {
             source: "globalping",
             url: measurement.as_deref().map(public_link),
@@ -76,10 +81,67 @@ impl Elsewhere {
             unknown,
             places,
             error,
+            measured_url: None,
+            notes,
+            near: None,
             retry_after: None,
+            refused_with: None,
         }
     }
+
+    /// Whether some place got a redirect, which probes elsewhere do not follow.
+    pub fn redirected(&self) -> bool {
+        self.places.iter().any(|p| p.note == Some(Note::Redirected))
+    }
 }
+
+/// One state for places that found it up, degraded and down: UNKNOWN without any, DOWN when
+/// at least half found it down, DEGRADED when any found trouble, UP otherwise.
+pub fn summary_state(up: u32, degraded: u32, down: u32) -> State {
+    let with_result = up + degraded + down;
+    if with_result == 0 {
+        State::Unknown
+    } else if down * 2 >= with_result {
+        State::Down
+    } else if down > 0 || degraded > 0 {
+        State::Degraded
+    } else {
+        State::Up
+    }
+}
+
+/// What the places' notes mean, a sentence each, in a fixed order.
+fn notes_of(places: &[Place]) -> Vec<String> {
+    let any = |note: Note| places.iter().any(|p| p.note == Some(note));
+    let every = |note: Note| !places.is_empty() && places.iter().all(|p| p.note == Some(note));
+    let mut notes = Vec::new();
+    if any(Note::PrivateAddress) {
+        notes.push(NOTE_PRIVATE.to_string());
+    }
+    if every(Note::Resolver) {
+        notes.push(NOTE_RESOLVERS.to_string());
+    }
+    if any(Note::MeasurementTimedOut) {
+        notes.push(NOTE_TIMED_OUT.to_string());
+    }
+    if any(Note::Redirected) {
+        notes.push(NOTE_REDIRECTS.to_string());
+    }
+    if any(Note::PrivateCa) {
+        notes.push(NOTE_PRIVATE_CA.to_string());
+    }
+    notes
+}
+
+pub const NOTE_PRIVATE: &str = "probes elsewhere refuse names that resolve to private addresses";
+pub const NOTE_RESOLVERS: &str =
+    "their resolvers could not resolve it: the name's own DNS may be failing";
+pub const NOTE_TIMED_OUT: &str =
+    "Globalping ended the measurement before the probes reported (the measurement timed out)";
+pub const NOTE_REDIRECTS: &str =
+    "probes elsewhere do not follow redirects: a redirect there is not compared with here";
+pub const NOTE_PRIVATE_CA: &str = "a private CA (--cacert) cannot be checked elsewhere: \
+     the certificate was not judged there, only the answer";
 
 /// The page where anyone can see the measurement.
 pub fn public_link(measurement: &str) -> String {
@@ -92,10 +154,22 @@ pub fn fuse(local: State, elsewhere: &Elsewhere) -> String {
     let of = elsewhere.places.len();
     let places = |n: u32| format!("{n} of {of} place{}", if of == 1 { "" } else { "s" });
     let trouble_here = matches!(local, State::Down | State::Unknown);
+    if let Some(said) = elsewhere
+        .near
+        .as_ref()
+        .and_then(|near| near.sentence.clone())
+    {
+        return said;
+    }
+    // The first note that explains why the places said nothing, if one does.
+    let silent_because = elsewhere.notes.iter().find(|n| {
+        [NOTE_PRIVATE, NOTE_RESOLVERS, NOTE_TIMED_OUT, NOTE_REDIRECTS].contains(&n.as_str())
+    });
     let addition = match elsewhere.state {
-        State::Unknown => match &elsewhere.error {
-            Some(error) => format!("no answer from elsewhere: {error}"),
-            None => "no place elsewhere gave a result in time".to_string(),
+        State::Unknown => match (&elsewhere.error, silent_because) {
+            (Some(error), _) => format!("no answer from elsewhere: {error}"),
+            (None, Some(note)) => format!("no verdict from elsewhere: {note}"),
+            (None, None) => "no place elsewhere gave a result in time".to_string(),
         },
         State::Down if trouble_here => format!(
             "also down from {} elsewhere: down for everyone",
@@ -146,6 +220,9 @@ mod tests {
             reason: state.as_str().into(),
             error: None,
             timings_ms: TimingsMs::default(),
+            address: None,
+            failure_source: None,
+            note: None,
         }
     }
 

@@ -22,6 +22,27 @@ pub struct Rules<'a> {
     /// `-k`: a certificate the probe did not trust is no failure. Globalping's probes never
     /// reject a certificate themselves; they report whether they trusted it.
     pub insecure: bool,
+    /// `--cacert`: the target's CA may be one only this machine trusts, which the probes
+    /// elsewhere cannot know: a certificate they did not trust is not judged there.
+    pub private_ca: bool,
+    /// `--cert-warn`: a certificate expiring sooner is DEGRADED, as from here.
+    pub cert_warn: Duration,
+}
+
+/// Why a place's result says nothing about the service, or says it only in part: facts that
+/// [`super::Elsewhere`] turns into its notes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Note {
+    /// The probe refused the name: it resolves to private or reserved addresses only.
+    PrivateAddress,
+    /// The probe's resolver failed (`failureSource: resolver`).
+    Resolver,
+    /// Globalping gave up on the measurement before the probe reported.
+    MeasurementTimedOut,
+    /// The place got a redirect, which probes elsewhere never follow.
+    Redirected,
+    /// The probe did not trust a certificate from a CA given with `--cacert`.
+    PrivateCa,
 }
 
 /// Each phase's own duration in milliseconds, `null` when not reached or not applicable.
@@ -51,6 +72,12 @@ pub struct Place {
     pub reason: String,
     pub error: Option<Error>,
     pub timings_ms: TimingsMs,
+    /// The address the probe there connected to.
+    pub address: Option<String>,
+    /// Where Globalping places a failure: `target`, `resolver` or `internal`.
+    pub failure_source: Option<String>,
+    #[serde(skip)]
+    pub note: Option<Note>,
 }
 
 impl Place {
@@ -79,12 +106,13 @@ impl Place {
 }
 
 pub(super) fn judge(raw: &RawPlace, rules: Rules) -> Place {
+    let mut note = None;
     let verdict = match raw.run {
         Some(Run::Finished) => match raw.status_code {
-            Some(code) => answered(raw, code, rules),
+            Some(code) => answered(raw, code, rules, &mut note),
             None => unknown("finished without an HTTP status"),
         },
-        Some(Run::Failed) => failed(raw),
+        Some(Run::Failed) => failed(raw, &mut note),
         Some(Run::InProgress) => unknown("no result in time"),
         Some(Run::Offline) => unknown("no result: the probe was offline"),
         Some(Run::Other) | None => unknown("no usable result"),
@@ -100,6 +128,9 @@ pub(super) fn judge(raw: &RawPlace, rules: Rules) -> Place {
         reason: verdict.reason.to_string(),
         error: verdict.error,
         timings_ms: raw.timings,
+        address: raw.resolved_address.clone(),
+        failure_source: raw.failure_source.clone(),
+        note,
     }
 }
 
@@ -113,9 +144,31 @@ fn unknown(reason: &str) -> Verdict {
 
 /// An answer is judged by the judge of the probe from here, from the same facts: a
 /// certificate we would not trust first (the handshake comes before the answer), then the
-/// wall recognisers on its headers and body, then the status.
-fn answered(raw: &RawPlace, code: u16, rules: Rules) -> Verdict {
-    let seen = if !rules.insecure && raw.tls_trusted == Some(false) {
+/// wall recognisers on its headers and body, then the status. A redirect is not compared:
+/// from here it is followed, and the answer at its end is judged.
+fn answered(raw: &RawPlace, code: u16, rules: Rules, note: &mut Option<Note>) -> Verdict {
+    let untrusted = !rules.insecure && raw.tls_trusted == Some(false);
+    if untrusted && rules.private_ca {
+        *note = Some(Note::PrivateCa);
+    }
+    // A certificate not trusted is a failure before any answer, redirect or not.
+    let refused = untrusted && !rules.private_ca;
+    let redirect = (300..400).contains(&code)
+        && code != 304
+        && !rules.expect.is_some_and(|expect| expect.contains(code));
+    if redirect && !refused {
+        *note = Some(Note::Redirected);
+        let to = raw
+            .headers
+            .iter()
+            .find(|(name, _)| name == "location")
+            .map(|(_, to)| format!(" to {to}"))
+            .unwrap_or_default();
+        return unknown(&format!(
+            "redirected{to} ({code}): probes elsewhere do not follow redirects"
+        ));
+    }
+    let seen = if refused {
         let why = raw.tls_error.as_deref().unwrap_or("no reason given");
         let failure = Failure::new(ErrorKind::Tls, format!("certificate not trusted: {why}"));
         Response::failed(failure)
@@ -129,23 +182,46 @@ fn answered(raw: &RawPlace, code: u16, rules: Rules) -> Verdict {
             answer.headers.clone_from(&raw.headers);
         }
         seen.recognise(&raw.body_start);
+        seen.certificate = raw
+            .tls_expires_at
+            .map(|expires_at| crate::probe::tls::Certificate { expires_at });
         seen
     };
     let criteria = Criteria {
         expect: rules.expect.cloned(),
+        cert_warn: rules.cert_warn,
         ..Criteria::default()
     };
     verdict::judge(&seen, &criteria, Context::default(), SystemTime::now())
 }
 
-fn failed(raw: &RawPlace) -> Verdict {
+/// Globalping's words when the name resolves to private or reserved addresses only.
+const PRIVATE_REFUSAL: &str = "private ip ranges are not allowed";
+/// Globalping's words when it finalised the measurement before the probe reported.
+const MEASUREMENT_TIMED_OUT: &str = "the measurement timed out";
+
+fn failed(raw: &RawPlace, note: &mut Option<Note>) -> Verdict {
     let message = raw
         .output
         .clone()
         .unwrap_or_else(|| "no error message".to_string());
+    let words = message.to_ascii_lowercase();
+    if words.contains(PRIVATE_REFUSAL) {
+        *note = Some(Note::PrivateAddress);
+        return unknown("the probe refused it: the name resolves to private addresses only");
+    }
+    if words.contains(MEASUREMENT_TIMED_OUT) {
+        *note = Some(Note::MeasurementTimedOut);
+        return unknown("Globalping ended the measurement before this probe reported");
+    }
     match raw.failure_source.as_deref() {
         Some("internal") => unknown(&format!("the probe there failed on its own: {message}")),
-        Some("resolver") => unknown(&format!("the probe's own DNS resolver failed: {message}")),
+        Some("resolver") => {
+            *note = Some(Note::Resolver);
+            unknown(&format!(
+                "the probe's DNS resolver could not resolve it: {message}"
+            ))
+        }
         _ => {
             let kind = classify(&message);
             Verdict {

@@ -51,6 +51,11 @@ impl Locations {
         Ok(Locations(items))
     }
 
+    /// Locations already checked (built by isitdown, not typed).
+    pub fn of(locations: Vec<Location>) -> Locations {
+        Locations(locations)
+    }
+
     /// Probes asked for in all.
     pub fn probes(&self) -> u32 {
         self.0.iter().map(|l| l.limit).sum()

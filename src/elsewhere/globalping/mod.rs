@@ -14,11 +14,12 @@ mod locations;
 mod reach;
 mod request;
 
-pub use client::{measure, Api, MAX_ANSWER_BYTES, POLL_INTERVAL, USER_AGENT};
-pub use elsewhere::{fuse, public_link, Elsewhere};
-pub use judge::{Place, Rules, TimingsMs};
+pub use client::{measure, Api, MARGIN, MAX_ANSWER_BYTES, POLL_INTERVAL, USER_AGENT};
+pub use elsewhere::{fuse, public_link, summary_state, Elsewhere};
+pub use judge::{Note, Place, Rules, TimingsMs};
 pub use locations::{Location, Locations, MAX_PROBES, WORLD_PROBES};
 pub use reach::reachable_from_internet;
+pub use request::timeout_secs;
 pub use request::MeasurementRequest;
 
 /// The public API, used unless the settings name another (tests, self-hosted instances).

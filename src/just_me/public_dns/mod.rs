@@ -39,6 +39,8 @@ pub type Fetch<'a> = &'a (dyn Fn(&Request) -> Response + Sync);
 pub enum RecordType {
     A,
     Aaaa,
+    /// Text records: Team Cymru's origin lookup answers in them (see `elsewhere::near`).
+    Txt,
 }
 
 impl RecordType {
@@ -46,6 +48,7 @@ impl RecordType {
         match self {
             RecordType::A => "A",
             RecordType::Aaaa => "AAAA",
+            RecordType::Txt => "TXT",
         }
     }
 
@@ -53,6 +56,7 @@ impl RecordType {
         match self {
             RecordType::A => 1,
             RecordType::Aaaa => 28,
+            RecordType::Txt => 16,
         }
     }
 }
@@ -225,6 +229,109 @@ pub fn ask(
         .map(|(a, aaaa)| either_family(a, aaaa))
         .collect();
     Some(judge(resolvers, name, per_resolver))
+}
+
+/// Text records kept from one answer, and the length of each.
+const MAX_TEXTS: usize = 8;
+const MAX_TEXT_CHARS: usize = 255;
+
+/// The TXT records of `name`, from the first resolver (at most [`MAX_RESOLVERS`], asked at once)
+/// that answers with some: each record's strings joined, quotes removed, cleaned and bounded.
+/// `Err` is one sentence: why no resolver gave any.
+pub fn ask_txt(
+    resolvers: &[String],
+    name: &str,
+    timeout: Duration,
+    fetch: Fetch<'_>,
+) -> Result<Vec<String>, String> {
+    let resolvers = &resolvers[..resolvers.len().min(MAX_RESOLVERS)];
+    if resolvers.is_empty() {
+        return Err("no DNS-over-HTTPS resolver is configured ([connectivity] dns)".into());
+    }
+    let answers: Vec<Result<Vec<String>, String>> = thread::scope(|scope| {
+        let pending: Vec<_> = resolvers
+            .iter()
+            .map(|resolver| {
+                thread::Builder::new()
+                    .name("public dns txt".into())
+                    .spawn_scoped(scope, move || txt_question(resolver, name, timeout, fetch))
+            })
+            .collect();
+        pending
+            .into_iter()
+            .map(|started| match started.map(|handle| handle.join()) {
+                Ok(Ok(answer)) => answer,
+                _ => Err("the question could not be asked".into()),
+            })
+            .collect()
+    });
+    let mut failures = Vec::new();
+    for (resolver, answer) in resolvers.iter().zip(answers) {
+        match answer {
+            Ok(texts) if !texts.is_empty() => return Ok(texts),
+            Ok(_) => failures.push(format!(
+                "{}: no TXT record",
+                for_terminal(&redact_typed(resolver))
+            )),
+            Err(why) => failures.push(format!(
+                "{}: {}",
+                for_terminal(&redact_typed(resolver)),
+                crate::text::sanitize::text(&why, MAX_WORDS)
+            )),
+        }
+    }
+    Err(failures.join("; "))
+}
+
+fn txt_question(
+    resolver: &str,
+    name: &str,
+    timeout: Duration,
+    fetch: Fetch<'_>,
+) -> Result<Vec<String>, String> {
+    let url = query_url(resolver, name, RecordType::Txt)?;
+    let request = Request::get(&url, timeout, MAX_ANSWER_BYTES)
+        .map_err(|e| e.to_string())?
+        .accept(ACCEPT);
+    let answer = fetch(&request);
+    let (status, body) = answer
+        .whole(MAX_ANSWER_BYTES)
+        .map_err(|failure| failure.message)?;
+    parse_txt(status, body)
+}
+
+/// Reads one resolver's answer to a TXT question; never panics, whatever the body.
+pub fn parse_txt(http_status: u16, body: &[u8]) -> Result<Vec<String>, String> {
+    if http_status != 200 {
+        return Err(format!("HTTP {http_status}"));
+    }
+    if body.len() > MAX_ANSWER_BYTES {
+        return Err("an answer too large to be one".into());
+    }
+    let wire = serde_json::from_slice::<Wire>(body).map_err(|_| "not a DNS JSON answer")?;
+    match wire.status {
+        0 => Ok(wire
+            .answer
+            .iter()
+            .filter(|rec| rec.kind.as_u64() == Some(RecordType::Txt.code()))
+            .filter_map(|rec| rec.data.as_str())
+            .map(|data| {
+                // `"part one" "part two"` (as resolvers write a record's strings): one text.
+                let joined: String = data
+                    .split('"')
+                    .filter(|part| !part.trim().is_empty())
+                    .collect::<Vec<_>>()
+                    .join("");
+                crate::text::sanitize::text(joined.trim(), MAX_TEXT_CHARS)
+            })
+            .filter(|text| !text.is_empty())
+            .take(MAX_TEXTS)
+            .collect()),
+        3 => Err("no such name (NXDOMAIN)".into()),
+        2 => Err("server failure (SERVFAIL)".into()),
+        5 => Err("query refused (REFUSED)".into()),
+        code => Err(format!("DNS error code {code}")),
+    }
 }
 
 fn question(

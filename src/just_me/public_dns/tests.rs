@@ -278,3 +278,39 @@ fn the_questions_run_at_once() {
     assert_eq!(found.finding, Finding::DoesNotExist);
     assert!(started.elapsed() < std::time::Duration::from_millis(450));
 }
+
+#[test]
+fn txt_answers_are_read_joined_and_bounded() {
+    let body = json(
+        0,
+        &[
+            (16, "\"3269 | 151.0.0.0/16 | IT | ripencc | 1998-05-12\""),
+            (1, "192.0.2.7"),
+            (16, "\"part one \" \"and two\""),
+        ],
+    );
+    assert_eq!(
+        parse_txt(200, &body),
+        Ok(vec![
+            "3269 | 151.0.0.0/16 | IT | ripencc | 1998-05-12".to_string(),
+            "part one and two".to_string()
+        ])
+    );
+    assert!(parse_txt(200, &json(3, &[]))
+        .unwrap_err()
+        .contains("NXDOMAIN"));
+    assert!(parse_txt(200, &json(2, &[]))
+        .unwrap_err()
+        .contains("SERVFAIL"));
+    assert!(parse_txt(500, b"").is_err());
+    assert!(parse_txt(200, b"<html>").is_err());
+    let url = query_url(
+        "https://1.1.1.1/dns-query",
+        "4.3.2.1.origin.asn.cymru.com",
+        RecordType::Txt,
+    );
+    assert_eq!(
+        url.unwrap(),
+        "https://1.1.1.1/dns-query?name=4.3.2.1.origin.asn.cymru.com&type=TXT"
+    );
+}

@@ -60,7 +60,7 @@ pub fn is_public_name(host: &str) -> bool {
 }
 
 fn v4_kind(ip: Ipv4Addr) -> Option<&'static str> {
-    let [a, b, ..] = ip.octets();
+    let [a, b, c, _] = ip.octets();
     if ip.is_loopback() {
         Some("loopback")
     } else if ip.is_private() || (a == 100 && (b & 0xc0) == 64) {
@@ -72,13 +72,25 @@ fn v4_kind(ip: Ipv4Addr) -> Option<&'static str> {
         Some("unspecified")
     } else if ip.is_broadcast() {
         Some("broadcast")
+    } else if matches!((a, b, c), (192, 0, 2) | (198, 51, 100) | (203, 0, 113)) {
+        // TEST-NET-1, -2 and -3.
+        Some("documentation")
+    } else if a == 198 && (b & 0xfe) == 18 {
+        Some("benchmarking")
+    } else if (a, b, c) == (192, 0, 0) || (a, b, c) == (192, 88, 99) {
+        // IETF protocol assignments, and the retired 6to4 relay anycast.
+        Some("reserved")
+    } else if (a & 0xf0) == 224 {
+        Some("multicast")
+    } else if (a & 0xf0) == 240 {
+        Some("reserved")
     } else {
         None
     }
 }
 
 fn v6_kind(ip: Ipv6Addr) -> Option<&'static str> {
-    let first = ip.segments()[0];
+    let [first, second, third, fourth, ..] = ip.segments();
     if ip.is_loopback() {
         Some("loopback")
     } else if ip.is_unspecified() {
@@ -87,6 +99,19 @@ fn v6_kind(ip: Ipv6Addr) -> Option<&'static str> {
         Some("private")
     } else if (first & 0xffc0) == 0xfe80 {
         Some("link-local")
+    } else if (first, second) == (0x2001, 0x0db8) {
+        Some("documentation")
+    } else if (first & 0xff00) == 0xff00 {
+        Some("multicast")
+    } else if (first, second) == (0x2001, 0) || first == 0x2002 {
+        // Teredo and 6to4: tunnels, not services.
+        Some("reserved")
+    } else if (first, second, third) == (0x64, 0xff9b, 1) {
+        // Local-use IPv4/IPv6 translation.
+        Some("reserved")
+    } else if (first, second, third, fourth) == (0x100, 0, 0, 0) {
+        // The discard-only prefix.
+        Some("reserved")
     } else {
         None
     }
@@ -117,6 +142,26 @@ mod tests {
             ("fd00::1", Some("private")),
             ("fe80::1", Some("link-local")),
             ("::ffff:192.168.1.1", Some("private")),
+            ("192.0.2.7", Some("documentation")),
+            ("198.51.100.1", Some("documentation")),
+            ("203.0.113.255", Some("documentation")),
+            ("198.18.0.1", Some("benchmarking")),
+            ("198.19.255.1", Some("benchmarking")),
+            ("198.20.0.1", None),
+            ("192.0.0.8", Some("reserved")),
+            ("192.88.99.1", Some("reserved")),
+            ("224.0.0.1", Some("multicast")),
+            ("239.255.255.250", Some("multicast")),
+            ("240.0.0.1", Some("reserved")),
+            ("2001:db8::1", Some("documentation")),
+            ("2001::1", Some("reserved")),
+            ("2002:c000:204::1", Some("reserved")),
+            ("64:ff9b:1::1", Some("reserved")),
+            ("64:ff9b::8.8.8.8", None),
+            ("100::1", Some("reserved")),
+            ("100:0:0:1::1", None),
+            ("ff02::1", Some("multicast")),
+            ("2001:4860:4860::8888", None),
             ("8.8.8.8", None),
             ("100.128.0.1", None),
             ("2606:4700:4700::1111", None),

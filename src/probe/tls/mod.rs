@@ -42,6 +42,47 @@ impl Certificate {
     }
 }
 
+/// What `-v` tells about a TLS connection, as curl -v does: the protocol and cipher suite
+/// agreed on, and whom the server's certificate names and who signed it.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Handshake {
+    /// `TLSv1_3`, as rustls names it.
+    pub version: Option<String>,
+    pub cipher: Option<String>,
+    /// The leaf certificate's subject and issuer, as distinguished names (`CN=..., O=...`).
+    pub subject: Option<String>,
+    pub issuer: Option<String>,
+}
+
+impl Handshake {
+    /// What a finished (or failed) handshake agreed on and the server sent.
+    pub fn of(connection: &rustls::ClientConnection) -> Handshake {
+        let leaf = connection
+            .peer_certificates()
+            .and_then(|chain| chain.first());
+        let names = leaf.and_then(|der| {
+            let (_, parsed) = x509_parser::parse_x509_certificate(der.as_ref()).ok()?;
+            Some((parsed.subject().to_string(), parsed.issuer().to_string()))
+        });
+        let (subject, issuer) = names.unzip();
+        Handshake {
+            version: connection.protocol_version().map(|v| match v.as_str() {
+                Some(name) => name.to_string(),
+                None => format!("{v:?}"),
+            }),
+            cipher: connection.negotiated_cipher_suite().map(|suite| {
+                let suite = suite.suite();
+                match suite.as_str() {
+                    Some(name) => name.to_string(),
+                    None => format!("{suite:?}"),
+                }
+            }),
+            subject,
+            issuer,
+        }
+    }
+}
+
 /// Reads the expiry out of a DER certificate.
 pub fn certificate_of(der: &CertificateDer<'_>) -> Option<Certificate> {
     let (_, parsed) = x509_parser::parse_x509_certificate(der.as_ref()).ok()?;

@@ -29,6 +29,8 @@ pub struct PhaseLog {
     pub attempts: Vec<Attempt>,
     /// The last server certificate seen.
     pub certificate: Option<Certificate>,
+    /// What the last TLS handshake agreed on.
+    pub handshake: Option<crate::probe::tls::Handshake>,
     /// The raw first line of the last response.
     pub status_line: Option<Vec<u8>>,
     /// The phase that failed, if one of ours did.

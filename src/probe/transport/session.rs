@@ -132,6 +132,10 @@ fn agent_for(client: &Client, timeout: Duration, recorder: &Recorder) -> Agent {
         .max_redirects(0)
         .user_agent(concat!("isitdown/", env!("CARGO_PKG_VERSION")))
         .accept("*/*")
+        // Compressed answers only when a request asks for them (Globalping's API does); a
+        // probe gets the target's bytes as they come. Bodies are read through a limit
+        // after decompression, so a small answer cannot grow past it.
+        .accept_encoding("")
         .ip_family(client.ip_family)
         .max_response_header_size(MAX_HEADER_BYTES)
         .input_buffer_size(MAX_INPUT_BYTES)

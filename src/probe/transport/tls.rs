@@ -77,6 +77,7 @@ impl<In: Transport> Connector<In> for TimedTlsConnector {
         let outcome = handshake();
         let mut log = self.recorder.log();
         Recorder::add(&mut log.tls, started.elapsed());
+        log.handshake = Some(tls::Handshake::of(&connection));
         if let Some(leaf) = connection
             .peer_certificates()
             .and_then(|chain| chain.first())

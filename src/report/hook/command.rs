@@ -372,6 +372,7 @@ mod tests {
             command: command.into(),
             initial: false,
             timeout,
+            confirm: 1,
             launcher: Launcher::find(),
         }
     }

@@ -33,6 +33,8 @@ pub struct Hook {
     pub initial: bool,
     /// A command still running this long is killed.
     pub timeout: Duration,
+    /// `--confirm N`: a new state counts once this many probes in a row found it (1: at once).
+    pub confirm: u32,
     /// How commands are started: found when the hook is set up to run (see [`Launcher::find`]).
     pub launcher: Launcher,
 }
@@ -54,6 +56,34 @@ pub struct OnChange<'s> {
     lines: Receiver<String>,
     line_sender: Sender<String>,
     running: Running,
+    /// Each target's state as far as the command knows it, and the run of probes that agree.
+    confirmed: Vec<Confirmation>,
+}
+
+/// `--confirm`: one target's state as the command was told it, and the latest probes' state
+/// with how many probes in a row found it.
+#[derive(Debug, Clone, Copy, Default)]
+struct Confirmation {
+    told: Option<State>,
+    streak: Option<(State, u32)>,
+}
+
+impl Confirmation {
+    /// The state a probe found; returns the change to tell (from what the command knew), once
+    /// `needed` probes in a row agree. A target's first state needs no agreement: there is
+    /// nothing to flap from.
+    fn probe(&mut self, state: State, needed: u32) -> Option<Option<State>> {
+        let agreeing = match self.streak {
+            Some((last, count)) if last == state => count.saturating_add(1),
+            _ => 1,
+        };
+        self.streak = Some((state, agreeing));
+        let first = self.told.is_none();
+        if self.told == Some(state) || (!first && agreeing < needed) {
+            return None;
+        }
+        Some(self.told.replace(state))
+    }
 }
 
 /// Changes waiting for a worker, and which targets have a command running.
@@ -130,6 +160,7 @@ impl<'s> OnChange<'s> {
             lines,
             line_sender,
             running: Running::default(),
+            confirmed: vec![Confirmation::default(); targets],
         }
     }
 
@@ -226,9 +257,12 @@ impl<'s> OnChange<'s> {
 
 impl Sink for OnChange<'_> {
     fn judged(&mut self, plan: usize, outcome: &Outcome, histories: &[History]) -> io::Result<()> {
-        let change = histories.get(plan).and_then(History::change);
-        if let Some(change) = change.filter(|c| c.from.is_some() || self.hook.initial) {
-            self.queue(plan, command_change(outcome, change.from));
+        let change = self
+            .confirmed
+            .get_mut(plan)
+            .and_then(|c| c.probe(outcome.verdict.state, self.hook.confirm));
+        if let Some(from) = change.filter(|from| from.is_some() || self.hook.initial) {
+            self.queue(plan, command_change(outcome, from));
         }
         let reported = self.inner.judged(plan, outcome, histories);
         self.pass_on()?;
@@ -274,5 +308,44 @@ fn command_change(outcome: &Outcome, previous: Option<State>) -> ChangeNotice {
         previous,
         reason: for_terminal(&outcome.verdict.reason.to_string()),
         at: outcome.seen.started_at,
+    }
+}
+
+#[cfg(test)]
+mod confirmation_tests {
+    use super::*;
+
+    fn told(states: &[State], needed: u32) -> Vec<(Option<State>, State)> {
+        let mut confirmation = Confirmation::default();
+        states
+            .iter()
+            .filter_map(|&s| Some((confirmation.probe(s, needed)?, s)))
+            .collect()
+    }
+
+    #[test]
+    fn a_change_counts_once_enough_probes_agree() {
+        use State::*;
+        let flapping = [Up, Down, Up, Down, Down, Up, Up, Up];
+        assert_eq!(
+            told(&flapping, 1),
+            [
+                (None, Up),
+                (Some(Up), Down),
+                (Some(Down), Up),
+                (Some(Up), Down),
+                (Some(Down), Up)
+            ]
+        );
+        assert_eq!(
+            told(&flapping, 2),
+            [(None, Up), (Some(Up), Down), (Some(Down), Up)]
+        );
+        assert_eq!(told(&flapping, 3), [(None, Up)]);
+        // A streak of another state that ends before N resets: back to the told state is no change.
+        assert_eq!(
+            told(&[Down, Up, Up, Down, Up, Up, Up], 3),
+            [(None, Down), (Some(Down), Up)]
+        );
     }
 }

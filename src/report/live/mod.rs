@@ -5,13 +5,19 @@
 //! The table is drawn inline, below what the terminal already shows, rather than on the
 //! alternate screen: when the run ends the last table stays where it is, followed by the
 //! summaries, like any other output.
+//!
+//! A resized terminal may have re-wrapped the table's lines (tmux and most terminals reflow
+//! lines that no longer fit), so that they now take more rows than were drawn, or fewer; no
+//! count of lines leads back to the table's first row. On a change of size the table is
+//! drawn again from the top of a cleared screen (what was there goes to the scrollback in
+//! terminals that keep it), which leaves no fragments behind whatever the terminal did.
 
 mod render;
 
 use std::io::{self, Write};
 use std::time::Instant;
 
-use crossterm::cursor::{Hide, MoveToColumn, MoveToPreviousLine, Show};
+use crossterm::cursor::{Hide, MoveTo, MoveToColumn, MoveToPreviousLine, Show};
 use crossterm::terminal::{self, Clear, ClearType};
 use crossterm::QueueableCommand;
 
@@ -60,16 +66,17 @@ impl<'w> Live<'w> {
 
     fn draw(&mut self, above: &[String]) -> io::Result<()> {
         let now = Instant::now();
-        self.size = terminal::size().unwrap_or(FALLBACK_SIZE);
+        let size = terminal::size().unwrap_or(FALLBACK_SIZE);
+        let mut screen = Vec::new();
+        self.back_to_top(&mut screen, size)?;
+        self.size = size;
         let (width, height) = (usize::from(self.size.0), usize::from(self.size.1));
         // One line is kept free for the cursor, so that the table never scrolls itself away.
         let lines = render::render(&self.rows, width, height.saturating_sub(1 + above.len()));
-        let mut screen = Vec::new();
         if !self.cursor_hidden {
             screen.queue(Hide)?;
             self.cursor_hidden = true;
         }
-        self.back_to_top(&mut screen)?;
         for line in above.iter().chain(&lines) {
             screen.write_all(line.as_bytes())?;
             screen.queue(Clear(ClearType::UntilNewLine))?;
@@ -83,8 +90,14 @@ impl<'w> Live<'w> {
         Ok(())
     }
 
-    /// Moves the cursor to where the table begins.
-    fn back_to_top(&self, screen: &mut Vec<u8>) -> io::Result<()> {
+    /// Moves the cursor to where the table begins: `drawn` lines up, or, when the terminal
+    /// is no longer the size it was drawn at, the top of a cleared screen.
+    fn back_to_top(&self, screen: &mut Vec<u8>, size: (u16, u16)) -> io::Result<()> {
+        if self.drawn > 0 && size != self.size {
+            screen.queue(Clear(ClearType::All))?;
+            screen.queue(MoveTo(0, 0))?;
+            return Ok(());
+        }
         screen.queue(MoveToColumn(0))?;
         if self.drawn > 0 {
             let lines = u16::try_from(self.drawn).unwrap_or(u16::MAX);
@@ -142,7 +155,9 @@ impl Sink for Live<'_> {
     /// Printed on stderr where the table was, and the table drawn again below it.
     fn aside(&mut self, line: &str) -> io::Result<()> {
         let mut screen = Vec::new();
-        self.back_to_top(&mut screen)?;
+        let size = terminal::size().unwrap_or(FALLBACK_SIZE);
+        self.back_to_top(&mut screen, size)?;
+        self.size = size;
         screen.queue(Clear(ClearType::FromCursorDown))?;
         self.out.write_all(&screen)?;
         self.out.flush()?;
@@ -158,8 +173,9 @@ impl Reporter for Live<'_> {
         self.draw(&[])?;
         self.drawn = 0;
         self.show_cursor()?;
-        for summary in summaries {
-            human::write_summary(&mut self.out, summary)?;
+        human::write_summaries(&mut self.out, summaries)?;
+        if let Some(counts) = human::counts_after_compact(summaries) {
+            writeln!(self.out, "\n{counts}")?;
         }
         self.out.flush()
     }
@@ -188,10 +204,10 @@ fn row(history: &History, now: Instant) -> render::LiveRow {
     }
 }
 
-/// "10:07:40 UTC  ChatGPT  DOWN → UP after 4m28s"; nothing for a target's first state.
+/// "10:07:40 CET  ChatGPT  DOWN → UP after 4m28s" (the reader's time zone); nothing for a target's first state.
 fn change_line(history: &History, change: &Change) -> Option<String> {
     Some(format!(
-        "{} UTC  {}  {} → {} after {}",
+        "{}  {}  {} → {} after {}",
         crate::text::timestamp::clock(change.at),
         for_terminal(&history.target.name),
         state_word(change.from?),

@@ -1,7 +1,8 @@
 //! The real binary, run the way a user would, but sealed off from the world: no proxies,
-//! Globalping settings or certificate locations from the environment, no user config, and a
-//! config of the test's own that points every reference endpoint at a closed local port and asks
-//! no public DNS, so no test can reach the internet.
+//! Globalping settings or certificate locations from the environment, no user config, no
+//! history written in the user's home, and a config of the test's own that points every
+//! reference endpoint at a closed local port and asks no public DNS, so no test can reach the
+//! internet.
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -35,7 +36,11 @@ pub fn sealed_command(toml: &str) -> std::process::Command {
     command
         .env("ISITDOWN_CONFIG", &path)
         .env("XDG_CONFIG_HOME", path.with_extension("none"))
-        .env("TERM", "xterm-256color");
+        // Each run's history in a folder of its own, never the user's.
+        .env("XDG_STATE_HOME", path.with_extension("state"))
+        .env("TERM", "xterm-256color")
+        // People read times in their own zone: the tests' is UTC, whatever this machine's is.
+        .env("TZ", "UTC");
     command
 }
 

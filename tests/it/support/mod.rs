@@ -289,7 +289,8 @@ impl TestServer {
         format!("{scheme}://{host}:{}{path}", self.addr.port())
     }
 
-    /// Custom route: exact match on the path without the query string.
+    /// Custom route: exact match on the path and query as sent, or else on the path without
+    /// the query string.
     /// Overrides built-in routes (including the misbehaving ones).
     pub fn route(&self, path: &str, reply: Reply) {
         self.route_each(path, vec![reply]);
@@ -791,7 +792,10 @@ fn handle_connection(stream: TcpStream, shared: Arc<Shared>, tls: Option<Arc<Ser
         Some((p, q)) => (p.to_string(), parse_query(q)),
         None => (req.target.clone(), Vec::new()),
     };
-    let custom = shared.reply_for(&path);
+    // A route may name the query too (a DNS-over-HTTPS question), else the path alone.
+    let custom = shared
+        .reply_for(&req.target)
+        .or_else(|| shared.reply_for(&path));
 
     if custom.is_none() && path == "/reset" {
         // Plain: part of the request is still unread in the kernel, so

@@ -36,11 +36,9 @@ fn keys(value: &Value, expected: &[&str], what: &str) {
     let object = value
         .as_object()
         .unwrap_or_else(|| panic!("{what} is not an object: {value}"));
-    let mut got: Vec<&str> = object.keys().map(String::as_str).collect();
-    let mut want = expected.to_vec();
-    got.sort_unstable();
-    want.sort_unstable();
-    assert_eq!(got, want, "{what} keys: {value}");
+    // In the documented order, which is the order they are printed in.
+    let got: Vec<&str> = object.keys().map(String::as_str).collect();
+    assert_eq!(got, expected, "{what} keys: {value}");
 }
 
 fn string(value: &Value, what: &str) {
@@ -110,6 +108,7 @@ pub fn check_probe(probe: &Value) {
             "name",
             "url",
             "seq",
+            "tries",
             "at",
             "state",
             "reason",
@@ -139,6 +138,10 @@ pub fn check_probe(probe: &Value) {
     assert!(
         probe["seq"].as_u64().is_some_and(|s| s >= 1),
         "seq: {probe}"
+    );
+    assert!(
+        probe["tries"].as_u64().is_some_and(|t| t >= 1),
+        "tries: {probe}"
     );
     timestamp(&probe["at"], "at");
     state(&probe["state"], "state");
@@ -312,6 +315,7 @@ const PLACE_KINDS: &[&str] = &[
     "reset",
     "protocol",
     "status",
+    "blocked",
     "unknown",
 ];
 
@@ -341,9 +345,20 @@ pub fn check_elsewhere(elsewhere: &Value) {
             "unknown",
             "places",
             "error",
+            "measured_url",
+            "notes",
+            "near",
         ],
         "elsewhere",
     );
+    string_or_null(&elsewhere["measured_url"], "elsewhere.measured_url");
+    for note in elsewhere["notes"]
+        .as_array()
+        .expect("elsewhere.notes is an array")
+    {
+        string(note, "elsewhere.notes[]");
+    }
+    check_near(&elsewhere["near"]);
     assert_eq!(elsewhere["source"], "globalping");
     string_or_null(&elsewhere["measurement"], "elsewhere.measurement");
     string_or_null(&elsewhere["url"], "elsewhere.url");
@@ -385,8 +400,18 @@ pub fn check_elsewhere(elsewhere: &Value) {
                 "reason",
                 "error",
                 "timings_ms",
+                "address",
+                "failure_source",
             ],
             "place",
+        );
+        string_or_null(&place["address"], "place.address");
+        assert!(
+            place["failure_source"].is_null()
+                || ["target", "resolver", "internal"]
+                    .iter()
+                    .any(|s| place["failure_source"] == *s),
+            "place.failure_source: {place}"
         );
         for field in ["continent", "country", "city", "network"] {
             string_or_null(&place[field], field);
@@ -416,6 +441,49 @@ pub fn check_elsewhere(elsewhere: &Value) {
         );
         for phase in ["dns", "connect", "tls", "first_byte", "total"] {
             number_or_null(&place["timings_ms"][phase], phase);
+        }
+    }
+}
+
+/// `elsewhere.near`, with `--from near`: where this machine is and the level it breaks at.
+fn check_near(near: &Value) {
+    if near.is_null() {
+        return;
+    }
+    keys(
+        near,
+        &["address", "country", "asn", "network", "levels", "level"],
+        "elsewhere.near",
+    );
+    for field in ["address", "country", "network"] {
+        string_or_null(&near[field], field);
+    }
+    assert!(
+        near["asn"].is_null() || near["asn"].is_u64(),
+        "near.asn: {near}"
+    );
+    let level = &near["level"];
+    assert!(
+        level.is_null()
+            || ["machine", "network", "country", "world"]
+                .iter()
+                .any(|l| level == *l),
+        "near.level: {near}"
+    );
+    for entry in near["levels"].as_array().expect("near.levels is an array") {
+        keys(
+            entry,
+            &["level", "asked", "up", "degraded", "down", "unknown"],
+            "near.levels[]",
+        );
+        assert!(
+            ["network", "country", "world"]
+                .iter()
+                .any(|l| entry["level"] == *l),
+            "near.levels[].level: {entry}"
+        );
+        for field in ["asked", "up", "degraded", "down", "unknown"] {
+            count(&entry[field], field);
         }
     }
 }
@@ -513,6 +581,126 @@ pub fn check_line(line: &Value) {
         Some("probe") => check_probe(line),
         Some("summary") => check_summary(line),
         Some("service") => {}
+        Some("history") => check_history(line),
+        Some("outage") => check_outage(line),
+        Some("incident") => check_incident(line),
         other => panic!("unknown line type {other:?}: {line}"),
     }
+}
+
+/// `--history --json`: a `history` line per target (see doc/history.md).
+fn check_history(line: &Value) {
+    keys(
+        line,
+        &[
+            "type",
+            "target",
+            "name",
+            "url",
+            "since",
+            "until",
+            "probes",
+            "up",
+            "degraded",
+            "unknown",
+            "down",
+            "availability_pct",
+            "latency_ms",
+            "outages",
+            "incidents",
+            "status_page",
+            "status_page_error",
+        ],
+        "history",
+    );
+    for key in ["target", "name", "url", "since", "until"] {
+        string(&line[key], key);
+    }
+    for key in [
+        "probes",
+        "up",
+        "degraded",
+        "unknown",
+        "down",
+        "outages",
+        "incidents",
+    ] {
+        assert!(line[key].is_u64(), "{key} is not a count: {line}");
+    }
+    let total: u64 = ["up", "degraded", "unknown", "down"]
+        .iter()
+        .map(|k| line[k].as_u64().unwrap())
+        .sum();
+    assert_eq!(line["probes"].as_u64(), Some(total), "{line}");
+    number_or_null(&line["availability_pct"], "availability_pct");
+    if !line["latency_ms"].is_null() {
+        keys(&line["latency_ms"], &["p50", "p95"], "latency_ms");
+    }
+    string_or_null(&line["status_page"], "status_page");
+    string_or_null(&line["status_page_error"], "status_page_error");
+}
+
+/// An outage seen here: a period from the first probe not UP to the next UP.
+fn check_outage(line: &Value) {
+    keys(
+        line,
+        &[
+            "type",
+            "target",
+            "name",
+            "started_at",
+            "ended_at",
+            "last_seen_at",
+            "duration_s",
+            "state",
+            "reason",
+            "probes",
+            "provider_silent_s",
+        ],
+        "outage",
+    );
+    for key in ["target", "name", "started_at", "last_seen_at", "reason"] {
+        string(&line[key], key);
+    }
+    string_or_null(&line["ended_at"], "ended_at");
+    assert!(
+        STATES.contains(&line["state"].as_str().unwrap_or_default()) && line["state"] != "up",
+        "{line}"
+    );
+    assert!(
+        line["duration_s"].is_u64() && line["probes"].as_u64() >= Some(1),
+        "{line}"
+    );
+    number_or_null(&line["provider_silent_s"], "provider_silent_s");
+}
+
+/// An incident the provider published.
+fn check_incident(line: &Value) {
+    keys(
+        line,
+        &[
+            "type",
+            "target",
+            "name",
+            "title",
+            "impact",
+            "started_at",
+            "resolved_at",
+            "url",
+            "post",
+            "seen_here",
+        ],
+        "incident",
+    );
+    for key in ["target", "name", "title", "started_at"] {
+        string(&line[key], key);
+    }
+    for key in ["impact", "resolved_at", "url"] {
+        string_or_null(&line[key], key);
+    }
+    assert!(line["post"].is_boolean(), "{line}");
+    assert!(
+        line["seen_here"].is_boolean() || line["seen_here"].is_null(),
+        "{line}"
+    );
 }

@@ -264,11 +264,34 @@ fn the_hourly_limit_says_when_it_resets_and_what_helps() {
     assert!(limited(&[("X-RateLimit-Reset", "soon")], "x", false).contains("within the hour"));
     assert!(limited(&headers, "insufficient_credits", true)
         .starts_with("Globalping credits are used up"));
+    let credits = [
+        ("X-RateLimit-Reset", "60"),
+        ("X-Credits-Remaining", "7"),
+        ("X-Request-Cost", "10"),
+    ];
+    assert_eq!(
+        limited(&credits, "insufficient_credits", true),
+        "Globalping credits are used up (resets in 1 min; 7 credits left, this measurement costs 10)"
+    );
 }
 
 #[test]
 fn other_refusals_are_one_sentence() {
-    assert!(refusal(&reply(401, "{}"), asking()).contains("did not accept the token (401)"));
+    let with_token = Asking {
+        token: Some("tok"),
+        ..asking()
+    };
+    assert!(refusal(&reply(401, "{}"), with_token).contains("did not accept the token (401)"));
+    assert!(refusal(&reply(403, "{}"), with_token).contains("did not accept the token (403)"));
+    let no_token = refusal(&reply(403, "{}"), asking());
+    assert!(no_token.contains("no token was sent"), "{no_token}");
+    let blocked = r#"{"error":{"type":"access_forbidden","message":"Access forbidden."}}"#;
+    let said = refusal(&reply(403, blocked), with_token);
+    assert!(
+        said.contains("refuses requests from this address or client"),
+        "{said}"
+    );
+    assert!(!said.contains("token"), "{said}");
     assert!(refusal(&reply(404, "{}"), asking()).contains("no longer knows"));
     assert!(refusal(&reply(502, "<html>bad gateway</html>"), asking()).contains("answered 502"));
     assert!(refusal(&reply(302, ""), asking()).contains("documented JSON (status 302)"));

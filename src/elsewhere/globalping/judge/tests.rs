@@ -42,11 +42,9 @@ fn statuses_are_judged_as_from_here() {
         reason,
         "rate limited: 429 Too Many Requests (the service sheds load)"
     );
-    for (code, name) in [(200, "OK"), (301, "Moved Permanently")] {
-        let (state, reason, kind) = judged(&finished(code, name));
-        assert_eq!((state, kind), (State::Up, None));
-        assert_eq!(reason, format!("answered {code} {name}"));
-    }
+    let (state, reason, kind) = judged(&finished(200, "OK"));
+    assert_eq!((state, kind), (State::Up, None));
+    assert_eq!(reason, "answered 200 OK");
     let (state, reason, kind) = judged(&finished(404, "Not Found"));
     assert_eq!(
         (state, reason.as_str(), kind),
@@ -74,15 +72,17 @@ fn expect_decides_when_given() {
     let rules = Rules {
         expect: Some(&only_200),
         insecure: false,
+        ..Rules::default()
     };
-    let moved = judge(&finished(301, "Moved Permanently"), rules);
+    let moved = judge(&finished(404, "Not Found"), rules);
     assert_eq!(moved.state, State::Down);
-    assert_eq!(moved.reason, "answered 301 Moved Permanently, expected 200");
+    assert_eq!(moved.reason, "answered 404 Not Found, expected 200");
     assert_eq!(judge(&finished(200, "OK"), rules).state, State::Up);
     let maintenance = StatusSet::parse("200,503").unwrap();
     let rules = Rules {
         expect: Some(&maintenance),
         insecure: false,
+        ..Rules::default()
     };
     assert_eq!(
         judge(&finished(503, "Service Unavailable"), rules).state,
@@ -105,6 +105,7 @@ fn an_untrusted_certificate_is_down_unless_insecure() {
     let insecure = Rules {
         expect: None,
         insecure: true,
+        ..Rules::default()
     };
     assert_eq!(judge(&raw, insecure).state, State::Up);
 }
@@ -230,4 +231,82 @@ fn a_wall_elsewhere_is_judged_as_a_wall_from_here() {
     let not_http = judge(&finished(999, "Request denied"), Rules::default());
     assert_eq!(not_http.state, State::Down);
     assert_eq!(not_http.error.map(|e| e.kind), Some(ErrorKind::Protocol));
+}
+
+#[test]
+fn a_redirect_is_not_compared_unless_expected() {
+    let mut raw = finished(301, "Moved Permanently");
+    raw.headers = vec![("location".into(), "https://www.example.com/".into())];
+    let place = judge(&raw, Rules::default());
+    assert_eq!(place.state, State::Unknown);
+    assert_eq!(place.note, Some(Note::Redirected));
+    assert!(
+        place.reason.contains("to https://www.example.com/"),
+        "{}",
+        place.reason
+    );
+    let moved = StatusSet::parse("301").unwrap();
+    let expected = Rules {
+        expect: Some(&moved),
+        ..Rules::default()
+    };
+    assert_eq!(judge(&raw, expected).state, State::Up);
+}
+
+#[test]
+fn refusals_and_failures_of_globalping_itself_are_unknown_with_their_note() {
+    for (output, source, note) in [
+        (
+            "Private IP ranges are not allowed.",
+            Some("target"),
+            Note::PrivateAddress,
+        ),
+        (
+            "The measurement timed out.",
+            None,
+            Note::MeasurementTimedOut,
+        ),
+        (
+            "queryA ESERVFAIL shop.example.com",
+            Some("resolver"),
+            Note::Resolver,
+        ),
+    ] {
+        let place = judge(&failed_with(output, source), Rules::default());
+        assert_eq!(
+            (place.state, place.note),
+            (State::Unknown, Some(note)),
+            "{output}"
+        );
+    }
+}
+
+#[test]
+fn a_private_ca_is_not_judged_elsewhere_and_cert_warn_applies() {
+    let raw = RawPlace {
+        tls_trusted: Some(false),
+        tls_error: Some("UNABLE_TO_VERIFY_LEAF_SIGNATURE".into()),
+        ..finished(200, "OK")
+    };
+    let private = Rules {
+        private_ca: true,
+        ..Rules::default()
+    };
+    let place = judge(&raw, private);
+    assert_eq!(
+        (place.state, place.note),
+        (State::Up, Some(Note::PrivateCa))
+    );
+    let soon = RawPlace {
+        tls_expires_at: Some(
+            std::time::SystemTime::now() + std::time::Duration::from_secs(3 * 86_400),
+        ),
+        ..finished(200, "OK")
+    };
+    let warned = Rules {
+        cert_warn: std::time::Duration::from_secs(14 * 86_400),
+        ..Rules::default()
+    };
+    assert_eq!(judge(&soon, warned).state, State::Degraded);
+    assert_eq!(judge(&soon, Rules::default()).state, State::Up);
 }

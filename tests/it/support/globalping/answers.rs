@@ -66,24 +66,41 @@ fn patched(mut base: Value, patch: Option<&Value>) -> Value {
     base
 }
 
-/// The measurement after `finished_yet`: before, every place is still running.
+/// Where a measurement is in its time: past its timeout, and past its end (timeout + 5 s).
+#[derive(Clone, Copy, Debug)]
+pub struct Clock {
+    pub timed_out: bool,
+    pub finalised: bool,
+}
+
+/// The measurement after `finished_yet`: before, every place is still running. A hanging
+/// target is reported only after the timeout; a place that never reports is ended when the
+/// measurement is.
 pub fn measurement(
     id: &str,
     target: &str,
     outcomes: &[Outcome],
+    probes: &[Option<Value>],
     finished_yet: bool,
+    clock: Clock,
     patch: &Patch,
 ) -> String {
     let results: Vec<Value> = outcomes
         .iter()
         .enumerate()
         .map(|(i, outcome)| {
-            let result = if finished_yet {
+            let waits = match outcome {
+                Outcome::Hangs => !clock.timed_out,
+                Outcome::Unreported => !clock.finalised,
+                _ => false,
+            };
+            let result = if finished_yet && !waits {
                 patched(result(outcome, target), patch.result.as_ref())
             } else {
                 in_progress()
             };
-            let probe = patched(probe(i), patch.probe.as_ref());
+            let own = probes.get(i).cloned().flatten();
+            let probe = patched(patched(probe(i), own.as_ref()), patch.probe.as_ref());
             json!({"probe": probe, "result": result})
         })
         .collect();
@@ -120,8 +137,47 @@ fn failed(source: &str, output: String) -> Value {
     json!({"status": "failed", "failureSource": source, "rawOutput": output})
 }
 
+/// A finished answer with `code`, `headers` and the start of a body.
+fn answered(
+    code: u16,
+    headers: Value,
+    body: Option<&str>,
+    target: &str,
+    authorized: bool,
+) -> Value {
+    let mut result = result(&Outcome::Status(code), target);
+    result["headers"] = headers;
+    result["rawBody"] = body.map_or(Value::Null, |b| Value::String(b.to_string()));
+    if !authorized {
+        result["tls"]["authorized"] = json!(false);
+        result["tls"]["error"] = json!("UNABLE_TO_VERIFY_LEAF_SIGNATURE");
+    }
+    result
+}
+
 fn result(outcome: &Outcome, target: &str) -> Value {
     match outcome {
+        Outcome::Hangs => failed("target", "Request timeout.".to_string()),
+        Outcome::Unreported => failed("internal", "The measurement timed out.".to_string()),
+        Outcome::PrivateIp => failed("target", "Private IP ranges are not allowed.".to_string()),
+        Outcome::ResolverFails => failed("resolver", format!("queryA ESERVFAIL {target}")),
+        Outcome::Redirect(code, to) => answered(
+            *code,
+            json!({"location": to, "content-length": "0"}),
+            None,
+            target,
+            true,
+        ),
+        Outcome::Answer(code, headers, body) => {
+            answered(*code, headers.clone(), body.as_deref(), target, true)
+        }
+        Outcome::Untrusted => answered(
+            200,
+            json!({"content-type": "text/plain"}),
+            Some("ok"),
+            target,
+            false,
+        ),
         Outcome::Status(code) => {
             let reason = standard_reason(*code);
             json!({
@@ -136,15 +192,12 @@ fn result(outcome: &Outcome, target: &str) -> Value {
                 "statusCodeName": reason,
                 "timings": {"total": 120, "dns": 10, "tcp": 20, "tls": 30, "firstByte": 50, "download": 10},
                 "tls": {"authorized": true, "protocol": "TLSv1.3", "cipherName": "TLS_AES_128_GCM_SHA256",
-                        "createdAt": "2025-01-01T00:00:00.000Z", "expiresAt": "2025-12-31T23:59:59.000Z",
+                        "createdAt": "2025-01-01T00:00:00.000Z", "expiresAt": "2099-12-31T23:59:59.000Z",
                         "issuer": {"CN": "Fake CA"}, "subject": {"CN": target}, "keyType": "EC",
                         "keyBits": 256, "serialNumber": "01", "fingerprint256": "AA", "publicKey": null},
             })
         }
-        Outcome::Timeout => failed(
-            "target",
-            "Timeout awaiting 'request' for 10000ms - ETIMEDOUT".to_string(),
-        ),
+        Outcome::Timeout => failed("target", "Request timeout.".to_string()),
         Outcome::Dns => failed(
             "target",
             format!("getaddrinfo ENOTFOUND {target} - ENOTFOUND"),

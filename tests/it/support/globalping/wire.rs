@@ -96,3 +96,10 @@ pub fn write_reply(stream: &mut TcpStream, status: u16, headers: &[(String, Stri
     let _ = stream.write_all(&bytes);
     let _ = stream.flush();
 }
+
+/// `body` compressed with gzip.
+pub fn gzip(body: &[u8]) -> Vec<u8> {
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    let _ = encoder.write_all(body);
+    encoder.finish().unwrap_or_default()
+}

@@ -1,0 +1,286 @@
+//! The history: every probe recorded in a SQLite file (unless told not to), and read back as a
+//! timeline of what this machine saw beside what the provider admitted (`--history`).
+//!
+//! Recording never costs a check: a database that is locked, read-only, full or damaged gives
+//! one line on stderr, and the run goes on with its output and exit code unchanged.
+
+pub mod clock;
+mod latency;
+pub mod periods;
+mod prune;
+pub mod record;
+pub mod store;
+pub mod timeline;
+pub mod view;
+
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant, SystemTime};
+
+use crate::engine::check::{Outcome, Progress};
+use crate::engine::history::History;
+use crate::engine::{Sink, Stop};
+use crate::target::Target;
+use crate::verdict::State;
+
+use record::Row;
+use store::{Store, Trouble};
+
+/// `[history] keep` when not given.
+pub const DEFAULT_KEEP: Duration = Duration::from_secs(90 * 86_400);
+/// `[history] max_mb` when not given.
+pub const DEFAULT_MAX_MB: u64 = 256;
+/// A repeated run writes what it saw at most this often, in one transaction...
+const BATCH_EVERY: Duration = Duration::from_secs(1);
+/// ...or as soon as this many probes wait, so that the rows waiting take little memory however
+/// many targets a watch has.
+const BATCH_ROWS: usize = 1000;
+/// Rows waiting to be written at most; past it (a database that keeps failing) the newest wait
+/// and the count of those dropped is told.
+const MAX_PENDING: usize = 50_000;
+
+/// What is kept, and for how long.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    pub keep: Duration,
+    pub max_bytes: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            keep: DEFAULT_KEEP,
+            max_bytes: DEFAULT_MAX_MB * 1024 * 1024,
+        }
+    }
+}
+
+/// `[history]` and `--no-record`, resolved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Settings {
+    pub record: bool,
+    /// None when no place for it can be found (no home folder).
+    pub path: Option<PathBuf>,
+    pub limits: Limits,
+}
+
+/// Where the history lives unless `[history] path` says: `$XDG_STATE_HOME/isitdown/`, else
+/// `~/.local/state/isitdown/` on Unix; the platform's own place for an application's data on
+/// macOS and Windows.
+pub fn default_path() -> Option<PathBuf> {
+    let env = |name: &str| {
+        std::env::var_os(name)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
+    const FILE: &str = "history.sqlite3";
+    if let Some(state) = env("XDG_STATE_HOME").filter(|p| p.is_absolute()) {
+        return Some(state.join("isitdown").join(FILE));
+    }
+    if cfg!(windows) {
+        return env("LOCALAPPDATA").map(|base| base.join("isitdown").join(FILE));
+    }
+    let home = env("HOME")?;
+    if cfg!(target_os = "macos") {
+        return Some(
+            home.join("Library/Application Support")
+                .join("isitdown")
+                .join(FILE),
+        );
+    }
+    Some(home.join(".local/state/isitdown").join(FILE))
+}
+
+/// The position of a state in the per-hour counts: up, degraded, unknown, down.
+pub(crate) fn state_index(state: State) -> usize {
+    match state {
+        State::Up => 0,
+        State::Degraded => 1,
+        State::Unknown => 2,
+        State::Down => 3,
+    }
+}
+
+/// Writes rows to the database, opened on the first write; after a failure, says so once and
+/// writes no more in this run.
+pub struct Writer {
+    path: PathBuf,
+    limits: Limits,
+    store: Option<Store>,
+    pending: Vec<Row>,
+    dropped: u64,
+    given_up: bool,
+}
+
+impl Writer {
+    pub fn new(path: PathBuf, limits: Limits) -> Writer {
+        Writer {
+            path,
+            limits,
+            store: None,
+            pending: Vec::new(),
+            dropped: 0,
+            given_up: false,
+        }
+    }
+
+    /// How many rows wait to be written.
+    pub fn waiting(&self) -> usize {
+        self.pending.len()
+    }
+
+    pub fn add(&mut self, row: Row) {
+        if self.given_up {
+            return;
+        }
+        if self.pending.len() >= MAX_PENDING {
+            self.dropped += 1;
+            return;
+        }
+        self.pending.push(row);
+    }
+
+    /// Writes what waits, in one transaction; the lines to tell the user, if any.
+    pub fn flush(&mut self) -> Vec<String> {
+        let mut said = Vec::new();
+        if self.given_up || self.pending.is_empty() {
+            return said;
+        }
+        if self.store.is_none() {
+            match Store::open_for_writing(&self.path) {
+                Ok((store, note)) => {
+                    said.extend(note.map(|n| n.to_string()));
+                    self.store = Some(store);
+                }
+                Err(trouble) => return self.give_up(trouble),
+            }
+        }
+        let Some(store) = self.store.as_mut() else {
+            return said;
+        };
+        match store.write(&self.pending, &self.limits) {
+            Ok(()) => self.pending.clear(),
+            Err(trouble) => said.extend(self.give_up(trouble)),
+        }
+        if self.dropped > 0 {
+            said.push(format!(
+                "{} probes were not recorded: too many waited for the history database",
+                self.dropped
+            ));
+            self.dropped = 0;
+        }
+        said
+    }
+
+    fn give_up(&mut self, trouble: Trouble) -> Vec<String> {
+        self.given_up = true;
+        self.pending.clear();
+        self.store = None;
+        vec![trouble.to_string()]
+    }
+}
+
+/// The sink that records every outcome, then hands it on to the sinks people read. A one-shot
+/// run writes once, when its report is out; a repeated one, at most every [`BATCH_EVERY`], on
+/// the run's own thread (the probes run on the pool and never wait for it).
+pub struct Recording<'a> {
+    inner: &'a mut dyn Sink,
+    writer: Writer,
+    batched: bool,
+    written_at: Instant,
+}
+
+impl<'a> Recording<'a> {
+    pub fn new(inner: &'a mut dyn Sink, writer: Writer, batched: bool) -> Recording<'a> {
+        Recording {
+            inner,
+            writer,
+            batched,
+            written_at: Instant::now(),
+        }
+    }
+
+    /// The writer, with what is left to write.
+    pub fn into_writer(self) -> Writer {
+        self.writer
+    }
+
+    fn write_if_due(&mut self) -> io::Result<()> {
+        let due = self.written_at.elapsed() >= BATCH_EVERY || self.writer.waiting() >= BATCH_ROWS;
+        if !self.batched || !due {
+            return Ok(());
+        }
+        self.written_at = Instant::now();
+        for line in self.writer.flush() {
+            self.inner.aside(&format!("isitdown: {line}"))?;
+        }
+        Ok(())
+    }
+}
+
+impl Sink for Recording<'_> {
+    fn judged(&mut self, plan: usize, outcome: &Outcome, histories: &[History]) -> io::Result<()> {
+        self.writer.add(Row::of(outcome));
+        let reported = self.inner.judged(plan, outcome, histories);
+        self.write_if_due()?;
+        reported
+    }
+
+    fn idle(&mut self, progress: &Progress, histories: &[History]) -> io::Result<()> {
+        self.inner.idle(progress, histories)?;
+        self.write_if_due()
+    }
+
+    fn pause(&mut self) -> io::Result<()> {
+        self.inner.pause()
+    }
+
+    fn resume(&mut self) -> io::Result<()> {
+        self.inner.resume()
+    }
+
+    fn stopping(&mut self, why: Stop) {
+        self.inner.stopping(why)
+    }
+
+    fn aside(&mut self, line: &str) -> io::Result<()> {
+        self.inner.aside(line)
+    }
+}
+
+/// Says the lines of a [`Writer`] on stderr, each as one line.
+pub fn tell(lines: &[String]) {
+    let mut stderr = io::stderr().lock();
+    for line in lines {
+        let _ = writeln!(
+            stderr,
+            "isitdown: {}",
+            crate::text::sanitize::text(line, 2000)
+        );
+    }
+}
+
+/// For a watch starting: each target that an earlier run last saw in trouble, in words ("down
+/// since 07:42, 2 h 13 min, seen by an earlier run"). Nothing when there is no database or it
+/// cannot be read: this is a courtesy, not a check.
+pub fn earlier_trouble(path: &Path, targets: &[Target], now: SystemTime) -> Vec<String> {
+    let Ok(Some(store)) = Store::open_for_reading(path) else {
+        return Vec::new();
+    };
+    let clock = clock::Clock::local();
+    let mut lines = Vec::new();
+    for target in targets {
+        let key = record::key(target);
+        let Ok(Some((state, since))) = view::trouble_since(&store, &key) else {
+            continue;
+        };
+        let how_long = timeline::span_words(now.duration_since(since).unwrap_or_default());
+        lines.push(format!(
+            "{}: {} since {}, {how_long}, seen by an earlier run",
+            target.name,
+            state.as_str(),
+            clock.moment(since, now),
+        ));
+    }
+    lines
+}

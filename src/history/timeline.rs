@@ -1,0 +1,253 @@
+//! `--history` for people: per target a bar of marks, one per hour (or per few hours, or per
+//! day: whatever fits the terminal's width), each the worst state probed in it, then the
+//! outages seen here and the incidents the provider published, with where they disagree.
+
+use std::io::{self, Write};
+use std::time::{Duration, SystemTime};
+
+use colored::Colorize;
+
+use super::clock::Clock;
+use super::view::{Admitted, TargetPast};
+use crate::text::columns;
+use crate::verdict::State;
+
+/// What one mark may stand for, shortest first: the first whose marks fit is used.
+const MARK_SPANS_H: &[u64] = &[1, 2, 3, 4, 6, 8, 12, 24, 48, 168, 336, 720, 2160];
+/// Where the bar and the lines under a target start.
+const INDENT: usize = 2;
+
+fn mark(state: Option<State>) -> String {
+    match state {
+        None => "·".dimmed().to_string(),
+        Some(State::Up) => "▁".green().to_string(),
+        Some(State::Degraded) => "▄".yellow().to_string(),
+        Some(State::Unknown) => "▆".magenta().to_string(),
+        Some(State::Down) => "█".red().to_string(),
+    }
+}
+
+/// The hours each mark stands for, and how many marks, for `since` in `width` columns.
+pub fn marks_for(since: Duration, width: usize) -> (u64, usize) {
+    let hours = since.as_secs().div_ceil(3600).max(1);
+    let room = width.saturating_sub(INDENT).max(1) as u64;
+    let span = MARK_SPANS_H
+        .iter()
+        .copied()
+        .find(|span| hours.div_ceil(*span) <= room)
+        .unwrap_or_else(|| hours.div_ceil(room));
+    (span, hours.div_ceil(span) as usize)
+}
+
+/// "2 h 13 min", "45 min", "3 days 4 h", "under a minute".
+pub fn span_words(span: Duration) -> String {
+    let minutes = span.as_secs() / 60;
+    match minutes {
+        0 => "under a minute".into(),
+        1..=59 => format!("{minutes} min"),
+        60..=1439 => match minutes % 60 {
+            0 => format!("{} h", minutes / 60),
+            m => format!("{} h {m} min", minutes / 60),
+        },
+        _ => match (minutes / 60) % 24 {
+            0 => format!("{} days", minutes / 1440),
+            h => format!("{} days {h} h", minutes / 1440),
+        },
+    }
+}
+
+/// Writes every target's timeline, in `width` columns.
+pub fn write(
+    out: &mut dyn Write,
+    pasts: &[TargetPast],
+    since: Duration,
+    now: SystemTime,
+    clock: &Clock,
+    width: usize,
+) -> io::Result<()> {
+    let width = width.max(40);
+    let (span_h, count) = marks_for(since, width);
+    let span = Duration::from_secs(span_h * 3600);
+    // Marks end with the hour now is in, so that the last mark is the current one.
+    let end = clock.start_of(now, false) + Duration::from_secs(3600);
+    let start = end - span * count as u32;
+    writeln!(
+        out,
+        "{}",
+        columns::cut(
+            &format!(
+                "Since {} ({}), times in {}",
+                clock.moment(now - since, now),
+                span_words(since),
+                clock.zone_name(now)
+            ),
+            width
+        )
+    )?;
+    let legend = format!(
+        "one mark per {}: {} up {} degraded {} unknown {} down {} not probed",
+        match span_h {
+            1 => "hour".to_string(),
+            24 => "day".to_string(),
+            h if h % 24 == 0 => format!("{} days", h / 24),
+            _ => span_words(span),
+        },
+        mark(Some(State::Up)),
+        mark(Some(State::Degraded)),
+        mark(Some(State::Unknown)),
+        mark(Some(State::Down)),
+        mark(None)
+    );
+    writeln!(out, "{legend}")?;
+    let pad = " ".repeat(INDENT);
+    for past in pasts {
+        writeln!(out)?;
+        let title = if past.name == past.key {
+            past.name.clone()
+        } else {
+            format!("{} ({})", past.name, past.key)
+        };
+        writeln!(out, "{}", columns::cut(&title, width).bold())?;
+        let mut states: Vec<Option<State>> = vec![None; count];
+        for hour in &past.hours {
+            let Ok(offset) = hour.start.duration_since(start) else {
+                continue;
+            };
+            let index = (offset.as_secs() / span.as_secs().max(1)) as usize;
+            if let (Some(slot), Some(worst)) = (states.get_mut(index), hour.worst()) {
+                *slot = (*slot).max(Some(worst));
+            }
+        }
+        let bar: String = states.iter().map(|s| mark(*s)).collect();
+        writeln!(out, "{pad}{bar}")?;
+        let left = clock.moment(start, now);
+        let gap = count.saturating_sub(columns::count(&left) + 3);
+        writeln!(out, "{pad}{left}{}now", " ".repeat(gap))?;
+        let facts = match past.availability() {
+            None => "no probes recorded in this period".to_string(),
+            Some(availability) => {
+                let latency = match (past.p50, past.p95) {
+                    (Some(p50), Some(p95)) => format!(
+                        ", latency p50 {} p95 {}",
+                        crate::text::words::duration(p50),
+                        crate::text::words::duration(p95)
+                    ),
+                    _ => String::new(),
+                };
+                let outages = match past.periods.len() {
+                    1 => "1 outage".to_string(),
+                    n => format!("{n} outages"),
+                };
+                format!(
+                    "{availability:.2}% up, {} probes, {outages}{latency}",
+                    past.probes()
+                )
+            }
+        };
+        writeln!(out, "{pad}{}", columns::cut(&facts, width - INDENT))?;
+        for (index, period) in past.periods.iter().enumerate() {
+            let until = match period.ended_at {
+                Some(end) if clock.same_day(end, period.started_at) => clock.time(end),
+                Some(end) => clock.moment(end, now),
+                None => "ongoing".to_string(),
+            };
+            let head = format!(
+                "{} – {until}, {}",
+                clock.moment(period.started_at, now),
+                span_words(period.duration(now))
+            );
+            let word = crate::report::state_word(period.worst);
+            let room = width.saturating_sub(INDENT + 9 + columns::count(&head) + 2);
+            writeln!(
+                out,
+                "{pad}{word}{} {head}  {}",
+                " ".repeat(9usize.saturating_sub(period.worst.word().len() + 1)),
+                columns::cut(&period.reason, room)
+            )?;
+            if let Some(silence) = past.silence_of(index) {
+                let words = format!("the provider said nothing for {}", span_words(silence));
+                writeln!(out, "{pad}{}{}", " ".repeat(9), words.yellow())?;
+            }
+        }
+        match &past.admitted {
+            Admitted::NotAsked => {}
+            Admitted::NoHistory(_) => writeln!(
+                out,
+                "{pad}{}",
+                "its status page publishes no incident history".dimmed()
+            )?,
+            Admitted::Unreadable(_, why) => writeln!(
+                out,
+                "{pad}{}",
+                columns::cut(
+                    &format!("incident history unreadable: {why}"),
+                    width - INDENT
+                )
+                .dimmed()
+            )?,
+            Admitted::Incidents(_, incidents) if incidents.is_empty() => writeln!(
+                out,
+                "{pad}{}",
+                "the provider published no incident in this period".dimmed()
+            )?,
+            Admitted::Incidents(_, incidents) => {
+                for (index, incident) in incidents.iter().enumerate() {
+                    let when = match (incident.post, incident.resolved_at) {
+                        (true, _) => clock.moment(incident.started_at, now),
+                        (false, Some(end)) if clock.same_day(end, incident.started_at) => {
+                            format!(
+                                "{} – {}",
+                                clock.moment(incident.started_at, now),
+                                clock.time(end)
+                            )
+                        }
+                        (false, Some(end)) => format!(
+                            "{} – {}",
+                            clock.moment(incident.started_at, now),
+                            clock.moment(end, now)
+                        ),
+                        (false, None) => {
+                            format!("{} – ongoing", clock.moment(incident.started_at, now))
+                        }
+                    };
+                    let impact = incident.impact.as_deref().unwrap_or("post");
+                    let head = format!("{when}, {impact}: ");
+                    let room = width.saturating_sub(INDENT + 9 + columns::count(&head));
+                    writeln!(
+                        out,
+                        "{pad}{}     {head}{}",
+                        "PAGE".cyan().bold(),
+                        columns::cut(&incident.name, room)
+                    )?;
+                    if let Some(probed) = past.unseen(index) {
+                        let words = if probed {
+                            "an incident that never reached this machine"
+                        } else {
+                            "this machine did not probe it then"
+                        };
+                        writeln!(out, "{pad}{}{}", " ".repeat(9), words.yellow())?;
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn marks_fit_the_width_and_durations_read_as_people_say_them() {
+        let week = Duration::from_secs(7 * 86_400);
+        assert_eq!(marks_for(week, 80), (3, 56));
+        assert_eq!(marks_for(week, 200), (1, 168));
+        assert_eq!(marks_for(Duration::from_secs(30 * 86_400), 80), (12, 60));
+        let (_, count) = marks_for(Duration::from_secs(3650 * 86_400), 80);
+        assert!(count <= 78);
+        assert_eq!(span_words(Duration::from_secs(7980)), "2 h 13 min");
+        assert_eq!(span_words(Duration::from_secs(7 * 86_400)), "7 days");
+        assert_eq!(span_words(Duration::from_secs(30)), "under a minute");
+    }
+}

@@ -1,0 +1,549 @@
+//! The history: every probe recorded unless told not to, by several processes at once, never at
+//! the cost of a check (a read-only folder, a full disk, a locked or damaged database), kept
+//! under its cap, and read back as outages beside the incidents a status page published.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use isitdown::history::record::Row;
+use isitdown::history::store::Store;
+use isitdown::history::Limits;
+use isitdown::state::State;
+use isitdown::text::timestamp::rfc3339;
+
+use crate::support::*;
+
+/// A folder of the test's own, under cargo's scratch folder, emptied first.
+fn scratch(name: &str) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("history-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn config(path: &Path, more: &str) -> String {
+    format!("[history]\npath = {:?}\n{more}", path.display().to_string())
+}
+
+fn rows_in(path: &Path) -> i64 {
+    let c = rusqlite::Connection::open(path).unwrap();
+    c.query_row("SELECT count(*) FROM probes", [], |r| r.get(0))
+        .unwrap()
+}
+
+fn run(toml: &str, args: &[&str]) -> Output {
+    sealed_command(toml)
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .expect("isitdown runs")
+}
+
+fn stderr_lines(output: &Output) -> Vec<String> {
+    String::from_utf8_lossy(&output.stderr)
+        .lines()
+        .map(String::from)
+        .collect()
+}
+
+/// What a user compares: the exit code, and each probe's target, state and reason.
+fn answer(output: &Output) -> (Option<i32>, Vec<(String, String, String)>) {
+    let lines = json_lines(&output.stdout)
+        .into_iter()
+        .map(|l| {
+            let field = |k: &str| l[k].as_str().unwrap_or_default().to_string();
+            (field("target"), field("state"), field("reason"))
+        })
+        .collect();
+    (output.status.code(), lines)
+}
+
+/// The check as it is without any history, to compare with.
+fn unrecorded(server: &TestServer) -> Output {
+    run(
+        "",
+        &[
+            "--no-record",
+            "--json",
+            &server.url("/"),
+            "http://127.0.0.1:9/",
+        ],
+    )
+}
+
+fn assert_unchanged_with_one_line(output: &Output, server: &TestServer, words: &str) {
+    let lines = stderr_lines(output);
+    assert_eq!(lines.len(), 1, "one line on stderr: {lines:?}");
+    assert!(lines[0].contains(words), "{lines:?}");
+    assert_eq!(answer(output), answer(&unrecorded(server)));
+    assert_eq!(output.status.code(), Some(2));
+}
+
+#[test]
+fn every_run_records_each_probe_unless_told_not_to() {
+    let server = TestServer::start();
+    let dir = scratch("record");
+    let path = dir.join("h.sqlite3");
+    let toml = config(&path, "");
+    let output = run(&toml, &["-n", "3", "-i", "0", &server.url("/")]);
+    assert_eq!(output.status.code(), Some(0));
+    assert!(stderr_lines(&output).is_empty(), "{output:?}");
+    assert_eq!(rows_in(&path), 3);
+
+    let output = run(&toml, &["--no-record", &server.url("/")]);
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(rows_in(&path), 3, "--no-record writes nothing");
+    let off = config(&dir.join("off.sqlite3"), "record = false\n");
+    run(&off, &[&server.url("/")]);
+    assert!(!dir.join("off.sqlite3").exists());
+
+    // The default place is under XDG_STATE_HOME, which the sealed command points at a
+    // folder of its own.
+    let mut command = sealed_command("");
+    let state = scratch("xdg");
+    command.env("XDG_STATE_HOME", &state).arg(server.url("/"));
+    assert!(command.output().unwrap().status.success());
+    assert_eq!(rows_in(&state.join("isitdown/history.sqlite3")), 1);
+    let mut command = sealed_command("");
+    command
+        .env("XDG_STATE_HOME", &state)
+        .args(["--no-record", &server.url("/")]);
+    assert!(command.output().unwrap().status.success());
+    assert_eq!(rows_in(&state.join("isitdown/history.sqlite3")), 1);
+}
+
+#[test]
+fn two_and_then_eight_processes_writing_at_once_lose_no_row() {
+    let server = TestServer::start();
+    let dir = scratch("many");
+    let path = dir.join("h.sqlite3");
+    let toml = config(&path, "");
+    let mut expected = 0;
+    for processes in [2, 8] {
+        let children: Vec<_> = (0..processes)
+            .map(|_| {
+                sealed_command(&toml)
+                    .args(["-n", "5", "-i", "0", "--json", &server.url("/")])
+                    .stdout(Stdio::null())
+                    .stderr(Stdio::piped())
+                    .spawn()
+                    .expect("isitdown starts")
+            })
+            .collect();
+        for child in children {
+            let output = child.wait_with_output().unwrap();
+            assert!(output.status.success());
+            assert!(output.stderr.is_empty(), "{output:?}");
+        }
+        expected += processes * 5;
+        assert_eq!(rows_in(&path), expected);
+    }
+}
+
+/// Removes the immutable flag it set, even when the test fails.
+struct Immutable(PathBuf);
+
+impl Drop for Immutable {
+    fn drop(&mut self) {
+        let _ = Command::new("chattr").arg("-i").arg(&self.0).status();
+    }
+}
+
+#[test]
+fn a_read_only_folder_leaves_the_check_as_it_was_with_one_line() {
+    use std::os::unix::fs::PermissionsExt;
+    let server = TestServer::start();
+    let dir = scratch("read-only");
+    let folder = dir.join("locked-folder");
+    std::fs::create_dir(&folder).unwrap();
+    std::fs::set_permissions(&folder, std::fs::Permissions::from_mode(0o555)).unwrap();
+    // Root writes through permissions; an immutable folder stops it too.
+    let mut _guard = None;
+    if std::fs::write(folder.join("probe"), "").is_ok() {
+        std::fs::remove_file(folder.join("probe")).unwrap();
+        let set = Command::new("chattr").arg("+i").arg(&folder).status();
+        if !set.is_ok_and(|s| s.success()) {
+            eprintln!("skipped: this user writes into read-only folders, and chattr +i fails");
+            return;
+        }
+        _guard = Some(Immutable(folder.clone()));
+    }
+    let toml = config(&folder.join("h.sqlite3"), "");
+    let output = run(&toml, &["--json", &server.url("/"), "http://127.0.0.1:9/"]);
+    assert_unchanged_with_one_line(&output, &server, "cannot be written");
+}
+
+#[test]
+fn a_full_disk_leaves_the_check_as_it_was_with_one_line() {
+    let server = TestServer::start();
+    let dir = scratch("full");
+    let toml = config(&dir.join("h.sqlite3"), "");
+    // A file size limit of 4 KiB: the first page of the log does not fit. The signal it
+    // raises is ignored, as a full disk raises none.
+    let mut command = sealed_command(&toml);
+    let program = command.get_program().to_owned();
+    let mut limited = Command::new("sh");
+    limited
+        .arg("-c")
+        .arg("trap '' XFSZ; ulimit -f 8 && exec \"$0\" \"$@\"")
+        .arg(program)
+        .args(["--json", &server.url("/"), "http://127.0.0.1:9/"]);
+    for (name, value) in command.get_envs() {
+        match value {
+            Some(value) => limited.env(name, value),
+            None => limited.env_remove(name),
+        };
+    }
+    command = limited;
+    let output = command.stdin(Stdio::null()).output().unwrap();
+    assert_unchanged_with_one_line(&output, &server, "is full");
+}
+
+#[test]
+fn a_locked_database_leaves_the_check_as_it_was_with_one_line() {
+    let server = TestServer::start();
+    let dir = scratch("locked");
+    let path = dir.join("h.sqlite3");
+    let toml = config(&path, "");
+    assert!(run(&toml, &[&server.url("/")]).status.success());
+    let holder = rusqlite::Connection::open(&path).unwrap();
+    holder.execute_batch("BEGIN EXCLUSIVE").unwrap();
+    let output = run(&toml, &["--json", &server.url("/"), "http://127.0.0.1:9/"]);
+    holder.execute_batch("ROLLBACK").unwrap();
+    assert_unchanged_with_one_line(&output, &server, "busy");
+    assert_eq!(rows_in(&path), 1);
+}
+
+#[test]
+fn a_damaged_file_is_kept_aside_and_the_check_goes_on() {
+    let server = TestServer::start();
+    let dir = scratch("damaged");
+    let path = dir.join("h.sqlite3");
+    let garbage = "this was never a database ".repeat(400);
+    std::fs::write(&path, &garbage).unwrap();
+    let toml = config(&path, "");
+    let output = run(&toml, &["--json", &server.url("/"), "http://127.0.0.1:9/"]);
+    assert_unchanged_with_one_line(&output, &server, "damaged: kept as");
+    let kept: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().contains(".corrupt-"))
+        .collect();
+    assert_eq!(kept.len(), 1);
+    assert_eq!(std::fs::read_to_string(kept[0].path()).unwrap(), garbage);
+    assert_eq!(rows_in(&path), 2, "a new database holds this run's probes");
+}
+
+fn row(target: &str, at: SystemTime, state: State, reason: &str) -> Row {
+    Row {
+        at,
+        target: target.to_string(),
+        url: "http://127.0.0.1/".to_string(),
+        state,
+        error_kind: None,
+        status: Some(if state == State::Up { 200 } else { 503 }),
+        latency: Some(Duration::from_millis(40)),
+        reason: reason.to_string(),
+        page: None,
+        elsewhere: None,
+    }
+}
+
+#[test]
+fn pruning_keeps_the_file_under_its_cap() {
+    let dir = scratch("prune");
+    let path = dir.join("h.sqlite3");
+    let limits = Limits {
+        keep: Duration::from_secs(90 * 86_400),
+        max_bytes: 1024 * 1024,
+    };
+    let (mut store, _) = Store::open_for_writing(&path).unwrap();
+    let now = SystemTime::now();
+    let reason = "answered 200 OK, and a reason long enough to fill pages quickly";
+    for batch in 0..40u64 {
+        let rows: Vec<Row> = (0..500u64)
+            .map(|i| {
+                let at = now - Duration::from_secs(86_400) + Duration::from_secs(batch * 500 + i);
+                row(&format!("svc{}", i % 7), at, State::Up, reason)
+            })
+            .collect();
+        store.write(&rows, &limits).unwrap();
+        let size = std::fs::metadata(&path).unwrap().len();
+        assert!(size <= limits.max_bytes, "{size} bytes after batch {batch}");
+    }
+    let kept = rows_in(&path);
+    assert!(kept > 1000 && kept < 20_000, "{kept} rows kept");
+    // The newest rows are the ones kept.
+    let c = rusqlite::Connection::open(&path).unwrap();
+    let newest: i64 = c
+        .query_row("SELECT max(id) FROM probes", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(newest, 20_000);
+
+    // Rows older than `keep` go on the next write, with their hours.
+    let path = dir.join("kept.sqlite3");
+    let (mut store, _) = Store::open_for_writing(&path).unwrap();
+    let old = now - Duration::from_secs(10 * 86_400);
+    store
+        .write(&[row("svc0", old, State::Up, reason)], &limits)
+        .unwrap();
+    store
+        .write(&[row("svc0", now, State::Up, reason)], &limits)
+        .unwrap();
+    assert_eq!(rows_in(&path), 2);
+    let short = Limits {
+        keep: Duration::from_secs(3 * 86_400),
+        ..limits
+    };
+    store
+        .write(&[row("svc0", now, State::Up, reason)], &short)
+        .unwrap();
+    assert_eq!(rows_in(&path), 2);
+    let c = rusqlite::Connection::open(&path).unwrap();
+    let hours: i64 = c
+        .query_row("SELECT count(*) FROM hours", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(hours, 1);
+}
+
+/// Now, to the second, so that the page's times and the rows' agree exactly.
+fn this_second() -> SystemTime {
+    UNIX_EPOCH
+        + Duration::from_secs(
+            SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .unwrap()
+                .as_secs(),
+        )
+}
+
+const MINUTE: Duration = Duration::from_secs(60);
+
+/// Eight hours of a probe every ten minutes: down (flapping with unknown) from 6 h ago to
+/// 4 h ago, up before and after.
+fn record_a_flapping_outage(path: &Path, target: &str, now: SystemTime) {
+    let (mut store, _) = Store::open_for_writing(path).unwrap();
+    let rows: Vec<Row> = (0..48u32)
+        .map(|i| {
+            let at = now - MINUTE * 480 + MINUTE * (10 * i);
+            let ago = 480 - 10 * i;
+            let (state, reason) = match ago {
+                360 => (State::Down, "answered 503 Service Unavailable"),
+                250..=359 if ago % 20 == 0 => (State::Unknown, "your connection seems down"),
+                240..=359 => (State::Down, "answered 502 Bad Gateway"),
+                _ => (State::Up, "answered 200 OK"),
+            };
+            row(target, at, state, reason)
+        })
+        .collect();
+    store.write(&rows, &Limits::default()).unwrap();
+}
+
+fn page_config(server: &TestServer, path: &Path) -> String {
+    format!(
+        "{}[services.svc]\nname = \"Service\"\nurl = \"{}\"\nstatus_page = \"{}\"\ncomponents = [\"API\"]\n",
+        config(path, ""),
+        server.url("/"),
+        server.url(""),
+    )
+}
+
+fn incidents_json(now: SystemTime, incident_io: bool) -> String {
+    let t = |minutes_ago: u32| rfc3339(now - MINUTE * minutes_ago);
+    let components = if incident_io {
+        "null".to_string()
+    } else {
+        r#"[{"name": "API"}]"#.to_string()
+    };
+    let start_key = if incident_io {
+        "started_at"
+    } else {
+        "created_at"
+    };
+    format!(
+        r#"{{"page": {{"name": "Service"}}, "incidents": [
+            {{"name": "Login failures", "impact": "minor", "status": "resolved",
+              "{start_key}": "{}", "resolved_at": "{}", "shortlink": "https://stspg.io/b",
+              "components": {components}}},
+            {{"name": "Elevated errors on the API", "impact": "major", "status": "resolved",
+              "{start_key}": "{}", "resolved_at": "{}", "components": {components}}},
+            {{"name": "Long ago", "impact": "critical", "status": "resolved",
+              "{start_key}": "{}", "resolved_at": "{}", "components": {components}}}
+        ]}}"#,
+        t(120),
+        t(90),
+        t(240),
+        t(210),
+        t(60 * 24 * 30),
+        t(60 * 24 * 29),
+    )
+}
+
+#[test]
+fn outages_are_merged_and_lined_up_with_the_incidents_of_statuspage_and_incident_io() {
+    for incident_io in [false, true] {
+        let server = TestServer::start();
+        let dir = scratch(if incident_io {
+            "incident-io"
+        } else {
+            "statuspage"
+        });
+        let path = dir.join("h.sqlite3");
+        let now = this_second();
+        record_a_flapping_outage(&path, "svc", now);
+        server.route(
+            "/api/v2/incidents.json",
+            Reply::json(200, &incidents_json(now, incident_io)),
+        );
+        let output = run(
+            &page_config(&server, &path),
+            &["--history", "--json", "svc"],
+        );
+        assert_eq!(output.status.code(), Some(0), "{output:?}");
+        let lines = json_lines(&output.stdout);
+        let kinds: Vec<_> = lines.iter().map(|l| l["type"].as_str().unwrap()).collect();
+        assert_eq!(
+            kinds,
+            ["history", "outage", "incident", "incident"],
+            "{lines:?}"
+        );
+        let history = &lines[0];
+        assert_eq!(history["probes"], 48);
+        assert_eq!(history["outages"], 1);
+        assert_eq!(
+            history["down"].as_u64().unwrap() + history["unknown"].as_u64().unwrap(),
+            13
+        );
+        let outage = &lines[1];
+        assert_eq!(outage["state"], "down");
+        assert_eq!(outage["reason"], "answered 503 Service Unavailable");
+        assert_eq!(outage["started_at"], rfc3339_millis(now - MINUTE * 360));
+        assert_eq!(outage["ended_at"], rfc3339_millis(now - MINUTE * 230));
+        assert_eq!(outage["probes"], 13);
+        // The page first spoke two hours into the outage.
+        assert_eq!(outage["provider_silent_s"], 7200);
+        let login = &lines[3];
+        assert_eq!(login["title"], "Login failures");
+        assert_eq!(login["seen_here"], false, "up here all along: {login}");
+        let errors = &lines[2];
+        assert_eq!(errors["seen_here"], true);
+        assert_eq!(errors["impact"], "major");
+
+        let human = run(&page_config(&server, &path), &["--history", "svc"]);
+        let text = String::from_utf8_lossy(&human.stdout);
+        assert!(text.contains("the provider said nothing for 2 h"), "{text}");
+        assert!(
+            text.contains("an incident that never reached this machine"),
+            "{text}"
+        );
+        assert!(text.contains("Elevated errors on the API"), "{text}");
+    }
+}
+
+fn rfc3339_millis(time: SystemTime) -> String {
+    isitdown::text::timestamp::rfc3339_millis(time)
+}
+
+#[test]
+fn the_timeline_fits_eighty_columns_for_one_target_a_tag_and_all() {
+    let server = TestServer::start();
+    let dir = scratch("timeline");
+    let path = dir.join("h.sqlite3");
+    let now = this_second();
+    record_a_flapping_outage(&path, "svc", now);
+    record_a_flapping_outage(&path, "other", now);
+    let toml = format!(
+        "{}[services.other]\nname = \"A service with a name far too long for one line of eighty columns\"\nurl = \"{}\"\ntags = [\"mine\"]\n",
+        page_config(&server, &path),
+        server.url("/other"),
+    );
+    for (args, targets) in [
+        (vec!["--history", "svc"], 1),
+        (vec!["--history", "@mine", "--since", "30d"], 1),
+        (vec!["--history", "--since", "12h"], 2),
+        (vec!["--history", "--no-status-page"], 2),
+    ] {
+        let output = run(&toml, &args);
+        assert_eq!(output.status.code(), Some(0), "{output:?}");
+        let text = String::from_utf8_lossy(&output.stdout);
+        for line in text.lines() {
+            let columns = isitdown::text::columns::count(line);
+            assert!(columns <= 80, "{columns} columns: {line}\n{text}");
+        }
+        assert_eq!(text.matches("% up").count(), targets, "{text}");
+        assert!(text.contains("times in "), "{text}");
+    }
+}
+
+#[test]
+fn a_watch_says_what_an_earlier_run_saw_still_down() {
+    let server = TestServer::start();
+    let dir = scratch("watch-past");
+    let path = dir.join("h.sqlite3");
+    let now = this_second();
+    let (mut store, _) = Store::open_for_writing(&path).unwrap();
+    let key = server.url("/status/503");
+    let rows = [
+        row(&key, now - MINUTE * 200, State::Up, "answered 200 OK"),
+        row(&key, now - MINUTE * 133, State::Down, "answered 503"),
+        row(&key, now - MINUTE * 60, State::Down, "answered 503"),
+    ];
+    store.write(&rows, &Limits::default()).unwrap();
+    drop(store);
+    let output = run(
+        &config(&path, ""),
+        &["--watch", "-n", "1", &server.url("/status/503")],
+    );
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("down since") && stderr.contains("2 h 13 min, seen by an earlier run"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn history_options_and_settings_that_make_no_sense_are_bad_input() {
+    let server = TestServer::start();
+    let url = server.url("/");
+    for (toml, args, says) in [
+        ("", vec!["--since", "1d", url.as_str()], "give it --history"),
+        (
+            "",
+            vec!["--history", "--watch", url.as_str()],
+            "cannot go with --watch",
+        ),
+        ("", vec!["--history", "--since", "0s"], "longer than zero"),
+        (
+            "[history]\nmax_mb = 0\n",
+            vec![url.as_str()],
+            "[history] max_mb",
+        ),
+        (
+            "[history]\nkeep = \"soon\"\n",
+            vec![url.as_str()],
+            "[history] keep",
+        ),
+        (
+            "[history]\npath = \"\"\n",
+            vec![url.as_str()],
+            "[history] path is empty",
+        ),
+        ("[history]\ncolour = 1\n", vec![url.as_str()], "colour"),
+    ] {
+        let output = run(toml, &args);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(64), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains(says),
+            "{args:?} should say {says}: {stderr}"
+        );
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    }
+    assert!(server.requests().is_empty());
+    // A configured `since` waits for a --history.
+    let output = run("[defaults]\nsince = \"30d\"\n", &["--no-record", &url]);
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+}
