@@ -171,13 +171,19 @@ impl Asking {
                 .wait_timeout(answers, left)
                 .map_or_else(|p| p.into_inner().0, |(a, _)| a);
         }
-        let ok = answers
+        // The answers up to the first right one, as they came: the wait ends there, whatever
+        // came in while the waiter woke.
+        let heard = match answers.iter().position(|&a| a == ReferenceAnswer::Right) {
+            Some(first_right) => &answers[..=first_right],
+            None => &answers[..],
+        };
+        let ok = heard
             .iter()
             .filter(|&&a| a == ReferenceAnswer::Right)
             .count();
         let note = if ok > 0 {
             Note::Works
-        } else if answers.contains(&ReferenceAnswer::Wrong) {
+        } else if heard.contains(&ReferenceAnswer::Wrong) {
             Note::Intercepted
         } else {
             Note::Down
