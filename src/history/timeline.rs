@@ -121,8 +121,11 @@ pub fn write(
         let bar: String = states.iter().map(|s| mark(*s)).collect();
         writeln!(out, "{pad}{bar}")?;
         let left = clock.moment(start, now);
-        let gap = count.saturating_sub(columns::count(&left) + 3);
-        writeln!(out, "{pad}{left}{}now", " ".repeat(gap))?;
+        // The first mark's time under its start and "now" under the last, when both fit.
+        match count.checked_sub(columns::count(&left) + 3) {
+            Some(gap) if gap > 0 => writeln!(out, "{pad}{left}{}now", " ".repeat(gap))?,
+            _ => writeln!(out, "{pad}{left} to now")?,
+        }
         let facts = match past.availability() {
             None => "no probes recorded in this period".to_string(),
             Some(availability) => {
@@ -138,10 +141,11 @@ pub fn write(
                     1 => "1 outage".to_string(),
                     n => format!("{n} outages"),
                 };
-                format!(
-                    "{availability:.2}% up, {} probes, {outages}{latency}",
-                    past.probes()
-                )
+                let probes = match past.probes() {
+                    1 => "1 probe".to_string(),
+                    n => format!("{n} probes"),
+                };
+                format!("{availability:.2}% up, {probes}, {outages}{latency}")
             }
         };
         writeln!(out, "{pad}{}", columns::cut(&facts, width - INDENT))?;

@@ -72,6 +72,11 @@ fn comparable(line: &str) -> String {
     let mut out = String::new();
     let mut rest = line;
     while let Some(c) = rest.chars().next() {
+        if let Some(skip) = day_and_month(rest) {
+            out.push_str("<when>");
+            rest = &rest[skip..];
+            continue;
+        }
         if c.is_ascii_digit() {
             let number_end = rest
                 .find(|c: char| !(c.is_ascii_digit() || c == '.'))
@@ -139,6 +144,24 @@ fn clock_or_date(text: &str) -> Option<usize> {
         return Some(5);
     }
     None
+}
+
+/// The length of a day written for people (`Sun 29 Nov`) at the start.
+fn day_and_month(text: &str) -> Option<usize> {
+    const DAYS: [&str; 7] = ["Mon ", "Tue ", "Wed ", "Thu ", "Fri ", "Sat ", "Sun "];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let rest = DAYS.iter().find_map(|day| text.strip_prefix(day))?;
+    let digits = rest.find(|c: char| !c.is_ascii_digit())?;
+    if !(1..=2).contains(&digits) {
+        return None;
+    }
+    let month = rest[digits..].strip_prefix(' ')?;
+    MONTHS
+        .iter()
+        .any(|m| month.starts_with(m))
+        .then_some(text.len() - month.len() + 3)
 }
 
 /// Local servers and a config playing every part the README's examples need.
@@ -283,5 +306,9 @@ fn placeholders_cover_what_changes_and_only_that() {
         r#"{"at":"<when>","seq":1}"#
     );
     assert_eq!(comparable("57 checked: 54 up"), "57 checked: 54 up");
+    assert_eq!(
+        comparable("Since Sun 29 Nov 22:12 (7 days)"),
+        "Since <when> <when> (7 days)"
+    );
     assert_eq!(comparable("  recent   █▂✗▁"), "recent <bars>✗<bars>");
 }
