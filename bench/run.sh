@@ -235,7 +235,7 @@ report "$round_files" "recorded|not recorded|1.1"
 # Repeated runs: peak RSS (VmHWM) after 10 s and at the end, and the most threads seen.
 watch_for() { # NAME MOST_THREADS ARGUMENT...
   local name=$1 threads=$2; shift 2
-  "$binary" --watch -i 0 "$@" >/dev/null 2>&1 &
+  "$binary" --watch -i 0 "$@" >/dev/null 2>"$scratch/watch.err" &
   local pid=$!
   python3 - "$pid" "$watch_seconds" "$name" "$threads" <<'PY'
 import sys, time
@@ -250,7 +250,11 @@ def status():
 start, most, at_ten = time.time(), 0, None
 limit = int(sys.argv[4]) if len(sys.argv) > 4 else 0
 while time.time() - start < seconds:
-    fields = status()
+    try:
+        fields = status()
+    except FileNotFoundError:
+        print(f"  {name}: ENDED after {time.time() - start:.1f} s, before the {seconds} s were up")
+        sys.exit(0)
     most = max(most, int(fields["Threads"]))
     if at_ten is None and time.time() - start >= 10:
         at_ten = int(fields["VmHWM"].split()[0])
@@ -262,7 +266,14 @@ threads = f" (at most {limit}: {'ok' if most <= limit else 'MISSED'})" if limit 
 print(f"  {name}: peak RSS {at_ten/1024:.1f} MB at 10 s, {at_end/1024:.1f} MB at {seconds} s "
       f"(grew {grew:.2f} MB: {'ok' if grew <= 1 else 'MISSED'}); at most {most} threads{threads}")
 PY
-  kill -INT "$pid"; wait "$pid" 2>/dev/null || true
+  kill -INT "$pid" 2>/dev/null
+  local code=0
+  wait "$pid" 2>/dev/null || code=$?
+  # Ctrl-C ends a watch with its verdict's code; anything else is said, with what it printed.
+  if [ "$code" -gt 3 ]; then
+    echo "  (exit code $code; its last words on stderr follow)"
+    tail -5 "$scratch/watch.err" | sed 's/^/    /'
+  fi
 }
 echo "--watch -i 0 for $watch_seconds s:"
 watch_for "one target" 4 "$url"

@@ -219,12 +219,13 @@ impl Environment {
         if let Some(path) = &env.file {
             let problem = at(FILE, path);
             file = pem_certificates(&read_bundle(path).map_err(&problem)?).map_err(&problem)?;
+            // One usable authority is enough to know the file is a trust store: the others are
+            // parsed when a certificate first needs them, not at every start.
             let mut usable = RootCertStore::empty();
-            let (_, refused) = usable.add_parsable_certificates(file.iter().cloned());
-            if usable.is_empty() {
-                let why = match refused {
+            if !file.iter().any(|cert| usable.add(cert.clone()).is_ok()) {
+                let why = match file.len() {
                     1 => "its certificate is not one TLS can use".to_string(),
-                    _ => format!("none of its {refused} certificates is one TLS can use"),
+                    _ => format!("none of its {} certificates is one TLS can use", file.len()),
                 };
                 return Err(problem(FileProblem::Refused(why)));
             }
