@@ -277,6 +277,7 @@ PY
 }
 echo "--watch -i 0 for $watch_seconds s:"
 watch_for "one target" 4 "$url"
+printf "$local_only"'[services.local]\nurl = "%s"\nstatus_page = "http://127.0.0.1:%s"\ncomponents = ["API"]\n' "$url" "$port" > "$config"
 watch_for "one target with its status page" 4 local
 # A public name whose IPv6 address refuses: every probe races it and answers over IPv4.
 watch_for "one target with a dead IPv6 address" 4 \

@@ -145,6 +145,8 @@ pub struct Engine {
     checks: Arc<Checks>,
     events: Sender<Event>,
     inbox: Receiver<Event>,
+    /// A lone target of a one-shot run is probed on the calling thread.
+    alone_here: bool,
 }
 
 /// When each target is due next, earliest first; a target is in it only while not in flight.
@@ -179,7 +181,16 @@ impl Engine {
             checks,
             events,
             inbox,
+            alone_here: false,
         }
+    }
+
+    /// Probes a lone target of a one-shot run on the calling thread rather than on a worker,
+    /// when nothing has to be told while it waits (no progress line): a script checking one
+    /// service then starts no thread for it.
+    pub fn alone_on_this_thread(mut self, yes: bool) -> Engine {
+        self.alone_here = yes;
+        self
     }
 
     /// A handle that ends the run early (for Ctrl-C).
@@ -202,7 +213,9 @@ impl Engine {
             checks,
             events,
             inbox,
+            alone_here,
         } = self;
+        let alone_here = alone_here && schedule.is_one_shot() && plans.len() == 1;
         let mut in_order;
         let sink: &mut dyn Sink = if schedule.is_one_shot() {
             in_order = order::InOrder::new(sink);
@@ -245,17 +258,18 @@ impl Engine {
                 let (progress, slots) = (progress.clone(), slots.clone());
                 // The probe's worker counts as free while it reports, so that the target's next
                 // probe, due at once with `-i 0`, goes to it rather than to a new thread.
-                checker.pool().execute_then(
-                    move || {
-                        job_checker.check_noting(&plans[index], seq, ask, &|step| {
-                            progress.set(index, step)
-                        })
-                    },
-                    move |outcome| {
-                        slots.put(index, outcome);
-                        let _ = events.send(Event::Probed(index));
-                    },
-                );
+                let job = move || {
+                    job_checker
+                        .check_noting(&plans[index], seq, ask, &|step| progress.set(index, step))
+                };
+                let report = move |outcome| {
+                    slots.put(index, outcome);
+                    let _ = events.send(Event::Probed(index));
+                };
+                match alone_here {
+                    true => report(job()),
+                    false => checker.pool().execute_then(job, report),
+                }
             }
             if in_flight == 0 && agenda.next_at().is_none() {
                 break;

@@ -155,7 +155,6 @@ fn run() -> anyhow::Result<u8> {
         Some(path) => report::to_file(settings.output, targets, repeated, path.clone()),
         None => report::reporter(settings.output, targets, repeated, Box::new(stdout.lock())),
     };
-    let engine = Engine::new(checks);
     // `-n N` counts its probes on stderr, unless the live table on the terminal shows them.
     let counted = match settings.schedule {
         schedule if !repeated || schedule.watch => None,
@@ -163,6 +162,7 @@ fn run() -> anyhow::Result<u8> {
         schedule => schedule.count,
     };
     let progress = settings.output.progress && (!repeated || counted.is_some());
+    let engine = Engine::new(checks).alone_on_this_thread(!progress);
     let mut spinner = report::Spinner::new(reporter.as_mut(), targets, progress, counted);
     let recording_to = match &settings.history.path {
         Some(path) if settings.history.record => Some(path.clone()),
