@@ -19,11 +19,13 @@ const FDS_PER_WORKER: u64 = 2;
 /// Extra workers for status pages and connection checks, so that they never queue behind probes.
 const RESERVE: usize = 8;
 
-/// A probe needs little stack; an unoptimised build needs several times as much.
+/// A probe over plain HTTP touches about 96 KiB of its stack in a release build; TLS and the
+/// judge go deeper. Only the pages touched take memory, so the room costs nothing. An
+/// unoptimised build needs several times as much.
 const STACK: usize = if cfg!(debug_assertions) {
     1024 * 1024
 } else {
-    128 * 1024
+    256 * 1024
 };
 
 /// How many workers a run may have: `workers` for any job, `reserve` more for urgent ones.
