@@ -300,12 +300,12 @@ echo "--history over ten million probes (target: under 200 ms):"
 target/release/examples/history-fill "$big" 10000000 30 | sed 's/^/  /'
 printf "$local_only"'[history]\npath = "%s"\n' "$big" > "$config"
 timed --warmup 2 --runs 10 -N --export-json "$config.json" \
-  -n "--history @all --since 30d" "$binary --history @all --since 30d --no-status-page" \
-  -n "--history chatgpt --since 30d" "$binary --history chatgpt --since 30d --no-status-page"
+  -n "history @all, 30 days" "$binary --history @all --since 30d --no-status-page" \
+  -n "history chatgpt, 30 days" "$binary --history chatgpt --since 30d --no-status-page"
 report "$config.json"
 python3 - "$config.json" <<'PY'
 import json, sys
-median = {r["command"]: r["median"] for r in json.load(open(sys.argv[1]))["results"]}["--history @all --since 30d"]
+median = {r["command"]: r["median"] for r in json.load(open(sys.argv[1]))["results"]}["history @all, 30 days"]
 print(f"  --history @all: {median*1000:.0f} ms (target under 200 ms: {'ok' if median < 0.2 else 'MISSED'})")
 PY
 echo "  on disk: $(du -b "$big"* | awk '{s += $1} END {printf "%.0f MB", s/1e6}')"
