@@ -3,7 +3,7 @@
 //! certificate that is not trusted.
 
 use std::fmt;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Instant;
 
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
@@ -27,6 +27,9 @@ pub struct Trusted {
     /// `SSL_CERT_FILE` as read at the start, and the directories to read.
     environment: Environment,
     machine: OnceLock<Result<(Arc<WebPkiServerVerifier>, TrustSource), TrustError>>,
+    /// The deadline of a probe whose handshake is under way: loading the machine's roots, if a
+    /// certificate needs them, stops reading directories by then.
+    load_by: Mutex<Option<Instant>>,
 }
 
 impl Trusted {
@@ -51,18 +54,23 @@ impl Trusted {
             cacert,
             environment,
             machine: OnceLock::new(),
+            load_by: Mutex::new(None),
         })
     }
 
-    /// Loads the machine's roots now if they were not yet, reading certificate directories
-    /// until `until` at the latest: a probe calls this before its handshake with its deadline.
+    /// A probe calls this before its handshake with its deadline: if its certificate needs
+    /// the machine's roots (what `--cacert` vouches for does not), reading certificate
+    /// directories stops by then.
     pub fn load_within(&self, until: Option<Instant>) {
-        let _ = self.machine_within(until);
+        if self.machine.get().is_none() {
+            *self.load_by.lock().unwrap_or_else(|p| p.into_inner()) = until;
+        }
     }
 
     /// The machine's roots plus `--cacert`, loaded now if they were not yet.
     fn machine(&self) -> &Result<(Arc<WebPkiServerVerifier>, TrustSource), TrustError> {
-        self.machine_within(None)
+        let until = *self.load_by.lock().unwrap_or_else(|p| p.into_inner());
+        self.machine_within(until)
     }
 
     fn machine_within(
