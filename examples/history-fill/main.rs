@@ -11,9 +11,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::{Duration, SystemTime};
 
-use isitdown::history::record::Row;
+use isitdown::history::record::ProbeRow;
 use isitdown::history::store::Store;
-use isitdown::history::Limits;
+use isitdown::history::Retention;
 use isitdown::state::State;
 use isitdown::target::catalog::Catalog;
 
@@ -38,7 +38,7 @@ fn main() -> ExitCode {
         }
     };
     // Room for all of it: the cap is not what is measured here.
-    let limits = Limits {
+    let limits = Retention {
         keep: Duration::from_secs((days + 1) * 86_400),
         max_bytes: u64::MAX / 2,
     };
@@ -48,7 +48,7 @@ fn main() -> ExitCode {
     let mut random = 0x2545_f491_4f6c_dd1d_u64;
     let mut written = 0;
     while written < count {
-        let rows: Vec<Row> = (written..(written + BATCH).min(count))
+        let rows: Vec<ProbeRow> = (written..(written + BATCH).min(count))
             .map(|i| {
                 random ^= random << 13;
                 random ^= random >> 7;
@@ -67,7 +67,7 @@ fn main() -> ExitCode {
                     0..=29 => State::Down,
                     _ => State::Up,
                 };
-                Row {
+                ProbeRow {
                     at,
                     target: key.to_string(),
                     url: format!("https://{key}.example/"),

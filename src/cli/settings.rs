@@ -128,7 +128,7 @@ pub struct Settings {
     /// Public DNS-over-HTTPS resolvers asked when DNS fails a public name; none: never.
     pub dns: Vec<String>,
     /// Where probes are recorded, and whether they are.
-    pub history: history::Settings,
+    pub history: history::Keeping,
 }
 
 impl Settings {
@@ -238,10 +238,10 @@ impl Settings {
                 "--history reads what was recorded: it cannot go with --watch, --count or --until",
             ));
         }
-        let history = history::Settings {
+        let history = history::Keeping {
             record: !merged.no_record && config.history.record.unwrap_or(true),
             path: config.history.path.clone().or_else(history::default_path),
-            limits: history::Limits {
+            limits: history::Retention {
                 keep: config.history.keep.unwrap_or(history::DEFAULT_KEEP),
                 max_bytes: config.history.max_mb.unwrap_or(history::DEFAULT_MAX_MB) * 1024 * 1024,
             },

@@ -23,7 +23,7 @@ use crate::engine::{Sink, Stop};
 use crate::target::Target;
 use crate::verdict::State;
 
-use record::Row;
+use record::ProbeRow;
 use store::{Store, Trouble};
 
 /// `[history] keep` when not given.
@@ -41,14 +41,14 @@ const MAX_PENDING: usize = 50_000;
 
 /// What is kept, and for how long.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Limits {
+pub struct Retention {
     pub keep: Duration,
     pub max_bytes: u64,
 }
 
-impl Default for Limits {
+impl Default for Retention {
     fn default() -> Self {
-        Limits {
+        Retention {
             keep: DEFAULT_KEEP,
             max_bytes: DEFAULT_MAX_MB * 1024 * 1024,
         }
@@ -57,11 +57,11 @@ impl Default for Limits {
 
 /// `[history]` and `--no-record`, resolved.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Settings {
+pub struct Keeping {
     pub record: bool,
     /// None when no place for it can be found (no home folder).
     pub path: Option<PathBuf>,
-    pub limits: Limits,
+    pub limits: Retention,
 }
 
 /// Where the history lives unless `[history] path` says: `$XDG_STATE_HOME/isitdown/`, else
@@ -105,15 +105,15 @@ pub(crate) fn state_index(state: State) -> usize {
 /// writes no more in this run.
 pub struct Writer {
     path: PathBuf,
-    limits: Limits,
+    limits: Retention,
     store: Option<Store>,
-    pending: Vec<Row>,
+    pending: Vec<ProbeRow>,
     dropped: u64,
     given_up: bool,
 }
 
 impl Writer {
-    pub fn new(path: PathBuf, limits: Limits) -> Writer {
+    pub fn new(path: PathBuf, limits: Retention) -> Writer {
         Writer {
             path,
             limits,
@@ -129,7 +129,7 @@ impl Writer {
         self.pending.len()
     }
 
-    pub fn add(&mut self, row: Row) {
+    pub fn add(&mut self, row: ProbeRow) {
         if self.given_up {
             return;
         }
@@ -220,7 +220,7 @@ impl<'a> Recording<'a> {
 
 impl Sink for Recording<'_> {
     fn judged(&mut self, plan: usize, outcome: &Outcome, histories: &[History]) -> io::Result<()> {
-        self.writer.add(Row::of(outcome));
+        self.writer.add(ProbeRow::of(outcome));
         let reported = self.inner.judged(plan, outcome, histories);
         self.write_if_due()?;
         reported

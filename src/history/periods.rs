@@ -8,7 +8,7 @@ use crate::verdict::State;
 
 /// A probe that was not UP, as the periods are made of.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Trouble {
+pub struct NotUp {
     pub at: SystemTime,
     pub state: State,
     pub reason: String,
@@ -45,7 +45,7 @@ impl Period {
 /// Merges the probes that were not UP, in time order, into periods; `next_up(t)` is the time
 /// of the first UP probe after `t`, if any (asked once per period).
 pub fn merge(
-    troubles: impl IntoIterator<Item = Trouble>,
+    troubles: impl IntoIterator<Item = NotUp>,
     mut next_up: impl FnMut(SystemTime) -> Option<SystemTime>,
 ) -> Vec<Period> {
     let mut periods: Vec<Period> = Vec::new();
@@ -85,7 +85,7 @@ mod tests {
         let troubles = series
             .iter()
             .filter(|(_, s)| *s != State::Up)
-            .map(|(m, s)| Trouble {
+            .map(|(m, s)| NotUp {
                 at: at(*m),
                 state: *s,
                 reason: format!("{s} at {m}"),

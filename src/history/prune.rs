@@ -7,7 +7,7 @@ use std::time::SystemTime;
 use rusqlite::{params, Connection};
 
 use super::store::{millis_of, HOUR_MS};
-use super::Limits;
+use super::Retention;
 
 /// The share of the rows dropped at a time when the file is over its cap.
 const SLICE_PERCENT: i64 = 10;
@@ -15,7 +15,7 @@ const SLICE_PERCENT: i64 = 10;
 const PAGES_PER_SHRINK: i64 = 2048;
 
 /// Deletes what the limits no longer keep; runs inside the write's transaction.
-pub fn prune(c: &Connection, limits: &Limits, now: SystemTime) -> rusqlite::Result<()> {
+pub fn prune(c: &Connection, limits: &Retention, now: SystemTime) -> rusqlite::Result<()> {
     let cutoff = millis_of(now) - i64::try_from(limits.keep.as_millis()).unwrap_or(i64::MAX);
     // Rows come in time order, near enough: the first row says whether any are too old.
     let oldest: Option<i64> = c
@@ -67,7 +67,7 @@ fn used_bytes(c: &Connection) -> rusqlite::Result<u64> {
 
 /// Gives some free pages back to the disk, after the write's transaction; past the cap, the
 /// file itself is cut to the pages in use.
-pub fn shrink(c: &Connection, limits: &Limits, path: &std::path::Path) -> rusqlite::Result<()> {
+pub fn shrink(c: &Connection, limits: &Retention, path: &std::path::Path) -> rusqlite::Result<()> {
     let free: i64 = c.query_row("PRAGMA freelist_count", [], |r| r.get(0))?;
     let size: i64 = c.query_row("PRAGMA page_size", [], |r| r.get(0))?;
     // A few free pages are kept for the next writes; many, or any beyond the cap, go.

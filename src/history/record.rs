@@ -10,7 +10,7 @@ use crate::target::Target;
 use crate::verdict::State;
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Row {
+pub struct ProbeRow {
     /// When the probe started.
     pub at: SystemTime,
     /// Which target: see [`key`].
@@ -38,10 +38,10 @@ pub fn key(target: &Target) -> String {
     }
 }
 
-impl Row {
-    pub fn of(outcome: &Outcome) -> Row {
+impl ProbeRow {
+    pub fn of(outcome: &Outcome) -> ProbeRow {
         let seen = &outcome.seen;
-        Row {
+        ProbeRow {
             at: seen.started_at,
             target: key(&outcome.target),
             url: outcome.target.display_url(),

@@ -13,8 +13,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use rusqlite::{params, Connection, ErrorCode, OpenFlags, OptionalExtension};
 
 use super::latency::Buckets;
-use super::record::Row;
-use super::Limits;
+use super::record::ProbeRow;
+use super::Retention;
 
 /// The schema this build writes; each step of [`MIGRATIONS`] brings a file one version up.
 const SCHEMA_VERSION: i64 = 1;
@@ -194,12 +194,12 @@ impl Store {
 
     /// Writes the rows in one transaction, with their hourly sums, and prunes what `limits`
     /// no longer keep.
-    pub fn write(&mut self, rows: &[Row], limits: &Limits) -> Result<(), Trouble> {
+    pub fn write(&mut self, rows: &[ProbeRow], limits: &Retention) -> Result<(), Trouble> {
         self.write_rows(rows, limits)
             .map_err(|e| trouble(&self.path, &e))
     }
 
-    fn write_rows(&mut self, rows: &[Row], limits: &Limits) -> rusqlite::Result<()> {
+    fn write_rows(&mut self, rows: &[ProbeRow], limits: &Retention) -> rusqlite::Result<()> {
         let transaction = self
             .connection
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;

@@ -10,7 +10,7 @@ use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 
 use super::latency::Buckets;
-use super::periods::{self, Period, Trouble};
+use super::periods::{self, NotUp, Period};
 use super::store::{millis_of, time_of, Store, HOUR_MS};
 use crate::status_page::past::PastIncident;
 use crate::target::Target;
@@ -52,7 +52,7 @@ pub enum Admitted {
 
 /// A line where the two accounts disagree.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Note {
+pub enum Disagreement {
     /// An outage seen here, and how long the provider said nothing about it (all of it, when
     /// no incident of the page overlaps it).
     Silent { period: usize, silence: Duration },
@@ -73,7 +73,7 @@ pub struct TargetPast {
     pub p95: Option<Duration>,
     pub periods: Vec<Period>,
     pub admitted: Admitted,
-    pub notes: Vec<Note>,
+    pub notes: Vec<Disagreement>,
 }
 
 impl TargetPast {
@@ -97,14 +97,14 @@ impl TargetPast {
     /// The note about this period, if any.
     pub fn silence_of(&self, period: usize) -> Option<Duration> {
         self.notes.iter().find_map(|n| match n {
-            Note::Silent { period: p, silence } if *p == period => Some(*silence),
+            Disagreement::Silent { period: p, silence } if *p == period => Some(*silence),
             _ => None,
         })
     }
 
     pub fn unseen(&self, incident: usize) -> Option<bool> {
         self.notes.iter().find_map(|n| match n {
-            Note::Unseen {
+            Disagreement::Unseen {
                 incident: i,
                 probed,
             } if *i == incident => Some(*probed),
@@ -199,7 +199,7 @@ pub fn read(
              WHERE target = ?1 AND state <> 'up' AND at_ms >= ?2 AND at_ms <= ?3 ORDER BY at_ms",
         )?;
         let rows = statement.query_map(params![key, millis_of(since), millis_of(now)], |r| {
-            Ok(Trouble {
+            Ok(NotUp {
                 at: time_of(r.get(0)?),
                 state: state_of(&r.get::<_, String>(1)?),
                 reason: String::new(),
@@ -306,7 +306,7 @@ pub fn line_up(past: &mut TargetPast, now: SystemTime) {
             Some(at) => at.duration_since(period.started_at).unwrap_or_default(),
         };
         if silence >= SILENCE_WORTH_SAYING {
-            notes.push(Note::Silent {
+            notes.push(Disagreement::Silent {
                 period: index,
                 silence,
             });
@@ -327,7 +327,7 @@ pub fn line_up(past: &mut TargetPast, now: SystemTime) {
                 && h.start + Duration::from_millis(HOUR_MS as u64) > from
                 && h.start <= to
         });
-        notes.push(Note::Unseen {
+        notes.push(Disagreement::Unseen {
             incident: index,
             probed,
         });

@@ -6,9 +6,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use isitdown::history::record::Row;
+use isitdown::history::record::ProbeRow;
 use isitdown::history::store::Store;
-use isitdown::history::Limits;
+use isitdown::history::Retention;
 use isitdown::state::State;
 use isitdown::text::timestamp::rfc3339;
 
@@ -236,8 +236,8 @@ fn a_damaged_file_is_kept_aside_and_the_check_goes_on() {
     assert_eq!(rows_in(&path), 2, "a new database holds this run's probes");
 }
 
-fn row(target: &str, at: SystemTime, state: State, reason: &str) -> Row {
-    Row {
+fn row(target: &str, at: SystemTime, state: State, reason: &str) -> ProbeRow {
+    ProbeRow {
         at,
         target: target.to_string(),
         url: "http://127.0.0.1/".to_string(),
@@ -255,7 +255,7 @@ fn row(target: &str, at: SystemTime, state: State, reason: &str) -> Row {
 fn pruning_keeps_the_file_under_its_cap() {
     let dir = scratch("prune");
     let path = dir.join("h.sqlite3");
-    let limits = Limits {
+    let limits = Retention {
         keep: Duration::from_secs(90 * 86_400),
         max_bytes: 1024 * 1024,
     };
@@ -263,7 +263,7 @@ fn pruning_keeps_the_file_under_its_cap() {
     let now = SystemTime::now();
     let reason = "answered 200 OK, and a reason long enough to fill pages quickly";
     for batch in 0..40u64 {
-        let rows: Vec<Row> = (0..500u64)
+        let rows: Vec<ProbeRow> = (0..500u64)
             .map(|i| {
                 let at = now - Duration::from_secs(86_400) + Duration::from_secs(batch * 500 + i);
                 row(&format!("svc{}", i % 7), at, State::Up, reason)
@@ -293,7 +293,7 @@ fn pruning_keeps_the_file_under_its_cap() {
         .write(&[row("svc0", now, State::Up, reason)], &limits)
         .unwrap();
     assert_eq!(rows_in(&path), 2);
-    let short = Limits {
+    let short = Retention {
         keep: Duration::from_secs(3 * 86_400),
         ..limits
     };
@@ -325,7 +325,7 @@ const MINUTE: Duration = Duration::from_secs(60);
 /// 4 h ago, up before and after.
 fn record_a_flapping_outage(path: &Path, target: &str, now: SystemTime) {
     let (mut store, _) = Store::open_for_writing(path).unwrap();
-    let rows: Vec<Row> = (0..48u32)
+    let rows: Vec<ProbeRow> = (0..48u32)
         .map(|i| {
             let at = now - MINUTE * 480 + MINUTE * (10 * i);
             let ago = 480 - 10 * i;
@@ -338,7 +338,7 @@ fn record_a_flapping_outage(path: &Path, target: &str, now: SystemTime) {
             row(target, at, state, reason)
         })
         .collect();
-    store.write(&rows, &Limits::default()).unwrap();
+    store.write(&rows, &Retention::default()).unwrap();
 }
 
 fn page_config(server: &TestServer, path: &Path) -> String {
@@ -490,7 +490,7 @@ fn a_watch_says_what_an_earlier_run_saw_still_down() {
         row(&key, now - MINUTE * 133, State::Down, "answered 503"),
         row(&key, now - MINUTE * 60, State::Down, "answered 503"),
     ];
-    store.write(&rows, &Limits::default()).unwrap();
+    store.write(&rows, &Retention::default()).unwrap();
     drop(store);
     let output = run(
         &config(&path, ""),

@@ -70,7 +70,7 @@ pub(super) struct RawPlace {
 
 /// What a refusal needs to be explained well, and the token no answer may show.
 #[derive(Debug, Clone, Copy)]
-pub(super) struct Asking<'a> {
+pub(super) struct RequestContext<'a> {
     pub locations: &'a str,
     pub probes: u32,
     pub token: Option<&'a str>,
@@ -91,7 +91,7 @@ pub(super) const MAX_TIMING_MS: f64 = 3_600_000.0;
 /// nonsense, and is treated as not said.
 pub(super) const MAX_RESET_SECS: u64 = 24 * 60 * 60;
 
-pub(super) fn created(reply: &Response, asking: Asking) -> Result<Created, String> {
+pub(super) fn created(reply: &Response, asking: RequestContext) -> Result<Created, String> {
     if !reply.status().is_some_and(|s| (200..=202).contains(&s)) {
         return Err(refusal(reply, asking));
     }
@@ -121,7 +121,7 @@ pub(super) fn created(reply: &Response, asking: Asking) -> Result<Created, Strin
     })
 }
 
-pub(super) fn snapshot(reply: &Response, asking: Asking) -> Result<Snapshot, String> {
+pub(super) fn snapshot(reply: &Response, asking: RequestContext) -> Result<Snapshot, String> {
     let json = json_of(reply)?;
     let status = json
         .get("status")
@@ -142,7 +142,7 @@ pub(super) fn snapshot(reply: &Response, asking: Asking) -> Result<Snapshot, Str
 }
 
 /// One sentence for an answer that is not a success: the API's own words where it has some.
-pub(super) fn refusal(reply: &Response, asking: Asking) -> String {
+pub(super) fn refusal(reply: &Response, asking: RequestContext) -> String {
     let error = json_of(reply)
         .ok()
         .and_then(|json| json.get("error").cloned());
@@ -197,7 +197,7 @@ pub(super) fn refusal(reply: &Response, asking: Asking) -> String {
 }
 
 /// The hourly allowance: when it comes back, and what would help.
-fn rate_limited(reply: &Response, kind: Option<&str>, asking: Asking) -> String {
+fn rate_limited(reply: &Response, kind: Option<&str>, asking: RequestContext) -> String {
     let number = |name: &str| {
         reply
             .header(name)

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use url::Url;
 
-use super::answer::{self, Asking, Snapshot};
+use super::answer::{self, RequestContext, Snapshot};
 use super::clean;
 use super::elsewhere::Elsewhere;
 use super::judge::{self, Rules};
@@ -201,7 +201,7 @@ impl Session<'_> {
 fn run(session: &Session<'_>, request: &MeasurementRequest, rules: Rules<'_>) -> Elsewhere {
     let asked = request.probes();
     let names = request.place_names();
-    let asking = Asking {
+    let asking = RequestContext {
         locations: &names,
         probes: asked,
         token: session.api.token.as_deref(),
@@ -264,7 +264,11 @@ fn run(session: &Session<'_>, request: &MeasurementRequest, rules: Rules<'_>) ->
 
 /// Polls until the results are final, the API refuses, or time runs out. Returns the last
 /// results seen and why polling ended early, if it did.
-fn poll(session: &Session<'_>, url: &str, asking: Asking) -> (Option<Snapshot>, Option<String>) {
+fn poll(
+    session: &Session<'_>,
+    url: &str,
+    asking: RequestContext,
+) -> (Option<Snapshot>, Option<String>) {
     let mut last: Option<Snapshot> = None;
     let mut etag: Option<String> = None;
     let mut pause = session.api.poll_interval;

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::judge::{Note, Place};
+use super::judge::{Caveat, Place};
 use super::State;
 use crate::elsewhere::near::Near;
 
@@ -91,7 +91,9 @@ impl Elsewhere {
 
     /// Whether some place got a redirect, which probes elsewhere do not follow.
     pub fn redirected(&self) -> bool {
-        self.places.iter().any(|p| p.note == Some(Note::Redirected))
+        self.places
+            .iter()
+            .any(|p| p.note == Some(Caveat::Redirected))
     }
 }
 
@@ -112,22 +114,22 @@ pub fn summary_state(up: u32, degraded: u32, down: u32) -> State {
 
 /// What the places' notes mean, a sentence each, in a fixed order.
 fn notes_of(places: &[Place]) -> Vec<String> {
-    let any = |note: Note| places.iter().any(|p| p.note == Some(note));
-    let every = |note: Note| !places.is_empty() && places.iter().all(|p| p.note == Some(note));
+    let any = |note: Caveat| places.iter().any(|p| p.note == Some(note));
+    let every = |note: Caveat| !places.is_empty() && places.iter().all(|p| p.note == Some(note));
     let mut notes = Vec::new();
-    if any(Note::PrivateAddress) {
+    if any(Caveat::PrivateAddress) {
         notes.push(NOTE_PRIVATE.to_string());
     }
-    if every(Note::Resolver) {
+    if every(Caveat::Resolver) {
         notes.push(NOTE_RESOLVERS.to_string());
     }
-    if any(Note::MeasurementTimedOut) {
+    if any(Caveat::MeasurementTimedOut) {
         notes.push(NOTE_TIMED_OUT.to_string());
     }
-    if any(Note::Redirected) {
+    if any(Caveat::Redirected) {
         notes.push(NOTE_REDIRECTS.to_string());
     }
-    if any(Note::PrivateCa) {
+    if any(Caveat::PrivateCa) {
         notes.push(NOTE_PRIVATE_CA.to_string());
     }
     notes

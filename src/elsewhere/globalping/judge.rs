@@ -32,7 +32,7 @@ pub struct Rules<'a> {
 /// Why a place's result says nothing about the service, or says it only in part: facts that
 /// [`super::Elsewhere`] turns into its notes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Note {
+pub enum Caveat {
     /// The probe refused the name: it resolves to private or reserved addresses only.
     PrivateAddress,
     /// The probe's resolver failed (`failureSource: resolver`).
@@ -77,7 +77,7 @@ pub struct Place {
     /// Where Globalping places a failure: `target`, `resolver` or `internal`.
     pub failure_source: Option<String>,
     #[serde(skip)]
-    pub note: Option<Note>,
+    pub note: Option<Caveat>,
 }
 
 impl Place {
@@ -146,10 +146,10 @@ fn unknown(reason: &str) -> Verdict {
 /// certificate we would not trust first (the handshake comes before the answer), then the
 /// wall recognisers on its headers and body, then the status. A redirect is not compared:
 /// from here it is followed, and the answer at its end is judged.
-fn answered(raw: &RawPlace, code: u16, rules: Rules, note: &mut Option<Note>) -> Verdict {
+fn answered(raw: &RawPlace, code: u16, rules: Rules, note: &mut Option<Caveat>) -> Verdict {
     let untrusted = !rules.insecure && raw.tls_trusted == Some(false);
     if untrusted && rules.private_ca {
-        *note = Some(Note::PrivateCa);
+        *note = Some(Caveat::PrivateCa);
     }
     // A certificate not trusted is a failure before any answer, redirect or not.
     let refused = untrusted && !rules.private_ca;
@@ -157,7 +157,7 @@ fn answered(raw: &RawPlace, code: u16, rules: Rules, note: &mut Option<Note>) ->
         && code != 304
         && !rules.expect.is_some_and(|expect| expect.contains(code));
     if redirect && !refused {
-        *note = Some(Note::Redirected);
+        *note = Some(Caveat::Redirected);
         let to = raw
             .headers
             .iter()
@@ -200,24 +200,24 @@ const PRIVATE_REFUSAL: &str = "private ip ranges are not allowed";
 /// Globalping's words when it finalised the measurement before the probe reported.
 const MEASUREMENT_TIMED_OUT: &str = "the measurement timed out";
 
-fn failed(raw: &RawPlace, note: &mut Option<Note>) -> Verdict {
+fn failed(raw: &RawPlace, note: &mut Option<Caveat>) -> Verdict {
     let message = raw
         .output
         .clone()
         .unwrap_or_else(|| "no error message".to_string());
     let words = message.to_ascii_lowercase();
     if words.contains(PRIVATE_REFUSAL) {
-        *note = Some(Note::PrivateAddress);
+        *note = Some(Caveat::PrivateAddress);
         return unknown("the probe refused it: the name resolves to private addresses only");
     }
     if words.contains(MEASUREMENT_TIMED_OUT) {
-        *note = Some(Note::MeasurementTimedOut);
+        *note = Some(Caveat::MeasurementTimedOut);
         return unknown("Globalping ended the measurement before this probe reported");
     }
     match raw.failure_source.as_deref() {
         Some("internal") => unknown(&format!("the probe there failed on its own: {message}")),
         Some("resolver") => {
-            *note = Some(Note::Resolver);
+            *note = Some(Caveat::Resolver);
             unknown(&format!(
                 "the probe's DNS resolver could not resolve it: {message}"
             ))

@@ -12,7 +12,7 @@ use super::phase_log::Recorder;
 use super::resolve::TimedResolver;
 use super::tcp::TimedTcpConnector;
 use super::tls::TimedTlsConnector;
-use super::tunnel::{Mark, TunnelMark};
+use super::tunnel::{Leg, TunnelMark};
 use crate::probe::failure::{self, ErrorKind, Failure, Stage};
 use crate::probe::{Client, Method};
 
@@ -146,13 +146,13 @@ fn agent_for(client: &Client, timeout: Duration, recorder: &Recorder) -> Agent {
     let connector = ()
         .chain(TunnelMark {
             recorder: recorder.clone(),
-            at: Mark::SettingOut,
+            at: Leg::SettingOut,
         })
         .chain(SocksConnector::default())
         .chain(ConnectProxyConnector::default())
         .chain(TunnelMark {
             recorder: recorder.clone(),
-            at: Mark::TunnelUp,
+            at: Leg::TunnelUp,
         })
         .chain(TimedTcpConnector {
             recorder: recorder.clone(),

@@ -10,7 +10,7 @@ use crate::probe::head::{final_status_line, Sniff};
 
 /// Where in the chain a [`TunnelMark`] stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mark {
+pub enum Leg {
     /// First in the chain: a new connection that has a proxy to go through sets out for it.
     SettingOut,
     /// Right after the proxy connectors: a connection handed on is the tunnel, up.
@@ -21,7 +21,7 @@ pub enum Mark {
 #[derive(Debug)]
 pub struct TunnelMark {
     pub recorder: Recorder,
-    pub at: Mark,
+    pub at: Leg,
 }
 
 impl<In: Transport> Connector<In> for TunnelMark {
@@ -34,10 +34,10 @@ impl<In: Transport> Connector<In> for TunnelMark {
     ) -> Result<Option<Self::Out>, Error> {
         match self.at {
             // The proxy's own connection is made without a proxy: it is not a new start.
-            Mark::SettingOut if chained.is_none() && details.config.proxy().is_some() => {
+            Leg::SettingOut if chained.is_none() && details.config.proxy().is_some() => {
                 self.recorder.log().reaching_proxy = true;
             }
-            Mark::TunnelUp if chained.is_some() => self.recorder.log().reaching_proxy = false,
+            Leg::TunnelUp if chained.is_some() => self.recorder.log().reaching_proxy = false,
             _ => {}
         }
         Ok(chained)

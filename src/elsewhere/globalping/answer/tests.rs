@@ -10,8 +10,8 @@ fn reply(status: u16, body: &str) -> Response {
     Response::of(status, headers, body.as_bytes().to_vec())
 }
 
-fn asking() -> Asking<'static> {
-    Asking {
+fn asking() -> RequestContext<'static> {
+    RequestContext {
         locations: "Atlantis",
         probes: 10,
         token: None,
@@ -236,7 +236,7 @@ fn limited(headers: &[(&str, &str)], kind: &str, with_token: bool) -> String {
         .collect();
     headers.insert(0, ("Content-Type".into(), "application/json".into()));
     let answer = Response::of(429, headers, body.into_bytes());
-    refusal(&answer, Asking { token, ..asking() })
+    refusal(&answer, RequestContext { token, ..asking() })
 }
 
 #[test]
@@ -277,7 +277,7 @@ fn the_hourly_limit_says_when_it_resets_and_what_helps() {
 
 #[test]
 fn other_refusals_are_one_sentence() {
-    let with_token = Asking {
+    let with_token = RequestContext {
         token: Some("tok"),
         ..asking()
     };
@@ -363,8 +363,8 @@ fn a_reset_further_than_a_day_is_not_quoted() {
 
 const TOKEN: &str = "gpTok-5ecret-77";
 
-fn with_token() -> Asking<'static> {
-    Asking {
+fn with_token() -> RequestContext<'static> {
+    RequestContext {
         token: Some(TOKEN),
         ..asking()
     }

@@ -239,7 +239,7 @@ fn a_redirect_is_not_compared_unless_expected() {
     raw.headers = vec![("location".into(), "https://www.example.com/".into())];
     let place = judge(&raw, Rules::default());
     assert_eq!(place.state, State::Unknown);
-    assert_eq!(place.note, Some(Note::Redirected));
+    assert_eq!(place.note, Some(Caveat::Redirected));
     assert!(
         place.reason.contains("to https://www.example.com/"),
         "{}",
@@ -259,17 +259,17 @@ fn refusals_and_failures_of_globalping_itself_are_unknown_with_their_note() {
         (
             "Private IP ranges are not allowed.",
             Some("target"),
-            Note::PrivateAddress,
+            Caveat::PrivateAddress,
         ),
         (
             "The measurement timed out.",
             None,
-            Note::MeasurementTimedOut,
+            Caveat::MeasurementTimedOut,
         ),
         (
             "queryA ESERVFAIL shop.example.com",
             Some("resolver"),
-            Note::Resolver,
+            Caveat::Resolver,
         ),
     ] {
         let place = judge(&failed_with(output, source), Rules::default());
@@ -295,7 +295,7 @@ fn a_private_ca_is_not_judged_elsewhere_and_cert_warn_applies() {
     let place = judge(&raw, private);
     assert_eq!(
         (place.state, place.note),
-        (State::Up, Some(Note::PrivateCa))
+        (State::Up, Some(Caveat::PrivateCa))
     );
     let soon = RawPlace {
         tls_expires_at: Some(
