@@ -141,10 +141,7 @@ fn the_rule_refuses_the_probes_an_edge_answers() {
 }
 
 fn page(name: &str) -> String {
-    let path = format!(
-        "{}/tests/fixtures/catalog/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    );
+    let path = format!("{}/tests/fixtures/walls/{name}", env!("CARGO_MANIFEST_DIR"));
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
@@ -184,7 +181,7 @@ fn row_meeting(expect: &str, reply: Reply) -> (String, String) {
 #[test]
 fn an_expected_403_never_turns_a_cloudflare_block_page_into_up() {
     for expect in expects_with_403() {
-        let reply = Reply::html(403, &page("cloudflare-1020-access-denied.html"))
+        let reply = Reply::html(403, &page("cloudflare-access-denied-1020.html"))
             .header("Server", "cloudflare")
             .header("CF-RAY", "8f0e1d2c3b4a5968-FRA");
         let (state, reason) = row_meeting(&expect, reply);
@@ -210,14 +207,7 @@ fn a_redirect_to_a_region_block_page_is_not_up() {
     );
     server.route(
         "/app-unavailable-in-region",
-        Reply::html(
-            200,
-            &std::fs::read_to_string(format!(
-                "{}/tests/fixtures/walls/anthropic-region-unavailable.html",
-                env!("CARGO_MANIFEST_DIR")
-            ))
-            .unwrap(),
-        ),
+        Reply::html(200, &page("anthropic-region-unavailable.html")),
     );
     let config = format!(
         "[services.row]\nurl = \"{}\"\nexpect = \"2xx,3xx,401,403,404,405\"\n",

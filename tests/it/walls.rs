@@ -4,7 +4,7 @@
 
 use crate::support::*;
 
-/// Each wall's page, and what the reason calls it.
+/// Each wall's page, and what the reason calls it (the catalog's tests serve some of them too).
 const PAGES: &[(&str, &str)] = &[
     ("cloudflare-just-a-moment.html", "a Cloudflare bot wall"),
     (
