@@ -35,13 +35,20 @@ impl std::fmt::Display for Refusal {
 
 /// Reads a regular file of at most `limit` bytes.
 pub fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>, Refusal> {
-    let unreadable = |e: std::io::Error| {
-        if e.kind() == std::io::ErrorKind::NotFound {
-            Refusal::Missing
-        } else {
-            Refusal::Unreadable(crate::text::words::io_error(&e))
-        }
-    };
+    let mut bytes = Vec::new();
+    open_bounded(path, limit)?
+        .read_to_end(&mut bytes)
+        .map_err(unreadable)?;
+    // It may have grown since it was measured.
+    if bytes.len() as u64 > limit {
+        return Err(Refusal::TooLarge(limit));
+    }
+    Ok(bytes)
+}
+
+/// Opens a regular file of at most `limit` bytes, to be read as far as the reader needs: reads
+/// stop one byte past the limit, which says that the file grew since it was measured.
+pub fn open_bounded(path: &Path, limit: u64) -> Result<std::io::Take<fs::File>, Refusal> {
     // Asked before opening: opening a pipe would wait for a writer.
     let metadata = fs::metadata(path).map_err(unreadable)?;
     if !metadata.is_file() {
@@ -59,15 +66,15 @@ pub fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>, Refusal> {
     if opened.len() > limit {
         return Err(Refusal::TooLarge(limit));
     }
-    let mut bytes = Vec::new();
-    file.take(limit + 1)
-        .read_to_end(&mut bytes)
-        .map_err(unreadable)?;
-    // It may have grown since it was measured.
-    if bytes.len() as u64 > limit {
-        return Err(Refusal::TooLarge(limit));
+    Ok(file.take(limit + 1))
+}
+
+fn unreadable(e: std::io::Error) -> Refusal {
+    if e.kind() == std::io::ErrorKind::NotFound {
+        Refusal::Missing
+    } else {
+        Refusal::Unreadable(crate::text::words::io_error(&e))
     }
-    Ok(bytes)
 }
 
 /// Opens for reading without ever waiting: a file that has nothing to give yet (a pipe swapped

@@ -11,6 +11,7 @@
 use std::ffi::OsString;
 use std::fmt;
 use std::fs;
+use std::io::BufRead;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -196,13 +197,12 @@ fn at<'a>(named_by: &'static str, path: &'a Path) -> impl Fn(FileProblem) -> Tru
     }
 }
 
-/// What the environment names, read at the start: the certificates of `SSL_CERT_FILE` (read
-/// once and checked as `--cacert` is), and the `SSL_CERT_DIR` directories, checked to be there
-/// and read when a certificate first needs them.
+/// What the environment names, checked at the start: `SSL_CERT_FILE` proved a trust store by
+/// its first certificate authority (read whole when a certificate first needs it), and the
+/// `SSL_CERT_DIR` directories checked to be there.
 #[derive(Debug, Clone, Default)]
 pub struct Environment {
     pub env: CertEnv,
-    file: Vec<CertificateDer<'static>>,
 }
 
 impl Environment {
@@ -212,23 +212,12 @@ impl Environment {
         Environment::read(CertEnv::from_process())
     }
 
-    /// Reads `SSL_CERT_FILE` (a readable PEM bundle with at least one certificate authority
-    /// in it) and checks, without reading them, that the `SSL_CERT_DIR` directories are there.
+    /// Checks that `SSL_CERT_FILE` is a readable PEM bundle with a certificate authority in
+    /// it, reading it only as far as the first one, and that the `SSL_CERT_DIR` directories
+    /// are there, without reading them: a plain HTTP probe never needs more.
     pub fn read(env: CertEnv) -> Result<Environment, TrustError> {
-        let mut file = Vec::new();
         if let Some(path) = &env.file {
-            let problem = at(FILE, path);
-            file = pem_certificates(&read_bundle(path).map_err(&problem)?).map_err(&problem)?;
-            // One usable authority is enough to know the file is a trust store: the others are
-            // parsed when a certificate first needs them, not at every start.
-            let mut usable = RootCertStore::empty();
-            if !file.iter().any(|cert| usable.add(cert.clone()).is_ok()) {
-                let why = match file.len() {
-                    1 => "its certificate is not one TLS can use".to_string(),
-                    _ => format!("none of its {} certificates is one TLS can use", file.len()),
-                };
-                return Err(problem(FileProblem::Refused(why)));
-            }
+            prove_bundle(path).map_err(at(FILE, path))?;
         }
         for dir in &env.dirs {
             match fs::metadata(dir) {
@@ -237,7 +226,7 @@ impl Environment {
                 Err(e) => return Err(at(DIR, dir)(FileProblem::Unreadable(io_words(&e)))),
             }
         }
-        Ok(Environment { env, file })
+        Ok(Environment { env })
     }
 }
 
@@ -297,7 +286,11 @@ fn trust_store_from(
     let mut roots = RootCertStore::empty();
     let mut stopped = None;
     let from = if env.is_set() {
-        let mut certs = environment.file.clone();
+        let mut certs = Vec::new();
+        if let Some(path) = &env.file {
+            let problem = at(FILE, path);
+            certs = pem_certificates(&read_bundle(path).map_err(&problem)?).map_err(&problem)?;
+        }
         let mut budget = Budget::new(until);
         for dir in &env.dirs {
             certificates_in(dir, &mut budget, &mut certs)?;
@@ -429,46 +422,102 @@ fn read_bundle(path: &Path) -> Result<Vec<u8>, FileProblem> {
         .map_err(|why| FileProblem::Unreadable(why.to_string()))
 }
 
-/// The certificates of a PEM bundle, other sections skipped. rustls's own PEM reader decodes
-/// base64 in constant time, as private keys need; certificates are public, and that way the
-/// 145 roots of a usual `SSL_CERT_FILE`, read at every start, cost 1.8 ms of a 3 ms probe.
+/// The certificates of a PEM bundle, other sections skipped.
 fn pem_certificates(bytes: &[u8]) -> Result<Vec<CertificateDer<'static>>, FileProblem> {
-    use base64::Engine;
-    const BEGIN: &[u8] = b"-----BEGIN CERTIFICATE-----";
-    const END: &[u8] = b"-----END CERTIFICATE-----";
+    let mut sections = PemSections::default();
     let mut certs = Vec::new();
-    // The base64 text of the certificate being read, when inside one.
-    let mut inside: Option<Vec<u8>> = None;
     for line in memchr::memchr_iter(b'\n', bytes)
         .chain([bytes.len()])
         .scan(0, |start, end| {
             let line = &bytes[*start..end];
             *start = end + 1;
-            Some(line.trim_ascii())
+            Some(line)
         })
     {
-        match &mut inside {
-            None if line == BEGIN => inside = Some(Vec::with_capacity(2048)),
+        certs.extend(sections.line(line)?);
+    }
+    sections.end()?;
+    if certs.is_empty() {
+        return Err(FileProblem::NoCertificate);
+    }
+    Ok(certs)
+}
+
+/// Proves a bundle by its first certificate TLS can use, reading no further: the ~145 roots
+/// of a usual `SSL_CERT_FILE` (200 KiB) cost a plain HTTP probe nearly a millisecond when
+/// read whole at every start. A file with none is refused as `--cacert` would be.
+fn prove_bundle(path: &Path) -> Result<(), FileProblem> {
+    let file = crate::text::file::open_bounded(path, MAX_BUNDLE_BYTES)
+        .map_err(|why| FileProblem::Unreadable(why.to_string()))?;
+    let mut file = std::io::BufReader::new(file);
+    let (mut sections, mut line, mut read, mut seen) = (PemSections::default(), Vec::new(), 0, 0);
+    loop {
+        line.clear();
+        let got = file
+            .read_until(b'\n', &mut line)
+            .map_err(|e| FileProblem::Unreadable(io_words(&e)))?;
+        read += got as u64;
+        if read > MAX_BUNDLE_BYTES {
+            let too_large = crate::text::file::Refusal::TooLarge(MAX_BUNDLE_BYTES);
+            return Err(FileProblem::Unreadable(too_large.to_string()));
+        }
+        if got == 0 {
+            break;
+        }
+        if let Some(cert) = sections.line(line.strip_suffix(b"\n").unwrap_or(&line))? {
+            seen += 1;
+            if RootCertStore::empty().add(cert).is_ok() {
+                return Ok(());
+            }
+        }
+    }
+    sections.end()?;
+    Err(match seen {
+        0 => FileProblem::NoCertificate,
+        1 => FileProblem::Refused("its certificate is not one TLS can use".into()),
+        n => FileProblem::Refused(format!("none of its {n} certificates is one TLS can use")),
+    })
+}
+
+/// The certificate sections of a PEM text, given a line at a time. rustls's own PEM reader
+/// decodes base64 in constant time, as private keys need; certificates are public.
+#[derive(Default)]
+struct PemSections {
+    /// The base64 text of the certificate being read, when inside one.
+    inside: Option<Vec<u8>>,
+}
+
+impl PemSections {
+    /// Takes the next line; the certificate it ends, if it ends one.
+    fn line(&mut self, line: &[u8]) -> Result<Option<CertificateDer<'static>>, FileProblem> {
+        use base64::Engine;
+        const BEGIN: &[u8] = b"-----BEGIN CERTIFICATE-----";
+        const END: &[u8] = b"-----END CERTIFICATE-----";
+        let line = line.trim_ascii();
+        match &mut self.inside {
+            None if line == BEGIN => self.inside = Some(Vec::with_capacity(2048)),
             None => {}
             Some(text) if line == END => {
                 let der = base64::engine::general_purpose::STANDARD
                     .decode(&text)
                     .map_err(|_| FileProblem::NotPem)?;
-                certs.push(CertificateDer::from(der));
-                inside = None;
+                self.inside = None;
+                return Ok(Some(CertificateDer::from(der)));
             }
             Some(_) if line.starts_with(b"-----") => return Err(FileProblem::NotPem),
             // Base64 lines hold no spaces; a line that does is refused by the decoder.
             Some(text) => text.extend_from_slice(line),
         }
+        Ok(None)
     }
-    if inside.is_some() {
-        return Err(FileProblem::NotPem);
+
+    /// At the end of the text: a certificate begun and never ended is no PEM.
+    fn end(&self) -> Result<(), FileProblem> {
+        match self.inside {
+            Some(_) => Err(FileProblem::NotPem),
+            None => Ok(()),
+        }
     }
-    if certs.is_empty() {
-        return Err(FileProblem::NoCertificate);
-    }
-    Ok(certs)
 }
 
 #[cfg(test)]

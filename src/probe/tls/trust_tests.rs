@@ -300,7 +300,7 @@ fn ssl_cert_dir_stops_at_its_budget_of_files_and_at_the_deadline() {
         "(stopped reading SSL_CERT_DIR after {MAX_DIR_FILES} files)"
     )));
 
-    // At the deadline nothing more is read: the file read at the start is what there is.
+    // At the deadline no directory is read: the file, a single read, is what there is.
     let file = TempDir::new().expect("temp dir");
     let bundle = write(&file, "bundle.pem", &ca_pem("File CA"));
     let env = CertEnv {
@@ -366,12 +366,31 @@ fn ssl_cert_file_is_read_at_the_start_and_checked_as_cacert_is() {
     );
     assert!(error(&not_der).ends_with(": its certificate is not one TLS can use"));
 
-    // Read once: the store built later does not go back to the file.
-    let good = write(&dir, "good.pem", &ca_pem("Good CA"));
+    // Proved by its first authority; the rest is read when a store is built, and a damaged
+    // section then is the store's error, naming the file.
+    let good = write(
+        &dir,
+        "good.pem",
+        &format!("{}{}", ca_pem("Good CA"), ca_pem("Second CA")),
+    );
     let environment = Environment::read(file(&good)).expect("valid");
-    fs::remove_file(&good).expect("remove");
-    let store = trust_store_from(&environment, None, &not_asked, None).expect("from memory");
-    assert_eq!(store.roots.len(), 1);
+    let store = trust_store_from(&environment, None, &not_asked, None).expect("both");
+    assert_eq!(store.roots.len(), 2);
+    let damaged = write(
+        &dir,
+        "damaged.pem",
+        &format!("{}-----BEGIN CERTIFICATE-----\n", ca_pem("Good CA")),
+    );
+    let environment = Environment::read(file(&damaged)).expect("its first CA is usable");
+    let refused = trust_store_from(&environment, None, &not_asked, None).expect_err("damaged");
+    assert_eq!(
+        refused.to_string(),
+        format!("SSL_CERT_FILE {}: not a valid PEM file", damaged.display())
+    );
+    // Two certificates, neither usable: said with their number, the whole file read.
+    let useless = "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n";
+    let two = write(&dir, "two.pem", &format!("{useless}{useless}"));
+    assert!(error(&two).ends_with(": none of its 2 certificates is one TLS can use"));
 }
 
 #[test]
