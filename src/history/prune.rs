@@ -14,14 +14,16 @@ const SLICE_PERCENT: i64 = 10;
 /// Pages given back to the disk per write at most, so that no write is slow for it.
 const PAGES_PER_SHRINK: i64 = 2048;
 
+const OLDEST: &str = "SELECT at_ms FROM probes ORDER BY id LIMIT 1";
+const PAGE_COUNT: &str = "PRAGMA page_count";
+const FREE_PAGES: &str = "PRAGMA freelist_count";
+const PAGE_SIZE: &str = "PRAGMA page_size";
+
 /// Deletes what the limits no longer keep; runs inside the write's transaction.
 pub fn prune(c: &Connection, limits: &Retention, now: SystemTime) -> rusqlite::Result<()> {
     let cutoff = millis_of(now) - i64::try_from(limits.keep.as_millis()).unwrap_or(i64::MAX);
     // Rows come in time order, near enough: the first row says whether any are too old.
-    let oldest: Option<i64> = c
-        .prepare_cached("SELECT at_ms FROM probes ORDER BY id LIMIT 1")?
-        .query_row([], |r| r.get(0))
-        .ok();
+    let oldest: Option<i64> = c.prepare_cached(OLDEST)?.query_row([], |r| r.get(0)).ok();
     if oldest.is_some_and(|at| at < cutoff) {
         c.prepare_cached(
             "DELETE FROM probes WHERE id < coalesce(
@@ -59,22 +61,20 @@ pub fn prune(c: &Connection, limits: &Retention, now: SystemTime) -> rusqlite::R
 
 /// The bytes the database's pages hold, free pages left out: what it will take once shrunk.
 fn used_bytes(c: &Connection) -> rusqlite::Result<u64> {
-    let pages: i64 = c.query_row("PRAGMA page_count", [], |r| r.get(0))?;
-    let free: i64 = c.query_row("PRAGMA freelist_count", [], |r| r.get(0))?;
-    let size: i64 = c.query_row("PRAGMA page_size", [], |r| r.get(0))?;
+    let (pages, free, size) = (
+        number(c, PAGE_COUNT)?,
+        number(c, FREE_PAGES)?,
+        number(c, PAGE_SIZE)?,
+    );
     Ok(u64::try_from((pages - free).max(0) * size).unwrap_or(0))
 }
 
 /// Gives some free pages back to the disk, after the write's transaction; past the cap, the
 /// file itself is cut to the pages in use.
 pub fn shrink(c: &Connection, limits: &Retention, path: &std::path::Path) -> rusqlite::Result<()> {
-    let free: i64 = c.query_row("PRAGMA freelist_count", [], |r| r.get(0))?;
-    let size: i64 = c.query_row("PRAGMA page_size", [], |r| r.get(0))?;
+    let (free, size) = (number(c, FREE_PAGES)?, number(c, PAGE_SIZE)?);
     // A few free pages are kept for the next writes; many, or any beyond the cap, go.
-    let over_cap = {
-        let pages: i64 = c.query_row("PRAGMA page_count", [], |r| r.get(0))?;
-        u64::try_from(pages * size).unwrap_or(0) > limits.max_bytes
-    };
+    let over_cap = { u64::try_from(number(c, PAGE_COUNT)? * size).unwrap_or(0) > limits.max_bytes };
     if free > 0 && (over_cap || free > PAGES_PER_SHRINK) {
         // Each step of the pragma frees one page: it is run to its end.
         let mut vacuum = c.prepare(&format!("PRAGMA incremental_vacuum({PAGES_PER_SHRINK})"))?;
@@ -87,4 +87,9 @@ pub fn shrink(c: &Connection, limits: &Retention, path: &std::path::Path) -> rus
         c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
     }
     Ok(())
+}
+
+/// The one number a statement answers.
+fn number(c: &Connection, sql: &str) -> rusqlite::Result<i64> {
+    c.prepare_cached(sql)?.query_row([], |r| r.get(0))
 }

@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use rusqlite::config::DbConfig;
 use rusqlite::{params, Connection, ErrorCode, OpenFlags, OptionalExtension};
 
 use super::latency::Buckets;
@@ -52,6 +53,22 @@ const MIGRATIONS: &[&str] = &[
      ) WITHOUT ROWID;",
 ];
 
+const INSERT_PROBE: &str = "INSERT INTO probes (at_ms, target, url, state, error_kind, status,
+         latency_ms, reason, page, elsewhere_up, elsewhere_degraded, elsewhere_down,
+         elsewhere_unknown)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)";
+const HOUR_LATENCIES: &str = "SELECT latencies FROM hours WHERE target = ?1 AND hour = ?2";
+const ADD_TO_HOUR: &str = "INSERT INTO hours (target, hour, up, degraded, unknown, down, latencies)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+     ON CONFLICT (target, hour) DO UPDATE SET
+         up = up + excluded.up, degraded = degraded + excluded.degraded,
+         unknown = unknown + excluded.unknown, down = down + excluded.down,
+         latencies = excluded.latencies";
+
+/// A writer closing leaves its write-ahead log in place, up to this size (see
+/// [`Store::open`]); past it, the log is folded into the database and emptied.
+const LOG_LEFT_BYTES: u64 = 256 * 1024;
+
 /// How long a writer waits for another one before giving up on this write. A write takes a
 /// millisecond or two, so this is many writers' worth, and short enough not to hold up a check.
 const BUSY_TIMEOUT: Duration = Duration::from_millis(1500);
@@ -79,6 +96,7 @@ pub enum Trouble {
 pub struct Store {
     connection: Connection,
     path: PathBuf,
+    writing: bool,
 }
 
 impl Store {
@@ -128,6 +146,7 @@ impl Store {
         let store = Store {
             connection,
             path: path.to_path_buf(),
+            writing: write,
         };
         if version > SCHEMA_VERSION {
             return Err(rusqlite::Error::SqliteFailure(
@@ -145,6 +164,13 @@ impl Store {
             store
                 .connection
                 .execute_batch("PRAGMA synchronous = OFF; PRAGMA cache_size = -1024")?;
+            // The last writer to close would fold the log into the database and delete it and
+            // its index, which the next run creates again: a third of a one-shot run's
+            // recording. The log is left instead, bounded (see `Drop`), and the next open reads
+            // it back.
+            store
+                .connection
+                .set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, true)?;
             if version < SCHEMA_VERSION {
                 store.migrate()?;
             }
@@ -204,22 +230,9 @@ impl Store {
             .connection
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         {
-            let mut insert = transaction.prepare_cached(
-                "INSERT INTO probes (at_ms, target, url, state, error_kind, status, latency_ms,
-                     reason, page, elsewhere_up, elsewhere_degraded, elsewhere_down,
-                     elsewhere_unknown)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-            )?;
-            let mut hour_of = transaction
-                .prepare_cached("SELECT latencies FROM hours WHERE target = ?1 AND hour = ?2")?;
-            let mut sum = transaction.prepare_cached(
-                "INSERT INTO hours (target, hour, up, degraded, unknown, down, latencies)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
-                 ON CONFLICT (target, hour) DO UPDATE SET
-                     up = up + excluded.up, degraded = degraded + excluded.degraded,
-                     unknown = unknown + excluded.unknown, down = down + excluded.down,
-                     latencies = excluded.latencies",
-            )?;
+            let mut insert = transaction.prepare_cached(INSERT_PROBE)?;
+            let mut hour_of = transaction.prepare_cached(HOUR_LATENCIES)?;
+            let mut sum = transaction.prepare_cached(ADD_TO_HOUR)?;
             // The hours are summed in memory first: one update per target and hour.
             let mut hours: BTreeMap<(&str, i64), ([i64; 4], Buckets)> = BTreeMap::new();
             for row in rows {
@@ -269,6 +282,23 @@ impl Store {
         transaction.commit()?;
         super::prune::shrink(&self.connection, limits, &self.path)?;
         Ok(())
+    }
+}
+
+impl Drop for Store {
+    /// A writer's log past [`LOG_LEFT_BYTES`] is folded into the database and emptied, unless
+    /// another program is using the database (it is not waited for): the log of runs that each
+    /// open, write a row and close only grows, since each reads the log back as new.
+    fn drop(&mut self) {
+        let mut log = self.path.as_os_str().to_os_string();
+        log.push("-wal");
+        let left = std::fs::metadata(PathBuf::from(log)).map_or(0, |m| m.len());
+        if self.writing && left > LOG_LEFT_BYTES {
+            let _ = self.connection.busy_timeout(Duration::ZERO);
+            let _ = self
+                .connection
+                .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
+        }
     }
 }
 

@@ -308,6 +308,36 @@ fn pruning_keeps_the_file_under_its_cap() {
     assert_eq!(hours, 1);
 }
 
+#[test]
+fn runs_that_each_write_a_row_leave_a_bounded_log_behind() {
+    // Each one-shot run opens, writes a row and closes. The write-ahead log is left in place for
+    // the next run (creating and deleting it cost each run), and folded in once it grows.
+    let dir = scratch("log");
+    let path = dir.join("h.sqlite3");
+    let log = dir.join("h.sqlite3-wal");
+    let limits = Retention::default();
+    let mut largest = 0;
+    for run in 0..120u64 {
+        let (mut store, _) = Store::open_for_writing(&path).unwrap();
+        let at = SystemTime::now() - Duration::from_secs(1000 - run);
+        store
+            .write(&[row("svc", at, State::Up, "answered 200 OK")], &limits)
+            .unwrap();
+        drop(store);
+        let left = std::fs::metadata(&log).map(|m| m.len()).unwrap_or(0);
+        largest = largest.max(left);
+        if run == 0 {
+            assert!(left > 0, "the log is left after a run");
+        }
+    }
+    assert!(
+        largest > 128 * 1024,
+        "the log grew: {largest} bytes at most"
+    );
+    assert!(largest < 320 * 1024, "{largest} bytes of log left");
+    assert_eq!(rows_in(&path), 120);
+}
+
 /// Now, to the second, so that the page's times and the rows' agree exactly.
 fn this_second() -> SystemTime {
     UNIX_EPOCH
