@@ -19,7 +19,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use check::{Ask, Checker, Checks, Outcome, Plan, Progress};
 use history::History;
-use slots::Slots;
+use slots::{Latest, Slots};
 
 use crate::verdict::State;
 
@@ -233,6 +233,7 @@ impl Engine {
             .map(|p| History::new(p.target.clone(), started_at, first_start))
             .collect();
         let slots = Arc::new(Slots::new(plans.len()));
+        let mut latest = Latest::new(plans.len());
         // When each target's probe in flight was due, and the number of its next probe.
         let mut was_due = vec![first_start; plans.len()];
         let mut next_seq = vec![1u32; plans.len()];
@@ -307,7 +308,7 @@ impl Engine {
                 }
             };
             in_flight -= 1;
-            slots.take_in(index, &mut histories, sink, &mut reported);
+            slots.take_in(index, &mut histories, &mut latest, sink, &mut reported);
             // Nobody reads any more (`| head`), or the --until state is reached.
             if reported.is_err() || reached(schedule.until, &histories) {
                 break;
@@ -329,7 +330,7 @@ impl Engine {
         // nobody reads any more); a probe still running is left behind and its outcome not kept.
         slots.close();
         for index in 0..histories.len() {
-            slots.take_in(index, &mut histories, sink, &mut reported);
+            slots.take_in(index, &mut histories, &mut latest, sink, &mut reported);
         }
         let worst = histories
             .iter()
@@ -337,7 +338,7 @@ impl Engine {
             .max()
             .unwrap_or(State::Unknown);
         let ending = Ending {
-            last: slots.take_latest(),
+            last: latest.into_outcomes(),
             histories,
             worst,
             ended_at: SystemTime::now(),
