@@ -6,6 +6,7 @@
 //! as a bearer token, and is redacted from everything this loop returns.
 
 use std::fmt;
+use std::io::Read;
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -184,7 +185,7 @@ impl Session<'_> {
         let response = (self.send)(&request);
         Some(match response.failure {
             Some(failure) => Err(failure),
-            None => Ok(response),
+            None => inflated(response),
         })
     }
 
@@ -324,6 +325,38 @@ fn retry_after(reply: &Response) -> Duration {
 /// Visible ASCII and spaces only: nothing that could end a header line.
 fn header_safe(value: &str) -> bool {
     value.bytes().all(|b| b == b' ' || b.is_ascii_graphic())
+}
+
+/// An answer sent gzip-compressed, as asked, inflated: read compressed through the limit, then
+/// inflated through it again, so that a small answer cannot grow past it either.
+fn inflated(mut response: Response) -> Result<Response, Failure> {
+    let gzip = response
+        .answer
+        .as_ref()
+        .and_then(|a| a.header("content-encoding"))
+        .is_some_and(|coding| coding.trim().eq_ignore_ascii_case("gzip"));
+    if !gzip {
+        return Ok(response);
+    }
+    let mut body = Vec::new();
+    let limit = MAX_ANSWER_BYTES as u64 + 1;
+    flate2::read::GzDecoder::new(response.body.as_slice())
+        .take(limit)
+        .read_to_end(&mut body)
+        .map_err(|e| {
+            let why = crate::text::words::io_error(&e);
+            Failure::new(
+                ErrorKind::Protocol,
+                format!("the answer's gzip body could not be inflated: {why}"),
+            )
+        })?;
+    response.body = body;
+    if let Some(answer) = response.answer.as_mut() {
+        answer
+            .headers
+            .retain(|(name, _)| !name.eq_ignore_ascii_case("content-encoding"));
+    }
+    Ok(response)
 }
 
 #[cfg(test)]

@@ -353,3 +353,39 @@ fn a_measurement_without_places_says_so() {
     let elsewhere = run_with(&script, None, Duration::from_secs(5));
     assert!(elsewhere.error.unwrap().contains("without a result"));
 }
+
+#[test]
+fn a_compressed_answer_is_inflated_through_the_limit_and_a_damaged_one_is_said() {
+    use std::io::Write;
+    let gzip = |bytes: &[u8]| {
+        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        encoder.write_all(bytes).expect("compressed");
+        encoder.finish().expect("compressed")
+    };
+    let encoded =
+        |body: Vec<u8>| Response::of(200, vec![("Content-Encoding".into(), "gzip".into())], body);
+    let plain = inflated(encoded(gzip(b"{\"id\":\"m1\"}"))).expect("inflated");
+    assert_eq!(plain.body, b"{\"id\":\"m1\"}");
+    assert_eq!(
+        plain
+            .answer
+            .as_ref()
+            .and_then(|a| a.header("content-encoding")),
+        None
+    );
+
+    // Ten times the limit, in a few kilobytes: inflated no further than one byte past it, which
+    // the answer's reader refuses as too large.
+    let bomb = inflated(encoded(gzip(&vec![b' '; 10 * MAX_ANSWER_BYTES]))).expect("read");
+    assert_eq!(bomb.body.len(), MAX_ANSWER_BYTES + 1);
+
+    let damaged = inflated(encoded(b"not gzip at all".to_vec())).expect_err("damaged");
+    assert_eq!(damaged.kind, ErrorKind::Protocol);
+    assert!(damaged
+        .message
+        .starts_with("the answer's gzip body could not be inflated"));
+
+    // An answer sent as it is stays as it is.
+    let as_is = inflated(json_reply(200, &json!({"id": "m2"}), &[])).expect("as is");
+    assert_eq!(as_is.body, br#"{"id":"m2"}"#);
+}
