@@ -19,7 +19,7 @@ const FDS_PER_WORKER: u64 = 2;
 /// Extra workers for status pages and connection checks, so that they never queue behind probes.
 const RESERVE: usize = 8;
 
-/// A probe over plain HTTP touches about 96 KiB of its stack in a release build; TLS and the
+/// A probe over plain HTTP touches about 43 KiB of its stack in a release build; TLS and the
 /// judge go deeper. Only the pages touched take memory, so the room costs nothing. An
 /// unoptimised build needs several times as much.
 const STACK: usize = if cfg!(debug_assertions) {
