@@ -290,9 +290,8 @@ impl Drop for Store {
     /// another program is using the database (it is not waited for): the log of runs that each
     /// open, write a row and close only grows, since each reads the log back as new.
     fn drop(&mut self) {
-        let mut log = self.path.as_os_str().to_os_string();
-        log.push("-wal");
-        let left = std::fs::metadata(PathBuf::from(log)).map_or(0, |m| m.len());
+        let [log, _] = side_files(&self.path);
+        let left = std::fs::metadata(log).map_or(0, |m| m.len());
         if self.writing && left > LOG_LEFT_BYTES {
             let _ = self.connection.busy_timeout(Duration::ZERO);
             let _ = self
@@ -380,15 +379,19 @@ fn put_aside(path: &Path) -> std::io::Result<PathBuf> {
     name.push(format!(".corrupt-{stamp}"));
     let kept = path.with_file_name(name);
     std::fs::rename(path, &kept)?;
-    for suffix in ["-wal", "-shm"] {
-        let mut side = path.as_os_str().to_os_string();
-        side.push(suffix);
-        let side = PathBuf::from(side);
+    for (side, kept_side) in side_files(path).into_iter().zip(side_files(&kept)) {
         if side.exists() {
-            let mut kept_side = kept.as_os_str().to_os_string();
-            kept_side.push(suffix);
-            let _ = std::fs::rename(&side, PathBuf::from(kept_side));
+            let _ = std::fs::rename(&side, kept_side);
         }
     }
     Ok(kept)
+}
+
+/// SQLite's write-ahead log and its index, beside the database.
+fn side_files(path: &Path) -> [PathBuf; 2] {
+    ["-wal", "-shm"].map(|suffix| {
+        let mut side = path.as_os_str().to_os_string();
+        side.push(suffix);
+        PathBuf::from(side)
+    })
 }

@@ -336,6 +336,29 @@ fn runs_that_each_write_a_row_leave_a_bounded_log_behind() {
     );
     assert!(largest < 320 * 1024, "{largest} bytes of log left");
     assert_eq!(rows_in(&path), 120);
+
+    // The database deleted and its log left: the next run starts afresh, and reads nothing of
+    // the old log into the new database (SQLite deletes a log found beside an empty file).
+    let (mut store, _) = Store::open_for_writing(&path).unwrap();
+    store
+        .write(
+            &[row("svc", SystemTime::now(), State::Up, "answered")],
+            &limits,
+        )
+        .unwrap();
+    drop(store);
+    assert!(log.exists());
+    std::fs::remove_file(&path).unwrap();
+    let (mut store, said) = Store::open_for_writing(&path).unwrap();
+    assert!(said.is_none(), "{said:?}");
+    store
+        .write(
+            &[row("new", SystemTime::now(), State::Up, "answered")],
+            &limits,
+        )
+        .unwrap();
+    drop(store);
+    assert_eq!(rows_in(&path), 1);
 }
 
 /// Now, to the second, so that the page's times and the rows' agree exactly.
