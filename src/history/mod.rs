@@ -274,7 +274,7 @@ pub fn earlier_trouble(path: &Path, targets: &[Target], now: SystemTime) -> Vec<
         let Ok(Some((state, since))) = view::trouble_since(&store, &key) else {
             continue;
         };
-        let how_long = timeline::span_words(now.duration_since(since).unwrap_or_default());
+        let how_long = crate::text::words::span(now.duration_since(since).unwrap_or_default());
         lines.push(format!(
             "{}: {} since {}, {how_long}, seen by an earlier run",
             target.name,

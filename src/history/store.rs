@@ -290,9 +290,11 @@ impl Drop for Store {
     /// another program is using the database (it is not waited for): the log of runs that each
     /// open, write a row and close only grows, since each reads the log back as new.
     fn drop(&mut self) {
+        if !self.writing {
+            return;
+        }
         let [log, _] = side_files(&self.path);
-        let left = std::fs::metadata(log).map_or(0, |m| m.len());
-        if self.writing && left > LOG_LEFT_BYTES {
+        if std::fs::metadata(log).is_ok_and(|m| m.len() > LOG_LEFT_BYTES) {
             let _ = self.connection.busy_timeout(Duration::ZERO);
             let _ = self
                 .connection

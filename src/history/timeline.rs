@@ -9,7 +9,7 @@ use colored::Colorize;
 
 use super::clock::Clock;
 use super::view::{Admitted, TargetPast};
-use crate::text::columns;
+use crate::text::{columns, words};
 use crate::verdict::State;
 
 /// What one mark may stand for, shortest first: the first whose marks fit is used.
@@ -39,23 +39,6 @@ pub fn marks_for(since: Duration, width: usize) -> (u64, usize) {
     (span, hours.div_ceil(span) as usize)
 }
 
-/// "2 h 13 min", "45 min", "3 days 4 h", "under a minute".
-pub fn span_words(span: Duration) -> String {
-    let minutes = span.as_secs() / 60;
-    match minutes {
-        0 => "under a minute".into(),
-        1..=59 => format!("{minutes} min"),
-        60..=1439 => match minutes % 60 {
-            0 => format!("{} h", minutes / 60),
-            m => format!("{} h {m} min", minutes / 60),
-        },
-        _ => match (minutes / 60) % 24 {
-            0 => format!("{} days", minutes / 1440),
-            h => format!("{} days {h} h", minutes / 1440),
-        },
-    }
-}
-
 /// Writes every target's timeline, in `width` columns.
 pub fn write(
     out: &mut dyn Write,
@@ -78,7 +61,7 @@ pub fn write(
             &format!(
                 "Since {} ({}), times in {}",
                 clock.moment(now - since, now),
-                span_words(since),
+                words::span(since),
                 clock.zone_name(now)
             ),
             width
@@ -90,7 +73,7 @@ pub fn write(
             1 => "hour".to_string(),
             24 => "day".to_string(),
             h if h % 24 == 0 => format!("{} days", h / 24),
-            _ => span_words(span),
+            _ => words::span(span),
         },
         mark(Some(State::Up)),
         mark(Some(State::Degraded)),
@@ -132,8 +115,8 @@ pub fn write(
                 let latency = match (past.p50, past.p95) {
                     (Some(p50), Some(p95)) => format!(
                         ", latency p50 {} p95 {}",
-                        crate::text::words::duration(p50),
-                        crate::text::words::duration(p95)
+                        words::duration(p50),
+                        words::duration(p95)
                     ),
                     _ => String::new(),
                 };
@@ -158,7 +141,7 @@ pub fn write(
             let head = format!(
                 "{} – {until}, {}",
                 clock.moment(period.started_at, now),
-                span_words(period.duration(now))
+                words::span(period.duration(now))
             );
             let word = crate::report::state_word(period.worst);
             let room = width.saturating_sub(INDENT + 9 + columns::count(&head) + 2);
@@ -169,8 +152,8 @@ pub fn write(
                 columns::cut(&period.reason, room)
             )?;
             if let Some(silence) = past.silence_of(index) {
-                let words = format!("the provider said nothing for {}", span_words(silence));
-                writeln!(out, "{pad}{}{}", " ".repeat(9), words.yellow())?;
+                let said = format!("the provider said nothing for {}", words::span(silence));
+                writeln!(out, "{pad}{}{}", " ".repeat(9), said.yellow())?;
             }
         }
         match &past.admitted {
@@ -224,12 +207,12 @@ pub fn write(
                         columns::cut(&incident.name, room)
                     )?;
                     if let Some(probed) = past.unseen(index) {
-                        let words = if probed {
+                        let said = if probed {
                             "an incident that never reached this machine"
                         } else {
                             "this machine did not probe it then"
                         };
-                        writeln!(out, "{pad}{}{}", " ".repeat(9), words.yellow())?;
+                        writeln!(out, "{pad}{}{}", " ".repeat(9), said.yellow())?;
                     }
                 }
             }
@@ -250,8 +233,9 @@ mod tests {
         assert_eq!(marks_for(Duration::from_secs(30 * 86_400), 80), (12, 60));
         let (_, count) = marks_for(Duration::from_secs(3650 * 86_400), 80);
         assert!(count <= 78);
-        assert_eq!(span_words(Duration::from_secs(7980)), "2 h 13 min");
-        assert_eq!(span_words(Duration::from_secs(7 * 86_400)), "7 days");
-        assert_eq!(span_words(Duration::from_secs(30)), "under a minute");
+        assert_eq!(words::span(Duration::from_secs(7980)), "2 h 13 min");
+        assert_eq!(words::span(Duration::from_secs(7 * 86_400)), "7 days");
+        assert_eq!(words::span(Duration::from_secs(36 * 3600)), "36 h");
+        assert_eq!(words::span(Duration::from_secs(30)), "under a minute");
     }
 }

@@ -12,6 +12,7 @@ use serde::Serialize;
 use super::latency::Buckets;
 use super::periods::{self, NotUp, Period};
 use super::store::{millis_of, time_of, Store, HOUR_MS};
+use crate::report::json_line;
 use crate::status_page::past::PastIncident;
 use crate::target::Target;
 use crate::text::timestamp::rfc3339_millis as rfc3339;
@@ -353,7 +354,7 @@ pub fn write_json(
             Admitted::Unreadable(url, why) => (Some(url.clone()), Some(why.clone())),
             Admitted::Incidents(url, _) => (Some(url.clone()), None),
         };
-        line(
+        json_line(
             out,
             &HistoryLine {
                 kind: "history",
@@ -379,7 +380,7 @@ pub fn write_json(
             },
         )?;
         for (index, period) in past.periods.iter().enumerate() {
-            line(
+            json_line(
                 out,
                 &OutageLine {
                     kind: "outage",
@@ -397,7 +398,7 @@ pub fn write_json(
             )?;
         }
         for (index, incident) in past.incidents().iter().enumerate() {
-            line(
+            json_line(
                 out,
                 &IncidentLine {
                     kind: "incident",
@@ -420,26 +421,6 @@ pub fn write_json(
         }
     }
     Ok(())
-}
-
-fn line(out: &mut dyn Write, value: &impl Serialize) -> io::Result<()> {
-    let mut value = serde_json::to_value(value).map_err(io::Error::from)?;
-    made_safe(&mut value);
-    serde_json::to_writer(&mut *out, &value).map_err(io::Error::from)?;
-    out.write_all(b"\n")
-}
-
-/// Every string, whatever its way in, safe for `jq -r` to print on a terminal.
-fn made_safe(value: &mut serde_json::Value) {
-    use serde_json::Value;
-    match value {
-        Value::String(text) if !crate::text::sanitize::is_clean(text) => {
-            *text = crate::text::sanitize::for_terminal(text);
-        }
-        Value::Array(items) => items.iter_mut().for_each(made_safe),
-        Value::Object(fields) => fields.values_mut().for_each(made_safe),
-        _ => {}
-    }
 }
 
 #[derive(Serialize)]

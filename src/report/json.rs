@@ -118,7 +118,8 @@ impl<'a> SummaryLine<'a> {
     }
 }
 
-fn write_line(out: &mut dyn Write, value: &impl Serialize) -> io::Result<()> {
+/// One JSON line, every string in it made safe, flushed: a line is whole as soon as it is out.
+pub fn write_line(out: &mut dyn Write, value: &impl Serialize) -> io::Result<()> {
     let mut value = serde_json::to_value(value).map_err(io::Error::from)?;
     made_safe(&mut value);
     serde_json::to_writer(&mut *out, &value).map_err(io::Error::from)?;

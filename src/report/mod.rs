@@ -25,6 +25,7 @@ use crate::engine::{Sink, Stop};
 use crate::target::Target;
 use crate::verdict::State;
 
+pub use json::write_line as json_line;
 pub use spinner::Spinner;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

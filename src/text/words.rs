@@ -1,7 +1,7 @@
 //! Errors from the operating system and durations, in the words a sentence for people needs,
 //! and the closest of a few known words for "did you mean". Every duration a person reads is
-//! written here: in a sentence ([`duration`]), as an age ([`age`]) and in a table's narrow
-//! column ([`compact`]).
+//! written here: in a sentence ([`duration`]), as an age ([`age`]) or a span of time
+//! ([`span`]), and in a table's narrow column ([`compact`]).
 
 use std::time::Duration;
 
@@ -54,9 +54,19 @@ pub fn duration(duration: Duration) -> String {
 
 /// How old something is, to the minute: "just now", "37 min", "1 h 4 min", "3 days".
 pub fn age(age: Duration) -> String {
-    let minutes = age.as_secs() / MINUTE;
+    to_the_minute(age, "just now")
+}
+
+/// How long something lasted, to the minute: "under a minute", "45 min", "2 h 13 min",
+/// "7 days".
+pub fn span(span: Duration) -> String {
+    to_the_minute(span, "under a minute")
+}
+
+fn to_the_minute(length: Duration, under_a_minute: &str) -> String {
+    let minutes = length.as_secs() / MINUTE;
     match minutes {
-        0 => "just now".into(),
+        0 => under_a_minute.into(),
         _ => duration(Duration::from_secs(minutes * MINUTE)),
     }
 }

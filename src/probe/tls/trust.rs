@@ -449,22 +449,11 @@ fn pem_certificates(bytes: &[u8]) -> Result<Vec<CertificateDer<'static>>, FilePr
 fn prove_bundle(path: &Path) -> Result<(), FileProblem> {
     let file = crate::text::file::open_bounded(path, MAX_BUNDLE_BYTES)
         .map_err(|why| FileProblem::Unreadable(why.to_string()))?;
-    let mut file = std::io::BufReader::new(file);
-    let (mut sections, mut line, mut read, mut seen) = (PemSections::default(), Vec::new(), 0, 0);
-    loop {
-        line.clear();
-        let got = file
-            .read_until(b'\n', &mut line)
-            .map_err(|e| FileProblem::Unreadable(io_words(&e)))?;
-        read += got as u64;
-        if read > MAX_BUNDLE_BYTES {
-            let too_large = crate::text::file::Refusal::TooLarge(MAX_BUNDLE_BYTES);
-            return Err(FileProblem::Unreadable(too_large.to_string()));
-        }
-        if got == 0 {
-            break;
-        }
-        if let Some(cert) = sections.line(line.strip_suffix(b"\n").unwrap_or(&line))? {
+    // The file is read through its size limit, however it changes meanwhile.
+    let (mut sections, mut seen) = (PemSections::default(), 0);
+    for line in std::io::BufReader::new(file).split(b'\n') {
+        let line = line.map_err(|e| FileProblem::Unreadable(io_words(&e)))?;
+        if let Some(cert) = sections.line(&line)? {
             seen += 1;
             if RootCertStore::empty().add(cert).is_ok() {
                 return Ok(());
