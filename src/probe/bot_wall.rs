@@ -223,16 +223,11 @@ pub fn worth_reading(status: u16, content_type: Option<&str>) -> bool {
 }
 
 /// The wall this answer is, if it is one: by its headers (name in any case, value) and the
-/// first bytes of its body.
-pub fn recognise(
-    status: u16,
-    headers: &[(String, String)],
-    body_start: &[u8],
-) -> Option<&'static Wall> {
-    let body = String::from_utf8_lossy(body_start).to_lowercase();
+/// first bytes of its body, lowercased (see [`super::response::Response::recognise`]).
+pub fn recognise(status: u16, headers: &[(String, String)], body: &str) -> Option<&'static Wall> {
     WALLS
         .iter()
-        .find(|wall| wall.matches(status, headers, &body))
+        .find(|wall| wall.matches(status, headers, body))
 }
 
 #[cfg(test)]
@@ -246,7 +241,7 @@ mod tests {
     }
 
     fn named(status: u16, headers: &[(String, String)], body: &str) -> Option<String> {
-        recognise(status, headers, body.as_bytes()).map(Wall::named)
+        recognise(status, headers, &body.to_lowercase()).map(Wall::named)
     }
 
     /// One line per class of wall: the status, what the answer carries, and what it is.

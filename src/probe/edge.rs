@@ -313,25 +313,25 @@ const CDNS: &[Cdn] = &[
 
 /// The CDN that served this answer, if one shows, whether the answer is its own error, and
 /// whether the service's own gateway behind it made the answer. `reason` is the reason
-/// phrase as sent; `headers` need not be complete, only those of note; `body_start` is the
-/// first bytes of the body, as much as was read.
+/// phrase as sent; `headers` need not be complete, only those of note; `body` is the first
+/// bytes of the body, as much as was read, lowercased (see
+/// [`super::response::Response::recognise`]).
 pub fn recognise(
     status: u16,
     reason: &str,
     headers: &[(String, String)],
-    body_start: &[u8],
+    body: &str,
 ) -> Option<Edge> {
     let reason = reason.to_ascii_lowercase();
-    let body = String::from_utf8_lossy(body_start).to_lowercase();
     let gateway = GATEWAYS
         .iter()
-        .find(|gateway| gateway.marks.iter().any(|test| test.holds(headers, &body)))
+        .find(|gateway| gateway.marks.iter().any(|test| test.holds(headers, body)))
         .map(|gateway| gateway.name);
     let own_error = CDNS.iter().find_map(|cdn| {
         let carries_its_marks = cdn
             .own_pages
             .iter()
-            .any(|marks| marks.iter().all(|test| test.holds(headers, &body)));
+            .any(|marks| marks.iter().all(|test| test.holds(headers, body)));
         let error = cdn
             .errors
             .iter()
@@ -346,7 +346,7 @@ pub fn recognise(
         return Some(edge(cdn, Some(error.means), None, headers));
     }
     CDNS.iter()
-        .find(|cdn| cdn.served.iter().any(|test| test.holds(headers, &body)))
+        .find(|cdn| cdn.served.iter().any(|test| test.holds(headers, body)))
         .map(|cdn| edge(cdn, None, gateway, headers))
 }
 
@@ -375,6 +375,21 @@ fn edge(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// [`super::recognise`] of a body as read, lowercased as the probe does.
+    fn recognise(
+        status: u16,
+        reason: &str,
+        headers: &[(String, String)],
+        body: &[u8],
+    ) -> Option<Edge> {
+        super::recognise(
+            status,
+            reason,
+            headers,
+            &String::from_utf8_lossy(body).to_lowercase(),
+        )
+    }
 
     fn headers(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
         pairs

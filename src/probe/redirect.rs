@@ -77,9 +77,8 @@ pub(super) fn walk(session: &Session, route: Route) -> Walk {
         // A HEAD refused, or answered by what may be a challenge page, is asked again with
         // GET: the page is what tells a challenge from a refusal.
         let refused = matches!(status, 405 | 501);
-        let may_be_a_wall = crate::probe::bot_wall::recognise(status, &answer.headers, b"")
-            .is_none()
-            && crate::probe::bot_wall::worth_a_look(status);
+        let may_be_a_wall = crate::probe::bot_wall::worth_a_look(status)
+            && crate::probe::bot_wall::recognise(status, &answer.headers, "").is_none();
         if method == Method::Head && head_may_fall_back && (refused || may_be_a_wall) {
             method = Method::Get;
             head_may_fall_back = false;

@@ -124,8 +124,10 @@ impl Response {
         let Some(answer) = &self.answer else {
             return;
         };
-        self.bot_wall = bot_wall::recognise(answer.status, &answer.headers, body_start);
-        self.edge = edge::recognise(answer.status, &answer.reason, &answer.headers, body_start);
+        // Lowercased once for both: it may be 32 KiB of page.
+        let body = String::from_utf8_lossy(body_start).to_lowercase();
+        self.bot_wall = bot_wall::recognise(answer.status, &answer.headers, &body);
+        self.edge = edge::recognise(answer.status, &answer.reason, &answer.headers, &body);
     }
 
     /// The status and the whole body of a document read with [`super::ReadBody::Upto`]`(limit)`,
