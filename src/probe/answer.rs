@@ -86,6 +86,12 @@ impl Answer {
         }
     }
 
+    /// The status for a sentence: "503 Service Unavailable", or "999" when it has no phrase.
+    pub fn status_words(&self) -> String {
+        let phrase = crate::text::sanitize::for_terminal(self.phrase());
+        format!("{} {phrase}", self.status).trim_end().to_string()
+    }
+
     /// The reason phrase for a sentence: the server's, or the standard one when it sent none.
     pub fn phrase(&self) -> &str {
         if self.reason.is_empty() {

@@ -164,7 +164,7 @@ impl Sink for Human<'_> {
                 let line = format!(
                     "{} {}: {} ({})",
                     sibling.verdict.state.word(),
-                    redact_typed(&sibling.url),
+                    sibling.url,
                     sibling.verdict.reason,
                     ms(sibling.seen.timings.total)
                 );

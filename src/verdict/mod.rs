@@ -87,13 +87,7 @@ impl Sibling {
     /// What it saw in a few words: its status ("503 Service Unavailable") or its failure.
     fn what(&self) -> String {
         match (&self.seen.answer, &self.seen.failure) {
-            (Some(answer), None) => format!(
-                "{} {}",
-                answer.status,
-                crate::text::sanitize::for_terminal(answer.phrase())
-            )
-            .trim_end()
-            .to_string(),
+            (Some(answer), None) => answer.status_words(),
             _ => self.verdict.reason.to_string(),
         }
     }
@@ -186,7 +180,7 @@ fn behind_a_wall(
         };
         // The provider may admit more than a sibling can show.
         if let Some(page) = page.filter(|page| page.admits_trouble()) {
-            verdict.state = verdict.state.max(state_of(page.severity));
+            verdict.state = state_of(page.severity);
             verdict.reason.page = Some(PageNote {
                 summary: page.summary(),
                 made_it_worse: true,
@@ -248,13 +242,7 @@ fn judge_answer(seen: &Response, criteria: &Criteria, name: &str, now: SystemTim
             error: Some(error),
         };
     };
-    let status = format!(
-        "{} {}",
-        answer.status,
-        crate::text::sanitize::for_terminal(answer.phrase())
-    )
-    .trim_end()
-    .to_string();
+    let status = answer.status_words();
     let down = |kind, reason: String| Verdict {
         state: State::Down,
         error: Some(Error::new(kind, &reason)),

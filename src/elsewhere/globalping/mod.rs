@@ -19,7 +19,6 @@ pub use elsewhere::{fuse, public_link, summary_state, Elsewhere};
 pub use judge::{Caveat, Place, Rules, TimingsMs};
 pub use locations::{Location, Locations, MAX_PROBES, WORLD_PROBES};
 pub use reach::reachable_from_internet;
-pub use request::timeout_secs;
 pub use request::MeasurementRequest;
 
 /// The public API, used unless the settings name another (tests, self-hosted instances).

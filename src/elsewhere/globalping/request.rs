@@ -41,10 +41,10 @@ enum Where {
 }
 
 /// The API's range for a measurement's `timeout`.
-pub const TIMEOUT_RANGE: (u64, u64) = (5, 30);
+const TIMEOUT_RANGE: (u64, u64) = (5, 30);
 
 /// The probe's timeout in whole seconds (rounded up), within the API's range.
-pub fn timeout_secs(timeout: Duration) -> u64 {
+fn timeout_secs(timeout: Duration) -> u64 {
     let whole = timeout.as_secs() + u64::from(timeout.subsec_nanos() > 0);
     whole.clamp(TIMEOUT_RANGE.0, TIMEOUT_RANGE.1)
 }
@@ -133,11 +133,6 @@ impl MeasurementRequest {
     pub fn on_probes_of(mut self, measurement: &str) -> MeasurementRequest {
         self.locations = Where::SameProbesAs(measurement.to_string());
         self
-    }
-
-    /// Whether it asks for the probes of an earlier measurement.
-    pub fn reuses_probes(&self) -> bool {
-        matches!(self.locations, Where::SameProbesAs(_))
     }
 
     /// Probes asked for in all.
@@ -297,7 +292,7 @@ mod tests {
         let request = MeasurementRequest::http(&url, Method::Get, &world)
             .unwrap()
             .on_probes_of("abc123");
-        assert!(request.reuses_probes());
+        assert!(matches!(request.locations, Where::SameProbesAs(ref id) if id == "abc123"));
         let sent: Value = serde_json::from_slice(&request.to_json()).unwrap();
         assert_eq!(sent["locations"], "abc123");
     }
