@@ -223,7 +223,7 @@ pub fn timestamp(data: &[u8]) {
     let again = crate::text::timestamp::parse(&written).expect("what is written reads back");
     let whole_seconds = |t: SystemTime| t.duration_since(UNIX_EPOCH).ok().map(|d| d.as_secs());
     assert_eq!(whole_seconds(again), whole_seconds(moment));
-    let _ = crate::text::timestamp::since(moment, SystemTime::now());
+    let _ = crate::text::clock::Clock::local().since(moment, SystemTime::now());
 }
 
 /// Answers of the Globalping API, as a scripted API gives them to one measurement: the first

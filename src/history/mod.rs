@@ -4,7 +4,6 @@
 //! Recording never costs a check: a database that is locked, read-only, full or damaged gives
 //! one line on stderr, and the run goes on with its output and exit code unchanged.
 
-pub mod clock;
 mod latency;
 pub mod periods;
 mod prune;
@@ -267,7 +266,7 @@ pub fn earlier_trouble(path: &Path, targets: &[Target], now: SystemTime) -> Vec<
     let Ok(Some(store)) = Store::open_for_reading(path) else {
         return Vec::new();
     };
-    let clock = clock::Clock::local();
+    let clock = crate::text::clock::Clock::local();
     let mut lines = Vec::new();
     for target in targets {
         let key = record::key(target);

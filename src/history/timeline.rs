@@ -7,8 +7,8 @@ use std::time::{Duration, SystemTime};
 
 use colored::Colorize;
 
-use super::clock::Clock;
 use super::view::{Admitted, TargetPast};
+use crate::text::clock::Clock;
 use crate::text::{columns, words};
 use crate::verdict::State;
 

@@ -342,7 +342,7 @@ fn write_summary(out: &mut dyn Write, s: &Summary) -> io::Result<()> {
             .map(|t| {
                 format!(
                     "{} {} → {}",
-                    crate::text::timestamp::clock(t.at),
+                    crate::text::clock::Clock::local().time_of_day(t.at),
                     t.from.as_str(),
                     t.to.as_str()
                 )
@@ -400,7 +400,7 @@ impl Human<'_> {
         for incident in page.incidents.iter().take(SHOWN_PER_PAGE) {
             let mut about: Vec<String> = incident.impact.iter().cloned().collect();
             if let Some(start) = incident.started_at {
-                about.push(crate::text::timestamp::since(start, now));
+                about.push(crate::text::clock::Clock::local().since(start, now));
             }
             let about = if about.is_empty() {
                 String::new()

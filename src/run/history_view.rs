@@ -7,7 +7,6 @@ use std::time::{Duration, Instant, SystemTime};
 
 use crate::cli::settings::Settings;
 use crate::exit::BadInput;
-use crate::history::clock::Clock;
 use crate::history::store::Store;
 use crate::history::timeline;
 use crate::history::view::{self, Admitted, Named};
@@ -17,6 +16,7 @@ use crate::status_page::past::{self, PastIncident};
 use crate::status_page::Source;
 use crate::target::catalog::Catalog;
 use crate::target::Target;
+use crate::text::clock::Clock;
 
 /// Status pages read at once.
 const PAGES_AT_ONCE: usize = 8;

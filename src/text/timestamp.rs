@@ -175,29 +175,6 @@ pub fn rfc3339_millis(time: SystemTime) -> String {
         .unwrap_or_default()
 }
 
-/// The reader's time zone: `TZ`, else the system's, else UTC.
-pub fn local_zone() -> jiff::tz::TimeZone {
-    jiff::tz::TimeZone::try_system().unwrap_or(jiff::tz::TimeZone::UTC)
-}
-
-/// The time of day in the reader's zone, to the second, the zone named: "10:07:40 CET".
-pub fn clock(time: SystemTime) -> String {
-    clock_in(time, &local_zone())
-}
-
-fn clock_in(time: SystemTime, zone: &jiff::tz::TimeZone) -> String {
-    in_zone(time, zone, "%H:%M:%S %Z")
-}
-
-/// `time` written with a strftime `pattern` in `zone`; in UTC when jiff cannot hold it.
-fn in_zone(time: SystemTime, zone: &jiff::tz::TimeZone, pattern: &str) -> String {
-    let stamp = jiff::Timestamp::try_from(time).unwrap_or(jiff::Timestamp::UNIX_EPOCH);
-    stamp
-        .to_zoned_datetime(zone.clone())
-        .strftime(pattern)
-        .to_string()
-}
-
 /// The moment in UTC, clamped to the years RFC 3339 can write.
 fn utc(time: SystemTime) -> OffsetDateTime {
     let nanos: i128 = match time.duration_since(UNIX_EPOCH) {
@@ -208,24 +185,6 @@ fn utc(time: SystemTime) -> OffsetDateTime {
     let last = i128::from(LAST_SECOND) * 1_000_000_000 + 999_999_999;
     OffsetDateTime::from_unix_timestamp_nanos(nanos.clamp(first, last))
         .unwrap_or(OffsetDateTime::UNIX_EPOCH)
-}
-
-/// "since 10:05 CET, 37 min" (or "since 2026-09-20 10:05 CET" when it is not today), in the
-/// reader's time zone.
-pub fn since(start: SystemTime, now: SystemTime) -> String {
-    since_in(start, now, &local_zone())
-}
-
-fn since_in(start: SystemTime, now: SystemTime, zone: &jiff::tz::TimeZone) -> String {
-    let same_day = in_zone(start, zone, "%F") == in_zone(now, zone, "%F");
-    let when = match same_day {
-        true => in_zone(start, zone, "%H:%M %Z"),
-        false => in_zone(start, zone, "%F %H:%M %Z"),
-    };
-    match now.duration_since(start) {
-        Ok(age) => format!("since {when}, {}", crate::text::words::age(age)),
-        Err(_) => format!("from {when}"),
-    }
 }
 
 /// "25 min ago", or "just now"; a time ahead of the clock is given as it is.
@@ -331,42 +290,5 @@ mod tests {
         );
         let round_trip = parse("2026-11-27T09:59:01Z").unwrap();
         assert_eq!(rfc3339(round_trip), "2026-11-27T09:59:01Z");
-        let utc = jiff::tz::TimeZone::UTC;
-        assert_eq!(clock_in(round_trip, &utc), "09:59:01 UTC");
-        assert_eq!(
-            clock_in(UNIX_EPOCH - Duration::from_millis(500), &utc),
-            "23:59:59 UTC"
-        );
-    }
-
-    #[test]
-    fn since_reads_like_a_status_line() {
-        let now = parse("2026-09-23T10:42:00Z").unwrap();
-        let utc = jiff::tz::TimeZone::UTC;
-        assert_eq!(
-            since_in(parse("2026-09-23T10:05:00Z").unwrap(), now, &utc),
-            "since 10:05 UTC, 37 min"
-        );
-        assert_eq!(
-            since_in(parse("2026-09-21T08:00:00Z").unwrap(), now, &utc),
-            "since 2026-09-21 08:00 UTC, 2 days"
-        );
-    }
-
-    #[test]
-    fn people_read_their_own_zone() {
-        // A POSIX TZ string: no zone database needed.
-        let east = jiff::tz::TimeZone::posix("XST-3").unwrap();
-        let now = parse("2026-09-23T22:42:00Z").unwrap();
-        assert_eq!(clock_in(now, &east), "01:42:00 XST");
-        // 01:42 there is the next day: the start, on the day before, is given its date.
-        assert_eq!(
-            since_in(parse("2026-09-23T20:05:00Z").unwrap(), now, &east),
-            "since 2026-09-23 23:05 XST, 2 h 37 min"
-        );
-        assert_eq!(
-            since_in(parse("2026-09-23T22:05:00Z").unwrap(), now, &east),
-            "since 01:05 XST, 37 min"
-        );
     }
 }

@@ -208,7 +208,7 @@ fn row(history: &History, now: Instant) -> render::LiveRow {
 fn change_line(history: &History, change: &Change) -> Option<String> {
     Some(format!(
         "{}  {}  {} → {} after {}",
-        crate::text::timestamp::clock(change.at),
+        crate::text::clock::Clock::local().time_of_day(change.at),
         for_terminal(&history.target.name),
         state_word(change.from?),
         state_word(change.to),
