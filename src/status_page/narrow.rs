@@ -142,7 +142,7 @@ impl Indexed {
             description: page.description.clone(),
             incidents_total: incidents.len(),
             incidents: incidents.into_iter().take(MAX_LISTED).cloned().collect(),
-            applies: applies.into_iter().take(MAX_LISTED).collect(),
+            first_applies: applies.first().copied(),
             components_total: components.len(),
             troubled_total,
             components: bounded(&components, MAX_LISTED),
@@ -288,8 +288,8 @@ mod tests {
                 ..Page::default()
             };
             let report = Indexed::new(page).report(&source, &service);
-            assert_eq!(report.applies.first().copied(), applies, "{name}");
-            assert_eq!(report.incidents.len(), report.applies.len());
+            assert_eq!(report.first_applies, applies, "{name}");
+            assert_eq!(report.incidents.is_empty(), report.first_applies.is_none());
         }
     }
 }

@@ -32,8 +32,9 @@ pub struct Report {
     pub description: Option<String>,
     /// The first [`MAX_LISTED`] of the open incidents that touch the service.
     pub incidents: Vec<Incident>,
-    /// Why each of `incidents` counts for the service, in the same order.
-    pub applies: Vec<Applies>,
+    /// Why the first of `incidents` counts for the service: the summary says so when the
+    /// incident names none of its components.
+    pub first_applies: Option<Applies>,
     pub incidents_total: usize,
     /// At most [`MAX_LISTED`] of the service's components in page order, troubled ones kept
     /// first when some must go.
@@ -120,7 +121,7 @@ impl Report {
         }
         let what = if let Some(first) = self.incidents.first() {
             // An incident that names nothing of the service says why it counts.
-            let name = match self.applies.first() {
+            let name = match self.first_applies {
                 Some(Applies::NoComponent) => {
                     format!("an incident on the page names no component: {}", first.name)
                 }
