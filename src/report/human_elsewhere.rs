@@ -21,11 +21,7 @@ pub(super) fn lines(elsewhere: &Elsewhere, verbose: bool) -> Vec<String> {
         if let Some(address) = &near.address {
             whereabouts.push(address.clone());
         }
-        match (near.asn, &near.network) {
-            (Some(asn), Some(name)) => whereabouts.push(format!("AS{asn} {name}")),
-            (Some(asn), None) => whereabouts.push(format!("AS{asn}")),
-            _ => {}
-        }
+        whereabouts.extend(near.network_name());
         if let Some(country) = &near.country {
             whereabouts.push(crate::elsewhere::near::country_name(country));
         }

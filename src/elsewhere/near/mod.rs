@@ -167,23 +167,6 @@ impl Whereabouts {
         });
         Locations::of(places)
     }
-
-    /// `AS3269 Telecom Italia`, or what is known of it.
-    fn network_words(&self) -> String {
-        match (self.asn, &self.network) {
-            (Some(asn), Some(name)) => format!("AS{asn} {name}"),
-            (Some(asn), None) => format!("AS{asn}"),
-            (None, _) => "your network".to_string(),
-        }
-    }
-
-    /// `Italy` for `IT`; the code itself when the table does not know it.
-    fn country_words(&self) -> String {
-        self.country
-            .as_deref()
-            .map(country_name)
-            .unwrap_or_else(|| "your country".to_string())
-    }
 }
 
 /// A country's English name from its two-letter code.
@@ -209,8 +192,6 @@ pub struct Near {
     /// The sentence that names the level, for the reason.
     #[serde(skip)]
     pub sentence: Option<String>,
-    #[serde(skip)]
-    whereabouts: Whereabouts,
 }
 
 /// The places of one level and what they found.
@@ -274,11 +255,32 @@ pub fn levels(whereabouts: &Whereabouts, places: &[Place]) -> Near {
         levels,
         level: None,
         sentence: None,
-        whereabouts: whereabouts.clone(),
     }
 }
 
 impl Near {
+    /// `AS3269 Telecom Italia`, or `AS3269`; none when the ASN is not known.
+    pub fn network_name(&self) -> Option<String> {
+        let asn = self.asn?;
+        Some(match &self.network {
+            Some(name) => format!("AS{asn} {name}"),
+            None => format!("AS{asn}"),
+        })
+    }
+
+    fn network_words(&self) -> String {
+        self.network_name()
+            .unwrap_or_else(|| "your network".to_string())
+    }
+
+    /// `Italy` for `IT`; the code itself when the table does not know it.
+    fn country_words(&self) -> String {
+        self.country
+            .as_deref()
+            .map(country_name)
+            .unwrap_or_else(|| "your country".to_string())
+    }
+
     fn state_of(&self, level: &str) -> Option<State> {
         self.levels.iter().find(|l| l.level == level)?.state()
     }
@@ -294,7 +296,6 @@ impl Near {
         let works = |state: Option<State>| matches!(state, Some(State::Up | State::Degraded));
         let fails = |state: Option<State>| state == Some(State::Down);
         let trouble_here = matches!(here, State::Down | State::Unknown);
-        let w = &self.whereabouts;
         let decided = if !trouble_here {
             None
         } else if works(network) {
@@ -302,7 +303,7 @@ impl Near {
                 "machine",
                 format!(
                     "just this machine: up from your own network ({}) elsewhere",
-                    w.network_words()
+                    self.network_words()
                 ),
             ))
         } else if fails(world) && !works(country) && !works(network) {
@@ -315,8 +316,8 @@ impl Near {
                 "country",
                 format!(
                     "a regional outage ({}): down across {}, up elsewhere",
-                    w.country_words(),
-                    w.country_words()
+                    self.country_words(),
+                    self.country_words()
                 ),
             ))
         } else if fails(network) && (works(country) || works(world)) {
@@ -324,7 +325,7 @@ impl Near {
                 "network",
                 format!(
                     "it is your network ({}), not {}",
-                    w.network_words(),
+                    self.network_words(),
                     for_terminal(name)
                 ),
             ))
