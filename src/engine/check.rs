@@ -283,9 +283,20 @@ impl Checker {
             .failure
             .as_ref()
             .is_some_and(|f| !matches!(f.kind, probe::ErrorKind::Local | probe::ErrorKind::Proxy));
-        !self.checks.references.is_empty()
-            && network_failure
-            && connectivity::is_public(&plan.target.url, seen.address.map(|a| a.ip()))
+        network_failure && self.may_check_connection(&plan.target.url, seen.address)
+    }
+
+    /// Whether a connection check can be made for `url` (reached at `address`, when known):
+    /// there are references to ask, and the target is public.
+    fn may_check_connection(&self, url: &url::Url, address: Option<std::net::SocketAddr>) -> bool {
+        !self.checks.references.is_empty() && connectivity::is_public(url, address.map(|a| a.ip()))
+    }
+
+    /// `url`'s host, when public DNS can be asked about it: resolvers are configured and it is
+    /// a public name.
+    fn public_dns_host<'u>(&self, url: &'u url::Url) -> Option<&'u str> {
+        url.host_str()
+            .filter(|host| !self.checks.dns.is_empty() && locality::is_public_name(host))
     }
 
     /// The name to ask public DNS about, when the system resolver could not resolve it (or
@@ -293,11 +304,10 @@ impl Checker {
     /// is a public name: a DNS filter's answer or a name pinned with `--resolve` is no question.
     fn wants_public_dns<'p>(&self, plan: &'p Plan, seen: &Response) -> Option<&'p str> {
         let failure = seen.failure.as_ref()?;
-        let host = plan.target.url.host_str()?;
         let dns_failed = (failure.kind == probe::ErrorKind::Dns || failure.resolver_failed)
             && !failure.on_your_side;
-        (dns_failed && !self.checks.dns.is_empty() && locality::is_public_name(host))
-            .then_some(host)
+        self.public_dns_host(&plan.target.url)
+            .filter(|_| dns_failed)
     }
 
     /// The connection check, with public DNS asked at the same time when it has a question,
@@ -339,14 +349,11 @@ impl Checker {
         (due, timeout): (Instant, Duration),
     ) -> Option<Alarm> {
         let url = &plan.target.url;
-        if self.checks.references.is_empty() || !connectivity::is_public(url, None) {
+        if !self.may_check_connection(url, None) {
             return None;
         }
         let started = due - timeout;
-        let host = url
-            .host_str()
-            .filter(|host| !self.checks.dns.is_empty() && locality::is_public_name(host))
-            .map(str::to_string);
+        let host = self.public_dns_host(url).map(str::to_string);
         let (checker, watch, early) = (Arc::downgrade(self), watch.clone(), early.clone());
         Some(self.alarms.set(started + early_mark(timeout), move || {
             let Some(checker) = checker.upgrade() else {
