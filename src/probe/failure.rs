@@ -267,12 +267,14 @@ pub fn through_proxy(
     Failure::yours(ErrorKind::Proxy, format!("{} {what}: {tail}", used.yours()))
 }
 
-/// The code of a status line and the line's words after the version ("403 Forbidden").
+/// The code of a status line and its words after the version ("403 Forbidden").
 fn status_of(line: &[u8]) -> Option<(u16, String)> {
-    let text = String::from_utf8_lossy(line);
-    let after_version = text.trim_end().split_once(' ')?.1.trim();
-    let code = after_version.get(..3)?.parse().ok()?;
-    Some((code, after_version.to_string()))
+    let code = super::head::status_code(line)?;
+    let words = match super::head::reason_phrase(line) {
+        Some(phrase) => format!("{code} {phrase}"),
+        None => code.to_string(),
+    };
+    Some((code, words))
 }
 
 /// When an error says this machine ran short of a resource, the failure that says so.

@@ -21,6 +21,13 @@ pub fn reason_phrase(line: &[u8]) -> Option<String> {
     (!reason.is_empty()).then(|| reason.to_string())
 }
 
+/// The code of a raw status line ("HTTP/1.1 403 Forbidden": 403).
+pub fn status_code(line: &[u8]) -> Option<u16> {
+    let line = String::from_utf8_lossy(line);
+    let code = line.trim_end_matches(['\r', '\n']).split(' ').nth(1)?;
+    (code.len() == 3).then(|| code.parse().ok()).flatten()
+}
+
 /// Whether a raw status line carries this code (as text, "503"): a line sniffed from another
 /// answer says nothing about this one.
 pub fn has_status(line: &[u8], code: &str) -> bool {
@@ -184,6 +191,13 @@ mod tests {
         assert!(has_status(b"HTTP/1.1 204", "204"));
         assert!(!has_status(b"HTTP/1.1 200 OK\r", "503"));
         assert!(!has_status(b"garbage", "200"));
+        assert_eq!(
+            status_code(b"HTTP/1.1 407 Proxy Authentication Required\r\n"),
+            Some(407)
+        );
+        assert_eq!(status_code(b"HTTP/1.1 204\r\n"), Some(204));
+        assert_eq!(status_code(b"HTTP/1.1 2040 Huh\r\n"), None);
+        assert_eq!(status_code(b"garbage"), None);
     }
 
     #[test]
