@@ -65,6 +65,8 @@ pub struct Limits {
     pub cert_warn: Duration,
 }
 
+/// For the reports' tests: the run's own limits come from the settings (`cli/settings.rs`).
+#[cfg(test)]
 impl Default for Limits {
     fn default() -> Limits {
         Limits {
