@@ -55,8 +55,19 @@ pub struct Job<'a> {
     pub method: probe::Method,
     pub expect: Option<&'a StatusSet>,
     pub cert_warn: Duration,
-    /// In repeated runs: the first measurement, whose probes are asked again.
-    pub same_probes_as: Option<&'a str>,
+    pub probes: Probes<'a>,
+}
+
+/// Which probes a measurement asks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Probes<'a> {
+    /// Places picked afresh.
+    Fresh,
+    /// Those of a repeated run's first measurement of the target, by its id: said in a note.
+    Again(&'a str),
+    /// Those of the measurement just made, for the URL its redirects end on: picked for this
+    /// very question, so no note.
+    SameAs(&'a str),
 }
 
 /// Where the API is and its token: the environment over the config file over the public API.
@@ -159,8 +170,9 @@ impl FromElsewhere {
             let deadline = Instant::now() + request.timeout() + self.margin;
             globalping::measure(&send, &self.api, request, rules, deadline)
         };
-        let mut answer = match job.same_probes_as {
-            Some(id) => {
+        let mut answer = match job.probes {
+            Probes::Fresh => measure(&fresh),
+            Probes::Again(id) | Probes::SameAs(id) => {
                 let again = measure(&fresh.clone().on_probes_of(id));
                 if again.refused_with == Some(422) {
                     // The API keeps a measurement for a while only: its probes are gone.
@@ -172,13 +184,14 @@ impl FromElsewhere {
                     answer
                 } else {
                     let mut again = again;
-                    again
-                        .notes
-                        .push(format!("measured again on the probes of measurement {id}"));
+                    if job.probes == Probes::Again(id) {
+                        again
+                            .notes
+                            .push(format!("measured again on the probes of measurement {id}"));
+                    }
                     again
                 }
             }
-            None => measure(&fresh),
         };
         if let Some(found) = &whereabouts {
             answer.notes.extend(found.missing.iter().cloned());

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use crate::elsewhere::globalping::{self, Elsewhere};
 use crate::elsewhere::pace::{self, Pace};
-use crate::elsewhere::{FromElsewhere, Job};
+use crate::elsewhere::{FromElsewhere, Job, Probes};
 use crate::engine::alarm::{Alarm, Alarms};
 use crate::engine::pool::{Capacity, Pool, Task};
 use crate::just_me::connectivity::{self, Asking, Connectivity, Reference};
@@ -403,7 +403,7 @@ impl Checker {
             .map(|from| {
                 let (from, plan) = (from.clone(), plan.clone());
                 self.pool
-                    .spawn_urgent(move || measure_elsewhere(&from, &plan, None))
+                    .spawn_urgent(move || measure_elsewhere(&from, &plan, Probes::Fresh))
             });
         // Siblings go at the same time as the probe: they are needed when a wall answers it.
         let siblings: Vec<_> = plan
@@ -497,7 +497,8 @@ impl Checker {
                 let again = self.pace().claim(key, verdict.state, now);
                 let first = self.pace().first_measurement(key);
                 again.then(|| {
-                    let answer = measure_elsewhere(from, plan, first.as_deref());
+                    let probes = first.as_deref().map_or(Probes::Fresh, Probes::Again);
+                    let answer = measure_elsewhere(from, plan, probes);
                     let answer = follow_redirects(from, plan, &seen, answer);
                     self.pace().asked(key, verdict.state, now, &answer);
                     answer
@@ -568,16 +569,11 @@ fn lost() -> Response {
 /// prefers HEAD falls back to GET from here when HEAD is refused or walled; elsewhere it is
 /// asked with GET at once (the probes read at most the body's first 10 kB), so that one
 /// measurement gives the answer the probe from here ends with.
-fn measure_elsewhere(from: &FromElsewhere, plan: &Plan, same_probes_as: Option<&str>) -> Elsewhere {
-    measure_url(from, plan, &plan.request.url, same_probes_as)
+fn measure_elsewhere(from: &FromElsewhere, plan: &Plan, probes: Probes) -> Elsewhere {
+    measure_url(from, plan, &plan.request.url, probes)
 }
 
-fn measure_url(
-    from: &FromElsewhere,
-    plan: &Plan,
-    url: &url::Url,
-    same_probes_as: Option<&str>,
-) -> Elsewhere {
+fn measure_url(from: &FromElsewhere, plan: &Plan, url: &url::Url, probes: Probes) -> Elsewhere {
     let request = &plan.request;
     let method = match request.head_falls_back_to_get {
         true => probe::Method::Get,
@@ -588,7 +584,7 @@ fn measure_url(
         method,
         expect: plan.criteria.expect.as_ref(),
         cert_warn: plan.criteria.cert_warn,
-        same_probes_as,
+        probes,
     })
 }
 
@@ -612,13 +608,10 @@ fn follow_redirects(
     let Some(ended_on) = ended_on else {
         return first;
     };
-    let mut then = measure_url(from, plan, &ended_on, Some(&id));
+    let mut then = measure_url(from, plan, &ended_on, Probes::SameAs(&id));
     if then.places.is_empty() {
         return first;
     }
-    // The probes are the first measurement's, picked for this very question: no note on it.
-    then.notes
-        .retain(|note| !note.starts_with("measured again on the probes"));
     then.measured_url = Some(crate::text::redact::redact_typed(ended_on.as_str()));
     then
 }

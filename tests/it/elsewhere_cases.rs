@@ -98,6 +98,11 @@ fn a_redirect_is_followed_to_where_the_probe_from_here_ended() {
         created[1]["locations"].is_string(),
         "on the same probes: {created:?}"
     );
+    // Picked for this very question: not told as a measurement made again.
+    assert!(
+        !notes(&probe).iter().any(|n| n.contains("probes of measurement")),
+        "{probe}"
+    );
     // A person is told which URL was measured there.
     let (url, pin) = target(&server, "/");
     let human = isitdown_with_config(&config(&fake))

@@ -112,27 +112,35 @@ pub fn summary_state(up: u32, degraded: u32, down: u32) -> State {
     }
 }
 
+/// The places' caveats worth a note, in the notes' order: the caveat, whether every place
+/// must have it (else any), its sentence, and whether it explains places that said nothing.
+const CAVEAT_NOTES: [(Caveat, bool, &str, bool); 5] = [
+    (Caveat::PrivateAddress, false, NOTE_PRIVATE, true),
+    (Caveat::Resolver, true, NOTE_RESOLVERS, true),
+    (Caveat::MeasurementTimedOut, false, NOTE_TIMED_OUT, true),
+    (Caveat::Redirected, false, NOTE_REDIRECTS, true),
+    (Caveat::PrivateCa, false, NOTE_PRIVATE_CA, false),
+];
+
+/// The notes the places' caveats call for, with whether each explains a silence.
+fn caveat_notes(places: &[Place]) -> impl Iterator<Item = (&'static str, bool)> + '_ {
+    CAVEAT_NOTES
+        .into_iter()
+        .filter(move |(caveat, every, _, _)| {
+            let has = |p: &Place| p.note == Some(*caveat);
+            match every {
+                true => !places.is_empty() && places.iter().all(has),
+                false => places.iter().any(has),
+            }
+        })
+        .map(|(_, _, note, explains)| (note, explains))
+}
+
 /// What the places' notes mean, a sentence each, in a fixed order.
 fn notes_of(places: &[Place]) -> Vec<String> {
-    let any = |note: Caveat| places.iter().any(|p| p.note == Some(note));
-    let every = |note: Caveat| !places.is_empty() && places.iter().all(|p| p.note == Some(note));
-    let mut notes = Vec::new();
-    if any(Caveat::PrivateAddress) {
-        notes.push(NOTE_PRIVATE.to_string());
-    }
-    if every(Caveat::Resolver) {
-        notes.push(NOTE_RESOLVERS.to_string());
-    }
-    if any(Caveat::MeasurementTimedOut) {
-        notes.push(NOTE_TIMED_OUT.to_string());
-    }
-    if any(Caveat::Redirected) {
-        notes.push(NOTE_REDIRECTS.to_string());
-    }
-    if any(Caveat::PrivateCa) {
-        notes.push(NOTE_PRIVATE_CA.to_string());
-    }
-    notes
+    caveat_notes(places)
+        .map(|(note, _)| note.to_string())
+        .collect()
 }
 
 pub const NOTE_PRIVATE: &str = "probes elsewhere refuse names that resolve to private addresses";
@@ -163,10 +171,10 @@ pub fn fuse(local: State, elsewhere: &Elsewhere) -> String {
     {
         return said;
     }
-    // The first note that explains why the places said nothing, if one does.
-    let silent_because = elsewhere.notes.iter().find(|n| {
-        [NOTE_PRIVATE, NOTE_RESOLVERS, NOTE_TIMED_OUT, NOTE_REDIRECTS].contains(&n.as_str())
-    });
+    // The first caveat that explains why the places said nothing, if one does.
+    let silent_because = caveat_notes(&elsewhere.places)
+        .find(|(_, explains)| *explains)
+        .map(|(note, _)| note);
     let addition = match elsewhere.state {
         State::Unknown => match (&elsewhere.error, silent_because) {
             (Some(error), _) => format!("no answer from elsewhere: {error}"),
