@@ -100,7 +100,9 @@ fn a_redirect_is_followed_to_where_the_probe_from_here_ended() {
     );
     // Picked for this very question: not told as a measurement made again.
     assert!(
-        !notes(&probe).iter().any(|n| n.contains("probes of measurement")),
+        !notes(&probe)
+            .iter()
+            .any(|n| n.contains("probes of measurement")),
         "{probe}"
     );
     // A person is told which URL was measured there.

@@ -158,39 +158,53 @@ struct WireRecord {
     data: serde_json::Value,
 }
 
-/// Reads one resolver's answer to one question; never panics, whatever the body.
-pub fn parse_answer(http_status: u16, body: &[u8], record: RecordType) -> ResolverAnswer {
+/// Why a resolver's answer has no records to read.
+enum Unanswered {
+    NoSuchName,
+    Failed(String),
+}
+
+/// The records of a resolver's JSON answer, its HTTP status, size and DNS status checked;
+/// never panics, whatever the body.
+fn records(http_status: u16, body: &[u8]) -> Result<Vec<WireRecord>, Unanswered> {
+    let failed = |why: &str| Unanswered::Failed(why.to_string());
     if http_status != 200 {
-        return ResolverAnswer::Failed(format!("HTTP {http_status}"));
+        return Err(Unanswered::Failed(format!("HTTP {http_status}")));
     }
     if body.len() > MAX_ANSWER_BYTES {
-        return ResolverAnswer::Failed("an answer too large to be one".into());
+        return Err(failed("an answer too large to be one"));
     }
-    let Ok(wire) = serde_json::from_slice::<Wire>(body) else {
-        return ResolverAnswer::Failed("not a DNS JSON answer".into());
-    };
+    let wire = serde_json::from_slice::<Wire>(body).map_err(|_| failed("not a DNS JSON answer"))?;
     match wire.status {
-        0 => {
-            let mut addresses: Vec<IpAddr> = Vec::new();
-            for rec in &wire.answer {
-                let address = rec.data.as_str().and_then(|d| d.parse::<IpAddr>().ok());
-                if let (Some(address), Some(code)) = (address, rec.kind.as_u64()) {
-                    let fits = code == record.code() && address.is_ipv4() == (code == 1);
-                    if fits && !addresses.contains(&address) && addresses.len() < MAX_ADDRESSES {
-                        addresses.push(address);
-                    }
-                }
-            }
-            if addresses.is_empty() {
-                ResolverAnswer::NoAddress
-            } else {
-                ResolverAnswer::Addresses(addresses)
+        0 => Ok(wire.answer),
+        3 => Err(Unanswered::NoSuchName),
+        2 => Err(failed("server failure (SERVFAIL)")),
+        5 => Err(failed("query refused (REFUSED)")),
+        code => Err(Unanswered::Failed(format!("DNS error code {code}"))),
+    }
+}
+
+/// Reads one resolver's answer to one question; never panics, whatever the body.
+pub fn parse_answer(http_status: u16, body: &[u8], record: RecordType) -> ResolverAnswer {
+    let answer = match records(http_status, body) {
+        Ok(answer) => answer,
+        Err(Unanswered::NoSuchName) => return ResolverAnswer::NoSuchName,
+        Err(Unanswered::Failed(why)) => return ResolverAnswer::Failed(why),
+    };
+    let mut addresses: Vec<IpAddr> = Vec::new();
+    for rec in &answer {
+        let address = rec.data.as_str().and_then(|d| d.parse::<IpAddr>().ok());
+        if let (Some(address), Some(code)) = (address, rec.kind.as_u64()) {
+            let fits = code == record.code() && address.is_ipv4() == (code == 1);
+            if fits && !addresses.contains(&address) && addresses.len() < MAX_ADDRESSES {
+                addresses.push(address);
             }
         }
-        3 => ResolverAnswer::NoSuchName,
-        2 => ResolverAnswer::Failed("server failure (SERVFAIL)".into()),
-        5 => ResolverAnswer::Failed("query refused (REFUSED)".into()),
-        code => ResolverAnswer::Failed(format!("DNS error code {code}")),
+    }
+    if addresses.is_empty() {
+        ResolverAnswer::NoAddress
+    } else {
+        ResolverAnswer::Addresses(addresses)
     }
 }
 
@@ -289,11 +303,7 @@ fn txt_question(
     timeout: Duration,
     fetch: Fetch<'_>,
 ) -> Result<Vec<String>, String> {
-    let url = query_url(resolver, name, RecordType::Txt)?;
-    let request = Request::get(&url, timeout, MAX_ANSWER_BYTES)
-        .map_err(|e| e.to_string())?
-        .accept(ACCEPT);
-    let answer = fetch(&request);
+    let answer = asked(resolver, name, RecordType::Txt, timeout, fetch)?;
     let (status, body) = answer
         .whole(MAX_ANSWER_BYTES)
         .map_err(|failure| failure.message)?;
@@ -302,36 +312,26 @@ fn txt_question(
 
 /// Reads one resolver's answer to a TXT question; never panics, whatever the body.
 pub fn parse_txt(http_status: u16, body: &[u8]) -> Result<Vec<String>, String> {
-    if http_status != 200 {
-        return Err(format!("HTTP {http_status}"));
-    }
-    if body.len() > MAX_ANSWER_BYTES {
-        return Err("an answer too large to be one".into());
-    }
-    let wire = serde_json::from_slice::<Wire>(body).map_err(|_| "not a DNS JSON answer")?;
-    match wire.status {
-        0 => Ok(wire
-            .answer
-            .iter()
-            .filter(|rec| rec.kind.as_u64() == Some(RecordType::Txt.code()))
-            .filter_map(|rec| rec.data.as_str())
-            .map(|data| {
-                // `"part one" "part two"` (as resolvers write a record's strings): one text.
-                let joined: String = data
-                    .split('"')
-                    .filter(|part| !part.trim().is_empty())
-                    .collect::<Vec<_>>()
-                    .join("");
-                crate::text::sanitize::text(joined.trim(), MAX_TEXT_CHARS)
-            })
-            .filter(|text| !text.is_empty())
-            .take(MAX_TEXTS)
-            .collect()),
-        3 => Err("no such name (NXDOMAIN)".into()),
-        2 => Err("server failure (SERVFAIL)".into()),
-        5 => Err("query refused (REFUSED)".into()),
-        code => Err(format!("DNS error code {code}")),
-    }
+    let answer = records(http_status, body).map_err(|unanswered| match unanswered {
+        Unanswered::NoSuchName => "no such name (NXDOMAIN)".to_string(),
+        Unanswered::Failed(why) => why,
+    })?;
+    Ok(answer
+        .iter()
+        .filter(|rec| rec.kind.as_u64() == Some(RecordType::Txt.code()))
+        .filter_map(|rec| rec.data.as_str())
+        .map(|data| {
+            // `"part one" "part two"` (as resolvers write a record's strings): one text.
+            let joined: String = data
+                .split('"')
+                .filter(|part| !part.trim().is_empty())
+                .collect::<Vec<_>>()
+                .join("");
+            crate::text::sanitize::text(joined.trim(), MAX_TEXT_CHARS)
+        })
+        .filter(|text| !text.is_empty())
+        .take(MAX_TEXTS)
+        .collect())
 }
 
 fn question(
@@ -341,18 +341,29 @@ fn question(
     timeout: Duration,
     fetch: Fetch<'_>,
 ) -> ResolverAnswer {
-    let request = match query_url(resolver, name, record) {
-        Ok(url) => Request::get(&url, timeout, MAX_ANSWER_BYTES).map_err(|e| e.to_string()),
-        Err(why) => Err(why),
-    };
-    let request = match request {
-        Ok(request) => request.accept(ACCEPT),
+    let answer = match asked(resolver, name, record, timeout, fetch) {
+        Ok(answer) => answer,
         Err(why) => return ResolverAnswer::Failed(why),
     };
-    match fetch(&request).whole(MAX_ANSWER_BYTES) {
+    match answer.whole(MAX_ANSWER_BYTES) {
         Ok((status, body)) => parse_answer(status, body, record),
         Err(failure) => ResolverAnswer::Failed(failure.message),
     }
+}
+
+/// Asks one resolver one question: its answer, or why it could not be asked.
+fn asked(
+    resolver: &str,
+    name: &str,
+    record: RecordType,
+    timeout: Duration,
+    fetch: Fetch<'_>,
+) -> Result<crate::probe::Response, String> {
+    let url = query_url(resolver, name, record)?;
+    let request = Request::get(&url, timeout, MAX_ANSWER_BYTES)
+        .map_err(|e| e.to_string())?
+        .accept(ACCEPT);
+    Ok(fetch(&request))
 }
 
 fn collect(
