@@ -259,7 +259,7 @@ impl Settings {
             Mode::List {
                 catalog: Catalog::with_user_services(config.services),
                 filters: typed.targets.clone(),
-                width: list_width(),
+                width: crate::text::columns::of_stdout(),
             }
         } else if is_help(&typed, &config.services) {
             Mode::Help
@@ -518,20 +518,6 @@ fn parse_header(text: &str) -> Result<(String, String), BadInput> {
         )));
     }
     Ok((name.to_string(), value.to_string()))
-}
-
-/// The columns `--list` fits its rows in: the terminal's, else `COLUMNS`, else 80.
-fn list_width() -> usize {
-    let terminal = std::io::stdout()
-        .is_terminal()
-        .then(|| crossterm::terminal::size().ok())
-        .flatten()
-        .map(|(columns, _)| usize::from(columns));
-    let variable = || std::env::var("COLUMNS").ok()?.trim().parse::<usize>().ok();
-    terminal
-        .or_else(variable)
-        .filter(|&w| w >= 20)
-        .unwrap_or(80)
 }
 
 /// `isitdown help` asks for help, unless the user named a service "help".

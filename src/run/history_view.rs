@@ -2,7 +2,7 @@
 //! status page published over the same time (read in parallel, a few pages at a time), lined
 //! up, and written as a timeline for people or JSON Lines.
 
-use std::io::{self, IsTerminal, Write};
+use std::io::{self, Write};
 use std::time::{Duration, Instant, SystemTime};
 
 use crate::cli::settings::Settings;
@@ -20,8 +20,6 @@ use crate::text::clock::Clock;
 
 /// Status pages read at once.
 const PAGES_AT_ONCE: usize = 8;
-/// The width of the timeline when stdout is not a terminal.
-const DEFAULT_WIDTH: usize = 80;
 
 pub fn show(
     settings: &Settings,
@@ -98,10 +96,7 @@ pub fn show(
             crate::text::sanitize::for_terminal(&path.display().to_string())
         ),
         _ => {
-            let width = match stdout.is_terminal() {
-                true => crossterm::terminal::size().map_or(DEFAULT_WIDTH, |(w, _)| usize::from(w)),
-                false => DEFAULT_WIDTH,
-            };
+            let width = crate::text::columns::of_stdout();
             timeline::write(&mut out, &pasts, since, now, &Clock::local(), width)
         }
     };

@@ -1,7 +1,24 @@
 //! Text cut to a terminal's columns: a CJK character or an emoji takes two columns, a
 //! combining mark none, so lengths are measured in columns, never in characters.
 
+use std::io::IsTerminal;
+
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
+/// The columns a table printed on stdout fits in (`--list`, `--history`): the terminal's,
+/// else `COLUMNS`, else 80.
+pub fn of_stdout() -> usize {
+    let terminal = std::io::stdout()
+        .is_terminal()
+        .then(|| crossterm::terminal::size().ok())
+        .flatten()
+        .map(|(columns, _)| usize::from(columns));
+    let variable = || std::env::var("COLUMNS").ok()?.trim().parse::<usize>().ok();
+    terminal
+        .or_else(variable)
+        .filter(|&w| w >= 20)
+        .unwrap_or(80)
+}
 
 /// How many columns the text takes on a terminal: a CJK character or an emoji takes two, a
 /// combining mark none.

@@ -237,7 +237,10 @@ dns = []
             .env("TZ", "UTC")
             .env("COLUMNS", "100")
             .env("NO_COLOR", "1");
-        for name in UNSEALED_ENV.iter().filter(|name| **name != "NO_COLOR") {
+        for name in UNSEALED_ENV
+            .iter()
+            .filter(|name| !["NO_COLOR", "COLUMNS"].contains(*name))
+        {
             command.env_remove(name);
         }
         let output = command.output().expect("sh runs");

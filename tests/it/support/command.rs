@@ -56,6 +56,8 @@ pub const UNSEALED_ENV: &[&str] = &[
     "no_proxy",
     "NO_COLOR",
     "CLICOLOR_FORCE",
+    // Tables printed on stdout fit it when set; a test that wants it sets its own.
+    "COLUMNS",
     // Nothing may reach the public Globalping API: tests point at a fake of their own.
     "GLOBALPING_TOKEN",
     "ISITDOWN_GLOBALPING_URL",
