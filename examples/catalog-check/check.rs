@@ -49,7 +49,7 @@ pub fn run(args: &[String], out: &mut dyn Write) -> io::Result<u8> {
     let proxies = match ProxyEnv::from_env() {
         Ok(proxies) => proxies,
         Err(problem) => {
-            let shown = sanitize::for_terminal(&problem);
+            let shown = sanitize::for_terminal(&problem.to_string());
             writeln!(io::stderr(), "catalog-check: {shown}")?;
             return Ok(BAD_INPUT);
         }

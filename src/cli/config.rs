@@ -20,7 +20,7 @@ use crate::exit::BadInput;
 use crate::just_me::connectivity::Reference;
 use crate::just_me::public_dns;
 use crate::target::catalog::{self, Service};
-use crate::target::expect::StatusSet;
+use crate::target::expect::{NotStatuses, StatusSet};
 use crate::text::file::{self, Refusal};
 use crate::text::redact::redact_typed;
 
@@ -204,7 +204,7 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, BadInput> {
     for (key, service) in file.services {
         let span = service.span();
         let service = service.into_inner();
-        check_service(&key, &service).map_err(|what| at(Some(span.clone()), what))?;
+        check_service(&key, &service).map_err(|what| at(Some(span.clone()), what.to_string()))?;
         services.insert(key, service);
     }
 
@@ -343,11 +343,26 @@ fn references(list: Vec<Spanned<ReferenceConfig>>, at: &At) -> Result<Vec<Refere
     Ok(references)
 }
 
+/// What is wrong with a `[defaults]` entry (the key is said before it).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+enum BadDefault {
+    #[error("this option cannot be a default")]
+    NotADefault,
+    #[error("not an isitdown option; did you mean `{0}`?")]
+    Meant(String),
+    #[error("not an isitdown option")]
+    NotAnOption,
+    #[error("expected true or false")]
+    NotASwitch,
+    #[error("expected a string or a number")]
+    NotAValue,
+}
+
 /// A `[defaults]` entry as the command-line words it stands for.
-fn default_as_args(key: &str, value: &toml::Value) -> Result<Vec<OsString>, String> {
+fn default_as_args(key: &str, value: &toml::Value) -> Result<Vec<OsString>, BadDefault> {
     let long = key.replace('_', "-");
     if NOT_DEFAULTS.contains(&long.as_str()) {
-        return Err("this option cannot be a default".into());
+        return Err(BadDefault::NotADefault);
     }
     let command = cli::public_command();
     let arg = command
@@ -359,23 +374,21 @@ fn default_as_args(key: &str, value: &toml::Value) -> Result<Vec<OsString>, Stri
                 .filter_map(|a| a.get_long())
                 .filter(|l| !l.starts_with("no-"));
             match crate::text::words::closest(&long, longs) {
-                Some(meant) => format!("not an isitdown option; did you mean `{meant}`?"),
-                None => "not an isitdown option".to_string(),
+                Some(meant) => BadDefault::Meant(meant.to_string()),
+                None => BadDefault::NotAnOption,
             }
         })?;
     let flag = format!("--{long}");
     let is_switch = matches!(arg.get_action(), ArgAction::SetTrue);
-    let scalar = |v: &toml::Value| -> Result<String, String> {
-        match v {
-            toml::Value::String(s) => Ok(s.clone()),
-            toml::Value::Integer(i) => Ok(i.to_string()),
-            toml::Value::Float(f) => Ok(f.to_string()),
-            _ => Err("expected a string or a number".into()),
-        }
+    let scalar = |v: &toml::Value| match v {
+        toml::Value::String(s) => Ok(s.clone()),
+        toml::Value::Integer(i) => Ok(i.to_string()),
+        toml::Value::Float(f) => Ok(f.to_string()),
+        _ => Err(BadDefault::NotAValue),
     };
     match value {
         toml::Value::Boolean(on) if is_switch => Ok(if *on { vec![flag.into()] } else { vec![] }),
-        _ if is_switch => Err("expected true or false".into()),
+        _ if is_switch => Err(BadDefault::NotASwitch),
         toml::Value::Array(items) => items
             .iter()
             .map(|item| scalar(item).map(|v| OsString::from(format!("{flag}={v}"))))
@@ -391,13 +404,34 @@ pub const MAX_NAME_CHARS: usize = 200;
 /// Sibling probes a service may list: each is one more request per probe.
 pub const MAX_ALSO: usize = 4;
 
-fn check_service(key: &str, service: &Service) -> Result<(), String> {
+/// A `[services.KEY]` row that cannot be used, in one sentence; URLs as typed, passwords hidden.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+enum BadService {
+    #[error("the service name '{0}...' is longer than {MAX_NAME_CHARS} characters")]
+    LongKey(String),
+    #[error("[services.{key}] {what}: a name longer than {MAX_NAME_CHARS} characters")]
+    LongName { key: String, what: &'static str },
+    #[error("[services.{key}] {what} '{url}' is not a URL: {why}")]
+    NotAUrl {
+        key: String,
+        what: &'static str,
+        url: String,
+        why: url::ParseError,
+    },
+    #[error("[services.{0}] url must start with http:// or https://")]
+    NotWeb(String),
+    #[error("[services.{key}] also '{url}' must start with http:// or https://")]
+    SiblingNotWeb { key: String, url: String },
+    #[error("[services.{0}] expect: {1}")]
+    Expect(String, NotStatuses),
+    #[error("[services.{0}] also: at most {MAX_ALSO} sibling probes")]
+    TooManySiblings(String),
+}
+
+fn check_service(key: &str, service: &Service) -> Result<(), BadService> {
     let too_long = |text: &str| text.chars().count() > MAX_NAME_CHARS;
     if too_long(key) {
-        let start: String = key.chars().take(40).collect();
-        return Err(format!(
-            "the service name '{start}...' is longer than {MAX_NAME_CHARS} characters"
-        ));
+        return Err(BadService::LongKey(key.chars().take(40).collect()));
     }
     let names = [("name", service.name.iter().collect::<Vec<_>>())]
         .into_iter()
@@ -405,42 +439,35 @@ fn check_service(key: &str, service: &Service) -> Result<(), String> {
         .chain([("tags", service.tags.iter().collect())]);
     for (what, values) in names {
         if values.into_iter().any(|value| too_long(value)) {
-            return Err(format!(
-                "[services.{key}] {what}: a name longer than {MAX_NAME_CHARS} characters"
-            ));
+            let key = key.to_string();
+            return Err(BadService::LongName { key, what });
         }
     }
-    let url = url::Url::parse(&service.url).map_err(|e| {
-        format!(
-            "[services.{key}] url '{}' is not a URL: {e}",
-            redact_typed(&service.url)
-        )
-    })?;
-    if !matches!(url.scheme(), "http" | "https") {
-        return Err(format!(
-            "[services.{key}] url must start with http:// or https://"
-        ));
+    let web_url = |what: &'static str, url: &str| {
+        let parsed = url::Url::parse(url).map_err(|why| BadService::NotAUrl {
+            key: key.to_string(),
+            what,
+            url: redact_typed(url),
+            why,
+        })?;
+        Ok(matches!(parsed.scheme(), "http" | "https"))
+    };
+    if !web_url("url", &service.url)? {
+        return Err(BadService::NotWeb(key.to_string()));
     }
     if let Some(expect) = &service.expect {
-        StatusSet::parse(expect).map_err(|e| format!("[services.{key}] expect: {e}"))?;
+        StatusSet::parse(expect).map_err(|e| BadService::Expect(key.to_string(), e))?;
     }
     if service.also.len() > MAX_ALSO {
-        return Err(format!(
-            "[services.{key}] also: at most {MAX_ALSO} sibling probes"
-        ));
+        return Err(BadService::TooManySiblings(key.to_string()));
     }
     for sibling in &service.also {
-        let parsed = url::Url::parse(sibling).map_err(|e| {
-            format!(
-                "[services.{key}] also '{}' is not a URL: {e}",
-                redact_typed(sibling)
-            )
-        })?;
-        if !matches!(parsed.scheme(), "http" | "https") {
-            return Err(format!(
-                "[services.{key}] also '{}' must start with http:// or https://",
-                redact_typed(sibling)
-            ));
+        if !web_url("also", sibling)? {
+            let url = redact_typed(sibling);
+            return Err(BadService::SiblingNotWeb {
+                key: key.to_string(),
+                url,
+            });
         }
     }
     for (what, page) in [
@@ -448,12 +475,7 @@ fn check_service(key: &str, service: &Service) -> Result<(), String> {
         ("status_api", &service.status_api),
     ] {
         if let Some(page) = page {
-            url::Url::parse(page).map_err(|e| {
-                format!(
-                    "[services.{key}] {what} '{}' is not a URL: {e}",
-                    redact_typed(page)
-                )
-            })?;
+            web_url(what, page)?;
         }
     }
     Ok(())

@@ -174,7 +174,7 @@ impl Settings {
                             }),
                     });
                 let locations = match near {
-                    Some(_) => Locations::parse("world").map_err(BadInput)?,
+                    Some(_) => Locations::parse("world").map_err(|e| BadInput(e.to_string()))?,
                     None => {
                         Locations::parse(text).map_err(|why| BadInput(format!("{layer}: {why}")))?
                     }

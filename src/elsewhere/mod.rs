@@ -77,10 +77,10 @@ pub fn api(
     config_token: Option<&str>,
     env_url: Option<&str>,
     env_token: Option<&str>,
-) -> Result<Api, String> {
+) -> Result<Api, BadApiUrl> {
     let base = match set(env_url) {
         Some(url) => {
-            check_base(url).map_err(|why| format!("ISITDOWN_GLOBALPING_URL {why}"))?;
+            check_base(url).map_err(BadApiUrl)?;
             url
         }
         None => set(config_url).unwrap_or(DEFAULT_API),
@@ -94,16 +94,23 @@ fn set(value: Option<&str>) -> Option<&str> {
     value.map(str::trim).filter(|v| !v.is_empty())
 }
 
+/// An API base that is not a web address: what was typed, its password hidden.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("'{0}' is not an http:// or https:// URL")]
+pub struct BadBase(String);
+
+/// `ISITDOWN_GLOBALPING_URL` set to something other than a web address.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("ISITDOWN_GLOBALPING_URL {0}")]
+pub struct BadApiUrl(BadBase);
+
 /// The API's base must be an http:// or https:// URL; the error never shows a password.
-pub fn check_base(url: &str) -> Result<(), String> {
+pub fn check_base(url: &str) -> Result<(), BadBase> {
     let web = Url::parse(url.trim())
         .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some());
     match web {
         true => Ok(()),
-        false => Err(format!(
-            "'{}' is not an http:// or https:// URL",
-            redact_typed(url)
-        )),
+        false => Err(BadBase(redact_typed(url))),
     }
 }
 
@@ -139,7 +146,7 @@ impl FromElsewhere {
     pub fn ask(&self, job: &Job<'_>) -> Elsewhere {
         // Nothing is asked, not even where this machine is, for a target that cannot be.
         if let Err(why) = globalping::reachable_from_internet(job.url) {
-            return Elsewhere::failed(self.probes(), why);
+            return Elsewhere::failed(self.probes(), why.to_string());
         }
         let Some(method) = method_of(job.method) else {
             return Elsewhere::failed(
@@ -158,7 +165,7 @@ impl FromElsewhere {
             Ok(request) => request
                 .with_timeout(self.timeout)
                 .with_ip_version(self.ip_version),
-            Err(why) => return Elsewhere::failed(asked, why),
+            Err(why) => return Elsewhere::failed(asked, why.to_string()),
         };
         let rules = Rules {
             expect: job.expect,
@@ -297,7 +304,9 @@ mod tests {
 
     #[test]
     fn a_bad_api_url_is_one_sentence_without_its_password() {
-        let error = api(None, None, Some("ftp://u:hunter2@x/"), None).unwrap_err();
+        let error = api(None, None, Some("ftp://u:hunter2@x/"), None)
+            .unwrap_err()
+            .to_string();
         assert!(error.starts_with("ISITDOWN_GLOBALPING_URL '"), "{error}");
         assert!(!error.contains("hunter2"), "{error}");
     }

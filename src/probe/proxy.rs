@@ -75,16 +75,41 @@ const HTTP: &[&str] = &["http_proxy", "HTTP_PROXY"];
 const ALL: &[&str] = &["all_proxy", "ALL_PROXY"];
 const NO_PROXY: &[&str] = &["no_proxy", "NO_PROXY"];
 
+/// A proxy variable isitdown cannot use, in one sentence: the variable, its value (password
+/// hidden) and why.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{variable}={shown}: {fault}; unset it or fix it, isitdown does not go around a proxy")]
+pub struct BadProxy {
+    variable: &'static str,
+    shown: String,
+    fault: ProxyFault,
+}
+
+/// What is wrong with a proxy's URL.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ProxyFault {
+    #[error("not a valid proxy URL ({0})")]
+    NotAUrl(String),
+    #[error("proxies reached over TLS (https://) are not supported, use http://")]
+    OverTls,
+    #[error("only SOCKS5 is supported, write socks5:// or socks5h://")]
+    NotSocks5,
+    #[error("'{0}://' is not a proxy isitdown can use (http://, socks5:// or socks5h://)")]
+    Unknown(String),
+    #[error("the proxy URL has no host")]
+    NoHost,
+}
+
 impl ProxyEnv {
-    /// Reads the process environment. Err: one sentence naming the variable that cannot be used.
-    pub fn from_env() -> Result<ProxyEnv, String> {
+    /// Reads the process environment, refusing a variable that cannot be used.
+    pub fn from_env() -> Result<ProxyEnv, BadProxy> {
         Self::from_vars(|name| std::env::var(name).ok())
     }
 
     /// Reads the variables through `lookup`, checking every one that is set.
-    pub fn from_vars(lookup: impl Fn(&str) -> Option<String>) -> Result<ProxyEnv, String> {
+    pub fn from_vars(lookup: impl Fn(&str) -> Option<String>) -> Result<ProxyEnv, BadProxy> {
         let set = |name: &&str| lookup(name).filter(|v| !v.trim().is_empty());
-        let read = |names: &[&'static str]| -> Result<Option<NamedProxy>, String> {
+        let read = |names: &[&'static str]| -> Result<Option<NamedProxy>, BadProxy> {
             let mut chosen = None;
             for &variable in names {
                 if let Some(value) = set(&variable) {
@@ -129,12 +154,11 @@ pub fn is_socks(proxy: &Proxy) -> bool {
 }
 
 /// The proxy a variable names, if isitdown can use it.
-fn usable(variable: &str, value: &str) -> Result<Proxy, String> {
-    let refuse = |why: &str| {
-        let shown = crate::text::sanitize::text(&redact_typed(value), crate::text::sanitize::SHORT);
-        format!(
-            "{variable}={shown}: {why}; unset it or fix it, isitdown does not go around a proxy"
-        )
+fn usable(variable: &'static str, value: &str) -> Result<Proxy, BadProxy> {
+    let refuse = |fault| BadProxy {
+        variable,
+        shown: crate::text::sanitize::text(&redact_typed(value), crate::text::sanitize::SHORT),
+        fault,
     };
     // A bare `host:port` is an HTTP proxy, as curl takes it.
     let full = if value.contains("://") {
@@ -142,29 +166,17 @@ fn usable(variable: &str, value: &str) -> Result<Proxy, String> {
     } else {
         format!("http://{value}")
     };
-    let url = Url::parse(&full).map_err(|e| refuse(&format!("not a valid proxy URL ({e})")))?;
+    let url = Url::parse(&full).map_err(|e| refuse(ProxyFault::NotAUrl(e.to_string())))?;
     match url.scheme() {
         "http" | "socks5" | "socks5h" => {}
-        "https" => {
-            return Err(refuse(
-                "proxies reached over TLS (https://) are not supported, use http://",
-            ))
-        }
-        "socks4" | "socks4a" | "socks" => {
-            return Err(refuse(
-                "only SOCKS5 is supported, write socks5:// or socks5h://",
-            ))
-        }
-        other => {
-            return Err(refuse(&format!(
-                "'{other}://' is not a proxy isitdown can use (http://, socks5:// or socks5h://)"
-            )))
-        }
+        "https" => return Err(refuse(ProxyFault::OverTls)),
+        "socks4" | "socks4a" | "socks" => return Err(refuse(ProxyFault::NotSocks5)),
+        other => return Err(refuse(ProxyFault::Unknown(other.to_string()))),
     }
     if url.host_str().is_none_or(str::is_empty) {
-        return Err(refuse("the proxy URL has no host"));
+        return Err(refuse(ProxyFault::NoHost));
     }
-    Proxy::new(&full).map_err(|e| refuse(&format!("not a valid proxy URL ({e})")))
+    Proxy::new(&full).map_err(|e| refuse(ProxyFault::NotAUrl(e.to_string())))
 }
 
 /// `no_proxy`: `*`, or names and domains (`example.com` and `.example.com` both cover
@@ -199,7 +211,7 @@ fn bypasses(list: &str, host: &str) -> bool {
 mod tests {
     use super::*;
 
-    fn env(vars: &[(&str, &str)]) -> Result<ProxyEnv, String> {
+    fn env(vars: &[(&str, &str)]) -> Result<ProxyEnv, BadProxy> {
         ProxyEnv::from_vars(|name| {
             vars.iter()
                 .find(|(n, _)| *n == name)
@@ -260,7 +272,7 @@ mod tests {
             ("HTTPS_PROXY", "https://u:hunter2@h:3128", "over TLS"),
             ("all_proxy", "http://:8080", "not a valid proxy URL"),
         ] {
-            let error = env(&[(variable, value)]).unwrap_err();
+            let error = env(&[(variable, value)]).unwrap_err().to_string();
             assert!(error.starts_with(&format!("{variable}=")), "{error}");
             assert!(error.contains(words), "{error}");
             assert!(!error.contains("hunter2"), "{error}");

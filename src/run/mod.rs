@@ -254,7 +254,7 @@ fn client(connection: &Connection, cacert: Option<&Cacert>) -> Result<Client, Ba
         trust,
         timeout: connection.timeout,
         ip_family: connection.ip_family,
-        proxies: ProxyEnv::from_env().map_err(BadInput)?,
+        proxies: ProxyEnv::from_env().map_err(|e| BadInput(e.to_string()))?,
         pins: connection.pins.clone(),
         fixed_dns: connection.fixed_dns.clone().map(Arc::new),
     })
@@ -278,7 +278,7 @@ fn from_elsewhere(
         env("ISITDOWN_GLOBALPING_URL").as_deref(),
         env("GLOBALPING_TOKEN").as_deref(),
     )
-    .map_err(BadInput)?;
+    .map_err(|why| BadInput(why.to_string()))?;
     let mut client = probes.clone();
     if settings.connection.insecure {
         (client.tls, client.trust) =

@@ -148,18 +148,27 @@ impl Catalog {
     }
 }
 
+/// A catalog file that does not read: TOML's own message, and the line when it names one.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BadCatalog {
+    #[error("line {line}: {message}")]
+    AtLine { line: usize, message: String },
+    #[error("{0}")]
+    Whole(String),
+}
+
 /// A catalog read from text shaped like `catalog.toml`, alone (the catalog checker reads one).
-pub fn parse(text: &str) -> Result<Catalog, String> {
+pub fn parse(text: &str) -> Result<Catalog, BadCatalog> {
     toml::from_str::<CatalogFile>(text)
         .map(|file| Catalog {
             services: keyed(file.services),
         })
         .map_err(|e| match e.span() {
-            Some(span) => {
-                let line = crate::text::file::line_of(text, span.start);
-                format!("line {line}: {}", e.message())
-            }
-            None => e.message().to_string(),
+            Some(span) => BadCatalog::AtLine {
+                line: crate::text::file::line_of(text, span.start),
+                message: e.message().to_string(),
+            },
+            None => BadCatalog::Whole(e.message().to_string()),
         })
 }
 

@@ -12,15 +12,18 @@ pub struct StatusSet {
     text: String,
 }
 
+/// An `--expect` (or a row's `expect`) that is not a list of statuses, as typed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("'{0}' is not a list of statuses (try 200, 2xx or 200-299,301)")]
+pub struct NotStatuses(String);
+
 impl StatusSet {
-    pub fn parse(text: &str) -> Result<StatusSet, String> {
+    pub fn parse(text: &str) -> Result<StatusSet, NotStatuses> {
         let ranges = text
             .split(',')
             .map(|part| parse_part(part.trim()))
             .collect::<Option<Vec<_>>>()
-            .ok_or_else(|| {
-                format!("'{text}' is not a list of statuses (try 200, 2xx or 200-299,301)")
-            })?;
+            .ok_or_else(|| NotStatuses(text.to_string()))?;
         Ok(StatusSet {
             ranges,
             text: text.split(',').map(str::trim).collect::<Vec<_>>().join(","),

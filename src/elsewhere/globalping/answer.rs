@@ -91,46 +91,58 @@ pub(super) const MAX_TIMING_MS: f64 = 3_600_000.0;
 /// nonsense, and is treated as not said.
 pub(super) const MAX_RESET_SECS: u64 = 24 * 60 * 60;
 
-pub(super) fn created(reply: &Response, asking: RequestContext) -> Result<Created, String> {
+/// An answer of the API that cannot be used, in one sentence.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub(super) enum BadAnswer {
+    /// The API said no: why, in its own words where it gave them (see [`refusal`]).
+    #[error("{0}")]
+    Refused(String),
+    #[error("Globalping's answer was larger than the {} MiB accepted", MAX_ANSWER_BYTES / (1024 * 1024))]
+    TooLarge,
+    #[error("{NOT_DOCUMENTED}")]
+    NotDocumented,
+    #[error("{NOT_DOCUMENTED}: its measurement id holds the token")]
+    TokenInId,
+}
+
+pub(super) fn created(reply: &Response, asking: RequestContext) -> Result<Created, BadAnswer> {
     if !reply.status().is_some_and(|s| (200..=202).contains(&s)) {
-        return Err(refusal(reply, asking));
+        return Err(BadAnswer::Refused(refusal(reply, asking)));
     }
     let json = json_of(reply)?;
     let id = json
         .get("id")
         .and_then(Value::as_str)
         .filter(|id| is_measurement_id(id))
-        .ok_or(NOT_DOCUMENTED)?;
+        .ok_or(BadAnswer::NotDocumented)?;
     // The id goes into the next poll's path and is printed: one that carries the token is
     // refused, never used.
     if asking
         .token
         .is_some_and(|token| crate::text::redact::secret(id, token) != id)
     {
-        return Err(format!(
-            "{NOT_DOCUMENTED}: its measurement id holds the token"
-        ));
+        return Err(BadAnswer::TokenInId);
     }
     let probes = json
         .get("probesCount")
         .and_then(Value::as_u64)
-        .ok_or(NOT_DOCUMENTED)?;
+        .ok_or(BadAnswer::NotDocumented)?;
     Ok(Created {
         id: id.to_string(),
         probes: probes.min(u64::from(u32::MAX)) as u32,
     })
 }
 
-pub(super) fn snapshot(reply: &Response, asking: RequestContext) -> Result<Snapshot, String> {
+pub(super) fn snapshot(reply: &Response, asking: RequestContext) -> Result<Snapshot, BadAnswer> {
     let json = json_of(reply)?;
     let status = json
         .get("status")
         .and_then(Value::as_str)
-        .ok_or(NOT_DOCUMENTED)?;
+        .ok_or(BadAnswer::NotDocumented)?;
     let results = json
         .get("results")
         .and_then(Value::as_array)
-        .ok_or(NOT_DOCUMENTED)?;
+        .ok_or(BadAnswer::NotDocumented)?;
     Ok(Snapshot {
         finished: status != "in-progress",
         places: results
@@ -261,16 +273,13 @@ fn params(params: &Map<String, Value>, token: Option<&str>) -> String {
     }
 }
 
-fn json_of(reply: &Response) -> Result<Value, String> {
+fn json_of(reply: &Response) -> Result<Value, BadAnswer> {
     if reply.body.len() > MAX_ANSWER_BYTES {
-        return Err(format!(
-            "Globalping's answer was larger than the {} MiB accepted",
-            MAX_ANSWER_BYTES / (1024 * 1024)
-        ));
+        return Err(BadAnswer::TooLarge);
     }
     match serde_json::from_slice::<Value>(&reply.body) {
         Ok(json) if json.is_object() => Ok(json),
-        _ => Err(NOT_DOCUMENTED.to_string()),
+        _ => Err(BadAnswer::NotDocumented),
     }
 }
 

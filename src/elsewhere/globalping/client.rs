@@ -234,7 +234,7 @@ fn run(session: &Session<'_>, request: &MeasurementRequest, rules: Rules<'_>) ->
         Some(Ok(reply)) => match answer::created(&reply, asking) {
             Ok(created) => created,
             Err(e) => {
-                let mut failed = Elsewhere::failed(asked, e);
+                let mut failed = Elsewhere::failed(asked, e.to_string());
                 failed.refused_with = reply.status();
                 // Over the limit: nothing more is asked until it resets.
                 if reply.status() == Some(429) {
@@ -300,7 +300,7 @@ fn poll(
                         break;
                     }
                 }
-                Err(e) => return (last, Some(e)),
+                Err(e) => return (last, Some(e.to_string())),
             },
             // Polled too often: wait as long as the API asks (the deadline still holds).
             Some(429) => pause = retry_after(&reply).max(session.api.poll_interval),

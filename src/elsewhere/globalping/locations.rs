@@ -16,7 +16,28 @@ pub const MAX_PROBES: u32 = 50;
 pub const WORLD_PROBES: u32 = 5;
 /// Longer than any place name; beyond this it is a mistake, not a location.
 const MAX_NAME_CHARS: usize = 100;
-const EXAMPLE: &str = "try world, Germany:2 or AS3320";
+
+/// A `--from` that cannot be asked for, in one sentence; every text in it is as typed, made
+/// safe for a terminal.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BadLocations {
+    #[error("no location given (try world, Germany:2 or AS3320)")]
+    Nothing,
+    #[error("'{0}' has an empty location; separate locations with single commas (try world, Germany:2 or AS3320)")]
+    Empty(String),
+    #[error("'{0}' names no location before the ':' (try world, Germany:2 or AS3320)")]
+    NoName(String),
+    #[error("'{0}' is not a location name (try world, Germany:2 or AS3320)")]
+    NotAName(String),
+    #[error("a location name is at most {MAX_NAME_CHARS} characters long, '{0}…' is longer")]
+    TooLong(String),
+    #[error("'{0}' asks for more than the {MAX_PROBES} probes one measurement can have")]
+    TooManyThere(String),
+    #[error("'{0}': the number of probes after ':' must be a whole number from 1 to {MAX_PROBES}")]
+    NotACount(String),
+    #[error("'{0}' asks for {1} probes, but at most {MAX_PROBES} can be asked at once")]
+    TooMany(String, u32),
+}
 
 /// One entry of the request's `locations` array. Every entry carries its own `limit`, which
 /// the API allows only when the request has no top-level `limit`; it never has one.
@@ -33,10 +54,10 @@ pub struct Locations(Vec<Location>);
 
 impl Locations {
     /// Reads `world`, `world:10`, `Germany:2,AS3320,Berlin+Germany`. Errors are one sentence.
-    pub fn parse(text: &str) -> Result<Locations, String> {
+    pub fn parse(text: &str) -> Result<Locations, BadLocations> {
         let shown = for_terminal(text.trim());
         if shown.is_empty() {
-            return Err(format!("no location given ({EXAMPLE})"));
+            return Err(BadLocations::Nothing);
         }
         let items = text
             .split(',')
@@ -44,9 +65,7 @@ impl Locations {
             .collect::<Result<Vec<_>, _>>()?;
         let probes: u32 = items.iter().map(|l| l.limit).sum();
         if probes > MAX_PROBES {
-            return Err(format!(
-                "'{shown}' asks for {probes} probes, but at most {MAX_PROBES} can be asked at once"
-            ));
+            return Err(BadLocations::TooMany(shown, probes));
         }
         Ok(Locations(items))
     }
@@ -83,12 +102,10 @@ impl fmt::Display for Locations {
     }
 }
 
-fn parse_item(item: &str, whole: &str) -> Result<Location, String> {
+fn parse_item(item: &str, whole: &str) -> Result<Location, BadLocations> {
     let item = item.trim();
     if item.is_empty() {
-        return Err(format!(
-            "'{whole}' has an empty location; separate locations with single commas ({EXAMPLE})"
-        ));
+        return Err(BadLocations::Empty(whole.to_string()));
     }
     let shown = for_terminal(item);
     let (name, count) = match item.rsplit_once(':') {
@@ -96,35 +113,22 @@ fn parse_item(item: &str, whole: &str) -> Result<Location, String> {
         None => (item, None),
     };
     if name.is_empty() {
-        return Err(format!(
-            "'{shown}' names no location before the ':' ({EXAMPLE})"
-        ));
+        return Err(BadLocations::NoName(shown));
     }
     if name.chars().any(char::is_control) || name.contains(':') {
-        return Err(format!("'{shown}' is not a location name ({EXAMPLE})"));
+        return Err(BadLocations::NotAName(shown));
     }
     if name.chars().count() > MAX_NAME_CHARS {
-        return Err(format!(
-            "a location name is at most {MAX_NAME_CHARS} characters long, '{}…' is longer",
-            shown.chars().take(20).collect::<String>()
-        ));
+        return Err(BadLocations::TooLong(shown.chars().take(20).collect()));
     }
     let world = name.eq_ignore_ascii_case("world");
     let limit = match count {
         None if world => WORLD_PROBES,
         None => 1,
         Some(count) => match parse_count(count) {
-            Some(n) if n > u64::from(MAX_PROBES) => {
-                return Err(format!(
-                    "'{shown}' asks for more than the {MAX_PROBES} probes one measurement can have"
-                ))
-            }
+            Some(n) if n > u64::from(MAX_PROBES) => return Err(BadLocations::TooManyThere(shown)),
             Some(n) if n >= 1 => n as u32,
-            _ => {
-                return Err(format!(
-                    "'{shown}': the number of probes after ':' must be a whole number from 1 to {MAX_PROBES}"
-                ))
-            }
+            _ => return Err(BadLocations::NotACount(shown)),
         },
     };
     Ok(Location {
@@ -209,11 +213,11 @@ mod tests {
             ("Ger\u{7}many", "not a location name"),
         ];
         for (text, expected) in cases {
-            let error = Locations::parse(text).unwrap_err();
+            let error = Locations::parse(text).unwrap_err().to_string();
             assert!(error.contains(expected), "{text:?}: {error}");
             assert!(!error.contains('\n') && !error.chars().any(char::is_control));
         }
-        let long = Locations::parse(&"x".repeat(300)).unwrap_err();
+        let long = Locations::parse(&"x".repeat(300)).unwrap_err().to_string();
         assert!(long.len() < 200, "{long}");
     }
 }

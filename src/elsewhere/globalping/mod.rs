@@ -17,7 +17,7 @@ mod request;
 pub use client::{measure, Api, MARGIN, MAX_ANSWER_BYTES, POLL_INTERVAL, USER_AGENT};
 pub use elsewhere::{fuse, public_link, summary_state, Elsewhere};
 pub use judge::{Caveat, Place, Rules, TimingsMs};
-pub use locations::{Location, Locations, MAX_PROBES, WORLD_PROBES};
+pub use locations::{BadLocations, Location, Locations, MAX_PROBES, WORLD_PROBES};
 pub use reach::reachable_from_internet;
 pub use request::MeasurementRequest;
 

@@ -9,34 +9,41 @@ use url::{Host, Url};
 use crate::probe::dns::locality::{self, LocalName};
 use crate::text::sanitize::for_terminal;
 
-/// `Ok` when the probes elsewhere could reach the URL's host; otherwise one sentence why not.
-pub fn reachable_from_internet(url: &Url) -> Result<(), String> {
+/// Why the probes elsewhere cannot reach a target, in one sentence.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Unreachable {
+    #[error("a URL without a host cannot be checked from elsewhere")]
+    NoHost,
+    #[error("{0} is a local name, which probes elsewhere cannot reach")]
+    LocalName(String),
+    #[error("{0} has no dot: a name only your network knows, which probes elsewhere cannot reach")]
+    NoDot(String),
+    #[error("{0} is a {1} address, which probes elsewhere cannot reach")]
+    LocalAddress(IpAddr, &'static str),
+}
+
+/// `Ok` when the probes elsewhere could reach the URL's host.
+pub fn reachable_from_internet(url: &Url) -> Result<(), Unreachable> {
     match url.host() {
         Some(Host::Ipv4(ip)) => address(IpAddr::V4(ip)),
         Some(Host::Ipv6(ip)) => address(IpAddr::V6(ip)),
         Some(Host::Domain(name)) => domain(name),
-        None => Err("a URL without a host cannot be checked from elsewhere".to_string()),
+        None => Err(Unreachable::NoHost),
     }
 }
 
-fn domain(name: &str) -> Result<(), String> {
-    let shown = for_terminal(name.trim_end_matches('.'));
+fn domain(name: &str) -> Result<(), Unreachable> {
+    let shown = || for_terminal(name.trim_end_matches('.'));
     match locality::local_name(name) {
-        Some(LocalName::LocalSuffix) => Err(format!(
-            "{shown} is a local name, which probes elsewhere cannot reach"
-        )),
-        Some(LocalName::NoDot) => Err(format!(
-            "{shown} has no dot: a name only your network knows, which probes elsewhere cannot reach"
-        )),
+        Some(LocalName::LocalSuffix) => Err(Unreachable::LocalName(shown())),
+        Some(LocalName::NoDot) => Err(Unreachable::NoDot(shown())),
         None => Ok(()),
     }
 }
 
-fn address(ip: IpAddr) -> Result<(), String> {
+fn address(ip: IpAddr) -> Result<(), Unreachable> {
     match locality::local_address_kind(ip) {
-        Some(kind) => Err(format!(
-            "{ip} is a {kind} address, which probes elsewhere cannot reach"
-        )),
+        Some(kind) => Err(Unreachable::LocalAddress(ip, kind)),
         None => Ok(()),
     }
 }
@@ -46,7 +53,7 @@ mod tests {
     use super::*;
 
     fn reachable(url: &str) -> Result<(), String> {
-        reachable_from_internet(&Url::parse(url).unwrap())
+        reachable_from_internet(&Url::parse(url).unwrap()).map_err(|e| e.to_string())
     }
 
     #[test]

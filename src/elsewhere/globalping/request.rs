@@ -67,34 +67,39 @@ struct RequestLine {
     query: Option<String>,
 }
 
+/// A URL the API cannot be asked to measure.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum NotMeasurable {
+    #[error("only http and https URLs can be checked from elsewhere, not {0}")]
+    Scheme(String),
+    #[error("a URL without a host cannot be checked from elsewhere")]
+    NoHost,
+    #[error("a URL without a port cannot be checked from elsewhere")]
+    NoPort,
+}
+
 impl MeasurementRequest {
     /// The same request as the probe from here: method, protocol, host, port, path and query.
     pub fn http(
         url: &Url,
         method: Method,
         locations: &Locations,
-    ) -> Result<MeasurementRequest, String> {
+    ) -> Result<MeasurementRequest, NotMeasurable> {
         let protocol = match url.scheme() {
             "http" => "HTTP",
             "https" => "HTTPS",
-            other => {
-                return Err(format!(
-                    "only http and https URLs can be checked from elsewhere, not {other}"
-                ))
-            }
+            other => return Err(NotMeasurable::Scheme(other.to_string())),
         };
         let target = match url.host() {
             Some(Host::Domain(name)) => name.trim_end_matches('.').to_string(),
             Some(Host::Ipv4(ip)) => ip.to_string(),
             Some(Host::Ipv6(ip)) => ip.to_string(),
-            None => return Err("a URL without a host cannot be checked from elsewhere".into()),
+            None => return Err(NotMeasurable::NoHost),
         };
         if target.is_empty() {
-            return Err("a URL without a host cannot be checked from elsewhere".into());
+            return Err(NotMeasurable::NoHost);
         }
-        let port = url
-            .port_or_known_default()
-            .ok_or("a URL without a port cannot be checked from elsewhere")?;
+        let port = url.port_or_known_default().ok_or(NotMeasurable::NoPort)?;
         Ok(MeasurementRequest {
             kind: "http",
             target,

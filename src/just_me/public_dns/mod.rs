@@ -115,26 +115,38 @@ impl PublicDns {
     }
 }
 
+/// A resolver the config may not name, in one sentence: what was typed, its password hidden.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BadResolver {
+    #[error("'{0}' is not a URL")]
+    NotAUrl(String),
+    #[error("'{0}' is not an https:// URL")]
+    NotWeb(String),
+    #[error("'{0}' must name the resolver by IP address (DNS itself may be what fails)")]
+    NamedByName(String),
+}
+
 /// A resolver URL as the config may give it: http(s), and named by IP address, since DNS is
-/// what may be failing. The error is one sentence.
-pub fn check_resolver(resolver: &str) -> Result<(), String> {
-    let shown = for_terminal(&redact_typed(resolver));
-    let url = Url::parse(resolver).map_err(|_| format!("'{shown}' is not a URL"))?;
+/// what may be failing.
+pub fn check_resolver(resolver: &str) -> Result<(), BadResolver> {
+    resolver_url(resolver).map(drop)
+}
+
+fn resolver_url(resolver: &str) -> Result<Url, BadResolver> {
+    let shown = || for_terminal(&redact_typed(resolver));
+    let url = Url::parse(resolver).map_err(|_| BadResolver::NotAUrl(shown()))?;
     if !matches!(url.scheme(), "https" | "http") {
-        return Err(format!("'{shown}' is not an https:// URL"));
+        return Err(BadResolver::NotWeb(shown()));
     }
     match url.host() {
-        Some(Host::Ipv4(_) | Host::Ipv6(_)) => Ok(()),
-        _ => Err(format!(
-            "'{shown}' must name the resolver by IP address (DNS itself may be what fails)"
-        )),
+        Some(Host::Ipv4(_) | Host::Ipv6(_)) => Ok(url),
+        _ => Err(BadResolver::NamedByName(shown())),
     }
 }
 
 /// The question's URL: the resolver's with `name` and `type` added to its query.
-pub fn query_url(resolver: &str, name: &str, record: RecordType) -> Result<String, String> {
-    check_resolver(resolver)?;
-    let mut url = Url::parse(resolver).map_err(|e| e.to_string())?;
+pub fn query_url(resolver: &str, name: &str, record: RecordType) -> Result<String, BadResolver> {
+    let mut url = resolver_url(resolver)?;
     url.query_pairs_mut()
         .append_pair("name", name)
         .append_pair("type", record.name());
@@ -159,8 +171,11 @@ struct WireRecord {
 }
 
 /// Why a resolver's answer has no records to read.
-enum Unanswered {
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Unanswered {
+    #[error("no such name (NXDOMAIN)")]
     NoSuchName,
+    #[error("{0}")]
     Failed(String),
 }
 
@@ -249,20 +264,50 @@ pub fn ask(
 const MAX_TEXTS: usize = 8;
 const MAX_TEXT_CHARS: usize = 255;
 
+/// Why no resolver gave a text record.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum NoText {
+    #[error("no DNS-over-HTTPS resolver is configured ([connectivity] dns)")]
+    NoResolver,
+    /// Each resolver asked, as it can be shown, and what came of it.
+    #[error("{}", said(.0))]
+    Unanswered(Vec<(String, String)>),
+}
+
+fn said(failures: &[(String, String)]) -> String {
+    let each: Vec<String> = failures
+        .iter()
+        .map(|(r, why)| format!("{r}: {why}"))
+        .collect();
+    each.join("; ")
+}
+
+/// Why one resolver gave no text record.
+#[derive(Debug, thiserror::Error)]
+enum TxtFailure {
+    #[error(transparent)]
+    Unasked(#[from] Unasked),
+    #[error("{0}")]
+    Unread(String),
+    #[error(transparent)]
+    Unanswered(#[from] Unanswered),
+    #[error("the question could not be asked")]
+    NotStarted,
+}
+
 /// The TXT records of `name`, from the first resolver (at most [`MAX_RESOLVERS`], asked at once)
 /// that answers with some: each record's strings joined, quotes removed, cleaned and bounded.
-/// `Err` is one sentence: why no resolver gave any.
 pub fn ask_txt(
     resolvers: &[String],
     name: &str,
     timeout: Duration,
     fetch: Fetch<'_>,
-) -> Result<Vec<String>, String> {
+) -> Result<Vec<String>, NoText> {
     let resolvers = &resolvers[..resolvers.len().min(MAX_RESOLVERS)];
     if resolvers.is_empty() {
-        return Err("no DNS-over-HTTPS resolver is configured ([connectivity] dns)".into());
+        return Err(NoText::NoResolver);
     }
-    let answers: Vec<Result<Vec<String>, String>> = thread::scope(|scope| {
+    let answers: Vec<Result<Vec<String>, TxtFailure>> = thread::scope(|scope| {
         let pending: Vec<_> = resolvers
             .iter()
             .map(|resolver| {
@@ -275,26 +320,23 @@ pub fn ask_txt(
             .into_iter()
             .map(|started| match started.map(|handle| handle.join()) {
                 Ok(Ok(answer)) => answer,
-                _ => Err("the question could not be asked".into()),
+                _ => Err(TxtFailure::NotStarted),
             })
             .collect()
     });
     let mut failures = Vec::new();
     for (resolver, answer) in resolvers.iter().zip(answers) {
+        let shown = for_terminal(&redact_typed(resolver));
         match answer {
             Ok(texts) if !texts.is_empty() => return Ok(texts),
-            Ok(_) => failures.push(format!(
-                "{}: no TXT record",
-                for_terminal(&redact_typed(resolver))
-            )),
-            Err(why) => failures.push(format!(
-                "{}: {}",
-                for_terminal(&redact_typed(resolver)),
-                crate::text::sanitize::text(&why, MAX_WORDS)
+            Ok(_) => failures.push((shown, "no TXT record".to_string())),
+            Err(why) => failures.push((
+                shown,
+                crate::text::sanitize::text(&why.to_string(), MAX_WORDS),
             )),
         }
     }
-    Err(failures.join("; "))
+    Err(NoText::Unanswered(failures))
 }
 
 fn txt_question(
@@ -302,20 +344,17 @@ fn txt_question(
     name: &str,
     timeout: Duration,
     fetch: Fetch<'_>,
-) -> Result<Vec<String>, String> {
+) -> Result<Vec<String>, TxtFailure> {
     let answer = asked(resolver, name, RecordType::Txt, timeout, fetch)?;
     let (status, body) = answer
         .whole(MAX_ANSWER_BYTES)
-        .map_err(|failure| failure.message)?;
-    parse_txt(status, body)
+        .map_err(|failure| TxtFailure::Unread(failure.message))?;
+    Ok(parse_txt(status, body)?)
 }
 
 /// Reads one resolver's answer to a TXT question; never panics, whatever the body.
-pub fn parse_txt(http_status: u16, body: &[u8]) -> Result<Vec<String>, String> {
-    let answer = records(http_status, body).map_err(|unanswered| match unanswered {
-        Unanswered::NoSuchName => "no such name (NXDOMAIN)".to_string(),
-        Unanswered::Failed(why) => why,
-    })?;
+pub fn parse_txt(http_status: u16, body: &[u8]) -> Result<Vec<String>, Unanswered> {
+    let answer = records(http_status, body)?;
     Ok(answer
         .iter()
         .filter(|rec| rec.kind.as_u64() == Some(RecordType::Txt.code()))
@@ -343,12 +382,21 @@ fn question(
 ) -> ResolverAnswer {
     let answer = match asked(resolver, name, record, timeout, fetch) {
         Ok(answer) => answer,
-        Err(why) => return ResolverAnswer::Failed(why),
+        Err(why) => return ResolverAnswer::Failed(why.to_string()),
     };
     match answer.whole(MAX_ANSWER_BYTES) {
         Ok((status, body)) => parse_answer(status, body, record),
         Err(failure) => ResolverAnswer::Failed(failure.message),
     }
+}
+
+/// Why a resolver could not be asked at all.
+#[derive(Debug, thiserror::Error)]
+enum Unasked {
+    #[error(transparent)]
+    Resolver(#[from] BadResolver),
+    #[error(transparent)]
+    Url(#[from] crate::probe::BadUrl),
 }
 
 /// Asks one resolver one question: its answer, or why it could not be asked.
@@ -358,11 +406,9 @@ fn asked(
     record: RecordType,
     timeout: Duration,
     fetch: Fetch<'_>,
-) -> Result<crate::probe::Response, String> {
+) -> Result<crate::probe::Response, Unasked> {
     let url = query_url(resolver, name, record)?;
-    let request = Request::get(&url, timeout, MAX_ANSWER_BYTES)
-        .map_err(|e| e.to_string())?
-        .accept(ACCEPT);
+    let request = Request::get(&url, timeout, MAX_ANSWER_BYTES)?.accept(ACCEPT);
     Ok(fetch(&request))
 }
 

@@ -32,16 +32,16 @@ enum Fixed {
     Hangs,
 }
 
+/// An entry that is not `NAME=ADDR[,ADDR...]`, as typed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("'{0}' is not NAME=ADDR[,ADDR...]")]
+pub struct BadEntry(String);
+
 impl FixedDns {
-    pub fn parse(text: &str) -> Result<FixedDns, String> {
+    pub fn parse(text: &str) -> Result<FixedDns, BadEntry> {
         let mut answers = Vec::new();
         for entry in text.split(';').map(str::trim).filter(|e| !e.is_empty()) {
-            let wrong = || {
-                format!(
-                    "'{}' is not NAME=ADDR[,ADDR...]",
-                    crate::text::sanitize::for_terminal(entry)
-                )
-            };
+            let wrong = || BadEntry(crate::text::sanitize::for_terminal(entry));
             let (name, addrs) = entry.split_once('=').ok_or_else(wrong)?;
             match addrs.trim() {
                 "fail" => {

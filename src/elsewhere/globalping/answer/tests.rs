@@ -48,7 +48,9 @@ fn refuses_created_answers_that_are_not_documented() {
         r#"{"id":"","probesCount":3}"#,
         r#"{"id":"abc","probesCount":-1}"#,
     ] {
-        let error = created(&reply(202, body), asking()).unwrap_err();
+        let error = created(&reply(202, body), asking())
+            .unwrap_err()
+            .to_string();
         assert!(error.contains("documented JSON"), "{body}: {error}");
     }
 }
@@ -146,7 +148,9 @@ fn refuses_snapshots_that_are_not_documented() {
         r#"{"status":"finished","results":{}}"#,
         r#"{"status":null,"results":[]}"#,
     ] {
-        let error = snapshot(&reply(200, body), asking()).unwrap_err();
+        let error = snapshot(&reply(200, body), asking())
+            .unwrap_err()
+            .to_string();
         assert!(error.contains("documented JSON"), "{body}: {error}");
     }
     let deep = "[".repeat(100_000);
@@ -163,6 +167,7 @@ fn answers_over_the_size_limit_are_refused() {
     let big = Response::of(200, vec![], body);
     assert!(snapshot(&big, asking())
         .unwrap_err()
+        .to_string()
         .contains("larger than"));
 }
 
@@ -428,7 +433,9 @@ fn the_token_is_redacted_from_every_string_of_a_place() {
 fn a_measurement_id_with_the_token_is_refused() {
     for id in ["gpTok-5ecret-77", "xGPTOK-5ECRET-77x"] {
         let body = json!({"id": id, "probesCount": 1}).to_string();
-        let error = created(&reply(202, &body), with_token()).unwrap_err();
+        let error = created(&reply(202, &body), with_token())
+            .unwrap_err()
+            .to_string();
         assert!(error.contains("documented JSON"), "{error}");
         assert!(!error.to_lowercase().contains("gptok"), "{error}");
     }
