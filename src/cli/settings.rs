@@ -4,6 +4,7 @@
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 use ureq::config::IpFamily;
@@ -368,7 +369,7 @@ impl Settings {
             (None, None) => catalog_method.unwrap_or(Method::Get),
         };
         Plan {
-            target: target.clone(),
+            target: Arc::new(target.clone()),
             request: probe::Request {
                 head_falls_back_to_get: self.overrides.method.is_none() && method == Method::Head,
                 read: contains.clone().map_or(ReadBody::Start, ReadBody::Find),

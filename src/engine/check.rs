@@ -33,7 +33,7 @@ const HAND_OVER: Duration = Duration::from_millis(50);
 /// One target's probe and the rules to judge it by.
 #[derive(Debug, Clone)]
 pub struct Plan {
-    pub target: Target,
+    pub target: Arc<Target>,
     pub request: probe::Request,
     pub criteria: Criteria,
     /// Where its provider reports its status, when it has a readable page and it is wanted.
@@ -45,7 +45,7 @@ pub struct Plan {
 /// One probe of one target, judged.
 #[derive(Debug, Clone)]
 pub struct Outcome {
-    pub target: Target,
+    pub target: Arc<Target>,
     /// 1-based, per target.
     pub seq: u32,
     /// Probes sent for this outcome: 1, plus the `--retries` used while it was down.
@@ -621,8 +621,9 @@ impl Outcome {
     /// `url` answered `status` in `millis` at second 1,700,000,000, judged `state`.
     pub(crate) fn sample(url: &str, status: u16, millis: u64, state: State) -> Outcome {
         Outcome {
-            target: crate::target::resolve(url, &crate::target::catalog::Catalog::default())
-                .unwrap(),
+            target: Arc::new(
+                crate::target::resolve(url, &crate::target::catalog::Catalog::default()).unwrap(),
+            ),
             seq: 1,
             tries: 1,
             seen: crate::probe::Response::answered(status, Duration::from_millis(millis)),

@@ -3,6 +3,7 @@
 //! `--on-change` commands, the summaries and the monitoring formats all read these same facts.
 
 use std::collections::VecDeque;
+use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use hdrhistogram::Histogram;
@@ -24,7 +25,7 @@ const SIGNIFICANT_DIGITS: u8 = 2;
 /// One target's history in this run.
 #[derive(Debug, Clone)]
 pub struct History {
-    pub target: Target,
+    pub target: Arc<Target>,
     pub started_at: SystemTime,
     counts: [u32; 4],
     latencies: Latencies,
@@ -134,7 +135,7 @@ pub struct Latency {
 /// What the JSON `summary` object and the human summary say about one target.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
-    pub target: Target,
+    pub target: Arc<Target>,
     pub probes: u32,
     pub up: u32,
     pub degraded: u32,
@@ -164,7 +165,7 @@ fn slot(state: State) -> usize {
 }
 
 impl History {
-    pub fn new(target: Target, started_at: SystemTime, now: Instant) -> History {
+    pub fn new(target: Arc<Target>, started_at: SystemTime, now: Instant) -> History {
         History {
             target,
             started_at,
@@ -348,7 +349,7 @@ mod tests {
         )
         .unwrap();
         let start = SystemTime::UNIX_EPOCH;
-        let mut history = History::new(target, start, Instant::now());
+        let mut history = History::new(Arc::new(target), start, Instant::now());
         for i in 0..100_000u64 {
             let state = if i % 2 == 0 { State::Up } else { State::Down };
             let took = Some(Duration::from_micros(1000 + i));
@@ -375,7 +376,7 @@ mod tests {
         )
         .unwrap();
         let (start, begun) = (SystemTime::UNIX_EPOCH, Instant::now());
-        let mut history = History::new(target, start, begun);
+        let mut history = History::new(Arc::new(target), start, begun);
         let first = history.record_state(State::Up, None, start, begun);
         assert_eq!(first.map(|c| (c.from, c.to)), Some((None, State::Up)));
         let later = begun + Duration::from_secs(3);

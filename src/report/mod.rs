@@ -433,7 +433,7 @@ mod tests {
     }
 
     fn render_with(render: Render, last: &[Option<Outcome>]) -> String {
-        let targets: Vec<Target> = last.iter().flatten().map(|o| o.target.clone()).collect();
+        let targets: Vec<Target> = last.iter().flatten().map(|o| (*o.target).clone()).collect();
         let labels = distinct_labels(&targets);
         render(&rows(&targets, &labels, last, &[]), &Limits::default())
     }

@@ -49,7 +49,7 @@ fn measured(numbers: &[String; 9], reset: &str) -> Elsewhere {
 fn report_everywhere(elsewhere: Elsewhere) {
     let mut outcome = Outcome::sample("https://shop.example.com/", 200, 12, State::Up);
     outcome.elsewhere = Some(elsewhere);
-    let targets = [outcome.target.clone()];
+    let targets = [(*outcome.target).clone()];
     let histories = [History::new(
         outcome.target.clone(),
         SystemTime::now(),
