@@ -16,18 +16,20 @@ pub const MAX_PROBES: u32 = 50;
 pub const WORLD_PROBES: u32 = 5;
 /// Longer than any place name; beyond this it is a mistake, not a location.
 const MAX_NAME_CHARS: usize = 100;
+/// What a location looks like, for the errors.
+const EXAMPLE: &str = "try world, Germany:2 or AS3320";
 
 /// A `--from` that cannot be asked for, in one sentence; every text in it is as typed, made
 /// safe for a terminal.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum BadLocations {
-    #[error("no location given (try world, Germany:2 or AS3320)")]
+    #[error("no location given ({EXAMPLE})")]
     Nothing,
-    #[error("'{0}' has an empty location; separate locations with single commas (try world, Germany:2 or AS3320)")]
+    #[error("'{0}' has an empty location; separate locations with single commas ({EXAMPLE})")]
     Empty(String),
-    #[error("'{0}' names no location before the ':' (try world, Germany:2 or AS3320)")]
+    #[error("'{0}' names no location before the ':' ({EXAMPLE})")]
     NoName(String),
-    #[error("'{0}' is not a location name (try world, Germany:2 or AS3320)")]
+    #[error("'{0}' is not a location name ({EXAMPLE})")]
     NotAName(String),
     #[error("a location name is at most {MAX_NAME_CHARS} characters long, '{0}…' is longer")]
     TooLong(String),
