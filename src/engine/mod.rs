@@ -9,6 +9,7 @@ pub mod history;
 mod order;
 pub mod pool;
 mod slots;
+pub mod thread_caches;
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;

@@ -16,6 +16,7 @@ use crate::elsewhere::near::NearSettings;
 use crate::elsewhere::{self, FromElsewhere};
 use crate::engine::check::Checks;
 use crate::engine::pool::Capacity;
+use crate::engine::thread_caches;
 use crate::engine::Sink;
 use crate::engine::{Engine, Stop};
 use crate::exit::{BadInput, BAD_INPUT};
@@ -87,6 +88,12 @@ fn run() -> anyhow::Result<u8> {
             ))
         })?
     };
+    // A list read from standard input or a pipe cannot be read again by a restart.
+    let read_once = [&typed, &merged].iter().any(|t| {
+        t.files
+            .iter()
+            .any(|f| f.as_os_str() == "-" || !std::fs::metadata(f).is_ok_and(|m| m.is_file()))
+    });
     let settings = Settings::resolve(typed, merged, config)?;
     // The one switch of the whole program's colour: the `colored` crate paints by it.
     colored::control::set_override(settings.output.color);
@@ -138,6 +145,10 @@ fn run() -> anyhow::Result<u8> {
         }
         Mode::Probe(ref targets) => targets,
     };
+    let repeated = !settings.schedule.is_one_shot();
+    if repeated && targets.len() >= thread_caches::MANY_TARGETS && !read_once {
+        thread_caches::restart_without_them(&argv);
+    }
     let cacert = cacert(&settings)?;
     let client = client(&settings.connection, cacert.as_ref())?;
     let from = from_elsewhere(&settings, &client, cacert.as_ref())?;
@@ -150,7 +161,6 @@ fn run() -> anyhow::Result<u8> {
         capacity: Capacity::of_this_process(),
     });
     let plans: Vec<_> = targets.iter().map(|t| settings.plan(t)).collect();
-    let repeated = !settings.schedule.is_one_shot();
     let mut reporter = match &settings.output_file {
         Some(path) => report::to_file(settings.output, targets, repeated, path.clone()),
         None => report::reporter(settings.output, targets, repeated, Box::new(stdout.lock())),

@@ -379,3 +379,87 @@ fn on_change_commands_for_many_targets_keep_the_threads_bounded() {
     );
     assert!(status.is_some_and(|s| s.success()), "{stderr}");
 }
+
+/// The environment a process started with, or replaced itself with: `NAME=value` lines.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn environment_of(pid: u32) -> String {
+    std::fs::read(format!("/proc/{pid}/environ"))
+        .map(|bytes| String::from_utf8_lossy(&bytes).replace('\0', "\n"))
+        .unwrap_or_default()
+}
+
+#[test]
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn a_watch_of_many_targets_turns_glibcs_thread_caches_off_and_its_hooks_see_the_start() {
+    let server = TestServer::start();
+    let seen = scratch_file("hook-environment", "");
+    let hook = format!(
+        "printf '%s|%s\\n' \"${{GLIBC_TUNABLES-unset}}\" \"${{ISITDOWN_GLIBC_TUNABLES_WAS-unset}}\" >> '{}'",
+        seen.display()
+    );
+    let hooked = || std::fs::read_to_string(&seen).unwrap_or_default();
+    for (targets, restarted) in [(63, false), (64, true)] {
+        std::fs::write(&seen, "").unwrap();
+        let mut args: Vec<String> = ["--watch", "-i", "0", "-q", "--on-change-initial"]
+            .map(String::from)
+            .into();
+        args.extend(["--on-change".into(), hook.clone()]);
+        args.extend((0..targets).map(|i| server.url(&format!("/?n={i}"))));
+        let mut child = sealed_command("")
+            .env("GLIBC_TUNABLES", "glibc.malloc.perturb=0")
+            .args(&args)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        eventually("every target's first state runs the hook", || {
+            hooked().lines().count() >= targets
+        });
+        // The restart comes before any probe: by now the process is what it stays.
+        let environment = environment_of(child.id());
+        let _ = child.kill();
+        let _ = child.wait();
+        // glibc may cut the variable at its first setting as it reads it: the whole value is
+        // in the process's first environment all the same.
+        assert_eq!(
+            environment.contains("glibc.malloc.tcache_count=0"),
+            restarted,
+            "{targets}: {environment}"
+        );
+        assert_eq!(
+            environment.contains("ISITDOWN_GLIBC_TUNABLES_WAS=glibc.malloc.perturb=0\n"),
+            restarted,
+            "{targets}: {environment}"
+        );
+        for line in hooked().lines() {
+            assert_eq!(line, "glibc.malloc.perturb=0|unset", "{targets} targets");
+        }
+    }
+}
+
+#[test]
+fn a_repeated_run_of_many_targets_from_standard_input_probes_them_all() {
+    let server = TestServer::start();
+    let mut child = sealed_command("")
+        .args(["--json", "-n", "2", "-i", "0", "-f", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let text: String = (0..80)
+        .map(|i| format!("{}\n", server.url(&format!("/?n={i}"))))
+        .collect();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(text.as_bytes())
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let probes = json_lines(&output.stdout)
+        .into_iter()
+        .filter(|line| line["type"] == "probe")
+        .count();
+    assert_eq!(probes, 160, "two rounds of the 80 targets read");
+}

@@ -149,6 +149,7 @@ impl Launcher {
 fn start(hook: &Hook, change: &ChangeNotice) -> io::Result<(Child, PipeReader)> {
     let (output, input) = io::pipe()?;
     let mut command = hook.launcher.command();
+    crate::engine::thread_caches::as_started(&mut command);
     command
         .arg("-c")
         .arg(&hook.command)
