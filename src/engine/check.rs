@@ -244,9 +244,10 @@ impl Checker {
     /// parsed and indexed within its deadline, and shared by every service it speaks for.
     fn page(&self, source: &Source) -> Task<Arc<Result<Indexed, PageError>>> {
         self.pages.get(source.clone(), || {
-            let (checks, source) = (self.checks.clone(), source.clone());
-            self.pool
-                .spawn_urgent(move || Arc::new(status_page::read_indexed(&checks.client, &source)))
+            let (checks, source, asked) = (self.checks.clone(), source.clone(), Instant::now());
+            self.pool.spawn_urgent(move || {
+                Arc::new(status_page::read_indexed(&checks.client, &source, asked))
+            })
         })
     }
 
@@ -410,9 +411,13 @@ impl Checker {
             .also
             .iter()
             .map(|request| {
-                let (checks, request) = (self.checks.clone(), request.clone());
-                self.pool
-                    .spawn_urgent(move || probe::send(&checks.client, &request))
+                let (checks, mut request) = (self.checks.clone(), request.clone());
+                let until = started + request.timeout.unwrap_or(checks.client.timeout);
+                self.pool.spawn_urgent(move || {
+                    // One that waited for a worker has only what is left of its deadline.
+                    request.timeout = Some(left_until(until));
+                    probe::send(&checks.client, &request)
+                })
             })
             .collect();
         let criteria = &plan.criteria;
@@ -558,6 +563,13 @@ fn sibling(request: &probe::Request, seen: Response, criteria: &Criteria) -> Sib
 
 /// What a sibling probe whose worker was lost saw: nothing, said as much (a shortage of this
 /// machine's, which is never the service's fault).
+/// The time left until `until`, a millisecond at least: a request begun past it fails at once.
+fn left_until(until: Instant) -> Duration {
+    until
+        .saturating_duration_since(Instant::now())
+        .max(Duration::from_millis(1))
+}
+
 fn lost() -> Response {
     Response::failed(probe::Failure::yours(
         probe::ErrorKind::Local,

@@ -304,7 +304,8 @@ impl<T: Clone> Task<T> {
     }
 
     /// The result, if it is there by `deadline`; `None` if not, or if the job panicked. A job
-    /// no worker has started yet is run here, as by [`Task::join`].
+    /// no worker has started yet is run here, as by [`Task::join`]: the jobs joined so count
+    /// their own deadlines from when they were asked for, not from when they run.
     pub fn join_by(&self, deadline: Instant) -> Option<T> {
         self.run_here();
         let mut state = self.lock();

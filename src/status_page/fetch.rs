@@ -50,11 +50,16 @@ pub enum PageError {
     Lost,
 }
 
-/// Fetches, parses and indexes a page, all within the page's deadline: a page that takes
-/// longer, to arrive or to read, is unreadable.
-pub fn read_indexed(client: &Client, source: &Source) -> Result<Indexed, PageError> {
+/// Fetches, parses and indexes a page, all within the page's deadline, counted from `asked`
+/// (a reading that waited for a worker has only what is left): a page that takes longer, to
+/// arrive or to read, is unreadable.
+pub fn read_indexed(
+    client: &Client,
+    source: &Source,
+    asked: Instant,
+) -> Result<Indexed, PageError> {
     let allowed = client.timeout.min(PAGE_DEADLINE);
-    let deadline = Instant::now() + allowed;
+    let deadline = asked + allowed;
     let late = || (Instant::now() > deadline).then_some(PageError::Late(allowed));
     let page = read_by(client, source, deadline)?;
     if let Some(late) = late() {
