@@ -561,8 +561,6 @@ fn sibling(request: &probe::Request, seen: Response, criteria: &Criteria) -> Sib
     }
 }
 
-/// What a sibling probe whose worker was lost saw: nothing, said as much (a shortage of this
-/// machine's, which is never the service's fault).
 /// The time left until `until`, a millisecond at least: a request begun past it fails at once.
 fn left_until(until: Instant) -> Duration {
     until
@@ -570,6 +568,8 @@ fn left_until(until: Instant) -> Duration {
         .max(Duration::from_millis(1))
 }
 
+/// What a sibling probe whose worker was lost saw: nothing, said as much (a shortage of this
+/// machine's, which is never the service's fault).
 fn lost() -> Response {
     Response::failed(probe::Failure::yours(
         probe::ErrorKind::Local,
