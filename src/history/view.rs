@@ -314,7 +314,7 @@ pub fn line_up(past: &mut TargetPast, now: SystemTime) {
         }
     }
     for (index, incident) in incidents.iter().enumerate() {
-        if incident.post || incident.impact.as_deref() == Some("maintenance") {
+        if !incident.says_trouble() {
             continue;
         }
         let (from, to) = spoken(incident);
@@ -413,7 +413,7 @@ pub fn write_json(
                     seen_here: match past.unseen(index) {
                         Some(true) => Some(false),
                         Some(false) => None,
-                        None if incident.post => None,
+                        None if !incident.says_trouble() => None,
                         None => Some(true),
                     },
                 },

@@ -4,6 +4,7 @@
 use serde_json::Value;
 
 use super::json::{link, list, sentence, text, time};
+use super::past::PastIncident;
 use super::{Incident, Page, Severity};
 
 pub fn read(json: &Value, page_url: &str) -> Option<Page> {
@@ -11,30 +12,7 @@ pub fn read(json: &Value, page_url: &str) -> Option<Page> {
         .as_array()?
         .iter()
         .filter(|item| text(item, "end").is_none())
-        .filter_map(|item| {
-            let impact = text(item, "status_impact");
-            let severity = match text(item, "severity").as_deref() {
-                Some("high") => Severity::Major,
-                _ if impact.as_deref() == Some("SERVICE_OUTAGE") => Severity::Major,
-                _ => Severity::Minor,
-            };
-            let uri = link(item, "uri");
-            Some(Incident {
-                name: sentence(item, "external_desc")?,
-                impact,
-                status: item
-                    .get("most_recent_update")
-                    .and_then(|u| text(u, "status")),
-                started_at: time(item, "begin"),
-                url: uri.map(|u| format!("{}/{}", base_of(page_url), u.trim_start_matches('/'))),
-                components: list(item, "affected_products")
-                    .iter()
-                    .flat_map(|p| [sentence(p, "title"), text(p, "id")])
-                    .flatten()
-                    .collect(),
-                severity,
-            })
-        })
+        .filter_map(|item| incident(item, page_url))
         .collect();
     Some(Page {
         provider: Some("Google".into()),
@@ -45,6 +23,69 @@ pub fn read(json: &Value, page_url: &str) -> Option<Page> {
         overall: Severity::Operational,
         ..Page::default()
     })
+}
+
+/// The whole history, open incidents included, of those that touch `product` (every one
+/// without it), newest first as the file lists them.
+pub fn past(json: &Value, page_url: &str, product: Option<&str>) -> Vec<PastIncident> {
+    let product = product.map(str::to_lowercase);
+    json.as_array()
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|item| {
+            let open = incident(item, page_url)?;
+            let touched = product.as_ref().is_none_or(|product| {
+                open.components
+                    .iter()
+                    .any(|c| c.to_lowercase().contains(product.as_str()))
+            });
+            if !touched {
+                return None;
+            }
+            Some(PastIncident {
+                impact: Some(impact_word(open.severity).into()),
+                started_at: open.started_at?,
+                resolved_at: time(item, "end"),
+                name: open.name,
+                url: open.url,
+                post: false,
+            })
+        })
+        .collect()
+}
+
+fn incident(item: &Value, page_url: &str) -> Option<Incident> {
+    let impact = text(item, "status_impact");
+    let severity = match text(item, "severity").as_deref() {
+        Some("high") => Severity::Major,
+        _ if impact.as_deref() == Some("SERVICE_OUTAGE") => Severity::Major,
+        _ => Severity::Minor,
+    };
+    let uri = link(item, "uri");
+    Some(Incident {
+        name: sentence(item, "external_desc")?,
+        impact,
+        status: item
+            .get("most_recent_update")
+            .and_then(|u| text(u, "status")),
+        started_at: time(item, "begin"),
+        url: uri.map(|u| format!("{}/{}", base_of(page_url), u.trim_start_matches('/'))),
+        components: list(item, "affected_products")
+            .iter()
+            .flat_map(|p| [sentence(p, "title"), text(p, "id")])
+            .flatten()
+            .collect(),
+        severity,
+    })
+}
+
+/// Statuspage's words for an impact, which the history shows for every page.
+fn impact_word(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Major | Severity::Critical => "major",
+        _ => "minor",
+    }
 }
 
 /// `https://status.cloud.google.com/incidents.json` -> `https://status.cloud.google.com`.
@@ -83,5 +124,34 @@ mod tests {
             page.incidents[0].url.as_deref(),
             Some("https://www.google.com/incidents/abc")
         );
+    }
+
+    #[test]
+    fn the_past_holds_every_incident_of_the_product_with_its_end() {
+        let json = serde_json::json!([
+            {"external_desc": "Gmail delays", "begin": "2026-09-23T10:00:00+00:00",
+             "severity": "medium", "affected_products": [{"title": "Gmail", "id": "g1"}]},
+            {"external_desc": "Gmail down", "begin": "2026-09-01T10:00:00+00:00",
+             "end": "2026-09-01T12:00:00+00:00", "severity": "high",
+             "affected_products": [{"title": "Gmail", "id": "g1"}]},
+            {"external_desc": "Drive slow", "begin": "2026-09-02T10:00:00+00:00",
+             "end": "2026-09-02T11:00:00+00:00", "affected_products": [{"title": "Google Drive"}]},
+            {"external_desc": "No beginning", "affected_products": [{"title": "Gmail"}]}
+        ]);
+        let gmail = past(
+            &json,
+            "https://www.google.com/appsstatus/dashboard/",
+            Some("gmail"),
+        );
+        let names: Vec<_> = gmail.iter().map(|i| i.name.as_str()).collect();
+        assert_eq!(names, ["Gmail delays", "Gmail down"]);
+        assert_eq!(gmail[0].resolved_at, None);
+        assert_eq!(gmail[1].impact.as_deref(), Some("major"));
+        assert_eq!(
+            gmail[1].resolved_at,
+            crate::text::timestamp::parse("2026-09-01T12:00:00Z")
+        );
+        assert_eq!(past(&json, "https://x", None).len(), 3);
+        assert!(past(&Value::Null, "https://x", None).is_empty());
     }
 }

@@ -1,7 +1,9 @@
 //! What the provider admitted in the past: its incident history, where the page publishes one.
 //! Statuspage and incident.io list their latest incidents at `/api/v2/incidents.json`, each
-//! with when it began, when it was resolved and its impact; a feed's entries are its posts,
-//! each a moment. Other formats publish only what is open now, and have no past here.
+//! with when it began, when it was resolved and its impact; Google's `incidents.json` is its
+//! whole history; Slack keeps one at `/api/v2.0.0/history`; Better Stack's page lists its
+//! recent reports; a feed's entries are its posts, each a moment, and status.io pages have a
+//! feed. Heroku, Instatus and AWS publish only what is open now, and have no past here.
 
 use std::time::{Instant, SystemTime};
 
@@ -9,7 +11,7 @@ use serde_json::Value;
 
 use super::fetch::{get_json, read};
 use super::json::{link, list, sentence, text, time};
-use super::{PageError, Source};
+use super::{betterstack, google, slack, PageError, Source};
 use crate::probe::Client;
 use crate::target::catalog::{Service, StatusFormat};
 
@@ -32,9 +34,46 @@ pub struct PastIncident {
     pub post: bool,
 }
 
+impl PastIncident {
+    /// Whether it says something went wrong: not a post, a maintenance or a notice. Only such
+    /// an incident is expected to have reached this machine.
+    pub fn says_trouble(&self) -> bool {
+        !self.post && !matches!(self.impact.as_deref(), Some("maintenance" | "notice"))
+    }
+}
+
 /// Whether this source has a history to read.
 pub fn has_past(source: &Source) -> bool {
-    matches!(source.format, StatusFormat::Statuspage | StatusFormat::Feed)
+    use StatusFormat::*;
+    match source.format {
+        Statuspage | Feed | GoogleCloud | GoogleWorkspace | Slack | Betterstack => true,
+        Statusio => statusio_feed(source).is_some(),
+        Heroku | Instatus | Aws | None => false,
+    }
+}
+
+/// A status.io page's feed: `https://api.status.io/1.0/status/ID` -> `PAGE/pages/ID/rss`.
+fn statusio_feed(source: &Source) -> Option<Source> {
+    let (_, id) = source
+        .api_url
+        .trim_end_matches('/')
+        .rsplit_once("/status/")?;
+    let id_like = !id.is_empty() && id.chars().all(|c| c.is_ascii_alphanumeric());
+    (id_like && source.page_url != source.api_url).then(|| Source {
+        format: StatusFormat::Feed,
+        page_url: source.page_url.clone(),
+        api_url: format!("{}/pages/{id}/rss", source.page_url.trim_end_matches('/')),
+    })
+}
+
+/// Whether an incident that names `named` may touch a service that depends on `components`:
+/// yes when the service names none, when the incident names none, or when they share one.
+pub fn touches(named: &[String], components: &[String]) -> bool {
+    components.is_empty()
+        || named.is_empty()
+        || named
+            .iter()
+            .any(|n| components.iter().any(|c| c.eq_ignore_ascii_case(n.trim())))
 }
 
 /// The page's incidents that touch the service, newest first; an empty list for a format with
@@ -54,25 +93,64 @@ pub fn read_past(
             let json = get_json(client, &format!("{base}{INCIDENTS_PATH}"), deadline)?;
             Ok(incidents(&json, &service.components))
         }
-        StatusFormat::Feed => {
-            let page = read(client, source)?;
-            Ok(page
-                .latest
-                .into_iter()
-                .filter_map(|entry| {
-                    Some(PastIncident {
-                        started_at: entry.updated?,
-                        name: entry.title,
-                        impact: None,
-                        resolved_at: None,
-                        url: entry.url,
-                        post: true,
-                    })
-                })
-                .collect())
+        StatusFormat::GoogleCloud | StatusFormat::GoogleWorkspace => {
+            let json = get_json(client, &source.api_url, deadline)?;
+            Ok(cap(google::past(
+                &json,
+                &source.page_url,
+                service.product.as_deref(),
+            )))
         }
-        _ => Ok(Vec::new()),
+        StatusFormat::Slack => {
+            // Beside the current state: `.../api/v2.0.0/current` -> `.../api/v2.0.0/history`.
+            let url = match source.api_url.strip_suffix("/current") {
+                Some(base) => format!("{base}/history"),
+                None => format!("{}{}", source.page_url, slack::HISTORY_PATH),
+            };
+            Ok(cap(slack::past(
+                &get_json(client, &url, deadline)?,
+                &service.components,
+            )))
+        }
+        StatusFormat::Betterstack => {
+            let json = get_json(client, &source.api_url, deadline)?;
+            Ok(cap(betterstack::past(&json, &service.components)))
+        }
+        StatusFormat::Feed => posts(client, source),
+        StatusFormat::Statusio => match statusio_feed(source) {
+            Some(feed) => posts(client, &feed),
+            None => Ok(Vec::new()),
+        },
+        StatusFormat::Heroku | StatusFormat::Instatus | StatusFormat::Aws | StatusFormat::None => {
+            Ok(Vec::new())
+        }
     }
+}
+
+/// A feed's entries, each a post at the moment it was last updated.
+fn posts(client: &Client, source: &Source) -> Result<Vec<PastIncident>, PageError> {
+    let page = read(client, source)?;
+    Ok(page
+        .latest
+        .into_iter()
+        .filter_map(|entry| {
+            Some(PastIncident {
+                started_at: entry.updated?,
+                name: entry.title,
+                impact: None,
+                resolved_at: None,
+                url: entry.url,
+                post: true,
+            })
+        })
+        .collect())
+}
+
+/// The newest [`MAX_INCIDENTS`], newest first.
+fn cap(mut incidents: Vec<PastIncident>) -> Vec<PastIncident> {
+    incidents.sort_by_key(|i| std::cmp::Reverse(i.started_at));
+    incidents.truncate(MAX_INCIDENTS);
+    incidents
 }
 
 /// Statuspage's `incidents` list: those that name none of the service's components are kept
@@ -85,11 +163,7 @@ pub fn incidents(json: &Value, components: &[String]) -> Vec<PastIncident> {
                 .iter()
                 .filter_map(|c| sentence(c, "name"))
                 .collect();
-            components.is_empty()
-                || named.is_empty()
-                || named
-                    .iter()
-                    .any(|n| components.iter().any(|c| c.eq_ignore_ascii_case(n)))
+            touches(&named, components)
         })
         .filter_map(|item| {
             Some(PastIncident {
@@ -129,5 +203,32 @@ mod tests {
         assert!(found[0].resolved_at.is_some() && found[1].resolved_at.is_none());
         assert_eq!(incidents(&json, &[]).len(), 3);
         assert!(incidents(&Value::Null, &[]).is_empty());
+    }
+
+    #[test]
+    fn a_status_io_page_has_its_feed_beside_it() {
+        let source = |api: &str| Source {
+            format: StatusFormat::Statusio,
+            page_url: "https://status.gitlab.com".into(),
+            api_url: api.into(),
+        };
+        let gitlab = source("https://api.status.io/1.0/status/5b36dc6502d06804c08349f7");
+        assert!(has_past(&gitlab));
+        let feed = statusio_feed(&gitlab).unwrap();
+        assert_eq!(feed.format, StatusFormat::Feed);
+        assert_eq!(
+            feed.api_url,
+            "https://status.gitlab.com/pages/5b36dc6502d06804c08349f7/rss"
+        );
+        assert!(!has_past(&source("https://api.status.io/1.0/status/")));
+    }
+
+    #[test]
+    fn touching_is_by_component_name_or_by_naming_none() {
+        let api = ["API".to_string()];
+        assert!(touches(&[" api ".to_string()], &api));
+        assert!(touches(&[], &api));
+        assert!(touches(&["Billing".to_string()], &[]));
+        assert!(!touches(&["Billing".to_string()], &api));
     }
 }

@@ -495,6 +495,160 @@ fn outages_are_merged_and_lined_up_with_the_incidents_of_statuspage_and_incident
     }
 }
 
+/// A service of `format` whose page (and API, where it has one) is `server`.
+fn format_config(server: &TestServer, path: &Path, format: &str, more: &str) -> String {
+    format!(
+        "{}[services.svc]\nname = \"Service\"\nurl = \"{}\"\nstatus_page = \"{}\"\nstatus_format = \"{format}\"\n{more}",
+        config(path, ""),
+        server.url("/"),
+        server.url(""),
+    )
+}
+
+fn rfc2822(time: SystemTime) -> String {
+    time::OffsetDateTime::from(time)
+        .format(&time::format_description::well_known::Rfc2822)
+        .unwrap()
+}
+
+#[test]
+fn the_histories_of_google_slack_better_stack_and_status_io_are_lined_up_too() {
+    let now = this_second();
+    let t = |minutes_ago: u32| rfc3339(now - MINUTE * minutes_ago);
+    // Each page: one incident during the outage seen here (4 h to 3 h 30 ago), one while this
+    // machine found the service up (2 h to 1 h 30 ago), and one of another part of the page.
+    let google = format!(
+        r#"[
+        {{"external_desc": "API errors", "begin": "{}", "end": "{}", "severity": "high",
+          "affected_products": [{{"title": "Widget API", "id": "w1"}}]}},
+        {{"external_desc": "API latency", "begin": "{}", "end": "{}", "severity": "low",
+          "affected_products": [{{"title": "Widget API", "id": "w1"}}]}},
+        {{"external_desc": "Storage down", "begin": "{}", "affected_products": [{{"title": "Storage"}}]}}
+        ]"#,
+        t(240),
+        t(210),
+        t(120),
+        t(90),
+        t(100)
+    );
+    let slack = format!(
+        r#"[
+        {{"title": "Other trouble", "type": "outage", "status": "active", "date_created": "{}",
+          "services": ["Huddles"]}},
+        {{"title": "API latency", "type": "incident", "status": "resolved", "date_created": "{}",
+          "date_updated": "{}", "services": ["API"]}},
+        {{"title": "API errors", "type": "outage", "status": "resolved", "date_created": "{}",
+          "date_updated": "{}", "services": ["API"]}}
+        ]"#,
+        t(100),
+        t(120),
+        t(90),
+        t(240),
+        t(210)
+    );
+    let betterstack = format!(
+        r#"{{"data": {{"type": "status_page", "attributes": {{"aggregate_state": "operational"}}}},
+        "included": [
+          {{"type": "status_page_resource", "id": "1", "attributes": {{"public_name": "API"}}}},
+          {{"type": "status_page_resource", "id": "2", "attributes": {{"public_name": "Storage"}}}},
+          {{"type": "status_report", "id": "10", "attributes": {{"title": "API errors",
+            "starts_at": "{}", "ends_at": null, "aggregate_state": "resolved",
+            "affected_resources": [{{"status_page_resource_id": "1", "status": "downtime"}}]}},
+            "relationships": {{"status_updates": {{"data": [{{"id": "20", "type": "status_update"}}]}}}}}},
+          {{"type": "status_update", "id": "20", "attributes": {{"published_at": "{}"}}}},
+          {{"type": "status_report", "id": "11", "attributes": {{"title": "API latency",
+            "starts_at": "{}", "ends_at": "{}", "aggregate_state": "resolved",
+            "affected_resources": [{{"status_page_resource_id": "1", "status": "degraded"}}]}}}},
+          {{"type": "status_report", "id": "12", "attributes": {{"title": "Storage down",
+            "starts_at": "{}", "aggregate_state": "downtime",
+            "affected_resources": [{{"status_page_resource_id": "2", "status": "downtime"}}]}}}}
+        ]}}"#,
+        t(240),
+        t(210),
+        t(120),
+        t(90),
+        t(100)
+    );
+    let feed = format!(
+        r#"<?xml version="1.0"?><rss version="2.0"><channel><title>Service Status</title>
+        <item><title>API latency</title><pubDate>{}</pubDate></item>
+        <item><title>API errors</title><pubDate>{}</pubDate></item>
+        </channel></rss>"#,
+        rfc2822(now - MINUTE * 120),
+        rfc2822(now - MINUTE * 240),
+    );
+    type Case<'a> = (&'a str, &'a str, &'a str, &'a str, Reply);
+    let cases: [Case; 4] = [
+        (
+            "google-cloud",
+            "product = \"widget api\"\nstatus_api = \"API/incidents.json\"\n",
+            "/incidents.json",
+            "major minor",
+            Reply::json(200, &google),
+        ),
+        (
+            "slack",
+            "components = [\"API\"]\n",
+            "/api/v2.0.0/history",
+            "major minor",
+            Reply::json(200, &slack),
+        ),
+        (
+            "betterstack",
+            "components = [\"API\"]\n",
+            "/index.json",
+            "major minor",
+            Reply::json(200, &betterstack),
+        ),
+        (
+            "statusio",
+            "status_api = \"API/1.0/status/5b36dc6502d06804c08349f7\"\n",
+            "/pages/5b36dc6502d06804c08349f7/rss",
+            "post post",
+            Reply::new(200)
+                .header("content-type", "application/rss+xml")
+                .body(feed.clone()),
+        ),
+    ];
+    for (format, more, route, impacts, reply) in cases {
+        let server = TestServer::start();
+        let path = scratch(&format!("past-{format}")).join("h.sqlite3");
+        record_a_flapping_outage(&path, "svc", now);
+        server.route(route, reply);
+        let more = more.replace("API/", &server.url("/"));
+        let toml = format_config(&server, &path, format, &more);
+        let output = run(&toml, &["--history", "--json", "svc"]);
+        assert_eq!(output.status.code(), Some(0), "{format}: {output:?}");
+        let lines = json_lines(&output.stdout);
+        let incidents: Vec<_> = lines.iter().filter(|l| l["type"] == "incident").collect();
+        let titles: Vec<_> = incidents
+            .iter()
+            .map(|i| i["title"].as_str().unwrap())
+            .collect();
+        assert_eq!(titles, ["API errors", "API latency"], "{format}: {lines:?}");
+        let found: Vec<_> = incidents
+            .iter()
+            .map(|i| i["impact"].as_str().unwrap_or("post"))
+            .collect();
+        assert_eq!(found.join(" "), impacts, "{format}");
+        let millis = |minutes_ago: u32| rfc3339_millis(now - MINUTE * minutes_ago);
+        assert_eq!(incidents[0]["started_at"], millis(240), "{format}");
+        if format == "statusio" {
+            assert!(
+                incidents.iter().all(|i| i["seen_here"].is_null()),
+                "{format}"
+            );
+            continue;
+        }
+        assert_eq!(incidents[0]["resolved_at"], millis(210), "{format}");
+        assert_eq!(incidents[0]["seen_here"], true, "{format}");
+        assert_eq!(incidents[1]["seen_here"], false, "{format}");
+        let outage = lines.iter().find(|l| l["type"] == "outage").unwrap();
+        // The page first spoke two hours into the outage.
+        assert_eq!(outage["provider_silent_s"], 7200, "{format}");
+    }
+}
+
 fn rfc3339_millis(time: SystemTime) -> String {
     isitdown::text::timestamp::rfc3339_millis(time)
 }
