@@ -30,12 +30,6 @@ impl Buckets {
         self.counts[index] += 1;
     }
 
-    pub fn merge(&mut self, other: &Buckets) {
-        for (mine, theirs) in self.counts.iter_mut().zip(&other.counts) {
-            *mine += theirs;
-        }
-    }
-
     pub fn total(&self) -> u64 {
         self.counts.iter().sum()
     }
@@ -68,17 +62,14 @@ impl Buckets {
         bytes
     }
 
-    /// Reads [`Buckets::to_bytes`]; whatever does not fit is left out.
-    pub fn from_bytes(bytes: &[u8]) -> Buckets {
-        let mut buckets = Buckets::default();
+    /// Adds the counts [`Buckets::to_bytes`] wrote, without a copy of them; whatever does not
+    /// fit is left out.
+    pub fn add_bytes(&mut self, bytes: &[u8]) {
         for pair in bytes.chunks_exact(5) {
-            let index = usize::from(pair[0]);
-            if index < BUCKETS {
-                buckets.counts[index] +=
-                    u64::from(u32::from_le_bytes([pair[1], pair[2], pair[3], pair[4]]));
+            if let Some(count) = self.counts.get_mut(usize::from(pair[0])) {
+                *count += u64::from(u32::from_le_bytes([pair[1], pair[2], pair[3], pair[4]]));
             }
         }
-        buckets
     }
 }
 
@@ -92,13 +83,16 @@ mod tests {
         for ms in 1..=100u64 {
             buckets.add(Duration::from_millis(ms));
         }
-        let again = Buckets::from_bytes(&buckets.to_bytes());
+        let mut again = Buckets::default();
+        again.add_bytes(&buckets.to_bytes());
         assert_eq!(again, buckets);
         let p50 = again.percentile(0.5).unwrap().as_secs_f64() * 1e3;
         let p95 = again.percentile(0.95).unwrap().as_secs_f64() * 1e3;
         assert!((45.0..=56.0).contains(&p50), "{p50}");
         assert!((86.0..=104.0).contains(&p95), "{p95}");
         assert_eq!(Buckets::default().percentile(0.5), None);
-        assert_eq!(Buckets::from_bytes(&[200, 1, 0, 0, 0, 7]).total(), 0);
+        let mut odd = Buckets::default();
+        odd.add_bytes(&[200, 1, 0, 0, 0, 7]);
+        assert_eq!(odd.total(), 0);
     }
 }

@@ -138,11 +138,6 @@ impl Store {
         let connection = Connection::open_with_flags(path, flags)?;
         connection.busy_timeout(BUSY_TIMEOUT)?;
         let version: i64 = connection.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-        if !write {
-            // A month of a busy watch is read through memory mapping rather than a read per
-            // page.
-            connection.execute_batch("PRAGMA mmap_size = 1073741824")?;
-        }
         let store = Store {
             connection,
             path: path.to_path_buf(),
@@ -265,7 +260,7 @@ impl Store {
                     .optional()?
                     .flatten()
                 {
-                    latencies.merge(&Buckets::from_bytes(&blob));
+                    latencies.add_bytes(&blob);
                 }
                 sum.execute(params![
                     target,
