@@ -26,7 +26,7 @@ pub fn read(json: &Value, page_url: &str) -> Option<Page> {
 }
 
 /// The whole history, open incidents included, of those that touch `product` (every one
-/// without it), newest first as the file lists them.
+/// without it).
 pub fn past(json: &Value, page_url: &str, product: Option<&str>) -> Vec<PastIncident> {
     let product = product.map(str::to_lowercase);
     json.as_array()
@@ -34,9 +34,10 @@ pub fn past(json: &Value, page_url: &str, product: Option<&str>) -> Vec<PastInci
         .unwrap_or_default()
         .iter()
         .filter_map(|item| {
-            let open = incident(item, page_url)?;
+            let incident = incident(item, page_url)?;
             let touched = product.as_ref().is_none_or(|product| {
-                open.components
+                incident
+                    .components
                     .iter()
                     .any(|c| c.to_lowercase().contains(product.as_str()))
             });
@@ -44,11 +45,11 @@ pub fn past(json: &Value, page_url: &str, product: Option<&str>) -> Vec<PastInci
                 return None;
             }
             Some(PastIncident {
-                impact: Some(impact_word(open.severity).into()),
-                started_at: open.started_at?,
+                impact: Some(impact_word(incident.severity).into()),
+                started_at: incident.started_at?,
                 resolved_at: time(item, "end"),
-                name: open.name,
-                url: open.url,
+                name: incident.name,
+                url: incident.url,
                 post: false,
             })
         })
