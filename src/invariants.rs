@@ -53,6 +53,27 @@ pub fn status_page(data: &[u8]) {
         StatusFormat::Feed => "application/rss+xml",
         _ => "application/json",
     };
+    // The history the same body would be as the format's JSON history, where it has one.
+    if let Ok(json) = serde_json::from_slice::<serde_json::Value>(body) {
+        let service = Service {
+            key: "svc".into(),
+            url: "https://example.com".into(),
+            components: vec!["API".into()],
+            product: Some("api".into()),
+            ..Service::default()
+        };
+        let past = status_page::past::of_json(format, &json, &source.page_url, &service);
+        assert!(past.len() <= 200, "a history is bounded");
+        for incident in &past {
+            clean_and_within(&incident.name, sanitize::SENTENCE, "a past incident's name");
+            if let Some(impact) = &incident.impact {
+                clean_and_within(impact, sanitize::SHORT, "a past incident's impact");
+            }
+            if let Some(url) = &incident.url {
+                clean_and_within(url, sanitize::URL, "a past incident's link");
+            }
+        }
+    }
     let Ok(page) = status_page::parse(&source, content_type, body) else {
         return;
     };

@@ -71,7 +71,11 @@ fn incident(item: &Value, page_url: &str) -> Option<Incident> {
             .get("most_recent_update")
             .and_then(|u| text(u, "status")),
         started_at: time(item, "begin"),
-        url: uri.map(|u| format!("{}/{}", base_of(page_url), u.trim_start_matches('/'))),
+        url: uri.map(|u| {
+            let url = format!("{}/{}", base_of(page_url), u.trim_start_matches('/'));
+            // The page's address and the link, each bounded, may not be together.
+            crate::text::sanitize::text(&url, crate::text::sanitize::URL)
+        }),
         components: list(item, "affected_products")
             .iter()
             .flat_map(|p| [sentence(p, "title"), text(p, "id")])

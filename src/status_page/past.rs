@@ -85,37 +85,6 @@ pub fn read_past(
     deadline: Instant,
 ) -> Result<Vec<PastIncident>, PageError> {
     match source.format {
-        StatusFormat::Statuspage => {
-            let base = source
-                .api_url
-                .strip_suffix(SUMMARY_PATH)
-                .unwrap_or(&source.page_url);
-            let json = get_json(client, &format!("{base}{INCIDENTS_PATH}"), deadline)?;
-            Ok(incidents(&json, &service.components))
-        }
-        StatusFormat::GoogleCloud | StatusFormat::GoogleWorkspace => {
-            let json = get_json(client, &source.api_url, deadline)?;
-            Ok(cap(google::past(
-                &json,
-                &source.page_url,
-                service.product.as_deref(),
-            )))
-        }
-        StatusFormat::Slack => {
-            // Beside the current state: `.../api/v2.0.0/current` -> `.../api/v2.0.0/history`.
-            let url = match source.api_url.strip_suffix("/current") {
-                Some(base) => format!("{base}/history"),
-                None => format!("{}{}", source.page_url, slack::HISTORY_PATH),
-            };
-            Ok(cap(slack::past(
-                &get_json(client, &url, deadline)?,
-                &service.components,
-            )))
-        }
-        StatusFormat::Betterstack => {
-            let json = get_json(client, &source.api_url, deadline)?;
-            Ok(cap(betterstack::past(&json, &service.components)))
-        }
         StatusFormat::Feed => posts(client, source),
         StatusFormat::Statusio => match statusio_feed(source) {
             Some(feed) => posts(client, &feed),
@@ -124,7 +93,53 @@ pub fn read_past(
         StatusFormat::Heroku | StatusFormat::Instatus | StatusFormat::Aws | StatusFormat::None => {
             Ok(Vec::new())
         }
+        json_history => {
+            let json = get_json(client, &history_url(source), deadline)?;
+            Ok(of_json(json_history, &json, &source.page_url, service))
+        }
     }
+}
+
+/// Where a JSON history is: Statuspage's incidents beside its summary, Slack's history beside
+/// its current state, Google's and Better Stack's in the document the page is read from.
+fn history_url(source: &Source) -> String {
+    match source.format {
+        StatusFormat::Statuspage => {
+            let base = source
+                .api_url
+                .strip_suffix(SUMMARY_PATH)
+                .unwrap_or(&source.page_url);
+            format!("{base}{INCIDENTS_PATH}")
+        }
+        StatusFormat::Slack => match source.api_url.strip_suffix("/current") {
+            Some(base) => format!("{base}/history"),
+            None => format!("{}{}", source.page_url, slack::HISTORY_PATH),
+        },
+        _ => source.api_url.clone(),
+    }
+}
+
+/// The incidents of a JSON history as `format` publishes it that touch the service (its
+/// components, or Google's product), the newest [`MAX_INCIDENTS`] first; none for a format
+/// with no JSON history.
+pub fn of_json(
+    format: StatusFormat,
+    json: &Value,
+    page_url: &str,
+    service: &Service,
+) -> Vec<PastIncident> {
+    let mut found = match format {
+        StatusFormat::Statuspage => incidents(json, &service.components),
+        StatusFormat::GoogleCloud | StatusFormat::GoogleWorkspace => {
+            google::past(json, page_url, service.product.as_deref())
+        }
+        StatusFormat::Slack => slack::past(json, &service.components),
+        StatusFormat::Betterstack => betterstack::past(json, &service.components),
+        _ => Vec::new(),
+    };
+    found.sort_by_key(|i| std::cmp::Reverse(i.started_at));
+    found.truncate(MAX_INCIDENTS);
+    found
 }
 
 /// A feed's entries, each a post at the moment it was last updated.
@@ -144,13 +159,6 @@ fn posts(client: &Client, source: &Source) -> Result<Vec<PastIncident>, PageErro
             })
         })
         .collect())
-}
-
-/// The newest [`MAX_INCIDENTS`], newest first.
-fn cap(mut incidents: Vec<PastIncident>) -> Vec<PastIncident> {
-    incidents.sort_by_key(|i| std::cmp::Reverse(i.started_at));
-    incidents.truncate(MAX_INCIDENTS);
-    incidents
 }
 
 /// Statuspage's `incidents` list: those that name none of the service's components are kept
@@ -175,7 +183,6 @@ pub fn incidents(json: &Value, components: &[String]) -> Vec<PastIncident> {
                 post: false,
             })
         })
-        .take(MAX_INCIDENTS)
         .collect()
 }
 

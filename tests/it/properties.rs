@@ -104,6 +104,31 @@ proptest! {
         data.extend(page.to_string().bytes());
         isitdown::invariants::status_page(&data);
     }
+
+    #[test]
+    fn any_history_keeps_its_promises(text in any::<String>(), link in "[a-z/]{0,3000}") {
+        let when = "2026-09-01T10:00:00Z";
+        // The first byte picks the format: 1 Slack, 5 Google, as arrays; 4 Better Stack.
+        let listed = json!([
+            {"title": text, "type": text, "status": text, "date_created": when,
+             "date_updated": text, "services": [text, "API"], "url": link},
+            {"external_desc": text, "begin": when, "end": text, "severity": text, "uri": link,
+             "affected_products": [{"title": text}, {"title": "API"}]}
+        ]);
+        let reports = json!({"data": {"attributes": {"aggregate_state": text}}, "included": [
+            {"type": "status_page_resource", "id": "1", "attributes": {"public_name": text}},
+            {"type": "status_report", "id": "2", "attributes": {"title": text, "starts_at": when,
+              "aggregate_state": "resolved", "report_type": text,
+              "affected_resources": [{"status_page_resource_id": "1", "status": text}]},
+             "relationships": {"status_updates": {"data": [{"id": "3"}, {"id": text}]}}},
+            {"type": "status_update", "id": "3", "attributes": {"published_at": text}}
+        ]});
+        for (format, body) in [(1u8, &listed), (5, &listed), (4, &reports)] {
+            let mut data = vec![format];
+            data.extend(body.to_string().bytes());
+            isitdown::invariants::status_page(&data);
+        }
+    }
 }
 
 proptest! {
