@@ -63,7 +63,10 @@ pub fn status_page(data: &[u8]) {
             ..Service::default()
         };
         let past = status_page::past::of_json(format, &json, &source.page_url, &service);
-        assert!(past.len() <= 200, "a history is bounded");
+        assert!(
+            past.len() <= status_page::past::MAX_INCIDENTS,
+            "a history is bounded"
+        );
         for incident in &past {
             clean_and_within(&incident.name, sanitize::SENTENCE, "a past incident's name");
             if let Some(impact) = &incident.impact {

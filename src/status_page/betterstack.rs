@@ -12,13 +12,7 @@ use super::{component_severity, Component, Incident, Page};
 
 pub fn read(json: &Value) -> Option<Page> {
     let attributes = json.get("data")?.get("attributes")?;
-    let included = list(json, "included");
-    let of_type = |kind: &'static str| {
-        included
-            .iter()
-            .filter(move |item| text(item, "type").as_deref() == Some(kind))
-    };
-    let resources: Vec<(Option<String>, Component)> = of_type("status_page_resource")
+    let resources: Vec<(Option<String>, Component)> = of_type(json, "status_page_resource")
         .filter_map(|item| {
             let fields = item.get("attributes")?;
             let status = text(fields, "status").unwrap_or_else(|| "operational".into());
@@ -39,7 +33,7 @@ pub fn read(json: &Value) -> Option<Page> {
             .find(|(rid, _)| rid.is_some() && *rid == id)
             .map(|(_, c)| c.name.clone())
     };
-    let incidents = of_type("status_report")
+    let incidents = of_type(json, "status_report")
         .filter_map(|item| item.get("attributes"))
         .filter(|report| {
             !matches!(
@@ -79,22 +73,16 @@ pub fn read(json: &Value) -> Option<Page> {
 /// The document's reports, open or over, that touch the service's `components` (all, when it
 /// names none). A report over with no `ends_at` is taken as resolved at its last update.
 pub fn past(json: &Value, components: &[String]) -> Vec<PastIncident> {
-    let included = list(json, "included");
-    let of_type = |kind: &'static str| {
-        included
-            .iter()
-            .filter(move |item| text(item, "type").as_deref() == Some(kind))
-    };
     // Indexed by id once: a page of thousands of reports is read in time proportional to it.
     let by_id = |kind: &'static str| -> HashMap<String, &Value> {
-        of_type(kind)
+        of_type(json, kind)
             .filter_map(|item| Some((text(item, "id")?, item.get("attributes")?)))
             .collect()
     };
     let (resources, updates_by_id) = (by_id("status_page_resource"), by_id("status_update"));
     let name_of = |id: &str| text(resources.get(id)?, "public_name");
     let update_of = |id: &str| updates_by_id.get(id).copied();
-    of_type("status_report")
+    of_type(json, "status_report")
         .filter_map(|item| {
             let report = item.get("attributes")?;
             let updates: Vec<&Value> = item
@@ -142,6 +130,13 @@ pub fn past(json: &Value, components: &[String]) -> Vec<PastIncident> {
             })
         })
         .collect()
+}
+
+/// The document's `included` items of one type.
+fn of_type<'a>(json: &'a Value, kind: &'static str) -> impl Iterator<Item = &'a Value> {
+    list(json, "included")
+        .iter()
+        .filter(move |item| text(item, "type").as_deref() == Some(kind))
 }
 
 #[cfg(test)]

@@ -18,7 +18,7 @@ use crate::target::catalog::{Service, StatusFormat};
 const INCIDENTS_PATH: &str = "/api/v2/incidents.json";
 const SUMMARY_PATH: &str = "/api/v2/summary.json";
 /// The most incidents kept from one page.
-const MAX_INCIDENTS: usize = 200;
+pub const MAX_INCIDENTS: usize = 200;
 
 /// One incident the provider published, or one post of its feed.
 #[derive(Debug, Clone, PartialEq)]
