@@ -14,6 +14,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::cli;
+use crate::cli::settings;
 use crate::elsewhere::check_base;
 use crate::elsewhere::globalping::Locations;
 use crate::exit::BadInput;
@@ -172,8 +173,22 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, BadInput> {
         let place = line.map(|l| format!(", line {l}")).unwrap_or_default();
         BadInput(format!("config file {}{place}: {what}", path.display()))
     };
-    let file: ConfigFile =
-        toml::from_str(text).map_err(|e| at(e.span(), did_you_mean(&first_line(e.message()))))?;
+    let file: ConfigFile = toml::from_str(text).map_err(|e| {
+        let mut what = did_you_mean(&first_line(e.message()));
+        // toml names no key when one is given twice: the line's own words do.
+        if what == "duplicate key" {
+            let line = e.span().and_then(|s| {
+                let start = text.get(..s.start)?.rfind('\n').map_or(0, |i| i + 1);
+                text.get(start..)?.lines().next()
+            });
+            let key = line.map(|l| l.split('=').next().unwrap_or(l).trim());
+            if let Some(key) = key.filter(|k| !k.is_empty()) {
+                let key = crate::text::sanitize::text(key, 80);
+                what = format!("{key} is given twice");
+            }
+        }
+        at(e.span(), what)
+    })?;
 
     let mut argv: Vec<OsString> = vec!["isitdown".into()];
     for (key, value) in &file.defaults {
@@ -185,18 +200,21 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, BadInput> {
         }
         // Each key alone first, so that an error points at its own line.
         let alone = std::iter::once(OsString::from("isitdown")).chain(words.iter().cloned());
-        cli::parse(alone).map_err(|e| {
-            at(
-                Some(value.span()),
-                format!("[defaults] {key}: {}", cli::error_words(&e)),
-            )
-        })?;
+        let wrong = |what: String| at(Some(value.span()), format!("[defaults] {key}: {what}"));
+        let parsed = cli::parse(alone).map_err(|e| wrong(cli::error_words(&e)))?;
+        settings::check_values(&parsed).map_err(|e| wrong(e.0))?;
         argv.extend(words);
     }
     // Then all of them together, as they will be read in front of the command line.
     if argv.len() > 1 {
-        cli::parse(argv.iter().cloned())
-            .map_err(|e| at(None, format!("[defaults]: {}", cli::error_words(&e))))?;
+        let first_line = file
+            .defaults
+            .values()
+            .map(|v| v.span())
+            .min_by_key(|s| s.start);
+        let wrong = |what: String| at(first_line.clone(), format!("[defaults]: {what}"));
+        let parsed = cli::parse(argv.iter().cloned()).map_err(|e| wrong(cli::error_words(&e)))?;
+        settings::check_values(&parsed).map_err(|e| wrong(e.0))?;
     }
     let default_words = argv.split_off(1);
 
@@ -204,7 +222,11 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, BadInput> {
     for (key, service) in file.services {
         let span = service.span();
         let service = service.into_inner();
-        check_service(&key, &service).map_err(|what| at(Some(span.clone()), what.to_string()))?;
+        check_service(&key, &service).map_err(|what| {
+            // At the line of the field that is wrong, when it can be found in the table.
+            let field = what.field().and_then(|f| key_in(text, span.clone(), f));
+            at(Some(field.unwrap_or(span.clone())), what.to_string())
+        })?;
         services.insert(key, service);
     }
 
@@ -420,12 +442,46 @@ enum BadService {
     },
     #[error("[services.{0}] url must start with http:// or https://")]
     NotWeb(String),
+    #[error("[services.{key}] {what} must start with http:// or https://")]
+    PageNotWeb { key: String, what: &'static str },
     #[error("[services.{key}] also '{url}' must start with http:// or https://")]
     SiblingNotWeb { key: String, url: String },
     #[error("[services.{0}] expect: {1}")]
     Expect(String, NotStatuses),
     #[error("[services.{0}] also: at most {MAX_ALSO} sibling probes")]
     TooManySiblings(String),
+}
+
+impl BadService {
+    /// The field of the row that is wrong, if one is.
+    fn field(&self) -> Option<&'static str> {
+        match self {
+            BadService::LongKey(_) => None,
+            BadService::LongName { what, .. }
+            | BadService::NotAUrl { what, .. }
+            | BadService::PageNotWeb { what, .. } => Some(what),
+            BadService::NotWeb(_) => Some("url"),
+            BadService::SiblingNotWeb { .. } | BadService::TooManySiblings(_) => Some("also"),
+            BadService::Expect(..) => Some("expect"),
+        }
+    }
+}
+
+/// Where `key = ...` is written in the table whose header is at `table`: the span of its line.
+fn key_in(text: &str, table: std::ops::Range<usize>, key: &str) -> Option<std::ops::Range<usize>> {
+    let mut offset = table.start;
+    for (i, line) in text.get(table.start..)?.split_inclusive('\n').enumerate() {
+        let trimmed = line.trim_start();
+        if i > 0 && trimmed.starts_with('[') {
+            return None;
+        }
+        let written = trimmed.strip_prefix(key).map(str::trim_start);
+        if i > 0 && written.is_some_and(|rest| rest.starts_with('=')) {
+            return Some(offset..offset + line.len());
+        }
+        offset += line.len();
+    }
+    None
 }
 
 fn check_service(key: &str, service: &Service) -> Result<(), BadService> {
@@ -475,7 +531,12 @@ fn check_service(key: &str, service: &Service) -> Result<(), BadService> {
         ("status_api", &service.status_api),
     ] {
         if let Some(page) = page {
-            web_url(what, page)?;
+            if !web_url(what, page)? {
+                return Err(BadService::PageNotWeb {
+                    key: key.to_string(),
+                    what,
+                });
+            }
         }
     }
     Ok(())
@@ -581,9 +642,25 @@ mod tests {
 
         let error = parse_str("[services.x]\nurl = \"ftp://x\"\n").unwrap_err();
         assert!(
-            error.0.contains("line 1") && error.0.contains("http"),
+            error.0.contains("line 2") && error.0.contains("http"),
             "{error}"
         );
+        // Each wrong field at its own line, values that only a run would find wrong too.
+        for (text, line, words) in [
+            ("[services.x]\nname = \"X\"\n\nexpect = \"abc\"\nurl = \"http://a/\"\n", 4, "expect"),
+            ("[services.x]\nurl = \"http://a/\"\n\n[services.y]\nurl = \"http://b/\"\nstatus_page = \"ftp://b\"\n", 6, "status_page"),
+            ("[defaults]\ntimeout = \"5s\"\nheader = [\"no colon\"]\n", 3, "Name: value"),
+            ("[defaults]\n\ntimeout = \"0s\"\n", 3, "longer than zero"),
+            ("[defaults]\nresolve = \"bad\"\n", 2, "HOST:PORT:ADDR"),
+            ("[defaults]\nmethod = \"HEAD\"\ncontains = \"ok\"\n", 2, "HEAD"),
+            ("[history]\nkeep = \"2h\"\n[history]\n", 3, "[history] is given twice"),
+        ] {
+            let error = parse_str(text).unwrap_err();
+            assert!(
+                error.0.contains(&format!("line {line}:")) && error.0.contains(words),
+                "{text}: {error}"
+            );
+        }
 
         let error = parse_str("[defaults\n").unwrap_err();
         assert!(error.0.contains("line 1"), "{error}");

@@ -153,7 +153,7 @@ pub struct Cli {
     pub cert_warn: Option<Duration>,
 
     /// Probes per target [default: 1]
-    #[arg(short = 'n', long, value_name = "N", value_parser = count, help_heading = REPEATING)]
+    #[arg(short = 'n', long, value_name = "N", value_parser = count, allow_negative_numbers = true, help_heading = REPEATING)]
     pub count: Option<u32>,
 
     /// Time between two probes of a target [default: 1s]
@@ -187,13 +187,13 @@ pub struct Cli {
     /// A change counts for --on-change once N probes agree [default: 1]
     ///
     /// N probes in a row must find the new state, so that one flapping probe runs nothing.
-    #[arg(long, value_name = "N", value_parser = count, help_heading = REPEATING)]
+    #[arg(long, value_name = "N", value_parser = count, allow_negative_numbers = true, help_heading = REPEATING)]
     pub confirm: Option<u32>,
 
     /// Re-probe a failed target up to N times [default: 0]
     ///
     /// Only the last try's answer counts.
-    #[arg(long, value_name = "N", help_heading = REPEATING)]
+    #[arg(long, value_name = "N", value_parser = retries, allow_negative_numbers = true, help_heading = REPEATING)]
     pub retries: Option<u32>,
 
     /// Deadline for the whole check [default: 10s]
@@ -317,7 +317,18 @@ fn count(text: &str) -> Result<u32, BadInput> {
     match text.trim().parse::<u64>() {
         Ok(0) => Err(BadInput("at least one probe is needed".into())),
         Ok(n) => u32::try_from(n).map_err(|_| BadInput(format!("'{text}' probes are too many"))),
+        Err(_) if text.trim().starts_with('-') => {
+            Err(BadInput("at least one probe is needed".into()))
+        }
         Err(_) => Err(BadInput(format!("'{text}' is not a number of probes"))),
+    }
+}
+
+fn retries(text: &str) -> Result<u32, BadInput> {
+    match text.trim().parse::<u64>() {
+        Ok(n) => u32::try_from(n).map_err(|_| BadInput(format!("'{text}' tries are too many"))),
+        Err(_) if text.trim().starts_with('-') => Err(BadInput("the retries are 0 or more".into())),
+        Err(_) => Err(BadInput(format!("'{text}' is not a number of tries"))),
     }
 }
 

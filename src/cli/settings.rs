@@ -397,6 +397,21 @@ impl Settings {
 }
 
 /// `--json` is `--format json`; within one layer the two must agree.
+/// The checks of values that need nothing but the options themselves: what `[defaults]` is
+/// held to, key by key, so that a wrong value is named by its line in the config file.
+pub fn check_values(cli: &Cli) -> Result<(), BadInput> {
+    for header in &cli.headers {
+        parse_header(header)?;
+    }
+    if cli.timeout.is_some_and(|t| t.is_zero()) {
+        return Err(BadInput::new("--timeout must be longer than zero"));
+    }
+    Pins::parse(&cli.resolve)?;
+    method_and_contains(cli, cli)?;
+    // A configured --cacert is read only when something checks against it (not under -k).
+    Ok(())
+}
+
 fn format(typed: &Cli, merged: &Cli) -> Result<Format, BadInput> {
     let (json, format, layer) = if typed.json || typed.format.is_some() {
         (typed.json, typed.format, "")
@@ -511,6 +526,16 @@ fn parse_header(text: &str) -> Result<(String, String), BadInput> {
         return Err(BadInput::new(
             "a --header name may only hold letters, digits and -_.!#$%&'*+^`|~",
         ));
+    }
+    // The probe sends no body: a length or an encoding of one would leave the server waiting
+    // for it, and the probe blaming the server.
+    if ["content-length", "transfer-encoding"]
+        .iter()
+        .any(|framing| name.eq_ignore_ascii_case(framing))
+    {
+        return Err(BadInput(format!(
+            "--header cannot set {name}: isitdown sends no body"
+        )));
     }
     let value = value.trim();
     if value.bytes().any(|b| b.is_ascii_control() && b != b'\t') {
@@ -673,5 +698,9 @@ mod tests {
         assert!(!error.0.contains("secret"));
         assert!(parse_header("Bad Name: x").is_err());
         assert!(parse_header("X: a\u{1b}b").is_err());
+        let framing = parse_header("content-length: 5").unwrap_err();
+        assert!(framing.0.contains("sends no body"), "{framing}");
+        assert!(parse_header("Transfer-Encoding: chunked").is_err());
+        assert!(parse_header("Host: example.com").is_ok());
     }
 }

@@ -134,7 +134,8 @@ impl Interrupter {
 pub struct Ending {
     pub last: Vec<Option<Outcome>>,
     pub histories: Vec<History>,
-    /// The worst of each target's last state; UNKNOWN for a target never probed.
+    /// The worst of each target's last state; UNKNOWN for a target never probed (left out when
+    /// the output was closed before it was).
     pub worst: State,
     pub ended_at: SystemTime,
     /// Why it ended early, if it did.
@@ -333,9 +334,12 @@ impl Engine {
         for index in 0..histories.len() {
             slots.take_in(index, &mut histories, &mut latest, sink, &mut reported);
         }
+        // A target never judged has no verdict: UNKNOWN. Unless nobody reads any more (`| head`):
+        // then the answer is of the targets judged, the only ones anyone could have read of.
+        let unread = reported.is_err();
         let worst = histories
             .iter()
-            .map(|h| h.state().unwrap_or(State::Unknown))
+            .filter_map(|h| h.state().or((!unread).then_some(State::Unknown)))
             .max()
             .unwrap_or(State::Unknown);
         let ending = Ending {

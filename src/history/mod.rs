@@ -100,26 +100,33 @@ pub(crate) fn state_index(state: State) -> usize {
     }
 }
 
-/// Writes rows to the database, opened on the first write; after a failure, says so once and
-/// writes no more in this run.
+/// After a failed write, the next is tried no sooner than this: a lock held for long, a disk
+/// made full, may pass while a watch goes on.
+const RETRY_EVERY: Duration = Duration::from_secs(2);
+
+/// Writes rows to the database, opened on the first write. A write that fails is said once,
+/// and tried again later with the rows that waited (a watch loses nothing to a lock held for a
+/// while); a database found damaged while writing is put aside and a new one started.
 pub struct Writer {
     path: PathBuf,
     limits: Retention,
     store: Option<Store>,
     pending: Vec<ProbeRow>,
     dropped: u64,
-    given_up: bool,
+    /// While writes fail: the trouble last said, and when the last write was tried.
+    failing: Option<(String, Instant)>,
 }
 
 impl Writer {
     pub fn new(path: PathBuf, limits: Retention) -> Writer {
+        allow_file_size_limit();
         Writer {
             path,
             limits,
             store: None,
             pending: Vec::new(),
             dropped: 0,
-            given_up: false,
+            failing: None,
         }
     }
 
@@ -129,9 +136,6 @@ impl Writer {
     }
 
     pub fn add(&mut self, row: ProbeRow) {
-        if self.given_up {
-            return;
-        }
         if self.pending.len() >= MAX_PENDING {
             self.dropped += 1;
             return;
@@ -139,27 +143,46 @@ impl Writer {
         self.pending.push(row);
     }
 
-    /// Writes what waits, in one transaction; the lines to tell the user, if any.
+    /// Writes what waits, in one transaction, unless a write failed less than
+    /// [`RETRY_EVERY`] ago; the lines to tell the user, if any.
     pub fn flush(&mut self) -> Vec<String> {
+        self.write_waiting(false)
+    }
+
+    /// The run's last write: tried even soon after a failed one.
+    pub fn finish(&mut self) -> Vec<String> {
+        self.write_waiting(true)
+    }
+
+    fn write_waiting(&mut self, last: bool) -> Vec<String> {
         let mut said = Vec::new();
-        if self.given_up || self.pending.is_empty() {
+        let resting = !last
+            && self
+                .failing
+                .as_ref()
+                .is_some_and(|(_, tried)| tried.elapsed() < RETRY_EVERY);
+        if self.pending.is_empty() || resting {
             return said;
         }
-        if self.store.is_none() {
-            match Store::open_for_writing(&self.path) {
-                Ok((store, note)) => {
-                    said.extend(note.map(|n| n.to_string()));
-                    self.store = Some(store);
+        match self.write(&mut said) {
+            Ok(()) => {
+                if self.failing.take().is_some() {
+                    said.push(format!(
+                        "the history database {} is written again",
+                        store::shown(&self.path)
+                    ));
                 }
-                Err(trouble) => return self.give_up(trouble),
+                self.pending.clear();
             }
-        }
-        let Some(store) = self.store.as_mut() else {
-            return said;
-        };
-        match store.write(&self.pending, &self.limits) {
-            Ok(()) => self.pending.clear(),
-            Err(trouble) => said.extend(self.give_up(trouble)),
+            Err(trouble) => {
+                // The connection goes, and its locks with it; the next try opens anew.
+                self.store = None;
+                let words = trouble.to_string();
+                if self.failing.as_ref().is_none_or(|(told, _)| *told != words) {
+                    said.push(words.clone());
+                }
+                self.failing = Some((words, Instant::now()));
+            }
         }
         if self.dropped > 0 {
             said.push(format!(
@@ -171,11 +194,40 @@ impl Writer {
         said
     }
 
-    fn give_up(&mut self, trouble: Trouble) -> Vec<String> {
-        self.given_up = true;
-        self.pending.clear();
-        self.store = None;
-        vec![trouble.to_string()]
+    fn write(&mut self, said: &mut Vec<String>) -> Result<(), Trouble> {
+        if self.store.is_none() {
+            let (store, note) = Store::open_for_writing(&self.path)?;
+            said.extend(note.map(|n| n.to_string()));
+            self.store = Some(store);
+        }
+        let Some(store) = self.store.as_mut() else {
+            return Ok(());
+        };
+        match store.write(&self.pending, &self.limits) {
+            Err(Trouble::Corrupt(_)) => {
+                // Damage past what opening reads: put aside, and the rows written anew.
+                let Some(damaged) = self.store.take() else {
+                    return Ok(());
+                };
+                let (mut store, note) = damaged.replace()?;
+                said.extend(note.map(|n| n.to_string()));
+                let written = store.write(&self.pending, &self.limits);
+                self.store = Some(store);
+                written
+            }
+            other => other,
+        }
+    }
+}
+
+/// A file size limit (`ulimit -f`) makes a write past it raise SIGXFSZ, whose default action
+/// ends the program, check and all: caught, the write fails as on a full disk, and is said so.
+/// A handler (unlike an ignored signal) is not passed on to the commands `--on-change` runs.
+fn allow_file_size_limit() {
+    #[cfg(unix)]
+    {
+        let caught = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let _ = signal_hook::flag::register(signal_hook::consts::SIGXFSZ, caught);
     }
 }
 

@@ -84,6 +84,9 @@ pub enum Trouble {
     Full(String),
     #[error("the history database {0} was damaged: kept as {1}, a new one is started")]
     Replaced(String, String),
+    /// Found damaged while writing: the writer puts it aside (see [`Store::replace`]).
+    #[error("the history database {0} is damaged")]
+    Corrupt(String),
     #[error("the history database {0} is damaged, and could not be put aside: {1}")]
     Damaged(String, String),
     #[error("the history database {0} was written by a newer isitdown: not recorded")]
@@ -97,6 +100,25 @@ pub struct Store {
     connection: Connection,
     path: PathBuf,
     writing: bool,
+    /// The file opened, as the file system knows it: another process may have put it aside
+    /// and started a new one at the same path since.
+    file: Option<FileId>,
+}
+
+/// A file's device and inode (none where the platform does not say).
+type FileId = (u64, u64);
+
+fn file_id(path: &Path) -> Option<FileId> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        None
+    }
 }
 
 impl Store {
@@ -107,16 +129,35 @@ impl Store {
         if let Some(folder) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(folder).map_err(|e| io_trouble(path, &e))?;
         }
+        let file = file_id(path);
         match Store::open(path, true) {
-            Err(error) if is_damage(&error) => {
-                let kept = put_aside(path)
-                    .map_err(|e| Trouble::Damaged(shown(path), crate::text::words::io_error(&e)))?;
-                let store = Store::open(path, true).map_err(|e| trouble(path, &e))?;
-                Ok((store, Some(Trouble::Replaced(shown(path), shown(&kept)))))
-            }
+            Err(error) if is_damage(&error) => Store::start_again(path, file),
             Err(error) => Err(trouble(path, &error)),
             Ok(store) => Ok((store, None)),
         }
+    }
+
+    /// Puts this damaged database aside and starts a new one at its path, unless another
+    /// process has already done so: then its new one is opened.
+    pub fn replace(self) -> Result<(Store, Option<Trouble>), Trouble> {
+        let (path, file) = (self.path.clone(), self.file);
+        drop(self);
+        Store::start_again(&path, file)
+    }
+
+    /// Renames the damaged `file` at `path` beside itself and opens a new database there.
+    fn start_again(path: &Path, file: Option<FileId>) -> Result<(Store, Option<Trouble>), Trouble> {
+        let still_there = file.is_none() || file_id(path) == file;
+        let kept = match still_there {
+            true => Some(
+                put_aside(path)
+                    .map_err(|e| Trouble::Damaged(shown(path), crate::text::words::io_error(&e)))?,
+            ),
+            false => None,
+        };
+        let store = Store::open(path, true).map_err(|e| trouble(path, &e))?;
+        let note = kept.map(|kept| Trouble::Replaced(shown(path), shown(&kept)));
+        Ok((store, note))
     }
 
     /// Opens an existing database for reading; `None` when there is none yet.
@@ -136,12 +177,14 @@ impl Store {
             OpenFlags::SQLITE_OPEN_READ_ONLY
         } | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let connection = Connection::open_with_flags(path, flags)?;
+        let file = file_id(path);
         connection.busy_timeout(BUSY_TIMEOUT)?;
         let version: i64 = connection.query_row("PRAGMA user_version", [], |r| r.get(0))?;
         let store = Store {
             connection,
             path: path.to_path_buf(),
             writing: write,
+            file,
         };
         if version > SCHEMA_VERSION {
             return Err(rusqlite::Error::SqliteFailure(
@@ -316,7 +359,7 @@ pub fn time_of(millis: i64) -> SystemTime {
     }
 }
 
-fn shown(path: &Path) -> String {
+pub(super) fn shown(path: &Path) -> String {
     crate::text::sanitize::for_terminal(&path.display().to_string())
 }
 
@@ -342,16 +385,20 @@ pub fn trouble(path: &Path, error: &rusqlite::Error) -> Trouble {
         }
         Some(ErrorCode::DiskFull | ErrorCode::TooBig) => Trouble::Full(path_words),
         Some(ErrorCode::SystemIoFailure) => match error {
+            // A write, or the growing of the log's index, refused: no room (or a file size
+            // limit) is what refuses them.
             rusqlite::Error::SqliteFailure(e, _)
-                if e.extended_code == rusqlite::ffi::SQLITE_IOERR_WRITE =>
+                if [
+                    rusqlite::ffi::SQLITE_IOERR_WRITE,
+                    rusqlite::ffi::SQLITE_IOERR_SHMSIZE,
+                ]
+                .contains(&e.extended_code) =>
             {
                 Trouble::Full(path_words)
             }
             _ => Trouble::Other(path_words, error.to_string()),
         },
-        Some(ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt) => {
-            Trouble::Damaged(path_words, "it is not a database SQLite can read".into())
-        }
+        Some(ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt) => Trouble::Corrupt(path_words),
         _ => Trouble::Other(
             path_words,
             crate::text::sanitize::for_terminal(&error.to_string()),
@@ -369,19 +416,40 @@ fn io_trouble(path: &Path, error: &std::io::Error) -> Trouble {
     }
 }
 
-/// Renames a damaged database (and its write-ahead log) to `NAME.corrupt-TIMESTAMP` beside it.
+/// Moves a damaged database (and its write-ahead log) to `NAME.corrupt-TIMESTAMP` beside it,
+/// never over a file already there: two damaged files met in the same millisecond are both kept.
 fn put_aside(path: &Path) -> std::io::Result<PathBuf> {
-    let stamp = crate::text::timestamp::rfc3339(SystemTime::now()).replace(':', "");
-    let mut name = path.file_name().unwrap_or_default().to_os_string();
-    name.push(format!(".corrupt-{stamp}"));
-    let kept = path.with_file_name(name);
-    std::fs::rename(path, &kept)?;
-    for (side, kept_side) in side_files(path).into_iter().zip(side_files(&kept)) {
-        if side.exists() {
-            let _ = std::fs::rename(&side, kept_side);
+    let stamp = crate::text::timestamp::rfc3339_millis(SystemTime::now()).replace(':', "");
+    put_aside_as(path, &stamp)
+}
+
+fn put_aside_as(path: &Path, stamp: &str) -> std::io::Result<PathBuf> {
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    for attempt in 1..=100 {
+        let kept = path.with_file_name(match attempt {
+            1 => format!("{name}.corrupt-{stamp}"),
+            n => format!("{name}.corrupt-{stamp}-{n}"),
+        });
+        // A hard link fails rather than replace a file; where there are none, a rename into a
+        // name seen free.
+        let moved = match std::fs::hard_link(path, &kept) {
+            Ok(()) => std::fs::remove_file(path),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(_) if !kept.exists() => std::fs::rename(path, &kept),
+            Err(e) => Err(e),
+        };
+        moved?;
+        for (side, kept_side) in side_files(path).into_iter().zip(side_files(&kept)) {
+            if side.exists() && !kept_side.exists() {
+                let _ = std::fs::rename(&side, kept_side);
+            }
         }
+        return Ok(kept);
     }
-    Ok(kept)
+    Err(std::io::Error::new(
+        std::io::ErrorKind::AlreadyExists,
+        "every name beside it is taken",
+    ))
 }
 
 /// SQLite's write-ahead log and its index, beside the database.
@@ -391,4 +459,35 @@ fn side_files(path: &Path) -> [PathBuf; 2] {
         side.push(suffix);
         PathBuf::from(side)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_damaged_file_put_aside_never_replaces_one_kept_before() {
+        let dir = std::env::temp_dir().join(format!("isitdown-aside-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("h.sqlite3");
+        let mut kept = Vec::new();
+        for content in ["first", "second", "third"] {
+            std::fs::write(&path, content).unwrap();
+            std::fs::write(side_files(&path)[0].clone(), format!("{content} log")).unwrap();
+            kept.push(put_aside_as(&path, "2026-12-07T061500.123Z").unwrap());
+            assert!(!path.exists() && !side_files(&path)[0].exists());
+        }
+        let contents: Vec<String> = kept
+            .iter()
+            .map(|k| std::fs::read_to_string(k).unwrap())
+            .collect();
+        assert_eq!(contents, ["first", "second", "third"]);
+        let logs: Vec<String> = kept
+            .iter()
+            .map(|k| std::fs::read_to_string(&side_files(k)[0]).unwrap())
+            .collect();
+        assert_eq!(logs, ["first log", "second log", "third log"]);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }

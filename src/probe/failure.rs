@@ -183,7 +183,10 @@ pub fn classify(error: &ureq::Error, log: &PhaseLog, timeout: Duration, stage: S
         ureq::Error::Timeout(_) => Failure::new(
             ErrorKind::Timeout,
             match (stage, answered) {
-                (Stage::Body, _) => format!("{within}: the body was still arriving"),
+                (Stage::Body, _) => format!(
+                    "answered, but the body was still arriving after {}",
+                    crate::text::words::duration(timeout)
+                ),
                 (_, true) => format!("{within}: the response headers were still arriving"),
                 _ if log.first_byte.is_some() => {
                     format!("{within}: the response headers were still arriving")

@@ -46,8 +46,6 @@ pub fn send_watched(client: &Client, request: &Request, watch: &Watch) -> Respon
     let mut seen = Response::started(started_at);
     seen.answer = walk.last_redirect;
     seen.redirects = walk.redirects;
-    // A challenge page's start is read after the answer: that is ours, not the service's time.
-    let mut answered_after = None;
 
     match walk.end {
         Err(why) => seen.failure = Some(why),
@@ -73,11 +71,17 @@ pub fn send_watched(client: &Client, request: &Request, watch: &Watch) -> Respon
                         .map(|found| seen.body_contains = Some(found))
                 }
                 _ if look => {
-                    answered_after = Some(session.start.elapsed());
-                    // The answer stands whatever the body does; a broken body only leaves
-                    // less to look at.
-                    let _ = reader.take(WALL_SNIFF_BYTES).read_to_end(&mut seen.body);
-                    Ok(())
+                    // The start of the page counts in the probe's time and deadline, as it
+                    // does for a browser: a body that stalls is a page that never loads. A
+                    // body cut short otherwise only leaves less to look at.
+                    match reader
+                        .take(WALL_SNIFF_BYTES)
+                        .read_to_end(&mut seen.body)
+                        .map_err(ureq::Error::from)
+                    {
+                        Err(error) if is_timeout(&error) => Err(error),
+                        _ => Ok(()),
+                    }
                 }
                 _ => Ok(()),
             };
@@ -102,7 +106,7 @@ pub fn send_watched(client: &Client, request: &Request, watch: &Watch) -> Respon
         connect: log.connect,
         tls: log.tls,
         first_byte: log.first_byte,
-        total: answered_after.unwrap_or_else(|| session.start.elapsed()),
+        total: session.start.elapsed(),
     };
     seen.trust = client.trust.clone().filter(|_| log.tls.is_some());
     seen.certificate = log.certificate;
@@ -111,4 +115,15 @@ pub fn send_watched(client: &Client, request: &Request, watch: &Watch) -> Respon
     seen.attempts = log.attempts;
     seen.proxy = log.proxy_used;
     seen
+}
+
+fn is_timeout(error: &ureq::Error) -> bool {
+    match error {
+        ureq::Error::Timeout(_) => true,
+        ureq::Error::Io(e) => matches!(
+            e.kind(),
+            std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock
+        ),
+        _ => false,
+    }
 }

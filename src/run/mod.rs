@@ -239,7 +239,7 @@ fn run() -> anyhow::Result<u8> {
     }
     // Recorded once the report is out: a slow database never holds up the answer.
     if let Some(mut writer) = writer_left {
-        history::tell(&writer.flush());
+        history::tell(&writer.finish());
     }
     Ok(exit_code)
 }

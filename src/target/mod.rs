@@ -66,12 +66,16 @@ pub fn resolve(input: &str, catalog: &Catalog) -> Result<Target, BadInput> {
             service: Some(service.clone()),
         });
     }
-    let url = if let Some((scheme, _)) = typed.split_once("://") {
+    let url = if let Some((scheme, rest)) = typed.split_once("://") {
         if !matches!(scheme.to_ascii_lowercase().as_str(), "http" | "https") {
             return Err(BadInput(format!(
                 "'{}' is not an http:// or https:// URL: isitdown probes web services only",
                 shown(typed)
             )));
+        }
+        // The URL standard reads `http:///x` as `http://x/`: a path taken for a host name.
+        if rest.starts_with(['/', '\\']) {
+            return Err(BadInput(format!("'{}' has no host name", shown(typed))));
         }
         parse_url(typed, typed)?
     } else if let Some(scheme) = scheme_of(typed) {

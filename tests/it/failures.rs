@@ -99,6 +99,22 @@ fn a_body_that_stops_halfway_times_out() {
 }
 
 #[test]
+fn a_page_whose_body_stalls_is_down_once_the_deadline_passes() {
+    // No --contains: the start of a text page is read all the same, to look for a wall, and
+    // a page that never loads is not UP.
+    let server = TestServer::start();
+    for path in ["/hang-body", "/trickle-body"] {
+        let probe = fails_with(&server.url(path), "timeout", &[]);
+        assert_eq!(probe["state"], "down", "{probe}");
+        assert_eq!(probe["http"]["status"], 200, "the headers did arrive");
+        let message = probe["error"]["message"].as_str().unwrap();
+        assert!(message.contains("body was still arriving"), "{message}");
+        let total = probe["timings_ms"]["total"].as_f64().unwrap();
+        assert!(total >= 900.0, "the wait counts in the time: {total}");
+    }
+}
+
+#[test]
 fn a_reset_connection_is_reported_as_such() {
     let server = TestServer::start();
     fails_with(&server.url("/reset"), "reset", &[]);

@@ -180,14 +180,14 @@ fn a_full_disk_leaves_the_check_as_it_was_with_one_line() {
     let server = TestServer::start();
     let dir = scratch("full");
     let toml = config(&dir.join("h.sqlite3"), "");
-    // A file size limit of 4 KiB: the first page of the log does not fit. The signal it
-    // raises is ignored, as a full disk raises none.
+    // A file size limit of 8 KiB: the log's index does not fit. The SIGXFSZ it raises would
+    // end the program if left to its default.
     let mut command = sealed_command(&toml);
     let program = command.get_program().to_owned();
     let mut limited = Command::new("sh");
     limited
         .arg("-c")
-        .arg("trap '' XFSZ; ulimit -f 8 && exec \"$0\" \"$@\"")
+        .arg("ulimit -f 8 && exec \"$0\" \"$@\"")
         .arg(program)
         .args(["--json", &server.url("/"), "http://127.0.0.1:9/"]);
     for (name, value) in command.get_envs() {
@@ -214,6 +214,90 @@ fn a_locked_database_leaves_the_check_as_it_was_with_one_line() {
     holder.execute_batch("ROLLBACK").unwrap();
     assert_unchanged_with_one_line(&output, &server, "busy");
     assert_eq!(rows_in(&path), 1);
+}
+
+#[test]
+fn a_watch_records_again_once_a_long_lock_is_gone() {
+    use std::io::BufRead;
+    let server = TestServer::start();
+    let dir = scratch("long-lock");
+    let path = dir.join("h.sqlite3");
+    let toml = config(&path, "");
+    assert!(run(&toml, &[&server.url("/")]).status.success());
+    let holder = rusqlite::Connection::open(&path).unwrap();
+    holder.execute_batch("BEGIN EXCLUSIVE").unwrap();
+    let mut watch = sealed_command(&toml)
+        .args(["--json", "--watch", "-i", "100ms", &server.url("/")])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (said, heard) = std::sync::mpsc::channel();
+    let stderr = watch.stderr.take().unwrap();
+    let listener = std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stderr)
+            .lines()
+            .map_while(Result::ok)
+        {
+            let _ = said.send(line);
+        }
+    });
+    let first = heard.recv_timeout(Duration::from_secs(20)).unwrap();
+    assert!(first.contains("is busy"), "{first}");
+    holder.execute_batch("ROLLBACK").unwrap();
+    drop(holder);
+    // Written again while the watch goes on, the rows that waited among them.
+    eventually("the watch to write again", || rows_in(&path) > 10);
+    let written_again = heard.recv_timeout(Duration::from_secs(20)).unwrap();
+    assert!(
+        written_again.contains("is written again"),
+        "{written_again}"
+    );
+    let _ = Command::new("kill")
+        .args(["-INT", &watch.id().to_string()])
+        .status();
+    let output = watch.wait_with_output().unwrap();
+    listener.join().unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let probes = json_lines(&output.stdout)
+        .iter()
+        .filter(|l| l["type"] == "probe")
+        .count() as i64;
+    assert_eq!(rows_in(&path), 1 + probes, "no probe lost to the lock");
+    assert!(heard.try_recv().is_err(), "nothing more said");
+}
+
+#[test]
+fn damage_found_while_writing_is_kept_aside_too() {
+    let server = TestServer::start();
+    let dir = scratch("damaged-inside");
+    let path = dir.join("h.sqlite3");
+    let toml = config(&path, "");
+    for _ in 0..3 {
+        assert!(run(&toml, &[&server.url("/")]).status.success());
+    }
+    // The log folded in, then every page but the first (which opening reads) overwritten.
+    let c = rusqlite::Connection::open(&path).unwrap();
+    c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+        .unwrap();
+    drop(c);
+    let mut bytes = std::fs::read(&path).unwrap();
+    assert!(bytes.len() > 4096, "{} bytes", bytes.len());
+    for (i, byte) in bytes.iter_mut().enumerate().skip(4096) {
+        *byte = (i * 7 % 251) as u8;
+    }
+    std::fs::write(&path, &bytes).unwrap();
+    let output = run(&toml, &["--json", &server.url("/"), "http://127.0.0.1:9/"]);
+    assert_unchanged_with_one_line(&output, &server, "damaged: kept as");
+    let kept: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().ends_with('Z'))
+        .collect();
+    assert_eq!(kept.len(), 1, "{kept:?}");
+    assert_eq!(std::fs::read(kept[0].path()).unwrap(), bytes);
+    assert_eq!(rows_in(&path), 2, "a new database holds this run's probes");
 }
 
 #[test]

@@ -32,6 +32,8 @@ fn bad_targets_are_bad_input() {
     bad_input(&["file:///etc/passwd"], "http:// or https://");
     bad_input(&["http://exa mple.com/"], "not a valid URL");
     bad_input(&["http://"], "not a valid URL");
+    bad_input(&["http:///path"], "has no host name");
+    bad_input(&["https:///"], "has no host name");
     bad_input(&["example.com:99999"], "not a valid URL");
     bad_input(&[], "no target given");
 }
@@ -364,6 +366,9 @@ fn a_closed_stdout_ends_quietly() {
         "{stderr}"
     );
     assert!(status.code().is_some(), "ended by a signal: {status:?}");
+    // Every target judged was up; those left unjudged when nobody read on are no verdict
+    // against them.
+    assert_eq!(status.code(), Some(0), "{status:?}");
 }
 
 #[test]
