@@ -259,7 +259,7 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, BadInput> {
     };
 
     let history = match file.history {
-        Some(table) => history(table, &at)?,
+        Some(table) => history(table, path, &at)?,
         None => HistoryConfig::default(),
     };
 
@@ -273,12 +273,12 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, BadInput> {
 }
 
 /// `[history]`: a path that is not empty, a duration to keep rows for, a cap of at least 1 MB.
-fn history(table: HistoryTable, at: &At) -> Result<HistoryConfig, BadInput> {
+fn history(table: HistoryTable, config: &Path, at: &At) -> Result<HistoryConfig, BadInput> {
     let path = match table.path {
         Some(path) if path.get_ref().trim().is_empty() => {
             return Err(at(Some(path.span()), "[history] path is empty".into()))
         }
-        Some(path) => Some(PathBuf::from(path.into_inner())),
+        Some(path) => Some(beside(config, &path.into_inner())),
         None => None,
     };
     let keep = match table.keep {
@@ -309,6 +309,22 @@ fn history(table: HistoryTable, at: &At) -> Result<HistoryConfig, BadInput> {
         keep,
         max_mb,
     })
+}
+
+/// A path the config file gives: `~/` is the home folder, and a relative path is the config
+/// file's folder's (wherever isitdown is started from, as a cron job's is).
+fn beside(config: &Path, written: &str) -> PathBuf {
+    let home = std::env::var_os("HOME").filter(|h| !h.is_empty());
+    match (written.strip_prefix("~/"), home) {
+        (Some(rest), Some(home)) => PathBuf::from(home).join(rest),
+        _ => {
+            let path = PathBuf::from(written);
+            match (path.is_relative(), config.parent()) {
+                (true, Some(folder)) => folder.join(path),
+                _ => path,
+            }
+        }
+    }
 }
 
 /// Where an error is: the line of a span, and what is wrong there.
@@ -569,6 +585,23 @@ mod tests {
 
     fn parse_str(text: &str) -> Result<Config, BadInput> {
         parse(text, Path::new("test.toml"))
+    }
+
+    #[test]
+    fn a_history_path_is_the_home_folders_or_the_config_files() {
+        let at = |written: &str| {
+            let text = format!("[history]\npath = {written:?}\n");
+            parse(&text, Path::new("/etc/isitdown/config.toml"))
+                .unwrap()
+                .history
+                .path
+                .unwrap()
+        };
+        assert_eq!(at("/var/h.sqlite3"), PathBuf::from("/var/h.sqlite3"));
+        assert_eq!(at("h.sqlite3"), PathBuf::from("/etc/isitdown/h.sqlite3"));
+        if let Some(home) = std::env::var_os("HOME").filter(|h| !h.is_empty()) {
+            assert_eq!(at("~/h.sqlite3"), PathBuf::from(home).join("h.sqlite3"));
+        }
     }
 
     #[test]

@@ -534,9 +534,7 @@ pub fn parse_duration(text: &str) -> Result<Duration, BadInput> {
             ))
         })?;
     if duration.as_secs_f64() >= 1e9 {
-        return Err(BadInput(format!(
-            "'{text}' is longer than any deadline needs to be"
-        )));
+        return Err(BadInput(format!("'{text}' is too long: at most 31 years")));
     }
     Ok(duration)
 }

@@ -234,6 +234,11 @@ impl Settings {
                 "--since says how far back --history looks: give it --history",
             ));
         }
+        if typed.history && matches!(output.format, Format::Nagios | Format::Prometheus) {
+            return Err(BadInput::new(
+                "--history writes a timeline or JSON Lines: give it --format human or --json",
+            ));
+        }
         if typed.history && !schedule.is_one_shot() {
             return Err(BadInput::new(
                 "--history reads what was recorded: it cannot go with --watch, --count or --until",

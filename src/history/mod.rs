@@ -312,7 +312,7 @@ pub fn tell(lines: &[String]) {
 }
 
 /// For a watch starting: each target that an earlier run last saw in trouble, in words ("down
-/// since 07:42, 2 h 13 min, seen by an earlier run"). Nothing when there is no database or it
+/// since 07:42 CET, 2 h 13 min, seen by an earlier run"). Nothing when there is no database or it
 /// cannot be read: this is a courtesy, not a check.
 pub fn earlier_trouble(path: &Path, targets: &[Target], now: SystemTime) -> Vec<String> {
     let Ok(Some(store)) = Store::open_for_reading(path) else {
@@ -330,7 +330,7 @@ pub fn earlier_trouble(path: &Path, targets: &[Target], now: SystemTime) -> Vec<
             "{}: {} since {}, {how_long}, seen by an earlier run",
             target.name,
             state.as_str(),
-            clock.moment(since, now),
+            clock.moment_in_zone(since, now),
         ));
     }
     lines

@@ -128,7 +128,7 @@ pub fn write(
                     1 => "1 probe".to_string(),
                     n => format!("{n} probes"),
                 };
-                format!("{availability:.2}% up, {probes}, {outages}{latency}")
+                format!("{availability:.2}% available, {probes}, {outages}{latency}")
             }
         };
         writeln!(out, "{pad}{}", columns::cut(&facts, width - INDENT))?;

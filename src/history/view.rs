@@ -82,10 +82,13 @@ impl TargetPast {
         self.counts.iter().sum()
     }
 
-    /// The share of probes that were UP, in percent.
+    /// The share of probes that found the service serving (UP or DEGRADED), in percent: the
+    /// same as a repeated run's summary says.
     pub fn availability(&self) -> Option<f64> {
         let probes = self.probes();
-        (probes > 0).then(|| self.counts[0] as f64 * 100.0 / probes as f64)
+        let serving = self.counts[super::state_index(State::Up)]
+            + self.counts[super::state_index(State::Degraded)];
+        (probes > 0).then(|| serving as f64 * 100.0 / probes as f64)
     }
 
     pub fn incidents(&self) -> &[PastIncident] {
@@ -184,17 +187,40 @@ pub fn read(
             "SELECT hour, up, degraded, unknown, down, latencies FROM hours
              WHERE target = ?1 AND hour >= ?2 ORDER BY hour",
         )?;
-        let mut rows = statement.query(params![key, millis_of(since).div_euclid(HOUR_MS)])?;
+        let since_ms = millis_of(since);
+        let mut rows = statement.query(params![key, since_ms.div_euclid(HOUR_MS)])?;
         while let Some(row) = rows.next()? {
             let hour: i64 = row.get(0)?;
             let mut these = [0u64; 4];
-            for (i, count) in these.iter_mut().enumerate() {
-                *count = u64::try_from(row.get::<_, i64>(i + 1)?).unwrap_or(0);
-                counts[i] += *count;
-            }
-            // Read in place: a month of @all is a hundred thousand of them.
-            if let Some(blob) = row.get_ref(5)?.as_blob_or_null()? {
-                latencies.add_bytes(blob);
+            if hour * HOUR_MS < since_ms {
+                // The hour the period begins in: only its probes from then on count.
+                let mut probes = c.prepare_cached(
+                    "SELECT state, latency_ms FROM probes
+                     WHERE target = ?1 AND at_ms >= ?2 AND at_ms < ?3",
+                )?;
+                let mut rows = probes.query(params![key, since_ms, (hour + 1) * HOUR_MS])?;
+                while let Some(probe) = rows.next()? {
+                    let state = state_of(probe.get_ref(0)?.as_str()?);
+                    these[super::state_index(state)] += 1;
+                    let latency = probe.get::<_, Option<f64>>(1)?;
+                    if let Some(took) =
+                        latency.and_then(|ms| Duration::try_from_secs_f64(ms / 1e3).ok())
+                    {
+                        latencies.add(took);
+                    }
+                }
+                for (total, count) in counts.iter_mut().zip(these) {
+                    *total += count;
+                }
+            } else {
+                for (i, count) in these.iter_mut().enumerate() {
+                    *count = u64::try_from(row.get::<_, i64>(i + 1)?).unwrap_or(0);
+                    counts[i] += *count;
+                }
+                // Read in place: a month of @all is a hundred thousand of them.
+                if let Some(blob) = row.get_ref(5)?.as_blob_or_null()? {
+                    latencies.add_bytes(blob);
+                }
             }
             hours.push(Hour {
                 start: time_of(hour * HOUR_MS),
@@ -262,6 +288,21 @@ fn state_of(word: &str) -> State {
     }
 }
 
+/// Whether the target was probed at all between two moments.
+pub fn probed_between(
+    store: &Store,
+    key: &str,
+    from: SystemTime,
+    to: SystemTime,
+) -> rusqlite::Result<bool> {
+    store
+        .connection()
+        .prepare_cached(
+            "SELECT 1 FROM probes WHERE target = ?1 AND at_ms BETWEEN ?2 AND ?3 LIMIT 1",
+        )?
+        .exists(params![key, millis_of(from), millis_of(to)])
+}
+
 /// For a watch starting: the target's last state, and since when, if it is not UP.
 pub fn trouble_since(store: &Store, key: &str) -> rusqlite::Result<Option<(State, SystemTime)>> {
     let c = store.connection();
@@ -288,8 +329,13 @@ pub fn trouble_since(store: &Store, key: &str) -> rusqlite::Result<Option<(State
     Ok(since.map(|at| (state_of(&state), time_of(at))))
 }
 
-/// Lines up the outages seen here with the incidents the provider published.
-pub fn line_up(past: &mut TargetPast, now: SystemTime) {
+/// Lines up the outages seen here with the incidents the provider published; `probed(from,
+/// to)` says whether this machine probed the target at all between two moments.
+pub fn line_up(
+    past: &mut TargetPast,
+    now: SystemTime,
+    probed: impl Fn(SystemTime, SystemTime) -> bool,
+) {
     let mut notes = Vec::new();
     let incidents = past.incidents().to_vec();
     let spoken = |i: &PastIncident| {
@@ -309,7 +355,7 @@ pub fn line_up(past: &mut TargetPast, now: SystemTime) {
                 let (from, to) = spoken(i);
                 period.overlaps(from, to, now)
             })
-            .map(|i| i.started_at)
+            .map(PastIncident::first_word)
             .min();
         let silence = match first_word {
             None => period.duration(now),
@@ -331,15 +377,9 @@ pub fn line_up(past: &mut TargetPast, now: SystemTime) {
         if seen {
             continue;
         }
-        let to = to.unwrap_or(now);
-        let probed = past.hours.iter().any(|h| {
-            h.counts.iter().sum::<u64>() > 0
-                && h.start + Duration::from_millis(HOUR_MS as u64) > from
-                && h.start <= to
-        });
         notes.push(Disagreement::Unseen {
             incident: index,
-            probed,
+            probed: probed(from, to.unwrap_or(now)),
         });
     }
     past.notes = notes;

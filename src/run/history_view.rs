@@ -78,7 +78,12 @@ pub fn show(
         for (past, admitted) in pasts.iter_mut().zip(admitted) {
             past.admitted = admitted;
             if matches!(past.admitted, Admitted::Incidents(..)) {
-                view::line_up(past, now);
+                let key = past.key.clone();
+                view::line_up(past, now, |from, to| {
+                    store.as_ref().is_some_and(|store| {
+                        view::probed_between(store, &key, from, to).unwrap_or(false)
+                    })
+                });
             }
         }
     }

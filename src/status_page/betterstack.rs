@@ -124,6 +124,7 @@ pub fn past(json: &Value, components: &[String]) -> Vec<PastIncident> {
                 name: sentence(report, "title")?,
                 impact: Some(impact.into()),
                 started_at,
+                said_at: None,
                 resolved_at,
                 url: None,
                 post: false,

@@ -47,6 +47,7 @@ pub fn past(json: &Value, page_url: &str, product: Option<&str>) -> Vec<PastInci
             Some(PastIncident {
                 impact: Some(impact_word(incident.severity).into()),
                 started_at: incident.started_at?,
+                said_at: time(item, "created"),
                 resolved_at: time(item, "end"),
                 name: incident.name,
                 url: incident.url,

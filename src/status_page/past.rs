@@ -27,6 +27,9 @@ pub struct PastIncident {
     /// As the page says it (`none`, `minor`, `major`, `critical`); none for a feed's post.
     pub impact: Option<String>,
     pub started_at: SystemTime,
+    /// When the page first said it, where that differs from its start (an incident dated back
+    /// to when the trouble began is published later).
+    pub said_at: Option<SystemTime>,
     /// When it was resolved; none while open, and for a post.
     pub resolved_at: Option<SystemTime>,
     pub url: Option<String>,
@@ -38,7 +41,16 @@ impl PastIncident {
     /// Whether it says something went wrong: not a post, a maintenance or a notice. Only such
     /// an incident is expected to have reached this machine.
     pub fn says_trouble(&self) -> bool {
-        !self.post && !matches!(self.impact.as_deref(), Some("maintenance" | "notice"))
+        !self.post
+            && !matches!(
+                self.impact.as_deref(),
+                Some("maintenance" | "notice" | "none")
+            )
+    }
+
+    /// When the provider first spoke of it.
+    pub fn first_word(&self) -> SystemTime {
+        self.said_at.unwrap_or(self.started_at)
     }
 }
 
@@ -151,6 +163,7 @@ fn posts(client: &Client, source: &Source) -> Result<Vec<PastIncident>, PageErro
         .filter_map(|entry| {
             Some(PastIncident {
                 started_at: entry.updated?,
+                said_at: None,
                 name: entry.title,
                 impact: None,
                 resolved_at: None,
@@ -178,6 +191,7 @@ pub fn incidents(json: &Value, components: &[String]) -> Vec<PastIncident> {
                 name: sentence(item, "name")?,
                 impact: text(item, "impact"),
                 started_at: time(item, "started_at").or_else(|| time(item, "created_at"))?,
+                said_at: time(item, "created_at"),
                 resolved_at: time(item, "resolved_at"),
                 url: link(item, "shortlink"),
                 post: false,

@@ -88,6 +88,7 @@ pub fn past(json: &Value, components: &[String]) -> Vec<PastIncident> {
                 name: sentence(item, "title")?,
                 impact: Some(impact.into()),
                 started_at: time(item, "date_created")?,
+                said_at: None,
                 resolved_at: over.then(|| time(item, "date_updated")).flatten(),
                 url: link(item, "url"),
                 post: false,

@@ -81,6 +81,11 @@ impl Clock {
         }
     }
 
+    /// [`Clock::moment`] with its zone: "07:42 CET", "Mon 30 Nov 07:42 CET".
+    pub fn moment_in_zone(&self, time: SystemTime, now: SystemTime) -> String {
+        format!("{} {}", self.moment(time, now), self.format(time, "%Z"))
+    }
+
     pub fn same_day(&self, a: SystemTime, b: SystemTime) -> bool {
         match (self.zoned(a), self.zoned(b)) {
             (Some(a), Some(b)) => a.date() == b.date(),

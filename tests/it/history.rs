@@ -579,6 +579,84 @@ fn outages_are_merged_and_lined_up_with_the_incidents_of_statuspage_and_incident
     }
 }
 
+#[test]
+fn an_incident_dated_back_and_one_between_two_probes_are_told_as_they_were() {
+    let server = TestServer::start();
+    let dir = scratch("dated-back");
+    let path = dir.join("h.sqlite3");
+    let now = this_second();
+    record_a_flapping_outage(&path, "svc", now);
+    let t = |minutes_ago: u32| rfc3339(now - MINUTE * minutes_ago);
+    // The first incident is dated back to the start of the outage but was published an hour
+    // into it; the second begins and ends between two probes ten minutes apart; the third
+    // says it had no impact.
+    let incidents = format!(
+        r#"{{"incidents": [
+            {{"name": "Errors", "impact": "major", "status": "resolved", "started_at": "{}",
+              "created_at": "{}", "resolved_at": "{}", "components": [{{"name": "API"}}]}},
+            {{"name": "A blip", "impact": "minor", "status": "resolved", "started_at": "{}",
+              "created_at": "{}", "resolved_at": "{}", "components": [{{"name": "API"}}]}},
+            {{"name": "Heads-up", "impact": "none", "status": "resolved", "started_at": "{}",
+              "created_at": "{}", "resolved_at": "{}", "components": [{{"name": "API"}}]}}
+        ]}}"#,
+        t(360),
+        t(300),
+        t(230),
+        t(415),
+        t(415),
+        t(412),
+        t(470),
+        t(470),
+        t(440),
+    );
+    server.route("/api/v2/incidents.json", Reply::json(200, &incidents));
+    let output = run(
+        &page_config(&server, &path),
+        &["--history", "--json", "svc"],
+    );
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    let lines = json_lines(&output.stdout);
+    let outage = lines.iter().find(|l| l["type"] == "outage").unwrap();
+    assert_eq!(outage["provider_silent_s"], 3600, "{outage}");
+    let incident = |title: &str| {
+        lines
+            .iter()
+            .find(|l| l["title"] == title)
+            .unwrap_or_else(|| panic!("{title}: {lines:?}"))
+    };
+    assert_eq!(incident("Errors")["seen_here"], true);
+    assert_eq!(
+        incident("A blip")["seen_here"],
+        serde_json::Value::Null,
+        "not probed while it lasted, though probed in that hour"
+    );
+    assert_eq!(
+        incident("Heads-up")["seen_here"],
+        serde_json::Value::Null,
+        "no impact: not expected to reach this machine"
+    );
+    let human = run(&page_config(&server, &path), &["--history", "svc"]);
+    let text = String::from_utf8_lossy(&human.stdout);
+    assert!(text.contains("the provider said nothing for 1 h"), "{text}");
+    assert!(!text.contains("never reached this machine"), "{text}");
+
+    // A period that begins inside an hour counts that hour's probes from its beginning on.
+    let output = run(
+        &page_config(&server, &path),
+        &[
+            "--history",
+            "--json",
+            "--no-status-page",
+            "--since",
+            "125m",
+            "svc",
+        ],
+    );
+    let history = json_lines(&output.stdout).remove(0);
+    assert_eq!(history["probes"], 12, "{history}");
+    assert_eq!(history["up"], 12, "{history}");
+}
+
 /// A service of `format` whose page (and API, where it has one) is `server`.
 fn format_config(server: &TestServer, path: &Path, format: &str, more: &str) -> String {
     format!(
@@ -763,7 +841,7 @@ fn the_timeline_fits_eighty_columns_for_one_target_a_tag_and_all() {
             let columns = isitdown::text::columns::count(line);
             assert!(columns <= 80, "{columns} columns: {line}\n{text}");
         }
-        assert_eq!(text.matches("% up").count(), targets, "{text}");
+        assert_eq!(text.matches("% available").count(), targets, "{text}");
         assert!(text.contains("times in "), "{text}");
     }
 }
@@ -790,7 +868,8 @@ fn a_watch_says_what_an_earlier_run_saw_still_down() {
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
-        stderr.contains("down since") && stderr.contains("2 h 13 min, seen by an earlier run"),
+        stderr.contains("down since")
+            && stderr.contains(" UTC, 2 h 13 min, seen by an earlier run"),
         "{stderr}"
     );
 }
@@ -807,6 +886,12 @@ fn history_options_and_settings_that_make_no_sense_are_bad_input() {
             "cannot go with --watch",
         ),
         ("", vec!["--history", "--since", "0s"], "longer than zero"),
+        (
+            "",
+            vec!["--history", "--format", "nagios", url.as_str()],
+            "--format human or --json",
+        ),
+        ("", vec!["--history", "--since", "99999y"], "too long"),
         (
             "[history]\nmax_mb = 0\n",
             vec![url.as_str()],
