@@ -136,7 +136,7 @@ impl Settings {
     /// `typed` is the command line alone, `merged` the command line over `[defaults]`: where
     /// two options exclude each other, what was typed wins over what was configured.
     pub fn resolve(typed: Cli, merged: Cli, config: Config) -> Result<Settings, BadInput> {
-        let output = output(&typed, &merged)?;
+        let mut output = output(&typed, &merged)?;
         let (method, contains) = method_and_contains(&typed, &merged)?;
         let headers = merged
             .headers
@@ -228,6 +228,7 @@ impl Settings {
                 UntilArg::Down => State::Down,
             }),
         };
+        output.rounds = schedule.count.filter(|_| !schedule.watch);
         // A configured `since` waits for a --history; a typed one without it is a mistake.
         if typed.since.is_some() && !typed.history {
             return Err(BadInput::new(
@@ -591,6 +592,7 @@ fn output(typed: &Cli, merged: &Cli) -> Result<Output, BadInput> {
             timeout: merged.timeout.unwrap_or(DEFAULT_TIMEOUT),
             cert_warn: merged.cert_warn.unwrap_or(DEFAULT_CERT_WARN),
         },
+        rounds: None,
     })
 }
 

@@ -245,6 +245,11 @@ impl History {
         self.change.clone()
     }
 
+    /// How many probes were judged.
+    pub fn probes(&self) -> u32 {
+        self.counts.iter().fold(0, |sum, c| sum.saturating_add(*c))
+    }
+
     /// The change the latest probe found: a new state, or the first one.
     pub fn change(&self) -> Option<&Change> {
         self.change.as_ref()

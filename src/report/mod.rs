@@ -51,6 +51,8 @@ pub struct Output {
     pub progress: bool,
     /// The thresholds the verdict used, for the monitoring formats to state.
     pub limits: Limits,
+    /// The probes each target gets, when a repeated run counts them (`-n N`).
+    pub rounds: Option<u32>,
 }
 
 /// The thresholds a verdict is judged with, as monitoring systems want them stated next to
@@ -115,7 +117,7 @@ fn every_format<'w>(
     out: Box<dyn Write + 'w>,
 ) -> Box<dyn Reporter + 'w> {
     match output.format {
-        Format::Human if repeated && output.live => Box::new(live::Live::new(out)),
+        Format::Human if repeated && output.live => Box::new(live::Live::new(out, output.rounds)),
         Format::Human => Box::new(human::Human::new(out, output, targets, repeated)),
         Format::Json => Box::new(json::JsonLines::new(out)),
         Format::Nagios => Box::new(AtTheEnd {

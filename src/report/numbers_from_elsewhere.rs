@@ -71,6 +71,7 @@ fn report_everywhere(elsewhere: Elsewhere) {
                 live: false,
                 progress: false,
                 limits: Default::default(),
+                rounds: None,
             };
             let mut written = Vec::new();
             {

@@ -226,6 +226,56 @@ fn a_resized_terminal_gets_a_table_of_its_new_width() {
 }
 
 #[test]
+fn a_change_of_state_is_still_on_screen_after_a_resize() {
+    let server = TestServer::start();
+    server.route("/flaky", Reply::new(503));
+    let flaky = server.url("/flaky");
+    let terminal = Terminal::start(&["--watch", "-i", "100ms", &flaky], 120, 20);
+    terminal.wait_for("table", |s| s.contains("DOWN for"));
+    server.route("/flaky", Reply::text(200, "back"));
+    terminal.wait_for("change", |s| s.contains("DOWN → UP after"));
+    // The emulator takes its new size at once: the table's redraw is told by its clearing.
+    let clears = || terminal.output().matches("\x1b[2J").count();
+    let before = clears();
+    terminal.resize(60, 20);
+    eventually("a redraw at the new size", || clears() > before);
+    let resized = terminal.wait_for("table of the new width", |s| s.contains("STATE"));
+    let change = line_of(&resized, "DOWN → UP after");
+    assert!(
+        change.is_some(),
+        "the change is shown again:
+{resized}"
+    );
+    assert!(change < line_of(&resized, "STATE"), "{resized}");
+    assert_eq!(resized.matches("DOWN → UP").count(), 1, "{resized}");
+}
+
+#[test]
+fn a_counted_run_says_how_many_probes_are_done_under_its_table() {
+    let server = TestServer::start();
+    let seen = Gate::new();
+    server.route_each(
+        "/slow",
+        vec![
+            Reply::new(200),
+            Reply::new(200).after(&seen),
+            Reply::new(200),
+        ],
+    );
+    let url = server.url("/slow");
+    let mut terminal = Terminal::start(&["-n", "3", "-i", "0s", &url], 100, 20);
+    let table = terminal.wait_for("count", |s| s.contains("1 of 3 probes done"));
+    assert!(
+        line_of(&table, "STATE") < line_of(&table, "1 of 3"),
+        "{table}"
+    );
+    seen.open();
+    assert_eq!(terminal.exit_code(), 0);
+    let done = terminal.contents();
+    assert!(done.contains("3 of 3 probes done"), "{done}");
+}
+
+#[test]
 fn narrowed_then_widened_the_table_is_drawn_once() {
     let server = TestServer::start();
     let url = server.url("/");

@@ -14,9 +14,11 @@
 
 mod render;
 
+use std::collections::VecDeque;
 use std::io::{self, Write};
 use std::time::Instant;
 
+use colored::Colorize;
 use crossterm::cursor::{Hide, MoveTo, MoveToColumn, MoveToPreviousLine, Show};
 use crossterm::terminal::{self, Clear, ClearType};
 use crossterm::QueueableCommand;
@@ -43,10 +45,20 @@ pub struct Live<'w> {
     size: (u16, u16),
     last_drawn: Option<Instant>,
     cursor_hidden: bool,
+    /// The probes each target gets (`-n N`), told under the table as they are done.
+    rounds: Option<u32>,
+    /// The probes every target has had so far.
+    done: u32,
+    /// The latest changes of state printed above the table, printed again when a new size
+    /// clears the screen (some terminals keep nothing of what a clear wipes).
+    changes: VecDeque<String>,
 }
 
+/// Changes of state kept to be printed again after a resize.
+const CHANGES_KEPT: usize = 50;
+
 impl<'w> Live<'w> {
-    pub fn new(out: Box<dyn Write + 'w>) -> Live<'w> {
+    pub fn new(out: Box<dyn Write + 'w>, rounds: Option<u32>) -> Live<'w> {
         Live {
             out,
             rows: Vec::new(),
@@ -54,6 +66,9 @@ impl<'w> Live<'w> {
             size: FALLBACK_SIZE,
             last_drawn: None,
             cursor_hidden: false,
+            rounds,
+            done: 0,
+            changes: VecDeque::new(),
         }
     }
 
@@ -62,22 +77,49 @@ impl<'w> Live<'w> {
     fn update(&mut self, histories: &[History]) {
         let now = Instant::now();
         self.rows = histories.iter().map(|h| row(h, now)).collect();
+        self.done = histories.iter().map(|h| h.probes()).min().unwrap_or(0);
     }
 
     fn draw(&mut self, above: &[String]) -> io::Result<()> {
         let now = Instant::now();
         let size = terminal::size().unwrap_or(FALLBACK_SIZE);
         let mut screen = Vec::new();
-        self.back_to_top(&mut screen, size)?;
+        let cleared = self.back_to_top(&mut screen, size)?;
         self.size = size;
         let (width, height) = (usize::from(self.size.0), usize::from(self.size.1));
-        // One line is kept free for the cursor, so that the table never scrolls itself away.
-        let lines = render::render(&self.rows, width, height.saturating_sub(1 + above.len()));
+        // One line is kept free for the cursor, so that the table never scrolls itself away,
+        // and one for the count of probes when there is one.
+        let footer = self.rounds.map(|rounds| {
+            let done = self.done.min(rounds);
+            let text = format!("{done} of {rounds} probes done");
+            crate::text::columns::cut(&text, width.saturating_sub(1))
+                .dimmed()
+                .to_string()
+        });
+        let room = height.saturating_sub(1 + above.len() + usize::from(footer.is_some()));
+        let mut lines = render::render(&self.rows, width, room);
+        lines.extend(footer.filter(|_| !lines.is_empty()));
+        // A cleared screen shows again the latest changes that fit above the table.
+        let again: Vec<String> = match cleared {
+            true => {
+                let fit = height.saturating_sub(1 + above.len() + lines.len());
+                let skip = self.changes.len().saturating_sub(fit);
+                self.changes.iter().skip(skip).cloned().collect()
+            }
+            false => Vec::new(),
+        };
+        for line in above {
+            if self.changes.len() == CHANGES_KEPT {
+                self.changes.pop_front();
+            }
+            self.changes.push_back(line.clone());
+        }
+        let above: Vec<&String> = again.iter().chain(above).collect();
         if !self.cursor_hidden {
             screen.queue(Hide)?;
             self.cursor_hidden = true;
         }
-        for line in above.iter().chain(&lines) {
+        for line in above.into_iter().chain(&lines) {
             screen.write_all(line.as_bytes())?;
             screen.queue(Clear(ClearType::UntilNewLine))?;
             screen.write_all(b"\n")?;
@@ -91,19 +133,19 @@ impl<'w> Live<'w> {
     }
 
     /// Moves the cursor to where the table begins: `drawn` lines up, or, when the terminal
-    /// is no longer the size it was drawn at, the top of a cleared screen.
-    fn back_to_top(&self, screen: &mut Vec<u8>, size: (u16, u16)) -> io::Result<()> {
+    /// is no longer the size it was drawn at, the top of a cleared screen (then true).
+    fn back_to_top(&self, screen: &mut Vec<u8>, size: (u16, u16)) -> io::Result<bool> {
         if self.drawn > 0 && size != self.size {
             screen.queue(Clear(ClearType::All))?;
             screen.queue(MoveTo(0, 0))?;
-            return Ok(());
+            return Ok(true);
         }
         screen.queue(MoveToColumn(0))?;
         if self.drawn > 0 {
             let lines = u16::try_from(self.drawn).unwrap_or(u16::MAX);
             screen.queue(MoveToPreviousLine(lines))?;
         }
-        Ok(())
+        Ok(false)
     }
 
     fn show_cursor(&mut self) -> io::Result<()> {
