@@ -34,19 +34,19 @@ const EXAMPLES: &str = "\
 Examples:
   isitdown chatgpt                      is ChatGPT down, or is it just me?
   isitdown github slack https://example.com/health
-  isitdown @ai                          every service tagged ai (see --list @ai)
+  isitdown @ai                          every service tagged ai (--list @ai)
   isitdown localhost:8080               a local server, over plain HTTP
   isitdown -f targets.txt --only-problems
   if isitdown -q chatgpt; then echo up; fi
   isitdown --json chatgpt github | jq -r 'select(.state != \"up\") | .target'
   isitdown --expect 200 --contains ok --slow 500ms api.example.com/health
-  isitdown --watch --on-change 'notify-send \"$ISITDOWN_NAME is $ISITDOWN_STATE\"' chatgpt
+  isitdown -w --on-change 'notify-send \"$ISITDOWN_NAME $ISITDOWN_STATE\"' github
   isitdown --format nagios chatgpt      a Nagios/Icinga check
   isitdown --from world chatgpt         down here, and from where else?
-  isitdown --history chatgpt            its outages this week, beside its status page
+  isitdown --history chatgpt            outages this week, here and on its page
 
-Exit codes: 0 up, 1 degraded, 2 down, 3 unknown (no verdict possible), 64 bad input.
-With several targets the worst state wins.";
+Exit codes: 0 up, 1 degraded, 2 down, 3 unknown (no verdict possible),
+64 bad input. With several targets the worst state wins.";
 
 /// The headings of `--help`, in the order they are shown.
 const TARGETS: &str = "Targets";

@@ -1,5 +1,6 @@
 //! For a person at a terminal: a coloured verdict word, the name, the answer in words, the time.
 
+use std::collections::HashMap;
 use std::io::{self, Write};
 use std::time::{Duration, SystemTime};
 
@@ -43,6 +44,9 @@ pub struct Human<'w> {
     counts: bool,
     /// The connection check's evidence last shown: not shown again while it is the same.
     connection_shown: Option<(Note, usize, usize)>,
+    /// Each target's status page as last shown: repeated probes show it again only when it
+    /// says something new.
+    pages_shown: HashMap<usize, status_page::Report>,
 }
 
 impl<'w> Human<'w> {
@@ -59,6 +63,7 @@ impl<'w> Human<'w> {
             repeated,
             counts: targets.len() > 1,
             connection_shown: None,
+            pages_shown: HashMap::new(),
             name_width: targets
                 .iter()
                 .map(|t| for_terminal(&t.name).chars().count())
@@ -69,7 +74,7 @@ impl<'w> Human<'w> {
 }
 
 impl Sink for Human<'_> {
-    fn judged(&mut self, _: usize, outcome: &Outcome, _: &[History]) -> io::Result<()> {
+    fn judged(&mut self, plan: usize, outcome: &Outcome, _: &[History]) -> io::Result<()> {
         let state = outcome.verdict.state;
         let word = state_column(state);
         let name = for_terminal(&outcome.target.name);
@@ -172,7 +177,10 @@ impl Sink for Human<'_> {
             }
         }
         if let Some(page) = &outcome.status_page {
-            self.provider_lines(page)?;
+            if self.pages_shown.get(&plan) != Some(page) {
+                self.provider_lines(page)?;
+                self.pages_shown.insert(plan, page.clone());
+            }
         }
         if let Some(connectivity) = &outcome.connectivity {
             // The reason already says what the check found; this line is its evidence, once

@@ -94,6 +94,15 @@ fn short_help_is_short_and_long_help_is_grouped_with_examples() {
     assert!(!short.contains("\n\n\n"), "no runs of blank lines");
     assert!(long.contains("Examples:") && long.contains("--format nagios"));
     assert!(widest(&short) <= 80, "{short}");
+    assert!(widest(&long) <= 80, "{long}");
+    // Every example is one command on one line, none wrapped onto the next.
+    let examples = long.split("Examples:\n").nth(1).unwrap_or_default();
+    for line in examples.lines().take_while(|l| !l.is_empty()) {
+        assert!(
+            line.starts_with("  isitdown ") || line.starts_with("  if isitdown "),
+            "an example wrapped at 80 columns: {line:?}"
+        );
+    }
 }
 
 #[test]

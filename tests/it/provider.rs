@@ -92,6 +92,28 @@ fn an_open_incident_makes_a_healthy_probe_degraded() {
 }
 
 #[test]
+fn repeated_probes_tell_the_page_once_while_it_says_the_same() {
+    let server = TestServer::start();
+    serve_page(&server, &fixture("statuspage-major-outage.json"));
+    let config = service_config(&server, "/", &[]);
+    let out = isitdown_with_config(&config)
+        .args(["-n", "3", "-i", "0", "svc"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    let probes = text.lines().filter(|l| l.starts_with('#')).count();
+    assert_eq!(probes, 3, "{text}");
+    assert_eq!(
+        text.matches("Example Cloud reports 1 open incident")
+            .count(),
+        1,
+        "the page's lines once, under the first probe: {text}"
+    );
+    assert_eq!(text.matches("https://stspg.io/exmpl1").count(), 1, "{text}");
+}
+
+#[test]
 fn a_down_probe_stays_down_whatever_the_page_says() {
     let server = TestServer::start();
     serve_page(&server, &fixture("incidentio-calm.json"));
