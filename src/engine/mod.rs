@@ -239,6 +239,11 @@ impl Engine {
         // When each target's probe in flight was due, and the number of its next probe.
         let mut was_due = vec![first_start; plans.len()];
         let mut next_seq = vec![1u32; plans.len()];
+        // Times the process was stopped (Ctrl-Z) so far, and how many when each target's probe
+        // in flight started: a probe that spans a stop timed the stop, not the target, and is
+        // made again.
+        let mut stops = 0u32;
+        let mut started_after = vec![0u32; plans.len()];
         let mut agenda = Agenda::default();
         for index in 0..plans.len() {
             agenda.add(first_start, index);
@@ -256,6 +261,7 @@ impl Engine {
                 let seq = next_seq[index];
                 was_due[index] = due;
                 next_seq[index] += 1;
+                started_after[index] = stops;
                 in_flight += 1;
                 let (job_checker, plans, events) = (checker.clone(), plans.clone(), events.clone());
                 let (progress, slots) = (progress.clone(), slots.clone());
@@ -289,6 +295,7 @@ impl Engine {
                     break;
                 }
                 Ok(Event::Pause(done)) => {
+                    stops += 1;
                     if reported.is_ok() {
                         reported = sink.pause();
                     }
@@ -296,6 +303,8 @@ impl Engine {
                     continue;
                 }
                 Ok(Event::Resume) => {
+                    // A stop by SIGSTOP is known only once it is over.
+                    stops += 1;
                     if reported.is_ok() {
                         reported = sink.resume();
                     }
@@ -310,6 +319,12 @@ impl Engine {
                 }
             };
             in_flight -= 1;
+            if started_after[index] != stops {
+                slots.discard(index);
+                next_seq[index] -= 1;
+                agenda.add(Instant::now(), index);
+                continue;
+            }
             slots.take_in(index, &mut histories, &mut latest, sink, &mut reported);
             // Nobody reads any more (`| head`), or the --until state is reached.
             if reported.is_err() || reached(schedule.until, &histories) {

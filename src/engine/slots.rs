@@ -105,6 +105,11 @@ impl Slots {
         latest.keep(index, outcome);
     }
 
+    /// Drops a target's new outcome unreported: it is not to be believed.
+    pub(super) fn discard(&self, index: usize) {
+        self.lock(index).take();
+    }
+
     /// From now on, finished probes are not kept: what the slots hold is final.
     pub(super) fn close(&self) {
         self.closed.store(true, Ordering::SeqCst);

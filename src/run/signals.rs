@@ -1,8 +1,9 @@
 //! Signals in a repeated run. Ctrl-C ends it with its summaries and its verdict; SIGTERM,
 //! SIGHUP and SIGQUIT end it with its summaries too, and with the commands `--on-change`
 //! started, exiting 128 + the signal's number; Ctrl-Z leaves the terminal as it was found
-//! (the cursor shown) before the process stops, and going on draws again. A second Ctrl-C, once
-//! the run is over (a summary stuck on a full pipe, commands still running), ends the program.
+//! (the cursor shown) before the process stops, and going on draws again (a probe the stop
+//! interrupted is made again: see the engine). A second Ctrl-C, once the run is over (a
+//! summary stuck on a full pipe, commands still running), ends the program.
 
 use crate::engine::{Interrupter, Stop};
 use crate::report::hook::Running;

@@ -117,3 +117,52 @@ fn a_command_ends_when_isitdown_is_killed_outright() {
             .unwrap_or(true)
     });
 }
+
+/// The one-letter state of a process, as `ps` shows it ('T' when stopped).
+fn process_state(pid: u32) -> Option<char> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The state follows the command's name, which is in parentheses.
+    stat.rsplit(')').next()?.trim_start().chars().next()
+}
+
+#[test]
+fn a_probe_that_spans_ctrl_z_is_made_again_rather_than_called_down() {
+    let server = TestServer::start();
+    let gate = Gate::new();
+    server.route("/", Reply::text(200, "ok").after(&gate));
+    let mut child = sealed_command("")
+        .args(["--watch", "-i", "100ms", "--json", "-t", "1s"])
+        .arg(server.url("/"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // The first probe waits for its answer; the run is stopped meanwhile for longer than
+    // the probe's timeout.
+    server.wait_for_requests(1);
+    signal(child.id(), "TSTP");
+    wait_until("the run stopped", || process_state(child.id()) == Some('T'));
+    std::thread::sleep(Duration::from_millis(1500));
+    signal(child.id(), "CONT");
+    gate.open();
+    let mut stdout = child.stdout.take().unwrap();
+    let mut first = [0u8; 1];
+    stdout.read_exact(&mut first).unwrap();
+    signal(child.id(), "TERM");
+    let mut rest = String::new();
+    stdout.read_to_string(&mut rest).unwrap();
+    assert_eq!(child.wait().unwrap().code(), Some(143));
+    let text = format!("{}{rest}", char::from(first[0]));
+    let probes: Vec<_> = json_lines(text.as_bytes())
+        .into_iter()
+        .filter(|l| l["type"] == "probe")
+        .collect();
+    assert!(!probes.is_empty(), "{text}");
+    for probe in &probes {
+        assert_eq!(
+            probe["state"], "up",
+            "the stop is not the target's: {probe}"
+        );
+    }
+    assert_eq!(probes[0]["seq"], 1, "the probe made again keeps its number");
+}
