@@ -235,7 +235,7 @@ dns = []
             .env("XDG_STATE_HOME", self.dir.join("state"))
             .env("HOME", &self.dir)
             .env("TZ", "UTC")
-            .env("COLUMNS", "100")
+            .env("COLUMNS", "80")
             .env("NO_COLOR", "1");
         for name in UNSEALED_ENV
             .iter()
