@@ -505,7 +505,7 @@ pub fn error_words(error: &clap::Error) -> String {
             .trim_start_matches("error: ")
             .to_string(),
     };
-    if let Some(valid) = context(ContextKind::ValidValue) {
+    if let Some(valid) = context(ContextKind::ValidValue).filter(|v| !v.is_empty()) {
         words.push_str(&format!("; possible values: {valid}"));
     }
     if let Some(similar) = context(ContextKind::SuggestedArg) {

@@ -2,6 +2,7 @@
 //! `[defaults]` (clap resolves that, see `cli::parse_layered`), over the built-in defaults.
 //! Building clients and reading the environment happen where they are used, not here.
 
+use std::collections::{HashMap, HashSet};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -480,7 +481,7 @@ fn targets(
         None => Catalog::default(),
     };
     let mut targets = target_list::resolve(typed, &catalog)?;
-    with_distinguishing_queries(&mut targets);
+    with_distinguishing_names(&mut targets);
     for target in &targets {
         let conflict = match (target.url.host(), ip_family) {
             (Some(url::Host::Ipv4(_)), IpFamily::Ipv6Only) => Some(("IPv4", "-6")),
@@ -497,23 +498,36 @@ fn targets(
     Ok(targets)
 }
 
-/// A URL's name leaves its query out (`host/path`), unless another target of the run has the
-/// same name and another query: then both names keep their query (`api/x?region=eu` and
-/// `api/x?region=us`), or the two rows could not be told apart.
-fn with_distinguishing_queries(targets: &mut [Target]) {
+/// A URL's name leaves its scheme and query out (`host/path`), unless another target of the
+/// run has the same name and another scheme or query: then both names keep it
+/// (`http://api/x` and `https://api/x`, `api/x?region=eu` and `api/x?region=us`), or the two
+/// rows could not be told apart.
+fn with_distinguishing_names(targets: &mut [Target]) {
+    let scheme_of = |t: &Target| Some(t.url.scheme().to_string());
     let query_of = |t: &Target| t.url.query().map(str::to_string);
-    let mut queries: std::collections::HashMap<String, std::collections::HashSet<Option<String>>> =
-        std::collections::HashMap::new();
+    tell_apart(targets, scheme_of, |name, scheme| {
+        format!("{scheme}://{name}")
+    });
+    tell_apart(targets, query_of, |name, query| format!("{name}?{query}"));
+}
+
+/// Gives the URL targets that share a name but differ in `part` a name that shows it.
+fn tell_apart(
+    targets: &mut [Target],
+    part: impl Fn(&Target) -> Option<String>,
+    shown: impl Fn(&str, &str) -> String,
+) {
+    let mut parts: HashMap<String, HashSet<Option<String>>> = HashMap::new();
     for target in targets.iter().filter(|t| t.service.is_none()) {
-        queries
+        parts
             .entry(target.name.clone())
             .or_default()
-            .insert(query_of(target));
+            .insert(part(target));
     }
     for target in targets.iter_mut().filter(|t| t.service.is_none()) {
-        let told_apart_by_query = queries.get(&target.name).is_some_and(|q| q.len() > 1);
-        if let (true, Some(query)) = (told_apart_by_query, query_of(target)) {
-            target.name = format!("{}?{query}", target.name);
+        let differs = parts.get(&target.name).is_some_and(|p| p.len() > 1);
+        if let (true, Some(part)) = (differs, part(target)) {
+            target.name = shown(&target.name, &part);
         }
     }
 }

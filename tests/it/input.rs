@@ -85,6 +85,10 @@ fn bad_options_are_bad_input() {
         &["--cacert", "/nonexistent/ca.pem", "example.com"],
         "--cacert /nonexistent/ca.pem",
     );
+    bad_input(
+        &["--config", "", "example.com"],
+        "a value is required for '--config <FILE>' (see",
+    );
 }
 
 #[test]

@@ -149,6 +149,30 @@ fn names_keep_the_query_that_tells_two_targets_apart() {
 }
 
 #[test]
+fn names_keep_the_scheme_that_tells_two_targets_apart() {
+    let server = TestServer::start();
+    let port = server.port();
+    let plain = server.url("/");
+    let secure = format!("https://127.0.0.1:{port}/");
+    let output = isitdown()
+        .args(["--json", "-t", "1s", &plain, &secure, &server.url("/other")])
+        .output()
+        .unwrap();
+    let names: Vec<String> = json_lines(&output.stdout)
+        .iter()
+        .map(|p| p["name"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            format!("http://127.0.0.1:{port}"),
+            format!("https://127.0.0.1:{port}"),
+            format!("127.0.0.1:{port}/other"),
+        ]
+    );
+}
+
+#[test]
 fn without_colour_a_failed_probe_is_marked_in_the_sparkline() {
     let server = TestServer::start();
     server.route_each(
