@@ -17,13 +17,33 @@ const MARK_SPANS_H: &[u64] = &[1, 2, 3, 4, 6, 8, 12, 24, 48, 168, 336, 720, 2160
 /// Where the bar and the lines under a target start.
 const INDENT: usize = 2;
 
+/// The marks, plain, in the legend's order: up, degraded, unknown, down, not probed.
+const MARKS: [char; 5] = ['▁', '▄', '▆', '█', '·'];
+
+fn coloured_marks(line: &str) -> String {
+    const STATES: [Option<State>; 5] = [
+        Some(State::Up),
+        Some(State::Degraded),
+        Some(State::Unknown),
+        Some(State::Down),
+        None,
+    ];
+    line.chars()
+        .map(|c| match MARKS.iter().position(|m| *m == c) {
+            Some(index) => mark(STATES[index]),
+            None => c.to_string(),
+        })
+        .collect()
+}
+
 fn mark(state: Option<State>) -> String {
+    let plain = |index: usize| MARKS[index].to_string();
     match state {
-        None => "·".dimmed().to_string(),
-        Some(State::Up) => "▁".green().to_string(),
-        Some(State::Degraded) => "▄".yellow().to_string(),
-        Some(State::Unknown) => "▆".magenta().to_string(),
-        Some(State::Down) => "█".red().to_string(),
+        None => plain(4).dimmed().to_string(),
+        Some(State::Up) => plain(0).green().to_string(),
+        Some(State::Degraded) => plain(1).yellow().to_string(),
+        Some(State::Unknown) => plain(2).magenta().to_string(),
+        Some(State::Down) => plain(3).red().to_string(),
     }
 }
 
@@ -54,34 +74,33 @@ pub fn write(
     // Marks end with the hour now is in, so that the last mark is the current one.
     let end = clock.start_of(now, false) + Duration::from_secs(3600);
     let start = end - span * count as u32;
-    writeln!(
-        out,
-        "{}",
-        columns::cut(
-            &format!(
-                "Since {} ({}), times in {}",
-                clock.moment(now - since, now),
-                words::span(since),
-                clock.zone_name(now)
-            ),
-            width
-        )
-    )?;
+    let heading = format!(
+        "Since {} ({}), times in {}",
+        clock.moment(now - since, now),
+        words::span(since),
+        clock.zone_name(now)
+    );
+    for line in columns::wrap(&heading, width) {
+        writeln!(out, "{line}")?;
+    }
     let legend = format!(
-        "one mark per {}: {} up {} degraded {} unknown {} down {} not probed",
+        "one mark per {}: {}\u{a0}up {}\u{a0}degraded {}\u{a0}unknown {}\u{a0}down {}\u{a0}not\u{a0}probed",
         match span_h {
             1 => "hour".to_string(),
             24 => "day".to_string(),
             h if h % 24 == 0 => format!("{} days", h / 24),
             _ => words::span(span),
         },
-        mark(Some(State::Up)),
-        mark(Some(State::Degraded)),
-        mark(Some(State::Unknown)),
-        mark(Some(State::Down)),
-        mark(None)
+        MARKS[0],
+        MARKS[1],
+        MARKS[2],
+        MARKS[3],
+        MARKS[4],
     );
-    writeln!(out, "{legend}")?;
+    // Wrapped as plain text, then each mark in its colour.
+    for line in columns::wrap(&legend, width) {
+        writeln!(out, "{}", coloured_marks(&line))?;
+    }
     let pad = " ".repeat(INDENT);
     for past in pasts {
         writeln!(out)?;
@@ -112,26 +131,35 @@ pub fn write(
         let facts = match past.availability() {
             None => "no probes recorded in this period".to_string(),
             Some(availability) => {
-                let latency = match (past.p50, past.p95) {
-                    (Some(p50), Some(p95)) => format!(
-                        ", latency p50 {} p95 {}",
+                let mut parts = vec![
+                    format!("{availability:.2}% available"),
+                    match past.probes() {
+                        1 => "1 probe".to_string(),
+                        n => format!("{n} probes"),
+                    },
+                    match past.periods.len() {
+                        1 => "1 outage".to_string(),
+                        n => format!("{n} outages"),
+                    },
+                ];
+                if let (Some(p50), Some(p95)) = (past.p50, past.p95) {
+                    parts.push(format!(
+                        "latency p50 {} p95 {}",
                         words::duration(p50),
                         words::duration(p95)
-                    ),
-                    _ => String::new(),
-                };
-                let outages = match past.periods.len() {
-                    1 => "1 outage".to_string(),
-                    n => format!("{n} outages"),
-                };
-                let probes = match past.probes() {
-                    1 => "1 probe".to_string(),
-                    n => format!("{n} probes"),
-                };
-                format!("{availability:.2}% available, {probes}, {outages}{latency}")
+                    ));
+                }
+                // Wrapped between its parts, never inside one.
+                let held: Vec<String> = parts
+                    .iter()
+                    .map(|part| part.replace(' ', &columns::NO_BREAK.to_string()))
+                    .collect();
+                held.join(", ")
             }
         };
-        writeln!(out, "{pad}{}", columns::cut(&facts, width - INDENT))?;
+        for line in columns::wrap(&facts, width - INDENT) {
+            writeln!(out, "{pad}{line}")?;
+        }
         for (index, period) in past.periods.iter().enumerate() {
             let until = match period.ended_at {
                 Some(end) if clock.same_day(end, period.started_at) => clock.time(end),

@@ -37,7 +37,12 @@ impl Clock {
             .ok()
             .map(|t| self.zone.to_offset_info(t).abbreviation().to_string())
             .unwrap_or_default();
-        match self.zone.iana_name() {
+        // "Etc/UTC" is UTC by another name.
+        match self
+            .zone
+            .iana_name()
+            .map(|n| n.strip_prefix("Etc/").unwrap_or(n))
+        {
             Some(name) if name == abbreviation || abbreviation.is_empty() => name.to_string(),
             Some(name) => format!("{name} ({abbreviation})"),
             None if abbreviation.is_empty() => "local time".to_string(),

@@ -844,6 +844,27 @@ fn the_timeline_fits_eighty_columns_for_one_target_a_tag_and_all() {
         assert_eq!(text.matches("% available").count(), targets, "{text}");
         assert!(text.contains("times in "), "{text}");
     }
+    // A narrower terminal: the legend and the figures wrap, losing nothing.
+    let output = sealed_command(&toml)
+        .args(["--history", "svc"])
+        .env("COLUMNS", "50")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&output.stdout);
+    for line in text.lines() {
+        let columns = isitdown::text::columns::count(line);
+        assert!(columns <= 50, "{columns} columns: {line}\n{text}");
+    }
+    for words in [
+        "█ down",
+        "· not probed",
+        "1 outage",
+        "latency p50 40 ms p95 40 ms",
+        "times in UTC",
+    ] {
+        assert!(text.contains(words), "{words}: {text}");
+    }
 }
 
 #[test]
