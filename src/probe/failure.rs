@@ -198,10 +198,15 @@ pub fn classify(error: &ureq::Error, log: &PhaseLog, timeout: Duration, stage: S
         ureq::Error::HostNotFound => Failure::new(ErrorKind::Dns, "could not resolve the host"),
         ureq::Error::Protocol(e) => Failure::new(
             ErrorKind::Protocol,
-            format!(
-                "the answer is not valid HTTP: {}",
-                protocol_words(&e.to_string())
-            ),
+            log.first_bytes
+                .as_deref()
+                .and_then(unlike_http)
+                .unwrap_or_else(|| {
+                    format!(
+                        "the answer is not valid HTTP: {}",
+                        protocol_words(&e.to_string())
+                    )
+                }),
         ),
         ureq::Error::Http(e) => Failure::new(
             ErrorKind::Protocol,
@@ -411,8 +416,45 @@ fn io_failure(error: &io::Error, answered: bool, within: &str) -> Failure {
     }
 }
 
+/// What an answer that does not begin with an HTTP status line is, in words: another protocol's
+/// greeting (SSH, SMTP), a TLS server's alert, binary data. None when it does begin with one:
+/// the fault is further on, and the parser's words say where.
+fn unlike_http(first_bytes: &[u8]) -> Option<String> {
+    let line = first_bytes
+        .split(|b| *b == b'\n')
+        .next()
+        .unwrap_or_default();
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    let status_line = (line.starts_with(b"HTTP/1.1 ") || line.starts_with(b"HTTP/1.0 "))
+        && line
+            .get(9..12)
+            .is_some_and(|code| code.iter().all(u8::is_ascii_digit));
+    if status_line {
+        return None;
+    }
+    // A TLS record: alert, handshake or data, version 3.x.
+    if let [0x15..=0x17, 0x03, ..] = first_bytes {
+        return Some("the answer is not HTTP: a TLS server answered (try https://)".into());
+    }
+    let text = String::from_utf8_lossy(line);
+    let readable = text
+        .chars()
+        .filter(|c| !c.is_control() && *c != char::REPLACEMENT_CHARACTER)
+        .count();
+    if text.trim().is_empty() || readable * 10 < text.chars().count() * 9 {
+        return Some("the answer is not HTTP: it begins with binary data".into());
+    }
+    let shown = crate::text::sanitize::text(text.trim(), 80);
+    Some(match line.starts_with(b"HTTP/") {
+        true => format!("the answer is not valid HTTP: its status line is \"{shown}\""),
+        false => format!("the answer is not HTTP: it begins \"{shown}\""),
+    })
+}
+
 fn protocol_words(text: &str) -> String {
     let text = text.trim();
+    // ureq's words for what its parser refused: the rest says what.
+    let text = text.strip_prefix("http parse fail:").unwrap_or(text).trim();
     if text.is_empty() {
         "unreadable".into()
     } else {

@@ -304,3 +304,42 @@ fn plain_http_on_a_tls_port_is_named_as_such() {
     let message = probe["error"]["message"].as_str().unwrap();
     assert!(message.contains("does not speak TLS"), "{message}");
 }
+
+#[test]
+fn an_answer_in_another_protocol_is_named_by_what_it_said() {
+    for (answer, says) in [
+        (
+            &b"SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n"[..],
+            "the answer is not HTTP: it begins \"SSH-2.0-OpenSSH_9.2p1 Debian-2\"",
+        ),
+        (
+            &b"220 mail.example.test ESMTP\r\n"[..],
+            "the answer is not HTTP: it begins \"220 mail.example.test ESMTP\"",
+        ),
+        // A TLS server's alert to a request in plain HTTP.
+        (
+            &b"\x15\x03\x03\x00\x02\x02\x46"[..],
+            "a TLS server answered (try https://)",
+        ),
+        (
+            &b"\x00\x01\x02\xff\xfe\r\n\r\n"[..],
+            "begins with binary data",
+        ),
+        (
+            &b"HTTP/9.9 200 OK\r\n\r\n"[..],
+            "the answer is not valid HTTP: its status line is \"HTTP/9.9 200 OK\"",
+        ),
+        // The status line is fine: the parser's own words say what is not.
+        (
+            &b"HTTP/1.1 200 OK\r\nBad Header\r\n\r\n"[..],
+            "the answer is not valid HTTP: invalid header name",
+        ),
+    ] {
+        let port = raw_server(answer);
+        let (code, probe) = probe_json(isitdown().arg(format!("http://127.0.0.1:{port}/")));
+        assert_eq!(code, 2, "{probe}");
+        assert_eq!(probe["error"]["kind"], "protocol", "{probe}");
+        let reason = probe["reason"].as_str().unwrap();
+        assert!(reason.contains(says), "{says}: {reason}");
+    }
+}

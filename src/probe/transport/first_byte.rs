@@ -15,6 +15,9 @@ use super::phase_log::Recorder;
 use super::tunnel::ProxyAnswer;
 use crate::probe::head::{final_status_line, HeadEnd, Sniff};
 
+/// How much of an answer's start is kept, to tell what spoke when it was not HTTP.
+const FIRST_BYTES_KEPT: usize = 96;
+
 /// The last link of the chain: wraps every connection to time the first byte of each answer,
 /// keep its raw status line, and make its head parseable (see [`FirstByteTransport`]).
 #[derive(Debug)]
@@ -111,7 +114,9 @@ impl Transport for FirstByteTransport {
         }
         room[..amount].copy_from_slice(&theirs[..amount]);
         if let Some(sent_at) = self.sent_at.take() {
-            Recorder::add(&mut self.recorder.log().first_byte, sent_at.elapsed());
+            let mut log = self.recorder.log();
+            Recorder::add(&mut log.first_byte, sent_at.elapsed());
+            log.first_bytes = Some(room[..amount.min(FIRST_BYTES_KEPT)].to_vec());
         }
         if let Some(raw) = self.raw_head.as_mut() {
             raw.extend_from_slice(&room[..amount]);

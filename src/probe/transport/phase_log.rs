@@ -33,6 +33,9 @@ pub struct PhaseLog {
     pub handshake: Option<crate::probe::tls::Handshake>,
     /// The raw first line of the last response.
     pub status_line: Option<Vec<u8>>,
+    /// The first bytes of the last response, as they came: what a server that does not speak
+    /// HTTP said instead.
+    pub first_bytes: Option<Vec<u8>>,
     /// The phase that failed, if one of ours did.
     pub failure: Option<PhaseFailure>,
     /// The proxy (host, port) the current request goes through, if any.
