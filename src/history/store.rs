@@ -91,6 +91,10 @@ pub enum Trouble {
     Damaged(String, String),
     #[error("the history database {0} was written by a newer isitdown: not recorded")]
     Newer(String),
+    #[error("the history database {0} is a folder, not a file: not recorded")]
+    Folder(String),
+    #[error("the history database {0} cannot be made: {1} is a file, not a folder: not recorded")]
+    FileInTheWay(String, String),
     #[error("the history database {0}: {1}")]
     Other(String, String),
 }
@@ -126,8 +130,14 @@ impl Store {
     /// database, or a damaged one, is renamed beside itself and a new one started: the second
     /// value says so.
     pub fn open_for_writing(path: &Path) -> Result<(Store, Option<Trouble>), Trouble> {
+        if path.is_dir() {
+            return Err(Trouble::Folder(shown(path)));
+        }
         if let Some(folder) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(folder).map_err(|e| io_trouble(path, &e))?;
+            std::fs::create_dir_all(folder).map_err(|e| match file_in_the_way(folder) {
+                Some(file) => Trouble::FileInTheWay(shown(path), shown(&file)),
+                None => io_trouble(path, &e),
+            })?;
         }
         let file = file_id(path);
         match Store::open(path, true) {
@@ -164,6 +174,9 @@ impl Store {
     pub fn open_for_reading(path: &Path) -> Result<Option<Store>, Trouble> {
         if !path.exists() {
             return Ok(None);
+        }
+        if path.is_dir() {
+            return Err(Trouble::Other(shown(path), "a folder, not a file".into()));
         }
         Store::open(path, false)
             .map(Some)
@@ -404,6 +417,15 @@ pub fn trouble(path: &Path, error: &rusqlite::Error) -> Trouble {
             crate::text::sanitize::for_terminal(&error.to_string()),
         ),
     }
+}
+
+/// The file, if any, that stands where a folder of `folder`'s path should be.
+fn file_in_the_way(folder: &Path) -> Option<PathBuf> {
+    folder
+        .ancestors()
+        .find(|part| part.exists())
+        .filter(|part| !part.is_dir())
+        .map(Path::to_path_buf)
 }
 
 fn io_trouble(path: &Path, error: &std::io::Error) -> Trouble {

@@ -176,6 +176,27 @@ fn a_read_only_folder_leaves_the_check_as_it_was_with_one_line() {
 }
 
 #[test]
+fn a_path_that_cannot_be_a_database_leaves_the_check_as_it_was_with_one_line() {
+    let server = TestServer::start();
+    let dir = scratch("misplaced");
+    let file = dir.join("a-file");
+    std::fs::write(&file, "").unwrap();
+    for (path, says) in [
+        (
+            file.join("h.sqlite3"),
+            format!("{} is a file, not a folder", file.display()),
+        ),
+        (dir.clone(), "is a folder, not a file".to_string()),
+    ] {
+        let output = run(
+            &config(&path, ""),
+            &["--json", &server.url("/"), "http://127.0.0.1:9/"],
+        );
+        assert_unchanged_with_one_line(&output, &server, &says);
+    }
+}
+
+#[test]
 fn a_full_disk_leaves_the_check_as_it_was_with_one_line() {
     let server = TestServer::start();
     let dir = scratch("full");
