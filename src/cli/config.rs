@@ -227,8 +227,40 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, BadInput> {
             let field = what.field().and_then(|f| key_in(text, span.clone(), f));
             at(Some(field.unwrap_or(span.clone())), what.to_string())
         })?;
-        services.insert(key, service);
+        services.insert(key, (span, service));
     }
+    // Each name (key or alias, whatever its case) is one service's: a word that two answer to
+    // would probe one of them and say nothing of the other.
+    let mut named: BTreeMap<String, (&str, &str, bool)> = BTreeMap::new();
+    for (key, (span, service)) in &services {
+        let names = std::iter::once((key, false)).chain(service.aliases.iter().map(|a| (a, true)));
+        for (name, alias) in names {
+            let this = (key.as_str(), name.as_str(), alias);
+            let Some(before) = named.insert(name.to_lowercase(), this) else {
+                continue;
+            };
+            let what = match (before, this) {
+                ((other, _, _), (key, _, _)) if other == key => continue,
+                ((other, _, false), (key, _, false)) => format!(
+                    "[services.{key}] and [services.{other}] are one name (names are case-insensitive)"
+                ),
+                ((owner, alias, true), (key, _, false)) | ((key, _, false), (owner, alias, true)) => {
+                    format!("[services.{owner}] alias `{alias}` is already the name of [services.{key}]")
+                }
+                ((other, _, true), (key, alias, true)) => {
+                    format!("[services.{key}] alias `{alias}` is already an alias of [services.{other}]")
+                }
+            };
+            return Err(at(
+                Some(span.clone()),
+                crate::text::sanitize::text(&what, 300),
+            ));
+        }
+    }
+    let services = services
+        .into_iter()
+        .map(|(key, (_, service))| (key, service))
+        .collect();
 
     let connectivity = match file.connectivity {
         Some(table) => Some(ConnectivityConfig {

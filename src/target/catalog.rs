@@ -110,6 +110,8 @@ struct CatalogFile {
 pub struct Catalog {
     /// The user's entries first, then the built-in ones they do not replace.
     services: Vec<Service>,
+    /// How many of them are the user's.
+    mine: usize,
 }
 
 impl Catalog {
@@ -120,7 +122,7 @@ impl Catalog {
         let services = toml::from_str::<CatalogFile>(EMBEDDED)
             .map(|file| keyed(file.services))
             .unwrap_or_default();
-        Catalog { services }
+        Catalog { services, mine: 0 }
     }
 
     /// The embedded catalog with the user's services in front: theirs win.
@@ -129,16 +131,25 @@ impl Catalog {
         let replaced = |service: &Service| user.iter().any(|mine| mine.key == service.key);
         let mut services = user.clone();
         services.extend(builtin.into_iter().filter(|s| !replaced(s)));
-        Catalog { services }
+        Catalog {
+            services,
+            mine: user.len(),
+        }
     }
 
     pub fn services(&self) -> &[Service] {
         &self.services
     }
 
-    /// The service known by this name or alias, case-insensitively.
+    /// The service known by this name or alias, case-insensitively. The user's services
+    /// first (their names are checked to be theirs alone), then the catalog's: a service's
+    /// own name before another's alias.
     pub fn find(&self, word: &str) -> Option<&Service> {
-        self.services.iter().find(|s| s.answers_to(word))
+        let (mine, builtin) = self.services.split_at(self.mine.min(self.services.len()));
+        mine.iter()
+            .find(|s| s.answers_to(word))
+            .or_else(|| builtin.iter().find(|s| s.key.eq_ignore_ascii_case(word)))
+            .or_else(|| builtin.iter().find(|s| s.answers_to(word)))
     }
 
     /// The known name closest to a mistyped word of three letters or more, when one is close
@@ -162,6 +173,7 @@ pub fn parse(text: &str) -> Result<Catalog, BadCatalog> {
     toml::from_str::<CatalogFile>(text)
         .map(|file| Catalog {
             services: keyed(file.services),
+            mine: 0,
         })
         .map_err(|e| match e.span() {
             Some(span) => BadCatalog::AtLine {

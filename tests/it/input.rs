@@ -192,6 +192,48 @@ fn config_services_are_targets_and_override_the_catalog() {
 }
 
 #[test]
+fn a_name_is_one_services_and_a_users_alias_comes_before_the_catalogs() {
+    let server = TestServer::start();
+    // Two of the user's services that one word would name: refused, both named.
+    for (services, says) in [
+        (
+            "[services.a]\nurl = \"http://127.0.0.1:9/\"\naliases = [\"b\"]\n[services.b]\nurl = \"http://127.0.0.1:9/\"\n",
+            "[services.a] alias `b` is already the name of [services.b]",
+        ),
+        (
+            "[services.a]\nurl = \"http://127.0.0.1:9/\"\naliases = [\"x\"]\n[services.b]\nurl = \"http://127.0.0.1:9/\"\naliases = [\"X\"]\n",
+            "[services.b] alias `X` is already an alias of [services.a]",
+        ),
+        (
+            "[services.API]\nurl = \"http://127.0.0.1:9/\"\n[services.api]\nurl = \"http://127.0.0.1:9/\"\n",
+            "are one name (names are case-insensitive)",
+        ),
+    ] {
+        let output = isitdown_with_config(services).arg("a").output().unwrap();
+        assert_eq!(output.status.code(), Some(64), "{output:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains(says), "{says}: {stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    }
+    // A service may be called by its own name in another case, and by the catalog's alias
+    // of another service when the user gives it as theirs.
+    let config = format!(
+        "[services.mine]\nurl = \"{}\"\naliases = [\"MINE-TOO\", \"gh\"]\n",
+        server.url("/")
+    );
+    let output = isitdown_with_config(&config)
+        .args(["--json", "Mine", "mine-too", "gh"])
+        .output()
+        .unwrap();
+    let lines = json_lines(&output.stdout);
+    assert!(
+        lines[..3].iter().all(|l| l["url"] == server.url("/")),
+        "{lines:?}"
+    );
+    assert_eq!(output.status.code(), Some(0));
+}
+
+#[test]
 fn config_defaults_act_like_options_and_the_command_line_wins() {
     let server = TestServer::start();
     let url = server.url("/delay/300");
