@@ -134,10 +134,17 @@ impl Store {
             return Err(Trouble::Folder(shown(path)));
         }
         if let Some(folder) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            let made = !folder.exists();
             std::fs::create_dir_all(folder).map_err(|e| match file_in_the_way(folder) {
                 Some(file) => Trouble::FileInTheWay(shown(path), shown(&file)),
                 None => io_trouble(path, &e),
             })?;
+            // What was probed, and when, is the user's own business.
+            #[cfg(unix)]
+            if made {
+                use std::os::unix::fs::PermissionsExt;
+                let _ = std::fs::set_permissions(folder, std::fs::Permissions::from_mode(0o700));
+            }
         }
         let file = file_id(path);
         match Store::open(path, true) {

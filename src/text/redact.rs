@@ -19,11 +19,18 @@ pub fn host_name(url: &Url) -> String {
 
 /// The URL with its user name and password replaced by `***` (`https://***:***@host/`): a user
 /// name is as often a token as a name (`https://ghp_TOKEN@github.com/`), so neither is printed.
+/// So are the values of query (and fragment) parameters named like secrets (`?token=***`).
 pub fn redact(url: &Url) -> String {
-    if url.username().is_empty() && url.password().is_none() {
-        return url.to_string();
-    }
     let mut shown = url.clone();
+    if let Some(query) = url.query().filter(|q| redact_parameters(q) != *q) {
+        shown.set_query(Some(&redact_parameters(query)));
+    }
+    if let Some(fragment) = url.fragment().filter(|f| redact_parameters(f) != *f) {
+        shown.set_fragment(Some(&redact_parameters(fragment)));
+    }
+    if url.username().is_empty() && url.password().is_none() {
+        return shown.to_string();
+    }
     // These only fail for URLs that cannot have credentials, which have none.
     if !url.username().is_empty() {
         let _ = shown.set_username("***");
@@ -34,10 +41,73 @@ pub fn redact(url: &Url) -> String {
     shown.to_string()
 }
 
-/// Redacts the user name and password of a URL as typed (`***@host`, `***:***@host`), keeping
-/// everything else exactly as it was. The authority ends at the first `/`, so credentials
-/// holding `?` or `#` are redacted too.
+/// Redacts the user name and password of a URL as typed (`***@host`, `***:***@host`), and the
+/// values of parameters named like secrets, keeping everything else exactly as it was. The
+/// authority ends at the first `/`, so credentials holding `?` or `#` are redacted too.
 pub fn redact_typed(typed: &str) -> String {
+    let credentials_hidden = redact_typed_credentials(typed);
+    // What follows the path: `?query`, then `#fragment`, each a list of parameters.
+    let authority_start = credentials_hidden.find("://").map_or(0, |i| i + 3);
+    let after_path = credentials_hidden[authority_start..]
+        .find(['?', '#'])
+        .map(|i| i + authority_start);
+    let Some(split) = after_path else {
+        return credentials_hidden;
+    };
+    let (head, tail) = credentials_hidden.split_at(split);
+    let (query, fragment) = match tail.split_once('#') {
+        Some((query, fragment)) => (query, Some(fragment)),
+        None => (tail, None),
+    };
+    let mut shown = head.to_string();
+    if let Some(query) = query.strip_prefix('?') {
+        shown.push('?');
+        shown.push_str(&redact_parameters(query));
+    }
+    if let Some(fragment) = fragment {
+        shown.push('#');
+        shown.push_str(&redact_parameters(fragment));
+    }
+    shown
+}
+
+/// Parameter names whose values are secrets: any name holding one of these...
+const SECRET_PARTS: &[&str] = &[
+    "token",
+    "secret",
+    "passw",
+    "apikey",
+    "api_key",
+    "api-key",
+    "signature",
+    "credential",
+    "auth",
+    "session",
+];
+/// ...or one of these names exactly.
+const SECRET_NAMES: &[&str] = &["key", "pwd", "pass", "sig", "sid", "code", "access_key"];
+
+fn is_secret_name(name: &str) -> bool {
+    let name = percent_encoding::percent_decode_str(name)
+        .decode_utf8_lossy()
+        .to_lowercase();
+    SECRET_PARTS.iter().any(|part| name.contains(part)) || SECRET_NAMES.contains(&name.as_str())
+}
+
+/// `a=1&token=abc` as `a=1&token=***`.
+fn redact_parameters(list: &str) -> String {
+    list.split('&')
+        .map(|parameter| match parameter.split_once('=') {
+            Some((name, value)) if !value.is_empty() && is_secret_name(name) => {
+                format!("{name}=***")
+            }
+            _ => parameter.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+fn redact_typed_credentials(typed: &str) -> String {
     let authority_start = typed.find("://").map_or(0, |i| i + 3);
     let rest = &typed[authority_start..];
     let authority_end = rest.find('/').unwrap_or(rest.len());
@@ -134,6 +204,29 @@ mod tests {
         assert_eq!(redact_typed("https://u:p?w#x@h/"), "https://***:***@h/");
         assert_eq!(redact_typed("https://h/x@y"), "https://h/x@y");
         assert_eq!(redact_typed("h.example"), "h.example");
+    }
+
+    #[test]
+    fn parameters_named_like_secrets_are_redacted() {
+        let shown = |typed: &str| redact(&Url::parse(typed).unwrap());
+        assert_eq!(
+            shown("https://h.example/p?token=abc&page=2&api_key=zzz"),
+            "https://h.example/p?token=***&page=2&api_key=***"
+        );
+        assert_eq!(
+            shown("https://h.example/cb#access_token=abc&state=x"),
+            "https://h.example/cb#access_token=***&state=x"
+        );
+        assert_eq!(
+            shown("https://h.example/?q=token&key=&X-Amz-Signature=f00"),
+            "https://h.example/?q=token&key=&X-Amz-Signature=***"
+        );
+        assert_eq!(
+            redact_typed("u:p@h.example/p?Token=abc&a=1#sig=x"),
+            "***:***@h.example/p?Token=***&a=1#sig=***"
+        );
+        assert_eq!(redact_typed("h.example/p?a=1"), "h.example/p?a=1");
+        assert_eq!(redact_typed("h.example#x"), "h.example#x");
     }
 
     #[test]

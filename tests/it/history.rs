@@ -197,6 +197,37 @@ fn a_path_that_cannot_be_a_database_leaves_the_check_as_it_was_with_one_line() {
 }
 
 #[test]
+fn secrets_in_a_url_are_neither_shown_nor_kept() {
+    use std::os::unix::fs::PermissionsExt;
+    let server = TestServer::start();
+    let dir = scratch("secrets");
+    let path = dir.join("private").join("h.sqlite3");
+    let url = server.url("/?token=SECRET1&page=2&api_key=SECRET2");
+    let output = run(&config(&path, ""), &["--json", "-v", &url]);
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    let shown = String::from_utf8_lossy(&output.stdout);
+    assert!(!shown.contains("SECRET"), "{shown}");
+    assert!(shown.contains("token=***&page=2&api_key=***"), "{shown}");
+    let c = rusqlite::Connection::open(&path).unwrap();
+    let (kept, key): (String, String) = c
+        .query_row("SELECT url, target FROM probes", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .unwrap();
+    assert!(
+        !kept.contains("SECRET") && !key.contains("SECRET"),
+        "{kept} {key}"
+    );
+    // The request itself carried them.
+    assert!(server.requests()[0].path.contains("token=SECRET1"));
+    let mode = std::fs::metadata(path.parent().unwrap())
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o700);
+}
+
+#[test]
 fn a_full_disk_leaves_the_check_as_it_was_with_one_line() {
     let server = TestServer::start();
     let dir = scratch("full");
