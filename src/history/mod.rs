@@ -100,6 +100,10 @@ pub(crate) fn state_index(state: State) -> usize {
     }
 }
 
+/// How long a repeated run's write waits for another program's: it runs on the run's own
+/// thread, where a longer wait would hold up the probes; the rows wait for the next write.
+const WATCH_PATIENCE: Duration = Duration::from_millis(50);
+
 /// After a failed write, the next is tried no sooner than this: a lock held for long, a disk
 /// made full, may pass while a watch goes on.
 const RETRY_EVERY: Duration = Duration::from_secs(2);
@@ -115,10 +119,12 @@ pub struct Writer {
     dropped: u64,
     /// While writes fail: the trouble last said, and when the last write was tried.
     failing: Option<(String, Instant)>,
+    /// A repeated run's writer: it waits for other writers briefly (see [`WATCH_PATIENCE`]).
+    repeated: bool,
 }
 
 impl Writer {
-    pub fn new(path: PathBuf, limits: Retention) -> Writer {
+    pub fn new(path: PathBuf, limits: Retention, repeated: bool) -> Writer {
         allow_file_size_limit();
         Writer {
             path,
@@ -127,6 +133,7 @@ impl Writer {
             pending: Vec::new(),
             dropped: 0,
             failing: None,
+            repeated,
         }
     }
 
@@ -198,6 +205,9 @@ impl Writer {
         if self.store.is_none() {
             let (store, note) = Store::open_for_writing(&self.path)?;
             said.extend(note.map(|n| n.to_string()));
+            if self.repeated {
+                store.wait_at_most(WATCH_PATIENCE);
+            }
             self.store = Some(store);
         }
         let Some(store) = self.store.as_mut() else {
@@ -211,6 +221,9 @@ impl Writer {
                 };
                 let (mut store, note) = damaged.replace()?;
                 said.extend(note.map(|n| n.to_string()));
+                if self.repeated {
+                    store.wait_at_most(WATCH_PATIENCE);
+                }
                 let written = store.write(&self.pending, &self.limits);
                 self.store = Some(store);
                 written

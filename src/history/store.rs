@@ -268,6 +268,12 @@ impl Store {
         }
     }
 
+    /// How long a write waits for another writer before it gives up, [`BUSY_TIMEOUT`] unless
+    /// told.
+    pub fn wait_at_most(&self, patience: Duration) {
+        let _ = self.connection.busy_timeout(patience);
+    }
+
     pub fn path(&self) -> &Path {
         &self.path
     }

@@ -14,6 +14,8 @@ use crate::verdict::State;
 
 /// What one mark may stand for, shortest first: the first whose marks fit is used.
 const MARK_SPANS_H: &[u64] = &[1, 2, 3, 4, 6, 8, 12, 24, 48, 168, 336, 720, 2160];
+/// Outages listed under a target at most, the latest.
+const OUTAGES_SHOWN: usize = 10;
 /// Where the bar and the lines under a target start.
 const INDENT: usize = 2;
 
@@ -102,7 +104,11 @@ pub fn write(
         writeln!(out, "{}", coloured_marks(&line))?;
     }
     let pad = " ".repeat(INDENT);
-    for past in pasts {
+    // Of many targets (a tag, `@all`), those with nothing to tell are counted, not shown.
+    let telling =
+        |past: &&TargetPast| pasts.len() == 1 || past.probes() > 0 || !past.incidents().is_empty();
+    let quiet = pasts.len() - pasts.iter().filter(telling).count();
+    for past in pasts.iter().filter(telling) {
         writeln!(out)?;
         let title = if past.name == past.key {
             past.name.clone()
@@ -160,7 +166,16 @@ pub fn write(
         for line in columns::wrap(&facts, width - INDENT) {
             writeln!(out, "{pad}{line}")?;
         }
-        for (index, period) in past.periods.iter().enumerate() {
+        // The latest outages; a target that flapped all week has thousands (`--json` has all).
+        let earlier = past.periods.len().saturating_sub(OUTAGES_SHOWN);
+        if earlier > 0 {
+            let words = match earlier {
+                1 => "1 earlier outage, in --json".to_string(),
+                n => format!("{n} earlier outages, in --json"),
+            };
+            writeln!(out, "{pad}{}", words.dimmed())?;
+        }
+        for (index, period) in past.periods.iter().enumerate().skip(earlier) {
             let until = match period.ended_at {
                 Some(end) if clock.same_day(end, period.started_at) => clock.time(end),
                 Some(end) => clock.moment(end, now),
@@ -245,6 +260,13 @@ pub fn write(
                 }
             }
         }
+    }
+    if quiet > 0 {
+        let words = match quiet {
+            1 => "1 more target: nothing recorded in this period".to_string(),
+            n => format!("{n} more targets: nothing recorded in this period"),
+        };
+        writeln!(out, "\n{}", words.dimmed())?;
     }
     Ok(())
 }

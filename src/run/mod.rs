@@ -191,7 +191,8 @@ fn run() -> anyhow::Result<u8> {
             signals::watch(engine.interrupter(), on_change.running());
             let (ending, reported) = match &recording_to {
                 Some(path) => {
-                    let writer = history::Writer::new(path.clone(), settings.history.limits);
+                    let writer =
+                        history::Writer::new(path.clone(), settings.history.limits, repeated);
                     let mut recording = history::Recording::new(&mut on_change, writer, repeated);
                     let ran = engine.run(settings.schedule, plans, &mut recording);
                     writer_left = Some(recording.into_writer());
@@ -208,7 +209,8 @@ fn run() -> anyhow::Result<u8> {
             }
             match &recording_to {
                 Some(path) => {
-                    let writer = history::Writer::new(path.clone(), settings.history.limits);
+                    let writer =
+                        history::Writer::new(path.clone(), settings.history.limits, repeated);
                     let mut recording = history::Recording::new(&mut spinner, writer, repeated);
                     let ran = engine.run(settings.schedule, plans, &mut recording);
                     writer_left = Some(recording.into_writer());

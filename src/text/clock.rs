@@ -154,7 +154,7 @@ mod tests {
         );
         assert_eq!(
             utc.since(parse("2026-09-21T08:00:00Z").unwrap(), now),
-            "since 2026-09-21 08:00 UTC, 2 days"
+            "since 2026-09-21 08:00 UTC, 2 days 2 h"
         );
     }
 

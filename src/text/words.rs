@@ -21,7 +21,7 @@ const DAY: u64 = 24 * HOUR;
 const TWO_DAYS: u64 = 2 * DAY;
 
 /// A duration for a sentence, rounded as people say it: "250 ms", "1.5 s", "7 s", "2 min 30 s",
-/// "1 h 4 min", "3 days"; never the nanoseconds of a clock ("6s 999ms 959us").
+/// "1 h 4 min", "2 days 23 h"; never the nanoseconds of a clock ("6s 999ms 959us").
 pub fn duration(duration: Duration) -> String {
     // To the millisecond below 10 s, where a deadline or a threshold may have been typed so.
     let millis = duration.as_millis() + u128::from(duration.subsec_nanos() % 1_000_000 >= 500_000);
@@ -48,7 +48,10 @@ pub fn duration(duration: Duration) -> String {
             0 => format!("{} h", secs / HOUR),
             m => format!("{} h {m} min", secs / HOUR),
         },
-        _ => format!("{} days", secs / DAY),
+        _ => match secs % DAY / HOUR {
+            0 => format!("{} days", secs / DAY),
+            h => format!("{} days {h} h", secs / DAY),
+        },
     }
 }
 
@@ -121,6 +124,7 @@ mod tests {
         assert_eq!(duration(Duration::from_secs(120)), "2 min");
         assert_eq!(duration(Duration::from_secs(3_840)), "1 h 4 min");
         assert_eq!(duration(Duration::from_secs(3 * DAY)), "3 days");
+        assert_eq!(duration(Duration::from_secs(258_863)), "2 days 23 h");
     }
 
     #[test]

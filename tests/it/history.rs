@@ -920,6 +920,66 @@ fn the_timeline_fits_eighty_columns_for_one_target_a_tag_and_all() {
 }
 
 #[test]
+fn a_target_that_flapped_all_day_lists_its_latest_outages_and_counts_the_rest() {
+    let dir = scratch("flapped");
+    let path = dir.join("h.sqlite3");
+    let now = this_second();
+    let (mut store, _) = Store::open_for_writing(&path).unwrap();
+    // 30 outages of ten minutes, one an hour.
+    let rows: Vec<ProbeRow> = (0..60u32)
+        .map(|i| {
+            let at = now - MINUTE * 1800 + MINUTE * (30 * i);
+            match i % 2 {
+                0 => row("svc", at, State::Up, "answered 200 OK"),
+                _ => row("svc", at, State::Down, "answered 503"),
+            }
+        })
+        .collect();
+    store.write(&rows, &Retention::default()).unwrap();
+    drop(store);
+    let toml = format!(
+        "{}[services.svc]\nurl = \"http://127.0.0.1:9/\"\ntags = [\"mine\"]\n[services.idle]\nurl = \"http://127.0.0.1:9/\"\ntags = [\"mine\"]\n[services.idle2]\nurl = \"http://127.0.0.1:9/\"\ntags = [\"mine\"]\n",
+        config(&path, "")
+    );
+    let output = run(
+        &toml,
+        &["--history", "@mine", "--since", "2d", "--no-status-page"],
+    );
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(text.matches("DOWN ").count(), 10, "{text}");
+    assert!(text.contains("30 outages"), "{text}");
+    assert!(text.contains("20 earlier outages, in --json"), "{text}");
+    // The targets with nothing recorded are counted at the end, not shown one by one.
+    assert!(!text.contains("no probes recorded"), "{text}");
+    assert!(
+        text.contains("2 more targets: nothing recorded in this period"),
+        "{text}"
+    );
+    let json = run(
+        &toml,
+        &[
+            "--history",
+            "svc",
+            "--since",
+            "2d",
+            "--json",
+            "--no-status-page",
+        ],
+    );
+    let lines = json_lines(&json.stdout);
+    let outages: Vec<_> = lines.iter().filter(|l| l["type"] == "outage").collect();
+    assert_eq!(outages.len(), 30);
+    // The latest one is the last listed (times in UTC here, as in JSON).
+    let latest = outages[29]["started_at"].as_str().unwrap();
+    let last = text.lines().rfind(|l| l.contains("DOWN ")).unwrap();
+    assert!(last.contains(&latest[11..16]), "{latest}: {last}");
+    // One target named alone says it has nothing.
+    let alone = run(&toml, &["--history", "idle", "--no-status-page"]);
+    assert!(String::from_utf8_lossy(&alone.stdout).contains("no probes recorded"));
+}
+
+#[test]
 fn a_watch_says_what_an_earlier_run_saw_still_down() {
     let server = TestServer::start();
     let dir = scratch("watch-past");
