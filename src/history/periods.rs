@@ -24,6 +24,9 @@ pub struct Period {
     pub worst: State,
     pub reason: String,
     pub probes: u64,
+    /// The service's own trouble was seen: a DOWN, or a DEGRADED of its own answer (not one
+    /// that its status page alone caused, nor this machine's connection being down).
+    pub own: bool,
 }
 
 impl Period {
@@ -56,6 +59,7 @@ pub fn merge(
                 open.worst = open.worst.max(trouble.state);
                 open.last_seen_at = trouble.at;
                 open.probes += 1;
+                open.own |= trouble.state == State::Down;
                 continue;
             }
         }
@@ -66,6 +70,7 @@ pub fn merge(
             worst: trouble.state,
             reason: trouble.reason,
             probes: 1,
+            own: trouble.state == State::Down,
         });
     }
     periods

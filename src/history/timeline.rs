@@ -7,7 +7,7 @@ use std::time::{Duration, SystemTime};
 
 use colored::Colorize;
 
-use super::view::{Admitted, TargetPast};
+use super::view::{Admitted, Sight, TargetPast};
 use crate::text::clock::Clock;
 use crate::text::{columns, words};
 use crate::verdict::State;
@@ -249,11 +249,11 @@ pub fn write(
                         "PAGE".cyan().bold(),
                         columns::cut(&incident.name, room)
                     )?;
-                    if let Some(probed) = past.unseen(index) {
-                        let said = if probed {
-                            "an incident that never reached this machine"
-                        } else {
-                            "this machine did not probe it then"
+                    if let Some(sight) = past.unseen(index) {
+                        let said = match sight {
+                            Sight::AnsweredWell => "an incident that never reached this machine",
+                            Sight::NotProbed => "this machine did not probe it then",
+                            Sight::Blind => "this machine's own connection was down then",
                         };
                         writeln!(out, "{pad}{}{}", " ".repeat(9), said.yellow())?;
                     }

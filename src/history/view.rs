@@ -57,9 +57,19 @@ pub enum Disagreement {
     /// An outage seen here, and how long the provider said nothing about it (all of it, when
     /// no incident of the page overlaps it).
     Silent { period: usize, silence: Duration },
-    /// An incident during which this machine saw the service up (`probed`), or did not probe
-    /// it at all.
-    Unseen { incident: usize, probed: bool },
+    /// An incident that this machine did not see: the service answered it well, or it was
+    /// not probed then, or this machine's own connection was down.
+    Unseen { incident: usize, sight: Sight },
+}
+
+/// What this machine could see of the service during an incident it did not see.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sight {
+    /// Probed, and its answers were fine (a DEGRADED that only the page caused included).
+    AnsweredWell,
+    NotProbed,
+    /// Its own connection was down (UNKNOWN).
+    Blind,
 }
 
 /// One target's history over the period.
@@ -106,12 +116,9 @@ impl TargetPast {
         })
     }
 
-    pub fn unseen(&self, incident: usize) -> Option<bool> {
+    pub fn unseen(&self, incident: usize) -> Option<Sight> {
         self.notes.iter().find_map(|n| match n {
-            Disagreement::Unseen {
-                incident: i,
-                probed,
-            } if *i == incident => Some(*probed),
+            Disagreement::Unseen { incident: i, sight } if *i == incident => Some(*sight),
             _ => None,
         })
     }
@@ -264,6 +271,25 @@ pub fn read(
             .optional()?
             .unwrap_or_default();
     }
+    // A DEGRADED that the status page alone caused (the service answered well) is the
+    // provider's word, not something this machine saw.
+    let mut own_degraded = c.prepare_cached(
+        "SELECT 1 FROM probes WHERE target = ?1 AND at_ms >= ?2 AND at_ms <= ?3
+             AND state = 'degraded' AND NOT (error_kind IS NULL
+                 AND coalesce(page, '') IN ('minor', 'major', 'critical', 'maintenance'))
+         LIMIT 1",
+    )?;
+    for period in periods
+        .iter_mut()
+        .filter(|p| !p.own && p.worst == State::Degraded)
+    {
+        let range = params![
+            key,
+            millis_of(period.started_at),
+            millis_of(period.last_seen_at)
+        ];
+        period.own = own_degraded.exists(range)?;
+    }
     Ok(TargetPast {
         key,
         name: named.name,
@@ -373,13 +399,24 @@ pub fn line_up(
             continue;
         }
         let (from, to) = spoken(incident);
-        let seen = past.periods.iter().any(|p| p.overlaps(from, to, now));
-        if seen {
+        let during: Vec<&Period> = past
+            .periods
+            .iter()
+            .filter(|p| p.overlaps(from, to, now))
+            .collect();
+        if during.iter().any(|p| p.own) {
             continue;
         }
+        let sight = if during.iter().any(|p| p.worst == State::Unknown) {
+            Sight::Blind
+        } else if probed(from, to.unwrap_or(now)) {
+            Sight::AnsweredWell
+        } else {
+            Sight::NotProbed
+        };
         notes.push(Disagreement::Unseen {
             incident: index,
-            probed: probed(from, to.unwrap_or(now)),
+            sight,
         });
     }
     past.notes = notes;
@@ -460,8 +497,8 @@ pub fn write_json(
                     url: incident.url.as_deref(),
                     post: incident.post,
                     seen_here: match past.unseen(index) {
-                        Some(true) => Some(false),
-                        Some(false) => None,
+                        Some(Sight::AnsweredWell) => Some(false),
+                        Some(Sight::NotProbed | Sight::Blind) => None,
                         None if !incident.says_trouble() => None,
                         None => Some(true),
                     },

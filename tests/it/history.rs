@@ -632,6 +632,91 @@ fn outages_are_merged_and_lined_up_with_the_incidents_of_statuspage_and_incident
 }
 
 #[test]
+fn a_degraded_that_only_the_page_caused_or_a_blind_spell_is_not_seen_here() {
+    let server = TestServer::start();
+    let dir = scratch("page-made");
+    let path = dir.join("h.sqlite3");
+    let now = this_second();
+    let at = |minutes_ago: u32| now - MINUTE * minutes_ago;
+    let with_page = |mut row: ProbeRow, page: &'static str| {
+        row.page = Some(page);
+        row
+    };
+    let rows = vec![
+        row("svc", at(300), State::Up, "answered 200 OK"),
+        // The service answered well; the page's incident made it DEGRADED.
+        with_page(
+            row(
+                "svc",
+                at(290),
+                State::Degraded,
+                "answered 200 OK, but the page reports",
+            ),
+            "major",
+        ),
+        row("svc", at(280), State::Up, "answered 200 OK"),
+        // This machine's own connection was down.
+        row("svc", at(200), State::Unknown, "your connection seems down"),
+        row("svc", at(190), State::Up, "answered 200 OK"),
+        // Slow: the service's own DEGRADED.
+        row(
+            "svc",
+            at(100),
+            State::Degraded,
+            "answered in 3 s, slower than 1 s",
+        ),
+        row("svc", at(90), State::Up, "answered 200 OK"),
+    ];
+    let (mut store, _) = Store::open_for_writing(&path).unwrap();
+    store.write(&rows, &Retention::default()).unwrap();
+    drop(store);
+    let t = |minutes_ago: u32| rfc3339(now - MINUTE * minutes_ago);
+    let incidents = format!(
+        r#"{{"incidents": [
+            {{"name": "Slow API", "impact": "minor", "status": "resolved", "started_at": "{}",
+              "resolved_at": "{}", "components": [{{"name": "API"}}]}},
+            {{"name": "While you were offline", "impact": "major", "status": "resolved",
+              "started_at": "{}", "resolved_at": "{}", "components": [{{"name": "API"}}]}},
+            {{"name": "Said, not seen", "impact": "major", "status": "resolved",
+              "started_at": "{}", "resolved_at": "{}", "components": [{{"name": "API"}}]}}
+        ]}}"#,
+        t(105),
+        t(95),
+        t(205),
+        t(195),
+        t(295),
+        t(285),
+    );
+    server.route("/api/v2/incidents.json", Reply::json(200, &incidents));
+    let output = run(
+        &page_config(&server, &path),
+        &["--history", "--json", "svc"],
+    );
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    let lines = json_lines(&output.stdout);
+    let seen = |title: &str| {
+        lines
+            .iter()
+            .find(|l| l["title"] == title)
+            .unwrap_or_else(|| panic!("{title}: {lines:?}"))["seen_here"]
+            .clone()
+    };
+    assert_eq!(seen("Slow API"), true);
+    assert_eq!(seen("Said, not seen"), false, "{lines:?}");
+    assert_eq!(seen("While you were offline"), serde_json::Value::Null);
+    let human = run(&page_config(&server, &path), &["--history", "svc"]);
+    let text = String::from_utf8_lossy(&human.stdout);
+    assert!(
+        text.contains("an incident that never reached this machine"),
+        "{text}"
+    );
+    assert!(
+        text.contains("this machine's own connection was down then"),
+        "{text}"
+    );
+}
+
+#[test]
 fn an_incident_dated_back_and_one_between_two_probes_are_told_as_they_were() {
     let server = TestServer::start();
     let dir = scratch("dated-back");
