@@ -107,6 +107,12 @@ pub fn read_past(
         }
         json_history => {
             let json = get_json(client, &history_url(source), deadline)?;
+            // Statuspage's history is a list of incidents, empty or not: an answer without
+            // one is not that history, and says nothing of the provider's silence.
+            let listed = json.get("incidents").is_some_and(Value::is_array);
+            if json_history == StatusFormat::Statuspage && !listed {
+                return Err(PageError::NotTheFormat);
+            }
             Ok(of_json(json_history, &json, &source.page_url, service))
         }
     }

@@ -717,6 +717,40 @@ fn a_degraded_that_only_the_page_caused_or_a_blind_spell_is_not_seen_here() {
 }
 
 #[test]
+fn an_incident_history_in_a_shape_not_known_claims_no_silence() {
+    let server = TestServer::start();
+    let dir = scratch("odd-history");
+    let path = dir.join("h.sqlite3");
+    let now = this_second();
+    record_a_flapping_outage(&path, "svc", now);
+    for body in [
+        r#"{"unexpected": true}"#,
+        "[1, 2]",
+        r#"{"incidents": "none"}"#,
+    ] {
+        server.route("/api/v2/incidents.json", Reply::json(200, body));
+        let output = run(
+            &page_config(&server, &path),
+            &["--history", "--json", "svc"],
+        );
+        assert_eq!(output.status.code(), Some(0), "{output:?}");
+        let lines = json_lines(&output.stdout);
+        assert!(
+            lines[0]["status_page_error"]
+                .as_str()
+                .is_some_and(|e| e.contains("expected format")),
+            "{body}: {lines:?}"
+        );
+        let outage = lines.iter().find(|l| l["type"] == "outage").unwrap();
+        assert!(outage["provider_silent_s"].is_null(), "{body}: {outage}");
+        let human = run(&page_config(&server, &path), &["--history", "svc"]);
+        let text = String::from_utf8_lossy(&human.stdout);
+        assert!(text.contains("incident history unreadable"), "{text}");
+        assert!(!text.contains("said nothing"), "{text}");
+    }
+}
+
+#[test]
 fn an_incident_dated_back_and_one_between_two_probes_are_told_as_they_were() {
     let server = TestServer::start();
     let dir = scratch("dated-back");
