@@ -143,13 +143,13 @@ pub struct Cli {
     pub contains: Option<String>,
 
     /// An answer slower than this is DEGRADED
-    #[arg(long, value_name = "DURATION", value_parser = parse_duration, help_heading = JUDGING)]
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, allow_hyphen_values = true, help_heading = JUDGING)]
     pub slow: Option<Duration>,
 
     /// A certificate expiring sooner is DEGRADED [default: 14 days]
     ///
     /// Applies to the certificate of the server probed.
-    #[arg(long, value_name = "DURATION", value_parser = parse_duration, help_heading = JUDGING)]
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, allow_hyphen_values = true, help_heading = JUDGING)]
     pub cert_warn: Option<Duration>,
 
     /// Probes per target [default: 1]
@@ -159,7 +159,7 @@ pub struct Cli {
     /// Time between two probes of a target [default: 1s]
     ///
     /// From the start of one probe to the start of the next.
-    #[arg(short = 'i', long, value_name = "DURATION", value_parser = parse_duration, help_heading = REPEATING)]
+    #[arg(short = 'i', long, value_name = "DURATION", value_parser = parse_duration, allow_hyphen_values = true, help_heading = REPEATING)]
     pub interval: Option<Duration>,
 
     /// Probe until interrupted, in a live table
@@ -200,7 +200,7 @@ pub struct Cli {
     ///
     /// It bounds the probe with its redirects and body, the status page and the check of your
     /// own connection.
-    #[arg(short = 't', long, value_name = "DURATION", value_parser = parse_duration, help_heading = NETWORK)]
+    #[arg(short = 't', long, value_name = "DURATION", value_parser = parse_duration, allow_hyphen_values = true, help_heading = NETWORK)]
     pub timeout: Option<Duration>,
 
     /// Request method: GET or HEAD [default: GET]
@@ -275,7 +275,7 @@ pub struct Cli {
     pub history: bool,
 
     /// With --history: how far back to look [default: 7d]
-    #[arg(long, value_name = "DURATION", value_parser = parse_duration, help_heading = HISTORY)]
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, allow_hyphen_values = true, help_heading = HISTORY)]
     pub since: Option<Duration>,
 
     /// Config file [default: ~/.config/isitdown/config.toml]
@@ -520,6 +520,12 @@ pub fn error_words(error: &clap::Error) -> String {
 /// A humantime duration (`500ms`, `1.5s`, `2m`); a bare number means seconds, as in curl.
 pub fn parse_duration(text: &str) -> Result<Duration, BadInput> {
     let text = text.trim();
+    if let Some(positive) = text.strip_prefix('-') {
+        return Err(BadInput(match parse_duration(positive) {
+            Ok(_) => "a duration cannot be negative".to_string(),
+            Err(_) => format!("'{text}' is not a duration (try 500ms, 1.5s or 2m)"),
+        }));
+    }
     if let Ok(seconds) = text.parse::<f64>() {
         if (0.0..1e9).contains(&seconds) {
             return Ok(Duration::from_secs_f64(seconds));
@@ -576,6 +582,8 @@ mod tests {
         );
         assert!(parse_duration("soon").is_err());
         assert!(parse_duration("-1").is_err());
+        assert!(parse_duration("-1s").is_err_and(|e| e.0.contains("cannot be negative")));
+        assert!(parse_duration("--json").is_err_and(|e| e.0.contains("is not a duration")));
         assert!(parse_duration("1e99").is_err());
         assert!(parse_duration("10000000000000000000s").is_err());
     }

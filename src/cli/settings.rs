@@ -202,10 +202,8 @@ impl Settings {
             }
             None => None,
         };
+        values_of_their_own(&merged)?;
         let timeout = merged.timeout.unwrap_or(DEFAULT_TIMEOUT);
-        if timeout.is_zero() {
-            return Err(BadInput::new("--timeout must be longer than zero"));
-        }
         // Public DNS is part of checking the user's side: off with the connectivity check.
         let configured = config.connectivity.unwrap_or_default();
         let (references, dns) = if merged.no_connectivity_check {
@@ -410,12 +408,26 @@ pub fn check_values(cli: &Cli) -> Result<(), BadInput> {
     for header in &cli.headers {
         parse_header(header)?;
     }
-    if cli.timeout.is_some_and(|t| t.is_zero()) {
-        return Err(BadInput::new("--timeout must be longer than zero"));
-    }
+    values_of_their_own(cli)?;
     Pins::parse(&cli.resolve)?;
     method_and_contains(cli, cli)?;
     // A configured --cacert is read only when something checks against it (not under -k).
+    Ok(())
+}
+
+/// Values wrong whatever else is given.
+fn values_of_their_own(cli: &Cli) -> Result<(), BadInput> {
+    if cli.timeout.is_some_and(|t| t.is_zero()) {
+        return Err(BadInput::new("--timeout must be longer than zero"));
+    }
+    if cli.slow.is_some_and(|t| t.is_zero()) {
+        return Err(BadInput::new(
+            "--slow must be longer than zero: every answer would be slow",
+        ));
+    }
+    if cli.on_change.as_ref().is_some_and(|c| c.trim().is_empty()) {
+        return Err(BadInput::new("--on-change needs a command to run"));
+    }
     Ok(())
 }
 

@@ -102,12 +102,17 @@ pub fn read_file(
         let place = format!("{name} line {number}");
         if line.len() > MAX_LINE_BYTES {
             return Err(BadInput(format!(
-                "{place}: longer than {} KiB, no target is",
+                "{place}: longer than {} KiB (no target is that long)",
                 MAX_LINE_BYTES / 1024
             )));
         }
         let text =
             std::str::from_utf8(&line).map_err(|_| BadInput(format!("{place}: not UTF-8 text")))?;
+        // The mark some editors put at the start of a UTF-8 file.
+        let text = match number {
+            1 => text.strip_prefix('\u{feff}').unwrap_or(text),
+            _ => text,
+        };
         let text = without_comment(text).trim();
         if text.is_empty() {
             continue;
@@ -330,7 +335,7 @@ mod tests {
         let error = read_file(Path::new("-"), long.as_bytes(), 3, &mut |_| Ok(())).unwrap_err();
         assert_eq!(
             error.0,
-            "standard input line 1: longer than 16 KiB, no target is"
+            "standard input line 1: longer than 16 KiB (no target is that long)"
         );
     }
 

@@ -166,6 +166,12 @@ fn parse_url(text: &str, typed: &str) -> Result<Url, BadInput> {
         .map_err(|e| BadInput(format!("'{}' is not a valid URL: {e}", shown(typed))))?;
     // Percent-encoding can make a URL several times longer than it was typed.
     check_length(url.as_str())?;
+    if url.port() == Some(0) {
+        return Err(BadInput(format!(
+            "'{}' is not a valid URL: port 0 is not a port (1 to 65535)",
+            shown(typed)
+        )));
+    }
     match url.host_str() {
         Some(host) if !host.is_empty() => Ok(url),
         _ => Err(BadInput(format!("'{}' has no host name", shown(typed)))),

@@ -54,6 +54,20 @@ fn a_bad_target_stops_everything_before_any_probe() {
 fn bad_options_are_bad_input() {
     bad_input(&["--bogus", "example.com"], "unexpected argument '--bogus'");
     bad_input(&["--timeout", "soon", "example.com"], "not a duration");
+    bad_input(
+        &["-t", "-1s", "example.com"],
+        "invalid value '-1s' for '--timeout <DURATION>': a duration cannot be negative",
+    );
+    bad_input(&["--since", "-1d", "--history"], "'--since <DURATION>'");
+    bad_input(&["http://127.0.0.1:0/"], "port 0 is not a port");
+    bad_input(
+        &["--slow", "0", "example.com"],
+        "--slow must be longer than zero",
+    );
+    bad_input(
+        &["--on-change", " ", "-w", "example.com"],
+        "--on-change needs a command",
+    );
     bad_input(&["--count", "0", "example.com"], "--count");
     bad_input(
         &["--expect", "2zz", "example.com"],

@@ -135,8 +135,9 @@ fn repeated_runs_keep_the_threads_bounded() {
 #[test]
 fn a_file_of_targets_skips_comments_and_blank_lines() {
     let server = TestServer::start();
+    // Saved by an editor that starts the file with a byte-order mark and ends lines with CRLF.
     let text = format!(
-        "# my services\n\n{}   # the root\n   \n{}\n",
+        "\u{feff}# my services\r\n\r\n{}   # the root\r\n   \r\n{}\r\n",
         server.url("/"),
         server.url("/status/500")
     );
