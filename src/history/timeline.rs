@@ -7,6 +7,7 @@ use std::time::{Duration, SystemTime};
 
 use colored::Colorize;
 
+use super::store;
 use super::view::{Admitted, Sight, TargetPast};
 use crate::text::clock::Clock;
 use crate::text::{columns, words};
@@ -74,7 +75,10 @@ pub fn write(
     let (span_h, count) = marks_for(since, width);
     let span = Duration::from_secs(span_h * 3600);
     // Marks end with the hour now is in, so that the last mark is the current one.
-    let end = clock.start_of(now, false) + Duration::from_secs(3600);
+    // The hours are kept as UTC hours: in a zone half an hour off (India, Newfoundland), a
+    // local hour would straddle two of them.
+    let end = store::time_of(store::millis_of(now).div_euclid(store::HOUR_MS) * store::HOUR_MS)
+        + Duration::from_secs(3600);
     let start = end - span * count as u32;
     let heading = format!(
         "Since {} ({}), times in {}",

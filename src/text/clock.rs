@@ -98,29 +98,6 @@ impl Clock {
         }
     }
 
-    /// The start of the local hour (or of the local day) that holds `time`.
-    pub fn start_of(&self, time: SystemTime, whole_days: bool) -> SystemTime {
-        let Some(zoned) = self.zoned(time) else {
-            return time;
-        };
-        let start = if whole_days {
-            zoned.start_of_day().ok()
-        } else {
-            zoned
-                .datetime()
-                .with()
-                .minute(0)
-                .second(0)
-                .subsec_nanosecond(0)
-                .build()
-                .ok()
-                .and_then(|dt| dt.to_zoned_datetime(self.zone.clone()).ok())
-        };
-        start
-            .and_then(|z| SystemTime::try_from(z.timestamp()).ok())
-            .unwrap_or(time)
-    }
-
     /// `time` written with a strftime `pattern`; one that jiff cannot hold, as the epoch.
     fn format(&self, time: SystemTime, pattern: &str) -> String {
         self.zoned(time)

@@ -1099,6 +1099,33 @@ fn a_target_that_flapped_all_day_lists_its_latest_outages_and_counts_the_rest() 
 }
 
 #[test]
+fn the_mark_of_this_hour_holds_the_probe_just_made_in_a_zone_half_an_hour_off() {
+    let server = TestServer::start();
+    let dir = scratch("half-hour");
+    let toml = config(&dir.join("h.sqlite3"), "");
+    for zone in ["Asia/Kolkata", "America/St_Johns", "UTC"] {
+        let probed = sealed_command(&toml)
+            .env("TZ", zone)
+            .arg(server.url("/"))
+            .output()
+            .unwrap();
+        assert_eq!(probed.status.code(), Some(0));
+        let shown = sealed_command(&toml)
+            .env("TZ", zone)
+            .args(["--history", "--since", "1d", "--no-status-page"])
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&shown.stdout);
+        let bar = text
+            .lines()
+            .find(|l| l.starts_with("  ") && (l.contains('·') || l.contains('▁')))
+            .unwrap_or_else(|| panic!("{zone}: {text}"));
+        assert!(bar.trim_end().ends_with('▁'), "{zone}: {text}");
+        assert_eq!(bar.trim().chars().count(), 24, "{zone}: {text}");
+    }
+}
+
+#[test]
 fn a_watch_says_what_an_earlier_run_saw_still_down() {
     let server = TestServer::start();
     let dir = scratch("watch-past");
