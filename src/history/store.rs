@@ -99,6 +99,30 @@ pub enum Trouble {
     Other(String, String),
 }
 
+impl Trouble {
+    /// The same trouble met while reading the history (`--history`), where nothing is being
+    /// recorded.
+    pub fn reading(&self) -> String {
+        match self {
+            Trouble::ReadOnly(path) => format!(
+                "the history database {path} cannot be read: SQLite needs to write beside it, \
+                 and its folder is read-only"
+            ),
+            Trouble::Newer(path) => format!(
+                "the history database {path} was written by a newer isitdown, which this one \
+                 cannot read"
+            ),
+            Trouble::Locked(path) => format!(
+                "the history database {path} is busy (locked by another program): try again"
+            ),
+            Trouble::Full(path) => {
+                format!("the history database {path} cannot be read: its disk is full")
+            }
+            other => other.to_string(),
+        }
+    }
+}
+
 /// An open history database.
 pub struct Store {
     connection: Connection,

@@ -36,13 +36,13 @@ pub fn show(
         )
         .into());
     };
-    let store = Store::open_for_reading(path).map_err(|t| anyhow::anyhow!(t.to_string()))?;
+    let store = Store::open_for_reading(path).map_err(|t| anyhow::anyhow!(t.reading()))?;
     // With no targets named: every one the database holds rows of, named by the catalog
     // where it knows them.
     let targets: Vec<(Named, Option<Target>)> = if targets.is_empty() {
         let keys = match &store {
             Some(store) => view::keys_since(store, from)
-                .map_err(|e| anyhow::anyhow!(crate::history::store::trouble(path, &e)))?,
+                .map_err(|e| anyhow::anyhow!(crate::history::store::trouble(path, &e).reading()))?,
             None => Vec::new(),
         };
         keys.into_iter()
@@ -68,7 +68,7 @@ pub fn show(
     for (named, _) in &targets {
         let past = match &store {
             Some(store) => view::read(store, named.clone(), from, now)
-                .map_err(|e| anyhow::anyhow!(crate::history::store::trouble(path, &e)))?,
+                .map_err(|e| anyhow::anyhow!(crate::history::store::trouble(path, &e).reading()))?,
             None => named.clone().nothing(),
         };
         pasts.push(past);

@@ -228,6 +228,24 @@ fn secrets_in_a_url_are_neither_shown_nor_kept() {
 }
 
 #[test]
+fn a_history_from_a_newer_isitdown_is_named_so_when_read() {
+    let dir = scratch("newer");
+    let path = dir.join("h.sqlite3");
+    let c = rusqlite::Connection::open(&path).unwrap();
+    c.execute_batch("PRAGMA user_version = 99; CREATE TABLE later (a)")
+        .unwrap();
+    drop(c);
+    let output = run(&config(&path, ""), &["--history"]);
+    let lines = stderr_lines(&output);
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert!(
+        lines[0].contains("was written by a newer isitdown, which this one cannot read"),
+        "{lines:?}"
+    );
+    assert!(!lines[0].contains("not recorded"), "{lines:?}");
+}
+
+#[test]
 fn a_full_disk_leaves_the_check_as_it_was_with_one_line() {
     let server = TestServer::start();
     let dir = scratch("full");
