@@ -201,14 +201,19 @@ impl Writer {
         said
     }
 
+    /// A store opened for this writer: a repeated run's waits briefly for other writers.
+    fn patient(&self, store: Store) -> Store {
+        if self.repeated {
+            store.wait_at_most(WATCH_PATIENCE);
+        }
+        store
+    }
+
     fn write(&mut self, said: &mut Vec<String>) -> Result<(), Trouble> {
         if self.store.is_none() {
             let (store, note) = Store::open_for_writing(&self.path)?;
             said.extend(note.map(|n| n.to_string()));
-            if self.repeated {
-                store.wait_at_most(WATCH_PATIENCE);
-            }
-            self.store = Some(store);
+            self.store = Some(self.patient(store));
         }
         let Some(store) = self.store.as_mut() else {
             return Ok(());
@@ -219,11 +224,9 @@ impl Writer {
                 let Some(damaged) = self.store.take() else {
                     return Ok(());
                 };
-                let (mut store, note) = damaged.replace()?;
+                let (store, note) = damaged.replace()?;
                 said.extend(note.map(|n| n.to_string()));
-                if self.repeated {
-                    store.wait_at_most(WATCH_PATIENCE);
-                }
+                let mut store = self.patient(store);
                 let written = store.write(&self.pending, &self.limits);
                 self.store = Some(store);
                 written

@@ -20,34 +20,39 @@ const OUTAGES_SHOWN: usize = 10;
 /// Where the bar and the lines under a target start.
 const INDENT: usize = 2;
 
-/// The marks, plain, in the legend's order: up, degraded, unknown, down, not probed.
-const MARKS: [char; 5] = ['▁', '▄', '▆', '█', '·'];
+/// Each state's mark (none: not probed), in the legend's order.
+const MARKS: [(Option<State>, char); 5] = [
+    (Some(State::Up), '▁'),
+    (Some(State::Degraded), '▄'),
+    (Some(State::Unknown), '▆'),
+    (Some(State::Down), '█'),
+    (None, '·'),
+];
 
+fn mark(state: Option<State>) -> String {
+    let plain = MARKS
+        .iter()
+        .find(|(s, _)| *s == state)
+        .map_or('·', |(_, c)| *c)
+        .to_string();
+    match state {
+        None => plain.dimmed(),
+        Some(State::Up) => plain.green(),
+        Some(State::Degraded) => plain.yellow(),
+        Some(State::Unknown) => plain.magenta(),
+        Some(State::Down) => plain.red(),
+    }
+    .to_string()
+}
+
+/// A line of plain text with each mark in it coloured.
 fn coloured_marks(line: &str) -> String {
-    const STATES: [Option<State>; 5] = [
-        Some(State::Up),
-        Some(State::Degraded),
-        Some(State::Unknown),
-        Some(State::Down),
-        None,
-    ];
     line.chars()
-        .map(|c| match MARKS.iter().position(|m| *m == c) {
-            Some(index) => mark(STATES[index]),
+        .map(|c| match MARKS.iter().find(|(_, m)| *m == c) {
+            Some((state, _)) => mark(*state),
             None => c.to_string(),
         })
         .collect()
-}
-
-fn mark(state: Option<State>) -> String {
-    let plain = |index: usize| MARKS[index].to_string();
-    match state {
-        None => plain(4).dimmed().to_string(),
-        Some(State::Up) => plain(0).green().to_string(),
-        Some(State::Degraded) => plain(1).yellow().to_string(),
-        Some(State::Unknown) => plain(2).magenta().to_string(),
-        Some(State::Down) => plain(3).red().to_string(),
-    }
 }
 
 /// The hours each mark stands for, and how many marks, for `since` in `width` columns.
@@ -89,20 +94,18 @@ pub fn write(
     for line in columns::wrap(&heading, width) {
         writeln!(out, "{line}")?;
     }
-    let legend = format!(
-        "one mark per {}: {}\u{a0}up {}\u{a0}degraded {}\u{a0}unknown {}\u{a0}down {}\u{a0}not\u{a0}probed",
-        match span_h {
-            1 => "hour".to_string(),
-            24 => "day".to_string(),
-            h if h % 24 == 0 => format!("{} days", h / 24),
-            _ => words::span(span),
-        },
-        MARKS[0],
-        MARKS[1],
-        MARKS[2],
-        MARKS[3],
-        MARKS[4],
-    );
+    let per = match span_h {
+        1 => "hour".to_string(),
+        24 => "day".to_string(),
+        h if h % 24 == 0 => format!("{} days", h / 24),
+        _ => words::span(span),
+    };
+    let words = ["up", "degraded", "unknown", "down", "not probed"];
+    let keys = MARKS
+        .iter()
+        .zip(words)
+        .map(|((_, mark), word)| columns::held(&format!("{mark} {word}")));
+    let legend = format!("one mark per {per}: {}", keys.collect::<Vec<_>>().join(" "));
     // Wrapped as plain text, then each mark in its colour.
     for line in columns::wrap(&legend, width) {
         writeln!(out, "{}", coloured_marks(&line))?;
@@ -160,10 +163,7 @@ pub fn write(
                     ));
                 }
                 // Wrapped between its parts, never inside one.
-                let held: Vec<String> = parts
-                    .iter()
-                    .map(|part| part.replace(' ', &columns::NO_BREAK.to_string()))
-                    .collect();
+                let held: Vec<String> = parts.iter().map(|part| columns::held(part)).collect();
                 held.join(", ")
             }
         };
@@ -278,6 +278,41 @@ pub fn write(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_last_mark_is_this_hours_in_a_zone_half_an_hour_off() {
+        use crate::history::view::{Hour, Named};
+        use std::time::UNIX_EPOCH;
+        // 2026-12-07 16:00 UTC: hours are kept from there.
+        let hour = UNIX_EPOCH + Duration::from_secs(1_796_659_200);
+        for minutes in [10, 40] {
+            let now = hour + Duration::from_secs(minutes * 60);
+            let mut past = Named {
+                key: "svc".into(),
+                name: "svc".into(),
+                url: "http://svc/".into(),
+            }
+            .nothing();
+            past.counts = [1, 0, 0, 0];
+            past.hours = vec![Hour {
+                start: hour,
+                counts: [1, 0, 0, 0],
+            }];
+            for zone in ["Asia/Kolkata", "America/St_Johns", "UTC"] {
+                let clock = Clock::in_zone(jiff::tz::TimeZone::get(zone).unwrap());
+                let mut out = Vec::new();
+                let day = Duration::from_secs(86_400);
+                write(&mut out, &[past.clone()], day, now, &clock, 80).unwrap();
+                let text = String::from_utf8(out).unwrap();
+                let is_mark = |c: char| MARKS.iter().any(|(_, m)| *m == c);
+                let bar = text
+                    .lines()
+                    .find(|l| l.starts_with("  ") && l.trim().chars().all(is_mark))
+                    .unwrap();
+                assert!(bar.trim_end().ends_with('▁'), "{zone} +{minutes}: {text}");
+            }
+        }
+    }
 
     #[test]
     fn marks_fit_the_width_and_durations_read_as_people_say_them() {

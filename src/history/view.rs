@@ -11,9 +11,11 @@ use serde::Serialize;
 
 use super::latency::Buckets;
 use super::periods::{self, NotUp, Period};
+use super::record::severity_word;
 use super::store::{millis_of, time_of, Store, HOUR_MS};
 use crate::report::json_line;
 use crate::status_page::past::PastIncident;
+use crate::status_page::Severity;
 use crate::target::Target;
 use crate::text::timestamp::rfc3339_millis as rfc3339;
 use crate::verdict::State;
@@ -273,12 +275,21 @@ pub fn read(
     }
     // A DEGRADED that the status page alone caused (the service answered well) is the
     // provider's word, not something this machine saw.
-    let mut own_degraded = c.prepare_cached(
+    // The words a page that admits trouble is recorded with.
+    let admitting = [
+        Severity::Maintenance,
+        Severity::Minor,
+        Severity::Major,
+        Severity::Critical,
+    ]
+    .map(|severity| format!("'{}'", severity_word(severity)))
+    .join(", ");
+    let mut own_degraded = c.prepare_cached(&format!(
         "SELECT 1 FROM probes WHERE target = ?1 AND at_ms >= ?2 AND at_ms <= ?3
-             AND state = 'degraded' AND NOT (error_kind IS NULL
-                 AND coalesce(page, '') IN ('minor', 'major', 'critical', 'maintenance'))
-         LIMIT 1",
-    )?;
+             AND state = 'degraded'
+             AND NOT (error_kind IS NULL AND coalesce(page, '') IN ({admitting}))
+         LIMIT 1"
+    ))?;
     for period in periods
         .iter_mut()
         .filter(|p| !p.own && p.worst == State::Degraded)

@@ -75,7 +75,12 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
 }
 
 /// Holds two words together in [`wrap`].
-pub const NO_BREAK: char = '\u{a0}';
+const NO_BREAK: char = '\u{a0}';
+
+/// The text kept on one line by [`wrap`] (unless it is wider than a line).
+pub fn held(text: &str) -> String {
+    text.replace(' ', &NO_BREAK.to_string())
+}
 
 #[cfg(test)]
 mod tests {
@@ -94,7 +99,7 @@ mod tests {
             wrap("日本語 日本語", 7),
             vec!["日本語".to_string(), "日本語".to_string()]
         );
-        let held = "one mark: ▁\u{a0}up ▄\u{a0}degraded";
-        assert_eq!(wrap(held, 12), ["one mark:", "▁ up", "▄ degraded"]);
+        let legend = format!("one mark: {} {}", held("▁ up"), held("▄ degraded"));
+        assert_eq!(wrap(&legend, 12), ["one mark:", "▁ up", "▄ degraded"]);
     }
 }

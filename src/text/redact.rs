@@ -22,11 +22,11 @@ pub fn host_name(url: &Url) -> String {
 /// So are the values of query (and fragment) parameters named like secrets (`?token=***`).
 pub fn redact(url: &Url) -> String {
     let mut shown = url.clone();
-    if let Some(query) = url.query().filter(|q| redact_parameters(q) != *q) {
-        shown.set_query(Some(&redact_parameters(query)));
+    if let Some(query) = url.query().and_then(hidden_parameters) {
+        shown.set_query(Some(&query));
     }
-    if let Some(fragment) = url.fragment().filter(|f| redact_parameters(f) != *f) {
-        shown.set_fragment(Some(&redact_parameters(fragment)));
+    if let Some(fragment) = url.fragment().and_then(hidden_parameters) {
+        shown.set_fragment(Some(&fragment));
     }
     if url.username().is_empty() && url.password().is_none() {
         return shown.to_string();
@@ -62,11 +62,11 @@ pub fn redact_typed(typed: &str) -> String {
     let mut shown = head.to_string();
     if let Some(query) = query.strip_prefix('?') {
         shown.push('?');
-        shown.push_str(&redact_parameters(query));
+        shown.push_str(&hidden_parameters(query).unwrap_or_else(|| query.to_string()));
     }
     if let Some(fragment) = fragment {
         shown.push('#');
-        shown.push_str(&redact_parameters(fragment));
+        shown.push_str(&hidden_parameters(fragment).unwrap_or_else(|| fragment.to_string()));
     }
     shown
 }
@@ -94,17 +94,24 @@ fn is_secret_name(name: &str) -> bool {
     SECRET_PARTS.iter().any(|part| name.contains(part)) || SECRET_NAMES.contains(&name.as_str())
 }
 
-/// `a=1&token=abc` as `a=1&token=***`.
-fn redact_parameters(list: &str) -> String {
-    list.split('&')
+/// `a=1&token=abc` as `a=1&token=***`; none when no value is hidden.
+fn hidden_parameters(list: &str) -> Option<String> {
+    let secret = |parameter: &str| {
+        parameter
+            .split_once('=')
+            .is_some_and(|(name, value)| !value.is_empty() && is_secret_name(name))
+    };
+    if !list.split('&').any(secret) {
+        return None;
+    }
+    let shown: Vec<String> = list
+        .split('&')
         .map(|parameter| match parameter.split_once('=') {
-            Some((name, value)) if !value.is_empty() && is_secret_name(name) => {
-                format!("{name}=***")
-            }
+            Some((name, _)) if secret(parameter) => format!("{name}=***"),
             _ => parameter.to_string(),
         })
-        .collect::<Vec<_>>()
-        .join("&")
+        .collect();
+    Some(shown.join("&"))
 }
 
 fn redact_typed_credentials(typed: &str) -> String {

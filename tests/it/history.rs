@@ -557,6 +557,16 @@ fn page_config(server: &TestServer, path: &Path) -> String {
     )
 }
 
+/// `--history svc` of [`page_config`], in JSON Lines (exit code 0 checked) and for people.
+fn service_history(server: &TestServer, path: &Path) -> (Vec<serde_json::Value>, String) {
+    let json = run(&page_config(server, path), &["--history", "--json", "svc"]);
+    assert_eq!(json.status.code(), Some(0), "{json:?}");
+    let human = run(&page_config(server, path), &["--history", "svc"]);
+    assert_eq!(human.status.code(), Some(0), "{human:?}");
+    let text = String::from_utf8_lossy(&human.stdout).into_owned();
+    (json_lines(&json.stdout), text)
+}
+
 fn incidents_json(now: SystemTime, incident_io: bool) -> String {
     let t = |minutes_ago: u32| rfc3339(now - MINUTE * minutes_ago);
     let components = if incident_io {
@@ -604,12 +614,7 @@ fn outages_are_merged_and_lined_up_with_the_incidents_of_statuspage_and_incident
             "/api/v2/incidents.json",
             Reply::json(200, &incidents_json(now, incident_io)),
         );
-        let output = run(
-            &page_config(&server, &path),
-            &["--history", "--json", "svc"],
-        );
-        assert_eq!(output.status.code(), Some(0), "{output:?}");
-        let lines = json_lines(&output.stdout);
+        let (lines, text) = service_history(&server, &path);
         let kinds: Vec<_> = lines.iter().map(|l| l["type"].as_str().unwrap()).collect();
         assert_eq!(
             kinds,
@@ -638,8 +643,6 @@ fn outages_are_merged_and_lined_up_with_the_incidents_of_statuspage_and_incident
         assert_eq!(errors["seen_here"], true);
         assert_eq!(errors["impact"], "major");
 
-        let human = run(&page_config(&server, &path), &["--history", "svc"]);
-        let text = String::from_utf8_lossy(&human.stdout);
         assert!(text.contains("the provider said nothing for 2 h"), "{text}");
         assert!(
             text.contains("an incident that never reached this machine"),
@@ -706,12 +709,7 @@ fn a_degraded_that_only_the_page_caused_or_a_blind_spell_is_not_seen_here() {
         t(285),
     );
     server.route("/api/v2/incidents.json", Reply::json(200, &incidents));
-    let output = run(
-        &page_config(&server, &path),
-        &["--history", "--json", "svc"],
-    );
-    assert_eq!(output.status.code(), Some(0), "{output:?}");
-    let lines = json_lines(&output.stdout);
+    let (lines, text) = service_history(&server, &path);
     let seen = |title: &str| {
         lines
             .iter()
@@ -722,8 +720,6 @@ fn a_degraded_that_only_the_page_caused_or_a_blind_spell_is_not_seen_here() {
     assert_eq!(seen("Slow API"), true);
     assert_eq!(seen("Said, not seen"), false, "{lines:?}");
     assert_eq!(seen("While you were offline"), serde_json::Value::Null);
-    let human = run(&page_config(&server, &path), &["--history", "svc"]);
-    let text = String::from_utf8_lossy(&human.stdout);
     assert!(
         text.contains("an incident that never reached this machine"),
         "{text}"
@@ -747,12 +743,7 @@ fn an_incident_history_in_a_shape_not_known_claims_no_silence() {
         r#"{"incidents": "none"}"#,
     ] {
         server.route("/api/v2/incidents.json", Reply::json(200, body));
-        let output = run(
-            &page_config(&server, &path),
-            &["--history", "--json", "svc"],
-        );
-        assert_eq!(output.status.code(), Some(0), "{output:?}");
-        let lines = json_lines(&output.stdout);
+        let (lines, text) = service_history(&server, &path);
         assert!(
             lines[0]["status_page_error"]
                 .as_str()
@@ -761,8 +752,6 @@ fn an_incident_history_in_a_shape_not_known_claims_no_silence() {
         );
         let outage = lines.iter().find(|l| l["type"] == "outage").unwrap();
         assert!(outage["provider_silent_s"].is_null(), "{body}: {outage}");
-        let human = run(&page_config(&server, &path), &["--history", "svc"]);
-        let text = String::from_utf8_lossy(&human.stdout);
         assert!(text.contains("incident history unreadable"), "{text}");
         assert!(!text.contains("said nothing"), "{text}");
     }
@@ -799,12 +788,7 @@ fn an_incident_dated_back_and_one_between_two_probes_are_told_as_they_were() {
         t(440),
     );
     server.route("/api/v2/incidents.json", Reply::json(200, &incidents));
-    let output = run(
-        &page_config(&server, &path),
-        &["--history", "--json", "svc"],
-    );
-    assert_eq!(output.status.code(), Some(0), "{output:?}");
-    let lines = json_lines(&output.stdout);
+    let (lines, text) = service_history(&server, &path);
     let outage = lines.iter().find(|l| l["type"] == "outage").unwrap();
     assert_eq!(outage["provider_silent_s"], 3600, "{outage}");
     let incident = |title: &str| {
@@ -824,8 +808,6 @@ fn an_incident_dated_back_and_one_between_two_probes_are_told_as_they_were() {
         serde_json::Value::Null,
         "no impact: not expected to reach this machine"
     );
-    let human = run(&page_config(&server, &path), &["--history", "svc"]);
-    let text = String::from_utf8_lossy(&human.stdout);
     assert!(text.contains("the provider said nothing for 1 h"), "{text}");
     assert!(!text.contains("never reached this machine"), "{text}");
 
