@@ -21,15 +21,18 @@ pub fn host_name(url: &Url) -> String {
 /// name is as often a token as a name (`https://ghp_TOKEN@github.com/`), so neither is printed.
 /// So are the values of query (and fragment) parameters named like secrets (`?token=***`).
 pub fn redact(url: &Url) -> String {
+    let query = url.query().and_then(hidden_parameters);
+    let fragment = url.fragment().and_then(hidden_parameters);
+    let credentials = !url.username().is_empty() || url.password().is_some();
+    if query.is_none() && fragment.is_none() && !credentials {
+        return url.to_string();
+    }
     let mut shown = url.clone();
-    if let Some(query) = url.query().and_then(hidden_parameters) {
-        shown.set_query(Some(&query));
+    if query.is_some() {
+        shown.set_query(query.as_deref());
     }
-    if let Some(fragment) = url.fragment().and_then(hidden_parameters) {
-        shown.set_fragment(Some(&fragment));
-    }
-    if url.username().is_empty() && url.password().is_none() {
-        return shown.to_string();
+    if fragment.is_some() {
+        shown.set_fragment(fragment.as_deref());
     }
     // These only fail for URLs that cannot have credentials, which have none.
     if !url.username().is_empty() {
